@@ -1,0 +1,47 @@
+"""Typed environment helpers. Every variable is documented in docs/dev/setup.md."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def database_config() -> dict[str, Any]:
+    """DATABASE_URL selects PostgreSQL; without it Township runs on embedded SQLite."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    else:
+        config = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(BASE_DIR / env_str("SQLITE_PATH", "township.sqlite3")),
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
+    # Parallel test runs (several developers on one machine) need distinct test databases.
+    suffix = os.environ.get("TEST_DB_SUFFIX", "")
+    if config["ENGINE"].endswith("sqlite3"):
+        config["TEST"] = {"NAME": str(BASE_DIR / f".test-{suffix or 'default'}.sqlite3")}
+    else:
+        config["TEST"] = {"NAME": f"test_township{('_' + suffix) if suffix else ''}"}
+    return config

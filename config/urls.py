@@ -1,0 +1,9 @@
+"""URL wiring: the web UI, /api/v1/, /admin/. Apps add their own includes here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,39 @@
+"""Error codes of the case engine, each with its Chinese message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from township.core.errors import DomainError
+
+MESSAGES = {
+    "transition_unknown": _("该案件类型没有此操作"),
+    "transition_not_allowed": _("案件当前状态为“{state}”，不能执行“{transition}”"),
+    "role_required": _("您在该单位没有执行“{transition}”所需的角色"),
+    "concurrent_transition": _("该案件已被他人处理，请刷新后重试"),
+    "case_closed": _("案件已办结，不能再修改"),
+    "attachment_too_large": _("附件超过大小限制（{limit}）"),
+    "attachment_type": _("不支持的附件类型：{kind}"),
+    "attachment_empty": _("附件为空"),
+    "clock_not_paused": _("计时未暂停，无法恢复"),
+    "clock_already_paused": _("计时已暂停"),
+    "extension_invalid": _("延长期限须为正数，并写明理由和批准人"),
+}
+
+
+class TransitionRefused(DomainError):
+    """A transition refused by state, role or a guard. Guards pass their own code and message."""
+
+    status = 409
+
+    def __init__(self, code: str, message: Any = None, field: str | None = None, **params: Any) -> None:
+        if message is None:
+            message = str(MESSAGES.get(code, code)).format(**params)
+        super().__init__(code, message, field, **params)
+
+
+class ConcurrentTransition(TransitionRefused):
+    def __init__(self) -> None:
+        super().__init__("concurrent_transition")

@@ -1,0 +1,295 @@
+"""The case engine's shared tables: Case, its append-only timeline, pauses, assignments, attachments.
+
+Every table carries the tenant key (``jurisdiction``) itself, including the child tables (SPEC §4).
+The state lives only on ``Case``; domain records point at it with a OneToOneField.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from township.core.tenancy import JurisdictionScoped
+
+
+class ClockUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("工作日")
+    NATURAL_DAYS = "natural_days", _("自然日")
+    WORKING_HOURS = "working_hours", _("工作小时")
+
+
+class Warning(models.TextChoices):
+    NONE = "none", _("未计时")
+    NORMAL = "normal", _("正常")
+    YELLOW = "yellow", _("黄牌预警")
+    RED = "red", _("红牌预警")
+    OVERDUE = "overdue", _("已超期")
+    PAUSED = "paused", _("暂停计时")
+
+
+class Case(JurisdictionScoped):
+    case_type = models.CharField(_("案件类型"), max_length=40)
+    village = models.ForeignKey(
+        "org.Jurisdiction", verbose_name=_("村社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("编号"), max_length=64)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=40)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("主件"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人/报告人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("立案/受理时间"))
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # The clock
+    clock_unit = models.CharField(_("时限单位"), max_length=20, choices=ClockUnit.choices, blank=True)
+    clock_limit = models.PositiveIntegerField(_("时限"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(_("计时开始"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)
+    clock_stopped_at = models.DateTimeField(_("计时结束"), null=True, blank=True)
+    due_at = models.DateTimeField(_("期限"), null=True, blank=True)
+    yellow_at = models.DateTimeField(_("黄牌时间"), null=True, blank=True)
+    red_at = models.DateTimeField(_("红牌时间"), null=True, blank=True)
+    # Head of the hash-chained timeline
+    head_seq = models.PositiveIntegerField(_("时间线序号"), default=0)
+    head_hash = models.CharField(_("时间线哈希"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "number"], name="cases_case_unique_number"),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "case_type", "state", "due_at", "id"], name="cases_case_work"),
+            models.Index(fields=["jurisdiction", "due_at", "id"], name="cases_case_due"),
+            models.Index(fields=["owner", "id"], name="cases_case_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def machine(self):  # type: ignore[no-untyped-def]
+        from township.cases.registry import machine_for
+
+        return machine_for(self.case_type)
+
+    @property
+    def state_label(self) -> str:
+        return self.machine.state_label(self.state)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def warning(self, now=None) -> str:  # type: ignore[no-untyped-def]
+        from township.cases.clock import warning_level
+
+        return warning_level(self, now)
+
+
+class EventKind(models.TextChoices):
+    OPEN = "open", _("创建")
+    TRANSITION = "transition", _("流转")
+    ASSIGN = "assign", _("指派")
+    ATTACH = "attach", _("附件")
+    PAUSE = "pause", _("暂停计时")
+    RESUME = "resume", _("恢复计时")
+    EXTEND = "extend", _("延长期限")
+    NOTE = "note", _("备注")
+    SYSTEM = "system", _("系统")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("the case timeline is append-only")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise TypeError("the case timeline is append-only")
+
+
+class CaseEvent(JurisdictionScoped):
+    """One entry of a case's timeline. Never updated, never deleted; hash-chained per case."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("类别"), max_length=16, choices=EventKind.choices)
+    name = models.CharField(_("操作"), max_length=64, blank=True)
+    label = models.CharField(_("操作名称"), max_length=64, blank=True)
+    from_state = models.CharField(_("原状态"), max_length=40, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    prev_hash = models.CharField(_("前序哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("哈希"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case_id", "seq"]
+        verbose_name = _("时间线事件")
+        verbose_name_plural = _("时间线事件")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_unique_seq")]
+        indexes = [models.Index(fields=["jurisdiction", "at"], name="cases_event_jur_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.kind} {self.name}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise TypeError("the case timeline is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("the case timeline is append-only")
+
+
+class ClockPause(JurisdictionScoped):
+    class Reason(models.TextChoices):
+        SUPPLEMENT = "supplement", _("补正")
+        HEARING = "hearing", _("听证")
+        TESTING = "testing", _("检验检测")
+        APPRAISAL = "appraisal", _("鉴定")
+        EXPERT_REVIEW = "expert_review", _("专家评审")
+        INSPECTION = "inspection", _("现场核查")
+        POSTPONE = "postpone", _("延期")
+        OTHER = "other", _("其他")
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="pauses")
+    reason = models.CharField(_("原因"), max_length=32, choices=Reason.choices)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    started_at = models.DateTimeField(_("开始"))
+    ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case_id", "started_at"]
+        verbose_name = _("计时暂停")
+        verbose_name_plural = _("计时暂停")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_reason_display()}"
+
+
+class Assignment(JurisdictionScoped):
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("承办部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("职责"), max_length=16, default="lead", help_text=_("lead 承办 / assist 协办"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("指派时间"))
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "assigned_at"]
+        verbose_name = _("指派")
+        verbose_name_plural = _("指派")
+        indexes = [models.Index(fields=["jurisdiction", "assignee", "ended_at"], name="cases_assign_user")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.assignee_id or self.department_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.jurisdiction_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(JurisdictionScoped):
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=120)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    purpose = models.CharField(_("用途"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseCounter(models.Model):
+    """Per jurisdiction, prefix and year: the last number handed out (no gaps, no duplicates)."""
+
+    jurisdiction = models.ForeignKey("org.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    case_type = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "case_type", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "case_type", "year"], name="cases_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id}/{self.case_type}/{self.year}: {self.last}"
+
+
+class CaseSeal(JurisdictionScoped):
+    """The sealed head of each case's chain, so that a deleted or truncated case is detected."""
+
+    case_id_sealed = models.BigIntegerField(_("案件ID"), unique=True)
+    seq = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case_id_sealed"]
+
+    def __str__(self) -> str:
+        return f"seal {self.case_id_sealed}#{self.seq}"
+
+
+class Checkpoint(models.Model):
+    """A periodic seal over all CaseSeal rows, itself hash-chained."""
+
+    at = models.DateTimeField()
+    seal_count = models.PositiveBigIntegerField()
+    seals_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.pk} at {self.at:%Y-%m-%d %H:%M}"
