@@ -21,6 +21,10 @@ INSTALLED_APPS = [
     "township.core",
     "township.org",
     "township.cases",
+    "township.subjects",
+    "township.credit",
+    "township.certificates",
+    "township.catalog",
 ]
 
 MIDDLEWARE = [

@@ -143,9 +143,7 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="grants")
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("单位"), on_delete=models.PROTECT)
-    department = models.ForeignKey(
-        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT)
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     data_scope = models.CharField(_("数据权限"), max_length=20, choices=DataScope.choices, default=DataScope.UNIT)
     created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
@@ -155,9 +153,7 @@ class RoleGrant(models.Model):
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "jurisdiction", "role", "department"], name="org_rolegrant_unique"
-            )
+            models.UniqueConstraint(fields=["user", "jurisdiction", "role", "department"], name="org_rolegrant_unique")
         ]
         indexes = [models.Index(fields=["jurisdiction", "role"], name="org_grant_jur_role")]
 

@@ -72,9 +72,7 @@ def reach(actor: User | None, roles: Iterable[str] | None = None) -> Reach:
         q = Q()
         for prefix in below_prefixes:
             q |= Q(code__startswith=prefix)
-        codes.update(
-            Jurisdiction.objects.filter(q).exclude(level=Level.VILLAGE).values_list("code", flat=True)
-        )
+        codes.update(Jurisdiction.objects.filter(q).exclude(level=Level.VILLAGE).values_list("code", flat=True))
     return Reach(frozenset(codes), frozenset(villages))
 
 

@@ -1,0 +1,151 @@
+"""Reads of the case engine. Every selector takes ``actor`` and scopes by jurisdiction (fail-closed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from township.cases.models import Case, CaseEvent
+from township.cases.registry import all_machines
+from township.core.errors import NotFound
+from township.org.models import User
+from township.org.scoping import reach
+
+
+def case_visible_q(actor: User | None) -> Q:
+    """Cases the actor may see: any role reaching their jurisdiction, or cases they own."""
+    q = reach(actor).q("jurisdiction", "village")
+    if actor is not None and actor.is_authenticated:
+        q |= Q(owner_id=actor.pk)
+    return q
+
+
+def case_get(*, actor: User | None, pk: int, for_update: bool = False) -> Case:
+    qs = Case.objects.filter(case_visible_q(actor))
+    if for_update:
+        qs = qs.select_for_update()
+    case = qs.select_related("jurisdiction", "village").filter(pk=pk).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def actionable_q(actor: User | None) -> Q:
+    """(case_type, state) pairs where the actor holds a role for some manual transition, per jurisdiction.
+
+    Built once per request from the machines (small) and the actor's grants (small): a set-based filter.
+    """
+    q = Q(pk__in=[])
+    if actor is None or not actor.is_authenticated:
+        return q
+    for machine in all_machines():
+        for state in machine.states:
+            roles: set[str] = set()
+            owner = False
+            for t in machine.available(state.key):
+                if not t.manual:
+                    continue
+                roles.update(r for r in t.roles if r not in ("owner", "system"))
+                owner = owner or "owner" in t.roles
+            if roles:
+                q |= Q(case_type=machine.case_type, state=state.key) & reach(actor, roles).q("jurisdiction", "village")
+            if owner:
+                q |= Q(case_type=machine.case_type, state=state.key, owner_id=actor.pk)
+    return q
+
+
+WARNING_FILTERS = {"overdue", "red", "yellow", "normal", "paused"}
+
+
+@dataclass
+class Page:
+    items: list[Case]
+    next_cursor: str | None
+
+
+def _warning_q(level: str, now: datetime) -> Q:
+    running = Q(due_at__isnull=False, clock_stopped_at__isnull=True, clock_paused_at__isnull=True)
+    if level == "overdue":
+        return running & Q(due_at__lt=now)
+    if level == "red":
+        return running & Q(due_at__gte=now, red_at__lte=now)
+    if level == "yellow":
+        return running & Q(red_at__gt=now, yellow_at__lte=now)
+    if level == "normal":
+        return running & Q(yellow_at__gt=now)
+    if level == "paused":
+        return Q(clock_paused_at__isnull=False, clock_stopped_at__isnull=True)
+    return Q()
+
+
+def _decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
+    if not cursor:
+        return None
+    try:
+        due_raw, pk_raw = cursor.split("_", 1)
+        due = datetime.fromisoformat(due_raw) if due_raw != "none" else None
+        return due, int(pk_raw)
+    except ValueError:
+        return None
+
+
+def _encode_cursor(case: Case) -> str:
+    due = case.due_at.isoformat() if case.due_at else "none"
+    return f"{due}_{case.pk}"
+
+
+def workbench_list(
+    *,
+    actor: User | None,
+    case_type: str | None = None,
+    state: str | None = None,
+    warning: str | None = None,
+    search: str | None = None,
+    jurisdiction: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    now: datetime | None = None,
+) -> Page:
+    """我的待办: cases the actor may act on, across all case types, sorted by due time (keyset pages)."""
+    now = now or timezone.now()
+    qs: QuerySet[Case] = Case.objects.filter(actionable_q(actor), closed_at__isnull=True)
+    if case_type:
+        qs = qs.filter(case_type=case_type)
+    if state:
+        qs = qs.filter(state=state)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    if warning in WARNING_FILTERS:
+        qs = qs.filter(_warning_q(warning, now))
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(title__icontains=search))
+    key = _decode_cursor(cursor)
+    if key is not None:
+        due, pk = key
+        if due is None:
+            qs = qs.filter(due_at__isnull=True, pk__gt=pk)
+        else:
+            qs = qs.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk) | Q(due_at__isnull=True))
+    qs = qs.select_related("jurisdiction").order_by(F("due_at").asc(nulls_last=True), "id")
+    rows = list(qs[: limit + 1])
+    items = rows[:limit]
+    next_cursor = _encode_cursor(items[-1]) if len(rows) > limit and items else None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def case_list(*, actor: User | None, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+    """All cases visible to the actor (not only actionable), newest first."""
+    filters = filters or {}
+    qs = Case.objects.filter(case_visible_q(actor)).select_related("jurisdiction")
+    for key in ("case_type", "state", "jurisdiction_id"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    return qs.order_by("-id")
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case, jurisdiction_id=case.jurisdiction_id).select_related("actor")

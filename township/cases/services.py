@@ -1,0 +1,523 @@
+"""The case engine's services: the only way to open, move, assign, annotate or attach to a case."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from township.cases import clock
+from township.cases.errors import ConcurrentTransition, TransitionRefused
+from township.cases.hashing import canonical, chain_hash, event_content
+from township.cases.machine import OWNER, SYSTEM, Clock, Machine, Transition
+from township.cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    ClockPause,
+    EventKind,
+)
+from township.cases.registry import machine_for
+from township.org.models import Department, Jurisdiction, User
+from township.org.scoping import has_role
+
+
+def _plain(data: dict[str, Any] | None) -> dict[str, Any]:
+    """JSON-normalise event data so the stored value is exactly what was hashed."""
+    return json.loads(canonical(data or {}))
+
+
+def _append(
+    case: Case,
+    *,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    name: str = "",
+    label: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    data: dict[str, Any] | None = None,
+    comment: str = "",
+) -> CaseEvent:
+    """Append one hash-chained event; the head moves under an optimistic check (retried)."""
+    payload = _plain(data)
+    actor_id = actor.pk if actor is not None else None
+    for _attempt in range(20):
+        head = Case.objects.filter(pk=case.pk).values("head_seq", "head_hash").get()
+        seq = head["head_seq"] + 1
+        prev = head["head_hash"]
+        content = event_content(
+            case_id=case.pk,
+            seq=seq,
+            kind=kind,
+            name=name,
+            from_state=from_state,
+            to_state=to_state,
+            actor_id=actor_id,
+            at=at,
+            data=payload,
+            comment=comment,
+            jurisdiction_id=case.jurisdiction_id,
+        )
+        digest = chain_hash(prev, content)
+        moved = Case.objects.filter(pk=case.pk, head_seq=head["head_seq"]).update(head_seq=seq, head_hash=digest)
+        if not moved:
+            continue
+        event = CaseEvent(
+            case=case,
+            jurisdiction_id=case.jurisdiction_id,
+            seq=seq,
+            kind=kind,
+            name=name,
+            label=str(label)[:64],
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            at=at,
+            data=payload,
+            comment=comment,
+            prev_hash=prev,
+            hash=digest,
+        )
+        event.save()
+        case.head_seq, case.head_hash = seq, digest
+        return event
+    raise ConcurrentTransition()
+
+
+def next_number(*, jurisdiction: Jurisdiction, machine: Machine, at: datetime) -> str:
+    """白沙审〔2026〕000123: a counter per jurisdiction, case type and year, no gaps or duplicates."""
+    year = timezone.localtime(at).year
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.get_or_create(jurisdiction=jurisdiction, case_type=machine.case_type, year=year)
+        except IntegrityError:
+            pass  # created concurrently by someone else
+        CaseCounter.objects.filter(jurisdiction=jurisdiction, case_type=machine.case_type, year=year).update(
+            last=F("last") + 1
+        )
+        last = (
+            CaseCounter.objects.filter(jurisdiction=jurisdiction, case_type=machine.case_type, year=year)
+            .values_list("last", flat=True)
+            .get()
+        )
+    return f"{jurisdiction.display_short()}{machine.number_prefix}〔{year}〕{last:06d}"
+
+
+@transaction.atomic
+def case_open(
+    *,
+    case_type: str,
+    jurisdiction: Jurisdiction | str,
+    actor: User | None,
+    title: str = "",
+    village: Jurisdiction | str | None = None,
+    owner: User | None = None,
+    parent: Case | None = None,
+    clock_unit: str | None = None,
+    clock_limit: int | None = None,
+    data: dict[str, Any] | None = None,
+    opened_at: datetime | None = None,
+) -> Case:
+    """Open a case of ``case_type`` in its machine's initial state and write the first timeline event.
+
+    The clock starts here when a limit is given; otherwise a transition with ``Clock.START`` starts it.
+    """
+    machine = machine_for(case_type)
+    if isinstance(jurisdiction, str):
+        jurisdiction = Jurisdiction.objects.get(pk=jurisdiction)
+    if isinstance(village, str):
+        village = Jurisdiction.objects.get(pk=village)
+    if parent is not None and parent.jurisdiction_id != jurisdiction.pk:
+        raise TransitionRefused("parent_jurisdiction", _("主件与子件必须属于同一辖区"))
+    now = opened_at or timezone.now()
+    case = Case(
+        case_type=case_type,
+        jurisdiction=jurisdiction,
+        village=village,
+        number=next_number(jurisdiction=jurisdiction, machine=machine, at=now),
+        title=title[:200],
+        state=machine.initial,
+        owner=owner,
+        parent=parent,
+        created_by=actor,
+        opened_at=now,
+        clock_unit=clock_unit or "",
+        clock_limit=clock_limit,
+    )
+    if clock_unit and clock_limit is not None:
+        clock.start_clock(case, now, clock_unit, clock_limit)
+    case.save()
+    _append(
+        case,
+        kind=EventKind.OPEN,
+        actor=actor,
+        at=now,
+        name="open",
+        label=str(machine.label),
+        to_state=case.state,
+        data=data,
+    )
+    return case
+
+
+def _may_fire(case: Case, transition: Transition, actor: User | None) -> bool:
+    if actor is None:
+        return SYSTEM in transition.roles
+    if OWNER in transition.roles and case.owner_id is not None and case.owner_id == actor.pk:
+        return True
+    staff_roles = [r for r in transition.roles if r not in (OWNER, SYSTEM)]
+    village = case.village_id
+    return bool(staff_roles) and has_role(actor, case.jurisdiction_id, staff_roles, village)
+
+
+def check_transition(case: Case, name: str, actor: User | None, data: dict[str, Any] | None = None) -> Transition:
+    """Run every check of ``case_transition`` without writing anything (for buttons and dry runs)."""
+    machine = machine_for(case.case_type)
+    transition = machine.transition(name)
+    if transition is None:
+        raise TransitionRefused("transition_unknown")
+    if case.state not in transition.sources:
+        raise TransitionRefused(
+            "transition_not_allowed", state=machine.state_label(case.state), transition=str(transition.label)
+        )
+    if not _may_fire(case, transition, actor):
+        raise TransitionRefused("role_required", transition=str(transition.label))
+    for guard in transition.guards:
+        guard(case, actor, data or {})
+    return transition
+
+
+def available_transitions(case: Case, actor: User | None) -> list[Transition]:
+    """Manual transitions the actor may fire now by state and role (guards are checked on firing)."""
+    machine = machine_for(case.case_type)
+    return [t for t in machine.available(case.state) if t.manual and _may_fire(case, t, actor)]
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    case: Case,
+    name: str,
+    actor: User | None,
+    data: dict[str, Any] | None = None,
+    comment: str = "",
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Move ``case`` along transition ``name``. The one way a case changes state.
+
+    Refuses (``TransitionRefused`` with a stable code and a Chinese message) a transition not allowed
+    from the current state, by an actor without the role in the case's jurisdiction, or refused by a
+    guard; of two concurrent transitions exactly one wins (``ConcurrentTransition`` for the other).
+    Error codes: transition_unknown, transition_not_allowed, role_required, concurrent_transition,
+    and the guards' own codes.
+    """
+    data = dict(data or {})
+    transition = check_transition(case, name, actor, data)
+    machine = machine_for(case.case_type)
+    now = at or timezone.now()
+    from_state = case.state
+    changes: dict[str, Any] = {"state": transition.target, "version": case.version + 1}
+    pause: ClockPause | None = None
+
+    if transition.clock is Clock.START:
+        spec = data.get("clock") or {}
+        clock.start_clock(case, now, spec.get("unit"), spec.get("limit"))
+    elif transition.clock is Clock.PAUSE:
+        if case.clock_paused_at is None:
+            case.clock_paused_at = now
+            pause = ClockPause(
+                case=case,
+                jurisdiction_id=case.jurisdiction_id,
+                reason=data.get("pause_reason") or transition.pause_reason,
+                note=str(data.get("pause_note", ""))[:255],
+                started_at=now,
+                started_by=actor,
+            )
+    elif transition.clock is Clock.RESUME:
+        if case.clock_paused_at is not None:
+            clock.shift_for_pause(case, case.clock_paused_at, now)
+            ClockPause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=actor)
+            case.clock_paused_at = None
+    elif transition.clock is Clock.STOP:
+        case.clock_stopped_at = now
+    if machine.is_terminal(transition.target):
+        case.closed_at = now
+        if case.clock_stopped_at is None and case.due_at is not None:
+            case.clock_stopped_at = now
+    for field in (
+        "clock_unit",
+        "clock_limit",
+        "clock_started_at",
+        "clock_paused_at",
+        "clock_stopped_at",
+        "due_at",
+        "yellow_at",
+        "red_at",
+        "closed_at",
+    ):
+        changes[field] = getattr(case, field)
+
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(**changes, updated_at=now)
+    if updated != 1:
+        raise ConcurrentTransition()
+    case.state = transition.target
+    case.version += 1
+    if pause is not None:
+        pause.save()
+    event_data = {k: v for k, v in data.items() if k != "clock"}
+    if transition.clock is not Clock.NONE:
+        event_data["clock_effect"] = transition.clock.value
+        if case.due_at:
+            event_data["due_at"] = case.due_at.isoformat()
+    if pause is not None:
+        event_data["pause_reason"] = pause.reason
+    return _append(
+        case,
+        kind=EventKind.TRANSITION,
+        actor=actor,
+        at=now,
+        name=transition.name,
+        label=str(transition.label),
+        from_state=from_state,
+        to_state=transition.target,
+        data=event_data,
+        comment=comment,
+    )
+
+
+def _ensure_open(case: Case) -> None:
+    if case.closed_at is not None:
+        raise TransitionRefused("case_closed")
+
+
+@transaction.atomic
+def case_note(
+    *,
+    case: Case,
+    actor: User | None,
+    kind: str = EventKind.NOTE,
+    name: str = "",
+    label: str = "",
+    data: dict[str, Any] | None = None,
+    comment: str = "",
+) -> CaseEvent:
+    """Record a domain fact on the timeline without changing state (reuse of a library item, a call-back…)."""
+    return _append(case, kind=kind, actor=actor, at=timezone.now(), name=name, label=label, data=data, comment=comment)
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    actor: User | None,
+    assignee: User | None = None,
+    department: Department | None = None,
+    role: str = "lead",
+    comment: str = "",
+) -> Assignment:
+    _ensure_open(case)
+    now = timezone.now()
+    if role == "lead":
+        Assignment.objects.filter(case=case, role="lead", ended_at__isnull=True).update(ended_at=now)
+    assignment = Assignment.objects.create(
+        case=case,
+        jurisdiction_id=case.jurisdiction_id,
+        assignee=assignee,
+        department=department,
+        role=role,
+        assigned_by=actor,
+        assigned_at=now,
+    )
+    _append(
+        case,
+        kind=EventKind.ASSIGN,
+        actor=actor,
+        at=now,
+        name="assign",
+        label=_("指派"),
+        data={
+            "assignee": assignee.pk if assignee else None,
+            "assignee_name": assignee.display_name if assignee else "",
+            "department": department.pk if department else None,
+            "department_name": department.name if department else "",
+            "role": role,
+        },
+        comment=comment,
+    )
+    return assignment
+
+
+@transaction.atomic
+def case_pause(*, case: Case, actor: User | None, reason: str, note: str = "") -> ClockPause:
+    """Stop the clock outside a transition (e.g. 检验检测 during review), with a reason on the timeline."""
+    _ensure_open(case)
+    if case.clock_paused_at is not None:
+        raise TransitionRefused("clock_already_paused")
+    now = timezone.now()
+    if Case.objects.filter(pk=case.pk, version=case.version).update(clock_paused_at=now, version=case.version + 1) != 1:
+        raise ConcurrentTransition()
+    case.version += 1
+    case.clock_paused_at = now
+    pause = ClockPause.objects.create(
+        case=case,
+        jurisdiction_id=case.jurisdiction_id,
+        reason=reason,
+        note=note[:255],
+        started_at=now,
+        started_by=actor,
+    )
+    _append(
+        case,
+        kind=EventKind.PAUSE,
+        actor=actor,
+        at=now,
+        name="pause",
+        label=_("暂停计时"),
+        data={"reason": reason, "reason_label": str(pause.get_reason_display())},
+        comment=note,
+    )
+    return pause
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor: User | None, note: str = "") -> Case:
+    _ensure_open(case)
+    if case.clock_paused_at is None:
+        raise TransitionRefused("clock_not_paused")
+    now = timezone.now()
+    paused_from = case.clock_paused_at
+    clock.shift_for_pause(case, paused_from, now)
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        clock_paused_at=None, due_at=case.due_at, yellow_at=case.yellow_at, red_at=case.red_at, version=case.version + 1
+    )
+    if updated != 1:
+        raise ConcurrentTransition()
+    case.version += 1
+    case.clock_paused_at = None
+    ClockPause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=actor)
+    _append(
+        case,
+        kind=EventKind.RESUME,
+        actor=actor,
+        at=now,
+        name="resume",
+        label=_("恢复计时"),
+        data={"paused_from": paused_from.isoformat(), "due_at": case.due_at.isoformat() if case.due_at else None},
+        comment=note,
+    )
+    return case
+
+
+@transaction.atomic
+def case_extend(*, case: Case, actor: User | None, amount: int, reason: str, approved_by: User | None) -> Case:
+    """Extend the deadline by ``amount`` units of the case's clock, recording who approved it and why."""
+    _ensure_open(case)
+    if amount <= 0 or not reason.strip() or approved_by is None:
+        raise TransitionRefused("extension_invalid")
+    old_due = case.due_at
+    clock.extend(case, amount)
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        due_at=case.due_at, clock_limit=case.clock_limit, version=case.version + 1
+    )
+    if updated != 1:
+        raise ConcurrentTransition()
+    case.version += 1
+    _append(
+        case,
+        kind=EventKind.EXTEND,
+        actor=actor,
+        at=timezone.now(),
+        name="extend",
+        label=_("延长期限"),
+        data={
+            "amount": amount,
+            "unit": case.clock_unit,
+            "approved_by": approved_by.pk,
+            "approved_by_name": approved_by.display_name,
+            "old_due_at": old_due.isoformat() if old_due else None,
+            "due_at": case.due_at.isoformat() if case.due_at else None,
+        },
+        comment=reason,
+    )
+    return case
+
+
+def _sniff(head: bytes) -> str:
+    import filetype
+
+    kind = filetype.guess(head)
+    return kind.mime if kind else "application/octet-stream"
+
+
+@transaction.atomic
+def case_attach(*, case: Case, actor: User | None, uploaded_file: Any, purpose: str = "") -> Attachment:
+    """Store an upload: size limit, content type sniffed from the bytes (not the name), SHA-256 recorded."""
+    from township.cases.errors import MESSAGES
+
+    _ensure_open(case)
+    limit = int(settings.TOWNSHIP_ATTACHMENT_MAX_BYTES)
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        raise TransitionRefused("attachment_too_large", field="file", limit=f"{limit // (1024 * 1024)}MB")
+    digest = hashlib.sha256()
+    chunks = []
+    total = 0
+    for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]:
+        total += len(chunk)
+        if total > limit:
+            raise TransitionRefused("attachment_too_large", field="file", limit=f"{limit // (1024 * 1024)}MB")
+        digest.update(chunk)
+        chunks.append(chunk)
+    content = b"".join(chunks)
+    if not content:
+        raise TransitionRefused("attachment_empty", field="file")
+    mime = _sniff(content[:8192])
+    if mime not in settings.TOWNSHIP_ATTACHMENT_TYPES:
+        raise TransitionRefused(
+            "attachment_type", str(MESSAGES["attachment_type"]).format(kind=mime), field="file", kind=mime
+        )
+    sha = digest.hexdigest()
+    name = str(getattr(uploaded_file, "name", "") or "upload")[-200:]
+    attachment = Attachment(
+        case=case,
+        jurisdiction_id=case.jurisdiction_id,
+        name=name,
+        content_type=mime,
+        size=total,
+        sha256=sha,
+        purpose=purpose[:64],
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    _append(
+        case,
+        kind=EventKind.ATTACH,
+        actor=actor,
+        at=attachment.uploaded_at,
+        name="attach",
+        label=_("上传附件"),
+        data={
+            "attachment": attachment.pk,
+            "name": name,
+            "sha256": sha,
+            "size": total,
+            "type": mime,
+            "purpose": purpose,
+        },
+    )
+    return attachment
