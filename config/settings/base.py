@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "township.subjects",
     "township.credit",
     "township.certificates",
+    "township.subjects",
+    "township.credit",
+    "township.certificates",
     "township.catalog",
 ]
 
