@@ -24,9 +24,6 @@ INSTALLED_APPS = [
     "township.subjects",
     "township.credit",
     "township.certificates",
-    "township.subjects",
-    "township.credit",
-    "township.certificates",
     "township.catalog",
 ]
 

@@ -1,0 +1,324 @@
+"""Catalog selectors: every read is scoped by the actor.
+
+Interface for other apps (approval, enforcement) — stable, keep it:
+
+    from township.catalog import selectors as catalog
+
+    item = catalog.item_get(actor=user, pk=item_id)          # NotFound outside scope
+    version = catalog.item_version_current(item)             # ItemVersion or None (never published)
+    version = catalog.item_version_get(pk=version_id)        # by id, no scope (pinned on your own record)
+    snap = version.snapshot                                  # immutable dict, schema 1:
+        snap["name"], snap["item_type"] ("01" 许可 … "20" 公共服务), snap["implementation_code"],
+        snap["statutory_limit"], snap["statutory_unit"],      # int|None, "working_days"|"natural_days"|"working_hours"
+        snap["promised_limit"], snap["promised_unit"],        # same units as township.cases ClockUnit
+        snap["handling_kind"] ("1" 即办件, "2" 承诺件), snap["risk_class"] ("control"|"careful"|"encouraged"),
+        snap["channels"] (subset of "online","no_visit","one_visit","village_agent"),
+        snap["gap_rule"] = {"allowed": bool, "deadline": int|None, "unit": "working_days",
+                            "material_type_codes": [codes of non-essential materials that may be missing]},
+        snap["commitment_rule"] = {"allowed": bool, "text": str, "check_days": int|None, "check_unit": "natural_days"},
+        snap["materials"] = [{"material_type_id", "material_type_code", "material_type_name", "name", "issuer",
+                              "originals", "copies", "essential", "may_be_missing", "certificate_satisfies", "note"}]
+    catalog.item_list(actor=user, q="yyzz", item_type="01")   # QuerySet of Item (own + visible county items)
+    catalog.item_public_list(jurisdiction=code)                # published items, no login (portal)
+    catalog.theme_materials(theme)                              # merged, de-duplicated materials of a "一件事"
+    catalog.items_for_enforcement(actor=user)                   # punitive types 02/03/04/06 in scope
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from township.catalog.models import (
+    CHANNEL_FIELDS,
+    ITEM_TYPE_SHORT,
+    PUNITIVE_TYPES,
+    Delegation,
+    ImportJob,
+    Item,
+    ItemStatus,
+    ItemVersion,
+    Material,
+    Theme,
+    ThemeItem,
+)
+from township.catalog.pinyin import initials
+from township.core.errors import NotFound
+from township.org.scoping import reach
+
+# Roles that may edit drafts and roles that may publish (review) them.
+EDIT_ROLES = ("administrator", "approval_head", "approver")
+PUBLISH_ROLES = ("administrator", "approval_head", "leader")
+LIVE_STATUSES = (ItemStatus.PUBLISHED, ItemStatus.SUSPENDED)
+
+
+def _county_of(code: str) -> str | None:
+    return code[:6] if len(code) == 9 else None
+
+
+def visible_q(actor: Any) -> Q:
+    """Own jurisdictions' items, plus county items the county made visible to its towns."""
+    r = reach(actor)
+    q = Q(pk__in=[])
+    if r.codes:
+        q |= Q(jurisdiction_id__in=sorted(r.codes))
+    towns = set(r.codes) | {town for town, _village in r.villages}
+    counties = sorted({c for c in (_county_of(t) for t in towns) if c} - set(r.codes))
+    if counties:
+        q |= Q(jurisdiction_id__in=counties, visible_to_towns=True, status__in=LIVE_STATUSES)
+    return q
+
+
+def editable_codes(actor: Any) -> frozenset[str]:
+    return reach(actor, EDIT_ROLES).codes
+
+
+def can_edit(actor: Any, item: Item) -> bool:
+    return item.jurisdiction_id in editable_codes(actor)
+
+
+def can_publish(actor: Any, item: Item) -> bool:
+    return item.jurisdiction_id in reach(actor, PUBLISH_ROLES).codes
+
+
+def search_q(q: str) -> Q:
+    """Substring of the name, the implementation code, or the pinyin initials (``yyzz`` → 营业执照)."""
+    q = (q or "").strip()
+    if not q:
+        return Q()
+    cond = Q(name__icontains=q) | Q(implementation_code__icontains=q)
+    key = initials(q) if q.isascii() else ""
+    if key:
+        cond |= Q(name_initials__icontains=key)
+    return cond
+
+
+def _filter(
+    qs: QuerySet[Item],
+    *,
+    q: str = "",
+    item_type: str = "",
+    department: str = "",
+    status: str = "",
+    channel: str = "",
+    risk_class: str = "",
+    jurisdiction: str = "",
+    theme: int | None = None,
+    unassigned: bool = False,
+) -> QuerySet[Item]:
+    if q:
+        qs = qs.filter(search_q(q))
+    if item_type:
+        qs = qs.filter(item_type=item_type)
+    if department:
+        qs = qs.filter(department_name=department)
+    if status:
+        qs = qs.filter(status=status)
+    if channel and channel in CHANNEL_FIELDS:
+        qs = qs.filter(**{CHANNEL_FIELDS[channel]: True})  # type: ignore[index]
+    if risk_class:
+        qs = qs.filter(risk_class=risk_class)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    if theme:
+        item_ids = ThemeItem.objects.filter(theme_id=theme).values("item_id")
+        qs = qs.filter(pk__in=item_ids)
+    if unassigned:
+        qs = qs.filter(responsible_user__isnull=True)
+    return qs
+
+
+def item_list(*, actor: Any, **filters: Any) -> QuerySet[Item]:
+    qs = Item.objects.filter(visible_q(actor)).select_related("jurisdiction", "responsible_user")
+    return _filter(qs, **filters).order_by("jurisdiction_id", "item_type", "id")
+
+
+def item_get(*, actor: Any, pk: int | str) -> Item:
+    try:
+        return Item.objects.select_related(
+            "jurisdiction", "department", "responsible_department", "responsible_user", "current_version"
+        ).get(visible_q(actor), pk=int(pk))
+    except (Item.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def item_get_for_edit(*, actor: Any, pk: int | str) -> Item:
+    item = item_get(actor=actor, pk=pk)
+    if not can_edit(actor, item):
+        raise NotFound()
+    return item
+
+
+def item_version_current(item: Item) -> ItemVersion | None:
+    """The version an application filed now pins (None if never published or suspended/retired)."""
+    if item.status != ItemStatus.PUBLISHED or item.current_version_id is None:
+        return None
+    return item.current_version
+
+
+def item_version_get(*, pk: int) -> ItemVersion:
+    try:
+        return ItemVersion.objects.select_related("item", "approver").get(pk=pk)
+    except ItemVersion.DoesNotExist:
+        raise NotFound() from None
+
+
+def item_versions(*, actor: Any, item: Item) -> QuerySet[ItemVersion]:
+    item_get(actor=actor, pk=item.pk)
+    return ItemVersion.objects.filter(jurisdiction_id=item.jurisdiction_id, item=item).select_related("approver")
+
+
+def item_materials(item: Item) -> QuerySet[Material]:
+    return Material.objects.filter(jurisdiction_id=item.jurisdiction_id, item=item).select_related("material_type")
+
+
+def items_for_enforcement(*, actor: Any) -> QuerySet[Item]:
+    return item_list(actor=actor).filter(item_type__in=[str(t) for t in PUNITIVE_TYPES], status=ItemStatus.PUBLISHED)
+
+
+# ---- public (portal, no login) -------------------------------------------------------------
+
+
+def item_public_list(*, jurisdiction: str = "", **filters: Any) -> QuerySet[Item]:
+    qs = Item.objects.filter(status=ItemStatus.PUBLISHED).select_related("jurisdiction")
+    return _filter(qs, jurisdiction=jurisdiction, **filters).order_by("jurisdiction_id", "item_type", "id")
+
+
+def item_public_get(*, pk: int | str) -> Item:
+    try:
+        return Item.objects.select_related("jurisdiction", "current_version").get(
+            pk=int(pk), status__in=LIVE_STATUSES, current_version__isnull=False
+        )
+    except (Item.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def public_departments(*, jurisdiction: str = "") -> list[tuple[str, int]]:
+    qs = Item.objects.filter(status=ItemStatus.PUBLISHED)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    rows = qs.values("department_name").annotate(n=Count("id")).order_by("-n", "department_name")
+    return [(r["department_name"], r["n"]) for r in rows if r["department_name"]]
+
+
+def theme_public_list(*, jurisdiction: str = "") -> QuerySet[Theme]:
+    qs = Theme.objects.filter(active=True).select_related("jurisdiction")
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    return qs
+
+
+# ---- themes ---------------------------------------------------------------------------------
+
+
+def theme_list(*, actor: Any) -> QuerySet[Theme]:
+    return Theme.objects.filter(jurisdiction_id__in=sorted(reach(actor).codes)).prefetch_related(
+        Prefetch("theme_items", queryset=ThemeItem.objects.select_related("item"))
+    )
+
+
+def theme_get(*, pk: int | str, actor: Any = None, public: bool = False) -> Theme:
+    qs = Theme.objects.all()
+    if not public:
+        qs = qs.filter(jurisdiction_id__in=sorted(reach(actor).codes))
+    try:
+        return qs.get(pk=int(pk))
+    except (Theme.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def theme_items(theme: Theme) -> list[Item]:
+    rows = ThemeItem.objects.filter(jurisdiction_id=theme.jurisdiction_id, theme=theme).select_related("item")
+    return [r.item for r in rows]
+
+
+def theme_materials(theme: Theme) -> list[dict[str, Any]]:
+    """Merged materials of all the theme's items, one row per material type (essential if any item needs it)."""
+    items = theme_items(theme)
+    merged: dict[int, dict[str, Any]] = {}
+    mats = Material.objects.filter(jurisdiction_id=theme.jurisdiction_id, item__in=items).select_related(
+        "material_type", "item"
+    )
+    for m in mats:
+        row = merged.setdefault(
+            m.material_type_id,
+            {
+                "material_type_id": m.material_type_id,
+                "material_type_code": m.material_type.code,
+                "name": m.material_type.name,
+                "essential": False,
+                "originals": 0,
+                "copies": 0,
+                "certificate_satisfies": m.material_type.certificate_satisfies,
+                "items": [],
+            },
+        )
+        row["essential"] = row["essential"] or m.essential
+        row["originals"] = max(row["originals"], m.originals)
+        row["copies"] = max(row["copies"], m.copies)
+        if m.item.name not in row["items"]:
+            row["items"].append(m.item.name)
+    return sorted(merged.values(), key=lambda r: (not r["essential"], r["name"]))
+
+
+# ---- delegations, statistics, imports ---------------------------------------------------------
+
+
+def delegation_list(*, actor: Any, status: str = "") -> QuerySet[Delegation]:
+    r = reach(actor)
+    qs = Delegation.objects.filter(Q(jurisdiction_id__in=sorted(r.codes)) | Q(from_jurisdiction_id__in=sorted(r.codes)))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("item", "jurisdiction", "from_jurisdiction")
+
+
+def catalog_stats(*, actor: Any, jurisdiction: str = "") -> dict[str, Any]:
+    """Counts by type, department, delegation source and channel for the statistics page."""
+    r = reach(actor)
+    codes = [jurisdiction] if jurisdiction and jurisdiction in r.codes else sorted(r.codes)
+    items = Item.objects.filter(jurisdiction_id__in=codes).exclude(status=ItemStatus.RETIRED)
+    by_type = {
+        row["item_type"]: row["n"] for row in items.values("item_type").annotate(n=Count("id")).order_by("item_type")
+    }
+    by_department = [
+        (row["department_name"] or "—", row["n"])
+        for row in items.values("department_name").annotate(n=Count("id")).order_by("-n", "department_name")
+    ]
+    channels = items.aggregate(**{c: Count("id", filter=Q(**{f: True})) for c, f in CHANNEL_FIELDS.items()})
+    delegations = Delegation.objects.filter(jurisdiction_id__in=codes, status="active")
+    by_source = [
+        (row["from_department_name"], row["n"])
+        for row in delegations.values("from_department_name").annotate(n=Count("id")).order_by("-n")
+    ]
+    by_mode = dict(Counter(delegations.values_list("mode", flat=True)))
+    deleg_by_type = {
+        row["item__item_type"]: row["n"]
+        for row in delegations.values("item__item_type").annotate(n=Count("id")).order_by("item__item_type")
+    }
+    return {
+        "total": sum(by_type.values()),
+        "by_type": by_type,
+        "by_type_labelled": [(code, str(ITEM_TYPE_SHORT.get(code, code)), n) for code, n in by_type.items()],
+        "by_department": by_department,
+        "by_channel": channels,
+        "delegated_total": sum(n for _s, n in by_source),
+        "delegated_by_source": by_source,
+        "delegated_by_mode": by_mode,
+        "delegated_by_type": deleg_by_type,
+        "unassigned": items.filter(responsible_user__isnull=True).count(),
+        "drafts": items.filter(dirty=True).count(),
+    }
+
+
+def type_counts(*, jurisdiction: str) -> dict[str, int]:
+    rows = Item.objects.filter(jurisdiction_id=jurisdiction).values("item_type").annotate(n=Count("id"))
+    return {r["item_type"]: r["n"] for r in rows.order_by("item_type")}
+
+
+def import_job_get(*, actor: Any, pk: int | str) -> ImportJob:
+    try:
+        return ImportJob.objects.get(jurisdiction_id__in=sorted(reach(actor).codes), pk=int(pk))
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
