@@ -1,0 +1,380 @@
+"""The working-time clock: working days, natural days and working hours (DOMAIN.md §3.4, §7.1).
+
+Rules
+-----
+* A day is a **working day** when it is a make-up working day (调休上班日), or when it is Monday–Friday and not a
+  statutory holiday (法定节假日). The table ``core.Holiday`` holds every day that differs from the Monday–Friday
+  rule; ``core.CalendarYear`` lists the years whose arrangement is entered.
+* Any computation that touches a day of a year missing from ``CalendarYear`` raises :class:`CalendarNotCovered`
+  — the clock never guesses (the State Council publishes next year's arrangement in November or December).
+* **Working days** count from the day after the start (民事诉讼法 Art 85: the start day is not counted).
+* **Natural days**: start + n; an end date that is not a working day rolls forward to the next working day.
+* **Working hours** run only inside ``settings.TOWNSHIP_OFFICE_HOURS`` (local Asia/Shanghai time) on working days.
+
+The holiday table is read once into an in-process snapshot. The snapshot is dropped when a ``Holiday`` or
+``CalendarYear`` row is saved or deleted in this process, when the transaction in which such a change happened
+ends (commit or rollback), and in any case after ``TOWNSHIP_CALENDAR_CACHE_SECONDS`` (default 60 s) so that other
+processes (the worker) see administrators' edits soon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext as _
+
+from township.core.errors import DomainError
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+UNITS = ("working_days", "natural_days", "working_hours")
+END_OF_DAY = dt.time(23, 59, 59)
+
+
+class CalendarNotCovered(DomainError):
+    """A date lies in a year whose holiday arrangement has not been entered."""
+
+    status = 422
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            "calendar_not_covered",
+            _("%(year)s年节假日安排尚未录入，无法计算期限，请管理员先录入节假日") % {"year": year},
+            year=year,
+        )
+        self.year = year
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The holiday table snapshot
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    years: frozenset[int]
+    holidays: frozenset[dt.date]
+    makeup: frozenset[dt.date]
+    loaded_at: float
+
+
+_lock = threading.Lock()
+_snapshot: _Snapshot | None = None
+# Atomic blocks (per database alias) inside which the table was changed: when one of them ends, commit or
+# rollback, the snapshot may no longer match the database and is dropped.
+_watched_blocks: list[tuple[str, object]] = []
+
+
+def invalidate_cache(**_kwargs: object) -> None:
+    """Drop the snapshot (connected to post_save/post_delete of Holiday and CalendarYear)."""
+    global _snapshot
+    using = _kwargs.get("using") or DEFAULT_DB_ALIAS
+    with _lock:
+        _snapshot = None
+        conn = connections[using]
+        if conn.in_atomic_block:
+            _watched_blocks.extend((using, block) for block in conn.atomic_blocks)
+
+
+for _model in ("core.Holiday", "core.CalendarYear"):
+    post_save.connect(invalidate_cache, sender=_model, dispatch_uid=f"township.core.calendar.save.{_model}")
+    post_delete.connect(invalidate_cache, sender=_model, dispatch_uid=f"township.core.calendar.delete.{_model}")
+
+
+def _cache_seconds() -> float:
+    return float(getattr(settings, "TOWNSHIP_CALENDAR_CACHE_SECONDS", 60))
+
+
+def _block_alive(using: str, block: object) -> bool:
+    return any(b is block for b in connections[using].atomic_blocks)
+
+
+def _watched_block_ended() -> bool:
+    return not all(_block_alive(using, block) for using, block in _watched_blocks)
+
+
+def _table() -> _Snapshot:
+    global _snapshot
+    snap = _snapshot
+    if snap is not None and (_watched_blocks and _watched_block_ended()):
+        with _lock:
+            _watched_blocks[:] = [(using, block) for using, block in _watched_blocks if _block_alive(using, block)]
+            _snapshot = snap = None
+    if snap is not None and time.monotonic() - snap.loaded_at < _cache_seconds():
+        return snap
+
+    from township.core.models import CalendarYear, Holiday, HolidayKind
+
+    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    holidays: set[dt.date] = set()
+    makeup: set[dt.date] = set()
+    for day, kind in Holiday.objects.values_list("date", "kind"):
+        (makeup if kind == HolidayKind.MAKEUP_WORKDAY else holidays).add(day)
+    snap = _Snapshot(years, frozenset(holidays), frozenset(makeup), time.monotonic())
+    with _lock:
+        _snapshot = snap
+    return snap
+
+
+def covered_years() -> list[int]:
+    """Years whose holiday arrangement is entered, ascending."""
+    return sorted(_table().years)
+
+
+def ensure_covered(day: dt.date) -> None:
+    """Raise :class:`CalendarNotCovered` unless the year of ``day`` is entered."""
+    if day.year not in _table().years:
+        raise CalendarNotCovered(day.year)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Days
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _is_workday(day: dt.date, snap: _Snapshot) -> bool:
+    if day.year not in snap.years:
+        raise CalendarNotCovered(day.year)
+    if day in snap.makeup:
+        return True
+    if day in snap.holidays:
+        return False
+    return day.weekday() < 5
+
+
+def is_workday(day: dt.date) -> bool:
+    """A make-up day is a working day; a statutory holiday is not; otherwise Monday–Friday."""
+    return _is_workday(_as_date(day), _table())
+
+
+def is_holiday(day: dt.date) -> bool:
+    """True for a statutory holiday listed in the table (not for ordinary weekends)."""
+    day = _as_date(day)
+    snap = _table()
+    if day.year not in snap.years:
+        raise CalendarNotCovered(day.year)
+    return day in snap.holidays
+
+
+def next_workday(day: dt.date) -> dt.date:
+    """``day`` itself when it is a working day, else the next working day."""
+    day = _as_date(day)
+    snap = _table()
+    while not _is_workday(day, snap):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``start`` (the start day is not counted); n=0 gives ``start``.
+
+    A negative n counts backwards: the |n|-th working day before ``start``.
+    """
+    start = _as_date(start)
+    n = int(n)
+    snap = _table()
+    if start.year not in snap.years:
+        raise CalendarNotCovered(start.year)
+    if n == 0:
+        return start
+    step = dt.timedelta(days=1 if n > 0 else -1)
+    remaining = abs(n)
+    day = start
+    while remaining:
+        day += step
+        if _is_workday(day, snap):
+            remaining -= 1
+    return day
+
+
+def add_natural_days(start: dt.date, n: int) -> dt.date:
+    """``start + n`` calendar days; an end date that is not a working day rolls forward to the next working day."""
+    return next_workday(_as_date(start) + dt.timedelta(days=int(n)))
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """The number of working days in (start, end]; negative when ``end`` is before ``start``."""
+    start, end = _as_date(start), _as_date(end)
+    if end < start:
+        return -working_days_between(end, start)
+    snap = _table()
+    if end.year not in snap.years:
+        raise CalendarNotCovered(end.year)
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if _is_workday(day, snap):
+            count += 1
+    return count
+
+
+def year_working_days(year: int) -> int:
+    """How many working days the year has (2026: 248)."""
+    # (Dec 31 of the previous year, Dec 31]: the exclusive start is never looked at.
+    return working_days_between(dt.date(year, 1, 1) - dt.timedelta(days=1), dt.date(year, 12, 31))
+
+
+def _as_date(value: dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise TypeError("expected a date, got a datetime; use local_date() first")
+    return value
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Working hours
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _parse_time(value: str | dt.time) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    hours, minutes = value.split(":")[:2]
+    return dt.time(int(hours), int(minutes))
+
+
+def office_hours() -> list[tuple[dt.time, dt.time]]:
+    """``settings.TOWNSHIP_OFFICE_HOURS`` parsed and sorted, e.g. [(08:30, 12:00), (14:00, 17:30)]."""
+    periods = sorted((_parse_time(a), _parse_time(b)) for a, b in settings.TOWNSHIP_OFFICE_HOURS)
+    if not periods:
+        raise ValueError("TOWNSHIP_OFFICE_HOURS is empty")
+    for (a, b), nxt in zip(periods, [*periods[1:], None], strict=True):
+        if not a < b or (nxt is not None and nxt[0] < b):
+            raise ValueError("TOWNSHIP_OFFICE_HOURS must be increasing, non-overlapping periods")
+    return periods
+
+
+def _require_aware(value: dt.datetime) -> dt.datetime:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("an aware datetime is required")
+    return value
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The Asia/Shanghai calendar date of an aware datetime."""
+    return _require_aware(moment).astimezone(LOCAL_TZ).date()
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """23:59:59 Asia/Shanghai on ``day``, as an aware datetime."""
+    return dt.datetime.combine(day, END_OF_DAY, tzinfo=LOCAL_TZ)
+
+
+def _periods_on(day: dt.date, periods: list[tuple[dt.time, dt.time]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [
+        (dt.datetime.combine(day, a, tzinfo=LOCAL_TZ), dt.datetime.combine(day, b, tzinfo=LOCAL_TZ)) for a, b in periods
+    ]
+
+
+def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
+    """The moment when ``hours`` office hours have passed after ``start`` (aware, Asia/Shanghai).
+
+    Only office hours on working days count. The result may be the end of an office period (e.g. 12:00).
+    """
+    start = _require_aware(start).astimezone(LOCAL_TZ)
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    remaining = dt.timedelta(seconds=hours * 3600)
+    snap = _table()
+    if start.year not in snap.years:
+        raise CalendarNotCovered(start.year)
+    if not remaining:
+        return start
+    periods = office_hours()
+    day = start.date()
+    while True:
+        if _is_workday(day, snap):
+            for begin, finish in _periods_on(day, periods):
+                cursor = max(begin, start)
+                if cursor >= finish:
+                    continue
+                available = finish - cursor
+                if remaining <= available:
+                    return cursor + remaining
+                remaining -= available
+        day += dt.timedelta(days=1)
+
+
+def working_hours_between(a: dt.datetime, b: dt.datetime) -> float:
+    """Office hours (on working days) between two aware datetimes; negative when ``b`` is before ``a``."""
+    a = _require_aware(a).astimezone(LOCAL_TZ)
+    b = _require_aware(b).astimezone(LOCAL_TZ)
+    if b < a:
+        return -working_hours_between(b, a)
+    periods = office_hours()
+    snap = _table()
+    total = dt.timedelta()
+    day = a.date()
+    while day <= b.date():
+        if _is_workday(day, snap):
+            for begin, finish in _periods_on(day, periods):
+                lo, hi = max(begin, a), min(finish, b)
+                if hi > lo:
+                    total += hi - lo
+        day += dt.timedelta(days=1)
+    return total.total_seconds() / 3600
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Due moments (what the case engine uses)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise ValueError(f"unknown clock unit {unit!r}; expected one of {UNITS}")
+
+
+def _whole_days(amount: float) -> int:
+    """Day amounts are whole; a fraction is rounded up (never shorten a period)."""
+    return int(math.ceil(amount - 1e-9)) if amount > 0 else int(math.floor(amount + 1e-9))
+
+
+def due_datetime(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+    """The due moment of a period of ``amount`` ``unit`` that starts at the aware datetime ``start``.
+
+    Day units end at 23:59:59 (Asia/Shanghai) of the due date; the start date is the local date of ``start``.
+    """
+    _check_unit(unit)
+    if unit == "working_hours":
+        return add_working_hours(start, amount)
+    day = local_date(start)
+    if unit == "working_days":
+        return end_of_day(add_working_days(day, _whole_days(amount)))
+    return end_of_day(add_natural_days(day, _whole_days(amount)))
+
+
+def elapsed(start: dt.datetime, end: dt.datetime, unit: str) -> float:
+    """How much of ``unit`` passed between two aware datetimes (e.g. the length of a clock pause).
+
+    working_days: working days in (local start date, local end date]; natural_days: calendar days between the
+    local dates; working_hours: office hours between the two moments.
+    """
+    _check_unit(unit)
+    if unit == "working_hours":
+        return working_hours_between(start, end)
+    a, b = local_date(start), local_date(end)
+    if unit == "working_days":
+        return float(working_days_between(a, b))
+    return float((b - a).days)
+
+
+def extend_due(due: dt.datetime, amount: float, unit: str) -> dt.datetime:
+    """Move an existing due moment on by ``amount`` units (an extension, or the span of a pause)."""
+    _check_unit(unit)
+    _require_aware(due)
+    if not amount:
+        return due
+    if unit == "working_hours":
+        return add_working_hours(due, amount)
+    day = local_date(due)
+    if unit == "working_days":
+        return end_of_day(add_working_days(day, _whole_days(amount)))
+    return end_of_day(add_natural_days(day, _whole_days(amount)))
