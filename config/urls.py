@@ -3,7 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
 ]

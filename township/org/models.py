@@ -159,3 +159,23 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.jurisdiction.name} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A personal API token for integrations. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=64)
+    prefix = models.CharField(_("前缀"), max_length=12, db_index=True)
+    key_hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

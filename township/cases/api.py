@@ -1,0 +1,196 @@
+"""Case engine endpoints: 我的待办 across case types, case detail with timeline, transitions, attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from township.cases import selectors, services
+from township.cases.models import Case, CaseEvent
+from township.cases.services import available_transitions
+
+router = Router(tags=["cases"])
+
+
+class CaseOut(Schema):
+    id: int
+    case_type: str
+    case_type_label: str
+    number: str
+    title: str
+    jurisdiction: str
+    jurisdiction_name: str
+    state: str
+    state_label: str
+    version: int
+    opened_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None
+    warning: str
+
+
+class PageOut(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class EventOut(Schema):
+    seq: int
+    kind: str
+    name: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    at: datetime
+    data: dict[str, Any]
+    comment: str
+    hash: str
+
+
+class TransitionOut(Schema):
+    name: str
+    label: str
+    target: str
+
+
+class CaseDetailOut(CaseOut):
+    timeline: list[EventOut]
+    transitions: list[TransitionOut]
+    clock_unit: str
+    clock_limit: int | None
+    paused: bool
+
+
+class TransitionIn(Schema):
+    name: str
+    version: int | None = None
+    comment: str = ""
+    data: dict[str, Any] = {}
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    machine = case.machine
+    return {
+        "id": case.pk,
+        "case_type": case.case_type,
+        "case_type_label": str(machine.label),
+        "number": case.number,
+        "title": case.title,
+        "jurisdiction": case.jurisdiction_id,
+        "jurisdiction_name": case.jurisdiction.name,
+        "state": case.state,
+        "state_label": machine.state_label(case.state),
+        "version": case.version,
+        "opened_at": case.opened_at,
+        "due_at": case.due_at,
+        "closed_at": case.closed_at,
+        "warning": case.warning(),
+    }
+
+
+def event_out(ev: CaseEvent) -> dict[str, Any]:
+    return {
+        "seq": ev.seq,
+        "kind": ev.kind,
+        "name": ev.name,
+        "label": ev.label,
+        "from_state": ev.from_state,
+        "to_state": ev.to_state,
+        "actor": ev.actor.display_name if ev.actor else None,
+        "at": ev.at,
+        "data": ev.data,
+        "comment": ev.comment,
+        "hash": ev.hash,
+    }
+
+
+def detail_out(case: Case, user: Any) -> dict[str, Any]:
+    out = case_out(case)
+    out["timeline"] = [event_out(e) for e in selectors.case_timeline(case=case)]
+    out["transitions"] = [
+        {"name": t.name, "label": str(t.label), "target": t.target} for t in available_transitions(case, user)
+    ]
+    out["clock_unit"] = case.clock_unit
+    out["clock_limit"] = case.clock_limit
+    out["paused"] = case.clock_paused_at is not None
+    return out
+
+
+@router.get("/workbench", response=PageOut, summary="我的待办")
+def workbench(
+    request: HttpRequest,
+    case_type: str | None = None,
+    state: str | None = None,
+    warning: str | None = None,
+    q: str | None = None,
+    jurisdiction: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> dict[str, Any]:
+    """Cases the user may act on, across all case types, sorted by due time; keyset pages via ``cursor``."""
+    page = selectors.workbench_list(
+        actor=request.user,
+        case_type=case_type,
+        state=state,
+        warning=warning,
+        search=q,
+        jurisdiction=jurisdiction,
+        cursor=cursor,
+        limit=max(1, min(limit, 100)),
+    )
+    return {"items": [case_out(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/{case_id}", response=CaseDetailOut, summary="案件详情（含时间线）")
+def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """Error codes: not_found (404, also for cases outside your jurisdictions)."""
+    case = selectors.case_get(actor=request.user, pk=case_id)
+    return detail_out(case, request.user)
+
+
+@router.post("/{case_id}/transitions", response=CaseDetailOut, summary="执行流转")
+def case_fire(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
+    """Fire a transition. Error codes: not_found, transition_unknown, transition_not_allowed,
+    role_required, concurrent_transition (also when ``version`` is stale), and the guards' codes."""
+    from township.cases.errors import ConcurrentTransition
+
+    case = selectors.case_get(actor=request.user, pk=case_id)
+    if payload.version is not None and payload.version != case.version:
+        raise ConcurrentTransition()
+    services.case_transition(
+        case=case, name=payload.name, actor=request.user, data=payload.data, comment=payload.comment
+    )
+    case.refresh_from_db()
+    return detail_out(case, request.user)
+
+
+@router.post("/{case_id}/attachments", response=AttachmentOut, summary="上传附件")
+def case_upload(request: HttpRequest, case_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+    """Error codes: not_found, attachment_too_large, attachment_type, attachment_empty, case_closed."""
+    case = selectors.case_get(actor=request.user, pk=case_id)
+    return services.case_attach(case=case, actor=request.user, uploaded_file=file)
+
+
+@router.get("/{case_id}/attachments/{attachment_id}", summary="下载附件")
+def case_download(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+    """Served only to users who may see the case. Error codes: not_found."""
+    from township.core.errors import NotFound
+
+    case = selectors.case_get(actor=request.user, pk=case_id)
+    att = case.attachments.filter(pk=attachment_id, jurisdiction_id=case.jurisdiction_id).first()
+    if att is None:
+        raise NotFound()
+    return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.name)
