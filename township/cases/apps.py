@@ -9,3 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from township.cases import checks  # noqa: F401  (registers the system check)
+        from township.cases.timed import raise_warnings, register_timed, seal_timeline
+
+        register_timed("cases.warnings", raise_warnings, every_seconds=60)
+        register_timed("cases.checkpoint", seal_timeline, every_seconds=3600)

@@ -67,6 +67,7 @@ class Case(JurisdictionScoped):
     due_at = models.DateTimeField(_("期限"), null=True, blank=True)
     yellow_at = models.DateTimeField(_("黄牌时间"), null=True, blank=True)
     red_at = models.DateTimeField(_("红牌时间"), null=True, blank=True)
+    warning_sent = models.CharField(_("已发预警"), max_length=10, blank=True)
     # Head of the hash-chained timeline
     head_seq = models.PositiveIntegerField(_("时间线序号"), default=0)
     head_hash = models.CharField(_("时间线哈希"), max_length=64, blank=True)
@@ -308,3 +309,21 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.pk} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """One run of a timed job in one time slot. The unique slot makes two workers run each job once."""
+
+    name = models.CharField(max_length=64)
+    slot = models.BigIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="cases_jobrun_unique_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.slot}"
