@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "township.credit",
     "township.certificates",
     "township.catalog",
+    "township.grid",
 ]
 
 MIDDLEWARE = [

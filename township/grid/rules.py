@@ -1,0 +1,42 @@
+"""Guards of the grid event machine: pure functions ``(case, actor, data) -> None``.
+
+The services put the facts a guard needs into ``data`` (reason, photos, department, rating).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from township.cases.errors import TransitionRefused
+
+PUBLIC_SOURCES = ("public", "open311")
+
+
+def reason_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    if not str(data.get("reason") or "").strip():
+        raise TransitionRefused("reason_required", _("请填写理由"), field="reason")
+
+
+def public_report_verified(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """A report from the public is verified on site before 立案 (DOMAIN §1.5 核实)."""
+    if case.state == "reported" and data.get("source") in PUBLIC_SOURCES:
+        raise TransitionRefused("verification_required", _("群众上报的事件须先由网格员核实后才能立案"))
+
+
+def dispatch_target_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    if not data.get("department") and not data.get("handler"):
+        raise TransitionRefused("dispatch_target_required", _("请选择处置部门或处置人"), field="department")
+
+
+def feedback_has_photos(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """反馈 needs at least one photo of the result (DOMAIN §1.5 处理反馈)."""
+    if not data.get("photos"):
+        raise TransitionRefused("feedback_photo_required", _("处置反馈须上传处置后照片"), field="photos")
+
+
+def rating_valid(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    rating = data.get("rating")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise TransitionRefused("rating_invalid", _("评价须为1至5星"), field="rating")
