@@ -1,0 +1,46 @@
+# Township developer commands. `make help` lists them (Oscar's `##` convention).
+PY := .venv/bin/python
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-pg lint fmt check messages openapi docs bench ci
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+install: ## Install Python (.venv) and front-end (node_modules) packages
+	scripts/install.sh
+
+demo: ## Install, migrate, seed the demo town, print logins, run worker + server on :8000
+	scripts/demo.sh
+
+test: ## Run the whole test suite on SQLite
+	scripts/test.sh
+
+test-pg: ## Run the whole test suite on PostgreSQL ($$PG_URL)
+	DATABASE_URL=$(PG_URL) scripts/test.sh
+
+lint: install ## ruff check + format --check, migrations check, Django system checks
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+fmt: install ## Format and auto-fix with ruff
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+messages: install ## Extract translatable strings (zh_Hans and en)
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules
+
+openapi: install ## Regenerate the OpenAPI snapshot docs/openapi.json (compared by tests/test_openapi.py)
+	$(PY) scripts/openapi.py
+
+docs: install ## Render every registered machine as Mermaid into docs/case-engine.md
+	$(PY) manage.py machine_diagrams
+
+bench: install ## Bench: case transitions + workbench at 100k cases on PostgreSQL (see docs/performance.md)
+	$(PY) bench/run.py cases --scale 100000 --db postgres
+
+ci: ## What CI runs (.ci/run): lint, then the suite on SQLite and on PostgreSQL
+	bash .ci/run

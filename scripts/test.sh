@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Run the whole test suite (SQLite by default; DATABASE_URL=postgresql://… for PostgreSQL).
+# Installs what is missing first. Extra arguments go to pytest. "No tests ran" (exit 5) is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install.sh
+
+# Browser (e2e) tests drive Debian's Chromium; install it when missing and we are root.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && [ -z "${TOWNSHIP_SKIP_APT:-}" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[test] installing chromium and chromium-driver for the browser tests (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  else
+    echo "[test] WARNING: chromium not found; browser tests will fail. Install it: sudo apt-get install chromium chromium-driver" >&2
+  fi
+fi
+
+echo "[test] database: ${DATABASE_URL:-SQLite}"
+set +e
+.venv/bin/python -m pytest "$@"
+rc=$?
+set -e
+if [ "$rc" = 5 ]; then
+  echo "[test] FAILED: pytest collected no tests (exit code 5)" >&2
+  exit 1
+fi
+exit "$rc"

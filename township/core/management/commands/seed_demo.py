@@ -1,0 +1,83 @@
+"""Load the demo: 重庆市江津区白沙镇 with its villages, departments and one account per role, then every
+capability's own demo data (``township/<app>/demo.py``: ``seed(stdout)``). Idempotent."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import traceback
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from township.core import demo
+
+# Apps whose demo data others build on go first; the rest follow in INSTALLED_APPS order.
+PREFERRED_ORDER = [
+    "township.org",
+    "township.cases",
+    "township.catalog",
+    "township.subjects",
+    "township.credit",
+    "township.certificates",
+    "township.approval",
+    "township.enforcement",
+    "township.grid",
+]
+
+
+def demo_modules() -> list[str]:
+    """``township.<app>.demo`` modules of installed apps (core's own is run first, separately)."""
+    names = [c.name for c in apps.get_app_configs() if c.name.startswith("township.") and c.name != "township.core"]
+    names.sort(key=lambda n: (PREFERRED_ORDER.index(n) if n in PREFERRED_ORDER else len(PREFERRED_ORDER), 0))
+    return [f"{n}.demo" for n in names if importlib.util.find_spec(f"{n}.demo") is not None]
+
+
+class Command(BaseCommand):
+    help = "Create the demo town (白沙镇), its departments, one account per role, and each app's demo data."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--only-org", action="store_true", help="only divisions, departments and accounts")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        demo.seed(self.stdout)
+        failed: list[str] = []
+        if not options["only_org"]:
+            for module_name in demo_modules():
+                module = importlib.import_module(module_name)
+                seed = getattr(module, "seed", None)
+                if seed is None:
+                    continue
+                try:
+                    with transaction.atomic():
+                        seed(self.stdout)
+                except Exception:  # one app's broken demo must not hide the others
+                    failed.append(module_name)
+                    self.stderr.write(f"demo data of {module_name} failed:\n{traceback.format_exc()}")
+        self.print_logins()
+        if failed:
+            raise CommandError("demo data failed for: " + ", ".join(failed))
+
+    def print_logins(self) -> None:
+        rows = [("用户名 login", "密码 password", "角色 role", "单位 unit"), *demo.login_table()]
+        widths = [max(_width(r[i]) for r in rows) for i in range(4)]
+        line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("演示账号 Demo logins (http://127.0.0.1:8000/, admin also at /admin/):"))
+        self.stdout.write(line)
+        for i, row in enumerate(rows):
+            self.stdout.write("| " + " | ".join(_pad(cell, widths[j]) for j, cell in enumerate(row)) + " |")
+            if i == 0:
+                self.stdout.write(line)
+        self.stdout.write(line)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
