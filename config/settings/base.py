@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "township.core",
     "township.org",
     "township.cases",
+    "township.enforcement",
     "township.subjects",
     "township.credit",
     "township.certificates",

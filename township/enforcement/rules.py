@@ -1,0 +1,839 @@
+"""The Administrative Penalty Law (2021) as code: pure rule functions and the machine guards built on them.
+
+Each ``check_*`` function is pure (values in, ``TransitionRefused`` with a Chinese message out) and cites
+its article (DOMAIN.md §2.1). The ``guard_*`` functions adapt them to the case engine's guard signature
+``guard(case, actor, data) -> None`` by reading the case's ``PenaltyCase`` record.
+
+Periods (Art 85): "二日""三日""五日""七日" are working days; others (15 days to pay, 90 days to decide,
+30 days for public-notice service) are natural days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from township.cases.errors import TransitionRefused
+
+# ---------------------------------------------------------------------------------------------
+# Statutory numbers (DOMAIN §2.1); local parameters live in EnforcementConfig / HearingThreshold.
+# ---------------------------------------------------------------------------------------------
+LIMITATION_YEARS = 2  # Art 36
+LIMITATION_YEARS_LIFE_HEALTH_FINANCE = 5  # Art 36
+MIN_OFFICERS = 2  # Art 42, 55
+PRESERVATION_WORKING_DAYS = 7  # Art 56 (七日 → working days, Art 85)
+HEARING_REQUEST_WORKING_DAYS = 5  # Art 64(1) (五日 → working days)
+HEARING_NOTICE_WORKING_DAYS = 7  # Art 64(2) (七日 → working days)
+DECISION_NATURAL_DAYS = 90  # Art 60
+PAYMENT_NATURAL_DAYS = 15  # Art 67
+LATE_FINE_DAILY_RATE = Decimal("0.03")  # Art 72(1)
+PUBLIC_NOTICE_NATURAL_DAYS = 30  # 民事诉讼法 Art 95
+SUMMARY_FINE_PERSON = Decimal("200")  # Art 51
+SUMMARY_FINE_ORGANISATION = Decimal("3000")  # Art 51
+SUMMARY_TYPES = frozenset({"warning", "fine"})  # Art 51
+ON_SPOT_COLLECTION_MAX = Decimal("100")  # Art 68(1)
+
+# Art 58: the four situations that require 法制审核 before deciding.
+LEGAL_REVIEW_GROUNDS = {
+    "public_interest": "涉及重大公共利益",
+    "major_rights_hearing": "直接关系当事人或者第三人重大权益，经过听证程序",
+    "complex": "案件情况疑难复杂、涉及多个法律关系",
+    "by_law": "法律、法规规定应当进行法制审核",
+}
+
+# Art 63(1)(3)(4): types that always carry the hearing right.
+HEARING_TYPES = frozenset(
+    {"lower_qualification", "revoke_licence", "suspend_business", "close", "bar_practice", "restrict_business"}
+)
+
+# Art 59: elements every decision document must contain.
+DECISION_ELEMENTS = {
+    "party_name": "当事人的姓名或者名称",
+    "party_address": "当事人的地址",
+    "facts": "违反法律、法规、规章的事实",
+    "evidence": "证据",
+    "penalty_types": "行政处罚的种类",
+    "legal_basis": "行政处罚的依据",
+    "performance": "行政处罚的履行方式和期限",
+    "remedies": "申请行政复议、提起行政诉讼的途径和期限",
+    "agency": "作出行政处罚决定的行政机关名称",
+    "date": "作出决定的日期",
+}
+
+CENT = Decimal("0.01")
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar helpers (township.core.calendar; imported lazily so the pure rules load without it)
+# ---------------------------------------------------------------------------------------------
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    from township.core.calendar import add_working_days as _awd
+
+    return _awd(start, n)
+
+
+def add_natural_days(start: dt.date, n: int) -> dt.date:
+    """Natural-day period; the last day rolls past a statutory holiday (民事诉讼法 Art 85)."""
+    from township.core.calendar import add_natural_days as _and
+
+    return _and(start, n)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _money(value: Any) -> Decimal:
+    if value in (None, ""):
+        return Decimal("0")
+    return Decimal(str(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 36: limitation period
+# ---------------------------------------------------------------------------------------------
+
+
+def limitation_end(act_date: dt.date, act_ended_on: dt.date | None, life_health_finance: bool) -> dt.date:
+    """The last day a violation may still be discovered (Art 36): 2 years, 5 for life/health/finance."""
+    start = act_ended_on or act_date
+    years = LIMITATION_YEARS_LIFE_HEALTH_FINANCE if life_health_finance else LIMITATION_YEARS
+    return add_years(start, years)
+
+
+def check_limitation(
+    *, act_date: dt.date, act_ended_on: dt.date | None, life_health_finance: bool, discovered_on: dt.date
+) -> None:
+    """行政处罚法第36条: not discovered within 2 (5) years → no penalty, so no filing."""
+    if act_ended_on and act_ended_on < act_date:
+        raise TransitionRefused("act_dates_invalid", _("违法行为终了日期不能早于发生日期"), field="act_ended_on")
+    if discovered_on < act_date:
+        raise TransitionRefused("act_in_future", _("违法行为发生日期不能晚于发现日期"), field="act_date")
+    end = limitation_end(act_date, act_ended_on, life_health_finance)
+    if discovered_on > end:
+        years = LIMITATION_YEARS_LIFE_HEALTH_FINANCE if life_health_finance else LIMITATION_YEARS
+        raise TransitionRefused(
+            "limitation_expired",
+            _(
+                "违法行为在%(years)s年内未被发现，已超过追责时效（%(end)s），依法不再给予行政处罚（行政处罚法第三十六条）"
+            )
+            % {"years": years, "end": end.isoformat()},
+            field="act_date",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 42, 55: at least two officers with valid credentials
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CredentialView:
+    """What the rule needs to know about one credential."""
+
+    number: str
+    valid_from: dt.date
+    valid_until: dt.date
+    revoked: bool = False
+    domains: tuple[str, ...] = ()
+
+    def valid_on(self, day: dt.date, domain: str | None = None) -> bool:
+        if self.revoked or not (self.valid_from <= day <= self.valid_until):
+            return False
+        return not (domain and self.domains and domain not in self.domains)
+
+
+def check_officers(
+    officers: Sequence[tuple[int, Sequence[CredentialView]]], *, on: dt.date, domain: str | None = None
+) -> None:
+    """行政处罚法第42条、第55条: an investigative act needs ≥ 2 distinct officers with valid credentials."""
+    ids = {oid for oid, _creds in officers}
+    if len(ids) < MIN_OFFICERS:
+        raise TransitionRefused(
+            "two_officers_required",
+            _("执法人员不得少于两人（行政处罚法第四十二条）"),
+            field="officers",
+        )
+    invalid = [oid for oid, creds in officers if not any(c.valid_on(on, domain) for c in creds)]
+    valid = ids - set(invalid)
+    if len(valid) < MIN_OFFICERS:
+        raise TransitionRefused(
+            "credential_invalid",
+            _(
+                "须有两名以上持有有效执法证件（在有效期内、未注销、领域相符）的执法人员（行政处罚法第四十二条、第五十五条）"
+            ),
+            field="officers",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 56: evidence preservation decided within 7 working days
+# ---------------------------------------------------------------------------------------------
+
+
+def preservation_deadline(started_on: dt.date) -> dt.date:
+    return add_working_days(started_on, PRESERVATION_WORKING_DAYS)
+
+
+def check_preservation_decision(*, started_on: dt.date, decided_on: dt.date, outcome: str) -> None:
+    """行政处罚法第56条: a decision on preserved evidence within 7 (working) days; later only release."""
+    if decided_on < started_on:
+        raise TransitionRefused("preservation_date_invalid", _("处理决定日期不能早于保存日期"), field="decided_on")
+    deadline = preservation_deadline(started_on)
+    if decided_on > deadline and outcome != "release":
+        raise TransitionRefused(
+            "preservation_overdue",
+            _(
+                "先行登记保存的证据应在七个工作日内（%(deadline)s前）作出处理决定，逾期只能解除保存（行政处罚法第五十六条）"
+            )
+            % {"deadline": deadline.isoformat()},
+            field="decided_on",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 63: the hearing right
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Threshold:
+    person_fine: Decimal
+    organisation_fine: Decimal
+    confiscation_value: Decimal
+
+
+def hearing_right(penalty: dict[str, Any], party_kind: str, threshold: Threshold | None) -> bool:
+    """行政处罚法第63条: does the intended penalty give the party the right to request a hearing?"""
+    types = set(penalty.get("types") or [])
+    if types & HEARING_TYPES:
+        return True
+    if penalty.get("heavy"):  # Art 63(5)(6): other heavy penalties, or by law
+        return True
+    if threshold is None:
+        return False
+    fine = _money(penalty.get("fine"))
+    limit = threshold.person_fine if party_kind == "person" else threshold.organisation_fine
+    if "fine" in types and fine >= limit:
+        return True
+    confiscated = _money(penalty.get("confiscation_value"))
+    return bool(types & {"confiscate_gains", "confiscate_property"}) and confiscated >= threshold.confiscation_value
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 44: the notice of the intended penalty with the party's rights
+# ---------------------------------------------------------------------------------------------
+
+
+def check_notice(*, notice: dict[str, Any], hearing_eligible: bool, acts_count: int) -> None:
+    """行政处罚法第44条、第54条: after an investigation, tell the intended penalty, facts, reasons, basis and rights."""
+    if acts_count < 1:
+        raise TransitionRefused(
+            "investigation_missing",
+            _("尚未进行调查取证，不能告知拟处罚决定（行政处罚法第五十四条）"),
+        )
+    missing = [k for k in ("facts", "reasons", "basis", "types") if not notice.get(k)]
+    if missing:
+        raise TransitionRefused(
+            "notice_incomplete",
+            _("告知书须写明拟作出的行政处罚内容及事实、理由、依据（行政处罚法第四十四条）"),
+            field=missing[0],
+        )
+    rights = set(notice.get("rights") or [])
+    if not {"statement", "defence"} <= rights:
+        raise TransitionRefused(
+            "notice_rights_missing",
+            _("告知书须告知当事人依法享有的陈述、申辩权利（行政处罚法第四十四条）"),
+            field="rights",
+        )
+    if hearing_eligible and "hearing" not in rights:
+        raise TransitionRefused(
+            "notice_hearing_right_missing",
+            _("拟作出的处罚属于听证范围，告知书须告知当事人有要求听证的权利（行政处罚法第六十三条）"),
+            field="rights",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 64: hearing request, notice and chair
+# ---------------------------------------------------------------------------------------------
+
+
+def hearing_request_deadline(notice_served_on: dt.date) -> dt.date:
+    return add_working_days(notice_served_on, HEARING_REQUEST_WORKING_DAYS)
+
+
+def check_hearing_request(*, eligible: bool, notice_served_on: dt.date | None, requested_on: dt.date) -> None:
+    """行政处罚法第64条(一): request a hearing within 5 (working) days after the notice."""
+    if not eligible:
+        raise TransitionRefused(
+            "hearing_not_eligible", _("拟作出的处罚不属于听证范围（行政处罚法第六十三条）"), field="requested_on"
+        )
+    if notice_served_on is None:
+        raise TransitionRefused("notice_not_served", _("尚未送达行政处罚事先告知书"), field="requested_on")
+    deadline = hearing_request_deadline(notice_served_on)
+    if requested_on > deadline:
+        raise TransitionRefused(
+            "hearing_request_late",
+            _("听证申请应在告知后五个工作日内（%(deadline)s前）提出，已逾期（行政处罚法第六十四条）")
+            % {"deadline": deadline.isoformat()},
+            field="requested_on",
+        )
+
+
+def check_hearing_schedule(
+    *, notice_on: dt.date, hearing_on: dt.date, chair_id: int | None, investigator_ids: Iterable[int]
+) -> None:
+    """行政处罚法第64条(二)(四): notify 7 (working) days before; chaired by a non-investigator."""
+    earliest = add_working_days(notice_on, HEARING_NOTICE_WORKING_DAYS)
+    if hearing_on < earliest:
+        raise TransitionRefused(
+            "hearing_notice_too_late",
+            _("应当在举行听证的七个工作日前通知当事人，听证日期不得早于%(earliest)s（行政处罚法第六十四条）")
+            % {"earliest": earliest.isoformat()},
+            field="hearing_on",
+        )
+    if chair_id is None:
+        raise TransitionRefused("hearing_chair_missing", _("须指定听证主持人"), field="chair")
+    if chair_id in set(investigator_ids):
+        raise TransitionRefused(
+            "hearing_chair_investigator",
+            _("听证由非本案调查人员主持（行政处罚法第六十四条）"),
+            field="chair",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 45: not heavier because of the defence
+# ---------------------------------------------------------------------------------------------
+
+
+def is_heavier(decision: dict[str, Any], notice: dict[str, Any]) -> bool:
+    """Is ``decision`` heavier than the notified penalty (new type, larger fine or confiscation)?"""
+    d_types = set(decision.get("types") or [])
+    n_types = set(notice.get("types") or [])
+    if d_types - n_types:
+        return True
+    if _money(decision.get("fine")) > _money(notice.get("fine")):
+        return True
+    return _money(decision.get("confiscation_value")) > _money(notice.get("confiscation_value"))
+
+
+def check_not_heavier(*, decision: dict[str, Any], notice: dict[str, Any], defended: bool) -> None:
+    """行政处罚法第45条: a heavier penalty because the party stated or defended is forbidden."""
+    if defended and is_heavier(decision, notice):
+        raise TransitionRefused(
+            "heavier_than_notice",
+            _(
+                "当事人已陈述、申辩，处罚决定不得重于告知书所载内容；如发现新的违法事实，应重新告知（行政处罚法第四十五条）"
+            ),
+            field="decision",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 58: legal review; Art 57: collective discussion
+# ---------------------------------------------------------------------------------------------
+
+
+def check_legal_review(
+    *,
+    grounds: Iterable[str],
+    reviewer_id: int | None,
+    reviewer_qualified: bool,
+    investigator_ids: Iterable[int],
+    passed: bool | None,
+) -> None:
+    """行政处罚法第58条: in the listed situations, 法制审核 before deciding, by a qualified non-investigator."""
+    grounds = [g for g in grounds if g]
+    if not grounds:
+        return
+    if reviewer_id is None or passed is None:
+        raise TransitionRefused(
+            "legal_review_required",
+            _("本案属于应当进行法制审核的情形，未经法制审核或者审核未通过的，不得作出决定（行政处罚法第五十八条）"),
+        )
+    if not reviewer_qualified:
+        raise TransitionRefused(
+            "reviewer_unqualified",
+            _("初次从事行政处罚决定法制审核的人员，应当取得法律职业资格（行政处罚法第五十八条）"),
+            field="reviewer",
+        )
+    if reviewer_id in set(investigator_ids):
+        raise TransitionRefused("reviewer_is_investigator", _("法制审核人员不得是本案调查人员"), field="reviewer")
+    if not passed:
+        raise TransitionRefused(
+            "legal_review_failed",
+            _("法制审核未通过，不得作出决定（行政处罚法第五十八条）"),
+        )
+
+
+def check_reviewer(*, reviewer_id: int, reviewer_qualified: bool, investigator_ids: Iterable[int]) -> None:
+    """行政处罚法第58条: who may review."""
+    if not reviewer_qualified:
+        raise TransitionRefused(
+            "reviewer_unqualified",
+            _("初次从事行政处罚决定法制审核的人员，应当取得法律职业资格（行政处罚法第五十八条）"),
+            field="reviewer",
+        )
+    if reviewer_id in set(investigator_ids):
+        raise TransitionRefused("reviewer_is_investigator", _("法制审核人员不得是本案调查人员"), field="reviewer")
+
+
+def check_collective_discussion(*, major: bool, discussion: dict[str, Any]) -> None:
+    """行政处罚法第57条: complex or major cases are decided by the heads collectively."""
+    if not major:
+        return
+    if not discussion or len(discussion.get("participants") or []) < 3 or not discussion.get("conclusion"):
+        raise TransitionRefused(
+            "collective_discussion_required",
+            _("情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定（行政处罚法第五十七条）"),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 62, 64, 65: no decision before the party was heard
+# ---------------------------------------------------------------------------------------------
+
+
+def check_party_heard(
+    *,
+    notice_served_on: dt.date | None,
+    decided_on: dt.date,
+    statement_days: int,
+    waived: bool,
+    defended: bool,
+    statement_reviewed: bool,
+    hearing_eligible: bool,
+    hearing_requested: bool,
+    hearing_held: bool,
+) -> None:
+    """行政处罚法第62条、第64条、第65条: notice, statement window, review of the defence, hearing held."""
+    if notice_served_on is None:
+        raise TransitionRefused(
+            "notice_required",
+            _(
+                "未向当事人告知拟作出的行政处罚内容及事实、理由、依据和权利，不得作出行政处罚决定（行政处罚法第六十二条）"
+            ),
+        )
+    if hearing_requested and not hearing_held:
+        raise TransitionRefused(
+            "hearing_pending",
+            _("当事人已要求听证，应当组织听证并根据听证笔录作出决定（行政处罚法第六十五条）"),
+        )
+    if not waived and not defended:
+        window = max(statement_days, HEARING_REQUEST_WORKING_DAYS if hearing_eligible else 0)
+        end = add_working_days(notice_served_on, window)
+        if decided_on <= end:
+            raise TransitionRefused(
+                "statement_window_open",
+                _("当事人陈述、申辩（及申请听证）期限至%(end)s，期满前不得作出决定（行政处罚法第六十二条、第六十四条）")
+                % {"end": end.isoformat()},
+            )
+    if defended and not statement_reviewed:
+        raise TransitionRefused(
+            "statement_not_reviewed",
+            _("应当充分听取当事人意见，对提出的事实、理由和证据进行复核（行政处罚法第四十五条）"),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 60: decide within 90 days of filing
+# ---------------------------------------------------------------------------------------------
+
+
+def decision_deadline(filed_on: dt.date, extension_days: int = 0) -> dt.date:
+    return add_natural_days(filed_on, DECISION_NATURAL_DAYS + extension_days)
+
+
+def check_decision_in_time(*, decided_on: dt.date, due: dt.date) -> None:
+    """行政处罚法第60条: decide within 90 days of filing unless an approved extension applies."""
+    if decided_on > due:
+        raise TransitionRefused(
+            "decision_overdue",
+            _("应当自立案之日起九十日内作出行政处罚决定，期限已于%(due)s届满且未经批准延长（行政处罚法第六十条）")
+            % {"due": due.isoformat()},
+        )
+
+
+def check_extension(*, approver_is_head: bool, reason: str, days: int) -> None:
+    """行政处罚法第60条 with the department rules: an extension is approved by the head and reasoned."""
+    if days <= 0 or not reason.strip():
+        raise TransitionRefused("extension_invalid", _("延长期限须为正数，并写明理由"), field="reason")
+    if not approver_is_head:
+        raise TransitionRefused("extension_approver", _("延长办案期限须经行政机关负责人批准"), field="approved_by")
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 59: the decision document's elements
+# ---------------------------------------------------------------------------------------------
+
+
+def check_decision_elements(decision: dict[str, Any]) -> None:
+    """行政处罚法第59条: every element must be present."""
+    for key, label in DECISION_ELEMENTS.items():
+        if not decision.get(key):
+            raise TransitionRefused(
+                "decision_element_missing",
+                _("行政处罚决定书缺少“%(label)s”（行政处罚法第五十九条）") % {"label": label},
+                field=key,
+            )
+
+
+def check_penalty_in_range(
+    *, decision: dict[str, Any], item_types: Iterable[str], fine_min: Any, fine_max: Any
+) -> None:
+    """The penalty must be one the item's basis allows (Art 4 法定原则), the fine within its range."""
+    types = set(decision.get("types") or [])
+    allowed = set(item_types)
+    if allowed and types - allowed:
+        raise TransitionRefused("penalty_type_not_allowed", _("处罚种类超出该事项法定的处罚种类"), field="types")
+    if "fine" in types:
+        fine = _money(decision.get("fine"))
+        if fine_max is not None and fine > _money(fine_max):
+            raise TransitionRefused("fine_above_range", _("罚款金额超过法定上限"), field="fine")
+        if fine_min is not None and fine < _money(fine_min):
+            raise TransitionRefused("fine_below_range", _("罚款金额低于法定下限"), field="fine")
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 61: service
+# ---------------------------------------------------------------------------------------------
+
+
+def service_effective_date(*, mode: str, sent_on: dt.date, consent_signed: bool = False) -> dt.date:
+    """行政处罚法第61条; 民事诉讼法第95条: when a document counts as served."""
+    if mode == "electronic" and not consent_signed:
+        raise TransitionRefused(
+            "electronic_service_consent",
+            _("当事人同意并签订确认书的，方可采用传真、电子邮件等方式送达（行政处罚法第六十一条）"),
+            field="mode",
+        )
+    if mode not in {"direct", "left", "post", "electronic", "public_notice"}:
+        raise TransitionRefused("service_mode_invalid", _("不支持的送达方式"), field="mode")
+    if mode == "public_notice":
+        return sent_on + dt.timedelta(days=PUBLIC_NOTICE_NATURAL_DAYS)
+    return sent_on
+
+
+SERVICE_WORKING_DAYS = 7  # Art 61 (七日 → working days)
+
+
+def check_service_in_time(*, decided_on: dt.date, sent_on: dt.date) -> None:
+    """行政处罚法第61条: if the party is absent, serve the decision within 7 (working) days."""
+    if sent_on < decided_on:
+        raise TransitionRefused("service_before_decision", _("送达日期不能早于决定日期"), field="sent_on")
+    deadline = add_working_days(decided_on, SERVICE_WORKING_DAYS)
+    if sent_on > deadline:
+        raise TransitionRefused(
+            "service_late",
+            _(
+                "当事人不在场的，应当在七个工作日内（%(deadline)s前）依照民事诉讼法的有关规定送达决定书（行政处罚法第六十一条）"
+            )
+            % {"deadline": deadline.isoformat()},
+            field="sent_on",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 67, 72: payment and the late fine
+# ---------------------------------------------------------------------------------------------
+
+
+def payment_deadline(served_on: dt.date) -> dt.date:
+    """行政处罚法第67条: pay within 15 days of receiving the decision (natural days)."""
+    return add_natural_days(served_on, PAYMENT_NATURAL_DAYS)
+
+
+@dataclass(frozen=True)
+class LateFineDay:
+    day: dt.date
+    amount: Decimal
+    total: Decimal
+    capped: bool
+
+
+def late_fine_schedule(fine: Any, payment_due: dt.date, until: dt.date) -> list[LateFineDay]:
+    """行政处罚法第72条(一): 3 % of the fine for every day after ``payment_due`` up to ``until``,
+    day by day, the total never above the fine itself (行政强制法第45条)."""
+    fine = _money(fine)
+    daily = (fine * LATE_FINE_DAILY_RATE).quantize(CENT, rounding=ROUND_HALF_UP)
+    out: list[LateFineDay] = []
+    total = Decimal("0.00")
+    day = payment_due + dt.timedelta(days=1)
+    while day <= until and fine > 0:
+        amount = min(daily, fine - total)
+        total += amount
+        out.append(LateFineDay(day, amount, total, total >= fine))
+        if total >= fine:
+            break
+        day += dt.timedelta(days=1)
+    return out
+
+
+def late_fine(fine: Any, payment_due: dt.date, until: dt.date) -> Decimal:
+    schedule = late_fine_schedule(fine, payment_due, until)
+    return schedule[-1].total if schedule else Decimal("0.00")
+
+
+def check_payment(*, fine: Any, paid: Any, late: Any, paid_late: Any) -> None:
+    """行政处罚法第72条: the fine and the late fine due on the payment day are paid in full."""
+    if _money(paid) < _money(fine):
+        raise TransitionRefused("fine_unpaid", _("罚款未足额缴纳"), field="paid_fine")
+    if _money(paid_late) < _money(late):
+        raise TransitionRefused(
+            "late_fine_unpaid",
+            _(
+                "逾期缴纳罚款，应同时缴纳加处罚款%(late)s元（每日按罚款数额的百分之三加处，不超过罚款数额；行政处罚法第七十二条）"
+            )
+            % {"late": _money(late)},
+            field="paid_late_fine",
+        )
+
+
+def check_overdue(*, payment_due: dt.date | None, today: dt.date, instalment_until: dt.date | None = None) -> None:
+    """Only after the payment period (or the approved postponement, Art 66) is a fine overdue."""
+    due = instalment_until or payment_due
+    if due is None or today <= due:
+        raise TransitionRefused("payment_not_overdue", _("缴款期限尚未届满"), field="payment_due")
+
+
+# ---------------------------------------------------------------------------------------------
+# Art 51, 68: summary procedure and on-the-spot collection
+# ---------------------------------------------------------------------------------------------
+
+
+def check_summary_penalty(*, party_kind: str, types: Iterable[str], fine: Any, evidence_count: int) -> None:
+    """行政处罚法第51条: on the spot only a warning or a fine ≤ 200 (citizen) / 3,000 yuan (organisation)."""
+    types = set(types)
+    if not types or types - SUMMARY_TYPES:
+        raise TransitionRefused(
+            "summary_type_not_allowed",
+            _("简易程序只能当场作出警告或者罚款（行政处罚法第五十一条）"),
+            field="types",
+        )
+    cap = SUMMARY_FINE_PERSON if party_kind == "person" else SUMMARY_FINE_ORGANISATION
+    if "fine" in types and (_money(fine) > cap or _money(fine) <= 0):
+        raise TransitionRefused(
+            "summary_fine_cap",
+            _("适用简易程序，对公民罚款不得超过二百元，对法人或者其他组织不得超过三千元（行政处罚法第五十一条）"),
+            field="fine",
+        )
+    if evidence_count < 1:
+        raise TransitionRefused(
+            "summary_evidence_required",
+            _("当场处罚须违法事实确凿，并有证据（行政处罚法第五十一条、第五十二条）"),
+            field="evidence",
+        )
+
+
+def check_on_spot_collection(*, amount: Any, hard_to_enforce: bool = False) -> None:
+    """行政处罚法第68条: collect on the spot only fines ≤ 100 yuan, or when later enforcement would be hard."""
+    if _money(amount) > ON_SPOT_COLLECTION_MAX and not hard_to_enforce:
+        raise TransitionRefused(
+            "on_spot_collection_cap",
+            _("当场收缴罚款仅限一百元以下，或者不当场收缴事后难以执行的情形（行政处罚法第六十八条）"),
+            field="amount",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine guards: read the PenaltyCase record, call the pure rules.
+# ---------------------------------------------------------------------------------------------
+
+
+def _pc(case: Any) -> Any:
+    from township.enforcement.models import PenaltyCase
+
+    return PenaltyCase.objects.get(jurisdiction_id=case.jurisdiction_id, case_id=case.pk)
+
+
+def _threshold_for(pc: Any) -> Threshold | None:
+    from township.enforcement.models import HearingThreshold
+
+    row = HearingThreshold.objects.filter(jurisdiction_id=pc.jurisdiction_id, domain=pc.domain).first()
+    if row is None:
+        return None
+    return Threshold(row.person_fine, row.organisation_fine, row.confiscation_value)
+
+
+def case_hearing_eligible(pc: Any, penalty: dict[str, Any] | None = None) -> bool:
+    return hearing_right(penalty if penalty is not None else pc.notice, pc.party_kind, _threshold_for(pc))
+
+
+def _today(data: dict[str, Any], key: str) -> dt.date:
+    from django.utils import timezone
+
+    value = data.get(key) if data else None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    return timezone.localdate()
+
+
+def guard_notice(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    check_notice(notice=pc.notice, hearing_eligible=case_hearing_eligible(pc), acts_count=pc.acts.count())
+    if pc.notice_served_on is None:
+        raise TransitionRefused("notice_not_served", _("须记录告知书送达日期"), field="notice_served_on")
+
+
+def guard_hearing_request(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if pc.hearing_requested_on is None:
+        raise TransitionRefused("hearing_request_date", _("须记录听证申请日期"), field="requested_on")
+    check_hearing_request(
+        eligible=case_hearing_eligible(pc), notice_served_on=pc.notice_served_on, requested_on=pc.hearing_requested_on
+    )
+
+
+def guard_hearing_schedule(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if pc.hearing_notice_on is None or pc.hearing_on is None:
+        raise TransitionRefused("hearing_dates_missing", _("须记录听证通知日期和听证日期"), field="hearing_on")
+    check_hearing_schedule(
+        notice_on=pc.hearing_notice_on,
+        hearing_on=pc.hearing_on,
+        chair_id=pc.hearing_chair_id,
+        investigator_ids=pc.investigators,
+    )
+
+
+def guard_hearing_held(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if pc.hearing_on and _today(data, "held_on") < pc.hearing_on:
+        raise TransitionRefused("hearing_not_yet", _("听证日期未到"), field="held_on")
+    if not pc.hearing_record.strip():
+        raise TransitionRefused(
+            "hearing_record_missing", _("听证应当制作笔录，交当事人核对无误后签字或者盖章（行政处罚法第六十四条）")
+        )
+
+
+def reviewer_qualified(jurisdiction_id: str, user_id: int | None) -> bool:
+    from township.enforcement.models import LegalReviewer
+
+    if user_id is None:
+        return False
+    return LegalReviewer.objects.filter(jurisdiction_id=jurisdiction_id, user_id=user_id, active=True).exists()
+
+
+def guard_review(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if pc.review_passed is None or not pc.review_opinion.strip():
+        raise TransitionRefused("review_opinion_missing", _("须填写法制审核意见"), field="opinion")
+    check_reviewer(
+        reviewer_id=pc.reviewer_id,
+        reviewer_qualified=reviewer_qualified(pc.jurisdiction_id, pc.reviewer_id),
+        investigator_ids=pc.investigators,
+    )
+
+
+def guard_decide(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    decided_on = pc.decided_on or _today(data, "decided_on")
+    decision = pc.decision
+    eligible = case_hearing_eligible(pc)
+    check_party_heard(
+        notice_served_on=pc.notice_served_on,
+        decided_on=decided_on,
+        statement_days=_config(pc).statement_working_days,
+        waived=pc.rights_waived,
+        defended=pc.defended,
+        statement_reviewed=bool(pc.statement_review.strip()),
+        hearing_eligible=eligible,
+        hearing_requested=pc.hearing_requested_on is not None,
+        hearing_held=pc.hearing_held,
+    )
+    check_not_heavier(decision=decision, notice=pc.notice, defended=pc.defended or pc.hearing_held)
+    if case_hearing_eligible(pc, decision) and not pc.hearing_offered:
+        raise TransitionRefused(
+            "hearing_right_not_told",
+            _("拟作出的处罚属于听证范围，但未告知当事人听证权利，应当重新告知（行政处罚法第六十三条）"),
+        )
+    grounds = list(pc.legal_review_grounds)
+    if pc.hearing_held and "major_rights_hearing" not in grounds:
+        grounds.append("major_rights_hearing")
+    check_legal_review(
+        grounds=grounds,
+        reviewer_id=pc.reviewer_id,
+        reviewer_qualified=reviewer_qualified(pc.jurisdiction_id, pc.reviewer_id),
+        investigator_ids=pc.investigators,
+        passed=pc.review_passed,
+    )
+    check_collective_discussion(major=pc.major_case, discussion=pc.discussion)
+    check_decision_in_time(decided_on=decided_on, due=pc.decision_due)
+    if pc.item_id:
+        item = pc.item
+        check_penalty_in_range(
+            decision=decision, item_types=item.penalty_types, fine_min=item.fine_min, fine_max=item.fine_max
+        )
+    check_decision_elements(decision)
+
+
+def guard_serve(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if pc.served_on is None or not pc.services.filter(document="decision").exists():
+        raise TransitionRefused("service_missing", _("须记录决定书送达回证"), field="served_on")
+
+
+def guard_overdue(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    until = pc.instalments.get("until") if pc.instalments else None
+    check_overdue(
+        payment_due=pc.payment_due,
+        today=_today(data, "today"),
+        instalment_until=dt.date.fromisoformat(until) if until else None,
+    )
+
+
+def guard_paid(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if pc.paid_on is None:
+        raise TransitionRefused("payment_date_missing", _("须记录缴款日期"), field="paid_on")
+    due = pc.payment_due
+    until = pc.instalments.get("until") if pc.instalments else None
+    if until:
+        due = dt.date.fromisoformat(until)
+    late = late_fine(pc.fine, due, pc.paid_on) if due else Decimal("0")
+    check_payment(fine=pc.fine, paid=pc.paid_fine, late=late, paid_late=pc.paid_late_fine)
+
+
+def guard_close_unpaid(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """Served decisions without a fine (warning, revocation…) may close; fines must be paid or enforced."""
+    pc = _pc(case)
+    if pc.fine > 0:
+        raise TransitionRefused("fine_outstanding", _("罚款尚未缴纳，不能结案"), field="fine")
+
+
+def guard_close_report(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if not pc.closed_report.strip():
+        raise TransitionRefused("close_report_missing", _("须填写结案报告"), field="report")
+
+
+def guard_summary_collect(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    check_on_spot_collection(amount=pc.fine, hard_to_enforce=bool(data and data.get("hard_to_enforce")))
+
+
+def guard_summary_paid(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    if pc.fine > 0 and pc.paid_fine < pc.fine:
+        raise TransitionRefused("fine_unpaid", _("罚款未足额缴纳"), field="paid_fine")
+
+
+def _config(pc: Any) -> Any:
+    from township.enforcement.models import EnforcementConfig
+
+    return EnforcementConfig.objects.filter(jurisdiction_id=pc.jurisdiction_id).first() or EnforcementConfig()

@@ -1,0 +1,86 @@
+"""Enforcement personas: 白沙镇 with a leader, three credentialed officers, a legal reviewer; 龙华镇 next door."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+
+from township.enforcement import services
+from township.enforcement.models import Domain, LegalReviewer
+from township.org.models import DataScope, Jurisdiction, Level, Role, RoleGrant, User
+
+# A Monday in a year the holiday table covers.
+NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _jur(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
+    return Jurisdiction.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+
+
+def _user(username: str, *grants: tuple[Jurisdiction, str], full_name: str = "") -> User:
+    user = User.objects.create_user(username=username, password="Test-pass-123", full_name=full_name or username)
+    for jur, role in grants:
+        RoleGrant.objects.create(user=user, jurisdiction=jur, role=role, data_scope=DataScope.UNIT)
+    return user
+
+
+@pytest.fixture
+def travel():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(db, travel):
+    province = _jur("50", "重庆市", Level.PROVINCE)
+    city = _jur("5001", "市辖区", Level.CITY, province)
+    county = _jur("500116", "江津区", Level.COUNTY, city)
+    town = _jur("500116108", "白沙镇", Level.TOWN, county)
+    village = _jur("500116108201", "东海村", Level.VILLAGE, town)
+    other_town = _jur("500116109", "龙华镇", Level.TOWN, county)
+    leader = _user("enf_leader", (town, Role.LEADER), (town, Role.ADMINISTRATOR), full_name="王局长")
+    team = services.team_create(
+        jurisdiction=town,
+        name="第一综合执法中队",
+        actor=leader,
+        domains=[Domain.CITY, Domain.PLANNING],
+        villages=[village],
+    )
+    officers = []
+    for i, name in enumerate(["李明", "赵强", "孙丽"], start=1):
+        u = _user(f"enf_officer{i}", (town, Role.ENFORCEMENT_OFFICER), full_name=name)
+        off = services.officer_create(jurisdiction=town, user=u, team=team, actor=leader)
+        services.credential_add(
+            officer=off,
+            number=f"渝执-5001-{i:04d}",
+            issuer="重庆市人民政府",
+            valid_from=dt.date(2024, 1, 1),
+            valid_until=dt.date(2028, 12, 31),
+            actor=leader,
+        )
+        officers.append(u)
+    reviewer = _user("enf_reviewer", (town, Role.LEGAL_REVIEWER), full_name="周审核")
+    services.legal_reviewer_create(
+        jurisdiction=town,
+        user=reviewer,
+        qualification=LegalReviewer.Qualification.LEGAL_PROFESSION,
+        certificate_number="A20195001160001",
+        actor=leader,
+    )
+    stranger = _user("enf_stranger", (other_town, Role.ENFORCEMENT_OFFICER), (other_town, Role.LEADER))
+    return SimpleNamespace(
+        town=town,
+        village=village,
+        other_town=other_town,
+        county=county,
+        leader=leader,
+        team=team,
+        o1=officers[0],
+        o2=officers[1],
+        o3=officers[2],
+        reviewer=reviewer,
+        stranger=stranger,
+    )
