@@ -80,3 +80,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 # Routers of each app (one line each).
 api.add_router("/cases/", "township.cases.api.router")
+api.add_router("/subjects/", "township.subjects.api.router")
+api.add_router("/credit/", "township.credit.api.router")
+api.add_router("/certificates/", "township.certificates.api.router")

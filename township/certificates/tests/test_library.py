@@ -1,0 +1,85 @@
+"""The shared library (一库共享): stored once per subject, offered to later applications, reuse on the timeline."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from township.cases import registry
+from township.cases.models import CaseEvent
+from township.cases.tests.machines import TOY_MACHINE
+from township.certificates.models import LibraryItem
+from township.certificates.selectors import library_offer
+from township.certificates.services import certificate_revoke, library_record_reuse, library_store, library_withdraw
+
+from .conftest import LICENCE_TYPE
+
+ID_CARD = "resident_id_card"
+
+
+@pytest.fixture
+def toy_machine():
+    registry.register(TOY_MACHINE)
+    yield TOY_MACHINE
+    registry.unregister(TOY_MACHINE.case_type)
+
+
+def test_same_material_is_stored_once(luo, town_a, clerk_a):
+    first = library_store(
+        subject=luo,
+        material_type_code=ID_CARD,
+        title="身份证",
+        jurisdiction=town_a,
+        actor=clerk_a,
+        content=b"%PDF-1.4 id",
+    )
+    again = library_store(
+        subject=luo,
+        material_type_code=ID_CARD,
+        title="身份证",
+        jurisdiction=town_a,
+        actor=clerk_a,
+        content=b"%PDF-1.4 id",
+    )
+    assert first.pk == again.pk
+    assert LibraryItem.objects.filter(subject=luo).count() == 1
+    assert first.verified_by == clerk_a and first.sha256 and first.size == 11
+
+
+def test_offer_returns_the_newest_usable_item_per_wanted_type(luo, licence, town_a, clerk_a, approver_a):
+    old = library_store(
+        subject=luo,
+        material_type_code=ID_CARD,
+        title="身份证（旧）",
+        jurisdiction=town_a,
+        actor=clerk_a,
+        content=b"old",
+        valid_until=datetime.date(2020, 1, 1),
+    )
+    new = library_store(
+        subject=luo, material_type_code=ID_CARD, title="身份证", jurisdiction=town_a, actor=clerk_a, content=b"new"
+    )
+    offered = library_offer(luo, [LICENCE_TYPE, "lease_contract", ID_CARD])
+    assert [i.material_type_code for i in offered] == [LICENCE_TYPE, ID_CARD]
+    assert offered[0].certificate == licence
+    assert offered[1] == new and old not in offered
+
+    library_withdraw(item=new, actor=clerk_a, reason="证件已挂失")
+    certificate_revoke(certificate=licence, actor=approver_a, reason="吊销")
+    assert library_offer(luo, [LICENCE_TYPE, ID_CARD]) == []
+
+
+def test_offer_is_shared_across_towns(luo, licence, town_b, clerk_b):
+    """A clerk in another town is offered the licence issued in 白沙镇."""
+    assert [i.certificate for i in library_offer(luo, [LICENCE_TYPE])] == [licence]
+
+
+def test_reuse_is_recorded_on_the_case_timeline(toy_machine, luo, licence, town_a, clerk_a):
+    from township.cases.services import case_open
+
+    case = case_open(case_type="toy", jurisdiction=town_a, actor=clerk_a, title="食品经营许可")
+    items = library_offer(luo, [LICENCE_TYPE])
+    library_record_reuse(case=case, actor=clerk_a, items=items)
+    event = CaseEvent.objects.filter(case=case, name="library_reuse").get()
+    assert event.data["items"][0]["certificate"] == licence.identifier

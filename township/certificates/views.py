@@ -1,0 +1,64 @@
+"""Web pages: public verification (no login), my library, PDF downloads. Thin: selectors do the work."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from township.certificates import pdf, selectors
+from township.core.errors import NotFound
+
+
+@require_GET
+def verify_lookup(request: HttpRequest) -> HttpResponse:
+    identifier = request.GET.get("identifier", "").strip()
+    if identifier:
+        return redirect("certificates:verify", identifier=identifier)
+    return render(request, "certificates/verify.html", {"result": None})
+
+
+@require_GET
+def verify_page(request: HttpRequest, identifier: str) -> HttpResponse:
+    result = selectors.certificate_verify(identifier)
+    status = 404 if result["status"] in ("not_found", "malformed") else 200
+    return render(request, "certificates/verify.html", {"result": result}, status=status)
+
+
+@login_required
+def my_library(request: HttpRequest) -> HttpResponse:
+    subject, certificates, materials = selectors.my_library(actor=request.user)
+    rows = [(c, c.effective_status()) for c in certificates]
+    return render(
+        request,
+        "certificates/my_library.html",
+        {"subject": subject, "certificates": rows, "materials": materials},
+    )
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        cert = selectors.certificate_get_for_download(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    body = pdf.render_certificate(cert, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{cert.identifier}.pdf"'
+    return response
+
+
+@login_required
+def library_item_download(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        item = selectors.library_item_get_for_download(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    if item.certificate_id:
+        return redirect("certificates:pdf", pk=item.certificate_id)
+    if not item.file:
+        raise Http404
+    response = HttpResponse(item.file.open("rb").read(), content_type=item.content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{item.material_type_code}-{item.pk}"'
+    return response

@@ -1,0 +1,27 @@
+"""Staff page: a subject's credit entries (those written inside the actor's reach) and its flags."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from township.credit import selectors
+from township.subjects.models import Subject
+from township.subjects.selectors import is_staff
+
+
+@login_required
+def subject_records(request: HttpRequest, subject_id: int) -> HttpResponse:
+    if not is_staff(request.user):
+        raise Http404
+    subject = Subject.objects.filter(pk=subject_id).first()  # shared reference row, not tenant data
+    if subject is None:
+        raise Http404
+    records = list(selectors.credit_records_for(subject, actor=request.user))
+    summary = selectors.credit_summary(subject)
+    return render(
+        request,
+        "credit/subject_records.html",
+        {"subject": subject, "records": records, "summary": summary, "elsewhere": summary["total"] - len(records)},
+    )
