@@ -12,4 +12,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("township.certificates.urls")),
     path("credit/", include("township.credit.urls")),
+    path("catalog/", include("township.catalog.urls")),
+    path("guide/", include("township.catalog.guide_urls")),
 ]
