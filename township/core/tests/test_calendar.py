@@ -304,7 +304,7 @@ def test_prop_working_day_results_are_working_days_and_round_trip(day, n):
 
 
 @property_settings
-@given(day=covered_days, n=small_n, m=small_n)
+@given(day=covered_days, n=st.integers(min_value=0, max_value=20), m=st.integers(min_value=0, max_value=20))
 def test_prop_add_working_days_is_monotonic_and_additive(day, n, m):
     a, b = sorted((n, m))
     assert add_working_days(day, a) <= add_working_days(day, b)
@@ -349,3 +349,44 @@ def test_prop_due_datetime_is_the_end_of_a_working_day(day, n, unit):
     if n:
         assert is_workday(due.date())
         assert elapsed(start, due, unit) >= n
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Admin: administrators maintain the table
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client_(client, django_user_model):
+    user = django_user_model.objects.create_superuser(username="calendar-admin", password="x-secret-123")
+    client.force_login(user)
+    return client
+
+
+def test_admin_holiday_list_filters_by_kind_and_year_and_searches(admin_client_, django_assert_max_num_queries):
+    url = "/admin/core/holiday/"
+    with django_assert_max_num_queries(12):
+        response = admin_client_.get(url, {"kind": "makeup_workday", "year": "2026"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 6  # the six 2026 make-up working days
+    response = admin_client_.get(url, {"q": "国庆", "year": "2026"})
+    assert response.context["cl"].result_count == 7 + 2
+
+
+def test_admin_calendar_year_list_shows_counts_without_n_plus_one(admin_client_, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = admin_client_.get("/admin/core/calendaryear/")
+    assert response.status_code == 200
+    row_2026 = next(obj for obj in response.context["cl"].result_list if obj.year == 2026)
+    assert (row_2026.holiday_count, row_2026.makeup_count) == (33, 6)
+    assert "248" in response.content.decode()
+
+
+def test_admin_adding_a_year_without_holidays_warns(admin_client_):
+    response = admin_client_.post(
+        "/admin/core/calendaryear/add/", {"year": "2027", "source": "国务院办公厅通知"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "2027年尚未录入任何节假日" in response.content.decode()
+    assert CalendarYear.objects.filter(year=2027).exists()
+    assert is_workday(D(2027, 1, 4))  # the save reached the clock at once
