@@ -6,3 +6,10 @@ class CertificatesConfig(AppConfig):
     name = "township.certificates"
     label = "certificates"
     verbose_name = _("电子证照与材料库")
+
+    def ready(self) -> None:
+        from township.core.navigation import register_menu
+        from township.org.models import Role
+
+        register_menu(label=_("我的证照"), url_name="certificates:my_library", roles=(Role.APPLICANT,), order=60)
+        register_menu(label=_("证照核验"), url_name="certificates:verify_lookup", order=61)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -151,6 +152,83 @@ def render_certificate(
     c.setFont(font, 8)
     c.drawString(25 * mm, 25 * mm, "扫码核验证照真伪")
     c.drawString(25 * mm, 20 * mm, f"SM2签名：{cert.signature[:48]}…")
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for ch in paragraph:
+            if pdfmetrics.stringWidth(line + ch, font, size) > width:
+                lines.append(line)
+                line = ch
+            else:
+                line += ch
+        lines.append(line)
+    return lines
+
+
+def render_document(
+    *,
+    title: str,
+    unit_name: str,
+    paragraphs: list[str],
+    doc_number: str = "",
+    addressee: str = "",
+    date: Any = None,
+    seal_label: str = "行政审批专用章",
+    verify: str = "",
+    footer: str = "",
+) -> bytes:
+    """A decision letter / notice (受理通知书, 准予许可决定书, 一次性告知书 …) as an A4 PDF.
+
+    Chinese text is extractable; the unit's seal is drawn at the signature; ``verify`` (a URL) adds a
+    QR code. Used by the approval app for its documents; certificates use ``render_certificate``.
+    """
+    font = _font()
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    c.setTitle(title)
+    c.setAuthor(unit_name)
+    width, height = A4
+    left, right = 25 * mm, width - 25 * mm
+    y = height - 30 * mm
+    c.setFont(font, 20)
+    c.drawCentredString(width / 2, y, title)
+    y -= 10 * mm
+    if doc_number:
+        c.setFont(font, 11)
+        c.drawCentredString(width / 2, y, doc_number)
+        y -= 10 * mm
+    size, leading = 12, 7.5 * mm
+    c.setFont(font, size)
+    if addressee:
+        c.drawString(left, y, f"{addressee}：")
+        y -= leading
+    for paragraph in paragraphs:
+        for i, line in enumerate(_wrap(paragraph, font, size, right - left - 2 * size)):
+            if y < 60 * mm:
+                c.showPage()
+                c.setFont(font, size)
+                y = height - 30 * mm
+            c.drawString(left + (2 * size if i == 0 else 0), y, line)
+            y -= leading
+    y = min(y - 10 * mm, 95 * mm)
+    day = date or timezone.localdate()
+    c.drawRightString(right - 10 * mm, y, unit_name)
+    c.drawRightString(right - 10 * mm, y - leading, f"{day:%Y年%m月%d日}")
+    draw_seal(c, right - 35 * mm, y, 21 * mm, unit_name, seal_label)
+    if verify:
+        draw_qr(c, left, 22 * mm, 28 * mm, verify)
+        c.setFont(font, 8)
+        c.drawString(left + 30 * mm, 25 * mm, "扫码核验")
+    if footer:
+        c.setFont(font, 9)
+        for i, line in enumerate(_wrap(footer, font, 9, right - left - 35 * mm)):
+            c.drawString(left + 32 * mm, 45 * mm - i * 5 * mm, line)
     c.showPage()
     c.save()
     return buffer.getvalue()

@@ -238,3 +238,19 @@ def test_mine_api_lists_only_own_certificates(client, licence, luo_user, clerk_a
     assert [c["identifier"] for c in data["certificates"]] == [licence.identifier]
     client.force_login(clerk_a)
     assert client.get("/api/v1/certificates/mine").json()["certificates"] == []
+
+
+def test_decision_document_pdf_has_extractable_text():
+    from township.certificates.pdf import render_document
+
+    body = render_document(
+        title="准予行政许可决定书",
+        doc_number="白沙审批许〔2026〕1号",
+        unit_name="白沙镇行政审批办公室",
+        addressee="罗晓梅",
+        paragraphs=["你于2026年5月20日提出的食品经营许可申请，经审查，符合法定条件和标准，决定准予许可。" * 3],
+        footer="如不服本决定，可在收到之日起六十日内申请行政复议，或六个月内提起行政诉讼。",
+        verify="https://zw.example.cn/verify/x",
+    )
+    text = PdfReader(io.BytesIO(body)).pages[0].extract_text()
+    assert "准予行政许可决定书" in text and "罗晓梅" in text and "行政复议" in text
