@@ -1,0 +1,199 @@
+"""Approval reads. Every selector takes ``actor`` and scopes by jurisdiction (and village for agents);
+applicants see their own applications. Lists select their relations (no N+1)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.utils import timezone
+
+from township.approval.machine import OPEN_STATES, S
+from township.approval.models import (
+    Application,
+    Kind,
+    Notification,
+    QueueTicket,
+    RectificationTask,
+    SupplementNotice,
+    TicketStatus,
+)
+from township.core.errors import NotFound
+from township.org.models import Role, User
+from township.org.scoping import reach
+
+STAFF_ROLES = (
+    Role.WINDOW_CLERK,
+    Role.APPROVER,
+    Role.APPROVAL_HEAD,
+    Role.VILLAGE_AGENT,
+    Role.LEADER,
+    Role.ADMINISTRATOR,
+    Role.AUDITOR,
+)
+
+
+def visible_q(actor: User | None) -> Q:
+    q = reach(actor, STAFF_ROLES).q("jurisdiction", "village")
+    if actor is not None and actor.is_authenticated:
+        q |= Q(applicant_user_id=actor.pk)
+    return q
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "case", "applicant", "item_version", "jurisdiction", "village", "agent", "certificate"
+    )
+
+
+def application_list(
+    *,
+    actor: User | None,
+    state: str = "",
+    q: str = "",
+    mine: bool = False,
+    include_children: bool = True,
+) -> QuerySet[Application]:
+    qs = _base().filter(visible_q(actor))
+    if mine and actor is not None:
+        qs = qs.filter(applicant_user_id=actor.pk)
+    if not include_children:
+        qs = qs.exclude(kind=Kind.CHILD)
+    if state:
+        qs = qs.filter(case__state=state)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(case__number__icontains=q)
+            | Q(title__icontains=q)
+            | Q(applicant__name__icontains=q)
+            | Q(applicant__resident_id=q.upper())
+            | Q(applicant__uscc=q.upper())
+        )
+    return qs.order_by("-id")
+
+
+def application_get(*, actor: User | None, pk: int | str) -> Application:
+    try:
+        return _base().get(visible_q(actor), pk=int(pk))
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def _worklist(actor: User | None, roles: tuple[str, ...], states: tuple[str, ...]) -> QuerySet[Application]:
+    return (
+        _base()
+        .filter(reach(actor, roles).q("jurisdiction", "village"), case__state__in=states)
+        .exclude(kind=Kind.BUNDLE)
+        .order_by(F("case__due_at").asc(nulls_last=True), "received_at", "id")
+    )
+
+
+def clerk_worklist(*, actor: User | None) -> QuerySet[Application]:
+    """综合窗口待办: applications waiting for acceptance or supplement, oldest receipt first."""
+    return _worklist(actor, (Role.WINDOW_CLERK, Role.VILLAGE_AGENT), (S.SUBMITTED, S.AWAITING_SUPPLEMENT)).order_by(
+        "received_at", "id"
+    )
+
+
+def approver_queue(*, actor: User | None) -> QuerySet[Application]:
+    """审批待办: under review / special procedure, by due time."""
+    return _worklist(actor, (Role.APPROVER, Role.APPROVAL_HEAD), (S.UNDER_REVIEW, S.SPECIAL_PROCEDURE, S.APPROVED))
+
+
+def warning_list(*, actor: User | None, now: datetime.datetime | None = None) -> list[Application]:
+    """Supervisor view: running applications at yellow, red or overdue, most urgent first."""
+    now = now or timezone.now()
+    qs = (
+        _base()
+        .filter(
+            reach(actor, (Role.APPROVAL_HEAD, Role.LEADER, Role.ADMINISTRATOR)).q("jurisdiction", "village"),
+            case__state__in=OPEN_STATES,
+            case__due_at__isnull=False,
+            case__clock_stopped_at__isnull=True,
+            case__yellow_at__lte=now,
+        )
+        .order_by("case__due_at", "id")
+    )
+    return list(qs[:500])
+
+
+def my_applications(*, actor: User) -> QuerySet[Application]:
+    return application_list(actor=actor, mine=True).exclude(kind=Kind.CHILD)
+
+
+def children_of(app: Application) -> list[Application]:
+    return list(_base().filter(parent=app).order_by("id"))
+
+
+def open_notice(app: Application) -> SupplementNotice | None:
+    return SupplementNotice.objects.filter(application=app, supplied_at__isnull=True).order_by("-issued_at").first()
+
+
+def notifications_for(*, actor: User, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(user=actor).select_related("application")[:limit])
+
+
+def unread_count(*, actor: User) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def rectification_list(*, actor: User) -> QuerySet[RectificationTask]:
+    return (
+        RectificationTask.objects.for_actor(actor, (Role.APPROVAL_HEAD, Role.WINDOW_CLERK, Role.APPROVER))
+        .select_related("rating__application__case", "rating__rater")
+        .order_by("status", "due_date")
+    )
+
+
+# ---- queue -------------------------------------------------------------------------------------------
+
+
+def queue_board(*, jurisdiction: str, day: datetime.date | None = None) -> dict[str, Any]:
+    """The hall display: recently called tickets and how many wait per category (public)."""
+    day = day or timezone.localdate()
+    tickets = QueueTicket.objects.filter(jurisdiction_id=jurisdiction, day=day)
+    called = list(tickets.filter(status=TicketStatus.CALLED).order_by("-called_at")[:8])
+    waiting = dict(
+        tickets.filter(status=TicketStatus.WAITING).values_list("category").annotate(n=Count("id")).order_by()
+    )
+    return {"called": called, "waiting": waiting, "day": day}
+
+
+def queue_stats(*, actor: User, jurisdiction: str, day: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Waiting time per category: tickets, served, average and longest wait (minutes)."""
+    if jurisdiction not in reach(actor, (Role.WINDOW_CLERK, Role.APPROVAL_HEAD, Role.LEADER)).codes:
+        raise NotFound()
+    day = day or timezone.localdate()
+    rows = (
+        QueueTicket.objects.filter(jurisdiction_id=jurisdiction, day=day)
+        .values("category")
+        .annotate(
+            total=Count("id"),
+            called=Count("id", filter=Q(called_at__isnull=False)),
+            avg_wait=Avg(F("called_at") - F("taken_at"), filter=Q(called_at__isnull=False)),
+            max_wait=Max(F("called_at") - F("taken_at"), filter=Q(called_at__isnull=False)),
+        )
+        .order_by("category")
+    )
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "category": r["category"],
+                "total": r["total"],
+                "called": r["called"],
+                "avg_minutes": round(_minutes(r["avg_wait"]), 1),
+                "max_minutes": round(_minutes(r["max_wait"]), 1),
+            }
+        )
+    return out
+
+
+def _minutes(value: Any) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds() / 60
+    return float(value) / 60_000_000  # SQLite returns microseconds

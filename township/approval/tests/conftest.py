@@ -1,0 +1,208 @@
+"""Approval personas and catalog: 白沙镇 with its approval bureau, three published items, Ms Luo.
+
+Every test that computes deadlines pins the time (``time_machine``) to late November 2026: the holiday
+table ends with 2026, so a deadline in 2027 is refused by design.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from township.core.identifiers import resident_id_check_char, uscc_check_char
+from township.org.models import DataScope, Department, Jurisdiction, Level, Role, RoleGrant
+
+SH = ZoneInfo("Asia/Shanghai")
+# Monday 23 November 2026, 09:00 in Baisha.
+MONDAY = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=SH)
+
+
+def rid(body17: str) -> str:
+    return body17 + resident_id_check_char(body17)
+
+
+def uscc(body17: str) -> str:
+    return body17 + uscc_check_char(body17)
+
+
+LUO_ID = rid("50011619880315204")
+BUREAU_USCC = uscc("11500116MB1234567")
+
+
+@pytest.fixture
+def now(time_machine):
+    time_machine.move_to(MONDAY, tick=False)
+    return MONDAY
+
+
+@pytest.fixture
+def bureau(town_a) -> Department:
+    return Department.objects.get_or_create(
+        jurisdiction=town_a, name="行政审批局", defaults={"kind": "approval", "uscc": BUREAU_USCC}
+    )[0]
+
+
+def _grant(user, jur, role):
+    RoleGrant.objects.create(user=user, jurisdiction=jur, role=role, data_scope=DataScope.UNIT)
+    return user
+
+
+@pytest.fixture
+def head_a(make_user, town_a):
+    return make_user((town_a, Role.APPROVAL_HEAD), username="head_a", full_name="局长甲")
+
+
+@pytest.fixture
+def clerk_a2(make_user, town_a):
+    return make_user((town_a, Role.WINDOW_CLERK), username="clerk_a2", full_name="窗口丙")
+
+
+@pytest.fixture
+def officer_a(make_user, town_a):
+    return make_user((town_a, Role.ENFORCEMENT_OFFICER), username="officer_a", full_name="执法甲")
+
+
+@pytest.fixture
+def other_village(town_a) -> Jurisdiction:
+    return Jurisdiction.objects.get_or_create(
+        code="500116108202", defaults={"name": "红星村", "level": Level.VILLAGE, "parent": town_a}
+    )[0]
+
+
+@pytest.fixture
+def agent_a(make_user, village_a):
+    return make_user((village_a, Role.VILLAGE_AGENT), username="agent_a", full_name="代办员甲")
+
+
+@pytest.fixture
+def luo_user(make_user):
+    return make_user(username="luo", full_name="罗晓梅", resident_id=LUO_ID, phone="13800000000")
+
+
+@pytest.fixture
+def luo(luo_user, village_a):
+    from township.subjects.services import subject_get_or_create_person
+
+    return subject_get_or_create_person(
+        resident_id=LUO_ID, name="罗晓梅", phone="13800000000", registered_in=village_a.parent, village=village_a
+    )
+
+
+@pytest.fixture
+def catalog(head_a, town_a, bureau):
+    """营业执照 (即办, online), 食品经营许可 (需营业执照; 慎审; 容缺; 告知承诺), 社会保险登记; 爆炸物 (控制类)."""
+    from township.catalog import services as cat
+
+    licence_mt = cat.material_type_for("营业执照", certificate_satisfies=True, code="yyzz")
+    id_mt = cat.material_type_for("居民身份证", code="sfz")
+    plan_mt = cat.material_type_for("经营场所平面图", code="cspmt")
+    health_mt = cat.material_type_for("从业人员健康证明", code="jkzm")
+    food_mt = cat.material_type_for("食品经营许可证", certificate_satisfies=True, code="spjyxkz")
+    insured_mt = cat.material_type_for("社会保险登记证", certificate_satisfies=True, code="sbdjz")
+
+    def item(name, result, materials, **extra):
+        data = {
+            "name": name,
+            "item_type": "01",
+            "implementation_code": f"B-{abs(hash(name)) % 10**8:08d}",
+            "department_name": "行政审批局",
+            "statutory_limit": 20,
+            "promised_limit": 3,
+            "result_name": result,
+            "handling_kind": "2",
+            **extra,
+        }
+        it = cat.item_create(actor=head_a, jurisdiction=town_a.code, data=data)
+        cat.item_set_materials(actor=head_a, item=it, materials=materials)
+        it.refresh_from_db()
+        cat.item_publish(item=it, actor=head_a, reason="首次发布")
+        it.refresh_from_db()
+        return it
+
+    licence = item(
+        "个体工商户登记",
+        "营业执照",
+        [{"material_type": id_mt, "essential": True}],
+        promised_limit=1,
+        channel_online=True,
+        channel_village_agent=True,
+        risk_class="encouraged",
+    )
+    food = item(
+        "食品经营许可",
+        "食品经营许可证",
+        [
+            {"material_type": licence_mt, "essential": True},
+            {"material_type": id_mt, "essential": True},
+            {"material_type": plan_mt, "essential": False, "may_be_missing": True},
+            {"material_type": health_mt, "essential": False, "may_be_missing": True},
+        ],
+        risk_class="careful",
+        gap_allowed=True,
+        gap_deadline_days=5,
+        commitment_allowed=True,
+        commitment_text="本人承诺所填信息真实，经营场所符合食品安全要求。",
+        commitment_check_days=30,
+        channel_village_agent=True,
+    )
+    insurance = item(
+        "社会保险登记",
+        "社会保险登记证",
+        [{"material_type": licence_mt, "essential": True}, {"material_type": id_mt, "essential": True}],
+        item_type="20",
+        promised_limit=3,
+    )
+    control = item(
+        "烟花爆竹经营（零售）许可",
+        "烟花爆竹经营许可证",
+        [
+            {"material_type": licence_mt, "essential": True},
+            {"material_type": plan_mt, "essential": False, "may_be_missing": False},
+        ],
+        risk_class="control",
+    )
+    return {
+        "licence": licence,
+        "food": food,
+        "insurance": insurance,
+        "control": control,
+        "types": {
+            "licence": licence_mt,
+            "id": id_mt,
+            "plan": plan_mt,
+            "health": health_mt,
+            "food": food_mt,
+            "insured": insured_mt,
+        },
+    }
+
+
+def pdf_upload(name: str = "doc.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + name.encode()
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+@pytest.fixture
+def upload():
+    return pdf_upload
+
+
+def ensure_holidays() -> None:
+    """Transactional tests (threads, live server) flush the database, the seeded holiday table with it."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    from township.core import calendar
+    from township.core.models import CalendarYear
+
+    if not CalendarYear.objects.filter(year=2026).exists():
+        module = importlib.import_module("township.core.migrations.0002_seed_holidays")
+        module.seed(django_apps, SimpleNamespace(connection=connection))
+    calendar.invalidate_cache()
