@@ -58,3 +58,57 @@ def test_uncovered_year_fails_with_a_chinese_message_and_non_zero_exit(monkeypat
 def test_bad_input_is_refused_in_chinese(args, fragment):
     with pytest.raises(CommandError, match=fragment):
         run(*args)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# holidays_import: how an administrator enters 2027
+# ---------------------------------------------------------------------------------------------------------------
+
+CSV_2027 = """date,kind,name
+2027-01-01,holiday,元旦
+2027-01-02,休,元旦
+2027-01-03,休,元旦
+2027-02-06,班,春节
+"""
+
+
+def test_importing_a_year_from_csv_makes_it_computable(tmp_path):
+    from township.core.models import CalendarYear, Holiday
+
+    path = tmp_path / "2027.csv"
+    path.write_text(CSV_2027, encoding="utf-8")
+    with pytest.raises(CommandError):
+        run("2026-12-30", "3")
+    out = StringIO()
+    call_command(
+        "holidays_import", str(path), "--year", "2027", "--source", "国办发明电〔2026〕X号（测试）", stdout=out
+    )
+    assert "法定节假日 3 天，调休上班日 1 天" in out.getvalue()
+    assert CalendarYear.objects.get(year=2027).source == "国办发明电〔2026〕X号（测试）"
+    assert Holiday.objects.filter(date__year=2027).count() == 4
+    # 12-31 (Thu), 01-01..03 off, 01-04 (Mon), 01-05
+    assert run("2026-12-30", "3") == "2027-01-05"
+    assert run("2027-02-05", "1") == "2027-02-06"  # make-up Saturday
+
+
+def test_import_refuses_bad_rows_and_writes_nothing(tmp_path):
+    from township.core.models import CalendarYear
+
+    path = tmp_path / "bad.csv"
+    path.write_text("2027-01-01,holiday,元旦\n2028-01-01,holiday,元旦\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="不在 2027 年"):
+        call_command("holidays_import", str(path), "--year", "2027", "--source", "x", stdout=StringIO())
+    path.write_text("2027-01-01,festival,元旦\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="类型"):
+        call_command("holidays_import", str(path), "--year", "2027", "--source", "x", stdout=StringIO())
+    assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_import_from_the_package_replaces_a_year(tmp_path):
+    from township.core.models import Holiday
+
+    Holiday.objects.filter(date="2026-02-14").delete()
+    out = StringIO()
+    call_command("holidays_import", "--year", "2026", "--from-package", stdout=out)
+    assert "全年工作日 248 天" in out.getvalue()
+    assert Holiday.objects.get(date="2026-02-14").kind == "makeup_workday"
