@@ -1,0 +1,500 @@
+"""End to end through the services: grid event → clue → filed case → notice → hearing → legal review → decision →
+service → late payment with the capped late fine → closing; and a summary-procedure case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from township.cases.errors import TransitionRefused
+from township.cases.services import case_open
+from township.core.errors import DomainError
+from township.enforcement import rules, services
+from township.enforcement.disclosure import disclosure_public_list, disclosure_publish, disclosure_withdraw
+from township.enforcement.machine import PenaltyState
+from township.enforcement.models import Clue, Domain, Evidence, PenaltyCase
+
+D = dt.date
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+RID = "500116199001011234"
+
+
+def aware(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def grid_event(world):
+    """A case of another type standing in for a grid event (the grid app opens it; we only link to it)."""
+    from township.cases.machine import Machine, State, Transition
+    from township.cases.registry import register, unregister
+    from township.org.models import Role
+
+    machine = Machine(
+        case_type="enf_test_event",
+        label="网格事件（测试）",
+        states=[State("open", "已登记"), State("closed", "已办结", terminal=True)],
+        initial="open",
+        transitions=[Transition("close", "办结", ("open",), "closed", (Role.LEADER,))],
+    )
+    register(machine)
+    yield case_open(case_type=machine.case_type, jurisdiction=world.town, actor=world.leader, village=world.village)
+    unregister(machine.case_type)
+
+
+def file_case(world, clue=None, **kw):
+    args = {
+        "actor": world.o1,
+        "approved_by": world.leader,
+        "party_kind": "person",
+        "party_name": "张三",
+        "party_id_number": RID,
+        "party_address": "白沙镇东海村3组12号",
+        "act_date": D(2026, 2, 20),
+        "domain": Domain.CITY,
+        "investigators": [world.o1.pk, world.o2.pk],
+        "facts": "张三在东海村3组违法搭建彩钢棚约40平方米。",
+    }
+    args.update(kw)
+    if clue is not None:
+        return services.clue_file(clue=clue, **args)
+    return services.penalty_case_file(jurisdiction=world.town, **args)
+
+
+def investigate(world, pc, day=None):
+    day = day or D(2026, 3, 3)
+    return services.penalty_act_record(
+        penalty_case=pc,
+        kind="inspection",
+        at=aware(day),
+        place="白沙镇东海村3组",
+        officers=[world.o1.pk, world.o2.pk],
+        actor=world.o1,
+        summary="现场勘验，拍照取证。",
+        files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+    )
+
+
+def state(pc) -> str:
+    pc.case.refresh_from_db()
+    return pc.case.state
+
+
+def test_ordinary_procedure_end_to_end(world, grid_event, travel):
+    services.hearing_threshold_set(
+        jurisdiction=world.town,
+        domain=Domain.CITY,
+        person_fine=5000,
+        organisation_fine=100000,
+        confiscation_value=50000,
+        actor=world.leader,
+    )
+    item = services.penalty_item_create(
+        jurisdiction=world.town,
+        code="CQ-CG-001",
+        name="未经批准进行临时建设",
+        domain=Domain.CITY,
+        legal_basis="《中华人民共和国城乡规划法》第六十六条",
+        penalty_types=["fine", "other"],
+        fine_min=0,
+        fine_max=20000,
+        actor=world.leader,
+        bands=[
+            {"level": "minor", "conditions": "面积10平方米以下", "fine_min": 0, "fine_max": 2000},
+            {"level": "general", "conditions": "面积10至50平方米", "fine_min": 2000, "fine_max": 10000},
+        ],
+    )
+    assert services.band_for(item, 6000).level == "general"
+
+    # 1. grid event → clue, decided within 15 working days
+    clue = services.clue_create_from_grid_event(
+        jurisdiction=world.town, event_case=grid_event, actor=world.leader, summary="网格员巡查发现违法搭建"
+    )
+    assert clue.source == Clue.Source.GRID_EVENT
+    assert clue.village_id == "500116108201"
+    assert clue.decide_by == rules.add_working_days(D(2026, 3, 2), 15)
+
+    # 2. filing (立案) from the clue
+    pc = file_case(world, clue, item=item, legal_review_grounds=[])
+    clue.refresh_from_db()
+    assert clue.decision == Clue.Decision.FILED
+    assert pc.decision_due == D(2026, 6, 1)
+    assert pc.team == world.team
+    assert pc.case.number.startswith("白沙罚〔2026〕")
+    assert state(pc) == PenaltyState.FILED
+
+    # 3. investigation by two credentialed officers, evidence hashed
+    act = investigate(world, pc)
+    assert act.credential_numbers == ["渝执-5001-0001", "渝执-5001-0002"]
+    ev = Evidence.objects.get(penalty_case=pc)
+    assert len(ev.sha256) == 64 and ev.place == "白沙镇东海村3组"
+    assert state(pc) == PenaltyState.INVESTIGATING
+
+    # 4. notice with the hearing right (6,000 ≥ the 5,000 threshold for a person)
+    travel.move_to(aware(D(2026, 3, 10)))
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["fine"],
+        fine=6000,
+        facts=pc.facts,
+        reasons="违反城乡规划法",
+        basis=item.legal_basis,
+        served_on=D(2026, 3, 10),
+    )
+    pc.refresh_from_db()
+    assert pc.hearing_offered and "hearing" in pc.notice["rights"]
+    assert state(pc) == PenaltyState.NOTIFIED
+
+    # 5. hearing: requested within 5 working days, notified 7 working days ahead, chaired by a non-investigator
+    services.penalty_hearing_request(penalty_case=pc, requested_on=D(2026, 3, 13), actor=world.o1)
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_hearing_schedule(
+            penalty_case=pc,
+            notice_on=D(2026, 3, 16),
+            hearing_on=D(2026, 3, 30),
+            chair=world.o2,
+            place="执法局会议室",
+            actor=world.o1,
+        )
+    assert info.value.code == "hearing_chair_investigator"
+    services.penalty_hearing_schedule(
+        penalty_case=pc,
+        notice_on=D(2026, 3, 16),
+        hearing_on=D(2026, 3, 30),
+        chair=world.o3,
+        place="执法局会议室",
+        actor=world.o1,
+    )
+    travel.move_to(aware(D(2026, 3, 30)))
+    services.penalty_statement_record(
+        penalty_case=pc, actor=world.o1, statement="棚子系临时堆放农具所用", review="经复核，陈述理由不成立。"
+    )
+    services.penalty_hearing_hold(penalty_case=pc, record="听证笔录：当事人到场陈述……", actor=world.o3)
+    assert state(pc) == PenaltyState.HEARD
+
+    # 6. after a hearing the legal review is required (Art 58(2)); deciding without it is refused
+    pc.refresh_from_db()
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=5000)
+    assert info.value.code == "legal_review_required"
+    assert state(pc) == PenaltyState.HEARD
+    services.penalty_review(
+        penalty_case=pc, actor=world.reviewer, opinion="事实清楚，证据确凿，程序合法。", passed=True
+    )
+    assert state(pc) == PenaltyState.REVIEWED
+
+    # 7. decision: heavier than the notice is refused because the party defended; then a lighter one
+    travel.move_to(aware(D(2026, 4, 1)))
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=8000)
+    assert info.value.code == "heavier_than_notice"
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=5000)
+    pc.refresh_from_db()
+    assert state(pc) == PenaltyState.DECIDED
+    for key in rules.DECISION_ELEMENTS:
+        assert pc.decision[key], key
+    assert pc.disclosure.publish_by == rules.add_working_days(D(2026, 4, 1), 7)
+    # every decision writes a credit entry for the subject
+    from township.credit.models import CreditRecord
+
+    entry = CreditRecord.objects.get(subject=pc.subject, source_case=pc.case)
+    assert entry.kind == "penalty" and entry.subject.resident_id == RID
+
+    # disclosure: masked, published, public
+    disclosure = disclosure_publish(disclosure=pc.disclosure, actor=world.o1)
+    assert disclosure.content["party"] == "张*"
+    assert disclosure.content["party_id"] == "500116********1234"
+    assert disclosure.content["address"] == "东海村"
+    assert "张三" not in str(disclosure.content)
+    assert list(disclosure_public_list(jurisdiction="500116108")) == [disclosure]
+
+    # 8. service by post; payment due 15 days later
+    services.penalty_serve(penalty_case=pc, actor=world.o1, mode="post", sent_on=D(2026, 4, 2))
+    pc.refresh_from_db()
+    assert pc.payment_due == D(2026, 4, 17)
+    assert state(pc) == PenaltyState.SERVED
+
+    # 9. late payment: 10 days late → 10 × 150 = 1,500; paying the fine alone is refused
+    with pytest.raises(TransitionRefused):
+        services.penalty_mark_overdue(penalty_case=pc, actor=world.o1, today=D(2026, 4, 17))
+    services.penalty_mark_overdue(penalty_case=pc, actor=world.o1, today=D(2026, 4, 18))
+    assert state(pc) == PenaltyState.OVERDUE
+    schedule = services.penalty_late_fine(pc, D(2026, 4, 27))
+    assert [d.total for d in schedule][:2] == [Decimal("150.00"), Decimal("300.00")]
+    assert schedule[-1].total == Decimal("1500.00")
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_pay(penalty_case=pc, actor=world.o1, paid_on=D(2026, 4, 27), amount=5000)
+    assert info.value.code == "late_fine_unpaid"
+    # capped: 60 days late would be 9,000 at 3 % a day, but the late fine never exceeds the fine
+    assert services.penalty_late_fine(pc, D(2026, 6, 16))[-1].total == Decimal("5000.00")
+    services.penalty_pay(penalty_case=pc, actor=world.o1, paid_on=D(2026, 4, 27), amount=5000, late_amount=1500)
+    assert state(pc) == PenaltyState.PAID
+
+    # 10. closing and archiving
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_close(penalty_case=pc, actor=world.leader, report=" ")
+    assert info.value.code == "close_report_missing"
+    services.penalty_close(penalty_case=pc, actor=world.leader, report="罚款及加处罚款已缴清，拆除违法建筑，结案。")
+    services.penalty_archive(penalty_case=pc, actor=world.o1)
+    assert state(pc) == PenaltyState.ARCHIVED
+    assert pc.case.closed_at is not None
+
+    # a later annulment withdraws the disclosure within 3 working days
+    d = disclosure_withdraw(penalty_case=pc, reason="复议决定撤销", actor=world.o1, varied_on=D(2026, 5, 6))
+    assert d.withdraw_by == rules.add_working_days(D(2026, 5, 6), 3)
+    assert list(disclosure_public_list(jurisdiction="500116108")) == []
+
+
+def test_filing_beyond_the_limitation_period_is_refused(world):
+    with pytest.raises(TransitionRefused) as info:
+        file_case(world, act_date=D(2023, 12, 1))
+    assert info.value.code == "limitation_expired"
+    assert not PenaltyCase.objects.exists()
+
+
+def test_filing_needs_the_heads_approval_and_two_credentialed_investigators(world):
+    with pytest.raises(TransitionRefused) as info:
+        file_case(world, approved_by=world.o2)
+    assert info.value.code == "filing_approver"
+    with pytest.raises(TransitionRefused) as info:
+        file_case(world, investigators=[world.o1.pk])
+    assert info.value.code == "two_officers_required"
+    with pytest.raises(TransitionRefused) as info:
+        file_case(world, investigators=[world.o1.pk, world.reviewer.pk])
+    assert info.value.code == "credential_invalid"
+    assert not PenaltyCase.objects.exists()
+
+
+def test_investigative_act_with_one_officer_is_refused_and_nothing_recorded(world):
+    pc = file_case(world)
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_act_record(
+            penalty_case=pc,
+            kind="inquiry",
+            at=aware(D(2026, 3, 3)),
+            place="执法局",
+            officers=[world.o1.pk],
+            actor=world.o1,
+        )
+    assert info.value.code == "two_officers_required"
+    assert pc.acts.count() == 0
+    assert state(pc) == PenaltyState.FILED
+
+
+def test_notice_before_investigation_and_decision_before_notice_are_refused(world):
+    pc = file_case(world)
+    services.penalty_act_record(
+        penalty_case=pc,
+        kind="inquiry",
+        at=aware(D(2026, 3, 2)),
+        place="执法局",
+        officers=[world.o1.pk, world.o2.pk],
+        actor=world.o1,
+    )
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=1000)
+    assert info.value.code == "transition_not_allowed"
+    services.hearing_threshold_set(
+        jurisdiction=world.town,
+        domain=Domain.CITY,
+        person_fine=5000,
+        organisation_fine=100000,
+        confiscation_value=50000,
+        actor=world.leader,
+    )
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_notice(
+            penalty_case=pc,
+            actor=world.o1,
+            types=["fine"],
+            fine=6000,
+            facts="f",
+            reasons="r",
+            basis="b",
+            served_on=D(2026, 3, 2),
+            rights=["statement", "defence"],
+        )
+    assert info.value.code == "notice_hearing_right_missing"
+
+
+def test_decision_within_the_statement_window_and_after_ninety_days(world, travel):
+    pc = file_case(world)
+    investigate(world, pc, D(2026, 3, 2))
+    services.penalty_notice(
+        penalty_case=pc, actor=world.o1, types=["warning"], facts="f", reasons="r", basis="b", served_on=D(2026, 3, 2)
+    )
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"], decided_on=D(2026, 3, 5))
+    assert info.value.code == "statement_window_open"
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"], decided_on=D(2026, 6, 2))
+    assert info.value.code == "decision_overdue"
+    # an approved, reasoned extension makes room
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_extend(penalty_case=pc, days=30, reason="案情复杂", approved_by=world.o2, actor=world.o1)
+    assert info.value.code == "extension_approver"
+    services.penalty_extend(
+        penalty_case=pc, days=30, reason="案情复杂需补充鉴定", approved_by=world.leader, actor=world.o1
+    )
+    travel.move_to(aware(D(2026, 6, 2)))
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"], decided_on=D(2026, 6, 2))
+    assert state(pc) == PenaltyState.DECIDED
+
+
+def test_major_case_needs_review_and_collective_discussion(world):
+    pc = file_case(world, legal_review_grounds=["public_interest"], major_case=True)
+    investigate(world, pc, D(2026, 3, 2))
+    services.penalty_notice(
+        penalty_case=pc, actor=world.o1, types=["warning"], facts="f", reasons="r", basis="b", served_on=D(2026, 3, 2)
+    )
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    with pytest.raises(DomainError) as info:
+        services.penalty_review(penalty_case=pc, actor=world.o1, opinion="x", passed=True)
+    assert info.value.code == "permission_denied"
+    services.penalty_review(penalty_case=pc, actor=world.reviewer, opinion="同意", passed=True)
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
+    assert info.value.code == "collective_discussion_required"
+    services.penalty_discussion_record(
+        penalty_case=pc,
+        actor=world.leader,
+        participants=["王局长", "副局长甲", "副局长乙"],
+        conclusion="同意警告",
+        held_on=D(2026, 3, 2),
+    )
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
+    assert state(pc) == PenaltyState.DECIDED
+
+
+def test_reviewer_who_investigated_is_refused(world):
+    from township.enforcement.models import LegalReviewer
+    from township.org.models import Role, RoleGrant
+
+    RoleGrant.objects.create(user=world.o1, jurisdiction=world.town, role=Role.LEGAL_REVIEWER)
+    LegalReviewer.objects.create(jurisdiction=world.town, user=world.o1, qualification="legacy")
+    pc = file_case(world, legal_review_grounds=["complex"])
+    investigate(world, pc, D(2026, 3, 2))
+    services.penalty_notice(
+        penalty_case=pc, actor=world.o1, types=["warning"], facts="f", reasons="r", basis="b", served_on=D(2026, 3, 2)
+    )
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_review(penalty_case=pc, actor=world.o1, opinion="同意", passed=True)
+    assert info.value.code == "reviewer_is_investigator"
+
+
+def test_electronic_service_needs_consent_and_warning_case_closes_without_payment(world):
+    pc = file_case(world)
+    investigate(world, pc, D(2026, 3, 2))
+    services.penalty_notice(
+        penalty_case=pc, actor=world.o1, types=["warning"], facts="f", reasons="r", basis="b", served_on=D(2026, 3, 2)
+    )
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_serve(penalty_case=pc, actor=world.o1, mode="electronic", sent_on=D(2026, 3, 2))
+    assert info.value.code == "electronic_service_consent"
+    services.penalty_serve(
+        penalty_case=pc, actor=world.o1, mode="electronic", sent_on=D(2026, 3, 2), consent_signed=True
+    )
+    services.penalty_close(penalty_case=pc, actor=world.leader, report="警告已送达，结案。")
+    assert state(pc) == PenaltyState.CLOSED
+
+
+def test_preservation_must_be_decided_within_seven_working_days(world):
+    pc = file_case(world)
+    with pytest.raises(TransitionRefused) as info:
+        services.preservation_start(
+            penalty_case=pc,
+            goods="彩钢板20块",
+            started_on=D(2026, 3, 2),
+            approved_by=world.o2,
+            officers=[world.o1.pk, world.o2.pk],
+            actor=world.o1,
+        )
+    assert info.value.code == "preservation_approver"
+    p = services.preservation_start(
+        penalty_case=pc,
+        goods="彩钢板20块",
+        started_on=D(2026, 3, 2),
+        approved_by=world.leader,
+        officers=[world.o1.pk, world.o2.pk],
+        actor=world.o1,
+    )
+    assert p.decide_by == D(2026, 3, 11)
+    with pytest.raises(TransitionRefused) as info:
+        services.preservation_decide(preservation=p, outcome="confiscate", decided_on=D(2026, 3, 12), actor=world.o1)
+    assert info.value.code == "preservation_overdue"
+    services.preservation_decide(preservation=p, outcome="release", decided_on=D(2026, 3, 12), actor=world.o1)
+
+
+def test_summary_procedure_case(world):
+    with pytest.raises(TransitionRefused) as info:
+        services.summary_case_create(
+            jurisdiction=world.town,
+            actor=world.o1,
+            party_kind="person",
+            party_name="李四",
+            types=["fine"],
+            fine=300,
+            facts="占道经营",
+            basis="《重庆市市容环境卫生管理条例》",
+            place="白沙镇正街",
+            officers=[world.o1.pk, world.o2.pk],
+            evidence_names=["现场照片"],
+        )
+    assert info.value.code == "summary_fine_cap"
+    pc = services.summary_case_create(
+        jurisdiction=world.town,
+        actor=world.o1,
+        party_kind="person",
+        party_name="李四",
+        types=["fine"],
+        fine=150,
+        facts="占道经营",
+        basis="《重庆市市容环境卫生管理条例》",
+        place="白沙镇正街",
+        officers=[world.o1.pk, world.o2.pk],
+        evidence_names=["现场照片"],
+    )
+    assert pc.case.number.startswith("白沙简罚〔2026〕")
+    assert state(pc) == "on_spot"
+    with pytest.raises(TransitionRefused) as info:
+        services.summary_collect_on_spot(penalty_case=pc, actor=world.o1)
+    assert info.value.code == "on_spot_collection_cap"
+    services.summary_pay(penalty_case=pc, actor=world.o1, paid_on=D(2026, 3, 3), amount=150)
+    services.summary_record(penalty_case=pc, actor=world.o1)
+    assert state(pc) == "recorded"
+
+    small = services.summary_case_create(
+        jurisdiction=world.town,
+        actor=world.o1,
+        party_kind="organisation",
+        party_name="白沙某商店",
+        types=["fine"],
+        fine=80,
+        facts="乱堆放",
+        basis="条例",
+        place="白沙镇正街",
+        officers=[world.o1.pk],
+        evidence_names=["照片"],
+    )
+    services.summary_collect_on_spot(penalty_case=small, actor=world.o1)
+    assert state(small) == "paid"
+
+
+def test_other_towns_staff_cannot_act_on_the_case(world):
+    pc = file_case(world)
+    with pytest.raises(DomainError) as info:
+        services.penalty_act_record(
+            penalty_case=pc,
+            kind="inquiry",
+            at=aware(D(2026, 3, 3)),
+            place="x",
+            officers=[world.o1.pk, world.o2.pk],
+            actor=world.stranger,
+        )
+    assert info.value.code == "permission_denied"
