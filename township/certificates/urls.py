@@ -10,4 +10,6 @@ urlpatterns = [
     path("library/", views.my_library, name="my_library"),
     path("library/certificates/<int:pk>.pdf", views.certificate_pdf, name="pdf"),
     path("library/items/<int:pk>/download", views.library_item_download, name="item_download"),
+    path("library/subjects/", views.staff_subject_lookup, name="staff_subject_lookup"),
+    path("library/subjects/<int:pk>/", views.staff_subject, name="staff_subject"),
 ]

@@ -62,3 +62,47 @@ def library_item_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(item.file.open("rb").read(), content_type=item.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{item.material_type_code}-{item.pk}"'
     return response
+
+
+@login_required
+def staff_subject_lookup(request: HttpRequest) -> HttpResponse:
+    """Staff: type or scan a resident ID / USCC to open the subject's certificates and library."""
+    from township.subjects.selectors import is_staff, subject_find
+
+    if not is_staff(request.user):
+        raise Http404
+    identifier = request.GET.get("identifier", "").strip()
+    not_found = False
+    if identifier:
+        subject = subject_find(identifier)
+        if subject is not None:
+            return redirect("certificates:staff_subject", pk=subject.pk)
+        not_found = True
+    return render(
+        request, "certificates/staff_subject.html", {"subject": None, "identifier": identifier, "not_found": not_found}
+    )
+
+
+@login_required
+def staff_subject(request: HttpRequest, pk: int) -> HttpResponse:
+    from township.credit.selectors import credit_summary
+    from township.subjects.models import Subject
+    from township.subjects.selectors import is_staff
+
+    if not is_staff(request.user):
+        raise Http404
+    subject = Subject.objects.filter(pk=pk).select_related("registered_in").first()  # shared reference row
+    if subject is None:
+        raise Http404
+    certificates = [(c, c.effective_status()) for c in selectors.certificates_for_subject(subject)]
+    materials = list(selectors.library_items_for(subject).filter(certificate__isnull=True))
+    return render(
+        request,
+        "certificates/staff_subject.html",
+        {
+            "subject": subject,
+            "certificates": certificates,
+            "materials": materials,
+            "credit": credit_summary(subject),
+        },
+    )

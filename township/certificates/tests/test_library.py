@@ -83,3 +83,56 @@ def test_reuse_is_recorded_on_the_case_timeline(toy_machine, luo, licence, town_
     library_record_reuse(case=case, actor=clerk_a, items=items)
     event = CaseEvent.objects.filter(case=case, name="library_reuse").get()
     assert event.data["items"][0]["certificate"] == licence.identifier
+
+
+def test_staff_subject_page_by_scanned_id(
+    client, luo, licence, town_a, clerk_a, make_user, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from township.org.models import Role
+
+    for n in range(3):
+        library_store(
+            subject=luo,
+            material_type_code=f"m{n}",
+            title=f"材料{n}",
+            jurisdiction=town_a,
+            actor=clerk_a,
+            content=f"c{n}".encode(),
+        )
+    client.force_login(clerk_a)
+    response = client.get(reverse("certificates:staff_subject_lookup"), {"identifier": luo.resident_id})
+    assert response.status_code == 302
+    with django_assert_max_num_queries(14):
+        response = client.get(response["Location"])
+    content = response.content.decode()
+    assert content.count('class="material-row"') == 3 and content.count('class="certificate-row"') == 1
+    assert (
+        client.get(reverse("certificates:staff_subject_lookup"), {"identifier": "11010519491231002X"}).status_code
+        == 200
+    )
+
+    client.force_login(make_user((town_a, Role.APPLICANT), resident_id="11010519491231002X"))
+    assert client.get(reverse("certificates:staff_subject", args=[luo.pk])).status_code == 404
+
+
+def test_material_download_only_for_holder_or_staff_in_scope(client, luo, luo_user, town_a, clerk_a, clerk_b):
+    from django.urls import reverse
+
+    item = library_store(
+        subject=luo,
+        material_type_code=ID_CARD,
+        title="身份证",
+        jurisdiction=town_a,
+        actor=clerk_a,
+        content=b"%PDF-1.4 id",
+        content_type="application/pdf",
+    )
+    url = reverse("certificates:item_download", args=[item.pk])
+    for user, expected in ((luo_user, 200), (clerk_a, 200), (clerk_b, 404)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == expected
+        if expected == 200:
+            assert response.content == b"%PDF-1.4 id"
