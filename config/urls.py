@@ -9,7 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("township.web.urls")),
     path("", include("township.certificates.urls")),
     path("credit/", include("township.credit.urls")),
     path("catalog/", include("township.catalog.urls")),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "township.certificates",
     "township.catalog",
     "township.approval",
+    "township.web",
     "township.grid",
 ]
 
@@ -68,8 +69,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
+    # 等保 level 3: ≥ 8 characters from 3 of 4 classes, no reuse of the last 5 (township/web/security.py).
+    {"NAME": "township.web.security.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {"NAME": "township.web.security.HistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 

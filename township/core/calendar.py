@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError
@@ -86,6 +86,67 @@ def invalidate_cache(**_kwargs: object) -> None:
 for _model in ("core.Holiday", "core.CalendarYear"):
     post_save.connect(invalidate_cache, sender=_model, dispatch_uid=f"township.core.calendar.save.{_model}")
     post_delete.connect(invalidate_cache, sender=_model, dispatch_uid=f"township.core.calendar.delete.{_model}")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Seed data from the chinesecalendar package (also restored after ``flush``, like content types)
+# --------------------------------------------------------------------------------------------------------------
+
+SEED_FIRST_YEAR = 2004
+SEED_LAST_YEAR = 2026
+SEED_SOURCE = "chinesecalendar 1.11.0 / 国务院办公厅通知"
+SEED_MIGRATION = ("core", "0002_seed_holidays")
+
+
+def package_rows(first_year: int, last_year: int) -> list[tuple[dt.date, str, str]]:
+    """(date, kind, Chinese name) for every holiday and make-up day the installed chinesecalendar lists."""
+    from chinese_calendar import constants
+
+    rows = []
+    for kind, table in (("holiday", constants.holidays), ("makeup_workday", constants.workdays)):
+        for day, english in table.items():
+            if first_year <= day.year <= last_year:
+                try:
+                    name = constants.Holiday(english).chinese
+                except ValueError:
+                    name = english
+                rows.append((day, kind, name[:32]))
+    return sorted(rows)
+
+
+def reseed_after_flush(*, app_config=None, using: str = DEFAULT_DB_ALIAS, apps=None, **_kwargs: object) -> None:
+    """post_migrate handler: ``flush`` (and TransactionTestCase teardown) empties the holiday table without
+    signals; put the seeded years back, as Django does for content types. Does nothing while the table has rows
+    or when the seed migration is not applied (e.g. after migrating core backwards)."""
+    if app_config is None or app_config.label != "core":
+        return
+    invalidate_cache(using=using)
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if SEED_MIGRATION not in MigrationRecorder(connections[using]).applied_migrations():
+        return
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    try:
+        holiday_model = apps.get_model("core", "Holiday")
+        year_model = apps.get_model("core", "CalendarYear")
+    except LookupError:
+        return
+    if holiday_model.objects.using(using).exists() or year_model.objects.using(using).exists():
+        return
+    holiday_model.objects.using(using).bulk_create(
+        holiday_model(date=day, kind=kind, name=name, source=SEED_SOURCE)
+        for day, kind, name in package_rows(SEED_FIRST_YEAR, SEED_LAST_YEAR)
+    )
+    year_model.objects.using(using).bulk_create(
+        year_model(year=year, source=SEED_SOURCE) for year in range(SEED_FIRST_YEAR, SEED_LAST_YEAR + 1)
+    )
+    invalidate_cache(using=using)
+
+
+post_migrate.connect(reseed_after_flush, dispatch_uid="township.core.calendar.reseed_after_flush")
 
 
 def _cache_seconds() -> float:
@@ -367,14 +428,20 @@ def elapsed(start: dt.datetime, end: dt.datetime, unit: str) -> float:
 
 
 def extend_due(due: dt.datetime, amount: float, unit: str) -> dt.datetime:
-    """Move an existing due moment on by ``amount`` units (an extension, or the span of a pause)."""
+    """Move a moment on by ``amount`` units (an extension, or the span of a pause).
+
+    For day units the local time of day is kept (a due moment at 23:59:59 stays at 23:59:59; a warning mark at
+    14:30 stays at 14:30) and the date moves by ``amount`` working days / natural days (rolled to a working day).
+    """
     _check_unit(unit)
     _require_aware(due)
     if not amount:
         return due
     if unit == "working_hours":
         return add_working_hours(due, amount)
-    day = local_date(due)
+    local = due.astimezone(LOCAL_TZ)
     if unit == "working_days":
-        return end_of_day(add_working_days(day, _whole_days(amount)))
-    return end_of_day(add_natural_days(day, _whole_days(amount)))
+        day = add_working_days(local.date(), _whole_days(amount))
+    else:
+        day = add_natural_days(local.date(), _whole_days(amount))
+    return dt.datetime.combine(day, local.timetz())

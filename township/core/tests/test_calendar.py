@@ -271,6 +271,9 @@ def test_extend_due_moves_the_due_moment_on(office):
     assert extend_due(due, 1, "natural_days") == local(2026, 10, 8, 23, 59, 59)
     assert extend_due(local(2026, 3, 9, 17, 0), 1, "working_hours") == local(2026, 3, 10, 9, 0)
     assert extend_due(due, 0, "working_days") == due
+    # a warning mark keeps its time of day
+    assert extend_due(local(2026, 9, 30, 14, 30), 1, "working_days") == local(2026, 10, 8, 14, 30)
+    assert extend_due(dt.datetime(2026, 9, 30, 6, 30, tzinfo=dt.UTC), 1, "working_days") == local(2026, 10, 8, 14, 30)
 
 
 def test_a_paused_case_gets_its_paused_working_days_back():
@@ -390,3 +393,22 @@ def test_admin_adding_a_year_without_holidays_warns(admin_client_):
     assert "2027年尚未录入任何节假日" in response.content.decode()
     assert CalendarYear.objects.filter(year=2027).exists()
     assert is_workday(D(2027, 1, 4))  # the save reached the clock at once
+
+
+def test_flush_restores_the_seeded_table_like_content_types():
+    # TransactionTestCase teardown and `manage.py flush` empty every table; the clock must keep working afterwards.
+    from django.core.management import call_command
+
+    assert is_workday(D(2026, 2, 14))
+    call_command("flush", interactive=False, verbosity=0)
+    assert CalendarYear.objects.count() == 23
+    assert Holiday.objects.filter(kind=HolidayKind.MAKEUP_WORKDAY, date__year=2026).count() == 6
+    assert add_working_days(D(2026, 9, 28), 20) == D(2026, 10, 30)
+
+
+def test_the_table_is_not_reseeded_while_rows_exist():
+    from django.apps import apps as global_apps
+
+    Holiday.objects.filter(date__year=2026).delete()
+    calendar.reseed_after_flush(app_config=global_apps.get_app_config("core"), using="default")
+    assert not Holiday.objects.filter(date__year=2026).exists()  # an administrator's deletion stands

@@ -58,17 +58,7 @@ def rows_from_csv(path: Path, year: int) -> list[tuple[dt.date, str, str]]:
 
 
 def rows_from_package(year: int) -> list[tuple[dt.date, str, str]]:
-    from chinese_calendar import constants
-
-    rows = []
-    for kind, table in ((HolidayKind.HOLIDAY, constants.holidays), (HolidayKind.MAKEUP_WORKDAY, constants.workdays)):
-        for day, english in table.items():
-            if day.year == year:
-                try:
-                    name = constants.Holiday(english).chinese
-                except ValueError:
-                    name = english
-                rows.append((day, kind, name[:32]))
+    rows = calendar.package_rows(year, year)
     if not rows:
         raise CommandError(f"已安装的 chinesecalendar 不含 {year} 年数据")
     return rows
