@@ -1,0 +1,108 @@
+"""Django admin for administrators: jurisdictions (tree order), departments, users with role grants, tokens."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from township.org.models import ApiToken, Department, Jurisdiction, Level, RoleGrant, User
+
+
+def _mask(value: str, head: int, tail: int) -> str:
+    if len(value) <= head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
+INDENT = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWN: 3, Level.VILLAGE: 4}
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ("code", "tree_name", "level", "parent", "short_name", "active")
+    list_filter = ("level", "active")
+    search_fields = ("code", "name", "short_name")
+    ordering = ("code",)  # division codes sort parents before their children: a tree in list form
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    list_per_page = 100
+
+    @admin.display(description=_("名称"), ordering="name")
+    def tree_name(self, obj: Jurisdiction) -> str:
+        return "　" * INDENT.get(obj.level, 0) + obj.name
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "jurisdiction", "kind", "uscc", "sort", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "short_name", "jurisdiction__name", "jurisdiction__code", "uscc")
+    list_select_related = ("jurisdiction",)
+    autocomplete_fields = ("jurisdiction",)
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    fields = ("jurisdiction", "department", "role", "data_scope", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("jurisdiction", "department")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "masked_phone", "is_active", "must_change_password", "last_login")
+    list_filter = ("is_active", "is_staff", "must_change_password", "grants__role")
+    search_fields = ("username", "full_name", "phone")
+    inlines = (RoleGrantInline,)
+    actions = ("force_password_change",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("full_name", "phone", "email", "resident_id", "uscc")}),
+        (_("账户安全"), {"fields": ("is_active", "must_change_password", "last_login", "date_joined")}),
+        (_("后台权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "phone", "password1", "password2", "must_change_password"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: User) -> str:
+        return _mask(obj.phone, 3, 4) if obj.phone else ""
+
+    @admin.action(description=_("下次登录须修改密码"))
+    def force_password_change(self, request, queryset):  # type: ignore[no-untyped-def]
+        n = queryset.update(must_change_password=True)
+        self.message_user(request, _("已要求 %(n)d 个账户下次登录修改密码") % {"n": n}, messages.SUCCESS)
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ("user", "jurisdiction", "department", "role", "data_scope", "created_at")
+    list_filter = ("role", "data_scope")
+    search_fields = ("user__username", "user__full_name", "jurisdiction__name", "jurisdiction__code")
+    list_select_related = ("user", "jurisdiction", "department")
+    autocomplete_fields = ("user", "jurisdiction", "department")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: only the hash is stored; administrators may revoke (set 撤销时间) but never see secrets."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
+    fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

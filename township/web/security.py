@@ -1,0 +1,201 @@
+"""Sign-in policy (等保 2.0 level 3, CONVENTIONS §4): password rules, lockout, expiry, login log.
+
+Defaults: passwords of at least 8 characters with 3 of the 4 character classes, no reuse of the
+last 5, a 90-day expiry; 5 consecutive failures lock the login name for 30 minutes, with one
+generic error whatever the cause; every attempt is written to the login log (登录日志).
+All numbers can be overridden in settings (``TOWNSHIP_LOGIN_MAX_FAILURES`` etc.).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from township.web.models import LoginLog, LoginThrottle, PasswordHistory
+
+log = logging.getLogger(__name__)
+
+# One message for every refused sign-in: no hint whether the account exists or is locked.
+GENERIC_LOGIN_ERROR = gettext_lazy("用户名或密码错误，或账户已被临时锁定。连续失败 5 次将锁定 30 分钟。")
+
+SESSION_CHANGE_REQUIRED = "township_password_change_required"
+
+
+def max_failures() -> int:
+    return int(getattr(settings, "TOWNSHIP_LOGIN_MAX_FAILURES", 5))
+
+
+def lock_minutes() -> int:
+    return int(getattr(settings, "TOWNSHIP_LOGIN_LOCK_MINUTES", 30))
+
+
+def password_max_age_days() -> int:
+    return int(getattr(settings, "TOWNSHIP_PASSWORD_MAX_AGE_DAYS", 90))
+
+
+def password_history_size() -> int:
+    return int(getattr(settings, "TOWNSHIP_PASSWORD_HISTORY", 5))
+
+
+# --- password validators (AUTH_PASSWORD_VALIDATORS) -------------------------------------------
+
+
+def character_classes(password: str) -> int:
+    """How many of the 4 classes (lower case, upper case, digits, other symbols) occur."""
+    found = set()
+    for ch in password:
+        if ch.isascii() and ch.islower():
+            found.add("lower")
+        elif ch.isascii() and ch.isupper():
+            found.add("upper")
+        elif ch.isdigit():
+            found.add("digit")
+        else:
+            found.add("symbol")
+    return len(found)
+
+
+class ComplexityValidator:
+    """At least ``min_length`` characters drawn from at least ``min_classes`` of the 4 classes."""
+
+    def __init__(self, min_length: int = 8, min_classes: int = 3) -> None:
+        self.min_length = min_length
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length or character_classes(password) < self.min_classes:
+            raise ValidationError(self.message(), code="password_complexity")
+
+    def message(self) -> str:
+        return _("密码至少 %(n)d 位，并包含大写字母、小写字母、数字、符号中的至少 %(k)d 类") % {
+            "n": self.min_length,
+            "k": self.min_classes,
+        }
+
+    def get_help_text(self) -> str:
+        return self.message()
+
+
+class HistoryValidator:
+    """No reuse of the last ``size`` passwords; records every new password (its hash) on change."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size
+
+    def _size(self) -> int:
+        return self.size if self.size is not None else password_history_size()
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if user is None or getattr(user, "pk", None) is None:
+            return
+        hashes = list(
+            PasswordHistory.objects.filter(user_id=user.pk).values_list("password_hash", flat=True)[: self._size()]
+        )
+        if user.password and user.password not in hashes:
+            hashes.append(user.password)
+        if any(check_password(password, h) for h in hashes if h):
+            raise ValidationError(
+                _("新密码不能与最近 %(n)d 次使用过的密码相同") % {"n": self._size()}, code="password_reused"
+            )
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        """Called by ``User.save()`` after ``set_password``: remember the new hash and the moment."""
+        if user is None or getattr(user, "pk", None) is None or not user.password:
+            return
+        PasswordHistory.objects.create(user_id=user.pk, password_hash=user.password, changed_at=timezone.now())
+
+    def get_help_text(self) -> str:
+        return _("不能与最近 %(n)d 次使用过的密码相同") % {"n": self._size()}
+
+
+# --- expiry and forced change ----------------------------------------------------------------
+
+
+def password_changed_at(user: Any) -> datetime | None:
+    latest = PasswordHistory.objects.filter(user_id=user.pk).values_list("changed_at", flat=True).first()
+    return latest or getattr(user, "date_joined", None)
+
+
+def password_expired(user: Any, now: datetime | None = None) -> bool:
+    changed = password_changed_at(user)
+    if changed is None:
+        return True
+    return (now or timezone.now()) - changed > timedelta(days=password_max_age_days())
+
+
+def password_change_reason(user: Any) -> str:
+    """Why this user must change the password before working ("" when not)."""
+    if getattr(user, "must_change_password", False):
+        return "first_login"
+    if password_expired(user):
+        return "expired"
+    return ""
+
+
+def mark_password_changed(request: HttpRequest, user: Any) -> None:
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    request.session.pop(SESSION_CHANGE_REQUIRED, None)
+
+
+# --- lockout and the login log -----------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def login_log_write(request: HttpRequest, *, username: str, result: str, user: Any = None) -> None:
+    LoginLog.objects.create(
+        username=username[:150],
+        user=user if user is not None and getattr(user, "pk", None) else None,
+        result=result,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+        at=timezone.now(),
+    )
+
+
+def is_locked(username: str, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return LoginThrottle.objects.filter(username=username, locked_until__gt=now).exists()
+
+
+def record_failure(username: str, now: datetime | None = None) -> bool:
+    """Count one failure; lock the name when the count reaches the limit. Returns True if now locked."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                LoginThrottle.objects.get_or_create(username=username)
+        except IntegrityError:
+            pass
+        LoginThrottle.objects.filter(username=username).update(failures=F("failures") + 1)
+        failures = LoginThrottle.objects.filter(username=username).values_list("failures", flat=True).get()
+        if failures >= max_failures():
+            LoginThrottle.objects.filter(username=username).update(
+                failures=0, locked_until=now + timedelta(minutes=lock_minutes())
+            )
+            return True
+    return False
+
+
+def record_success(username: str) -> None:
+    LoginThrottle.objects.filter(username=username).update(failures=0, locked_until=None)
+
+
+def unlock(username: str) -> bool:
+    """账户解锁 (for the security administrator)."""
+    return bool(LoginThrottle.objects.filter(username=username).update(failures=0, locked_until=None))
