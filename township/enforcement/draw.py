@@ -1,0 +1,145 @@
+"""The 双随机 draw as a pure, reproducible function (DOMAIN §4).
+
+Given the pool snapshot (targets with their credit class, inspectors per department, conflicts of interest),
+the plan's parameters and a seed, ``draw`` returns the same visits on every run, on every machine:
+``random.Random(seed)`` (string seeds are hashed with SHA-512, independent of PYTHONHASHSEED) consumed in a fixed
+order over lists sorted by id. ``pool_hash`` is the SHA-256 of the canonical JSON snapshot, so an auditor can
+check both the pool and the result (``python manage.py verify_draw PLAN``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+CLASSES = ("A", "B", "C", "D")
+
+
+class DrawError(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def canonical(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sha256(data: Any) -> str:
+    return hashlib.sha256(canonical(data)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    targets: list[tuple[int, str]]  # (target id, credit class), sorted by id
+    inspectors: dict[str, list[int]]  # department id (as str) → sorted officer ids
+    conflicts: list[tuple[int, int]]  # (officer id, target id), sorted
+    params: dict[str, Any]  # departments, ratios, min_count, inspectors_per_check, items by department
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "targets": [list(t) for t in self.targets],
+            "inspectors": {k: list(v) for k, v in sorted(self.inspectors.items())},
+            "conflicts": [list(c) for c in self.conflicts],
+            "params": self.params,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Snapshot:
+        return cls(
+            targets=[(int(t[0]), str(t[1])) for t in data["targets"]],
+            inspectors={str(k): [int(x) for x in v] for k, v in data["inspectors"].items()},
+            conflicts=[(int(c[0]), int(c[1])) for c in data["conflicts"]],
+            params=data["params"],
+        )
+
+    @property
+    def hash(self) -> str:
+        return sha256(self.as_json())
+
+
+def sample_size(population: int, ratio: float) -> int:
+    """Share of a class to draw, rounded up (a ratio above zero never draws nobody from a non-empty class)."""
+    if population <= 0 or ratio <= 0:
+        return 0
+    return min(population, math.ceil(population * ratio - 1e-9))
+
+
+def draw(snapshot: Snapshot, seed: str) -> dict[str, Any]:
+    """The visits: each drawn subject once, with every department that drew it and its inspectors."""
+    params = snapshot.params
+    rng = random.Random(seed)
+    by_class: dict[str, list[int]] = {c: [] for c in CLASSES}
+    for tid, cls in snapshot.targets:
+        by_class.setdefault(cls or "B", []).append(tid)
+    departments = [str(d) for d in params["departments"]]
+    ratios = {c: float(params["ratios"].get(c, 0)) for c in CLASSES}
+    min_count = int(params.get("min_count", 0))
+    per_check = int(params["inspectors_per_check"])
+
+    drawn: dict[int, list[str]] = {}
+    for dept in departments:
+        chosen: list[int] = []
+        for cls in CLASSES:
+            members = by_class.get(cls, [])
+            chosen.extend(rng.sample(members, sample_size(len(members), ratios[cls])))
+        if len(chosen) < min_count:
+            taken = set(chosen)
+            rest = [tid for tid, _c in snapshot.targets if tid not in taken]
+            chosen.extend(rng.sample(rest, min(len(rest), min_count - len(chosen))))
+        for tid in sorted(chosen):
+            drawn.setdefault(tid, []).append(dept)
+
+    conflicted: dict[int, set[int]] = {}
+    for officer, target in snapshot.conflicts:
+        conflicted.setdefault(target, set()).add(officer)
+
+    visits = []
+    for tid in sorted(drawn):
+        depts = drawn[tid]
+        banned = conflicted.get(tid, set())
+        picked: list[int] = []
+        # one inspector from each participating department first (one visit, several checks) …
+        for dept in depts:
+            pool = [o for o in snapshot.inspectors.get(dept, []) if o not in banned and o not in picked]
+            if pool and len(picked) < per_check:
+                picked.append(rng.choice(pool))
+        # … then fill up from all participating departments' inspectors
+        union = sorted({o for dept in depts for o in snapshot.inspectors.get(dept, [])} - banned - set(picked))
+        need = per_check - len(picked)
+        if need > len(union):
+            raise DrawError("inspectors_insufficient", target=tid, need=per_check)
+        picked.extend(rng.sample(union, need))
+        items = sorted({int(i) for dept in depts for i in params.get("items", {}).get(dept, [])})
+        visits.append({"target": tid, "departments": depts, "inspectors": sorted(picked), "items": items})
+    return {"visits": visits}
+
+
+def result_hash(result: dict[str, Any]) -> str:
+    return sha256(result)
+
+
+def verify(snapshot_json: str, seed: str, pool_hash: str, stored_result: dict[str, Any]) -> tuple[bool, list[str]]:
+    """Re-run a recorded draw; returns (ok, problems)."""
+    problems: list[str] = []
+    snap = Snapshot.from_json(json.loads(snapshot_json))
+    if snap.hash != pool_hash:
+        problems.append("pool snapshot does not match its recorded SHA-256")
+    again = draw(snap, seed)
+    if canonical(again) != canonical(stored_result):
+        problems.append("re-running the draw gives a different result")
+    return (not problems, problems)
+
+
+def snapshot_json(snapshot: Snapshot) -> str:
+    return canonical(snapshot.as_json()).decode("utf-8")
+
+
+def targets_of(result: dict[str, Any]) -> Sequence[int]:
+    return [v["target"] for v in result.get("visits", [])]

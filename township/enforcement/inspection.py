@@ -1,0 +1,353 @@
+"""双随机一公开 services: items, the subject and inspector pools, conflicts, plans, the draw, results, publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from township.core.errors import DomainError
+from township.enforcement import draw as drawing
+from township.enforcement import rules
+from township.enforcement.models import (
+    Clue,
+    ConflictOfInterest,
+    Credential,
+    CreditClass,
+    InspectionItem,
+    InspectionPlan,
+    InspectionTarget,
+    InspectionVisit,
+    Officer,
+)
+from township.enforcement.services import MANAGER_ROLES, OFFICER_ROLES, _town, clue_create, config_for, require_role
+from township.org.models import Department, Jurisdiction, Role
+
+PLAN_ROLES = MANAGER_ROLES + (Role.ENFORCEMENT_OFFICER,)
+
+
+def inspection_item_create(
+    *,
+    jurisdiction: Jurisdiction | str,
+    department: Department,
+    code: str,
+    name: str,
+    actor: Any,
+    domain: str = "other",
+    basis: str = "",
+    method: str = "",
+) -> InspectionItem:
+    """随机抽查事项清单: one item of one department. Errors: permission_denied, department_outside, code_taken."""
+    town = _town(jurisdiction)
+    require_role(actor, town.pk, MANAGER_ROLES)
+    if department.jurisdiction_id != town.pk:
+        raise DomainError("department_outside", _("部门不属于该单位"), field="department")
+    if InspectionItem.objects.filter(jurisdiction=town, code=code).exists():
+        raise DomainError("code_taken", _("事项编码已存在"), field="code")
+    return InspectionItem.objects.create(
+        jurisdiction=town, department=department, code=code, name=name, domain=domain, basis=basis, method=method
+    )
+
+
+def inspection_target_add(
+    *,
+    jurisdiction: Jurisdiction | str,
+    uscc: str,
+    name: str,
+    actor: Any,
+    credit_class: str = "B",
+    kind: str = InspectionTarget.Kind.ENTERPRISE,
+    village: Any = None,
+    address: str = "",
+    subject: Any = None,
+) -> InspectionTarget:
+    """Add a market subject to the 检查对象名录库. Errors: permission_denied, credit_class_invalid, uscc errors."""
+    from township.core.identifiers import validate_uscc
+
+    town = _town(jurisdiction)
+    require_role(actor, town.pk, MANAGER_ROLES)
+    if credit_class not in CreditClass.values:
+        raise DomainError("credit_class_invalid", _("信用风险分类须为A、B、C、D之一"), field="credit_class")
+    target, _created = InspectionTarget.objects.update_or_create(
+        jurisdiction=town,
+        uscc=validate_uscc(uscc),
+        defaults={
+            "name": name,
+            "kind": kind,
+            "credit_class": credit_class,
+            "village_id": getattr(village, "pk", village),
+            "address": address,
+            "subject": subject,
+            "active": True,
+        },
+    )
+    return target
+
+
+def inspection_pool_sync(*, jurisdiction: Jurisdiction | str, actor: Any) -> int:
+    """Fill the subject pool from the subjects registry: enterprises and 个体工商户 registered in the town or its
+    villages, with their credit class (B when unclassified). Returns how many rows were added or updated."""
+    from township.subjects.models import Subject
+
+    town = _town(jurisdiction)
+    require_role(actor, town.pk, MANAGER_ROLES)
+    kinds = {
+        "enterprise": InspectionTarget.Kind.ENTERPRISE,
+        "individual_business": InspectionTarget.Kind.INDIVIDUAL_BUSINESS,
+    }
+    rows = Subject.objects.filter(
+        kind="org", org_kind__in=list(kinds), registered_in__code__startswith=town.pk
+    ).order_by("id")
+    n = 0
+    for s in rows.iterator():
+        InspectionTarget.objects.update_or_create(
+            jurisdiction=town,
+            uscc=s.uscc,
+            defaults={
+                "name": s.name,
+                "kind": kinds[s.org_kind],
+                "credit_class": s.credit_class or CreditClass.B,
+                "village_id": s.village_id if s.village_id and s.village_id.startswith(town.pk) else None,
+                "address": s.address,
+                "subject": s,
+                "active": True,
+            },
+        )
+        n += 1
+    return n
+
+
+def conflict_register(*, officer: Officer, target: InspectionTarget, relation: str, actor: Any) -> ConflictOfInterest:
+    """利害关系登记: the inspector is never drawn for this subject. Errors: permission_denied, relation_required."""
+    require_role(actor, officer.jurisdiction_id, MANAGER_ROLES)
+    if officer.jurisdiction_id != target.jurisdiction_id:
+        raise DomainError("conflict_outside", _("检查人员与检查对象须属于同一单位"))
+    if not relation.strip():
+        raise DomainError("relation_required", _("请填写利害关系"), field="relation")
+    row, _created = ConflictOfInterest.objects.get_or_create(
+        jurisdiction_id=officer.jurisdiction_id, officer=officer, target=target, defaults={"relation": relation.strip()}
+    )
+    return row
+
+
+def _next_plan_number(town: Jurisdiction, year: int) -> str:
+    prefix = f"{town.display_short()}抽〔{year}〕"
+    last = InspectionPlan.objects.filter(jurisdiction=town, number__startswith=prefix).order_by("-number").first()
+    n = int(last.number[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{n:03d}"
+
+
+@transaction.atomic
+def inspection_plan_create(
+    *,
+    jurisdiction: Jurisdiction | str,
+    name: str,
+    departments: Sequence[Department],
+    items: Sequence[InspectionItem],
+    period_start: dt.date,
+    period_end: dt.date,
+    ratios: dict[str, Any],
+    actor: Any,
+    inspectors_per_check: int = 2,
+    min_count: int = 1,
+) -> InspectionPlan:
+    """抽查计划. Several departments make a joint plan (联合抽查: one visit, several checks).
+    Errors: permission_denied, inspectors_per_check, ratio_invalid, period_invalid, department_outside, item_outside."""
+    town = _town(jurisdiction)
+    require_role(actor, town.pk, PLAN_ROLES)
+    if inspectors_per_check < 2:
+        raise DomainError(
+            "inspectors_per_check",
+            _("每次检查的执法检查人员不得少于两人（行政处罚法第四十二条）"),
+            field="inspectors_per_check",
+        )
+    if period_end < period_start:
+        raise DomainError("period_invalid", _("结束日期不能早于开始日期"), field="period_end")
+    clean: dict[str, float] = {}
+    for cls in drawing.CLASSES:
+        value = float(ratios.get(cls, 0))
+        if not 0 <= value <= 1:
+            raise DomainError("ratio_invalid", _("抽查比例须在0至100%之间"), field="ratios")
+        clean[cls] = value
+    if not departments:
+        raise DomainError("department_required", _("请选择参与部门"), field="departments")
+    dept_ids = sorted({d.pk for d in departments})
+    if any(d.jurisdiction_id != town.pk for d in departments):
+        raise DomainError("department_outside", _("部门不属于该单位"), field="departments")
+    if any(i.jurisdiction_id != town.pk or i.department_id not in dept_ids for i in items):
+        raise DomainError("item_outside", _("抽查事项须属于参与部门"), field="items")
+    return InspectionPlan.objects.create(
+        jurisdiction=town,
+        number=_next_plan_number(town, period_start.year),
+        name=name,
+        departments=dept_ids,
+        items=sorted({i.pk for i in items}),
+        period_start=period_start,
+        period_end=period_end,
+        ratios=clean,
+        min_count=min_count,
+        inspectors_per_check=inspectors_per_check,
+    )
+
+
+def build_snapshot(plan: InspectionPlan, on: dt.date) -> drawing.Snapshot:
+    """The pool as it stands: active targets, credentialed inspectors of the plan's departments, conflicts."""
+    code = plan.jurisdiction_id
+    targets = list(
+        InspectionTarget.objects.filter(jurisdiction_id=code, active=True)
+        .order_by("id")
+        .values_list("id", "credit_class")
+    )
+    valid_officers = set(
+        Credential.objects.filter(
+            jurisdiction_id=code, revoked=False, valid_from__lte=on, valid_until__gte=on
+        ).values_list("officer_id", flat=True)
+    )
+    inspectors: dict[str, list[int]] = {str(d): [] for d in plan.departments}
+    for oid, dept in (
+        Officer.objects.filter(
+            jurisdiction_id=code, active=True, in_inspector_pool=True, department_id__in=plan.departments
+        )
+        .order_by("id")
+        .values_list("id", "department_id")
+    ):
+        if oid in valid_officers:
+            inspectors[str(dept)].append(oid)
+    conflicts = sorted(ConflictOfInterest.objects.filter(jurisdiction_id=code).values_list("officer_id", "target_id"))
+    items: dict[str, list[int]] = {str(d): [] for d in plan.departments}
+    for iid, dept in (
+        InspectionItem.objects.filter(jurisdiction_id=code, pk__in=plan.items)
+        .order_by("id")
+        .values_list("id", "department_id")
+    ):
+        items[str(dept)].append(iid)
+    params = {
+        "plan": plan.number,
+        "departments": [str(d) for d in plan.departments],
+        "ratios": plan.ratios,
+        "min_count": plan.min_count,
+        "inspectors_per_check": plan.inspectors_per_check,
+        "items": items,
+        "date": on.isoformat(),
+    }
+    return drawing.Snapshot(
+        targets=[(int(t), str(c)) for t, c in targets],
+        inspectors=inspectors,
+        conflicts=[(int(o), int(t)) for o, t in conflicts],
+        params=params,
+    )
+
+
+@transaction.atomic
+def inspection_plan_draw(*, plan: InspectionPlan, actor: Any, seed: str | None = None) -> InspectionPlan:
+    """The draw: a recorded seed, the SHA-256 of the pool snapshot, conflicts excluded, joint departments merged into
+    one visit per subject; the visits are stored. Errors: permission_denied, plan_drawn, inspectors_insufficient."""
+    require_role(actor, plan.jurisdiction_id, PLAN_ROLES)
+    plan = InspectionPlan.objects.select_for_update().get(jurisdiction_id=plan.jurisdiction_id, pk=plan.pk)
+    if plan.status != InspectionPlan.Status.DRAFT:
+        raise DomainError("plan_drawn", _("该计划已抽取，不能重复抽取"))
+    now = timezone.now()
+    snapshot = build_snapshot(plan, timezone.localdate(now))
+    seed = seed or secrets.token_hex(16)
+    try:
+        result = drawing.draw(snapshot, seed)
+    except drawing.DrawError as exc:
+        raise DomainError(
+            exc.code,
+            _("可抽取的执法检查人员不足（排除利害关系后每户需%(n)s人）") % {"n": plan.inspectors_per_check},
+        ) from exc
+    plan.seed = seed
+    plan.snapshot = drawing.snapshot_json(snapshot)
+    plan.pool_hash = snapshot.hash
+    plan.result = result
+    plan.result_hash = drawing.result_hash(result)
+    plan.drawn_at = now
+    plan.drawn_by = actor
+    plan.status = InspectionPlan.Status.DRAWN
+    plan.save()
+    InspectionVisit.objects.bulk_create(
+        [
+            InspectionVisit(
+                jurisdiction_id=plan.jurisdiction_id,
+                plan=plan,
+                target_id=v["target"],
+                departments=[int(d) for d in v["departments"]],
+                items=v["items"],
+                inspectors=v["inspectors"],
+            )
+            for v in result["visits"]
+        ],
+        batch_size=2000,
+    )
+    return plan
+
+
+def inspection_plan_verify(plan: InspectionPlan) -> tuple[bool, list[str]]:
+    """Re-run a recorded draw from its stored snapshot and seed; compare with the stored result and visits."""
+    if not plan.seed:
+        return False, ["plan has not been drawn"]
+    ok, problems = drawing.verify(plan.snapshot, plan.seed, plan.pool_hash, plan.result)
+    if drawing.result_hash(plan.result) != plan.result_hash:
+        problems.append("stored result does not match its recorded SHA-256")
+    stored = sorted(
+        (v.target_id, tuple(sorted(v.inspectors)))
+        for v in InspectionVisit.objects.filter(jurisdiction_id=plan.jurisdiction_id, plan=plan)
+    )
+    expected = sorted((v["target"], tuple(v["inspectors"])) for v in plan.result.get("visits", []))
+    if stored != expected:
+        problems.append("stored visits differ from the recorded result")
+    return (not problems, problems)
+
+
+@transaction.atomic
+def inspection_result_record(
+    *, visit: InspectionVisit, actor: Any, result: str, checked_on: dt.date, findings: str = ""
+) -> InspectionVisit:
+    """Record the check; publication is due within 20 working days; a finding becomes a clue.
+    Errors: permission_denied, result_invalid, findings_required."""
+    require_role(actor, visit.jurisdiction_id, OFFICER_ROLES + MANAGER_ROLES)
+    if result not in {"normal", "problem", "not_found", "closed"}:
+        raise DomainError("result_invalid", _("检查结果无效"), field="result")
+    if result == "problem" and not findings.strip():
+        raise DomainError("findings_required", _("发现问题的须写明问题"), field="findings")
+    v = (
+        InspectionVisit.objects.select_for_update()
+        .select_related("target")
+        .get(jurisdiction_id=visit.jurisdiction_id, pk=visit.pk)
+    )
+    v.result = result
+    v.findings = findings.strip()
+    v.checked_on = checked_on
+    v.publish_by = rules.add_working_days(checked_on, config_for(v.jurisdiction_id).inspection_publish_working_days)
+    if result == "problem" and v.clue_id is None:
+        v.clue = clue_create(
+            jurisdiction=v.jurisdiction_id,
+            source=Clue.Source.RANDOM_INSPECTION,
+            summary=_("双随机抽查发现问题：%(f)s") % {"f": v.findings},
+            actor=None,
+            village=v.target.village_id,
+            source_ref=v.plan.number,
+            party_kind="organisation",
+            party_name=v.target.name,
+            party_id_number=v.target.uscc,
+            subject=v.target.subject,
+        )
+    v.save()
+    return v
+
+
+def inspection_result_publish(*, visits: Iterable[InspectionVisit], actor: Any) -> int:
+    """一公开: publish recorded results. Returns how many were published."""
+    n = 0
+    now = timezone.now()
+    for v in visits:
+        require_role(actor, v.jurisdiction_id, OFFICER_ROLES + MANAGER_ROLES)
+        if v.result and v.published_at is None:
+            InspectionVisit.objects.filter(jurisdiction_id=v.jurisdiction_id, pk=v.pk).update(published_at=now)
+            n += 1
+    return n
