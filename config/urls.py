@@ -14,4 +14,5 @@ urlpatterns = [
     path("credit/", include("township.credit.urls")),
     path("catalog/", include("township.catalog.urls")),
     path("guide/", include("township.catalog.guide_urls")),
+    path("approval/", include("township.approval.urls")),
 ]

@@ -1,0 +1,334 @@
+"""Approval API (/api/v1/approval/): applications, acceptance, decisions, verification tasks, queue.
+
+Every endpoint calls one service or selector. Errors are ``{"code", "message", "field"}`` (404 out of
+scope, 403 no permission, 409 refused transition, 422 invalid input).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from township.approval import selectors as sel
+from township.approval import services as svc
+from township.approval.models import Application
+from township.core.errors import DomainError, NotFound
+
+router = Router(tags=["approval"])
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    kind: str
+    title: str
+    state: str
+    state_label: str
+    channel: str
+    applicant_name: str
+    received_at: datetime
+    accepted_at: datetime | None
+    accept_mode: str
+    due_at: datetime | None
+    warning: str
+    decision: str
+    certificate: str | None
+    parent_id: int | None
+
+
+def _out(a: Application) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "number": a.case.number,
+        "kind": a.kind,
+        "title": a.title,
+        "state": a.case.state,
+        "state_label": a.case.state_label,
+        "channel": a.channel,
+        "applicant_name": a.applicant.masked_name,
+        "received_at": a.received_at,
+        "accepted_at": a.accepted_at,
+        "accept_mode": a.accept_mode,
+        "due_at": a.case.due_at,
+        "warning": a.case.warning(),
+        "decision": a.decision,
+        "certificate": a.certificate.identifier if a.certificate_id else None,
+        "parent_id": a.parent_id,
+    }
+
+
+def _get(request: HttpRequest, pk: int) -> Application:
+    return sel.application_get(actor=request.user, pk=pk)
+
+
+@router.get("/applications", response=list[ApplicationOut])
+def list_applications(request: HttpRequest, state: str = "", q: str = "", mine: bool = False, limit: int = 50):
+    """Applications visible to the caller (staff by jurisdiction/village; applicants their own)."""
+    rows = sel.application_list(actor=request.user, state=state, q=q, mine=mine)[: max(1, min(limit, 200))]
+    return [_out(a) for a in rows]
+
+
+@router.get("/worklist/window", response=list[ApplicationOut])
+def window_worklist(request: HttpRequest, limit: int = 50):
+    """综合窗口待办 (待受理/待补正)."""
+    return [_out(a) for a in sel.clerk_worklist(actor=request.user)[: max(1, min(limit, 200))]]
+
+
+@router.get("/worklist/review", response=list[ApplicationOut])
+def review_worklist(request: HttpRequest, limit: int = 50):
+    """审批待办, by due time."""
+    return [_out(a) for a in sel.approver_queue(actor=request.user)[: max(1, min(limit, 200))]]
+
+
+@router.get("/applications/{pk}", response=ApplicationOut)
+def get_application(request: HttpRequest, pk: int):
+    """Errors: not_found."""
+    return _out(_get(request, pk))
+
+
+class SubmitIn(Schema):
+    item_ids: list[int]
+    applicant: str  # resident ID or USCC
+    channel: str = "window"
+    paper: list[str] = []
+    village: str | None = None
+
+
+@router.post("/applications", response={201: ApplicationOut})
+def submit(request: HttpRequest, payload: SubmitIn):
+    """File an application (one item) or a bundle (several items, 一件事). Library items are reused
+    automatically. Errors: applicant_not_found, item_not_published, channel_not_offered, permission_denied,
+    bundle_mixed, not_village_resident."""
+    from township.catalog.selectors import item_get
+    from township.subjects.selectors import subject_find
+
+    subject = subject_find(payload.applicant)
+    if subject is None:
+        raise DomainError("applicant_not_found", "未找到该申请人，请先登记", field="applicant")
+    items = [item_get(actor=request.user, pk=pk) for pk in payload.item_ids]
+    if not items:
+        raise DomainError("items_required", "请选择事项", field="item_ids")
+    if len(items) > 1:
+        app = svc.application_bundle_submit(
+            actor=request.user,
+            items=items,
+            applicant=subject,
+            channel=payload.channel,
+            paper=payload.paper,
+            village=payload.village,
+        )
+    else:
+        app = svc.application_submit(
+            actor=request.user,
+            item=items[0],
+            applicant=subject,
+            channel=payload.channel,
+            paper=payload.paper,
+            village=payload.village,
+        )
+    return Status(201, _out(app))
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+    remedy: str = ""
+    comment: str = ""
+
+
+class SupplementIn(Schema):
+    materials: list[str]
+    note: str = ""
+
+
+class GapIn(Schema):
+    missing: list[str]
+    pledge: str
+
+
+class CommitmentIn(Schema):
+    applicant_chose: bool
+    pledge: str
+    method: str = "document"
+
+
+class ExtendIn(Schema):
+    days: int
+    reason: str
+
+
+class SpecialIn(Schema):
+    reason: str
+    note: str = ""
+
+
+class RateIn(Schema):
+    grade: int
+    text: str = ""
+
+
+@router.post("/applications/{pk}/accept", response=ApplicationOut)
+def accept(request: HttpRequest, pk: int):
+    """受理. Errors: materials_incomplete, role_required, transition_not_allowed, concurrent_transition."""
+    app = svc.application_accept(application=_get(request, pk), actor=request.user)
+    return _out(app)
+
+
+@router.post("/applications/{pk}/accept-gap", response=ApplicationOut)
+def accept_gap(request: HttpRequest, pk: int, payload: GapIn):
+    """容缺受理. Errors: gap_control_item, gap_not_allowed, gap_blacklisted, gap_material_not_allowed,
+    gap_pledge_required."""
+    app = svc.application_accept_gap(
+        application=_get(request, pk), actor=request.user, missing=payload.missing, pledge=payload.pledge
+    )
+    return _out(app)
+
+
+@router.post("/applications/{pk}/commitment", response=ApplicationOut)
+def commitment(request: HttpRequest, pk: int, payload: CommitmentIn):
+    """告知承诺当场审批. Errors: commitment_not_allowed, commitment_not_chosen, commitment_false_record,
+    commitment_pledge_required, bad_method."""
+    app = svc.application_approve_on_commitment(
+        application=_get(request, pk),
+        actor=request.user,
+        applicant_chose=payload.applicant_chose,
+        pledge=payload.pledge,
+        method=payload.method,
+    )
+    return _out(app)
+
+
+@router.post("/applications/{pk}/refuse", response=ApplicationOut)
+def refuse(request: HttpRequest, pk: int, payload: ReasonIn):
+    """不予受理. Errors: reason_required, remedy_required."""
+    app = svc.application_refuse(
+        application=_get(request, pk), actor=request.user, reason=payload.reason, remedy=payload.remedy
+    )
+    return _out(app)
+
+
+@router.post("/applications/{pk}/supplement", response=ApplicationOut)
+def supplement(request: HttpRequest, pk: int, payload: SupplementIn):
+    """一次性告知补正. Errors: supplement_empty, supplement_unknown_material."""
+    app = _get(request, pk)
+    svc.application_request_supplement(
+        application=app, actor=request.user, material_codes=payload.materials, note=payload.note
+    )
+    return _out(_get(request, pk))
+
+
+@router.post("/applications/{pk}/approve", response=ApplicationOut)
+def approve(request: HttpRequest, pk: int, payload: ReasonIn):
+    """准予许可 and issue the certificate. Errors: gap_outstanding, role_required, issuer_missing."""
+    app = svc.application_approve(application=_get(request, pk), actor=request.user, comment=payload.comment)
+    return _out(app)
+
+
+@router.post("/applications/{pk}/deny", response=ApplicationOut)
+def deny(request: HttpRequest, pk: int, payload: ReasonIn):
+    """不予许可 (rights to 复议/诉讼 stated). Errors: reason_required."""
+    app = svc.application_deny(application=_get(request, pk), actor=request.user, reason=payload.reason)
+    return _out(app)
+
+
+@router.post("/applications/{pk}/special/start", response=ApplicationOut)
+def special_start(request: HttpRequest, pk: int, payload: SpecialIn):
+    """特别程序 (clock paused). Errors: special_reason."""
+    app = _get(request, pk)
+    svc.application_special_start(application=app, actor=request.user, reason=payload.reason, note=payload.note)
+    return _out(_get(request, pk))
+
+
+@router.post("/applications/{pk}/special/end", response=ApplicationOut)
+def special_end(request: HttpRequest, pk: int):
+    app = _get(request, pk)
+    svc.application_special_end(application=app, actor=request.user)
+    return _out(_get(request, pk))
+
+
+@router.post("/applications/{pk}/extend", response=ApplicationOut)
+def extend(request: HttpRequest, pk: int, payload: ExtendIn):
+    """Extension by the head (≤ 10 working days). Errors: extension_head_required, extension_too_long."""
+    app = svc.application_extend(
+        application=_get(request, pk), actor=request.user, days=payload.days, reason=payload.reason
+    )
+    return _out(_get(request, app.pk))
+
+
+@router.post("/applications/{pk}/withdraw", response=ApplicationOut)
+def withdraw(request: HttpRequest, pk: int, payload: ReasonIn):
+    """申请人撤回. Errors: role_required, transition_not_allowed."""
+    app = svc.application_withdraw(application=_get(request, pk), actor=request.user, reason=payload.reason)
+    return _out(_get(request, app.pk))
+
+
+@router.post("/applications/{pk}/rating")
+def rate(request: HttpRequest, pk: int, payload: RateIn):
+    """好差评. Errors: rating_not_owner, rating_not_finished, rating_exists, bad_grade, rating_text_required."""
+    rating = svc.application_rate(
+        application=_get(request, pk), actor=request.user, grade=payload.grade, text=payload.text
+    )
+    return {"id": rating.pk, "grade": rating.grade, "rectification": hasattr(rating, "rectification")}
+
+
+class TaskOut(Schema):
+    id: int
+    application_id: int
+    case_number: str
+    subject: str
+    method: str
+    due_date: date
+    status: str
+
+
+class CompleteIn(Schema):
+    passed: bool
+    note: str = ""
+
+
+@router.get("/verification-tasks", response=list[TaskOut])
+def verification_tasks(request: HttpRequest, jurisdiction: str):
+    """Open 告知承诺 verification tasks (for enforcement)."""
+    return [
+        {
+            "id": t.pk,
+            "application_id": t.application_id,
+            "case_number": t.application.case.number,
+            "subject": t.subject.masked_name,
+            "method": t.method,
+            "due_date": t.due_date,
+            "status": t.status,
+        }
+        for t in svc.verification_tasks_open(actor=request.user, jurisdiction=jurisdiction)
+    ]
+
+
+@router.post("/verification-tasks/{pk}/complete")
+def verification_complete(request: HttpRequest, pk: int, payload: CompleteIn, jurisdiction: str):
+    """Record a check; failure revokes the certificate and writes a credit record. Errors: verification_done,
+    note_required, not_found."""
+    task = svc.verification_tasks_open(actor=request.user, jurisdiction=jurisdiction).filter(pk=pk).first()
+    if task is None:
+        raise NotFound()
+    task = svc.verification_task_complete(task=task, actor=request.user, passed=payload.passed, note=payload.note)
+    return {"id": task.pk, "status": task.status}
+
+
+class TicketIn(Schema):
+    category: str
+
+
+@router.post("/queue/{town}/tickets", auth=None)
+def take_ticket(request: HttpRequest, town: str, payload: TicketIn):
+    """Take a number (public kiosk). Errors: bad_category."""
+    t = svc.ticket_take(jurisdiction=town, category=payload.category)
+    return {"number": t.number, "category": t.category, "taken_at": t.taken_at}
+
+
+@router.get("/queue/{town}/board", auth=None)
+def board(request: HttpRequest, town: str):
+    """The hall display data (public)."""
+    b = sel.queue_board(jurisdiction=town)
+    return {"called": [{"number": t.number, "window": t.window} for t in b["called"]], "waiting": b["waiting"]}

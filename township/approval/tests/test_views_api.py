@@ -1,0 +1,136 @@
+"""Web pages and API endpoints: thin layers over the services, scoped, with constant query counts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from township.approval import services as svc
+from township.approval.machine import S
+from township.approval.models import Application, Channel, Kind
+from township.approval.tests.conftest import LUO_ID
+
+
+def test_register_and_log_in_with_the_resident_id(client, db):
+    resp = client.post(
+        reverse("approval:register"),
+        {"identifier": "500116198803152040", "full_name": "罗晓梅", "username": "luo", "password": "Luo-pass-2026!"},
+    )
+    assert "校验不通过" in resp.content.decode()
+    resp = client.post(
+        reverse("approval:register"),
+        {"identifier": LUO_ID, "full_name": "罗晓梅", "username": "luo", "password": "Luo-pass-2026!", "phone": ""},
+    )
+    assert resp.status_code == 302
+    client.logout()
+    resp = client.post(reverse("approval:login"), {"username": LUO_ID, "password": "Luo-pass-2026!"})
+    assert resp.status_code == 302 and resp.url == reverse("approval:portal")
+
+
+def test_online_apply_page_submits_and_shows_progress(now, client, luo_user, luo, catalog, upload):
+    client.force_login(luo_user)
+    url = reverse("approval:apply", args=[catalog["licence"].pk])
+    assert "居民身份证" in client.get(url).content.decode()
+    resp = client.post(url, {"m_sfz": upload("id.pdf")})
+    app = Application.objects.get()
+    assert resp.status_code == 302 and resp.url == reverse("approval:detail", args=[app.pk])
+    page = client.get(resp.url).content.decode()
+    assert "待受理" in page and app.case.number in page
+
+
+def test_window_workbench_files_a_bundle_reusing_the_library(
+    now, client, clerk_a, approver_a, luo_user, luo, catalog, upload
+):
+    lic = svc.application_submit(
+        actor=luo_user, item=catalog["licence"], applicant=luo, channel=Channel.ONLINE, uploads={"sfz": upload()}
+    )
+    svc.application_accept(application=lic, actor=approver_a)
+    svc.application_approve(application=lic, actor=approver_a)
+    client.force_login(clerk_a)
+    page = client.get(reverse("approval:window"), {"id": LUO_ID}).content.decode()
+    assert "营业执照" in page and "罗晓梅" in page
+    resp = client.post(
+        reverse("approval:window"),
+        {"id": LUO_ID, "items": [catalog["food"].pk, catalog["insurance"].pk], "accept_now": "1"},
+    )
+    parent = Application.objects.get(kind=Kind.BUNDLE)
+    assert resp.status_code == 302
+    children = list(Application.objects.filter(parent=parent))
+    assert {c.case.state for c in children} == {S.UNDER_REVIEW}
+    assert all(c.case.events.filter(name="library_reuse").exists() for c in children)
+    assert parent.case.attachments.count() == 0  # nothing uploaded twice
+
+
+def test_detail_is_404_for_another_town(now, client, clerk_a, clerk_b, catalog, luo):
+    app = svc.application_submit(actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW)
+    client.force_login(clerk_b)
+    assert client.get(reverse("approval:detail", args=[app.pk])).status_code == 404
+    assert client.post(reverse("approval:act", args=[app.pk, "accept"])).status_code == 404
+
+
+def test_action_errors_are_shown_in_chinese(now, client, clerk_a, catalog, luo):
+    app = svc.application_submit(actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW)
+    client.force_login(clerk_a)
+    resp = client.post(reverse("approval:act", args=[app.pk, "accept"]), follow=True)
+    assert "必备材料不齐" in resp.content.decode()
+
+
+def test_hall_display_refreshes_itself_and_shows_called_numbers(now, client, clerk_a, town_a):
+    svc.ticket_take(jurisdiction=town_a.code, category="A")
+    svc.ticket_call_next(actor=clerk_a, jurisdiction=town_a.code, window=5)
+    page = client.get(reverse("approval:hall", args=[town_a.code])).content.decode()
+    assert 'http-equiv="refresh"' in page and "A001" in page and "5 号窗口" in page
+
+
+def test_api_lists_with_constant_queries_and_accepts(now, client, clerk_a, catalog, luo, upload):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            svc.application_submit(
+                actor=clerk_a,
+                item=catalog["insurance"],
+                applicant=luo,
+                channel=Channel.WINDOW,
+                uploads={"sfz": upload(), "yyzz": upload("y.pdf")},
+            )
+
+    client.force_login(clerk_a)
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/approval/applications")
+    add(3)
+    with CaptureQueriesContext(connection) as four:
+        resp = client.get("/api/v1/approval/applications")
+    assert resp.status_code == 200 and len(resp.json()) == 4
+    assert len(four) == len(one) <= 8
+    first = resp.json()[0]["id"]
+    resp = client.post(f"/api/v1/approval/applications/{first}/accept")
+    assert resp.status_code == 200 and resp.json()["state"] == S.UNDER_REVIEW
+    again = client.post(f"/api/v1/approval/applications/{first}/accept")
+    assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
+
+
+def test_api_submit_and_out_of_scope_404(now, client, clerk_a, clerk_b, catalog, luo):
+    client.force_login(clerk_a)
+    resp = client.post(
+        "/api/v1/approval/applications",
+        data=json.dumps({"item_ids": [catalog["food"].pk, catalog["insurance"].pk], "applicant": LUO_ID}),
+        content_type="application/json",
+    )
+    assert resp.status_code == 201 and resp.json()["kind"] == "bundle"
+    client.force_login(clerk_b)
+    assert client.get(f"/api/v1/approval/applications/{resp.json()['id']}").status_code == 404
+
+
+@pytest.mark.parametrize("category,status", [("A", 200), ("Z", 422)])
+def test_api_public_ticket(db, client, town_a, category, status):
+    resp = client.post(
+        f"/api/v1/approval/queue/{town_a.code}/tickets",
+        data=json.dumps({"category": category}),
+        content_type="application/json",
+    )
+    assert resp.status_code == status

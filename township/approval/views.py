@@ -1,0 +1,450 @@
+"""Web UI of approval: applicant portal, window workbench, approver queue, supervision, queue display.
+
+Thin: every read goes through ``selectors``, every write through ``services``; DomainError messages are
+shown as they are (Chinese).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from township.approval import selectors as sel
+from township.approval import services as svc
+from township.approval.forms import ApplicantLoginForm, RegisterForm
+from township.approval.machine import S
+from township.approval.models import Channel, Grade, Kind, QueueCategory
+from township.core.errors import DomainError, NotFound
+from township.org.models import Role
+from township.org.scoping import reach, roles_in
+
+
+def _error(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+def _app_or_404(actor: Any, pk: int) -> Any:
+    try:
+        return sel.application_get(actor=actor, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _home_town(actor: Any) -> str | None:
+    r = reach(actor, (Role.WINDOW_CLERK, Role.APPROVER, Role.APPROVAL_HEAD, Role.VILLAGE_AGENT))
+    if r.codes:
+        return sorted(r.codes)[0]
+    if r.villages:
+        return sorted(r.villages)[0][0]
+    return None
+
+
+# ---- applicant side --------------------------------------------------------------------------------------
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = svc.applicant_register(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+                identifier=form.cleaned_data["identifier"],
+                phone=form.cleaned_data["phone"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("注册成功"))
+            return redirect("approval:portal")
+    return render(request, "approval/register.html", {"form": form})
+
+
+def applicant_login(request: HttpRequest) -> HttpResponse:
+    form = ApplicantLoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())
+        return redirect(request.GET.get("next") or "approval:portal")
+    return render(request, "approval/login.html", {"form": form})
+
+
+@login_required
+def portal(request: HttpRequest) -> HttpResponse:
+    from township.catalog.selectors import item_public_list
+
+    apps = list(sel.my_applications(actor=request.user)[:50])
+    online = [i for i in item_public_list().select_related("current_version") if i.channel_online or i.channel_no_visit]
+    return render(
+        request,
+        "approval/portal.html",
+        {"apps": apps, "online_items": online[:100], "unread": sel.unread_count(actor=request.user)},
+    )
+
+
+@login_required
+def apply(request: HttpRequest, item_id: int) -> HttpResponse:
+    from township.catalog.selectors import item_public_get, item_version_current
+    from township.certificates.selectors import library_offer
+    from township.subjects.selectors import subject_for_user
+
+    try:
+        item = item_public_get(pk=item_id)
+    except NotFound:
+        raise Http404 from None
+    version = item_version_current(item)
+    if version is None:
+        raise Http404
+    subject = subject_for_user(request.user, create=True)
+    materials = version.snapshot.get("materials", [])
+    offers = {li.material_type_code: li for li in library_offer(subject, [m["material_type_code"] for m in materials])}
+    if request.method == "POST":
+        uploads = {
+            m["material_type_code"]: request.FILES[f"m_{m['material_type_code']}"]
+            for m in materials
+            if f"m_{m['material_type_code']}" in request.FILES
+        }
+        try:
+            app = svc.application_submit(
+                actor=request.user, item=item, applicant=subject, channel=Channel.ONLINE, uploads=uploads
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("申请已提交，办件编号 %(n)s") % {"n": app.case.number})
+            return redirect("approval:detail", pk=app.pk)
+    rows = [{**m, "offer": offers.get(m["material_type_code"])} for m in materials]
+    return render(request, "approval/apply.html", {"item": item, "version": version, "rows": rows})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    rows = sel.notifications_for(actor=request.user)
+    svc.notifications_mark_read(actor=request.user)
+    return render(request, "approval/notifications.html", {"rows": rows})
+
+
+def _steps(app: Any) -> list[dict[str, Any]]:
+    order = [
+        (S.SUBMITTED, _("提交申请")),
+        (S.UNDER_REVIEW, _("受理审查")),
+        (S.APPROVED, _("作出决定")),
+        (S.ISSUED, _("制发证照")),
+        (S.CLOSED, _("办结")),
+    ]
+    state = app.case.state
+    rank = {
+        S.SUBMITTED: 0,
+        S.AWAITING_SUPPLEMENT: 0,
+        S.UNDER_REVIEW: 1,
+        S.SPECIAL_PROCEDURE: 1,
+        S.APPROVED: 2,
+        S.ISSUED: 3,
+        S.CLOSED: 4,
+        S.DENIED: 2,
+        S.REFUSED: 0,
+        S.WITHDRAWN: 0,
+        S.DEEMED_WITHDRAWN: 0,
+    }
+    reached = rank.get(state, 0)
+    return [
+        {"label": label, "done": i < reached or state == S.CLOSED, "current": i == reached and state != S.CLOSED}
+        for i, (_key, label) in enumerate(order)
+    ]
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from township.cases.selectors import case_timeline
+
+    app = _app_or_404(request.user, pk)
+    children = sel.children_of(app) if app.kind == Kind.BUNDLE else []
+    held = roles_in(request.user, app.jurisdiction_id, app.village_id)
+    ctx = {
+        "app": app,
+        "case": app.case,
+        "warning": app.case.warning(),
+        "children": children,
+        "materials": svc.application_materials(app),
+        "timeline": list(case_timeline(case=app.case)),
+        "steps": _steps(app) if app.kind != Kind.BUNDLE else [],
+        "notice": sel.open_notice(app),
+        "is_owner": app.applicant_user_id == request.user.pk,
+        "can_accept": bool(held & {Role.WINDOW_CLERK, Role.VILLAGE_AGENT, Role.APPROVER, Role.APPROVAL_HEAD}),
+        "can_decide": bool(held & {Role.APPROVER, Role.APPROVAL_HEAD}),
+        "is_head": Role.APPROVAL_HEAD in held,
+        "grades": Grade.choices,
+        "rating": getattr(app, "rating", None) if hasattr(app, "rating") else None,
+        "S": S,
+        "gap_codes": (app.snapshot.get("gap_rule") or {}).get("material_type_codes", []),
+        "commitment_rule": app.snapshot.get("commitment_rule") or {},
+    }
+    return render(request, "approval/detail.html", ctx)
+
+
+def _codes(request: HttpRequest, name: str) -> list[str]:
+    return [c for c in request.POST.getlist(name) if c]
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One POST endpoint per action; each calls exactly one service."""
+    app = _app_or_404(request.user, pk)
+    u, p = request.user, request.POST
+    actions = {
+        "accept": lambda: svc.application_accept(application=app, actor=u),
+        "accept_gap": lambda: svc.application_accept_gap(
+            application=app, actor=u, missing=_codes(request, "missing"), pledge=p.get("pledge", "")
+        ),
+        "commitment": lambda: svc.application_approve_on_commitment(
+            application=app,
+            actor=u,
+            applicant_chose=p.get("applicant_chose") == "yes",
+            pledge=p.get("pledge", ""),
+            method=p.get("method", "document"),
+        ),
+        "refuse": lambda: svc.application_refuse(
+            application=app, actor=u, reason=p.get("reason", ""), remedy=p.get("remedy", "")
+        ),
+        "supplement": lambda: svc.application_request_supplement(
+            application=app, actor=u, material_codes=_codes(request, "materials"), note=p.get("note", "")
+        ),
+        "supply": lambda: svc.application_supply(
+            application=app,
+            actor=u,
+            uploads={k[2:]: f for k, f in request.FILES.items() if k.startswith("m_")},
+            paper=_codes(request, "paper"),
+        ),
+        "gap_supply": lambda: svc.application_gap_supply(
+            application=app,
+            actor=u,
+            uploads={k[2:]: f for k, f in request.FILES.items() if k.startswith("m_")},
+            paper=_codes(request, "paper"),
+        ),
+        "approve": lambda: svc.application_approve(application=app, actor=u, comment=p.get("comment", "")),
+        "deny": lambda: svc.application_deny(application=app, actor=u, reason=p.get("reason", "")),
+        "special_start": lambda: svc.application_special_start(
+            application=app, actor=u, reason=p.get("reason", ""), note=p.get("note", "")
+        ),
+        "special_end": lambda: svc.application_special_end(application=app, actor=u),
+        "extend": lambda: svc.application_extend(
+            application=app, actor=u, days=int(p.get("days") or 0), reason=p.get("reason", "")
+        ),
+        "withdraw": lambda: svc.application_withdraw(application=app, actor=u, reason=p.get("reason", "")),
+        "rate": lambda: svc.application_rate(
+            application=app, actor=u, grade=int(p.get("grade") or 0), text=p.get("text", "")
+        ),
+    }
+    fn = actions.get(action)
+    if fn is None:
+        raise Http404
+    try:
+        fn()
+    except DomainError as exc:
+        _error(request, exc)
+    except ValueError:
+        messages.error(request, _("输入有误"))
+    else:
+        messages.success(request, _("操作成功"))
+    return redirect(p.get("next") or reverse("approval:detail", args=[app.pk]))
+
+
+# ---- staff side ------------------------------------------------------------------------------------------
+
+
+@login_required
+def window(request: HttpRequest) -> HttpResponse:
+    """综合窗口工作台: scan/enter an ID → subject and library → tick items → file (and accept) at once."""
+    from township.catalog.selectors import item_list, item_version_current
+    from township.certificates.selectors import library_items_for
+    from township.credit.selectors import credit_summary
+    from township.subjects.selectors import subject_find
+
+    town = _home_town(request.user)
+    if town is None:
+        raise Http404
+    ident = (request.GET.get("id") or request.POST.get("id") or "").strip().upper()
+    subject = subject_find(ident) if ident else None
+    if request.method == "POST" and subject is not None:
+        item_ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
+        items = list(item_list(actor=request.user).filter(pk__in=item_ids))
+        uploads = {k[2:]: f for k, f in request.FILES.items() if k.startswith("m_")}
+        paper = _codes(request, "paper")
+        channel = (
+            Channel.VILLAGE_AGENT
+            if Role.VILLAGE_AGENT in roles_in(request.user, town)
+            and not (roles_in(request.user, town) & {Role.WINDOW_CLERK})
+            else Channel.WINDOW
+        )
+        try:
+            if len(items) > 1:
+                app = svc.application_bundle_submit(
+                    actor=request.user, items=items, applicant=subject, channel=channel, uploads=uploads, paper=paper
+                )
+            elif items:
+                app = svc.application_submit(
+                    actor=request.user, item=items[0], applicant=subject, channel=channel, uploads=uploads, paper=paper
+                )
+            else:
+                raise DomainError("items_required", _("请勾选办理事项"), field="items")
+            if request.POST.get("accept_now"):
+                try:
+                    svc.application_accept(application=app, actor=request.user)
+                except DomainError as exc:
+                    messages.warning(request, _("已收件，未能当场受理：%(m)s") % {"m": exc.message})
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("已收件，办件编号 %(n)s") % {"n": app.case.number})
+            return redirect("approval:detail", pk=app.pk)
+    items = []
+    library = []
+    credit = None
+    if subject is not None:
+        library = list(library_items_for(subject).filter(withdrawn_at__isnull=True))
+        credit = credit_summary(subject)
+        for item in item_list(actor=request.user, status="published").select_related("current_version")[:200]:
+            version = item_version_current(item)
+            if version is not None:
+                items.append({"item": item, "materials": version.snapshot.get("materials", [])})
+    have = {li.material_type_code for li in library}
+    needed: dict[str, str] = {}
+    for row in items:
+        for m in row["materials"]:
+            if m["material_type_code"] not in have:
+                needed.setdefault(m["material_type_code"], m["material_type_name"])
+    worklist = list(sel.clerk_worklist(actor=request.user)[:30])
+    board = sel.queue_board(jurisdiction=town)
+    mine = [t for t in board["called"] if t.clerk_id == request.user.pk]
+    return render(
+        request,
+        "approval/window.html",
+        {
+            "ident": ident,
+            "subject": subject,
+            "library": library,
+            "credit": credit,
+            "items": items,
+            "needed": sorted(needed.items()),
+            "worklist": worklist,
+            "town": town,
+            "board": board,
+            "my_ticket": mine[0] if mine else None,
+            "categories": QueueCategory.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    rows = list(sel.approver_queue(actor=request.user)[:100])
+    now = timezone.now()
+    return render(request, "approval/review.html", {"rows": [(a, a.case.warning(now)) for a in rows]})
+
+
+@login_required
+def supervise(request: HttpRequest) -> HttpResponse:
+    town = _home_town(request.user)
+    now = timezone.now()
+    rows = [(a, a.case.warning(now)) for a in sel.warning_list(actor=request.user, now=now)]
+    tasks = list(svc.verification_tasks_open(actor=request.user, jurisdiction=town)) if town else []
+    rect = list(sel.rectification_list(actor=request.user)[:100])
+    stats = []
+    if town:
+        try:
+            stats = sel.queue_stats(actor=request.user, jurisdiction=town)
+        except NotFound:
+            stats = []
+    return render(request, "approval/supervise.html", {"rows": rows, "tasks": tasks, "rect": rect, "stats": stats})
+
+
+@login_required
+@require_POST
+def verification_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    from township.approval.models import VerificationTask
+
+    town = _home_town(request.user)
+    task = svc.verification_tasks_open(actor=request.user, jurisdiction=town or "").filter(pk=pk).first()
+    if task is None or not isinstance(task, VerificationTask):
+        raise Http404
+    try:
+        svc.verification_task_complete(
+            task=task, actor=request.user, passed=request.POST.get("passed") == "yes", note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("approval:supervise")
+
+
+@login_required
+@require_POST
+def rectification_callback(request: HttpRequest, pk: int) -> HttpResponse:
+    task = sel.rectification_list(actor=request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    try:
+        svc.rectification_callback(
+            task=task, actor=request.user, note=request.POST.get("note", ""), result=request.POST.get("result", "")
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("approval:supervise")
+
+
+# ---- queue -----------------------------------------------------------------------------------------------
+
+
+def queue_take(request: HttpRequest, town: str) -> HttpResponse:
+    ticket = None
+    if request.method == "POST":
+        try:
+            ticket = svc.ticket_take(jurisdiction=town, category=request.POST.get("category", ""))
+        except DomainError as exc:
+            _error(request, exc)
+    board = sel.queue_board(jurisdiction=town)
+    return render(
+        request,
+        "approval/queue_take.html",
+        {"town": town, "ticket": ticket, "categories": QueueCategory.choices, "board": board},
+    )
+
+
+def hall(request: HttpRequest, town: str) -> HttpResponse:
+    """The hall display: refreshes itself every 5 seconds (meta refresh, no script needed)."""
+    board = sel.queue_board(jurisdiction=town)
+    labels = dict(QueueCategory.choices)
+    waiting = [(labels.get(k, k), v) for k, v in sorted(board["waiting"].items())]
+    return render(request, "approval/hall.html", {"board": board, "waiting": waiting, "town": town})
+
+
+@login_required
+@require_POST
+def queue_call(request: HttpRequest) -> HttpResponse:
+    town = _home_town(request.user)
+    try:
+        ticket = svc.ticket_call_next(
+            actor=request.user,
+            jurisdiction=town or "",
+            window=int(request.POST.get("window") or 1),
+            categories=_codes(request, "categories"),
+        )
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("输入有误")))
+    else:
+        if ticket is None:
+            messages.info(request, _("当前无人等候"))
+        else:
+            messages.success(request, _("请 %(n)s 号到 %(w)s 号窗口") % {"n": ticket.number, "w": ticket.window})
+    return redirect("approval:window")
