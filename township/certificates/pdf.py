@@ -64,10 +64,10 @@ def draw_seal(c: canvas.Canvas, cx: float, cy: float, radius: float, unit_name: 
     c.drawPath(star, stroke=0, fill=1)
     # name along the arc, from lower left over the top to lower right
     chars = list(unit_name)
-    size = min(radius * 0.24, radius * 4.2 / max(len(chars), 1))
-    span = math.radians(min(240, 22 * len(chars)))
+    span = math.radians(min(250, 24 * len(chars)))
     start = math.pi / 2 + span / 2
     step = span / max(len(chars) - 1, 1)
+    size = min(radius * 0.24, radius * 0.7 * step * 0.92)  # never wider than the arc spacing
     for i, ch in enumerate(chars):
         angle = start - i * step
         x, y = cx + radius * 0.7 * math.cos(angle), cy + radius * 0.7 * math.sin(angle)

@@ -75,6 +75,13 @@ def certificates_for_subject(subject: Subject) -> QuerySet[Certificate]:
     return Certificate.objects.filter(holder=subject).select_related("holder").order_by("-issued_at", "-id")
 
 
+def certificates_for_case(case: Any) -> QuerySet[Certificate]:
+    """Certificates issued from a case (e.g. an application), oldest first."""
+    return Certificate.objects.filter(jurisdiction_id=case.jurisdiction_id, source_case=case).order_by(
+        "issued_at", "id"
+    )
+
+
 def certificate_list(*, actor: Any, status: str = "", type_code: str = "") -> QuerySet[Certificate]:
     qs = Certificate.objects.for_actor(actor, STAFF_READ_ROLES).select_related("holder")
     if status:

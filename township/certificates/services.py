@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,7 +155,7 @@ def certificate_issue(
         issuer_uscc=key.uscc,
         serial=serial,
         version=version,
-        data=data or {},
+        data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),  # dates/decimals → strings, once
         issued_at=now.replace(microsecond=0),
         valid_from=valid_from,
         valid_until=valid_until,
@@ -183,8 +185,6 @@ def certificate_issue(
 
 def certificate_signature_ok(cert: Certificate) -> bool:
     """The signed payload names this certificate and its SM2 signature verifies with the issuer's key."""
-    import json
-
     try:
         if json.loads(cert.signed_payload).get("identifier") != cert.identifier:
             return False

@@ -254,3 +254,11 @@ def test_decision_document_pdf_has_extractable_text():
     )
     text = PdfReader(io.BytesIO(body)).pages[0].extract_text()
     assert "准予行政许可决定书" in text and "罗晓梅" in text and "行政复议" in text
+
+
+def test_data_with_dates_is_stored_as_signed_strings(issue, luo):
+    cert = issue(luo, data={"成立日期": datetime.date(2026, 5, 20), "注册资本": "10万元"})
+    cert.refresh_from_db()
+    assert cert.data["成立日期"] == "2026-05-20"
+    assert json.loads(cert.signed_payload)["data"] == cert.data
+    assert certificate_signature_ok(cert)
