@@ -46,6 +46,7 @@ from township.catalog.models import (
 )
 from township.catalog.pinyin import initials
 from township.core.errors import NotFound
+from township.org.models import Department, User
 from township.org.scoping import reach
 
 # Roles that may edit drafts and roles that may publish (review) them.
@@ -182,7 +183,7 @@ def items_for_enforcement(*, actor: Any) -> QuerySet[Item]:
 
 
 def item_public_list(*, jurisdiction: str = "", **filters: Any) -> QuerySet[Item]:
-    qs = Item.objects.filter(status=ItemStatus.PUBLISHED).select_related("jurisdiction")
+    qs = Item.objects.filter(status=ItemStatus.PUBLISHED).select_related("jurisdiction", "responsible_user")
     return _filter(qs, jurisdiction=jurisdiction, **filters).order_by("jurisdiction_id", "item_type", "id")
 
 
@@ -322,3 +323,21 @@ def import_job_get(*, actor: Any, pk: int | str) -> ImportJob:
         return ImportJob.objects.get(jurisdiction_id__in=sorted(reach(actor).codes), pk=int(pk))
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def departments_for(jurisdiction: str) -> QuerySet[Department]:
+    return Department.objects.filter(jurisdiction_id=jurisdiction, active=True)
+
+
+def staff_for(jurisdiction: str) -> QuerySet[User]:
+    return User.objects.filter(grants__jurisdiction_id=jurisdiction).distinct().order_by("id")
+
+
+def import_job_list(*, actor: Any) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(jurisdiction_id__in=sorted(reach(actor).codes)).select_related("created_by")[:20]
+
+
+def item_delegations(item: Item) -> QuerySet[Delegation]:
+    return Delegation.objects.filter(jurisdiction_id=item.jurisdiction_id, item=item).select_related(
+        "from_jurisdiction"
+    )

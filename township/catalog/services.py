@@ -356,6 +356,12 @@ def theme_save(
     foreign = [i for i in items if i.jurisdiction_id != jurisdiction]
     if foreign:
         raise DomainError("foreign_item", _("主题只能包含本单位清单中的事项"), field="items")
+    return do_theme_save(jurisdiction=jurisdiction, code=code, name=name, items=items, description=description)
+
+
+@transaction.atomic
+def do_theme_save(*, jurisdiction: str, code: str, name: str, items: list[Item], description: str = "") -> Theme:
+    """Write a theme without permission checks (seeding); callers validate."""
     theme, _created = Theme.objects.update_or_create(
         jurisdiction_id=jurisdiction, code=code, defaults={"name": name, "description": description}
     )
