@@ -489,7 +489,7 @@ LUO_ITEMS: list[dict[str, Any]] = [
 
 def _material_types() -> None:
     material_type_for("营业执照", certificate_satisfies=True, code="yyzz")
-    material_type_for("居民身份证", certificate_satisfies=True, code="jmsfz")
+    material_type_for("居民身份证", certificate_satisfies=True, code="sfz")
     material_type_for("户口簿", certificate_satisfies=True, code="hkb")
 
 
