@@ -243,6 +243,25 @@ def test_ordinary_procedure_end_to_end(world, grid_event, travel):
     assert state(pc) == PenaltyState.ARCHIVED
     assert pc.case.closed_at is not None
 
+    # every document of the case, as a sealed PDF with extractable Chinese text
+    import io
+
+    from pypdf import PdfReader
+
+    from township.enforcement.documents import TEMPLATES, document_generate
+
+    pc.refresh_from_db()
+    for kind, (title, _builder) in TEMPLATES.items():
+        doc = document_generate(penalty_case=pc, kind=kind, actor=world.o1)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(doc.pdf))).pages)
+        assert title in text, kind
+        assert "行政执法专用章" in text
+    decision_text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(bytes(pc.documents.get(kind="decision").pdf))).pages
+    )
+    for needle in ("张三", "城乡规划法", "六十日内", "十五日内", pc.case.number):
+        assert needle in decision_text, needle
+
     # a later annulment withdraws the disclosure within 3 working days
     d = disclosure_withdraw(penalty_case=pc, reason="复议决定撤销", actor=world.o1, varied_on=D(2026, 5, 6))
     assert d.withdraw_by == rules.add_working_days(D(2026, 5, 6), 3)

@@ -1,0 +1,107 @@
+"""Links: a revocation decision revokes the certificate in the library; clues from other apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from township.core.errors import DomainError
+from township.core.identifiers import uscc_check_char
+from township.enforcement import services
+from township.enforcement.models import Clue, Domain, PenaltyCase
+from township.org.models import Department, Role, RoleGrant
+
+D = dt.date
+
+
+def _uscc(body: str) -> str:
+    return body + uscc_check_char(body)
+
+
+@pytest.fixture
+def licensed_shop(world):
+    from township.certificates.services import certificate_issue
+    from township.subjects.services import subject_get_or_create_org
+
+    dept = Department.objects.create(
+        jurisdiction=world.town, name="行政审批办", kind="approval", uscc=_uscc("11500116MB1234567")
+    )
+    RoleGrant.objects.create(user=world.leader, jurisdiction=world.town, role=Role.APPROVAL_HEAD)
+    shop = subject_get_or_create_org(uscc=_uscc("92500116MA6000001"), name="白沙镇好再来餐馆", registered_in=world.town)
+    cert = certificate_issue(
+        holder=shop, type_code="11100000000013338W001", type_name="食品经营许可证", department=dept, actor=world.leader
+    )
+    return shop, cert
+
+
+def test_revocation_decision_revokes_the_certificate(world, licensed_shop, travel):
+    shop, cert = licensed_shop
+    pc = services.penalty_case_file(
+        jurisdiction=world.town,
+        actor=world.o1,
+        approved_by=world.leader,
+        party_kind="organisation",
+        party_name=shop.name,
+        party_id_number=shop.uscc,
+        party_address="白沙镇正街8号",
+        act_date=D(2026, 2, 1),
+        domain=Domain.MARKET,
+        investigators=[world.o1.pk, world.o2.pk],
+        facts="使用超过保质期的食品原料。",
+    )
+    assert pc.subject == shop
+    services.penalty_act_record(
+        penalty_case=pc,
+        kind="inspection",
+        at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
+        place="白沙镇正街8号",
+        officers=[world.o1.pk, world.o2.pk],
+        actor=world.o1,
+    )
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["revoke_licence"],
+        facts=pc.facts,
+        reasons="情节严重",
+        basis="《中华人民共和国食品安全法》第一百二十四条",
+        served_on=D(2026, 3, 2),
+    )
+    pc.refresh_from_db()
+    assert "hearing" in pc.notice["rights"]  # revocation always carries the hearing right (Art 63)
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["revoke_licence"], certificates=[cert])
+    cert.refresh_from_db()
+    assert cert.status == "revoked"
+    assert "吊销" in cert.status_reason
+
+
+def test_grid_and_verification_clues_enter_with_their_source(world):
+    from township.cases.services import case_open
+    from township.enforcement.machine import SUMMARY_CASE
+
+    src = case_open(case_type=SUMMARY_CASE, jurisdiction=world.town, actor=world.leader)  # any case will do
+    clue = services.clue_create_from_verification(
+        jurisdiction=world.town, source_case=src, subject=None, actor=None, summary="承诺制审批后核查发现不符"
+    )
+    assert clue.source == Clue.Source.VERIFICATION and clue.source_ref == src.number
+    with pytest.raises(DomainError) as info:
+        services.clue_create_from_grid_event(jurisdiction=world.other_town, event_case=src, actor=None, summary="x")
+    assert info.value.code == "source_outside"
+    rejected = services.clue_reject(clue=clue, reason="经核查不构成违法", actor=world.o1)
+    assert rejected.decision == Clue.Decision.NOT_FILED
+    with pytest.raises(DomainError) as info:
+        services.clue_reject(clue=clue, reason="again", actor=world.o1)
+    assert info.value.code == "clue_decided"
+    assert not PenaltyCase.objects.exists()
+
+
+def test_clue_warning_colours(world):
+    clue = services.clue_create(jurisdiction=world.town, source="complaint", summary="群众举报噪音扰民", actor=world.o1)
+    assert services.clue_warning(clue, clue.decide_by - dt.timedelta(days=10)) == "normal"
+    assert services.clue_warning(clue, clue.decide_by - dt.timedelta(days=4)) == "yellow"
+    assert services.clue_warning(clue, clue.decide_by) == "red"
+    assert services.clue_warning(clue, clue.decide_by + dt.timedelta(days=1)) == "overdue"
+    extended = services.clue_extend(clue=clue, days=15, reason="需协查", approved_by=world.leader, actor=world.o1)
+    assert extended.decide_by > clue.decide_by
