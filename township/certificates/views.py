@@ -78,8 +78,29 @@ def staff_subject_lookup(request: HttpRequest) -> HttpResponse:
         if subject is not None:
             return redirect("certificates:staff_subject", pk=subject.pk)
         not_found = True
+    from django.core.paginator import Paginator
+
+    from township.subjects.models import CreditClass, SubjectKind
+    from township.subjects.selectors import subject_list
+
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "kind": request.GET.get("kind", ""),
+        "credit_class": request.GET.get("credit_class", ""),
+    }
+    page = Paginator(subject_list(actor=request.user, **filters), 50).get_page(request.GET.get("page"))
     return render(
-        request, "certificates/staff_subject.html", {"subject": None, "identifier": identifier, "not_found": not_found}
+        request,
+        "certificates/staff_subject.html",
+        {
+            "subject": None,
+            "identifier": identifier,
+            "not_found": not_found,
+            "page": page,
+            "filters": filters,
+            "kinds": SubjectKind.choices,
+            "classes": CreditClass.choices,
+        },
     )
 
 

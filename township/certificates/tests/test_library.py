@@ -136,3 +136,56 @@ def test_material_download_only_for_holder_or_staff_in_scope(client, luo, luo_us
         assert response.status_code == expected
         if expected == 200:
             assert response.content == b"%PDF-1.4 id"
+
+
+def test_staff_subject_list_is_scoped_and_filtered(client, town_a, town_b, clerk_a, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from township.core.identifiers import resident_id_check_char
+    from township.subjects.services import subject_get_or_create_org, subject_get_or_create_person
+
+    for n in range(12):
+        body = f"50011619900101{n:03d}"
+        subject_get_or_create_person(
+            resident_id=body + resident_id_check_char(body), name=f"居民{n}", registered_in=town_a
+        )
+    subject_get_or_create_org(uscc="91500116MA5YQ7N61J", name="某建材公司", credit_class="D", registered_in=town_a)
+    subject_get_or_create_org(uscc="91500116MA60LWJ12B", name="几江某公司", credit_class="D", registered_in=town_b)
+    client.force_login(clerk_a)
+    url = reverse("certificates:staff_subject_lookup")
+    with django_assert_max_num_queries(12):
+        content = client.get(url).content.decode()
+    assert content.count('class="subject-row"') == 13
+    assert "几江某公司" not in content
+    content = client.get(url, {"credit_class": "D"}).content.decode()
+    assert content.count('class="subject-row"') == 1 and "某建材公司" in content
+
+
+def test_offer_api_for_staff(client, luo, licence, clerk_b, luo_user):
+    client.force_login(clerk_b)
+    data = client.get(
+        "/api/v1/certificates/library/offer", {"subject": luo.resident_id, "codes": f"{LICENCE_TYPE},x"}
+    ).json()
+    assert [d["certificate_identifier"] for d in data] == [licence.identifier]
+    client.force_login(luo_user)
+    assert (
+        client.get(
+            "/api/v1/certificates/library/offer", {"subject": luo.resident_id, "codes": LICENCE_TYPE}
+        ).status_code
+        == 404
+    )
+
+
+def test_seal_key_rotation_keeps_old_certificates_verifiable(licence, bureau, make_user, town_a, approver_a):
+    from township.certificates.models import SealKey
+    from township.certificates.selectors import certificate_verify
+    from township.certificates.services import seal_key_rotate
+    from township.core.errors import PermissionRefused
+    from township.org.models import Role
+
+    with pytest.raises(PermissionRefused):
+        seal_key_rotate(department=bureau, actor=approver_a)
+    new_key = seal_key_rotate(department=bureau, actor=make_user((town_a, Role.SECURITY_ADMIN)))
+    assert new_key.pk != licence.seal_key_id
+    assert SealKey.objects.filter(department=bureau, active=True).get() == new_key
+    assert certificate_verify(licence.identifier)["status"] == "valid"
