@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from township.core import calendar
 from township.core.models import CalendarYear, Holiday, HolidayKind
@@ -37,22 +38,29 @@ def rows_from_csv(path: Path, year: int) -> list[tuple[dt.date, str, str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise CommandError(f"无法读取文件 {path}：{exc}") from exc
+        raise CommandError(_("无法读取文件 %(path)s：%(error)s") % {"path": path, "error": exc}) from exc
     rows: list[tuple[dt.date, str, str]] = []
     for lineno, record in enumerate(csv.reader(text.splitlines()), start=1):
         if not record or not "".join(record).strip() or record[0].strip().lower() == "date":
             continue
         if len(record) < 2:
-            raise CommandError(f"第{lineno}行：应为“日期,类型,名称”")
+            raise CommandError(_("第%(line)s行：应为“日期,类型,名称”") % {"line": lineno})
         try:
             day = dt.date.fromisoformat(record[0].strip())
         except ValueError as exc:
-            raise CommandError(f"第{lineno}行：日期“{record[0]}”格式应为 YYYY-MM-DD") from exc
+            raise CommandError(
+                _("第%(line)s行：日期“%(value)s”格式应为 YYYY-MM-DD") % {"line": lineno, "value": record[0]}
+            ) from exc
         kind = KIND_ALIASES.get(record[1].strip().lower())
         if kind is None:
-            raise CommandError(f"第{lineno}行：类型“{record[1]}”应为 holiday/休 或 makeup_workday/班")
+            raise CommandError(
+                _("第%(line)s行：类型“%(value)s”应为 holiday/休 或 makeup_workday/班")
+                % {"line": lineno, "value": record[1]}
+            )
         if day.year != year:
-            raise CommandError(f"第{lineno}行：日期 {day} 不在 {year} 年")
+            raise CommandError(
+                _("第%(line)s行：日期 %(day)s 不在 %(year)s 年") % {"line": lineno, "day": day, "year": year}
+            )
         rows.append((day, kind, (record[2].strip() if len(record) > 2 else "")[:32]))
     return rows
 
@@ -60,7 +68,7 @@ def rows_from_csv(path: Path, year: int) -> list[tuple[dt.date, str, str]]:
 def rows_from_package(year: int) -> list[tuple[dt.date, str, str]]:
     rows = calendar.package_rows(year, year)
     if not rows:
-        raise CommandError(f"已安装的 chinesecalendar 不含 {year} 年数据")
+        raise CommandError(_("已安装的 chinesecalendar 不含 %(year)s 年数据") % {"year": year})
     return rows
 
 
@@ -77,7 +85,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         year: int = options["year"]
         if options["from_package"] == bool(options["file"]):
-            raise CommandError("请给出 CSV 文件，或使用 --from-package（二者选一）")
+            raise CommandError(_("请给出 CSV 文件，或使用 --from-package（二者选一）"))
         if options["from_package"]:
             import importlib.metadata
 
@@ -88,19 +96,24 @@ class Command(BaseCommand):
             rows = rows_from_csv(Path(options["file"]), year)
             source = options["source"]
         if not source:
-            raise CommandError("请用 --source 写明依据（通知名称或文号）")
+            raise CommandError(_("请用 --source 写明依据（通知名称或文号）"))
 
         seen: set[dt.date] = set()
         for day, kind, _name in rows:
             if day in seen:
-                raise CommandError(f"日期 {day} 重复")
+                raise CommandError(_("日期 %(day)s 重复") % {"day": day})
             seen.add(day)
             if kind == HolidayKind.MAKEUP_WORKDAY and day.weekday() < 5:
-                self.stderr.write(f"注意：调休上班日 {day} 是工作日（周一至周五），请核对")
+                self.stderr.write(_("注意：调休上班日 %(day)s 是周一至周五，请核对") % {"day": day})
         holidays = sum(1 for _d, kind, _n in rows if kind == HolidayKind.HOLIDAY)
-        summary = f"{year}年：法定节假日 {holidays} 天，调休上班日 {len(rows) - holidays} 天；依据：{source}"
+        summary = _("%(year)s年：法定节假日 %(holidays)s 天，调休上班日 %(makeup)s 天；依据：%(source)s") % {
+            "year": year,
+            "holidays": holidays,
+            "makeup": len(rows) - holidays,
+            "source": source,
+        }
         if options["dry_run"]:
-            self.stdout.write("（试运行，未写入）" + summary)
+            self.stdout.write(_("（试运行，未写入）") + summary)
             return
 
         with transaction.atomic():
@@ -111,4 +124,6 @@ class Command(BaseCommand):
             CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
         calendar.invalidate_cache()
         self.stdout.write(summary)
-        self.stdout.write(f"{year}年全年工作日 {calendar.year_working_days(year)} 天")
+        self.stdout.write(
+            _("%(year)s年全年工作日 %(days)s 天") % {"year": year, "days": calendar.year_working_days(year)}
+        )

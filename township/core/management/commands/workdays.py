@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from township.core import calendar
 
@@ -17,7 +18,9 @@ def _parse_start(value: str, unit: str) -> dt.datetime:
         except ValueError:
             continue
         return naive.replace(tzinfo=calendar.LOCAL_TZ)
-    raise CommandError(f"无法识别的日期“{value}”，请使用 YYYY-MM-DD（工作小时可用 “YYYY-MM-DD HH:MM”）")
+    raise CommandError(
+        _("无法识别的日期“%(value)s”，请使用 YYYY-MM-DD（工作小时可用 “YYYY-MM-DD HH:MM”）") % {"value": value}
+    )
 
 
 class Command(BaseCommand):
@@ -40,9 +43,9 @@ class Command(BaseCommand):
         unit = options["unit"]
         amount = options["n"]
         if amount < 0:
-            raise CommandError("期限数量不能为负数")
+            raise CommandError(_("期限数量不能为负数"))
         if unit != "working_hours" and amount != int(amount):
-            raise CommandError("工作日和自然日的期限数量应为整数")
+            raise CommandError(_("工作日和自然日的期限数量应为整数"))
         start = _parse_start(options["date"], unit)
         try:
             if unit == "working_hours":
