@@ -69,7 +69,7 @@ _lock = threading.Lock()
 _snapshot: _Snapshot | None = None
 # Atomic blocks (per database alias) inside which the table was changed: when one of them ends, commit or
 # rollback, the snapshot may no longer match the database and is dropped.
-_watched_blocks: list[tuple[str, object]] = []
+_watched_blocks: list[tuple[object, object]] = []  # (connection, Atomic)
 
 
 def invalidate_cache(**_kwargs: object) -> None:
@@ -80,7 +80,7 @@ def invalidate_cache(**_kwargs: object) -> None:
         _snapshot = None
         conn = connections[using]
         if conn.in_atomic_block:
-            _watched_blocks.extend((using, block) for block in conn.atomic_blocks)
+            _watched_blocks.extend((conn, block) for block in conn.atomic_blocks)
 
 
 for _model in ("core.Holiday", "core.CalendarYear"):
@@ -153,12 +153,12 @@ def _cache_seconds() -> float:
     return float(getattr(settings, "TOWNSHIP_CALENDAR_CACHE_SECONDS", 60))
 
 
-def _block_alive(using: str, block: object) -> bool:
-    return any(b is block for b in connections[using].atomic_blocks)
+def _block_alive(conn: object, block: object) -> bool:
+    return any(b is block for b in conn.atomic_blocks)
 
 
 def _watched_block_ended() -> bool:
-    return not all(_block_alive(using, block) for using, block in _watched_blocks)
+    return not all(_block_alive(conn, block) for conn, block in _watched_blocks)
 
 
 def _table() -> _Snapshot:
@@ -166,7 +166,7 @@ def _table() -> _Snapshot:
     snap = _snapshot
     if snap is not None and (_watched_blocks and _watched_block_ended()):
         with _lock:
-            _watched_blocks[:] = [(using, block) for using, block in _watched_blocks if _block_alive(using, block)]
+            _watched_blocks[:] = [(conn, block) for conn, block in _watched_blocks if _block_alive(conn, block)]
             _snapshot = snap = None
     if snap is not None and time.monotonic() - snap.loaded_at < _cache_seconds():
         return snap
