@@ -14,5 +14,7 @@ urlpatterns = [
     path("credit/", include("township.credit.urls")),
     path("catalog/", include("township.catalog.urls")),
     path("guide/", include("township.catalog.guide_urls")),
+    path("grid/", include("township.grid.urls")),
+    path("open311/v2/", include("township.grid.open311_urls")),
     path("approval/", include("township.approval.urls")),
 ]

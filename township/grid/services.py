@@ -50,6 +50,7 @@ from township.org.scoping import has_role
 GRID_ADMIN_ROLES = (Role.ADMINISTRATOR, Role.DISPATCHER)
 REPORTER_ROLES = (*GRID_ROLES, Role.DISPATCHER)
 PUBLIC_SOURCES = (Source.PUBLIC, Source.OPEN311)
+HANDOVER_ROLES = (Role.DISPATCHER, Role.LEADER, Role.GRID_HEAD, Role.GRID_SUPERVISOR)
 
 # Relative tolerance for overlap / containment checks (shared edges and float noise are fine).
 AREA_TOLERANCE = 1e-6
@@ -702,6 +703,22 @@ def event_class_import_csv(*, text: str, actor: User | None) -> tuple[int, list[
     return len(rows), []
 
 
+def event_class_seed_defaults() -> int:
+    """Load the bundled classes (data/event-classes.csv) when the table is empty; returns rows loaded.
+
+    The data migration seeds them; this restores them after a test database flush or a wiped table.
+    """
+    if EventClass.objects.exists():
+        return 0
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent / "data" / "event-classes.csv").read_text(encoding="utf-8")
+    saved, errors = event_class_import_csv(text=text, actor=None)
+    if errors:  # pragma: no cover - the bundled file is tested
+        raise DomainError("event_class_seed", "；".join(errors))
+    return saved
+
+
 # =============================================================================================
 # Events
 # =============================================================================================
@@ -1173,12 +1190,31 @@ def grid_escalate_overdue(now: datetime | None = None, *, limit: int = 1000) -> 
 
 
 def _deliver_clue(event: Event, actor: User, reason: str) -> str | None:
-    """The one call site of the enforcement capability; None while it is not installed."""
+    """The one call site of the enforcement capability; None while it is not installed.
+
+    Permission was checked by ``grid_event_to_clue``; the clue is created as a system call from the
+    grid app (actor=None) so that grid heads and supervisors may hand over as well.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("township.enforcement"):
+        return None
     try:
-        from township.enforcement.services import clue_create_from_grid_event  # type: ignore[import-not-found]
+        from township.enforcement.services import clue_create_from_grid_event
     except ImportError:
         return None
-    clue = clue_create_from_grid_event(event=event, actor=actor, reason=reason)
+    clue = clue_create_from_grid_event(
+        jurisdiction=event.jurisdiction_id,
+        event_case=event.case,
+        actor=None,
+        summary=f"{event.event_class.name}：{event.description}\n{_('移交理由')}：{reason}",
+        location={
+            "lon": event.lon,
+            "lat": event.lat,
+            "address": event.address,
+            "grid": event.grid.code if event.grid_id else None,
+        },
+    )
     return str(getattr(clue, "number", "") or getattr(clue, "pk", "") or "")
 
 
@@ -1187,7 +1223,7 @@ def grid_event_to_clue(*, event: Event, actor: User, reason: str) -> Handover:
     """Turn an event into an enforcement clue (案源); recorded and listed even before enforcement exists."""
     if not (reason or "").strip():
         raise DomainError("reason_required", _("请填写移交理由"), field="reason")
-    if not has_role(actor, event.jurisdiction_id, (Role.DISPATCHER, Role.LEADER, Role.GRID_HEAD, Role.GRID_SUPERVISOR)):
+    if not has_role(actor, event.jurisdiction_id, HANDOVER_ROLES):
         raise PermissionRefused("role_required", _("您没有移交执法的权限"))
     if Handover.objects.filter(jurisdiction_id=event.jurisdiction_id, event=event).exists():
         raise DomainError("handover_exists", _("该事件已移交执法"))
@@ -1299,3 +1335,102 @@ def open311_key_check(raw: str | None) -> Open311Key | None:
     if not raw:
         return None
     return Open311Key.objects.filter(key_sha256=hashlib.sha256(raw.encode()).hexdigest(), active=True).first()
+
+
+# =============================================================================================
+# One entry for the web UI and the API: fire a step by its transition name
+# =============================================================================================
+
+ACTIONS = (
+    "verify",
+    "verify_false",
+    "register",
+    "reject",
+    "dispatch",
+    "accept",
+    "return",
+    "feedback",
+    "postpone_request",
+    "postpone_approve",
+    "postpone_reject",
+    "postpone_end",
+    "check_ok",
+    "rework",
+    "close",
+    "evaluate",
+    "cancel",
+)
+
+
+def event_actions_for(*, event: Event, actor: User | None) -> list[Any]:
+    """Steps the actor may take now (by state and role; guards run when fired)."""
+    from township.grid.machine import MACHINE
+
+    if actor is None:
+        return []
+    return [
+        t
+        for t in MACHINE.available(event.case.state)
+        if t.name in ACTIONS
+        and has_role(actor, event.jurisdiction_id, [r for r in t.roles if r in Role.values], event.village_id)
+    ]
+
+
+def event_act(
+    *,
+    event: Event,
+    actor: User,
+    action: str,
+    reason: str = "",
+    department: int | None = None,
+    handler: int | None = None,
+    rating: int | None = None,
+    photos: Sequence[Any] = (),
+) -> Event:
+    """Dispatch a step by name to its service (the web UI and the API both come through here).
+
+    Error codes: action_unknown, department_out_of_scope, handler_invalid, and those of each step.
+    """
+    if action == "verify":
+        return event_verify(event=event, actor=actor, genuine=True, reason=reason, photos=photos)
+    if action == "verify_false":
+        return event_verify(event=event, actor=actor, genuine=False, reason=reason)
+    if action == "register":
+        return event_register(event=event, actor=actor, comment=reason)
+    if action == "reject":
+        return event_reject(event=event, actor=actor, reason=reason)
+    if action == "dispatch":
+        dept = None
+        if department:
+            dept = Department.objects.filter(pk=department, jurisdiction_id=event.jurisdiction_id).first()
+            if dept is None:
+                raise DomainError("department_out_of_scope", _("处置部门须属于事件所在辖区"), field="department")
+        person = User.objects.filter(pk=handler).first() if handler else None
+        if handler and person is None:
+            raise DomainError("handler_invalid", _("处置人须为本辖区的处置部门人员"), field="handler")
+        return event_dispatch(event=event, actor=actor, department=dept, handler=person, comment=reason)
+    if action == "accept":
+        return event_accept(event=event, actor=actor)
+    if action == "return":
+        return event_return(event=event, actor=actor, reason=reason)
+    if action == "feedback":
+        return event_feedback(event=event, actor=actor, photos=photos, note=reason)
+    if action == "postpone_request":
+        return event_postpone_request(event=event, actor=actor, reason=reason)
+    if action == "postpone_approve":
+        return event_postpone_approve(event=event, actor=actor, comment=reason)
+    if action == "postpone_reject":
+        return event_postpone_reject(event=event, actor=actor, comment=reason)
+    if action == "postpone_end":
+        return event_postpone_end(event=event, actor=actor, comment=reason)
+    if action == "check_ok":
+        return event_check(event=event, actor=actor, ok=True, reason=reason, photos=photos)
+    if action == "rework":
+        return event_check(event=event, actor=actor, ok=False, reason=reason)
+    if action == "close":
+        return event_close(event=event, actor=actor, comment=reason)
+    if action == "evaluate":
+        return event_evaluate(event=event, actor=actor, rating=int(rating or 0), comment=reason)
+    if action == "cancel":
+        return event_cancel(event=event, actor=actor, reason=reason)
+    raise DomainError("action_unknown", _("未知的操作：%(a)s") % {"a": action}, field="action")

@@ -31,6 +31,19 @@ def geom(b):
 
 
 @pytest.fixture(autouse=True)
+def _event_classes(request):
+    """Transactional tests flush the seeded classes; put them back for every DB test."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    services.event_class_seed_defaults()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_index():
     spatial.clear()
     yield

@@ -1,0 +1,440 @@
+"""Grid endpoints (/api/v1/grid/): grids, point to grid, classes, events and their steps, map, evaluation,
+patrols, handovers. Thin: every endpoint calls a selector or a service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from township.grid import evaluation, selectors, services, spatial
+from township.grid.models import Event, Grid, Source
+
+router = Router(tags=["grid"])
+
+
+# --- schemas -----------------------------------------------------------------------------------
+
+
+class GridOut(Schema):
+    id: int
+    code: str
+    scheme: str
+    name: str
+    level: int
+    jurisdiction: str
+    division: str
+    village: str | None
+    parent_code: str | None
+    area_km2: float
+    center: list[float]
+
+
+def _grid_out(g: Grid) -> dict[str, Any]:
+    return {
+        "id": g.pk,
+        "code": g.code,
+        "scheme": g.scheme,
+        "name": g.name,
+        "level": g.level,
+        "jurisdiction": g.jurisdiction_id,
+        "division": g.division_id,
+        "village": g.village_id,
+        "parent_code": g.parent.code if g.parent_id else None,
+        "area_km2": g.area_km2,
+        "center": [g.center_lon, g.center_lat],
+    }
+
+
+class LocateOut(Schema):
+    lon: float
+    lat: float
+    grid: GridOut | None
+
+
+class ClassOut(Schema):
+    code: str
+    kind: str
+    major_code: str
+    major_name: str
+    minor_code: str
+    name: str
+    register_standard: str
+    close_standard: str
+    department_name: str
+    urgency: str
+    register_limit: int
+    register_unit: str
+    dispatch_limit: int
+    dispatch_unit: str
+    handle_limit: int
+    handle_unit: str
+    verify_limit: int
+    verify_unit: str
+    is_local: bool
+    public: bool
+
+
+class EventOut(Schema):
+    id: int
+    number: str
+    state: str
+    state_label: str
+    jurisdiction: str
+    village: str | None
+    grid: str | None
+    event_class: str
+    class_name: str
+    source: str
+    description: str
+    address: str
+    lon: float
+    lat: float
+    urgency: str
+    department: str | None
+    reported_at: datetime
+    due_at: datetime | None
+    warning: str
+    ticket: str
+    duplicate_of: int | None
+
+
+def _event_out(e: Event) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "number": e.case.number,
+        "state": e.case.state,
+        "state_label": e.case.state_label,
+        "jurisdiction": e.jurisdiction_id,
+        "village": e.village_id,
+        "grid": e.grid.code if e.grid_id else None,
+        "event_class": e.event_class.code,
+        "class_name": e.event_class.name,
+        "source": e.source,
+        "description": e.description,
+        "address": e.address,
+        "lon": e.lon,
+        "lat": e.lat,
+        "urgency": e.urgency,
+        "department": e.department.name if e.department_id else None,
+        "reported_at": e.reported_at,
+        "due_at": e.case.due_at,
+        "warning": e.case.warning(),
+        "ticket": e.ticket,
+        "duplicate_of": e.duplicate_of_id,
+    }
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_before_id: int | None
+
+
+class DuplicateOut(Schema):
+    id: int
+    number: str
+    distance_m: float
+    description: str
+
+
+class ReportIn(Schema):
+    event_class: str
+    lon: float
+    lat: float
+    description: str
+    crs: str = "wgs84"
+    address: str = ""
+    link_to: int | None = None
+
+
+class ActionIn(Schema):
+    reason: str = ""
+    department: int | None = None
+    handler: int | None = None
+    rating: int | None = None
+
+
+class ActionOut(Schema):
+    name: str
+    label: str
+
+
+class MapPoint(Schema):
+    id: int
+    lon: float
+    lat: float
+    state: str
+    number: str
+    class_: str | None = None
+    overdue: bool
+
+
+class EvaluationRow(Schema):
+    key: Any
+    name: str
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+
+
+class PatrolIn(Schema):
+    jurisdiction: str
+    grid: int | None = None
+
+
+class PointIn(Schema):
+    lon: float
+    lat: float
+    at: datetime | None = None
+    accuracy: float | None = None
+    crs: str = "wgs84"
+
+
+class PatrolOut(Schema):
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    distance_m: float
+    point_count: int
+
+
+class HandoverIn(Schema):
+    reason: str
+
+
+class HandoverOut(Schema):
+    id: int
+    event: int
+    delivered: bool
+    clue_ref: str
+    at: datetime
+
+
+# --- grids ----------------------------------------------------------------------------------
+
+
+@router.get("/grids", response=list[GridOut])
+def grids(request: HttpRequest, level: int | None = None, jurisdiction: str | None = None) -> Any:
+    """Grids the user reaches. Error codes: none (empty list outside the user's units)."""
+    return [_grid_out(g) for g in selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)]
+
+
+@router.get("/grids.geojson", response=dict)
+def grids_geojson(request: HttpRequest, level: int | None = None, jurisdiction: str | None = None) -> Any:
+    """The grids as a GeoJSON FeatureCollection (export; the map draws it)."""
+    return services.grid_export_geojson(
+        grids=selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)
+    )
+
+
+@router.get("/grids/{grid_id}", response=GridOut)
+def grid(request: HttpRequest, grid_id: int) -> Any:
+    """One grid. Error codes: not_found."""
+    return _grid_out(selectors.grid_get(actor=request.user, pk=grid_id))
+
+
+@router.get("/locate", response=LocateOut, auth=None)
+def locate(request: HttpRequest, lon: float, lat: float, crs: str = "wgs84") -> Any:
+    """Point to grid (public): the third-level grid of a WGS-84 (or ``crs=gcj02``) point, or null."""
+    from township.grid import geo
+
+    wlon, wlat = geo.to_wgs84(lon, lat, crs)
+    grid_id = spatial.locate(wlon, wlat)
+    g = Grid.objects.select_related("parent").filter(pk=grid_id).first() if grid_id else None
+    return {"lon": wlon, "lat": wlat, "grid": _grid_out(g) if g else None}
+
+
+@router.get("/classes", response=list[ClassOut], auth=None)
+def classes(request: HttpRequest, public_only: bool = False) -> Any:
+    """Component and event classes (public reference data)."""
+    return list(selectors.event_class_list(public_only=public_only))
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@router.get("/events", response=EventPage)
+def events(
+    request: HttpRequest,
+    state: str | None = None,
+    grid: int | None = None,
+    event_class: str | None = None,
+    department: int | None = None,
+    overdue: bool = False,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> Any:
+    """Events in the user's units, newest first (keyset: ``before_id``). ``state`` may be comma-separated."""
+    states = [s for s in (state or "").split(",") if s] or None
+    rows = selectors.event_list(
+        actor=request.user,
+        state=states,
+        grid=grid,
+        event_class=event_class,
+        department=department,
+        overdue=overdue,
+        before_id=before_id,
+        limit=limit,
+    )
+    return {"items": [_event_out(e) for e in rows], "next_before_id": rows[-1].pk if len(rows) == limit else None}
+
+
+@router.post("/events", response={201: EventOut})
+def report(request: HttpRequest, payload: Form[ReportIn], photos: File[list[UploadedFile]] = None) -> Any:  # type: ignore[assignment]
+    """Report an event (grid worker): photo(s), location, class, description; located to its grid.
+    Error codes: event_class_unknown, description_required, location_invalid, location_outside_grids,
+    report_out_of_scope, duplicate_invalid, attachment_type, attachment_too_large."""
+    link = None
+    if payload.link_to:
+        link = selectors.event_get(actor=request.user, pk=payload.link_to)
+    event = services.event_report(
+        actor=request.user,
+        event_class=payload.event_class,
+        lon=payload.lon,
+        lat=payload.lat,
+        description=payload.description,
+        crs=payload.crs,
+        address=payload.address,
+        source=Source.API,
+        photos=photos or [],
+        link_to=link,
+    )
+    return Status(201, _event_out(selectors.event_get(actor=request.user, pk=event.pk)))
+
+
+@router.get("/duplicates", response=list[DuplicateOut])
+def duplicates(request: HttpRequest, event_class: str, lon: float, lat: float, crs: str = "wgs84") -> Any:
+    """Open events of the same class nearby (offered before reporting). Error codes: event_class_unknown."""
+    from township.grid import geo
+
+    wlon, wlat = geo.to_wgs84(lon, lat, crs)
+    found = services.event_duplicates_find(event_class=services._event_class(event_class), lon=wlon, lat=wlat)
+    visible = set(
+        selectors.event_queryset(actor=request.user)
+        .filter(pk__in=[d.event.pk for d in found])
+        .values_list("id", flat=True)
+    )
+    return [
+        {
+            "id": d.event.pk,
+            "number": d.event.case.number,
+            "distance_m": round(d.distance_m, 1),
+            "description": d.event.description,
+        }
+        for d in found
+        if d.event.pk in visible
+    ]
+
+
+@router.get("/events/{event_id}", response=EventOut)
+def event(request: HttpRequest, event_id: int) -> Any:
+    """One event. Error codes: not_found."""
+    return _event_out(selectors.event_get(actor=request.user, pk=event_id))
+
+
+@router.get("/events/{event_id}/actions", response=list[ActionOut])
+def event_actions(request: HttpRequest, event_id: int) -> Any:
+    """The steps the user may take now."""
+    e = selectors.event_get(actor=request.user, pk=event_id)
+    return [{"name": t.name, "label": str(t.label)} for t in services.event_actions_for(event=e, actor=request.user)]
+
+
+@router.post("/events/{event_id}/actions/{action}", response=EventOut)
+def event_act(
+    request: HttpRequest,
+    event_id: int,
+    action: str,
+    payload: Form[ActionIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Take a step: verify, verify_false, register, reject, dispatch, accept, return, feedback (photos),
+    postpone_request, postpone_approve, postpone_reject, postpone_end, check_ok, rework, close, evaluate,
+    cancel. Error codes: not_found, action_unknown, transition_not_allowed, role_required, reason_required,
+    verification_required, dispatch_target_required, feedback_photo_required, rating_invalid,
+    department_out_of_scope, handler_invalid, concurrent_transition."""
+    e = selectors.event_get(actor=request.user, pk=event_id)
+    services.event_act(
+        event=e,
+        actor=request.user,
+        action=action,
+        reason=payload.reason,
+        department=payload.department,
+        handler=payload.handler,
+        rating=payload.rating,
+        photos=photos or [],
+    )
+    return _event_out(selectors.event_get(actor=request.user, pk=event_id))
+
+
+@router.post("/events/{event_id}/handover", response={201: HandoverOut})
+def handover(request: HttpRequest, event_id: int, payload: HandoverIn) -> Any:
+    """Turn the event into an enforcement clue. Error codes: not_found, reason_required, role_required,
+    handover_exists."""
+    e = selectors.event_get(actor=request.user, pk=event_id)
+    h = services.grid_event_to_clue(event=e, actor=request.user, reason=payload.reason)
+    return Status(201, {"id": h.pk, "event": e.pk, "delivered": h.delivered, "clue_ref": h.clue_ref, "at": h.at})
+
+
+@router.get("/map", response=list[MapPoint])
+def map_points(
+    request: HttpRequest,
+    bbox: str | None = None,
+    state: str | None = None,
+    event_class: str | None = None,
+    limit: int = 5000,
+) -> Any:
+    """Light points for the map: ``bbox=minlon,minlat,maxlon,maxlat``; open events unless ``state`` given."""
+    box = None
+    if bbox:
+        try:
+            a, b, c, d = (float(x) for x in bbox.split(","))
+            box = (a, b, c, d)
+        except ValueError:
+            box = None
+    states = [s for s in (state or "").split(",") if s] or None
+    rows = selectors.event_map_points(actor=request.user, bbox=box, states=states, event_class=event_class, limit=limit)
+    for r in rows:
+        r["class_"] = r.pop("class")
+    return rows
+
+
+@router.get("/evaluation", response=list[EvaluationRow])
+def evaluation_view(
+    request: HttpRequest, by: str | None = None, start: datetime | None = None, end: datetime | None = None
+) -> Any:
+    """Counts and rates (DOMAIN §1.7) by town, village, grid, department, reporter or handler."""
+    if by and by not in evaluation.DIMENSIONS:
+        from township.core.errors import DomainError
+
+        raise DomainError("dimension_unknown", "统计维度无效", field="by")
+    rows = evaluation.evaluate(selectors.event_queryset(actor=request.user), start=start, end=end, by=by)
+    return [{**r, "rates": {k: (float(v) if v is not None else None) for k, v in r["rates"].items()}} for r in rows]
+
+
+# --- patrols ----------------------------------------------------------------------------------
+
+
+@router.post("/patrols", response={201: PatrolOut})
+def patrol_start(request: HttpRequest, payload: PatrolIn) -> Any:
+    """Start a patrol. Error codes: role_required, not_found."""
+    g = selectors.grid_get(actor=request.user, pk=payload.grid) if payload.grid else None
+    return Status(201, services.patrol_start(actor=request.user, jurisdiction=payload.jurisdiction, grid=g))
+
+
+def _my_patrol(request: HttpRequest, patrol_id: int) -> Any:
+    return selectors.patrol_get(actor=request.user, pk=patrol_id)
+
+
+@router.post("/patrols/{patrol_id}/points", response=PatrolOut)
+def patrol_points(request: HttpRequest, patrol_id: int, points: list[PointIn]) -> Any:
+    """Append GPS track points. Error codes: not_found, patrol_ended, track_invalid."""
+    p = _my_patrol(request, patrol_id)
+    return services.patrol_track_add(patrol=p, actor=request.user, points=[x.dict() for x in points])
+
+
+@router.post("/patrols/{patrol_id}/end", response=PatrolOut)
+def patrol_end(request: HttpRequest, patrol_id: int, note: str = "") -> Any:
+    """End a patrol. Error codes: not_found."""
+    return services.patrol_end(patrol=_my_patrol(request, patrol_id), actor=request.user, note=note)

@@ -1,0 +1,183 @@
+"""Grid selectors: every read is scoped by the actor (fail-closed) and shaped for its list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from township.core.errors import NotFound
+from township.grid.machine import OPEN_STATES, TIMED_STATES
+from township.grid.models import Escalation, Event, EventClass, Grid, Handover, Patrol
+from township.org.models import User
+
+EVENT_LIST_RELATED = ("case", "event_class", "grid", "department", "village")
+
+
+def event_queryset(*, actor: User | None) -> QuerySet[Event]:
+    return Event.objects.for_actor(actor)
+
+
+def event_list(
+    *,
+    actor: User | None,
+    state: str | list[str] | None = None,
+    grid: int | None = None,
+    event_class: str | None = None,
+    department: int | None = None,
+    source: str | None = None,
+    overdue: bool = False,
+    q: str = "",
+    before_id: int | None = None,
+    limit: int = 50,
+    jurisdiction: str | None = None,
+) -> list[Event]:
+    """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes."""
+    qs = event_queryset(actor=actor).select_related(*EVENT_LIST_RELATED)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    if state:
+        states = [state] if isinstance(state, str) else list(state)
+        qs = qs.filter(case__state__in=states)
+    if grid:
+        qs = qs.filter(grid_id=grid)
+    if event_class:
+        qs = qs.filter(event_class__code=event_class)
+    if department:
+        qs = qs.filter(department_id=department)
+    if source:
+        qs = qs.filter(source=source)
+    if overdue:
+        qs = qs.filter(
+            case__state__in=TIMED_STATES,
+            case__due_at__lt=timezone.now(),
+            case__clock_paused_at__isnull=True,
+            case__closed_at__isnull=True,
+        )
+    if q:
+        qs = qs.filter(description__contains=q)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    return list(qs.order_by("-id")[: max(1, min(limit, 500))])
+
+
+def event_get(*, actor: User | None, pk: int) -> Event:
+    event = (
+        event_queryset(actor=actor)
+        .select_related(*EVENT_LIST_RELATED, "handler", "reporter", "duplicate_of__case", "case__jurisdiction")
+        .filter(pk=pk)
+        .first()
+    )
+    if event is None:
+        raise NotFound()
+    return event
+
+
+def event_get_by_ticket(*, ticket: str) -> Event:
+    """Public tracking by the ticket printed on the receipt (no personal data is shown)."""
+    event = Event.objects.select_related("case", "event_class", "grid").filter(ticket=(ticket or "").upper()).first()
+    if event is None:
+        raise NotFound()
+    return event
+
+
+def event_map_points(
+    *,
+    actor: User | None,
+    bbox: tuple[float, float, float, float] | None = None,
+    states: list[str] | None = None,
+    event_class: str | None = None,
+    since: datetime | None = None,
+    limit: int = 5000,
+    jurisdiction: str | None = None,
+) -> list[dict[str, Any]]:
+    """Light rows for the map (one query, no model instances)."""
+    qs = event_queryset(actor=actor)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    if bbox:
+        minx, miny, maxx, maxy = bbox
+        qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
+    qs = qs.filter(case__state__in=states) if states else qs.filter(case__state__in=OPEN_STATES)
+    if event_class:
+        qs = qs.filter(event_class__code=event_class)
+    if since:
+        qs = qs.filter(reported_at__gte=since)
+    rows = qs.order_by("-id").values_list(
+        "id", "lon", "lat", "case__state", "case__number", "event_class__name", "case__due_at"
+    )[: max(1, min(limit, 20000))]
+    now = timezone.now()
+    return [
+        {
+            "id": r[0],
+            "lon": r[1],
+            "lat": r[2],
+            "state": r[3],
+            "number": r[4],
+            "class": r[5],
+            "overdue": bool(r[6] and r[6] < now and r[3] in TIMED_STATES),
+        }
+        for r in rows
+    ]
+
+
+def grid_list(
+    *, actor: User | None, level: int | None = None, jurisdiction: str | None = None, active: bool = True
+) -> QuerySet[Grid]:
+    qs = Grid.objects.for_actor(actor).select_related("parent", "division")
+    if level:
+        qs = qs.filter(level=level)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    if active:
+        qs = qs.filter(active=True)
+    return qs.order_by("jurisdiction_id", "level", "code")
+
+
+def grid_get(*, actor: User | None, pk: int) -> Grid:
+    grid = Grid.objects.for_actor(actor).select_related("parent", "division").filter(pk=pk).first()
+    if grid is None:
+        raise NotFound()
+    return grid
+
+
+def grid_public_list(*, jurisdiction: str | None = None, level: int | None = None) -> QuerySet[Grid]:
+    """Grid outlines are public (the portal's map pick shows them)."""
+    qs = Grid.objects.filter(active=True)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("level", "code")
+
+
+def event_class_list(*, public_only: bool = False) -> QuerySet[EventClass]:
+    qs = EventClass.objects.filter(active=True)
+    if public_only:
+        qs = qs.filter(public=True)
+    return qs.order_by("code")
+
+
+def handover_list(*, actor: User | None, limit: int = 200) -> list[Handover]:
+    return list(Handover.objects.for_actor(actor).select_related("event__case", "event__event_class", "actor")[:limit])
+
+
+def escalation_list(*, actor: User | None, limit: int = 200) -> list[Escalation]:
+    return list(Escalation.objects.for_actor(actor).select_related("case", "to_jurisdiction")[:limit])
+
+
+def patrol_list(*, actor: User | None, mine_only: bool = False, limit: int = 100) -> list[Patrol]:
+    qs = Patrol.objects.for_actor(actor).select_related("grid", "patroller")
+    if mine_only and actor is not None:
+        qs = qs.filter(patroller=actor)
+    return list(qs[:limit])
+
+
+def patrol_get(*, actor: User | None, pk: int) -> Patrol:
+    """The actor's own patrol (only the patroller adds points or ends it)."""
+    patrol = Patrol.objects.for_actor(actor).filter(pk=pk, patroller=actor).first() if actor else None
+    if patrol is None:
+        raise NotFound()
+    return patrol

@@ -1,0 +1,249 @@
+"""Pages and API endpoints: they render, stay scoped to the user's towns and keep query counts flat."""
+
+from __future__ import annotations
+
+import pytest
+
+from township.grid import services
+from township.grid.machine import S
+from township.grid.models import Event
+from township.grid.tests.conftest import photo
+
+
+@pytest.fixture
+def events(report, dispatcher_a):
+    made = [report(lon=106.02 + i * 0.002, description=f"垃圾{i}") for i in range(3)]
+    services.event_register(event=made[0], actor=dispatcher_a)
+    return made
+
+
+@pytest.mark.parametrize(
+    "name", ["grid:desk", "grid:events", "grid:map", "grid:report", "grid:grids", "grid:evaluation", "grid:handovers"]
+)
+def test_staff_pages_render(client, dispatcher_a, events, name):
+    from django.urls import reverse
+
+    client.force_login(dispatcher_a)
+    resp = client.get(reverse(name))
+    assert resp.status_code == 200
+    assert "<html" in resp.content.decode()
+
+
+def test_pages_require_login(client, db):
+    resp = client.get("/grid/")
+    assert resp.status_code == 302
+
+
+def test_desk_lists_incoming_and_waiting_with_suggested_department(client, dispatcher_a, events, dept_a):
+    client.force_login(dispatcher_a)
+    body = client.get("/grid/").content.decode()
+    assert events[1].case.number in body and events[0].case.number in body
+    assert f'<option value="{dept_a.pk}" selected>环卫所</option>' in body
+
+
+def test_desk_query_count_does_not_grow_with_events(client, dispatcher_a, report, django_assert_max_num_queries):
+    client.force_login(dispatcher_a)
+    report()
+    client.get("/grid/")
+    with django_assert_max_num_queries(20) as small:
+        client.get("/grid/")
+    for i in range(6):
+        report(lon=106.03 + i * 0.002)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/grid/")
+
+
+def test_event_list_query_count_is_flat(client, dispatcher_a, report, django_assert_max_num_queries):
+    client.force_login(dispatcher_a)
+    report()
+    client.get("/grid/events/")
+    with django_assert_max_num_queries(20) as small:
+        client.get("/grid/events/")
+    for i in range(5):
+        report(lon=106.03 + i * 0.002)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/grid/events/")
+
+
+def test_another_town_cannot_see_or_act(client, dispatcher_b, events):
+    client.force_login(dispatcher_b)
+    assert client.get(f"/grid/events/{events[0].pk}/").status_code == 404
+    assert client.post(f"/grid/events/{events[1].pk}/act/register/").status_code == 404
+    assert events[1].case.number not in client.get("/grid/").content.decode()
+    assert client.get(f"/api/v1/grid/events/{events[0].pk}").status_code == 404
+    assert client.get("/api/v1/grid/events").json()["items"] == []
+    assert client.post(f"/api/v1/grid/events/{events[1].pk}/actions/register").status_code == 404
+    assert client.get("/api/v1/grid/map").json() == []
+
+
+def test_event_detail_steps_through_the_web(client, dispatcher_a, events, dept_a):
+    client.force_login(dispatcher_a)
+    e = events[0]
+    body = client.get(f"/grid/events/{e.pk}/").content.decode()
+    assert "派遣" in body
+    resp = client.post(f"/grid/events/{e.pk}/act/dispatch/", {"department": dept_a.pk})
+    assert resp.status_code == 302
+    e.case.refresh_from_db()
+    assert e.case.state == S.DISPATCHED
+    # a refused step shows the Chinese message and changes nothing
+    client.post(f"/grid/events/{e.pk}/act/close/", follow=True)
+    e.case.refresh_from_db()
+    assert e.case.state == S.DISPATCHED
+
+
+def test_mobile_report_page_creates_an_event(client, patroller_a, grids):
+    client.force_login(patroller_a)
+    resp = client.post(
+        "/grid/report/",
+        {"event_class": "200110", "lon": "106.02", "lat": "29.05", "description": "村口垃圾", "photos": [photo()]},
+    )
+    assert resp.status_code == 302
+    event = Event.objects.get()
+    assert event.grid_id == grids["west"].pk and event.photos.count() == 1
+    bad = client.post("/grid/report/", {"event_class": "200110", "lon": "100", "lat": "20", "description": "x"})
+    assert "不在任何网格内" in bad.content.decode()
+
+
+def test_public_report_gives_a_ticket_and_tracking_works(client, grids):
+    resp = client.post(
+        "/grid/public/report/",
+        {
+            "event_class": "200110",
+            "lon": "106.02",
+            "lat": "29.05",
+            "description": "垃圾没人清",
+            "contact_phone": "13900000000",
+        },
+    )
+    assert resp.status_code == 302
+    event = Event.objects.get()
+    assert event.ticket in resp["Location"]
+    body = client.get(resp["Location"]).content.decode()
+    assert event.ticket in body and "待核实" in body
+    assert "13900000000" not in body
+    assert client.get("/grid/public/report/").status_code == 200
+    assert client.get("/grid/public/grids.geojson").json()["type"] == "FeatureCollection"
+
+
+def test_grid_import_and_export_pages(client, dispatcher_a, grids):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(dispatcher_a)
+    exported = client.get("/grid/grids/?format=geojson")
+    assert exported.status_code == 200 and len(exported.json()["features"]) == 6
+    bad = SimpleUploadedFile(
+        "g.geojson",
+        b'{"type":"FeatureCollection","features":[{"type":"Feature",'
+        b'"geometry":{"type":"Polygon","coordinates":[[[106.1,29.1],[106.3,29.1],[106.3,29.3],'
+        b'[106.1,29.3],[106.1,29.1]]]},"properties":{"code":"50011610800001","name":"x","level":1}}]}',
+    )
+    body = client.post("/grid/grids/", {"file": bad}, follow=True).content.decode()
+    assert "重叠" in body
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def test_api_report_list_and_steps(client, patroller_a, dispatcher_a, handler_a, grids, dept_a):
+    client.force_login(patroller_a)
+    resp = client.post(
+        "/api/v1/grid/events",
+        {"event_class": "200110", "lon": 106.02, "lat": 29.05, "description": "API 上报", "photos": [photo()]},
+    )
+    assert resp.status_code == 201, resp.content
+    data = resp.json()
+    assert data["grid"] == "50011610820101" and data["state"] == "reported"
+    dup = client.get("/api/v1/grid/duplicates", {"event_class": "200110", "lon": 106.0201, "lat": 29.05})
+    assert [d["id"] for d in dup.json()] == [data["id"]]
+    client.force_login(dispatcher_a)
+    assert [a["name"] for a in client.get(f"/api/v1/grid/events/{data['id']}/actions").json()] == [
+        "register",
+        "reject",
+        "cancel",
+    ]
+    assert client.post(f"/api/v1/grid/events/{data['id']}/actions/register").json()["state"] == "registered"
+    refused = client.post(f"/api/v1/grid/events/{data['id']}/actions/dispatch")
+    assert refused.status_code == 409 and refused.json()["code"] == "dispatch_target_required"
+    ok = client.post(f"/api/v1/grid/events/{data['id']}/actions/dispatch", {"department": dept_a.pk})
+    assert ok.json()["department"] == "环卫所"
+    client.force_login(handler_a)
+    client.post(f"/api/v1/grid/events/{data['id']}/actions/accept")
+    fb = client.post(f"/api/v1/grid/events/{data['id']}/actions/feedback", {"reason": "已清运", "photos": [photo()]})
+    assert fb.json()["state"] == "handled"
+
+
+def test_api_lists_have_flat_query_counts(client, dispatcher_a, report, django_assert_max_num_queries):
+    client.force_login(dispatcher_a)
+    report()
+    for url in (
+        "/api/v1/grid/events",
+        "/api/v1/grid/map",
+        "/api/v1/grid/grids",
+        "/api/v1/grid/grids.geojson",
+        "/api/v1/grid/evaluation?by=grid",
+    ):
+        client.get(url)
+        with django_assert_max_num_queries(12) as few:
+            assert client.get(url).status_code == 200
+        for i in range(4):
+            report(lon=106.03 + i * 0.003)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(url)
+
+
+def test_api_locate_and_classes_are_public(client, grids):
+    from township.grid import geo
+
+    assert client.get("/api/v1/grid/locate", {"lon": 106.02, "lat": 29.05}).json()["grid"]["code"] == "50011610820101"
+    glon, glat = geo.wgs84_to_gcj02(106.02, 29.05)
+    located = client.get("/api/v1/grid/locate", {"lon": glon, "lat": glat, "crs": "gcj02"}).json()
+    assert located["grid"]["code"] == "50011610820101"
+    assert client.get("/api/v1/grid/locate", {"lon": 100, "lat": 20}).json()["grid"] is None
+    assert len(client.get("/api/v1/grid/classes").json()) > 80
+
+
+def test_api_patrol_track(client, patroller_a, town_a, grids):
+    client.force_login(patroller_a)
+    p = client.post(
+        "/api/v1/grid/patrols", {"jurisdiction": town_a.code, "grid": grids["west"].pk}, content_type="application/json"
+    ).json()
+    r = client.post(
+        f"/api/v1/grid/patrols/{p['id']}/points",
+        [{"lon": 106.01, "lat": 29.01}, {"lon": 106.02, "lat": 29.01}],
+        content_type="application/json",
+    )
+    assert r.json()["point_count"] == 2
+    assert client.post(f"/api/v1/grid/patrols/{p['id']}/end").json()["ended_at"]
+
+
+def test_api_handover(client, dispatcher_a, report):
+    e = report()
+    client.force_login(dispatcher_a)
+    r = client.post(f"/api/v1/grid/events/{e.pk}/handover", {"reason": "需立案查处"}, content_type="application/json")
+    assert r.status_code == 201
+    again = client.post(f"/api/v1/grid/events/{e.pk}/handover", {"reason": "x"}, content_type="application/json")
+    assert again.json()["code"] == "handover_exists"
+
+
+def test_admin_lists_and_imports_event_classes(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from township.grid.models import EventClass
+    from township.org.models import User
+
+    admin = User.objects.create_superuser(username="root", password="Test-pass-123")
+    client.force_login(admin)
+    assert client.get("/admin/grid/eventclass/").status_code == 200
+    csv_text = (
+        "code,kind,major_code,major_name,minor_code,name,handle_limit,handle_unit\n"
+        "202104,event,21,扩展事件,04,占道晾晒,2,working_hours\n"
+        "202199,event,21,扩展事件,05,错码,2,working_hours\n"
+    )
+    bad = client.post(
+        "/admin/grid/eventclass/import-csv/", {"file": SimpleUploadedFile("c.csv", csv_text.encode())}, follow=True
+    )
+    assert "第3行" in bad.content.decode()
+    assert not EventClass.objects.filter(code="202104").exists()
+    good = csv_text.splitlines()[0] + "\n" + csv_text.splitlines()[1] + "\n"
+    client.post("/admin/grid/eventclass/import-csv/", {"file": SimpleUploadedFile("c.csv", good.encode())})
+    assert EventClass.objects.get(code="202104").handle_limit == 2

@@ -1,0 +1,24 @@
+"""Web pages of the grid capability (mounted at /grid/)."""
+
+from django.urls import path
+
+from township.grid import views
+
+app_name = "grid"
+
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("events/", views.event_list, name="events"),
+    path("events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("events/<int:pk>/act/<slug:action>/", views.event_act, name="event-act"),
+    path("events/<int:pk>/link/", views.event_link, name="event-link"),
+    path("events/<int:pk>/handover/", views.event_handover, name="event-handover"),
+    path("map/", views.map_page, name="map"),
+    path("report/", views.report_page, name="report"),
+    path("grids/", views.grid_list, name="grids"),
+    path("evaluation/", views.evaluation_page, name="evaluation"),
+    path("handovers/", views.handover_list, name="handovers"),
+    path("public/report/", views.public_report, name="public-report"),
+    path("public/track/", views.public_track, name="public-track"),
+    path("public/grids.geojson", views.public_grids, name="public-grids"),
+]

@@ -1,0 +1,388 @@
+"""Grid pages: dispatcher desk, map, mobile report, event detail with its steps, grids, evaluation,
+handovers; the public report and tracking pages. Thin: selectors and services do the work."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from township.cases.models import Warning
+from township.core.errors import DomainError, NotFound
+from township.grid import evaluation, selectors, services
+from township.grid.demo import BAISHA_BOUNDS
+from township.grid.machine import OPEN_STATES, S
+from township.grid.models import GridLevel, Source
+from township.org.models import Department, Role
+from township.org.scoping import has_role, reach
+
+INCOMING = [S.REPORTED, S.VERIFIED]
+AWAITING_DISPATCH = [S.REGISTERED]
+
+
+def _event_or_404(request: HttpRequest, pk: int) -> Any:
+    try:
+        return selectors.event_get(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _rows(events: list[Any]) -> list[dict[str, Any]]:
+    now = timezone.now()
+    labels = dict(Warning.choices)
+    out = []
+    for e in events:
+        level = e.case.warning(now)
+        out.append({"e": e, "warning": level, "warning_label": labels.get(level, level)})
+    return out
+
+
+def _departments(request: HttpRequest) -> list[Department]:
+    codes = reach(request.user, [Role.DISPATCHER]).codes
+    return list(
+        Department.objects.filter(jurisdiction_id__in=sorted(codes), active=True).order_by(
+            "jurisdiction_id", "sort", "id"
+        )
+    )
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """调度台: incoming reports, waiting for dispatch (with the suggested department), overdue, filters."""
+    state = request.GET.get("state") or ""
+    grid = request.GET.get("grid") or ""
+    grid_id = int(grid) if grid.isdigit() else None
+    filtered = None
+    if state or grid_id:
+        filtered = _rows(selectors.event_list(actor=request.user, state=state or None, grid=grid_id, limit=100))
+    incoming = _rows(selectors.event_list(actor=request.user, state=INCOMING, limit=50))
+    waiting = _rows(selectors.event_list(actor=request.user, state=AWAITING_DISPATCH, limit=50))
+    overdue = _rows(selectors.event_list(actor=request.user, overdue=True, limit=50))
+    departments = _departments(request)
+    by_name = {(d.jurisdiction_id, d.name): d for d in departments}
+    for row in waiting:
+        e = row["e"]
+        name = e.event_class.department_name
+        row["suggested"] = by_name.get((e.jurisdiction_id, name)) or next(
+            (d for d in departments if d.jurisdiction_id == e.jurisdiction_id and name[:4] and name[:4] in d.name),
+            None,
+        )
+    context = {
+        "incoming": incoming,
+        "waiting": waiting,
+        "overdue": overdue,
+        "filtered": filtered,
+        "departments": departments,
+        "states": [(s.value, s.label) for s in S],
+        "f": {"state": state, "grid": grid},
+        "grids": selectors.grid_list(actor=request.user, level=3)[:500],
+    }
+    return render(request, "grid/desk.html", context)
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state") or None
+    before = request.GET.get("before") or ""
+    rows = selectors.event_list(
+        actor=request.user,
+        state=state,
+        before_id=int(before) if before.isdigit() else None,
+        q=request.GET.get("q", ""),
+        limit=50,
+    )
+    next_url = None
+    if len(rows) == 50:
+        params = request.GET.copy()
+        params["before"] = rows[-1].pk
+        next_url = f"?{params.urlencode()}"
+    return render(
+        request,
+        "grid/event_list.html",
+        {
+            "rows": _rows(rows),
+            "states": [(s.value, s.label) for s in S],
+            "f": request.GET,
+            "next_url": next_url,
+        },
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    actions = services.event_actions_for(event=event, actor=request.user)
+    duplicates = []
+    if event.case.state in (S.REPORTED, S.VERIFIED, S.VERIFYING):
+        duplicates = services.event_duplicates_find(
+            event_class=event.event_class,
+            lon=event.lon,
+            lat=event.lat,
+            at=event.reported_at,
+            jurisdiction=event.jurisdiction_id,
+            exclude=event.pk,
+        )
+    photos = list(event.photos.select_related("attachment"))
+    suggested = services.department_suggest(event=event)
+    departments = [d for d in _departments(request) if d.jurisdiction_id == event.jurisdiction_id]
+    return render(
+        request,
+        "grid/event_detail.html",
+        {
+            "event": event,
+            "actions": actions,
+            "duplicates": duplicates,
+            "photos": photos,
+            "suggested": suggested,
+            "departments": departments,
+            "escalations": list(event.escalations.all()),
+            "handovers": list(event.handovers.select_related("actor")),
+            "warning": event.case.warning(),
+            "warning_label": dict(Warning.choices).get(event.case.warning(), ""),
+            "can_handover": has_role(request.user, event.jurisdiction_id, services.HANDOVER_ROLES),
+            "is_dispatcher": has_role(request.user, event.jurisdiction_id, (Role.DISPATCHER,)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    try:
+        dept = request.POST.get("department") or ""
+        handler = request.POST.get("handler") or ""
+        rating = request.POST.get("rating") or ""
+        services.event_act(
+            event=event,
+            actor=request.user,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            department=int(dept) if dept.isdigit() else None,
+            handler=int(handler) if handler.isdigit() else None,
+            rating=int(rating) if rating.isdigit() else None,
+            photos=request.FILES.getlist("photos"),
+        )
+        messages.success(request, _("操作成功"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    nxt = request.POST.get("next") or ""
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("grid:event-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def event_link(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    original_id = request.POST.get("original") or ""
+    try:
+        original = selectors.event_get(actor=request.user, pk=int(original_id) if original_id.isdigit() else 0)
+        services.event_link_duplicate(event=event, original=original, actor=request.user)
+        messages.success(request, _("已关联为重复上报"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("grid:event-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def event_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    try:
+        services.grid_event_to_clue(event=event, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已移交综合执法"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("grid:event-detail", pk=pk)
+
+
+def _map_center(request: HttpRequest) -> list[float]:
+    first = selectors.grid_list(actor=request.user, level=None).first()
+    if first:
+        return [first.center_lat, first.center_lon]
+    return [(BAISHA_BOUNDS[1] + BAISHA_BOUNDS[3]) / 2, (BAISHA_BOUNDS[0] + BAISHA_BOUNDS[2]) / 2]
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    """网格地图: grids by level drawn from their own GeoJSON (no internet tiles), events clustered by status."""
+    return render(
+        request,
+        "grid/map.html",
+        {
+            "levels": GridLevel.choices,
+            "states": [(s.value, s.label) for s in S],
+            "open_states": list(OPEN_STATES),
+            "classes": selectors.event_class_list(),
+            "center": json.dumps(_map_center(request)),
+        },
+    )
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    """网格员上报 (mobile): photo, location (GPS or map pick), class, description; duplicates offered."""
+    if request.method == "POST":
+        link = request.POST.get("link_to") or ""
+        try:
+            original = selectors.event_get(actor=request.user, pk=int(link)) if link.isdigit() else None
+            event = services.event_report(
+                actor=request.user,
+                event_class=request.POST.get("event_class", ""),
+                lon=request.POST.get("lon"),
+                lat=request.POST.get("lat"),
+                crs=request.POST.get("crs", "wgs84"),
+                description=request.POST.get("description", ""),
+                address=request.POST.get("address", ""),
+                source=Source.PATROL,
+                photos=request.FILES.getlist("photos"),
+                link_to=original,
+            )
+            messages.success(request, _("上报成功，编号 %(n)s") % {"n": event.case.number})
+            return redirect("grid:event-detail", pk=event.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "grid/report.html",
+        {
+            "classes": selectors.event_class_list(),
+            "center": json.dumps(_map_center(request)),
+            "form": request.POST,
+        },
+    )
+
+
+@login_required
+def grid_list(request: HttpRequest) -> HttpResponse:
+    level = request.GET.get("level") or ""
+    grids = selectors.grid_list(actor=request.user, level=int(level) if level.isdigit() else None)
+    if request.GET.get("format") == "geojson":
+        data = services.grid_export_geojson(grids=grids)
+        resp = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
+        resp["Content-Disposition"] = 'attachment; filename="grids.geojson"'
+        return resp
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            saved = services.grid_import_geojson(
+                data=request.FILES["file"].read(), actor=request.user, update=bool(request.POST.get("update"))
+            )
+            messages.success(request, _("已导入 %(n)d 个网格") % {"n": len(saved)})
+        except services.GridImportError as exc:
+            for line in exc.errors[:50]:
+                messages.error(request, line)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("grid:grids")
+    return render(
+        request,
+        "grid/grid_list.html",
+        {
+            "grids": grids[:500],
+            "total": grids.count(),
+            "levels": GridLevel.choices,
+            "f": {"level": level},
+        },
+    )
+
+
+@login_required
+def evaluation_page(request: HttpRequest) -> HttpResponse:
+    by = request.GET.get("by") or "grid"
+    if by not in evaluation.DIMENSIONS:
+        by = "grid"
+    rows = evaluation.evaluate(selectors.event_queryset(actor=request.user), by=by)
+    total = evaluation.evaluate(selectors.event_queryset(actor=request.user))[0]
+    return render(
+        request,
+        "grid/evaluation.html",
+        {
+            "rows": rows,
+            "total": total,
+            "by": by,
+            "dimensions": [
+                ("town", _("乡镇")),
+                ("village", _("村社区")),
+                ("grid", _("网格")),
+                ("department", _("部门")),
+                ("reporter", _("上报人（岗位）")),
+                ("handler", _("处置人")),
+            ],
+            "count_labels": evaluation.COUNT_LABELS,
+            "rate_labels": evaluation.RATE_LABELS,
+        },
+    )
+
+
+@login_required
+def handover_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "grid/handover_list.html", {"rows": selectors.handover_list(actor=request.user)})
+
+
+# --- public (portal) ---------------------------------------------------------------------------
+
+
+def public_report(request: HttpRequest) -> HttpResponse:
+    """群众上报: photo, map pick, class, contact; answers with a ticket to track it."""
+    if request.method == "POST":
+        try:
+            event = services.event_report(
+                actor=request.user if request.user.is_authenticated else None,
+                event_class=request.POST.get("event_class", ""),
+                lon=request.POST.get("lon"),
+                lat=request.POST.get("lat"),
+                crs=request.POST.get("crs", "wgs84"),
+                description=request.POST.get("description", ""),
+                address=request.POST.get("address", ""),
+                source=Source.PUBLIC,
+                photos=request.FILES.getlist("photos"),
+                contact_name=request.POST.get("contact_name", ""),
+                contact_phone=request.POST.get("contact_phone", ""),
+            )
+            return redirect(f"{reverse('grid:public-track')}?ticket={event.ticket}&new=1")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "grid/public_report.html",
+        {
+            "classes": selectors.event_class_list(public_only=True),
+            "center": json.dumps(
+                [(BAISHA_BOUNDS[1] + BAISHA_BOUNDS[3]) / 2, (BAISHA_BOUNDS[0] + BAISHA_BOUNDS[2]) / 2]
+            ),
+            "form": request.POST,
+        },
+    )
+
+
+def public_track(request: HttpRequest) -> HttpResponse:
+    ticket = (request.GET.get("ticket") or "").strip()
+    event = None
+    if ticket:
+        try:
+            event = selectors.event_get_by_ticket(ticket=ticket)
+        except NotFound:
+            messages.error(request, _("查询码不存在"))
+    return render(
+        request, "grid/public_track.html", {"event": event, "ticket": ticket, "new": request.GET.get("new") == "1"}
+    )
+
+
+def public_grids(request: HttpRequest) -> HttpResponse:
+    """Grid outlines for the public map pick (no personal data)."""
+    level = request.GET.get("level") or "3"
+    grids = selectors.grid_public_list(
+        jurisdiction=request.GET.get("jurisdiction") or None, level=int(level) if level.isdigit() else None
+    )
+    data = services.grid_export_geojson(grids=grids.select_related("parent")[:3000])
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
