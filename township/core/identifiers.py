@@ -161,23 +161,23 @@ def is_valid_uscc(code: Any) -> bool:
 
 
 class UsccCheck(NamedTuple):
-    """Result of :func:`uscc_check`: ``ok`` is False only for structural errors; ``warning`` for a bad check char."""
+    """Result of :func:`uscc_check`: ``ok`` is False for structural errors; ``warning`` names the problem."""
 
     ok: bool
     warning: str | None
-    code: str
 
 
 def uscc_check(code: Any) -> UsccCheck:
-    """For imports: ``(True, None, code)`` valid; ``(True, warning, code)`` structure fine but the check character
-    is wrong (keep with a warning, an officer confirms); ``(False, message, code)`` not a USCC at all."""
+    """For imports: ``(True, None)`` valid; ``(True, warning)`` structure fine but the check character is wrong
+    (keep it with the warning, an officer confirms); ``(False, message)`` not a USCC at all.
+    The stored form is :func:`normalise_uscc` (or ``validate_uscc(code, lenient=True)``)."""
     normalised = _normalise(code)
     try:
         _uscc_structure(normalised, None)
     except DomainError as exc:
-        return UsccCheck(False, exc.message, normalised)
+        return UsccCheck(False, exc.message)
     error = _uscc_check_error(normalised, None)
-    return UsccCheck(True, error.message if error else None, normalised)
+    return UsccCheck(True, error.message if error else None)
 
 
 def uscc_parts(code: Any) -> dict[str, str]:
