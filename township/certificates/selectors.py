@@ -66,6 +66,9 @@ def certificate_verify(identifier: str, *, on: datetime.date | None = None) -> d
         "valid_from": cert.valid_from.isoformat(),
         "valid_until": cert.valid_until.isoformat() if cert.valid_until else None,
         "status_changed_at": cert.status_changed_at.isoformat() if cert.status_changed_at else None,
+        "status_changed_on": timezone.localtime(cert.status_changed_at).date().isoformat()
+        if cert.status_changed_at
+        else None,
         "signature_valid": signature_ok,
         "signature_algorithm": "SM2-with-SM3 (1.2.156.10197.1.501)",
     }
