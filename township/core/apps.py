@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "township.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        # Connects the holiday-cache invalidation and the re-seed-after-flush hooks.
+        from township.core import calendar  # noqa: F401
