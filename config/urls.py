@@ -17,4 +17,5 @@ urlpatterns = [
     path("grid/", include("township.grid.urls")),
     path("open311/v2/", include("township.grid.open311_urls")),
     path("approval/", include("township.approval.urls")),
+    path("enforcement/", include("township.enforcement.urls")),
 ]

@@ -1,0 +1,355 @@
+"""Enforcement API (/api/v1/enforcement/). Thin: selectors read, services write; errors are {"code","message","field"}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from township.core.errors import NotFound
+from township.enforcement import inspection, selectors, services
+from township.enforcement.disclosure import disclosure_public_list
+from township.enforcement.models import Clue, PenaltyCase
+from township.org.models import User
+
+router = Router(tags=["enforcement"])
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    state: str
+    procedure: str
+    domain: str
+    party_name: str
+    village: str | None
+    filed_at: dt.datetime
+    decision_due: dt.date
+    fine: Decimal
+    warning: str
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class CaseDetailOut(CaseOut):
+    facts: str
+    notice: dict[str, Any]
+    decision: dict[str, Any]
+    served_on: dt.date | None
+    payment_due: dt.date | None
+    paid_on: dt.date | None
+
+
+class LateFineDayOut(Schema):
+    day: dt.date
+    amount: Decimal
+    total: Decimal
+    capped: bool
+
+
+class FileIn(Schema):
+    jurisdiction: str
+    approved_by: int
+    party_kind: str
+    party_name: str
+    party_id_number: str = ""
+    party_address: str = ""
+    act_date: dt.date
+    act_ended_on: dt.date | None = None
+    domain: str
+    investigators: list[int]
+    facts: str = ""
+    clue: int | None = None
+    legal_review_grounds: list[str] = []
+    major_case: bool = False
+
+
+class ActIn(Schema):
+    kind: str
+    at: dt.datetime
+    place: str
+    officers: list[int]
+    summary: str = ""
+
+
+class NoticeIn(Schema):
+    types: list[str]
+    fine: Decimal = Decimal("0")
+    facts: str
+    reasons: str
+    basis: str
+    served_on: dt.date
+    mode: str = "direct"
+    consent_signed: bool = False
+
+
+class DecideIn(Schema):
+    types: list[str]
+    fine: Decimal = Decimal("0")
+    decided_on: dt.date | None = None
+
+
+class ServeIn(Schema):
+    mode: str
+    sent_on: dt.date
+    consent_signed: bool = False
+    recipient: str = ""
+    witness: str = ""
+
+
+class PayIn(Schema):
+    paid_on: dt.date
+    amount: Decimal
+    late_amount: Decimal = Decimal("0")
+
+
+class CloseIn(Schema):
+    report: str
+
+
+class ClueIn(Schema):
+    jurisdiction: str
+    source: str
+    summary: str
+    village: str | None = None
+    party_kind: str = ""
+    party_name: str = ""
+    party_id_number: str = ""
+
+
+class ClueOut(Schema):
+    id: int
+    source: str
+    summary: str
+    village: str | None
+    received_at: dt.datetime
+    decide_by: dt.date
+    decision: str
+    decision_reason: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class PlanOut(Schema):
+    id: int
+    number: str
+    name: str
+    status: str
+    seed: str
+    pool_hash: str
+    result_hash: str
+    visits: int
+
+
+class VerifyOut(Schema):
+    ok: bool
+    problems: list[str]
+
+
+class DisclosureOut(Schema):
+    number: str
+    party: str
+    party_id: str
+    address: str
+    penalty_types: list[str]
+    fine: str
+    basis: str
+    agency: str
+    date: str
+
+
+def _case_out(pc: PenaltyCase) -> dict[str, Any]:
+    return {
+        "id": pc.pk,
+        "number": pc.case.number,
+        "state": pc.case.state,
+        "procedure": pc.procedure,
+        "domain": pc.domain,
+        "party_name": pc.party_name,
+        "village": pc.village_id,
+        "filed_at": pc.filed_at,
+        "decision_due": pc.decision_due,
+        "fine": pc.fine,
+        "warning": selectors.penalty_warning(pc),
+    }
+
+
+def _detail(pc: PenaltyCase) -> dict[str, Any]:
+    return {
+        **_case_out(pc),
+        "facts": pc.facts,
+        "notice": pc.notice,
+        "decision": pc.decision,
+        "served_on": pc.served_on,
+        "payment_due": pc.payment_due,
+        "paid_on": pc.paid_on,
+    }
+
+
+def _clue_out(c: Clue) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "source": c.source,
+        "summary": c.summary,
+        "village": c.village_id,
+        "received_at": c.received_at,
+        "decide_by": c.decide_by,
+        "decision": c.decision,
+        "decision_reason": c.decision_reason,
+    }
+
+
+def _pc(request: HttpRequest, pk: int) -> PenaltyCase:
+    return selectors.penalty_case_get(actor=request.user, pk=pk)
+
+
+def _user(pk: int) -> User:
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@router.get("/cases", response=CasePage)
+def list_cases(
+    request: HttpRequest,
+    state: str = "",
+    procedure: str = "",
+    domain: str = "",
+    warning: str = "",
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Penalty cases in the caller's reach, newest first (keyset: ``cursor``)."""
+    f = {"state": state, "procedure": procedure, "domain": domain, "warning": warning, "q": q}
+    page = selectors.penalty_case_page(actor=request.user, filters=f, cursor=cursor, limit=max(1, min(limit, 200)))
+    return {"items": [_case_out(pc) for pc in page.rows], "next_cursor": page.next_cursor}
+
+
+@router.get("/cases/{pk}", response=CaseDetailOut)
+def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """One case. Errors: not_found (404)."""
+    return _detail(_pc(request, pk))
+
+
+@router.get("/cases/{pk}/late-fine", response=list[LateFineDayOut])
+def late_fine(request: HttpRequest, pk: int, until: dt.date | None = None) -> list[Any]:
+    """The late fine day by day (3 % a day, capped at the fine; Art 72). Errors: not_found."""
+    return [d.__dict__ for d in services.penalty_late_fine(_pc(request, pk), until)]
+
+
+@router.post("/cases", response={201: CaseDetailOut})
+def file_case(request: HttpRequest, payload: FileIn) -> Status:
+    """立案. Errors: permission_denied, filing_approver, limitation_expired, two_officers_required, credential_invalid,
+    clue_decided, not_found."""
+    data = payload.dict()
+    clue_id = data.pop("clue")
+    clue = selectors.clue_get(actor=request.user, pk=clue_id) if clue_id else None
+    pc = services.penalty_case_file(actor=request.user, approved_by=_user(data.pop("approved_by")), clue=clue, **data)
+    return Status(201, _detail(pc))
+
+
+@router.post("/cases/{pk}/acts", response={201: dict})
+def record_act(request: HttpRequest, pk: int, payload: ActIn) -> Status:
+    """An investigative act by ≥ 2 credentialed officers. Errors: two_officers_required, credential_invalid, act_state."""
+    act = services.penalty_act_record(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
+    return Status(201, {"id": act.pk, "credentials": act.credential_numbers})
+
+
+@router.post("/cases/{pk}/notice", response=CaseDetailOut)
+def notice(request: HttpRequest, pk: int, payload: NoticeIn) -> dict[str, Any]:
+    """事先告知. Errors: investigation_missing, notice_incomplete, notice_rights_missing, electronic_service_consent."""
+    return _detail(services.penalty_notice(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
+
+
+@router.post("/cases/{pk}/decide", response=CaseDetailOut)
+def decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
+    """处罚决定. Errors: notice_required, statement_window_open, hearing_pending, heavier_than_notice,
+    legal_review_required, collective_discussion_required, decision_overdue, decision_element_missing."""
+    return _detail(services.penalty_decide(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
+
+
+@router.post("/cases/{pk}/serve", response=CaseDetailOut)
+def serve(request: HttpRequest, pk: int, payload: ServeIn) -> dict[str, Any]:
+    """送达. Errors: electronic_service_consent, service_mode_invalid, service_before_decision, witness_required."""
+    return _detail(services.penalty_serve(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
+
+
+@router.post("/cases/{pk}/pay", response=CaseDetailOut)
+def pay(request: HttpRequest, pk: int, payload: PayIn) -> dict[str, Any]:
+    """缴款. Errors: fine_unpaid, late_fine_unpaid."""
+    return _detail(services.penalty_pay(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
+
+
+@router.post("/cases/{pk}/close", response=CaseDetailOut)
+def close(request: HttpRequest, pk: int, payload: CloseIn) -> dict[str, Any]:
+    """结案. Errors: close_report_missing, fine_outstanding, transition_not_allowed."""
+    return _detail(services.penalty_close(penalty_case=_pc(request, pk), actor=request.user, report=payload.report))
+
+
+@router.get("/clues", response=list[ClueOut])
+def list_clues(request: HttpRequest, decision: str = "", source: str = "", limit: int = 100) -> list[dict[str, Any]]:
+    """Clues in the caller's reach."""
+    rows = selectors.clue_list(actor=request.user, decision=decision, source=source)[: max(1, min(limit, 500))]
+    return [_clue_out(c) for c in rows]
+
+
+@router.post("/clues", response={201: ClueOut})
+def create_clue(request: HttpRequest, payload: ClueIn) -> Status:
+    """Register a clue. Errors: permission_denied, source_invalid, summary_required, village_outside."""
+    return Status(201, _clue_out(services.clue_create(actor=request.user, **payload.dict())))
+
+
+@router.post("/clues/{pk}/reject", response=ClueOut)
+def reject_clue(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    """不予立案. Errors: reason_required, clue_decided, not_found."""
+    clue = selectors.clue_get(actor=request.user, pk=pk)
+    return _clue_out(services.clue_reject(clue=clue, reason=payload.reason, actor=request.user))
+
+
+def _plan_out(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "number": p.number,
+        "name": p.name,
+        "status": p.status,
+        "seed": p.seed,
+        "pool_hash": p.pool_hash,
+        "result_hash": p.result_hash,
+        "visits": len(p.result.get("visits", [])) if p.result else 0,
+    }
+
+
+@router.get("/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
+    """Random-inspection plans in the caller's reach."""
+    return [_plan_out(p) for p in selectors.plan_list(actor=request.user)[:200]]
+
+
+@router.post("/plans/{pk}/draw", response=PlanOut)
+def draw_plan(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Draw with a recorded seed. Errors: plan_drawn, inspectors_insufficient, permission_denied, not_found."""
+    plan = selectors.plan_get(actor=request.user, pk=pk)
+    return _plan_out(inspection.inspection_plan_draw(plan=plan, actor=request.user))
+
+
+@router.get("/plans/{pk}/verify", response=VerifyOut)
+def verify_plan(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Re-run the recorded draw (the same check as ``manage.py verify_draw``). Errors: not_found."""
+    ok, problems = inspection.inspection_plan_verify(selectors.plan_get(actor=request.user, pk=pk))
+    return {"ok": ok, "problems": problems}
+
+
+@router.get("/public/{code}/disclosures", response=list[DisclosureOut], auth=None)
+def public_disclosures(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """Published penalty decisions of one jurisdiction, personal data masked (public, no login)."""
+    return [d.content for d in disclosure_public_list(jurisdiction=code)[:200]]

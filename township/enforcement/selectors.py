@@ -1,0 +1,180 @@
+"""Enforcement reads. Every selector takes ``actor`` and scopes by the actor's reach (fail-closed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from township.core.errors import NotFound
+from township.enforcement.machine import PenaltyState, SummaryState
+from township.enforcement.models import (
+    Clue,
+    Disclosure,
+    InspectionPlan,
+    InspectionVisit,
+    Officer,
+    PenaltyCase,
+    PenaltyItem,
+    Team,
+)
+from township.org.models import Role
+from township.org.scoping import reach
+
+STAFF_ROLES = (Role.ENFORCEMENT_OFFICER, Role.LEGAL_REVIEWER, Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER)
+OPEN_STATES = [
+    PenaltyState.FILED,
+    PenaltyState.INVESTIGATING,
+    PenaltyState.NOTIFIED,
+    PenaltyState.HEARING_REQUESTED,
+    PenaltyState.HEARING_SCHEDULED,
+    PenaltyState.HEARD,
+    PenaltyState.REVIEWED,
+]
+
+
+def _reach_q(actor: Any, village_field: str | None = "village") -> Q:
+    return reach(actor, STAFF_ROLES).q("jurisdiction", village_field)
+
+
+def penalty_warning(pc: PenaltyCase, today: dt.date | None = None) -> str:
+    """Traffic light on the 90-day decision period (Art 60): normal / yellow (≤ 30 days) / red (≤ 10) / overdue."""
+    if pc.procedure != PenaltyCase.Procedure.ORDINARY or pc.case.state not in OPEN_STATES:
+        return "none"
+    today = today or timezone.localdate()
+    left = (pc.decision_due - today).days
+    if left < 0:
+        return "overdue"
+    if left <= 10:
+        return "red"
+    if left <= 30:
+        return "yellow"
+    return "normal"
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    next_cursor: str | None
+
+
+def penalty_case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[PenaltyCase]:
+    """Cases visible to the actor, newest first; filters: state, procedure, domain, team, q, warning, jurisdiction."""
+    f = filters or {}
+    qs = PenaltyCase.objects.filter(_reach_q(actor)).select_related("case", "team", "village", "item")
+    if f.get("jurisdiction"):
+        qs = qs.filter(jurisdiction_id=f["jurisdiction"])
+    if f.get("state"):
+        qs = qs.filter(case__state=f["state"])
+    if f.get("procedure"):
+        qs = qs.filter(procedure=f["procedure"])
+    if f.get("domain"):
+        qs = qs.filter(domain=f["domain"])
+    if f.get("team"):
+        qs = qs.filter(team_id=f["team"])
+    if f.get("q"):
+        qs = qs.filter(Q(party_name__contains=f["q"]) | Q(case__number__contains=f["q"]))
+    warning = f.get("warning")
+    if warning:
+        today = f.get("today") or timezone.localdate()
+        open_q = Q(procedure=PenaltyCase.Procedure.ORDINARY, case__state__in=OPEN_STATES)
+        if warning == "overdue":
+            qs = qs.filter(open_q, decision_due__lt=today)
+        elif warning == "red":
+            qs = qs.filter(open_q, decision_due__gte=today, decision_due__lte=today + dt.timedelta(days=10))
+        elif warning == "yellow":
+            qs = qs.filter(
+                open_q,
+                decision_due__gt=today + dt.timedelta(days=10),
+                decision_due__lte=today + dt.timedelta(days=30),
+            )
+        elif warning == "normal":
+            qs = qs.filter(open_q, decision_due__gt=today + dt.timedelta(days=30))
+    return qs.order_by("-id")
+
+
+def penalty_case_page(
+    *, actor: Any, filters: dict[str, Any] | None = None, cursor: str | None = None, limit: int = 50
+) -> Page:
+    """Keyset page over ``penalty_case_list`` (id descending)."""
+    qs = penalty_case_list(actor=actor, filters=filters)
+    if cursor and cursor.isdigit():
+        qs = qs.filter(id__lt=int(cursor))
+    rows = list(qs[: limit + 1])
+    nxt = str(rows[limit - 1].pk) if len(rows) > limit else None
+    return Page(rows[:limit], nxt)
+
+
+def penalty_case_get(*, actor: Any, pk: int) -> PenaltyCase:
+    pc = penalty_case_list(actor=actor).filter(pk=pk).first()
+    if pc is None:
+        raise NotFound()
+    return pc
+
+
+def clue_list(*, actor: Any, decision: str = "", source: str = "") -> QuerySet[Clue]:
+    qs = Clue.objects.filter(_reach_q(actor)).select_related("village")
+    if decision:
+        qs = qs.filter(decision=decision)
+    if source:
+        qs = qs.filter(source=source)
+    return qs.order_by("-id")
+
+
+def clue_get(*, actor: Any, pk: int) -> Clue:
+    clue = clue_list(actor=actor).filter(pk=pk).first()
+    if clue is None:
+        raise NotFound()
+    return clue
+
+
+def team_list(*, actor: Any) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(_reach_q(actor, None)).prefetch_related("zones__village").order_by("jurisdiction_id", "id")
+    )
+
+
+def officer_list(*, actor: Any) -> QuerySet[Officer]:
+    return (
+        Officer.objects.filter(_reach_q(actor, None))
+        .select_related("user", "team")
+        .prefetch_related("credentials")
+        .order_by("jurisdiction_id", "id")
+    )
+
+
+def penalty_item_list(*, actor: Any) -> QuerySet[PenaltyItem]:
+    return PenaltyItem.objects.filter(_reach_q(actor, None)).prefetch_related("bands").order_by("code")
+
+
+def plan_list(*, actor: Any) -> QuerySet[InspectionPlan]:
+    return InspectionPlan.objects.filter(_reach_q(actor, None)).defer("snapshot").order_by("-id")
+
+
+def plan_get(*, actor: Any, pk: int) -> InspectionPlan:
+    plan = InspectionPlan.objects.filter(_reach_q(actor, None), pk=pk).first()
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def visit_list(*, plan: InspectionPlan) -> QuerySet[InspectionVisit]:
+    return InspectionVisit.objects.filter(jurisdiction_id=plan.jurisdiction_id, plan=plan).select_related("target")
+
+
+def summary_states() -> list[str]:
+    return list(SummaryState.values)
+
+
+def disclosure_public(*, jurisdiction: str) -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(
+        jurisdiction_id=jurisdiction, published_at__isnull=False, withdrawn_at__isnull=True
+    ).order_by("-published_at", "-id")
+
+
+def penalty_item_public(*, jurisdiction: str) -> QuerySet[PenaltyItem]:
+    """The penalty items a jurisdiction exercises, for the public page (Art 39)."""
+    return PenaltyItem.objects.filter(jurisdiction_id=jurisdiction, active=True).order_by("code")

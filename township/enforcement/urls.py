@@ -1,0 +1,17 @@
+from django.urls import path
+
+from township.enforcement import views
+
+app_name = "enforcement"
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/documents/", views.document_create, name="document-create"),
+    path("cases/<int:pk>/documents/<int:doc_id>/", views.document_download, name="document-download"),
+    path("clues/", views.clue_list, name="clue-list"),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/draw/", views.plan_draw, name="plan-draw"),
+    path("public/<str:code>/", views.public_info, name="public-info"),
+]

@@ -1,0 +1,194 @@
+"""Staff pages and the public enforcement-information page. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from township.cases.registry import machine_for
+from township.cases.selectors import case_timeline
+from township.core.errors import DomainError, NotFound
+from township.enforcement import documents, inspection, selectors, services
+from township.enforcement.machine import PENALTY_CASE, PenaltyState
+from township.enforcement.models import CaseDocument, Clue, Domain, PenaltyCase
+from township.org.models import Jurisdiction
+
+WARNING_LABELS = {"normal": _("正常"), "yellow": _("黄牌预警"), "red": _("红牌预警"), "overdue": _("已超期")}
+
+
+def _staff(request: HttpRequest) -> None:
+    from township.org.scoping import reach
+
+    if not reach(request.user, selectors.STAFF_ROLES).codes and not reach(request.user, selectors.STAFF_ROLES).villages:
+        raise Http404
+
+
+def _get_or_404(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(**kwargs)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    f = {k: request.GET.get(k, "").strip() for k in ("state", "procedure", "domain", "warning", "q")}
+    page = selectors.penalty_case_page(actor=request.user, filters=f, cursor=request.GET.get("cursor"), limit=50)
+    today = timezone.localdate()
+    machine = machine_for(PENALTY_CASE)
+    rows = []
+    for pc in page.rows:
+        level = selectors.penalty_warning(pc, today)
+        rows.append(
+            {
+                "pc": pc,
+                "state_label": machine_for(pc.case.case_type).state_label(pc.case.state),
+                "warning": level,
+                "warning_label": WARNING_LABELS.get(level, ""),
+            }
+        )
+    return render(
+        request,
+        "enforcement/case_list.html",
+        {
+            "rows": rows,
+            "f": f,
+            "next_cursor": page.next_cursor,
+            "states": [(s.key, s.label) for s in machine.states],
+            "domains": Domain.choices,
+            "procedures": PenaltyCase.Procedure.choices,
+            "warnings": list(WARNING_LABELS.items()),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
+    machine = machine_for(pc.case.case_type)
+    events = []
+    for ev in case_timeline(case=pc.case):
+        events.append(
+            {
+                "ev": ev,
+                "from_label": machine.state_label(ev.from_state) if ev.from_state else "",
+                "to_label": machine.state_label(ev.to_state) if ev.to_state else "",
+            }
+        )
+    schedule = services.penalty_late_fine(pc) if pc.payment_due else []
+    return render(
+        request,
+        "enforcement/case_detail.html",
+        {
+            "pc": pc,
+            "case": pc.case,
+            "state_label": machine.state_label(pc.case.state),
+            "warning": selectors.penalty_warning(pc),
+            "events": events,
+            "acts": list(pc.acts.all()),
+            "evidence": list(pc.evidence.all()),
+            "services_done": list(pc.services.all()),
+            "documents": list(pc.documents.defer("pdf")),
+            "templates": [(k, v[0]) for k, v in documents.TEMPLATES.items()],
+            "schedule": schedule,
+            "late_total": schedule[-1].total if schedule else 0,
+            "is_served": pc.case.state in (PenaltyState.SERVED, PenaltyState.OVERDUE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
+    try:
+        documents.document_generate(penalty_case=pc, kind=request.POST.get("kind", ""), actor=request.user)
+        messages.success(request, _("文书已生成"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("enforcement:case-detail", pk=pc.pk)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
+    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
+    doc = get_object_or_404(CaseDocument, jurisdiction_id=pc.jurisdiction_id, penalty_case=pc, pk=doc_id)
+    response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{doc.kind}-{pc.pk}.pdf"'
+    return response
+
+
+@login_required
+def clue_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    decision = request.GET.get("decision", "pending")
+    clues = list(selectors.clue_list(actor=request.user, decision=decision, source=request.GET.get("source", ""))[:200])
+    today = timezone.localdate()
+    rows = [
+        {
+            "clue": c,
+            "warning": services.clue_warning(c, today),
+            "warning_label": WARNING_LABELS.get(services.clue_warning(c, today), ""),
+        }
+        for c in clues
+    ]
+    return render(
+        request,
+        "enforcement/clue_list.html",
+        {"rows": rows, "decision": decision, "decisions": Clue.Decision.choices, "sources": Clue.Source.choices},
+    )
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    return render(request, "enforcement/plan_list.html", {"plans": list(selectors.plan_list(actor=request.user)[:200])})
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
+    visits = list(selectors.visit_list(plan=plan)[:500])
+    return render(request, "enforcement/plan_detail.html", {"plan": plan, "visits": visits})
+
+
+@login_required
+@require_POST
+def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
+    try:
+        inspection.inspection_plan_draw(plan=plan, actor=request.user)
+        messages.success(request, _("抽取完成，随机种子和名录库快照已记录"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("enforcement:plan-detail", pk=plan.pk)
+
+
+def public_info(request: HttpRequest, code: str) -> HttpResponse:
+    """行政处罚法第39条: the agency, filing basis, procedures and remedies; published decisions (masked)."""
+    jurisdiction = Jurisdiction.objects.filter(pk=code).first()
+    if jurisdiction is None:
+        raise Http404
+    cfg = services.config_for(code)
+    items = list(selectors.penalty_item_public(jurisdiction=code)[:500])
+    return render(
+        request,
+        "enforcement/public_info.html",
+        {
+            "jurisdiction": jurisdiction,
+            "agency": cfg.bureau_name or f"{jurisdiction.name}综合行政执法办公室",
+            "cfg": cfg,
+            "items": items,
+            "disclosures": list(selectors.disclosure_public(jurisdiction=code)[:100]),
+        },
+    )
