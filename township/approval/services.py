@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -834,7 +835,9 @@ def _certificate_type(app: Application, issuer: Department) -> tuple[str, str, s
 
     snap = app.snapshot
     name = snap.get("result_name") or snap.get("name") or app.title
-    mt = MaterialType.objects.filter(name=name).first()
+    # "营业执照（个体工商户）" satisfies the material type "营业执照"
+    base = re.sub(r"[（(][^（()）]*[)）]$", "", name).strip()
+    mt = MaterialType.objects.filter(name=name).first() or MaterialType.objects.filter(name=base).first()
     material_code = mt.code if mt else f"item{app.item_id}"
     seq = (mt.pk if mt else (app.item_id or 0)) % 1000
     return f"{issuer.uscc.upper()}{seq:03d}", name, material_code

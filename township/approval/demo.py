@@ -1,0 +1,119 @@
+"""Demo applications in 白沙镇 (500116108): Ms Luo's story in several states, a villager's application
+filed by the village agent, a supplement notice, and a queue with tickets.
+
+Needs the core, subjects, catalog and certificates demo data (accounts ``clerk``, ``approver``,
+``approval_head``, ``agent``, ``applicant``; Ms Luo's subject; the three items of her story).
+Idempotent: does nothing when Ms Luo already has applications.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from township.core.errors import DomainError
+
+BAISHA = "500116108"
+DEMO_VILLAGE = "500116108201"
+LUO_RESIDENT_ID = "500116198803150266"
+VILLAGER = ("50011619650506001X", "何建华", "13983000009", "白沙镇黑石山村5组")  # made up, valid check char
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    from township.certificates.pdf import render_document
+
+    body = render_document(
+        title=name, unit_name="白沙镇行政审批局", paragraphs=[f"{name}（演示材料）"], seal_label="演示"
+    )
+    return SimpleUploadedFile(f"{name}.pdf", body, content_type="application/pdf")
+
+
+def _item(code: str) -> Any:
+    from township.catalog.models import Item
+
+    return Item.objects.filter(jurisdiction_id=BAISHA, implementation_code=code).first()
+
+
+def _codes_of(item: Any) -> dict[str, str]:
+    from township.catalog.selectors import item_version_current
+
+    version = item_version_current(item)
+    return {m["material_type_name"]: m["material_type_code"] for m in version.snapshot["materials"]} if version else {}
+
+
+def seed(stdout: Any) -> None:
+    try:
+        _seed(stdout)
+    except DomainError as exc:  # e.g. the holiday table does not cover today's year
+        stdout.write(f"approval: skipped ({exc.code}: {exc.message})")
+
+
+@transaction.atomic
+def _seed(stdout: Any) -> None:
+    from township.approval import services as svc
+    from township.approval.models import Application, QueueTicket
+    from township.org.models import User
+    from township.subjects.selectors import subject_find
+    from township.subjects.services import subject_get_or_create_person
+
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["clerk", "approver", "approval_head", "agent", "applicant"])
+    }
+    luo = subject_find(LUO_RESIDENT_ID)
+    licence, food, social = (_item(c) for c in ("500116108-GTGSH-0001", "500116108-SPJY-0001", "500116108-SBDJ-0001"))
+    if luo is None or None in (licence, food, social) or len(users) < 5:
+        stdout.write("approval: demo accounts, Ms Luo or her catalog items missing, skipped")
+        return
+    if Application.objects.filter(applicant=luo, jurisdiction_id=BAISHA).exists():
+        stdout.write("approval: already seeded")
+        return
+    clerk, approver, agent, luo_user = users["clerk"], users["approver"], users["agent"], users["applicant"]
+
+    # 1. Online: 个体工商户登记, accepted and approved the same day (ID card reused from the library).
+    lic_codes = _codes_of(licence)
+    uploads = {code: _pdf(name) for name, code in lic_codes.items() if name != "居民身份证"}
+    app = svc.application_submit(actor=luo_user, item=licence, applicant=luo, channel="online", uploads=uploads)
+    svc.application_accept(application=app, actor=approver)
+    svc.application_approve(application=app, actor=approver, comment="符合条件，准予登记")
+    svc.application_rate(application=app, actor=luo_user, grade=1, text="不到20分钟就办好了")
+
+    # 2. Comprehensive window: 食品经营许可 + 社会保险登记 as one application; one decided, one in review.
+    bundle = svc.application_bundle_submit(actor=clerk, items=[food, social], applicant=luo, channel="window")
+    svc.application_accept(application=bundle, actor=clerk)
+    children = list(Application.objects.filter(parent=bundle).order_by("id"))
+    social_child = next(c for c in children if c.item_id == social.pk)
+    svc.application_approve(application=social_child, actor=approver)
+
+    # 3. A villager's application filed by the village agent; the notice of missing materials is out.
+    from township.org.models import Jurisdiction
+
+    village = Jurisdiction.objects.get(pk=DEMO_VILLAGE)
+    villager = subject_get_or_create_person(
+        resident_id=VILLAGER[0],
+        name=VILLAGER[1],
+        phone=VILLAGER[2],
+        address=VILLAGER[3],
+        registered_in=village.parent,
+        village=village,
+    )
+    by_agent = svc.application_submit(actor=agent, item=licence, applicant=villager, channel="village_agent")
+    codes = list(_codes_of(licence).values())
+    svc.application_request_supplement(application=by_agent, actor=agent, material_codes=codes, note="请补齐后交代办员")
+
+    # 4. Waiting at the window: a plain submission.
+    chen = subject_find("500116197607120313")
+    if chen is not None:
+        svc.application_submit(
+            actor=clerk, item=food, applicant=chen, channel="window", paper=list(_codes_of(food).values())
+        )
+
+    # 5. The hall queue: tickets taken, two called.
+    if not QueueTicket.objects.filter(jurisdiction_id=BAISHA).exists():
+        for category in "ABABCAD":
+            svc.ticket_take(jurisdiction=BAISHA, category=category)
+        svc.ticket_call_next(actor=clerk, jurisdiction=BAISHA, window=3)
+        svc.ticket_call_next(actor=clerk, jurisdiction=BAISHA, window=5)
+    stdout.write("approval: 罗晓梅 licence (closed, rated), 一件事 (1 of 2 decided); agent filing with 补正; queue")
