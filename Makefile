@@ -36,8 +36,9 @@ messages: install ## Extract translatable strings (zh_Hans and en)
 openapi: install ## Regenerate the OpenAPI snapshot docs/openapi.json (compared by tests/test_openapi.py)
 	$(PY) scripts/openapi.py
 
-docs: install ## Render every registered machine as Mermaid into docs/case-engine.md
+docs: install ## Render machine diagrams into docs/case-engine.md and merge docs/glossary/*.md
 	$(PY) manage.py machine_diagrams
+	$(PY) scripts/glossary.py
 
 bench: install ## Bench: case transitions + workbench at 100k cases on PostgreSQL (see docs/performance.md)
 	$(PY) bench/run.py cases --scale 100000 --db postgres
