@@ -83,7 +83,7 @@ def setup_events(total: int, *, batch: int = 5000, seed: int = 5) -> int:
     from township.cases.models import Case
     from township.grid.models import Event, EventClass, Grid, Source
 
-    have = Event.objects.filter(jurisdiction_id__startswith="320281").count()
+    have = Event.objects.filter(jurisdiction__code__startswith="320281").count()
     if have >= total:
         return have
     rng = random.Random(seed)

@@ -12,3 +12,8 @@ class GridConfig(AppConfig):
         from township.grid.machine import MACHINE
 
         register(MACHINE)
+        try:  # lists (我的待办) open the grid event page instead of the generic case page
+            from township.web.links import register_case_page
+        except ImportError:  # pragma: no cover - the web shell is optional for the engine
+            return
+        register_case_page(MACHINE.case_type, "grid:case")

@@ -5,6 +5,7 @@ The services put the facts a guard needs into ``data`` (reason, photos, departme
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -12,6 +13,15 @@ from django.utils.translation import gettext as _
 from township.cases.errors import TransitionRefused
 
 PUBLIC_SOURCES = ("public", "open311")
+
+# Set while a grid service fires a transition: the steps record domain facts (立案时间, 处置部门,
+# 按期处置 …) beside the engine, so they are taken on the grid pages or API, not the generic case page.
+in_grid_service: ContextVar[bool] = ContextVar("in_grid_service", default=False)
+
+
+def via_grid_service(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    if not in_grid_service.get():
+        raise TransitionRefused("use_grid_page", _("请在网格事件页面办理此操作（/grid/）"))
 
 
 def reason_required(case: Any, actor: Any, data: dict[str, Any]) -> None:

@@ -106,9 +106,11 @@ def event_map_points(
     if since:
         qs = qs.filter(reported_at__gte=since)
     rows = qs.order_by("-id").values_list(
-        "id", "lon", "lat", "case__state", "case__number", "event_class__name", "case__due_at"
+        "id", "lon", "lat", "case__state", "case__number", "event_class_id", "case__due_at"
     )[: max(1, min(limit, 20000))]
+    names = dict(EventClass.objects.values_list("id", "name"))  # ~100 reference rows
     now = timezone.now()
+    timed = set(TIMED_STATES)
     return [
         {
             "id": r[0],
@@ -116,8 +118,8 @@ def event_map_points(
             "lat": r[2],
             "state": r[3],
             "number": r[4],
-            "class": r[5],
-            "overdue": bool(r[6] and r[6] < now and r[3] in TIMED_STATES),
+            "class": names.get(r[5], ""),
+            "overdue": bool(r[6] and r[6] < now and r[3] in timed),
         }
         for r in rows
     ]

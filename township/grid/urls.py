@@ -9,6 +9,7 @@ app_name = "grid"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("events/", views.event_list, name="events"),
+    path("cases/<int:case_id>/", views.case_redirect, name="case"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
     path("events/<int:pk>/act/<slug:action>/", views.event_act, name="event-act"),
     path("events/<int:pk>/link/", views.event_link, name="event-link"),

@@ -154,6 +154,15 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def case_redirect(request: HttpRequest, case_id: int) -> HttpResponse:
+    """From a case (我的待办) to its grid event page."""
+    event = selectors.event_queryset(actor=request.user).filter(case_id=case_id).only("id").first()
+    if event is None:
+        raise Http404
+    return redirect("grid:event-detail", pk=event.pk)
+
+
+@login_required
 @require_POST
 def event_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     event = _event_or_404(request, pk)

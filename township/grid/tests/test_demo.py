@@ -35,3 +35,4 @@ def test_demo_seed_is_idempotent_and_covers_the_loop(db):
     demo.seed(io.StringIO())
     assert Event.objects.filter(jurisdiction_id="500116108").count() == events
     assert "白沙镇" in out.getvalue()
+    assert Grid.objects.filter(code__startswith="320281", level=3).count() == 1557

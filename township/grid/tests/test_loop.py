@@ -334,3 +334,22 @@ def test_patrol_with_gps_track(grids, patroller_a, town_a, patroller_b):
         services.patrol_track_add(patrol=patrol, actor=patroller_a, points=[{"lon": 106.0, "lat": 29.0}])
     with pytest.raises(DomainError):
         services.patrol_start(actor=patroller_b, jurisdiction=town_a.code)
+
+
+def test_steps_are_taken_through_the_grid_services_only(report, dispatcher_a):
+    from township.cases.services import case_transition
+
+    event = report()
+    with pytest.raises(TransitionRefused) as exc:
+        case_transition(case=event.case, name="register", actor=dispatcher_a)
+    assert exc.value.code == "use_grid_page"
+    assert state(event) == S.REPORTED
+
+
+def test_reported_events_are_in_the_dispatchers_todo(report, dispatcher_a, patroller_a):
+    from township.cases.models import Case
+    from township.cases.selectors import actionable_q
+
+    event = report()
+    assert Case.objects.filter(actionable_q(dispatcher_a), pk=event.case_id).exists()
+    assert not Case.objects.filter(actionable_q(patroller_a), pk=event.case_id).exists()

@@ -247,3 +247,11 @@ def test_admin_lists_and_imports_event_classes(client, make_user):
     good = csv_text.splitlines()[0] + "\n" + csv_text.splitlines()[1] + "\n"
     client.post("/admin/grid/eventclass/import-csv/", {"file": SimpleUploadedFile("c.csv", good.encode())})
     assert EventClass.objects.get(code="202104").handle_limit == 2
+
+
+def test_case_link_opens_the_event_page(client, dispatcher_a, dispatcher_b, events):
+    client.force_login(dispatcher_a)
+    resp = client.get(f"/grid/cases/{events[0].case_id}/")
+    assert resp.status_code == 302 and resp["Location"] == f"/grid/events/{events[0].pk}/"
+    client.force_login(dispatcher_b)
+    assert client.get(f"/grid/cases/{events[0].case_id}/").status_code == 404
