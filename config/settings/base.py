@@ -109,6 +109,10 @@ TOWNSHIP_WARNING_YELLOW = 0.6
 TOWNSHIP_WARNING_RED = 0.85
 # Office hours for working-hour deadlines (local time).
 TOWNSHIP_OFFICE_HOURS = [("08:30", "12:00"), ("14:00", "17:30")]
+# Certificates: the key that encrypts the seal private keys (falls back to SECRET_KEY) and the public
+# base address printed in QR codes of certificates (the verification page).
+TOWNSHIP_SEAL_MASTER_KEY = env_str("SEAL_MASTER_KEY", "")
+TOWNSHIP_PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
