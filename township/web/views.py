@@ -38,6 +38,7 @@ from township.org.services import api_token_create, api_token_revoke
 from township.web import security
 from township.web import selectors as web_selectors
 from township.web.forms import AttachmentForm, LoginForm, TokenCreateForm, TransitionForm
+from township.web.links import case_url, domain_case_url
 from township.web.models import LoginLog
 
 View = Callable[..., HttpResponse]
@@ -219,6 +220,7 @@ def _row(case: Case, now: Any) -> dict[str, Any]:
     level = case.warning(now)
     return {
         "case": case,
+        "url": case_url(case),
         "type_label": _machine_label(case.case_type),
         "state_label": _state_label(case.case_type, case.state),
         "warning": level,
@@ -380,6 +382,7 @@ def _render_case(
         "township/case_detail.html",
         {
             "case": case,
+            "domain_url": domain_case_url(case),
             "type_label": _machine_label(case.case_type),
             "state_label": _state_label(case.case_type, case.state),
             "warning": level,

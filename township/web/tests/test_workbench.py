@@ -166,3 +166,18 @@ def test_menu_follows_roles(client, make_user, town_a, clerk_a):
     client.force_login(sec)
     assert "登录日志" in client.get("/").content.decode()
     assert RoleGrant.objects.filter(user=sec).count() == 1
+
+
+def test_domain_page_is_linked_when_registered(clerk_client, open_toy):
+    from township.web.links import register_case_page, unregister_case_page
+
+    case = open_toy()
+    register_case_page("toy", lambda c: f"/toy-page/{c.pk}/")
+    try:
+        html = clerk_client.get("/").content.decode()
+        assert f'href="/toy-page/{case.pk}/"' in html
+        detail = clerk_client.get(f"/cases/{case.pk}/").content.decode()
+        assert "前往业务页面办理" in detail and f"/toy-page/{case.pk}/" in detail
+    finally:
+        unregister_case_page("toy")
+    assert f'href="/cases/{case.pk}/"' in clerk_client.get("/").content.decode()
