@@ -132,3 +132,12 @@ def test_case_page_query_count(clerk_client, open_toy, clerk_a, django_assert_ma
         case_attach(case=case, actor=clerk_a, uploaded_file=SimpleUploadedFile(f"{i}.png", PNG))
     with django_assert_max_num_queries(12):
         assert clerk_client.get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_case_page_and_engine_messages_in_english(clerk_client, open_toy):
+    case = open_toy()
+    clerk_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    res = clerk_client.post(f"/cases/{case.pk}/transition/", {"name": "supply", "version": case.version})
+    html = res.content.decode()
+    assert "is not possible now" in html  # the engine's transition_not_allowed message, translated
+    assert "Timeline" in html and "Comment (optional)" in html
