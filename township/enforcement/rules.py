@@ -74,16 +74,33 @@ CENT = Decimal("0.01")
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
+    """Working-day period on the holiday table. Past the last covered year (the State Council publishes next year's
+    arrangement late in the year) it falls back to Monday–Friday counting rather than blocking the case; enter the
+    new year's holidays to make it exact (docs/enforcement.md)."""
+    from township.core.calendar import CalendarNotCovered
     from township.core.calendar import add_working_days as _awd
 
-    return _awd(start, n)
+    try:
+        return _awd(start, n)
+    except CalendarNotCovered:
+        day, left = start, n
+        while left > 0:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
 
 
 def add_natural_days(start: dt.date, n: int) -> dt.date:
-    """Natural-day period; the last day rolls past a statutory holiday (民事诉讼法 Art 85)."""
+    """Natural-day period; the last day rolls past a statutory holiday (民事诉讼法 Art 85). Past the last covered
+    year the end date is not rolled (the stricter reading for the agency)."""
+    from township.core.calendar import CalendarNotCovered
     from township.core.calendar import add_natural_days as _and
 
-    return _and(start, n)
+    try:
+        return _and(start, n)
+    except CalendarNotCovered:
+        return start + dt.timedelta(days=n)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -517,3 +517,60 @@ def test_other_towns_staff_cannot_act_on_the_case(world):
             actor=world.stranger,
         )
     assert info.value.code == "permission_denied"
+
+
+def _decided_fine_case(world, travel, fine=1000):
+    pc = file_case(world)
+    investigate(world, pc, D(2026, 3, 2))
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["fine"],
+        fine=fine,
+        facts="f",
+        reasons="r",
+        basis="b",
+        served_on=D(2026, 3, 2),
+    )
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=fine)
+    services.penalty_serve(penalty_case=pc, actor=world.o1, mode="direct", sent_on=D(2026, 3, 2))
+    pc.refresh_from_db()
+    return pc
+
+
+def test_approved_postponement_moves_the_late_fine_start(world, travel):
+    pc = _decided_fine_case(world, travel)
+    assert pc.payment_due == D(2026, 3, 17)
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_instalment_approve(
+            penalty_case=pc, until=D(2026, 4, 30), approved_by=world.o2, reason="经济困难", actor=world.o1
+        )
+    assert info.value.code == "extension_approver"
+    services.penalty_instalment_approve(
+        penalty_case=pc, until=D(2026, 4, 30), approved_by=world.leader, reason="经济困难", actor=world.o1
+    )
+    pc.refresh_from_db()
+    assert services.penalty_late_fine(pc, D(2026, 4, 30)) == []
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_mark_overdue(penalty_case=pc, actor=None, today=D(2026, 4, 20))
+    assert info.value.code == "payment_not_overdue"
+    services.penalty_pay(penalty_case=pc, actor=world.o1, paid_on=D(2026, 4, 28), amount=1000)
+    assert state(pc) == PenaltyState.PAID
+
+
+def test_a_fine_case_cannot_close_unpaid(world, travel):
+    pc = _decided_fine_case(world, travel)
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_close(penalty_case=pc, actor=world.leader, report="结案")
+    assert info.value.code == "fine_outstanding"
+    assert state(pc) == PenaltyState.SERVED
+
+
+def test_filing_late_in_the_year_works_before_next_years_holidays_are_entered(world, travel):
+    travel.move_to(aware(D(2026, 11, 23)))
+    pc = file_case(world, act_date=D(2026, 11, 1))
+    assert pc.decision_due == D(2027, 2, 21)  # 90 natural days, not rolled: 2027 is not in the holiday table
+    assert pc.case.due_at is None  # the engine clock stays off rather than guessing
+    clue = services.clue_create(jurisdiction=world.town, source="complaint", summary="x", actor=world.o1)
+    assert clue.decide_by == D(2026, 12, 14)
