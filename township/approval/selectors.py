@@ -197,3 +197,83 @@ def _minutes(value: Any) -> float:
     if isinstance(value, datetime.timedelta):
         return value.total_seconds() / 60
     return float(value) / 60_000_000  # SQLite returns microseconds
+
+
+# ---- documents (受理通知书, 补正告知书, 不予受理决定书, 准予/不予许可决定书) -------------------------------
+
+
+def document_kinds(app: Application) -> list[tuple[str, str]]:
+    """The documents this application has, as (kind, title)."""
+    from django.utils.translation import gettext as _
+
+    out = []
+    if app.accepted_at:
+        out.append(("acceptance", _("受理通知书")))
+    if SupplementNotice.objects.filter(application=app).exists():
+        out.append(("supplement", _("补正材料一次性告知书")))
+    if app.refusal_reason:
+        out.append(("refusal", _("不予受理决定书")))
+    if app.decision == "approved":
+        out.append(("approval", _("准予行政许可决定书")))
+    if app.decision == "denied":
+        out.append(("denial", _("不予行政许可决定书")))
+    return out
+
+
+def document_content(app: Application, kind: str) -> dict[str, Any]:
+    """Title, number and paragraphs of one document (rendered by ``certificates.pdf.render_document``)."""
+    from django.utils.translation import gettext as _
+
+    from township.approval import rules
+
+    titles = dict(document_kinds(app))
+    if kind not in titles:
+        raise NotFound()
+    name = app.applicant.name
+    item = app.title
+    received = timezone.localtime(app.received_at).strftime("%Y年%m月%d日")
+    paras: list[str] = []
+    if kind == "acceptance":
+        due = timezone.localtime(app.case.due_at).strftime("%Y年%m月%d日") if app.case.due_at else "—"
+        paras = [
+            _("你（单位）于%(d)s提出的“%(i)s”申请，经审查，申请材料齐全、符合法定形式，决定予以受理。")
+            % {"d": received, "i": item},
+            _("受理方式：%(m)s。本机关将于%(due)s前作出决定。") % {"m": app.get_accept_mode_display(), "due": due},
+        ]
+        if app.gap_deadline:
+            paras.append(
+                _("容缺材料：%(m)s，请于%(d)s前补齐；逾期未补齐的，视为撤回申请。")
+                % {"m": "、".join(app.gap_missing), "d": app.gap_deadline.strftime("%Y年%m月%d日")}
+            )
+    elif kind == "supplement":
+        notice = SupplementNotice.objects.filter(application=app).order_by("-issued_at").first()
+        assert notice is not None
+        paras = [
+            _("你（单位）于%(d)s提出的“%(i)s”申请，申请材料不齐全或者不符合法定形式，现一次性告知需要补正的全部内容：")
+            % {"d": received, "i": item},
+            *[f"{n}. {row['name']}" for n, row in enumerate(notice.items, start=1)],
+            _("请于%(d)s前补正。逾期未补正的，视为撤回申请。") % {"d": notice.deadline.strftime("%Y年%m月%d日")},
+        ]
+    elif kind == "refusal":
+        paras = [
+            _("你（单位）于%(d)s提出的“%(i)s”申请，经审查，决定不予受理。") % {"d": received, "i": item},
+            _("理由：%(r)s") % {"r": app.refusal_reason},
+            app.refusal_remedy,
+            rules.default_rights_text(app.jurisdiction.name),
+        ]
+    elif kind == "approval":
+        paras = [
+            _(
+                "你（单位）于%(d)s提出的“%(i)s”申请，经审查，符合法定条件、标准，根据《中华人民共和国行政许可法》第三十八条第一款的规定，决定准予行政许可。"
+            )
+            % {"d": received, "i": item},
+        ]
+        if app.certificate_id:
+            paras.append(_("证照标识：%(c)s") % {"c": app.certificate.identifier})
+    elif kind == "denial":
+        paras = [
+            _("你（单位）于%(d)s提出的“%(i)s”申请，经审查，决定不予行政许可。") % {"d": received, "i": item},
+            _("理由：%(r)s") % {"r": app.decision_reason},
+            rules.default_rights_text(app.jurisdiction.name),
+        ]
+    return {"title": titles[kind], "number": app.case.number, "addressee": name, "paragraphs": paras}

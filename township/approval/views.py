@@ -188,6 +188,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "S": S,
         "gap_codes": (app.snapshot.get("gap_rule") or {}).get("material_type_codes", []),
         "commitment_rule": app.snapshot.get("commitment_rule") or {},
+        "documents": sel.document_kinds(app),
     }
     return render(request, "approval/detail.html", ctx)
 
@@ -258,6 +259,48 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("操作成功"))
     return redirect(p.get("next") or reverse("approval:detail", args=[app.pk]))
+
+
+@login_required
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A decision letter or notice as PDF with the approval bureau's seal (一章审批)."""
+    from township.certificates.pdf import render_document
+
+    app = _app_or_404(request.user, pk)
+    try:
+        content = sel.document_content(app, kind)
+        unit = svc.issuer_department(app)
+        unit_name = unit.name if unit.name.startswith(app.jurisdiction.name) else f"{app.jurisdiction.name}{unit.name}"
+    except NotFound:
+        raise Http404 from None
+    except DomainError:
+        unit_name = app.jurisdiction.name
+    body = render_document(
+        title=content["title"],
+        unit_name=unit_name,
+        paragraphs=content["paragraphs"],
+        doc_number=content["number"],
+        addressee=content["addressee"],
+        date=timezone.localdate(),
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{app.case.number}-{kind}.pdf"'
+    return response
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    """办件查询: every application the user may see (staff by unit/village; agents their village)."""
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "")
+    rows = list(sel.application_list(actor=request.user, state=state, q=q, include_children=True)[:100])
+    from township.approval.machine import APPLICATION_MACHINE
+
+    return render(
+        request,
+        "approval/list.html",
+        {"rows": rows, "state": state, "q": q, "states": [(s.key, s.label) for s in APPLICATION_MACHINE.states]},
+    )
 
 
 # ---- staff side ------------------------------------------------------------------------------------------

@@ -134,3 +134,47 @@ def test_api_public_ticket(db, client, town_a, category, status):
         content_type="application/json",
     )
     assert resp.status_code == status
+
+
+def _pdf_text(body: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(body)).pages)
+
+
+def test_supplement_notice_and_denial_letters_are_sealed_pdfs(
+    now, client, clerk_a, approver_a, clerk_b, catalog, luo, upload
+):
+    app = svc.application_submit(actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW)
+    svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["yyzz", "sfz"])
+    client.force_login(clerk_a)
+    resp = client.get(reverse("approval:document", args=[app.pk, "supplement"]))
+    assert resp["Content-Type"] == "application/pdf"
+    text = _pdf_text(resp.content)
+    assert "一次性告知" in text and "营业执照" in text and "视为撤回" in text
+    svc.application_supply(application=app, actor=clerk_a, uploads={"yyzz": upload(), "sfz": upload("i.pdf")})
+    svc.application_accept(application=app, actor=clerk_a)
+    svc.application_deny(application=app, actor=approver_a, reason="经营场所不符合要求")
+    text = _pdf_text(client.get(reverse("approval:document", args=[app.pk, "denial"])).content)
+    assert "不予行政许可" in text and "行政复议" in text
+    assert client.get(reverse("approval:document", args=[app.pk, "approval"])).status_code == 404
+    client.force_login(clerk_b)
+    assert client.get(reverse("approval:document", args=[app.pk, "denial"])).status_code == 404
+
+
+def test_agent_follows_village_applications_in_the_list(
+    now, client, agent_a, luo, catalog, clerk_a, upload, django_assert_max_num_queries
+):
+    svc.application_submit(actor=agent_a, item=catalog["licence"], applicant=luo, channel=Channel.VILLAGE_AGENT)
+    from township.approval.tests.conftest import rid
+    from township.subjects.services import subject_get_or_create_person
+
+    townsman = subject_get_or_create_person(resident_id=rid("50011619700101001"), name="张三")
+    svc.application_submit(actor=clerk_a, item=catalog["food"], applicant=townsman, channel=Channel.WINDOW)
+    svc.application_submit(actor=clerk_a, item=catalog["insurance"], applicant=luo, channel=Channel.WINDOW)
+    client.force_login(agent_a)
+    page = client.get(reverse("approval:list")).content.decode()
+    # her own filing and the window filing for a villager; not the townsman outside the village
+    assert "个体工商户登记" in page and "社会保险登记" in page and "食品经营许可" not in page
