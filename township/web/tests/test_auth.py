@@ -184,3 +184,22 @@ def test_login_log_page_for_security_admin_only(client, make_user, town_a, clerk
     client.force_login(sec)
     body = client.get("/security/login-log/").content.decode()
     assert "登录日志" in body and "clerk_a" in body and "密码错误" in body
+
+
+def test_login_log_page_query_count(client, make_user, town_a, clerk_a, django_assert_max_num_queries):
+    from township.org.models import Role
+
+    sec = make_user((town_a, Role.SECURITY_ADMIN), username="sec3")
+    for _ in range(3):
+        _login(client, "clerk_a", "Wrong-pass-1")
+    client.force_login(sec)
+    with django_assert_max_num_queries(10) as few:
+        client.get("/security/login-log/")
+    baseline = len(few)
+    for _ in range(30):
+        security.login_log_write(
+            client.get("/accounts/login/").wsgi_request, username="clerk_a", result="failed", user=clerk_a
+        )
+    with django_assert_max_num_queries(baseline):
+        res = client.get("/security/login-log/")
+    assert res.content.decode().count("clerk_a") >= 30
