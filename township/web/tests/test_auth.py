@@ -203,3 +203,10 @@ def test_login_log_page_query_count(client, make_user, town_a, clerk_a, django_a
     with django_assert_max_num_queries(baseline):
         res = client.get("/security/login-log/")
     assert res.content.decode().count("clerk_a") >= 30
+
+
+def test_forbidden_page_is_in_the_shell(client, clerk_a):
+    client.force_login(clerk_a)
+    res = client.get("/security/login-log/")
+    assert res.status_code == 403
+    assert "您没有访问该页面的权限" in res.content.decode()
