@@ -147,3 +147,20 @@ class DelegationForm(forms.Form):
     document_number = forms.CharField(label=_("授权文件文号"), max_length=100, required=False)
     document_date = forms.DateField(label=_("发文日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     document_file = forms.FileField(label=_("授权文件"), required=False)
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(label=_("主题名称"), max_length=100)
+    code = forms.SlugField(label=_("主题编码（字母数字）"), max_length=60)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    items = forms.CharField(label=_("事项编号（ID，逗号分隔，按办理顺序）"))
+
+    def clean_items(self) -> list[int]:
+        raw = self.cleaned_data["items"].replace("，", ",")
+        try:
+            ids = [int(x) for x in raw.split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("请填写以逗号分隔的事项编号")) from None
+        if not ids:
+            raise forms.ValidationError(_("至少选择一个事项"))
+        return ids

@@ -89,10 +89,13 @@ def search_q(q: str) -> Q:
     q = (q or "").strip()
     if not q:
         return Q()
-    cond = Q(name__icontains=q) | Q(implementation_code__icontains=q)
-    key = initials(q) if q.isascii() else ""
-    if key:
-        cond |= Q(name_initials__icontains=key)
+    # Chinese has no letter case: plain LIKE (no UPPER() on every row) is several times faster on PostgreSQL.
+    cond = Q(name__contains=q) | Q(implementation_code__contains=q)
+    if q.isascii():
+        cond |= Q(implementation_code__contains=q.upper()) | Q(name__icontains=q)
+        key = initials(q)  # name_initials is stored lower-case
+        if key:
+            cond |= Q(name_initials__contains=key)
     return cond
 
 
@@ -273,6 +276,13 @@ def delegation_list(*, actor: Any, status: str = "") -> QuerySet[Delegation]:
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("item", "jurisdiction", "from_jurisdiction")
+
+
+def delegation_get(*, actor: Any, pk: int | str) -> Delegation:
+    try:
+        return delegation_list(actor=actor).get(pk=int(pk))
+    except (Delegation.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
 
 
 def catalog_stats(*, actor: Any, jurisdiction: str = "") -> dict[str, Any]:

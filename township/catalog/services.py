@@ -151,7 +151,11 @@ def _apply(item: Item, data: dict[str, Any]) -> None:
     if "department" in data and data["department"] is not None and not data.get("department_name"):
         item.department_name = data["department"].name
     if "department_name" in data and "department" not in data:
-        item.department = department_for(item.jurisdiction_id, data["department_name"])
+        # link an existing department of that name; free text never creates org rows here
+        name = (data["department_name"] or "").strip()
+        item.department = (
+            Department.objects.filter(jurisdiction_id=item.jurisdiction_id, name=name).first() if name else None
+        )
 
 
 @transaction.atomic

@@ -21,7 +21,9 @@ urlpatterns = [
     path("import/<int:pk>/run/", views.import_run, name="import-run"),
     path("import/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("import/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    path("import/<int:pk>/errors.csv", views.import_errors_csv, name="import-errors"),
     path("stats/", views.stats, name="stats"),
     path("delegations/", views.delegation_list, name="delegations"),
+    path("delegations/<int:pk>/file", views.delegation_file, name="delegation-file"),
     path("themes/", views.theme_list, name="themes"),
 ]

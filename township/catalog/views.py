@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from township.catalog.forms import (
     MaterialFormSet,
     PublishForm,
     StatusForm,
+    ThemeForm,
 )
 from township.catalog.models import (
     ITEM_TYPE_SHORT,
@@ -360,6 +361,16 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bad rows of a job as CSV (row, column, message) to fix them in the spreadsheet."""
+    job = _get_or_404(selectors.import_job_get, actor=request.user, pk=pk)
+    rows = [[e.get("row"), e.get("column"), e.get("message")] for e in job.errors]
+    response = HttpResponse(importer.to_csv(["行号", "列", "错误"], rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+@login_required
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     """After a clean dry run: the same file again, for real."""
@@ -393,7 +404,9 @@ def stats(request: HttpRequest) -> HttpResponse:
         "source": [{"name": s, "value": n} for s, n in data["delegated_by_source"]],
         "mode": [{"name": mode_labels.get(m, m), "value": n} for m, n in data["delegated_by_mode"].items()],
     }
-    return render(request, "catalog/stats.html", {"stats": data, "charts": charts})
+    type_labels = dict(ItemType.choices)
+    delegated_types = [(code, type_labels.get(code, code), n) for code, n in data["delegated_by_type"].items()]
+    return render(request, "catalog/stats.html", {"stats": data, "charts": charts, "delegated_types": delegated_types})
 
 
 @login_required
@@ -422,8 +435,39 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def delegation_file(request: HttpRequest, pk: int) -> FileResponse:
+    delegation = _get_or_404(selectors.delegation_get, actor=request.user, pk=pk)
+    if not delegation.document_file:
+        raise Http404
+    return FileResponse(delegation.document_file.open("rb"), as_attachment=True)
+
+
+@login_required
 def theme_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/theme_list.html", {"themes": selectors.theme_list(actor=request.user)})
+    form = ThemeForm(request.POST or None)
+    editable = sorted(selectors.editable_codes(request.user))
+    if request.method == "POST" and editable and form.is_valid():
+        jurisdiction = request.POST.get("jurisdiction") or editable[0]
+        try:
+            items = [selectors.item_get_for_edit(actor=request.user, pk=pk) for pk in form.cleaned_data["items"]]
+            services.theme_save(
+                actor=request.user,
+                jurisdiction=jurisdiction,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                items=items,
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as exc:
+            form.add_error("items" if exc.field in (None, "items") else None, exc.message)
+        else:
+            messages.success(request, _("主题已保存"))
+            return redirect("catalog:themes")
+    return render(
+        request,
+        "catalog/theme_list.html",
+        {"themes": selectors.theme_list(actor=request.user), "form": form, "units": editable},
+    )
 
 
 # ---- public service guides (no login) ------------------------------------------------------

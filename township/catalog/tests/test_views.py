@@ -120,6 +120,8 @@ def test_import_page_flow_with_row_errors_then_commit(client, editor, cat_town):
     result = client.post(reverse("catalog:import-run", args=[job.pk])).content.decode()
     assert "“事项名称”不能为空" in result and ">3<" in result
     assert Item.objects.count() == 0
+    errors = client.get(reverse("catalog:import-errors", args=[job.pk])).content.decode("utf-8-sig")
+    assert errors.splitlines()[1].startswith("3,事项名称,")
     # a clean file: dry run, then commit
     raw = "事项名称,事项类型,实施编码\n个体工商户登记,01,BS-1\n".encode()
     client.post(reverse("catalog:import"), {"file": SimpleUploadedFile("b.csv", raw), "dry_run": "on"})
@@ -148,7 +150,7 @@ def test_export_csv_has_the_template_columns(client, editor, published):
 def test_stats_page(client, editor, published):
     client.force_login(editor)
     body = client.get(reverse("catalog:stats")).content.decode()
-    assert 'data-code="01">12 许可' in body and "echarts" in body
+    assert 'data-code="01">12 许可' in body and "echarts" in body and "下放事项类型" in body
 
 
 def test_public_guide_search_page_and_qr(client, published, django_assert_max_num_queries):
@@ -244,3 +246,52 @@ def test_api_stats_and_themes(client, editor, published, cat_town):
     themes = client.get("/api/v1/catalog/themes").json()
     assert themes[0]["name"] == "开办小商店" and len(themes[0]["materials"]) == 1
     assert json.dumps(themes, ensure_ascii=False).count("营业执照") >= 1
+
+
+def test_delegation_page_records_and_serves_the_document_only_in_scope(client, editor, other_editor, make_item):
+    item = make_item("违法建设查处", item_type="02")
+    client.force_login(editor)
+    response = client.post(
+        reverse("catalog:delegations"),
+        {
+            "item": item.pk,
+            "from_department_name": "区综合行政执法局",
+            "mode": "entrust",
+            "document_number": "江津府发〔2020〕15号",
+            "document_date": "2020-06-30",
+            "document_file": SimpleUploadedFile("doc.pdf", b"%PDF-1.4 test"),
+        },
+    )
+    assert response.status_code == 302
+    from township.catalog.models import Delegation
+
+    d = Delegation.objects.get()
+    assert d.from_jurisdiction_id == "500116" and d.from_department.name == "区综合行政执法局"
+    assert client.get(reverse("catalog:delegation-file", args=[d.pk])).status_code == 200
+    client.force_login(other_editor)
+    assert client.get(reverse("catalog:delegation-file", args=[d.pk])).status_code == 404
+    # another town cannot record a delegation onto our item
+    response = client.post(
+        reverse("catalog:delegations"), {"item": item.pk, "from_department_name": "x", "mode": "entrust"}
+    )
+    assert response.status_code == 200 and Delegation.objects.count() == 1
+
+
+def test_theme_page_creates_a_theme_from_own_items(client, editor, other_editor, make_item):
+    a = make_item("个体工商户登记")
+    b = make_item("食品经营许可")
+    client.force_login(editor)
+    response = client.post(
+        reverse("catalog:themes"), {"name": "开办小餐饮店", "code": "xcy", "items": f"{a.pk}，{b.pk}"}
+    )
+    assert response.status_code == 302
+    assert "开办小餐饮店" in client.get(reverse("catalog:themes")).content.decode()
+    client.force_login(other_editor)
+    response = client.post(reverse("catalog:themes"), {"name": "偷", "code": "t", "items": f"{a.pk}"})
+    assert response.status_code == 200 and "记录不存在或无权访问" in response.content.decode()
+
+
+def test_menu_shows_the_catalog_to_staff(client, town_clerk):
+    client.force_login(town_clerk)
+    body = client.get(reverse("catalog:item-list")).content.decode()
+    assert reverse("catalog:item-list") in body and reverse("guide:index") in body
