@@ -100,25 +100,50 @@ def draw(snapshot: Snapshot, seed: str) -> dict[str, Any]:
     for officer, target in snapshot.conflicts:
         conflicted.setdefault(target, set()).add(officer)
 
+    dept_lists = {d: list(snapshot.inspectors.get(d, [])) for d in departments}
+    unions: dict[tuple[str, ...], list[int]] = {}
+    items_by: dict[tuple[str, ...], list[int]] = {}
     visits = []
     for tid in sorted(drawn):
         depts = drawn[tid]
+        key = tuple(depts)
+        if key not in unions:
+            unions[key] = sorted({o for d in depts for o in dept_lists.get(d, [])})
+            items_by[key] = sorted({int(i) for d in depts for i in params.get("items", {}).get(d, [])})
         banned = conflicted.get(tid, set())
         picked: list[int] = []
         # one inspector from each participating department first (one visit, several checks) …
         for dept in depts:
-            pool = [o for o in snapshot.inspectors.get(dept, []) if o not in banned and o not in picked]
-            if pool and len(picked) < per_check:
-                picked.append(rng.choice(pool))
-        # … then fill up from all participating departments' inspectors
-        union = sorted({o for dept in depts for o in snapshot.inspectors.get(dept, [])} - banned - set(picked))
+            if len(picked) >= per_check:
+                break
+            choice = _pick_one(rng, dept_lists.get(dept, []), banned, picked)
+            if choice is not None:
+                picked.append(choice)
+        # … then fill up from all participating departments' inspectors. A uniform sample of need + |excluded|
+        # candidates, minus the excluded, is a uniform sample of the rest (no scan of the whole pool per visit).
         need = per_check - len(picked)
-        if need > len(union):
-            raise DrawError("inspectors_insufficient", target=tid, need=per_check)
-        picked.extend(rng.sample(union, need))
-        items = sorted({int(i) for dept in depts for i in params.get("items", {}).get(dept, [])})
-        visits.append({"target": tid, "departments": depts, "inspectors": sorted(picked), "items": items})
+        if need > 0:
+            excluded = banned | set(picked)
+            union = unions[key]
+            candidates = rng.sample(union, min(len(union), need + len(excluded)))
+            fill = [o for o in candidates if o not in excluded][:need]
+            if len(fill) < need:
+                raise DrawError("inspectors_insufficient", target=tid, need=per_check)
+            picked.extend(fill)
+        visits.append({"target": tid, "departments": depts, "inspectors": sorted(picked), "items": items_by[key]})
     return {"visits": visits}
+
+
+def _pick_one(rng: random.Random, pool: list[int], banned: set[int], picked: list[int]) -> int | None:
+    """A uniform choice among ``pool`` minus banned and picked: a few rejection tries, then an exact filter."""
+    if not pool:
+        return None
+    for _ in range(8):
+        choice = pool[rng.randrange(len(pool))]
+        if choice not in banned and choice not in picked:
+            return choice
+    rest = [o for o in pool if o not in banned and o not in picked]
+    return rest[rng.randrange(len(rest))] if rest else None
 
 
 def result_hash(result: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -262,8 +263,8 @@ def inspection_plan_draw(*, plan: InspectionPlan, actor: Any, seed: str | None =
             _("可抽取的执法检查人员不足（排除利害关系后每户需%(n)s人）") % {"n": plan.inspectors_per_check},
         ) from exc
     plan.seed = seed
-    plan.snapshot = drawing.snapshot_json(snapshot)
-    plan.pool_hash = snapshot.hash
+    plan.snapshot = drawing.snapshot_json(snapshot)  # canonical JSON: its SHA-256 is ``snapshot.hash``
+    plan.pool_hash = hashlib.sha256(plan.snapshot.encode("utf-8")).hexdigest()
     plan.result = result
     plan.result_hash = drawing.result_hash(result)
     plan.drawn_at = now
