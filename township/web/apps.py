@@ -15,5 +15,11 @@ class WebConfig(AppConfig):
         register_menu(label=_("API 令牌"), url_name="api-tokens", order=900)
         register_menu(label=_("修改密码"), url_name="password_change", order=910)
         register_menu(label=_("登录日志"), url_name="login-log", roles=(Role.SECURITY_ADMIN, Role.AUDITOR), order=950)
+        register_menu(
+            label=_("用户管理"),
+            url_name="staff-list",
+            roles=(Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDITOR),
+            order=940,
+        )
         register_menu(label=_("接口文档"), url_name="api:openapi-view", order=960)
         register_menu(label=_("系统管理"), url_name="admin:index", roles=(Role.ADMINISTRATOR,), order=990)

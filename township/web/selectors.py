@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from township.cases.models import Attachment, Case, CaseEvent, ClockPause, EventKind
@@ -127,3 +127,42 @@ def login_log_list(
 
 def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
+
+
+STAFF_ADMIN_ROLES = (Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDITOR)
+
+
+def staff_list(
+    *,
+    actor: User,
+    search: str | None = None,
+    role: str | None = None,
+    unit: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """用户管理 (read-only): users holding a role in a unit the actor administers, with their grants there."""
+    r = reach(actor, STAFF_ADMIN_ROLES)
+    if not r.codes and not r.villages:
+        return Page(items=[], next_cursor=None)
+    grants_here = RoleGrant.objects.filter(r.q("jurisdiction", None) | Q(jurisdiction__parent_id__in=sorted(r.codes)))
+    if role:
+        grants_here = grants_here.filter(role=role)
+    if unit:
+        grants_here = grants_here.filter(jurisdiction_id=unit)
+    qs = User.objects.filter(Exists(grants_here.filter(user_id=OuterRef("pk"))))
+    if search:
+        qs = qs.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    last = _id_cursor(cursor)
+    if last is not None:
+        qs = qs.filter(pk__gt=last)
+    visible_grants = RoleGrant.objects.filter(
+        r.q("jurisdiction", None) | Q(jurisdiction__parent_id__in=sorted(r.codes))
+    ).select_related("jurisdiction", "department")
+    rows = list(
+        qs.order_by("id").prefetch_related(Prefetch("grants", queryset=visible_grants, to_attr="visible_grants"))[
+            : limit + 1
+        ]
+    )
+    items = rows[:limit]
+    return Page(items=items, next_cursor=str(items[-1].pk) if len(rows) > limit and items else None)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/password/", views.password_change_view, name="password_change"),
     path("accounts/tokens/", views.api_tokens, name="api-tokens"),
     path("security/login-log/", views.login_log, name="login-log"),
+    path("system/users/", views.staff_list, name="staff-list"),
 ]

@@ -32,7 +32,7 @@ from township.cases import services as case_services
 from township.cases.models import Case, ClockUnit, EventKind, Warning
 from township.cases.registry import all_machines, machine_for
 from township.core.errors import DomainError, NotFound
-from township.org.models import Level
+from township.org.models import Level, Role
 from township.org.scoping import reach, units_of
 from township.org.services import api_token_create, api_token_revoke
 from township.web import security
@@ -499,6 +499,55 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         request,
         "township/api_tokens.html",
         {"form": form, "secret": secret, "tokens": list(web_selectors.api_token_list(user=request.user))},
+    )
+
+
+# --- 用户管理 (read-only) ---------------------------------------------------------------------------
+
+
+def _mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else ("*" * len(phone))
+
+
+@staff_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """用户管理: who holds which role in which of my units (administrators, security admins, auditors)."""
+    r = reach(request.user, web_selectors.STAFF_ADMIN_ROLES)
+    if not r.codes and not r.villages:
+        raise PermissionDenied
+    search = request.GET.get("q", "").strip()[:64]
+    role = request.GET.get("role", "").strip()
+    if role not in Role.values:
+        role = ""
+    units = [u for u in units_of(request.user) if u.code in r.codes]
+    unit = request.GET.get("unit", "").strip()
+    cursor = request.GET.get("cursor") or None
+    page = web_selectors.staff_list(
+        actor=request.user, search=search or None, role=role or None, unit=unit or None, cursor=cursor
+    )
+    params = {k: v for k, v in (("q", search), ("role", role), ("unit", unit)) if v}
+    rows = [
+        {
+            "user": u,
+            "phone": _mask_phone(u.phone) if u.phone else "",
+            "grants": u.visible_grants,
+        }
+        for u in page.items
+    ]
+    return render(
+        request,
+        "township/staff_list.html",
+        {
+            "rows": rows,
+            "q": search,
+            "role": role,
+            "unit": unit,
+            "roles": Role.choices,
+            "units": units,
+            "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else "",
+            "first_url": "?" + urlencode(params),
+            "paged": bool(cursor),
+        },
     )
 
 
