@@ -83,6 +83,37 @@ def review_worklist(request: HttpRequest, limit: int = 50):
     return [_out(a) for a in sel.approver_queue(actor=request.user)[: max(1, min(limit, 200))]]
 
 
+@router.get("/warnings", response=list[ApplicationOut])
+def warnings(request: HttpRequest):
+    """Supervisor view: running applications at yellow, red or overdue (approval head, leader)."""
+    return [_out(a) for a in sel.warning_list(actor=request.user)[:200]]
+
+
+class NotificationOut(Schema):
+    id: int
+    title: str
+    body: str
+    application_id: int | None
+    created_at: datetime
+    read: bool
+
+
+@router.get("/notifications", response=list[NotificationOut])
+def notifications(request: HttpRequest):
+    """The caller's in-app messages, newest first."""
+    return [
+        {
+            "id": n.pk,
+            "title": n.title,
+            "body": n.body,
+            "application_id": n.application_id,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in sel.notifications_for(actor=request.user)
+    ]
+
+
 @router.get("/applications/{pk}", response=ApplicationOut)
 def get_application(request: HttpRequest, pk: int):
     """Errors: not_found."""

@@ -321,15 +321,16 @@ def window(request: HttpRequest) -> HttpResponse:
     subject = subject_find(ident) if ident else None
     if request.method == "POST" and subject is not None:
         item_ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
-        items = list(item_list(actor=request.user).filter(pk__in=item_ids))
+        if town in reach(request.user).codes:
+            items = list(item_list(actor=request.user).filter(pk__in=item_ids))
+        else:
+            from township.catalog.selectors import item_public_list
+
+            items = list(item_public_list(jurisdiction=town, channel="village_agent").filter(pk__in=item_ids))
         uploads = {k[2:]: f for k, f in request.FILES.items() if k.startswith("m_")}
         paper = _codes(request, "paper")
-        channel = (
-            Channel.VILLAGE_AGENT
-            if Role.VILLAGE_AGENT in roles_in(request.user, town)
-            and not (roles_in(request.user, town) & {Role.WINDOW_CLERK})
-            else Channel.WINDOW
-        )
+        clerk_here = town in reach(request.user, (Role.WINDOW_CLERK, Role.APPROVER, Role.APPROVAL_HEAD)).codes
+        channel = Channel.WINDOW if clerk_here else Channel.VILLAGE_AGENT
         try:
             if len(items) > 1:
                 app = svc.application_bundle_submit(
@@ -357,7 +358,12 @@ def window(request: HttpRequest) -> HttpResponse:
     if subject is not None:
         library = list(library_items_for(subject).filter(withdrawn_at__isnull=True))
         credit = credit_summary(subject)
-        for item in item_list(actor=request.user, status="published").select_related("current_version")[:200]:
+        candidates = item_list(actor=request.user, status="published")
+        if town not in reach(request.user).codes:  # a village agent: the town's items offered through agents
+            from township.catalog.selectors import item_public_list
+
+            candidates = item_public_list(jurisdiction=town, channel="village_agent")
+        for item in candidates.select_related("current_version")[:200]:
             version = item_version_current(item)
             if version is not None:
                 items.append({"item": item, "materials": version.snapshot.get("materials", [])})

@@ -178,3 +178,38 @@ def test_agent_follows_village_applications_in_the_list(
     page = client.get(reverse("approval:list")).content.decode()
     # her own filing and the window filing for a villager; not the townsman outside the village
     assert "个体工商户登记" in page and "社会保险登记" in page and "食品经营许可" not in page
+
+
+def test_village_agent_files_from_the_workbench(now, client, agent_a, luo, catalog):
+    client.force_login(agent_a)
+    page = client.get(reverse("approval:window"), {"id": luo.resident_id}).content.decode()
+    assert "个体工商户登记" in page and "烟花爆竹" not in page  # only items offered through village agents
+    resp = client.post(reverse("approval:window"), {"id": luo.resident_id, "items": [catalog["licence"].pk]})
+    app = Application.objects.get()
+    assert resp.status_code == 302 and app.channel == Channel.VILLAGE_AGENT and app.agent == agent_a
+
+
+def test_api_warnings_for_the_head_and_notifications_for_the_applicant(
+    now, time_machine, client, clerk_a, head_a, luo_user, luo, catalog, upload
+):
+    import datetime
+
+    from township.approval.tests.conftest import SH
+
+    app = svc.application_submit(
+        actor=clerk_a,
+        item=catalog["insurance"],
+        applicant=luo,
+        channel=Channel.WINDOW,
+        uploads={"sfz": upload(), "yyzz": upload("y.pdf")},
+    )
+    svc.application_accept(application=app, actor=clerk_a)
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=SH), tick=False)  # past the 3-day limit
+    client.force_login(head_a)
+    rows = client.get("/api/v1/approval/warnings").json()
+    assert [(r["id"], r["warning"]) for r in rows] == [(app.pk, "overdue")]
+    client.force_login(clerk_a)
+    assert client.get("/api/v1/approval/warnings").json() == []  # a clerk is not a supervisor
+    client.force_login(luo_user)
+    titles = [n["title"] for n in client.get("/api/v1/approval/notifications").json()]
+    assert any("已受理" in t for t in titles)
