@@ -295,3 +295,43 @@ def test_menu_shows_the_catalog_to_staff(client, town_clerk):
     client.force_login(town_clerk)
     body = client.get(reverse("catalog:item-list")).content.decode()
     assert reverse("catalog:item-list") in body and reverse("guide:index") in body
+
+
+def test_every_page_renders_for_demo_like_data(client, editor, published, cat_town):
+    item = published[0]
+    services.delegation_create(actor=editor, item=item, from_department_name="区市场监管局", mode="authorise")
+    theme = services.theme_save(
+        actor=editor, jurisdiction=cat_town.code, code="t", name="开办小商店", items=published[:2]
+    )
+    client.force_login(editor)
+    for url in (
+        reverse("catalog:item-detail", args=[item.pk]),
+        reverse("catalog:item-edit", args=[item.pk]),
+        reverse("catalog:item-create"),
+        reverse("catalog:item-versions", args=[item.pk]),
+        reverse("catalog:import"),
+        reverse("catalog:delegations"),
+        reverse("catalog:themes"),
+        reverse("catalog:stats"),
+        reverse("guide:theme", args=[theme.pk]),
+        reverse("guide:index") + "?department=市场监管所&type=01&channel=online&theme=" + str(theme.pk),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    detail = client.get(reverse("catalog:item-detail", args=[item.pk])).content.decode()
+    assert "区市场监管局" in detail and "发布新版本" in detail
+    guide_theme = client.get(reverse("guide:theme", args=[theme.pk])).content.decode()
+    assert guide_theme.count("<td>营业执照</td>") == 1
+
+
+def test_suspend_and_retire_through_the_page(client, editor, published):
+    item = published[0]
+    client.force_login(editor)
+    client.post(reverse("catalog:item-status", args=[item.pk]), {"action": "suspend", "reason": "暂停"})
+    item.refresh_from_db()
+    assert item.status == "suspended"
+    assert "暂停办理" in client.get(reverse("guide:item", args=[item.pk])).content.decode()
+    client.post(reverse("catalog:item-status", args=[item.pk]), {"action": "retire", "reason": "废止"})
+    item.refresh_from_db()
+    assert item.status == "retired"
+    assert client.get(reverse("guide:item", args=[item.pk])).status_code == 404
