@@ -177,6 +177,7 @@ class EvaluationRow(Schema):
     name: str
     counts: dict[str, int]
     rates: dict[str, float | None]
+    score: float | None
 
 
 class PatrolIn(Schema):
@@ -410,7 +411,14 @@ def evaluation_view(
 
         raise DomainError("dimension_unknown", "统计维度无效", field="by")
     rows = evaluation.evaluate(selectors.event_queryset(actor=request.user), start=start, end=end, by=by)
-    return [{**r, "rates": {k: (float(v) if v is not None else None) for k, v in r["rates"].items()}} for r in rows]
+    return [
+        {
+            **r,
+            "rates": {k: (float(v) if v is not None else None) for k, v in r["rates"].items()},
+            "score": float(r["score"]) if r["score"] is not None else None,
+        }
+        for r in rows
+    ]
 
 
 # --- patrols ----------------------------------------------------------------------------------

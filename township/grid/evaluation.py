@@ -53,6 +53,19 @@ FORMULAS = {
     "postpone_rate": ("postponed", "due_to_close"),
 }
 
+# 综合指标值: CJ/T 292's weights are not published (DOMAIN §1.7 [?]), so they are a setting.
+# Lower is better for 返工率 and 延期率: they enter as (100 − rate).
+DEFAULT_WEIGHTS = {
+    "register_rate": 10,
+    "handle_rate": 15,
+    "on_time_handle_rate": 20,
+    "close_rate": 20,
+    "on_time_close_rate": 25,
+    "rework_rate": 5,
+    "postpone_rate": 5,
+}
+LOWER_IS_BETTER = {"rework_rate", "postpone_rate"}
+
 DIMENSIONS = {
     "town": ("jurisdiction_id", "jurisdiction__name"),
     "village": ("village_id", "village__name"),
@@ -88,6 +101,29 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
 def rates(counts: Counts) -> dict[str, Decimal | None]:
     values = asdict(counts)
     return {name: percent(values[num], values[den]) for name, (num, den) in FORMULAS.items()}
+
+
+def weights() -> dict[str, float]:
+    from django.conf import settings
+
+    return dict(getattr(settings, "GRID_EVALUATION_WEIGHTS", DEFAULT_WEIGHTS))
+
+
+def composite(values: dict[str, Decimal | None], weight_map: dict[str, float] | None = None) -> Decimal | None:
+    """综合指标值: the weighted mean of the available rates (0–100), weights from GRID_EVALUATION_WEIGHTS."""
+    weight_map = weight_map if weight_map is not None else weights()
+    total = Decimal(0)
+    used = Decimal(0)
+    for name, w in weight_map.items():
+        v = values.get(name)
+        if v is None or not w:
+            continue
+        score = Decimal(100) - v if name in LOWER_IS_BETTER else v
+        total += Decimal(str(w)) * score
+        used += Decimal(str(w))
+    if not used:
+        return None
+    return (total / used).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _aggregates(end: datetime) -> dict[str, Any]:
@@ -126,14 +162,22 @@ def evaluate(
     if by is None:
         row = qs.aggregate(**aggregates)
         counts = Counts(**{k: row[k] or 0 for k in asdict(Counts())})
-        return [{"key": None, "name": str(_("合计")), "counts": asdict(counts), "rates": rates(counts)}]
+        r = rates(counts)
+        return [{"key": None, "name": str(_("合计")), "counts": asdict(counts), "rates": r, "score": composite(r)}]
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
     key, name = DIMENSIONS[by]
     out = []
     for row in qs.order_by().values(key, name).annotate(**aggregates).order_by(key):
         counts = Counts(**{k: row[k] or 0 for k in asdict(Counts())})
+        r = rates(counts)
         out.append(
-            {"key": row[key], "name": row[name] or str(_("未指定")), "counts": asdict(counts), "rates": rates(counts)}
+            {
+                "key": row[key],
+                "name": row[name] or str(_("未指定")),
+                "counts": asdict(counts),
+                "rates": r,
+                "score": composite(r),
+            }
         )
     return out

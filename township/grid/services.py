@@ -1263,12 +1263,17 @@ def grid_event_to_clue(*, event: Event, actor: User, reason: str) -> Handover:
 
 @transaction.atomic
 def patrol_start(*, actor: User, jurisdiction: str, grid: Grid | None = None, at: datetime | None = None) -> Patrol:
-    village = grid.village_id if grid else None
-    if not has_role(actor, jurisdiction, GRID_ROLES, village):
+    """Start a patrol in a town (or a village: the patrol belongs to its town). Error codes: role_required."""
+    unit = Jurisdiction.objects.filter(pk=jurisdiction).first()
+    if unit is None:
+        raise NotFound()
+    town = unit.parent_id if unit.level == Level.VILLAGE else unit.pk
+    village = unit.pk if unit.level == Level.VILLAGE else (grid.village_id if grid else None)
+    if not has_role(actor, town, GRID_ROLES, village):
         raise PermissionRefused("role_required", _("只有网格员可以记录巡查"))
-    return Patrol.objects.create(
-        jurisdiction_id=jurisdiction, grid=grid, patroller=actor, started_at=at or timezone.now()
-    )
+    if grid is not None and grid.jurisdiction_id != town:
+        raise DomainError("grid_out_of_scope", _("网格不属于该单位"), field="grid")
+    return Patrol.objects.create(jurisdiction_id=town, grid=grid, patroller=actor, started_at=at or timezone.now())
 
 
 @transaction.atomic

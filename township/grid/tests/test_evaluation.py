@@ -92,3 +92,13 @@ def test_evaluation_is_scoped_to_the_actor(report, dispatcher_b):
     report()
     total = evaluation.evaluate(selectors.event_queryset(actor=dispatcher_b))[0]
     assert total["counts"]["reported"] == 0
+
+
+def test_composite_score_uses_configurable_weights(settings):
+    values = {"close_rate": Decimal("90.00"), "rework_rate": Decimal("10.00"), "handle_rate": None}
+    assert evaluation.composite(values, {"close_rate": 1, "rework_rate": 1}) == Decimal("90.00")  # (90 + 100−10) / 2
+    settings.GRID_EVALUATION_WEIGHTS = {"close_rate": 3, "rework_rate": 1}
+    assert evaluation.composite(values) == Decimal("90.00")
+    settings.GRID_EVALUATION_WEIGHTS = {"close_rate": 1, "on_time_close_rate": 1}
+    assert evaluation.composite({"close_rate": Decimal("80"), "on_time_close_rate": Decimal("60")}) == Decimal("70.00")
+    assert evaluation.composite({"close_rate": None}) is None
