@@ -216,9 +216,39 @@ def _page(request: HttpRequest, f: dict[str, Any], cursor: str | None, limit: in
     return web_selectors.case_history_list(tab=f["tab"], **common)
 
 
+def remaining_text(case: Case, now: Any) -> str:
+    """剩余 3 个工作日 / 超期 2 天 … in the case's own clock unit ("" without a running clock)."""
+    from township.core import calendar
+
+    if case.due_at is None or case.closed_at or case.clock_stopped_at:
+        return ""
+    if case.clock_paused_at:
+        return _("计时暂停中")
+    try:
+        if case.clock_unit == "working_hours":
+            hours = calendar.working_hours_between(now, case.due_at) if now <= case.due_at else 0.0
+            if now > case.due_at:
+                return _("已超过期限")
+            return _("剩余 %(n)s 个工作小时") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".")}
+        today = timezone.localdate(now)
+        due = timezone.localdate(case.due_at)
+        if case.clock_unit == "working_days":
+            n = calendar.working_days_between(today, due)
+            if now > case.due_at:
+                return _("超期 %(n)d 个工作日") % {"n": max(-n, 1)}
+            return _("剩余 %(n)d 个工作日") % {"n": n}
+        n = (due - today).days
+        if now > case.due_at:
+            return _("超期 %(n)d 天") % {"n": max(-n, 1)}
+        return _("剩余 %(n)d 天") % {"n": n}
+    except DomainError:  # e.g. CalendarNotCovered
+        return ""
+
+
 def _row(case: Case, now: Any) -> dict[str, Any]:
     level = case.warning(now)
     return {
+        "remaining": remaining_text(case, now),
         "case": case,
         "url": case_url(case),
         "type_label": _machine_label(case.case_type),
@@ -387,6 +417,7 @@ def _render_case(
             "state_label": _state_label(case.case_type, case.state),
             "warning": level,
             "warning_label": WARNING_LABELS.get(level, ""),
+            "remaining": remaining_text(case, now),
             "clock_unit_label": ClockUnit(case.clock_unit).label if case.clock_unit in ClockUnit.values else "",
             "events": _event_rows(case),
             "transitions": transitions,

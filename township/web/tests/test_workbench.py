@@ -190,3 +190,15 @@ def test_pages_carry_a_watermark_with_name_and_unit(clerk_client):
     html = unquote(clerk_client.get("/").content.decode())
     assert 'class="watermark"' in html
     assert "窗口甲 clerk_a 白沙镇" in html
+
+
+def test_remaining_time_in_the_case_clock_unit(clerk_client, open_toy):
+    from township.core import calendar
+
+    case = open_toy(limit=10)
+    left = calendar.working_days_between(timezone.localdate(), timezone.localdate(case.due_at))
+    html = clerk_client.get("/").content.decode()
+    assert f"剩余 {left} 个工作日" in html
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(days=3))
+    html = clerk_client.get(f"/cases/{case.pk}/").content.decode()
+    assert "超期" in html and "个工作日" in html
