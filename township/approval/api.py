@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from township.approval import selectors as sel
@@ -138,10 +139,10 @@ def submit(request: HttpRequest, payload: SubmitIn):
 
     subject = subject_find(payload.applicant)
     if subject is None:
-        raise DomainError("applicant_not_found", "未找到该申请人，请先登记", field="applicant")
+        raise DomainError("applicant_not_found", _("未找到该申请人，请先登记"), field="applicant")
     items = [item_get(actor=request.user, pk=pk) for pk in payload.item_ids]
     if not items:
-        raise DomainError("items_required", "请选择事项", field="item_ids")
+        raise DomainError("items_required", _("请选择事项"), field="item_ids")
     if len(items) > 1:
         app = svc.application_bundle_submit(
             actor=request.user,

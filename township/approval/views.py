@@ -28,6 +28,16 @@ from township.org.models import Role
 from township.org.scoping import reach, roles_in
 
 
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """Only same-site redirect targets (no open redirect)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
 def _error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
 
@@ -75,7 +85,7 @@ def applicant_login(request: HttpRequest) -> HttpResponse:
     form = ApplicantLoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.get_user())
-        return redirect(request.GET.get("next") or "approval:portal")
+        return redirect(_safe_next(request, reverse("approval:portal")))
     return render(request, "approval/login.html", {"form": form})
 
 
@@ -258,7 +268,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, _("输入有误"))
     else:
         messages.success(request, _("操作成功"))
-    return redirect(p.get("next") or reverse("approval:detail", args=[app.pk]))
+    return redirect(_safe_next(request, reverse("approval:detail", args=[app.pk])))
 
 
 @login_required

@@ -213,3 +213,10 @@ def test_api_warnings_for_the_head_and_notifications_for_the_applicant(
     client.force_login(luo_user)
     titles = [n["title"] for n in client.get("/api/v1/approval/notifications").json()]
     assert any("已受理" in t for t in titles)
+
+
+def test_no_open_redirect_after_an_action(now, client, clerk_a, catalog, luo):
+    app = svc.application_submit(actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW)
+    client.force_login(clerk_a)
+    resp = client.post(reverse("approval:act", args=[app.pk, "accept"]), {"next": "https://evil.example/"})
+    assert resp.status_code == 302 and resp.url == reverse("approval:detail", args=[app.pk])
