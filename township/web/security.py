@@ -9,6 +9,7 @@ All numbers can be overridden in settings (``TOWNSHIP_LOGIN_MAX_FAILURES`` etc.)
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -199,3 +200,46 @@ def record_success(username: str) -> None:
 def unlock(username: str) -> bool:
     """账户解锁 (for the security administrator)."""
     return bool(LoginThrottle.objects.filter(username=username).update(failures=0, locked_until=None))
+
+
+# --- one sign-in for every login form ---------------------------------------------------------
+
+
+@dataclass
+class SignIn:
+    user: Any | None
+    error: str = ""  # the generic message when refused
+    change_reason: str = ""  # "first_login" / "expired" when a password change is due
+
+
+def sign_in(request: HttpRequest, username: str, password: str) -> SignIn:
+    """Authenticate under the policy, log the attempt, and log the user in on success.
+
+    Every login form (staff, applicants) should call this so the lockout and the login log cover all
+    of them. On success with a password change due, the session is flagged (see ``staff_required``
+    and ``PasswordPolicyMiddleware``).
+    """
+    from django.contrib.auth import authenticate, login
+
+    from township.web.selectors import user_by_username
+
+    username = username.strip()
+    if is_locked(username):
+        login_log_write(request, username=username, result=LoginLog.Result.LOCKED, user=user_by_username(username))
+        return SignIn(None, str(GENERIC_LOGIN_ERROR))
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        locked_now = record_failure(username)
+        known = user_by_username(username)
+        result = LoginLog.Result.FAILED if known is not None and known.is_active else LoginLog.Result.INACTIVE
+        if locked_now:
+            result = LoginLog.Result.LOCKED_NOW
+        login_log_write(request, username=username, result=result, user=known)
+        return SignIn(None, str(GENERIC_LOGIN_ERROR))
+    record_success(username)
+    login(request, user)
+    login_log_write(request, username=username, result=LoginLog.Result.SUCCESS, user=user)
+    reason = password_change_reason(user)
+    if reason:
+        request.session[SESSION_CHANGE_REQUIRED] = reason
+    return SignIn(user, "", reason)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -74,44 +74,25 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"].strip()
-        password = form.cleaned_data["password"]
-        if security.is_locked(username):
-            security.login_log_write(
-                request, username=username, result=LoginLog.Result.LOCKED, user=web_selectors.user_by_username(username)
-            )
-            error = str(security.GENERIC_LOGIN_ERROR)
-        else:
-            user = authenticate(request, username=username, password=password)
-            if user is None:
-                locked_now = security.record_failure(username)
-                known = web_selectors.user_by_username(username)
-                result = LoginLog.Result.FAILED if known is not None and known.is_active else LoginLog.Result.INACTIVE
-                if locked_now:
-                    result = LoginLog.Result.LOCKED_NOW
-                security.login_log_write(request, username=username, result=result, user=known)
-                error = str(security.GENERIC_LOGIN_ERROR)
+        result = security.sign_in(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        if result.user is None:
+            error = result.error
+        elif result.change_reason:
+            if result.change_reason == "first_login":
+                messages.warning(request, _("首次登录，请先修改初始密码"))
             else:
-                security.record_success(username)
-                login(request, user)
-                security.login_log_write(request, username=username, result=LoginLog.Result.SUCCESS, user=user)
-                reason = security.password_change_reason(user)
-                if reason:
-                    request.session[security.SESSION_CHANGE_REQUIRED] = reason
-                    if reason == "first_login":
-                        messages.warning(request, _("首次登录，请先修改初始密码"))
-                    else:
-                        messages.warning(
-                            request,
-                            _("密码已超过 %(n)d 天未修改，请先修改密码") % {"n": security.password_max_age_days()},
-                        )
-                    return redirect("password_change")
-                changed = security.password_changed_at(user)
-                if changed is not None:
-                    left = security.password_max_age_days() - (timezone.now() - changed).days
-                    if left <= 7:
-                        messages.info(request, _("您的密码将在 %(n)d 天后过期，请及时修改") % {"n": max(left, 0)})
-                return redirect(_safe_next(request))
+                messages.warning(
+                    request,
+                    _("密码已超过 %(n)d 天未修改，请先修改密码") % {"n": security.password_max_age_days()},
+                )
+            return redirect("password_change")
+        else:
+            changed = security.password_changed_at(result.user)
+            if changed is not None:
+                left = security.password_max_age_days() - (timezone.now() - changed).days
+                if left <= 7:
+                    messages.info(request, _("您的密码将在 %(n)d 天后过期，请及时修改") % {"n": max(left, 0)})
+            return redirect(_safe_next(request))
     elif request.method == "POST":
         error = _("请输入用户名和密码")
     return render(

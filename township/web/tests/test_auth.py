@@ -210,3 +210,10 @@ def test_forbidden_page_is_in_the_shell(client, clerk_a):
     res = client.get("/security/login-log/")
     assert res.status_code == 403
     assert "您没有访问该页面的权限" in res.content.decode()
+
+
+def test_expiry_notice_in_the_last_week(client, clerk_a):
+    type(clerk_a).objects.filter(pk=clerk_a.pk).update(date_joined=timezone.now() - timedelta(days=85))
+    res = _login(client, "clerk_a", "Test-pass-123")
+    assert res.url == "/"
+    assert "您的密码将在 5 天后过期" in client.get("/").content.decode()
