@@ -163,6 +163,8 @@ PENALTY_MACHINE = Machine(
             (S.OVERDUE,),
             S.ENFORCEMENT,
             (LEADER,),
+            guards=(rules.guard_apply_enforcement,),
+            manual=False,
             cite="行政处罚法第72条；行政强制法第53条、第54条",
         ),
         Transition(

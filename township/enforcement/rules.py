@@ -625,6 +625,66 @@ def check_overdue(*, payment_due: dt.date | None, today: dt.date, instalment_unt
         raise TransitionRefused("payment_not_overdue", _("缴款期限尚未届满"), field="payment_due")
 
 
+DEMAND_WORKING_DAYS = 10  # 行政强制法第54条 (periods ≤ 10 days are working days, Art 69)
+CHALLENGE_MONTHS = 6  # 行政诉讼法第46条: 6 months to sue (复议: 60 days, shorter)
+APPLICATION_MONTHS = 3  # 行政强制法第53条
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def enforcement_window(served_on: dt.date) -> tuple[dt.date, dt.date]:
+    """行政强制法第53条: after the 复议/诉讼 periods expire, three months to apply to the court."""
+    challenge_end = add_months(served_on, CHALLENGE_MONTHS)
+    return challenge_end + dt.timedelta(days=1), add_months(challenge_end, APPLICATION_MONTHS)
+
+
+def check_enforcement_application(
+    *, served_on: dt.date | None, demand_served_on: dt.date | None, applied_on: dt.date
+) -> None:
+    """行政强制法第53条、第54条: a written demand first, 10 working days after it, and inside the 3-month window
+    that opens when the periods for 复议 and 诉讼 have expired."""
+    if served_on is None:
+        raise TransitionRefused("decision_not_served", _("处罚决定书尚未送达"))
+    if demand_served_on is None:
+        raise TransitionRefused(
+            "demand_required",
+            _("申请人民法院强制执行前，应当催告当事人履行义务（行政强制法第五十四条）"),
+            field="demand_served_on",
+        )
+    after_demand = add_working_days(demand_served_on, DEMAND_WORKING_DAYS)
+    if applied_on <= after_demand:
+        raise TransitionRefused(
+            "demand_period_running",
+            _("催告书送达十个工作日后当事人仍未履行的，方可申请强制执行（%(d)s后；行政强制法第五十四条）")
+            % {"d": after_demand.isoformat()},
+            field="applied_on",
+        )
+    start, end = enforcement_window(served_on)
+    if applied_on < start:
+        raise TransitionRefused(
+            "challenge_period_running",
+            _("申请行政复议、提起行政诉讼的期限届满（%(d)s）后方可申请人民法院强制执行（行政强制法第五十三条）")
+            % {"d": (start - dt.timedelta(days=1)).isoformat()},
+            field="applied_on",
+        )
+    if applied_on > end:
+        raise TransitionRefused(
+            "application_period_expired",
+            _("应当自复议、诉讼期限届满之日起三个月内（%(d)s前）申请人民法院强制执行（行政强制法第五十三条）")
+            % {"d": end.isoformat()},
+            field="applied_on",
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Art 51, 68: summary procedure and on-the-spot collection
 # ---------------------------------------------------------------------------------------------
@@ -824,6 +884,13 @@ def guard_paid(case: Any, actor: Any, data: dict[str, Any]) -> None:
         due = dt.date.fromisoformat(until)
     late = late_fine(pc.fine, due, pc.paid_on) if due else Decimal("0")
     check_payment(fine=pc.fine, paid=pc.paid_fine, late=late, paid_late=pc.paid_late_fine)
+
+
+def guard_apply_enforcement(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    pc = _pc(case)
+    check_enforcement_application(
+        served_on=pc.served_on, demand_served_on=pc.demand_served_on, applied_on=_today(data, "applied_on")
+    )
 
 
 def guard_close_unpaid(case: Any, actor: Any, data: dict[str, Any]) -> None:

@@ -384,31 +384,29 @@ def hearing_threshold_set(
 
 
 def penalty_items_import_from_catalog(*, jurisdiction: Jurisdiction | str, actor: Any) -> int:
-    """Create a PenaltyItem for every published 行政处罚 catalog item not yet linked (basis copied; types and
-    range to be completed by the bureau). Returns how many were created. Errors: permission_denied."""
+    """Create a PenaltyItem for every published 行政处罚 item of the catalog in the jurisdiction that is not yet
+    linked (code = the catalog's implementation or basic code; basis copied; penalty types warning + fine and no
+    fine range until the bureau completes them). Returns how many were created. Errors: permission_denied."""
+    from township.catalog.selectors import items_for_enforcement
+
     town = _town(jurisdiction)
     require_role(actor, town.pk, MANAGER_ROLES)
-    try:
-        from township.catalog import selectors as catalog_selectors
-    except ImportError:  # pragma: no cover - the catalog app is optional here
-        return 0
-    finder = getattr(catalog_selectors, "penalty_items_for", None)
-    if finder is None:
-        return 0
+    linked = set(PenaltyItem.objects.filter(jurisdiction=town).values_list("catalog_item_code", flat=True))
     created = 0
-    for row in finder(jurisdiction=town):
-        code = str(row.get("code") or "")
-        if not code or PenaltyItem.objects.filter(jurisdiction=town, catalog_item_code=code).exists():
+    for item in items_for_enforcement(actor=actor).filter(jurisdiction_id=town.pk, item_type="02").order_by("id"):
+        code = item.implementation_code or item.basic_code or f"CAT-{item.pk}"
+        if code in linked or PenaltyItem.objects.filter(jurisdiction=town, code=code).exists():
             continue
         PenaltyItem.objects.create(
             jurisdiction=town,
             code=code,
-            name=str(row.get("name") or code)[:200],
+            name=item.name[:200],
             domain=Domain.OTHER,
-            legal_basis=str(row.get("legal_basis") or ""),
+            legal_basis=item.legal_basis or "",
             penalty_types=[PenaltyType.WARNING, PenaltyType.FINE],
             catalog_item_code=code,
         )
+        linked.add(code)
         created += 1
     return created
 
@@ -1278,10 +1276,30 @@ def penalty_pay(
 
 
 @transaction.atomic
-def penalty_apply_enforcement(*, penalty_case: PenaltyCase, actor: Any, court: str = "") -> PenaltyCase:
-    """申请人民法院强制执行 (Art 72(4); 行政强制法第53条: within 3 months after the challenge periods)."""
+def penalty_demand(*, penalty_case: PenaltyCase, actor: Any, served_on: dt.date) -> PenaltyCase:
+    """催告 (行政强制法第35条、第54条): a written demand to perform, served on the party. Errors: demand_state."""
     pc = _pc_locked(penalty_case)
-    _fire(pc, "apply_enforcement", actor, {"court": court})
+    require_role(actor, pc.jurisdiction_id, OFFICER_ROLES + HEAD_ROLES)
+    if pc.case.state != PenaltyState.OVERDUE:
+        raise TransitionRefused("demand_state", _("逾期未履行的，方可催告"))
+    pc.demand_served_on = served_on
+    pc.save(update_fields=["demand_served_on"])
+    case_note(case=pc.case, actor=actor, name="demand", data={"served_on": served_on.isoformat()})
+    return pc
+
+
+@transaction.atomic
+def penalty_apply_enforcement(
+    *, penalty_case: PenaltyCase, actor: Any, applied_on: dt.date | None = None, court: str = ""
+) -> PenaltyCase:
+    """申请人民法院强制执行 (Art 72(4); 行政强制法第53条、第54条): after a demand and 10 working days, inside the
+    3-month window after the challenge periods. Errors: demand_required, demand_period_running,
+    challenge_period_running, application_period_expired."""
+    pc = _pc_locked(penalty_case)
+    applied_on = applied_on or _local_date()
+    pc.enforcement_applied_on = applied_on
+    pc.save(update_fields=["enforcement_applied_on"])
+    _fire(pc, "apply_enforcement", actor, {"court": court, "applied_on": applied_on.isoformat()})
     return pc
 
 

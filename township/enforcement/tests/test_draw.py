@@ -182,3 +182,22 @@ def test_inspector_shortage_is_refused(world, pool):
     with pytest.raises(DomainError) as info:
         inspection.inspection_plan_draw(plan=make_plan(world, pool, [pool["market"]]), actor=world.leader)
     assert info.value.code == "inspectors_insufficient"
+
+
+def test_subject_pool_is_filled_from_the_subjects_registry_with_credit_class(world):
+    from township.enforcement.models import InspectionTarget
+    from township.subjects.services import subject_get_or_create_org
+
+    shop = subject_get_or_create_org(uscc=uscc(900), name="白沙镇某餐馆", registered_in=world.town, credit_class="C")
+    body = "92500116MA6000901"
+    from township.core.identifiers import uscc_check_char
+
+    ind = subject_get_or_create_org(
+        uscc=body + uscc_check_char(body), name="白沙镇某个体户", registered_in=world.village
+    )
+    subject_get_or_create_org(uscc=uscc(901), name="龙华镇企业", registered_in=world.other_town)
+    assert inspection.inspection_pool_sync(jurisdiction=world.town, actor=world.leader) == 2
+    t = InspectionTarget.objects.get(subject=shop)
+    assert t.credit_class == "C" and t.kind == "enterprise"
+    assert InspectionTarget.objects.get(subject=ind).kind == "individual_business"
+    assert not InspectionTarget.objects.filter(name="龙华镇企业").exists()

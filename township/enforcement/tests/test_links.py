@@ -105,3 +105,41 @@ def test_clue_warning_colours(world):
     assert services.clue_warning(clue, clue.decide_by + dt.timedelta(days=1)) == "overdue"
     extended = services.clue_extend(clue=clue, days=15, reason="需协查", approved_by=world.leader, actor=world.o1)
     assert extended.decide_by > clue.decide_by
+
+
+def test_penalty_items_are_imported_from_the_catalogs_published_penalty_items(world):
+    from township.catalog import services as catalog_services
+
+    RoleGrant.objects.create(user=world.leader, jurisdiction=world.town, role=Role.APPROVAL_HEAD)
+    penalty = catalog_services.item_create(
+        actor=world.leader,
+        jurisdiction=world.town.code,
+        data={
+            "name": "对擅自占用城市道路的处罚",
+            "item_type": "02",
+            "implementation_code": "500116108-CF-0001",
+            "department_name": "综合行政执法局",
+            "legal_basis": "《城市道路管理条例》第四十二条",
+        },
+    )
+    licence = catalog_services.item_create(
+        actor=world.leader,
+        jurisdiction=world.town.code,
+        data={
+            "name": "食品经营许可",
+            "item_type": "01",
+            "implementation_code": "L-1",
+            "department_name": "市场监管所",
+            "statutory_limit": 20,
+            "promised_limit": 3,
+        },
+    )
+    for item in (penalty, licence):
+        catalog_services.item_publish(item=item, actor=world.leader, reason="发布")
+    assert services.penalty_items_import_from_catalog(jurisdiction=world.town, actor=world.leader) == 1
+    assert services.penalty_items_import_from_catalog(jurisdiction=world.town, actor=world.leader) == 0
+    from township.enforcement.models import PenaltyItem
+
+    item = PenaltyItem.objects.get(jurisdiction=world.town)
+    assert item.catalog_item_code == "500116108-CF-0001"
+    assert item.legal_basis == "《城市道路管理条例》第四十二条"

@@ -574,3 +574,19 @@ def test_filing_late_in_the_year_works_before_next_years_holidays_are_entered(wo
     assert pc.case.due_at is None  # the engine clock stays off rather than guessing
     clue = services.clue_create(jurisdiction=world.town, source="complaint", summary="x", actor=world.o1)
     assert clue.decide_by == D(2026, 12, 14)
+
+
+def test_unpaid_fine_goes_to_court_after_demand_inside_the_window(world, travel):
+    pc = _decided_fine_case(world, travel)
+    services.penalty_mark_overdue(penalty_case=pc, actor=None, today=D(2026, 3, 18))
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_apply_enforcement(penalty_case=pc, actor=world.leader, applied_on=D(2026, 9, 10))
+    assert info.value.code == "demand_required"
+    services.penalty_demand(penalty_case=pc, actor=world.o1, served_on=D(2026, 8, 20))
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_apply_enforcement(penalty_case=pc, actor=world.leader, applied_on=D(2026, 9, 2))
+    assert info.value.code == "demand_period_running"
+    services.penalty_apply_enforcement(penalty_case=pc, actor=world.leader, applied_on=D(2026, 9, 4))
+    assert state(pc) == PenaltyState.ENFORCEMENT
+    services.penalty_close(penalty_case=pc, actor=world.leader, report="法院裁定强制执行完毕，结案。")
+    assert state(pc) == PenaltyState.CLOSED

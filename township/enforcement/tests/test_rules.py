@@ -491,3 +491,41 @@ def test_on_the_spot_collection_only_up_to_one_hundred_yuan():
     assert "第六十八条" in err.message
     rules.check_on_spot_collection(amount=100)
     rules.check_on_spot_collection(amount=150, hard_to_enforce=True)
+
+
+# --- 行政强制法 Art 53, 54 --------------------------------------------------------------------
+
+
+def test_court_enforcement_needs_a_demand_and_the_window_after_the_challenge_periods(db):
+    served = D(2026, 3, 2)
+    assert rules.enforcement_window(served) == (D(2026, 9, 3), D(2026, 12, 2))
+    err = refused(
+        "demand_required",
+        rules.check_enforcement_application,
+        served_on=served,
+        demand_served_on=None,
+        applied_on=D(2026, 9, 10),
+    )
+    assert "第五十四条" in err.message
+    refused(
+        "demand_period_running",
+        rules.check_enforcement_application,
+        served_on=served,
+        demand_served_on=D(2026, 8, 20),
+        applied_on=D(2026, 9, 3),
+    )
+    refused(
+        "challenge_period_running",
+        rules.check_enforcement_application,
+        served_on=served,
+        demand_served_on=D(2026, 6, 1),
+        applied_on=D(2026, 9, 2),
+    )
+    refused(
+        "application_period_expired",
+        rules.check_enforcement_application,
+        served_on=served,
+        demand_served_on=D(2026, 8, 20),
+        applied_on=D(2026, 12, 3),
+    )
+    rules.check_enforcement_application(served_on=served, demand_served_on=D(2026, 8, 20), applied_on=D(2026, 9, 4))
