@@ -40,6 +40,7 @@ from township.web import selectors as web_selectors
 from township.web.forms import AttachmentForm, LoginForm, TokenCreateForm, TransitionForm
 from township.web.links import case_url, domain_case_url
 from township.web.models import LoginLog
+from township.web.units import current_unit, remember_unit
 
 View = Callable[..., HttpResponse]
 
@@ -160,15 +161,12 @@ def _state_label(case_type: str, state: str) -> str:
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
     g = request.GET
-    unit = g.get("unit", "").strip()
-    units = {u.code: u for u in units_of(request.user)}
+    u = remember_unit(request, g.get("unit", "").strip()) if "unit" in g else current_unit(request)
+    unit = u.code if u is not None else ""
     jurisdiction = None
-    if unit in units:
-        u = units[unit]
+    if u is not None:
         # Cases are keyed by their town; a village grant narrows further inside the engine's scoping.
         jurisdiction = str(u.parent_id) if u.level == Level.VILLAGE and u.parent_id else u.code
-    else:
-        unit = ""
     tab = g.get("tab", "todo")
     return {
         "tab": tab if tab in dict(TABS) else "todo",

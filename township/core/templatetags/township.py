@@ -21,6 +21,14 @@ def units_for_user(user: Any) -> list[Any]:
     return units_of(user)
 
 
+@register.simple_tag(takes_context=True)
+def current_unit_code(context: Any) -> str:
+    """The unit chosen in the switcher (kept in the session by township.web), or ""."""
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    return (session.get("township_unit") or "") if session is not None else ""
+
+
 @register.simple_tag
 def nav_items(user: Any, path: str = "") -> list[dict[str, Any]]:
     """Menu entries the user may see; ``active`` marks the entry owning ``path`` (longest prefix wins)."""

@@ -202,3 +202,19 @@ def test_remaining_time_in_the_case_clock_unit(clerk_client, open_toy):
     Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(days=3))
     html = clerk_client.get(f"/cases/{case.pk}/").content.decode()
     assert "超期" in html and "个工作日" in html
+
+
+def test_chosen_unit_is_kept_in_the_session(client, make_user, town_a, town_b, open_toy):
+    from township.web.units import SESSION_KEY
+
+    both = make_user((town_a, Role.WINDOW_CLERK), (town_b, Role.WINDOW_CLERK), username="both2")
+    in_a = open_toy(jurisdiction=town_a, actor=both)
+    in_b = open_toy(jurisdiction=town_b, actor=both)
+    client.force_login(both)
+    client.get(f"/?unit={town_b.code}")
+    assert client.session[SESSION_KEY] == town_b.code
+    html = client.get("/").content.decode()  # no parameter: the chosen unit still applies
+    assert numbers(html) == [in_b.number]
+    assert f'<option value="{town_b.code}" selected>' in html
+    assert set(numbers(client.get("/?unit=").content.decode())) == {in_a.number, in_b.number}
+    assert SESSION_KEY not in client.session
