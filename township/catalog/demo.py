@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from township.catalog.models import (
     Delegation,
@@ -21,15 +20,18 @@ from township.catalog.models import (
     ExerciseLevel,
     HandlingKind,
     Item,
-    ItemStatus,
-    ItemVersion,
     Material,
     RiskClass,
     ThemeItem,
 )
 from township.catalog.pinyin import initials
-from township.catalog.services import department_for, do_theme_save, material_type_for, validate_item
-from township.catalog.snapshot import build_snapshot
+from township.catalog.services import (
+    department_for,
+    do_publish_many,
+    do_theme_save,
+    material_type_for,
+    validate_item,
+)
 from township.org.models import Jurisdiction, Role, RoleGrant, User
 
 BAISHA = "500116108"
@@ -494,34 +496,13 @@ def _material_types() -> None:
 
 
 def _publish_all(items: list[Item], approver: User | None, reason: str) -> None:
-    """Publish demo items in bulk (version 1 each); the service does this one by one for real edits."""
-    now = timezone.now()
-    by_pk = {i.pk: i for i in items}
-    existing = set(ItemVersion.objects.filter(item_id__in=list(by_pk)).values_list("item_id", flat=True))
-    versions = []
+    """Publish the demo items that were never published (version 1 each)."""
+    by_jurisdiction: dict[str, list[Item]] = {}
     for item in items:
-        if item.pk in existing:
-            continue
-        versions.append(
-            ItemVersion(
-                jurisdiction_id=item.jurisdiction_id,
-                item=item,
-                number=1,
-                snapshot=build_snapshot(item),
-                reason=reason,
-                approver=approver,
-                published_at=now,
-            )
-        )
-    ItemVersion.objects.bulk_create(versions, batch_size=200)
-    created = ItemVersion.objects.filter(item_id__in=list(by_pk), number=1)
-    for v in created:
-        item = by_pk[v.item_id]
         if item.current_version_id is None:
-            item.current_version = v
-            item.status = ItemStatus.PUBLISHED
-            item.dirty = False
-    Item.objects.bulk_update(list(by_pk.values()), ["current_version", "status", "dirty"], batch_size=200)
+            by_jurisdiction.setdefault(item.jurisdiction_id, []).append(item)
+    for group in by_jurisdiction.values():
+        do_publish_many(group, approver=approver, reason=reason)
 
 
 def _bulk_items(

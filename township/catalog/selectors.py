@@ -76,6 +76,10 @@ def editable_codes(actor: Any) -> frozenset[str]:
     return reach(actor, EDIT_ROLES).codes
 
 
+def publish_codes(actor: Any) -> list[str]:
+    return sorted(reach(actor, PUBLISH_ROLES).codes)
+
+
 def can_edit(actor: Any, item: Item) -> bool:
     return item.jurisdiction_id in editable_codes(actor)
 
@@ -205,6 +209,17 @@ def public_departments(*, jurisdiction: str = "") -> list[tuple[str, int]]:
         qs = qs.filter(jurisdiction_id=jurisdiction)
     rows = qs.values("department_name").annotate(n=Count("id")).order_by("-n", "department_name")
     return [(r["department_name"], r["n"]) for r in rows if r["department_name"]]
+
+
+def public_jurisdictions() -> list[tuple[str, str, int]]:
+    """(code, name, published items) of every jurisdiction with a public catalog."""
+    rows = (
+        Item.objects.filter(status=ItemStatus.PUBLISHED)
+        .values("jurisdiction_id", "jurisdiction__name")
+        .annotate(n=Count("id"))
+        .order_by("jurisdiction_id")
+    )
+    return [(r["jurisdiction_id"], r["jurisdiction__name"], r["n"]) for r in rows]
 
 
 def theme_public_list(*, jurisdiction: str = "") -> QuerySet[Theme]:

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, Prefetch, ProtectedError, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,6 +251,80 @@ def item_publish(*, item: Item, actor: Any, reason: str) -> ItemVersion:
     item.dirty = False
     item.status = status
     return version
+
+
+def do_publish_many(items: list[Item], *, approver: Any, reason: str) -> int:
+    """Publish many drafts of one jurisdiction at once (after an import); callers check permissions.
+
+    Each item gets version ``last + 1``; the snapshot is built exactly as ``item_publish`` builds it."""
+    if not items:
+        return 0
+    jurisdictions = {i.jurisdiction_id for i in items}
+    if len(jurisdictions) != 1:
+        raise ValueError("do_publish_many works on one jurisdiction at a time")
+    code = jurisdictions.pop()
+    prefetch_related_objects(
+        items,
+        Prefetch("materials", queryset=Material.objects.filter(jurisdiction_id=code).select_related("material_type")),
+    )
+    last = dict(
+        ItemVersion.objects.filter(jurisdiction_id=code, item__in=items)
+        .values("item_id")
+        .annotate(n=Max("number"))
+        .values_list("item_id", "n")
+    )
+    now = timezone.now()
+    approver = approver if approver is not None and approver.pk else None
+    versions = [
+        ItemVersion(
+            jurisdiction_id=code,
+            item=item,
+            number=last.get(item.pk, 0) + 1,
+            snapshot=build_snapshot(item),
+            reason=reason[:500],
+            approver=approver,
+            published_at=now,
+        )
+        for item in items
+    ]
+    ItemVersion.objects.bulk_create(versions, batch_size=500)
+    wanted = {(v.item_id, v.number) for v in versions}
+    by_item = {
+        v.item_id: v
+        for v in ItemVersion.objects.filter(jurisdiction_id=code, item__in=items, published_at=now).only(
+            "id", "item_id", "number"
+        )
+        if (v.item_id, v.number) in wanted
+    }
+    for item in items:
+        item.current_version = by_item[item.pk]
+        item.dirty = False
+        if item.status != ItemStatus.SUSPENDED:
+            item.status = ItemStatus.PUBLISHED
+    Item.objects.bulk_update(items, ["current_version", "dirty", "status"], batch_size=500)
+    return len(items)
+
+
+@transaction.atomic
+def items_publish_all(*, actor: Any, jurisdiction: str, reason: str) -> int:
+    """Publish every draft with unpublished changes in ``jurisdiction`` (e.g. after an import)."""
+    from township.catalog.selectors import PUBLISH_ROLES
+    from township.org.scoping import reach
+
+    if jurisdiction not in reach(actor, PUBLISH_ROLES).codes:
+        raise PermissionRefused("catalog_publish_forbidden", _("无权审核发布该事项"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", _("请填写发布理由"), field="reason")
+    items = list(
+        Item.objects.select_for_update()
+        .filter(jurisdiction_id=jurisdiction, dirty=True)
+        .exclude(status=ItemStatus.RETIRED)
+        .order_by("id")
+    )
+    for item in items:
+        validate_item(item)
+    return do_publish_many(items, approver=actor, reason=reason)
 
 
 def _set_status(item: Item, actor: Any, status: str, allowed_from: tuple[str, ...], reason: str) -> Item:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.item_list, name="item-list"),
     path("export/", views.item_export, name="item-export"),
     path("items/new/", views.item_edit, name="item-create"),
+    path("items/publish-all/", views.items_publish_all, name="item-publish-all"),
     path("items/<int:pk>/", views.item_detail, name="item-detail"),
     path("items/<int:pk>/edit/", views.item_edit, name="item-edit"),
     path("items/<int:pk>/publish/", views.item_publish, name="item-publish"),

@@ -81,6 +81,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "editable": editable,
             "can_create": bool(editable),
+            "publish_units": selectors.publish_codes(request.user),
             "type_short": ITEM_TYPE_SHORT,
         },
     )
@@ -224,6 +225,22 @@ def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已发布第 %(n)d 版") % {"n": version.number})
     return redirect("catalog:item-detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def items_publish_all(request: HttpRequest) -> HttpResponse:
+    """Publish every unpublished draft of one jurisdiction (after an import)."""
+    jurisdiction = request.POST.get("jurisdiction", "")
+    try:
+        n = services.items_publish_all(
+            actor=request.user, jurisdiction=jurisdiction, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已发布 %(n)d 项") % {"n": n})
+    return redirect("catalog:item-list")
 
 
 @login_required
@@ -500,6 +517,7 @@ def guide_index(request: HttpRequest) -> HttpResponse:
             "channels": [(c.value, c.label) for c in Channel],
             "departments": selectors.public_departments(jurisdiction=jurisdiction)[:40],
             "themes": selectors.theme_public_list(jurisdiction=jurisdiction),
+            "jurisdictions": selectors.public_jurisdictions(),
             "current": request.GET,
             "j": jurisdiction,
         },

@@ -178,8 +178,10 @@ def test_real_guangan_file_imports_with_exact_counts(db, capsys):
     }
     assert Department.objects.filter(jurisdiction=county).count() == 34
     assert Item.objects.filter(jurisdiction=county).count() == 1135
-    # re-import: nothing new, nothing changed
-    call_command("import_catalog", str(GUANGAN), "--jurisdiction", "511602")
+    # re-import: nothing new, nothing changed; --publish publishes the drafts
+    call_command("import_catalog", str(GUANGAN), "--jurisdiction", "511602", "--publish", "导入广安区清单")
     assert capsys.readouterr().out.splitlines()[0] == "511602: 新增 0，更新 0"
+    assert Item.objects.filter(jurisdiction=county, status="published", dirty=False).count() == 1135
+    assert selectors.item_public_list(jurisdiction="511602").count() == 1135
     assert Item.objects.filter(jurisdiction=county).count() == 1135
     assert Item.objects.get(implementation_code__startswith="511A0138000000-").name_initials.startswith("sletsn")

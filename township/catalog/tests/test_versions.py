@@ -119,3 +119,20 @@ def test_rules_on_drafts(make_item):
     with pytest.raises(DomainError) as err:
         make_item(implementation_code="DUP")
     assert err.value.code == "duplicate_code"
+
+
+def test_publish_all_after_an_import_creates_next_versions(make_item, editor, town_clerk, cat_town):
+    published = make_item("已发布事项")
+    services.item_publish(item=published, actor=editor, reason="首次发布")
+    services.item_update(actor=editor, item=published, data={"promised_limit": 2})
+    fresh = make_item("新事项")
+    untouched = make_item("未改事项")
+    services.item_publish(item=untouched, actor=editor, reason="首次发布")
+    with pytest.raises(PermissionRefused):
+        services.items_publish_all(actor=town_clerk, jurisdiction=cat_town.code, reason="批量")
+    assert services.items_publish_all(actor=editor, jurisdiction=cat_town.code, reason="批量发布") == 2
+    published.refresh_from_db()
+    fresh.refresh_from_db()
+    assert published.current_version.number == 2 and published.current_version.snapshot["promised_limit"] == 2
+    assert fresh.current_version.number == 1 and fresh.status == ItemStatus.PUBLISHED and not fresh.dirty
+    assert untouched.versions.count() == 1

@@ -335,3 +335,16 @@ def test_suspend_and_retire_through_the_page(client, editor, published):
     item.refresh_from_db()
     assert item.status == "retired"
     assert client.get(reverse("guide:item", args=[item.pk])).status_code == 404
+
+
+def test_publish_all_button(client, editor, town_clerk, make_item, cat_town):
+    make_item("待发布一")
+    make_item("待发布二")
+    client.force_login(town_clerk)
+    assert "发布全部待发布修改" not in client.get(reverse("catalog:item-list")).content.decode()
+    client.post(reverse("catalog:item-publish-all"), {"jurisdiction": cat_town.code, "reason": "批量"})
+    assert ItemVersion.objects.count() == 0
+    client.force_login(editor)
+    assert "发布全部待发布修改" in client.get(reverse("catalog:item-list")).content.decode()
+    client.post(reverse("catalog:item-publish-all"), {"jurisdiction": cat_town.code, "reason": "批量"})
+    assert ItemVersion.objects.count() == 2

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--jurisdiction", default=None, help="division code (default: from the area_code column)")
         parser.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+        parser.add_argument(
+            "--publish", metavar="REASON", default="", help="publish the imported drafts with this reason"
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         path = Path(opts["file"])
@@ -38,5 +41,14 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.errors)} 处错误，未导入任何事项")
         verb = "校验通过（未写入）" if result.dry_run else f"新增 {result.created}，更新 {result.updated}"
         self.stdout.write(f"{result.jurisdiction}: {verb}")
+        if opts["publish"] and not result.dry_run:
+            from township.catalog.models import Item, ItemStatus
+            from township.catalog.services import do_publish_many
+
+            drafts = list(
+                Item.objects.filter(jurisdiction_id=result.jurisdiction, dirty=True).exclude(status=ItemStatus.RETIRED)
+            )
+            n = do_publish_many(drafts, approver=None, reason=opts["publish"])
+            self.stderr.write(f"已发布 {n} 项")
         for line in result.summary_lines():
             self.stdout.write(line)
