@@ -82,18 +82,25 @@ def application_get(*, actor: User | None, pk: int | str) -> Application:
 
 
 def _worklist(actor: User | None, roles: tuple[str, ...], states: tuple[str, ...]) -> QuerySet[Application]:
+    """Filtered on the Case columns (same tenant key) so the engine's work index
+    (jurisdiction, case_type, state, due_at, id) serves the query; bundles are another case type."""
+    from township.approval.machine import APPLICATION
+
     return (
         _base()
-        .filter(reach(actor, roles).q("jurisdiction", "village"), case__state__in=states)
-        .exclude(kind=Kind.BUNDLE)
-        .order_by(F("case__due_at").asc(nulls_last=True), "received_at", "id")
+        .filter(
+            reach(actor, roles).q("case__jurisdiction", "case__village"),
+            case__case_type=APPLICATION,
+            case__state__in=states,
+        )
+        .order_by(F("case__due_at").asc(nulls_last=True), "case__id")
     )
 
 
 def clerk_worklist(*, actor: User | None) -> QuerySet[Application]:
     """综合窗口待办: applications waiting for acceptance or supplement, oldest receipt first."""
     return _worklist(actor, (Role.WINDOW_CLERK, Role.VILLAGE_AGENT), (S.SUBMITTED, S.AWAITING_SUPPLEMENT)).order_by(
-        "received_at", "id"
+        "case__id"
     )
 
 

@@ -285,7 +285,13 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404 from None
     except DomainError:
         unit_name = app.jurisdiction.name
+    verify = ""
+    if kind == "approval" and app.certificate_id:
+        from township.certificates.pdf import verification_url
+
+        verify = verification_url(app.certificate, base_url=request.build_absolute_uri("/"))
     body = render_document(
+        verify=verify,
         title=content["title"],
         unit_name=unit_name,
         paragraphs=content["paragraphs"],

@@ -220,3 +220,42 @@ def test_no_open_redirect_after_an_action(now, client, clerk_a, catalog, luo):
     client.force_login(clerk_a)
     resp = client.post(reverse("approval:act", args=[app.pk, "accept"]), {"next": "https://evil.example/"})
     assert resp.status_code == 302 and resp.url == reverse("approval:detail", args=[app.pk])
+
+
+def test_approval_letter_names_the_certificate(now, client, luo_user, luo, catalog, approver_a, upload):
+    app = svc.application_submit(
+        actor=luo_user, item=catalog["licence"], applicant=luo, channel=Channel.ONLINE, uploads={"sfz": upload()}
+    )
+    svc.application_accept(application=app, actor=approver_a)
+    svc.application_approve(application=app, actor=approver_a)
+    app.refresh_from_db()
+    client.force_login(luo_user)
+    text = _pdf_text(client.get(reverse("approval:document", args=[app.pk, "approval"])).content)
+    assert "准予行政许可" in text and app.certificate.identifier in text.replace("\n", "")
+
+
+def test_supervisor_page_shows_warnings_and_verification_tasks_of_the_own_town_only(
+    now, time_machine, client, clerk_a, approver_a, head_a, make_user, town_b, catalog, luo, upload
+):
+    import datetime
+
+    from township.approval.tests.conftest import SH
+
+    late = svc.application_submit(
+        actor=clerk_a,
+        item=catalog["insurance"],
+        applicant=luo,
+        channel=Channel.WINDOW,
+        uploads={"sfz": upload(), "yyzz": upload("y.pdf")},
+    )
+    svc.application_accept(application=late, actor=clerk_a)
+    pledged = svc.application_submit(actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW)
+    svc.application_approve_on_commitment(application=pledged, actor=approver_a, applicant_chose=True, pledge="承诺")
+    time_machine.move_to(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=SH), tick=False)
+    client.force_login(head_a)
+    page = client.get(reverse("approval:supervise")).content.decode()
+    assert late.case.number in page and pledged.case.number in page
+    head_b = make_user((town_b, "approval_head"), username="head_b")
+    client.force_login(head_b)
+    page = client.get(reverse("approval:supervise")).content.decode()
+    assert late.case.number not in page and pledged.case.number not in page
