@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from township.cases.registry import machine_for
 from township.cases.selectors import case_timeline
 from township.core.errors import DomainError, NotFound
-from township.enforcement import documents, inspection, selectors, services
+from township.enforcement import documents, forms, inspection, selectors, services
 from township.enforcement.machine import PENALTY_CASE, PenaltyState
 from township.enforcement.models import CaseDocument, Clue, Domain, PenaltyCase
 from township.org.models import Jurisdiction
@@ -102,7 +102,62 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "schedule": schedule,
             "late_total": schedule[-1].total if schedule else 0,
             "is_served": pc.case.state in (PenaltyState.SERVED, PenaltyState.OVERDUE),
+            "actions": [(k, a.label) for k, a in forms.ACTIONS.items() if pc.case.state in a.states],
         },
+    )
+
+
+@login_required
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One procedural step as a form; the service and the law's guards decide, refusals are shown in Chinese."""
+    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
+    spec = forms.ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    form = spec.form(request.POST or None, request.FILES or None)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.call(pc, request.user, form.cleaned_data, request.FILES)
+            messages.success(request, _("已办理：%(a)s") % {"a": spec.label})
+            return redirect("enforcement:case-detail", pk=pc.pk)
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+    return render(
+        request,
+        "enforcement/action_form.html",
+        {"pc": pc, "form": form, "label": spec.label, "error": error, "back": pc.pk},
+        status=status,
+    )
+
+
+@login_required
+def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """立案 or 不予立案 for a clue."""
+    clue = _get_or_404(selectors.clue_get, actor=request.user, pk=pk)
+    form_class = {"file": forms.FileCaseForm, "reject": forms.RejectClueForm}.get(action)
+    if form_class is None:
+        raise Http404
+    initial = {"party_name": clue.party_name, "party_id_number": clue.party_id_number, "party_kind": clue.party_kind}
+    form = form_class(request.POST or None, initial=initial)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "file":
+                pc = forms.file_from_clue(clue, request.user, form.cleaned_data)
+                messages.success(request, _("已立案"))
+                return redirect("enforcement:case-detail", pk=pc.pk)
+            services.clue_reject(clue=clue, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("已决定不予立案"))
+            return redirect("enforcement:clue-list")
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+    label = _("立案") if action == "file" else _("不予立案")
+    return render(
+        request,
+        "enforcement/action_form.html",
+        {"clue": clue, "form": form, "label": label, "error": error},
+        status=status,
     )
 
 

@@ -1,0 +1,321 @@
+"""Forms for the staff pages: one small form per procedural step; each ``ACTIONS`` entry names the states where it
+is offered and the service it calls. No rules here — the services and guards decide."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from township.enforcement import services
+from township.enforcement.machine import PenaltyState as S
+from township.enforcement.models import Domain, InvestigativeAct, PartyKind, PenaltyType, ServiceRecord
+from township.org.models import User
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+
+def _users(ids_text: str) -> list[int]:
+    return [int(x) for x in ids_text.replace("，", ",").split(",") if x.strip().isdigit()]
+
+
+class ActForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=InvestigativeAct.Kind.choices)
+    at = forms.DateTimeField(label=_("时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label=_("地点"), max_length=200)
+    officers = forms.CharField(label=_("执法人员（用户ID，逗号分隔，至少两人）"))
+    summary = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    files = forms.FileField(label=_("证据文件"), required=False)
+
+
+class NoticeForm(forms.Form):
+    types = forms.MultipleChoiceField(label=_("拟处罚种类"), choices=PenaltyType.choices)
+    fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=0)
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    basis = forms.CharField(label=_("依据"))
+    served_on = forms.DateField(label=_("送达日期"), **DATE)
+    mode = forms.ChoiceField(label=_("送达方式"), choices=ServiceRecord.Mode.choices)
+    consent_signed = forms.BooleanField(label=_("已签署电子送达确认书"), required=False)
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label=_("陈述申辩意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    review = forms.CharField(label=_("复核意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    waived = forms.BooleanField(label=_("当事人明确放弃陈述申辩"), required=False)
+
+
+class HearingRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("申请日期"), **DATE)
+
+
+class HearingScheduleForm(forms.Form):
+    notice_on = forms.DateField(label=_("通知日期"), **DATE)
+    hearing_on = forms.DateField(label=_("听证日期"), **DATE)
+    chair = forms.IntegerField(label=_("主持人（用户ID，非本案调查人员）"))
+    place = forms.CharField(label=_("地点"))
+
+
+class HearingHoldForm(forms.Form):
+    record = forms.CharField(label=_("听证笔录摘要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    party_absent = forms.BooleanField(label=_("当事人无正当理由未到场"), required=False)
+
+
+class ReviewForm(forms.Form):
+    opinion = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    passed = forms.BooleanField(label=_("审核通过"), required=False)
+
+
+class DiscussionForm(forms.Form):
+    participants = forms.CharField(label=_("参加人员（逗号分隔）"))
+    conclusion = forms.CharField(label=_("讨论结论"), widget=forms.Textarea(attrs={"rows": 2}))
+    held_on = forms.DateField(label=_("日期"), **DATE)
+
+
+class DecideForm(forms.Form):
+    types = forms.MultipleChoiceField(label=_("处罚种类"), choices=PenaltyType.choices)
+    fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=0)
+    decided_on = forms.DateField(label=_("决定日期"), required=False, **DATE)
+
+
+class ServeForm(forms.Form):
+    mode = forms.ChoiceField(label=_("送达方式"), choices=ServiceRecord.Mode.choices)
+    sent_on = forms.DateField(label=_("送达/公告日期"), **DATE)
+    consent_signed = forms.BooleanField(label=_("已签署电子送达确认书"), required=False)
+    witness = forms.CharField(label=_("见证人（留置送达）"), required=False)
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label=_("缴款日期"), **DATE)
+    amount = forms.DecimalField(label=_("罚款（元）"), min_value=0)
+    late_amount = forms.DecimalField(label=_("加处罚款（元）"), min_value=0, required=False)
+
+
+class DemandForm(forms.Form):
+    served_on = forms.DateField(label=_("催告书送达日期"), **DATE)
+
+
+class EnforceForm(forms.Form):
+    applied_on = forms.DateField(label=_("申请日期"), **DATE)
+    court = forms.CharField(label=_("人民法院"), required=False)
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1)
+    reason = forms.CharField(label=_("理由"))
+    approved_by = forms.IntegerField(label=_("批准负责人（用户ID）"))
+
+
+class CloseForm(forms.Form):
+    report = forms.CharField(label=_("结案报告"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+def _user(pk: Any) -> User:
+    from township.core.errors import DomainError
+
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise DomainError("user_not_found", _("用户不存在"))
+    return user
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    form: type[forms.Form]
+    states: tuple[str, ...]
+    call: Callable[[Any, Any, dict[str, Any], Any], Any]  # (penalty_case, actor, cleaned_data, files)
+
+
+def _act(pc: Any, actor: Any, d: dict[str, Any], files: Any) -> Any:
+    return services.penalty_act_record(
+        penalty_case=pc,
+        kind=d["kind"],
+        at=d["at"],
+        place=d["place"],
+        officers=_users(d["officers"]),
+        actor=actor,
+        summary=d.get("summary", ""),
+        files=files.getlist("files") if files else [],
+    )
+
+
+OPEN = (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARD, S.REVIEWED)
+
+ACTIONS: dict[str, Action] = {
+    "act": Action(str(_("调查取证")), ActForm, (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD), _act),
+    "notice": Action(
+        str(_("事先告知")),
+        NoticeForm,
+        (S.INVESTIGATING,),
+        lambda pc, a, d, f: services.penalty_notice(
+            penalty_case=pc,
+            actor=a,
+            types=d["types"],
+            fine=d.get("fine") or 0,
+            facts=d["facts"],
+            reasons=d["reasons"],
+            basis=d["basis"],
+            served_on=d["served_on"],
+            mode=d["mode"],
+            consent_signed=d["consent_signed"],
+        ),
+    ),
+    "statement": Action(
+        str(_("陈述申辩")),
+        StatementForm,
+        (S.NOTIFIED, S.HEARD),
+        lambda pc, a, d, f: services.penalty_statement_record(
+            penalty_case=pc, actor=a, statement=d["statement"], review=d["review"], waived=d["waived"]
+        ),
+    ),
+    "hearing_request": Action(
+        str(_("听证申请")),
+        HearingRequestForm,
+        (S.NOTIFIED,),
+        lambda pc, a, d, f: services.penalty_hearing_request(penalty_case=pc, requested_on=d["requested_on"], actor=a),
+    ),
+    "hearing_schedule": Action(
+        str(_("听证通知")),
+        HearingScheduleForm,
+        (S.HEARING_REQUESTED,),
+        lambda pc, a, d, f: services.penalty_hearing_schedule(
+            penalty_case=pc,
+            notice_on=d["notice_on"],
+            hearing_on=d["hearing_on"],
+            chair=_user(d["chair"]),
+            place=d["place"],
+            actor=a,
+        ),
+    ),
+    "hearing_hold": Action(
+        str(_("举行听证")),
+        HearingHoldForm,
+        (S.HEARING_SCHEDULED,),
+        lambda pc, a, d, f: services.penalty_hearing_hold(
+            penalty_case=pc, record=d["record"], actor=a, party_absent=d["party_absent"]
+        ),
+    ),
+    "review": Action(
+        str(_("法制审核")),
+        ReviewForm,
+        (S.NOTIFIED, S.HEARD),
+        lambda pc, a, d, f: services.penalty_review(penalty_case=pc, actor=a, opinion=d["opinion"], passed=d["passed"]),
+    ),
+    "discussion": Action(
+        str(_("集体讨论")),
+        DiscussionForm,
+        (S.NOTIFIED, S.HEARD, S.REVIEWED),
+        lambda pc, a, d, f: services.penalty_discussion_record(
+            penalty_case=pc,
+            actor=a,
+            participants=[p.strip() for p in d["participants"].replace("，", ",").split(",") if p.strip()],
+            conclusion=d["conclusion"],
+            held_on=d["held_on"],
+        ),
+    ),
+    "extend": Action(
+        str(_("延长办案期限")),
+        ExtendForm,
+        OPEN,
+        lambda pc, a, d, f: services.penalty_extend(
+            penalty_case=pc, days=d["days"], reason=d["reason"], approved_by=_user(d["approved_by"]), actor=a
+        ),
+    ),
+    "decide": Action(
+        str(_("作出处罚决定")),
+        DecideForm,
+        (S.NOTIFIED, S.HEARD, S.REVIEWED),
+        lambda pc, a, d, f: services.penalty_decide(
+            penalty_case=pc, actor=a, types=d["types"], fine=d.get("fine") or 0, decided_on=d.get("decided_on")
+        ),
+    ),
+    "serve": Action(
+        str(_("送达决定书")),
+        ServeForm,
+        (S.DECIDED,),
+        lambda pc, a, d, f: services.penalty_serve(
+            penalty_case=pc,
+            actor=a,
+            mode=d["mode"],
+            sent_on=d["sent_on"],
+            consent_signed=d["consent_signed"],
+            witness=d.get("witness", ""),
+        ),
+    ),
+    "pay": Action(
+        str(_("缴纳罚款")),
+        PayForm,
+        (S.SERVED, S.OVERDUE),
+        lambda pc, a, d, f: services.penalty_pay(
+            penalty_case=pc, actor=a, paid_on=d["paid_on"], amount=d["amount"], late_amount=d.get("late_amount") or 0
+        ),
+    ),
+    "overdue": Action(
+        str(_("登记逾期未缴")),
+        EmptyForm,
+        (S.SERVED,),
+        lambda pc, a, d, f: services.penalty_mark_overdue(penalty_case=pc, actor=a),
+    ),
+    "demand": Action(
+        str(_("催告")),
+        DemandForm,
+        (S.OVERDUE,),
+        lambda pc, a, d, f: services.penalty_demand(penalty_case=pc, actor=a, served_on=d["served_on"]),
+    ),
+    "enforce": Action(
+        str(_("申请法院强制执行")),
+        EnforceForm,
+        (S.OVERDUE,),
+        lambda pc, a, d, f: services.penalty_apply_enforcement(
+            penalty_case=pc, actor=a, applied_on=d["applied_on"], court=d.get("court", "")
+        ),
+    ),
+    "close": Action(
+        str(_("结案")),
+        CloseForm,
+        (S.SERVED, S.PAID, S.ENFORCEMENT),
+        lambda pc, a, d, f: services.penalty_close(penalty_case=pc, actor=a, report=d["report"]),
+    ),
+}
+
+
+class FileCaseForm(forms.Form):
+    """立案 from a clue."""
+
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("当事人"), max_length=128)
+    party_id_number = forms.CharField(label=_("证件号码/统一社会信用代码"), max_length=18, required=False)
+    party_address = forms.CharField(label=_("住所"), max_length=200, required=False)
+    act_date = forms.DateField(label=_("违法行为发生日期"), **DATE)
+    domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
+    investigators = forms.CharField(label=_("承办人员（用户ID，逗号分隔，至少两人）"))
+    approved_by = forms.IntegerField(label=_("立案批准负责人（用户ID）"))
+    facts = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RejectClueForm(forms.Form):
+    reason = forms.CharField(label=_("不予立案理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def file_from_clue(clue: Any, actor: Any, d: dict[str, Any]) -> Any:
+    return services.clue_file(
+        clue=clue,
+        actor=actor,
+        approved_by=_user(d["approved_by"]),
+        party_kind=d["party_kind"],
+        party_name=d["party_name"],
+        party_id_number=d.get("party_id_number", ""),
+        party_address=d.get("party_address", ""),
+        act_date=d["act_date"],
+        domain=d["domain"],
+        investigators=_users(d["investigators"]),
+        facts=d.get("facts", ""),
+    )
