@@ -840,16 +840,30 @@ def event_report(
         raise DomainError("location_invalid", _("经纬度超出范围"), field="lat")
     crs_norm = (crs or "wgs84").lower().replace("-", "")
     wlon, wlat = geo.to_wgs84(lon, lat, crs_norm)
-    grid_id = spatial.locate(wlon, wlat, jurisdiction)
+    grid_id = spatial.locate(wlon, wlat)
     grid = Grid.objects.select_related("jurisdiction").get(pk=grid_id) if grid_id else None
+    outside = (
+        grid is not None
+        and jurisdiction
+        and not grid.jurisdiction_id.startswith(jurisdiction)
+        and not (grid.village_id or "").startswith(jurisdiction)
+    )
+    if outside:
+        raise DomainError(
+            "location_outside_grids",
+            _("该位置不在辖区 %(j)s 的网格内，请核对坐标") % {"j": jurisdiction},
+            field="lat",
+        )
     if grid is not None:
         jur = grid.jurisdiction
         village_id = grid.village_id
     elif jurisdiction:
-        jur = Jurisdiction.objects.filter(pk=jurisdiction).first()
-        if jur is None:
-            raise DomainError("location_outside_grids", _("辖区 %(j)s 不存在") % {"j": jurisdiction})
-        village_id = None
+        # no grid here yet: file it with the named town (or the village's town), without a grid
+        unit = Jurisdiction.objects.filter(pk=jurisdiction).first()
+        if unit is None or unit.level not in (Level.TOWN, Level.VILLAGE):
+            raise DomainError("location_outside_grids", _("该位置不在任何网格内，请核对坐标"), field="lat")
+        jur = unit.parent if unit.level == Level.VILLAGE else unit
+        village_id = unit.pk if unit.level == Level.VILLAGE else None
     else:
         raise DomainError("location_outside_grids", _("该位置不在任何网格内，请核对坐标"), field="lat")
     if not public_source and (actor is None or not has_role(actor, jur.pk, REPORTER_ROLES, village_id)):

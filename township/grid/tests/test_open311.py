@@ -235,3 +235,30 @@ def test_georeport_client_reads_everything(live_server, fmt, town_a, village_a):
     assert [r["service_request_id"] for r in requests] == [str(event.pk)]
     one = client.get_service_request(str(event.pk))
     assert one["service_name"] == "暴露垃圾"
+
+
+def test_post_request_for_another_jurisdiction_is_refused(client, grids, api_key, town_b):
+    resp = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": "200110",
+            "lat": "29.05",
+            "long": "106.02",
+            "description": "x",
+            "jurisdiction_id": town_b.code,
+        },
+    )
+    assert resp.status_code == 400
+    ok = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": "200110",
+            "lat": "29.05",
+            "long": "106.02",
+            "description": "x",
+            "jurisdiction_id": "500116108",
+        },
+    )
+    assert ok.status_code == 201
