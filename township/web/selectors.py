@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from township.cases.models import Attachment, Case, CaseEvent, ClockPause, EventKind
+from township.cases.models import Assignment, Attachment, Case, CaseEvent, ClockPause, EventKind
 from township.cases.selectors import Page, case_visible_q
 from township.core.errors import NotFound
 from township.org.models import ApiToken, Role, RoleGrant, User
@@ -72,6 +72,13 @@ def case_history_list(
 
 def case_attachments(*, case: Case) -> QuerySet[Attachment]:
     return Attachment.objects.filter(case=case, jurisdiction_id=case.jurisdiction_id).select_related("uploaded_by")
+
+
+def case_assignments(*, case: Case) -> QuerySet[Assignment]:
+    """Current 承办/协办 (ended ones are on the timeline)."""
+    return Assignment.objects.filter(
+        case=case, jurisdiction_id=case.jurisdiction_id, ended_at__isnull=True
+    ).select_related("assignee", "department")
 
 
 def case_pauses(*, case: Case) -> QuerySet[ClockPause]:

@@ -341,6 +341,11 @@ DATA_LABELS = {
     "type": gettext_lazy("类型"),
     "purpose": gettext_lazy("用途"),
     "reason": gettext_lazy("理由"),
+    "assignee": gettext_lazy("承办人编号"),
+    "assignee_name": gettext_lazy("承办人"),
+    "department": gettext_lazy("部门编号"),
+    "department_name": gettext_lazy("承办部门"),
+    "role": gettext_lazy("职责"),
 }
 
 
@@ -402,6 +407,7 @@ def _render_case(
             "transitions": transitions,
             "attachments": list(web_selectors.case_attachments(case=case)),
             "pauses": list(web_selectors.case_pauses(case=case)),
+            "assignments": list(web_selectors.case_assignments(case=case)),
             "error": error,
             "error_transition": error_transition,
             "extra_field": extra_field,

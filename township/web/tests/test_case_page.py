@@ -141,3 +141,13 @@ def test_case_page_and_engine_messages_in_english(clerk_client, open_toy):
     html = res.content.decode()
     assert "is not possible now" in html  # the engine's transition_not_allowed message, translated
     assert "Timeline" in html and "Comment (optional)" in html
+
+
+def test_assignments_are_shown(clerk_client, open_toy, clerk_a, approver_a):
+    from township.cases.services import case_assign
+
+    case = open_toy()
+    case_assign(case=case, actor=clerk_a, assignee=approver_a, role="lead")
+    case_assign(case=case, actor=clerk_a, assignee=clerk_a, role="assist")
+    html = clerk_client.get(f"/cases/{case.pk}/").content.decode()
+    assert "承办：审批甲" in html and "协办：窗口甲" in html
