@@ -17,7 +17,7 @@ demo: ## Install, migrate, seed the demo town, print logins, run worker + server
 test: ## Run the whole test suite on SQLite
 	scripts/test.sh
 
-test-pg: ## Run the whole test suite on PostgreSQL ($$PG_URL)
+test-pg: ## Run the whole test suite on PostgreSQL (override the server with PG_URL=...)
 	DATABASE_URL=$(PG_URL) scripts/test.sh
 
 lint: install ## ruff check + format --check, migrations check, Django system checks
