@@ -55,7 +55,9 @@ def application_list(
     mine: bool = False,
     include_children: bool = True,
 ) -> QuerySet[Application]:
-    qs = _base().filter(visible_q(actor))
+    qs = Application.objects.select_related("case", "applicant", "village", "agent", "certificate").filter(
+        visible_q(actor)
+    )
     if mine and actor is not None:
         qs = qs.filter(applicant_user_id=actor.pk)
     if not include_children:
@@ -83,11 +85,13 @@ def application_get(*, actor: User | None, pk: int | str) -> Application:
 
 def _worklist(actor: User | None, roles: tuple[str, ...], states: tuple[str, ...]) -> QuerySet[Application]:
     """Filtered on the Case columns (same tenant key) so the engine's work index
-    (jurisdiction, case_type, state, due_at, id) serves the query; bundles are another case type."""
+    (jurisdiction, case_type, state, due_at, id) serves the query; bundles are another case type.
+    Only the columns a worklist row shows are joined (no snapshot JSON): planning and rows stay small."""
     from township.approval.machine import APPLICATION
 
     return (
-        _base()
+        Application.objects.select_related("case", "applicant")
+        .defer("gap_pledge", "commitment_text", "refusal_reason", "refusal_remedy", "decision_reason")
         .filter(
             reach(actor, roles).q("case__jurisdiction", "case__village"),
             case__case_type=APPLICATION,
