@@ -349,6 +349,32 @@ def verify_plan(request: HttpRequest, pk: int) -> dict[str, Any]:
     return {"ok": ok, "problems": problems}
 
 
+class ResultIn(Schema):
+    result: str
+    checked_on: dt.date
+    findings: str = ""
+
+
+class VisitOut(Schema):
+    id: int
+    target: int
+    result: str
+    publish_by: dt.date | None
+    clue: int | None
+
+
+@router.post("/plans/{pk}/visits/{visit_id}/result", response=VisitOut)
+def record_result(request: HttpRequest, pk: int, visit_id: int, payload: ResultIn) -> dict[str, Any]:
+    """Record a check's result; publication due in 20 working days; a finding becomes a clue.
+    Errors: result_invalid, findings_required, permission_denied, not_found."""
+    plan = selectors.plan_get(actor=request.user, pk=pk)
+    visit = selectors.visit_list(plan=plan).filter(pk=visit_id).first()
+    if visit is None:
+        raise NotFound()
+    v = inspection.inspection_result_record(visit=visit, actor=request.user, **payload.dict())
+    return {"id": v.pk, "target": v.target_id, "result": v.result, "publish_by": v.publish_by, "clue": v.clue_id}
+
+
 @router.get("/public/{code}/disclosures", response=list[DisclosureOut], auth=None)
 def public_disclosures(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     """Published penalty decisions of one jurisdiction, personal data masked (public, no login)."""

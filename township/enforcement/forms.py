@@ -319,3 +319,30 @@ def file_from_clue(clue: Any, actor: Any, d: dict[str, Any]) -> Any:
         investigators=_users(d["investigators"]),
         facts=d.get("facts", ""),
     )
+
+
+class PlanForm(forms.Form):
+    jurisdiction = forms.ChoiceField(label=_("单位"))
+    name = forms.CharField(label=_("计划名称"), max_length=128)
+    departments = forms.ModelMultipleChoiceField(label=_("参与部门（多个即联合抽查）"), queryset=None)
+    items = forms.ModelMultipleChoiceField(label=_("抽查事项"), queryset=None)
+    period_start = forms.DateField(label=_("开始日期"), **DATE)
+    period_end = forms.DateField(label=_("结束日期"), **DATE)
+    ratio_A = forms.DecimalField(label=_("A类抽查比例（%）"), min_value=0, max_value=100, initial=3)
+    ratio_B = forms.DecimalField(label=_("B类抽查比例（%）"), min_value=0, max_value=100, initial=5)
+    ratio_C = forms.DecimalField(label=_("C类抽查比例（%）"), min_value=0, max_value=100, initial=10)
+    ratio_D = forms.DecimalField(label=_("D类抽查比例（%）"), min_value=0, max_value=100, initial=30)
+    inspectors_per_check = forms.IntegerField(label=_("每户检查人员数"), min_value=1, initial=2)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from township.enforcement.models import InspectionItem
+        from township.org.models import Department, Jurisdiction
+        from township.org.scoping import reach
+
+        codes = sorted(reach(actor, services.MANAGER_ROLES + services.OFFICER_ROLES).codes)
+        self.fields["jurisdiction"].choices = [
+            (j.code, j.name) for j in Jurisdiction.objects.filter(code__in=codes).order_by("code")
+        ]
+        self.fields["departments"].queryset = Department.objects.filter(jurisdiction_id__in=codes).order_by("id")
+        self.fields["items"].queryset = InspectionItem.objects.filter(jurisdiction_id__in=codes).order_by("code")

@@ -103,6 +103,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "late_total": schedule[-1].total if schedule else 0,
             "is_served": pc.case.state in (PenaltyState.SERVED, PenaltyState.OVERDUE),
             "actions": [(k, a.label) for k, a in forms.ACTIONS.items() if pc.case.state in a.states],
+            "disclosure": services.disclosure_for(pc),
         },
     )
 
@@ -171,6 +172,55 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("enforcement:case-detail", pk=pc.pk)
+
+
+@login_required
+@require_POST
+def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the masked decision (due within 7 working days of the decision)."""
+    from township.enforcement.disclosure import disclosure_publish as publish
+
+    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
+    disclosure = services.disclosure_for(pc)
+    if disclosure is None:
+        raise Http404
+    try:
+        publish(disclosure=disclosure, actor=request.user)
+        messages.success(request, _("已公示"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("enforcement:case-detail", pk=pc.pk)
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """New random-inspection plan (departments, items, period, ratios per credit class, inspectors per check)."""
+    _staff(request)
+    form = forms.PlanForm(request.POST or None, actor=request.user)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = inspection.inspection_plan_create(
+                jurisdiction=d["jurisdiction"],
+                name=d["name"],
+                departments=list(d["departments"]),
+                items=list(d["items"]),
+                period_start=d["period_start"],
+                period_end=d["period_end"],
+                ratios={c: (d[f"ratio_{c}"] or 0) / 100 for c in "ABCD"},
+                inspectors_per_check=d["inspectors_per_check"],
+                actor=request.user,
+            )
+            return redirect("enforcement:plan-detail", pk=plan.pk)
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+    return render(
+        request,
+        "enforcement/action_form.html",
+        {"form": form, "label": _("新建抽查计划"), "error": error},
+        status=status,
+    )
 
 
 @login_required

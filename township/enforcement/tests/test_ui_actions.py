@@ -55,3 +55,91 @@ def test_clue_rejected_through_the_form_and_foreign_clue_is_404(world, client):
     response = client.post(reverse("enforcement:clue-action", args=[clue.pk, "reject"]), {"reason": "不属于管辖"})
     assert response.status_code == 302
     assert Clue.objects.get(pk=clue.pk).decision == "not_filed"
+
+
+def test_plan_created_and_drawn_through_the_pages(world, client):
+    from township.enforcement import inspection
+    from township.enforcement.models import InspectionPlan, Officer
+    from township.org.models import Department
+
+    dept = Department.objects.create(jurisdiction=world.town, name="执法局", kind="enforcement")
+    item = inspection.inspection_item_create(
+        jurisdiction=world.town, department=dept, code="X-1", name="检查事项", actor=world.leader
+    )
+    Officer.objects.filter(jurisdiction=world.town).update(department=dept)
+    inspection.inspection_target_add(
+        jurisdiction=world.town, uscc="91500116MA5U8X3Q51", name="甲公司", actor=world.leader
+    )
+    client.force_login(world.leader)
+    form = {
+        "jurisdiction": "500116108",
+        "name": "第一批",
+        "departments": [dept.pk],
+        "items": [item.pk],
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
+        "ratio_A": 100,
+        "ratio_B": 100,
+        "ratio_C": 100,
+        "ratio_D": 100,
+        "inspectors_per_check": 1,
+    }
+    refused = client.post(reverse("enforcement:plan-create"), form)
+    assert refused.status_code == 422 and "不得少于两人" in refused.content.decode()
+    response = client.post(reverse("enforcement:plan-create"), {**form, "inspectors_per_check": 2})
+    plan = InspectionPlan.objects.get()
+    assert response.status_code == 302
+    client.post(reverse("enforcement:plan-draw", args=[plan.pk]))
+    page = client.get(reverse("enforcement:plan-detail", args=[plan.pk])).content.decode()
+    assert "甲公司" in page and "verify_draw" in page
+    visit = plan.visits.get()
+    result = client.post(
+        f"/api/v1/enforcement/plans/{plan.pk}/visits/{visit.pk}/result",
+        {"result": "problem", "checked_on": "2026-03-10", "findings": "未公示许可证"},
+        content_type="application/json",
+    )
+    assert result.status_code == 200 and result.json()["clue"]
+
+
+def test_decision_published_from_the_case_page(world, client, travel):
+    import datetime as dt
+
+    from township.enforcement.models import Domain
+
+    pc = services.penalty_case_file(
+        jurisdiction=world.town,
+        actor=world.o1,
+        approved_by=world.leader,
+        party_kind="person",
+        party_name="周某",
+        party_address="东海村1组",
+        act_date=dt.date(2026, 2, 1),
+        domain=Domain.CITY,
+        investigators=[world.o1.pk, world.o2.pk],
+        village=world.village,
+        facts="周某违规",
+    )
+    services.penalty_act_record(
+        penalty_case=pc,
+        kind="inquiry",
+        at=dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC),
+        place="执法局",
+        officers=[world.o1.pk, world.o2.pk],
+        actor=world.o1,
+    )
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["warning"],
+        facts="f",
+        reasons="r",
+        basis="b",
+        served_on=dt.date(2026, 3, 2),
+    )
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
+    client.force_login(world.o1)
+    assert "公示期限" in client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode()
+    client.post(reverse("enforcement:disclosure-publish", args=[pc.pk]))
+    page = client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
+    assert "周*" in page and "周某" not in page
