@@ -505,6 +505,33 @@ def _publish_all(items: list[Item], approver: User | None, reason: str) -> None:
         do_publish_many(group, approver=approver, reason=reason)
 
 
+# Typical materials of a town hall's items (the guide lists them; applications reuse library copies).
+DEFAULT_MATERIALS = {
+    "01": [("申请书", True), ("居民身份证", True)],
+    "05": [("申请书", True), ("居民身份证", True), ("户口簿", True), ("银行账户信息", False)],
+    "07": [("申请书", True), ("居民身份证", True), ("户口簿", False)],
+    "20": [("居民身份证", True), ("户口簿", False)],
+    "10": [("申请书", True)],
+}
+
+
+def _default_materials(jurisdiction: str, items: list[Item]) -> None:
+    rows = []
+    for item in items:
+        for n, (name, essential) in enumerate(DEFAULT_MATERIALS.get(item.item_type, [])):
+            rows.append(
+                Material(
+                    jurisdiction_id=jurisdiction,
+                    item=item,
+                    material_type=material_type_for(name),
+                    essential=essential,
+                    copies=1 if name == "居民身份证" else 0,
+                    sort=n,
+                )
+            )
+    Material.objects.bulk_create(rows, batch_size=500)
+
+
 def _bulk_items(
     jurisdiction: str, prefix: str, rows: list[tuple[str, str]], dept_for: dict[str, str], level: str, **common: Any
 ) -> list[Item]:
@@ -540,6 +567,7 @@ def _bulk_items(
             )
         )
     Item.objects.bulk_create(new, batch_size=200)
+    _default_materials(jurisdiction, [i for i in new if i.pk is not None])
     return list(Item.objects.filter(jurisdiction_id=jurisdiction, implementation_code__startswith=prefix))
 
 

@@ -33,6 +33,8 @@ def test_demo_catalog_numbers_and_idempotence(db):
     assert baisha.exclude(pk__in=delegated.values("item_id")).count() == 242
     assert not baisha.exclude(status=ItemStatus.PUBLISHED).exists()
     assert baisha.values("name").distinct().count() == baisha.count()  # no duplicate names
+    hall_item = baisha.get(implementation_code="500116108-BM-0001")
+    assert [m["material_type_name"] for m in hall_item.current_version.snapshot["materials"]][:1] == ["居民身份证"]
 
 
 def test_demo_has_the_ms_luo_items(db):
