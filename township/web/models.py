@@ -20,6 +20,7 @@ class LoginLog(models.Model):
         LOCKED_NOW = "locked_now", _("连续失败，账户锁定")
         INACTIVE = "inactive", _("账户停用或不存在")
         LOGOUT = "logout", _("退出登录")
+        UNLOCKED = "unlocked", _("管理员解锁")
 
     username = models.CharField(_("登录名"), max_length=150, db_index=True)
     user = models.ForeignKey(
@@ -45,7 +46,7 @@ class LoginLog(models.Model):
 
     @property
     def ok(self) -> bool:
-        return self.result in (self.Result.SUCCESS, self.Result.LOGOUT)
+        return self.result in (self.Result.SUCCESS, self.Result.LOGOUT, self.Result.UNLOCKED)
 
 
 class LoginThrottle(models.Model):

@@ -173,3 +173,19 @@ def staff_list(
     )
     items = rows[:limit]
     return Page(items=items, next_cursor=str(items[-1].pk) if len(rows) > limit and items else None)
+
+
+def locked_names(*, actor: User, now: datetime | None = None) -> list[str]:
+    """Login names currently locked whose users the actor administers (for 账户解锁)."""
+    from township.web.models import LoginThrottle
+
+    r = reach(actor, (Role.SECURITY_ADMIN,))
+    if not r.codes:
+        return []
+    in_reach = RoleGrant.objects.filter(r.q("jurisdiction", None) | Q(jurisdiction__parent_id__in=sorted(r.codes)))
+    names = LoginThrottle.objects.filter(locked_until__gt=now or timezone.now()).values_list("username", flat=True)
+    return list(
+        User.objects.filter(username__in=names, pk__in=in_reach.values("user_id"))
+        .order_by("username")
+        .values_list("username", flat=True)
+    )

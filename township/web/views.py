@@ -571,6 +571,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def login_log(request: HttpRequest) -> HttpResponse:
     """登录日志 (security administrator, auditor). Read-only: no delete, no clear."""
     r = reach(request.user, web_selectors.LOG_ROLES)
@@ -580,6 +581,15 @@ def login_log(request: HttpRequest) -> HttpResponse:
     result = request.GET.get("result", "").strip()
     if result not in LoginLog.Result.values:
         result = ""
+    if request.method == "POST":
+        name = request.POST.get("unlock", "")
+        if name in web_selectors.locked_names(actor=request.user):
+            security.unlock(name)
+            security.login_log_write(
+                request, username=name, result=LoginLog.Result.UNLOCKED, user=web_selectors.user_by_username(name)
+            )
+            messages.success(request, _("已解锁账户 %(name)s") % {"name": name})
+        return redirect("login-log")
     cursor = request.GET.get("cursor") or None
     page = web_selectors.login_log_list(actor=request.user, username=username, result=result, cursor=cursor)
     params = {k: v for k, v in (("username", username), ("result", result)) if v}
@@ -588,6 +598,7 @@ def login_log(request: HttpRequest) -> HttpResponse:
         "township/login_log.html",
         {
             "rows": page.items,
+            "locked": web_selectors.locked_names(actor=request.user),
             "username": username,
             "result": result,
             "results": LoginLog.Result.choices,

@@ -217,3 +217,24 @@ def test_expiry_notice_in_the_last_week(client, clerk_a):
     res = _login(client, "clerk_a", "Test-pass-123")
     assert res.url == "/"
     assert "您的密码将在 5 天后过期" in client.get("/").content.decode()
+
+
+def test_security_admin_unlocks_and_the_unlock_is_logged(client, make_user, town_a, town_b, clerk_a, clerk_b):
+    from township.org.models import Role
+
+    for name in ("clerk_a", "clerk_b"):
+        for _ in range(5):
+            _login(client, name, "Wrong-pass-1")
+    assert security.is_locked("clerk_a") and security.is_locked("clerk_b")
+    sec = make_user((town_a, Role.SECURITY_ADMIN), username="sec4")
+    client.force_login(sec)
+    html = client.get("/security/login-log/").content.decode()
+    assert 'value="clerk_a"' in html and 'value="clerk_b"' not in html  # only users of the admin's units
+    client.post("/security/login-log/", {"unlock": "clerk_b"})
+    assert security.is_locked("clerk_b")
+    client.post("/security/login-log/", {"unlock": "clerk_a"})
+    assert not security.is_locked("clerk_a")
+    log = LoginLog.objects.filter(username="clerk_a").order_by("-id").first()
+    assert log.result == LoginLog.Result.UNLOCKED and log.ip == "127.0.0.1"
+    client.logout()
+    assert _login(client, "clerk_a", "Test-pass-123").status_code == 302
