@@ -284,6 +284,19 @@ def workbench(request: HttpRequest) -> HttpResponse:
 EXPORT_MAX_ROWS = 20000
 
 
+def append_row(ws: Any, values: list[Any]) -> None:
+    """Append cells as plain text: a title like "=HYPERLINK(…)" must never become a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for v in values:
+        cell = WriteOnlyCell(ws, value=v)
+        if isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
+            cell.data_type = "s"
+        cells.append(cell)
+    ws.append(cells)
+
+
 @staff_required
 def workbench_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as an Excel file (openpyxl, write-only; read page by page)."""
@@ -300,7 +313,8 @@ def workbench_export(request: HttpRequest) -> HttpResponse:
         page = _page(request, f, cursor, 500)
         for case in page.items:
             r = _row(case, now)
-            ws.append(
+            append_row(
+                ws,
                 [
                     case.number,
                     case.title,
@@ -310,7 +324,7 @@ def workbench_export(request: HttpRequest) -> HttpResponse:
                     timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
                     timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "",
                     str(r["warning_label"]),
-                ]
+                ],
             )
             written += 1
         if not page.next_cursor:

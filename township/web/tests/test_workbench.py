@@ -218,3 +218,11 @@ def test_chosen_unit_is_kept_in_the_session(client, make_user, town_a, town_b, o
     assert f'<option value="{town_b.code}" selected>' in html
     assert set(numbers(client.get("/?unit=").content.decode())) == {in_a.number, in_b.number}
     assert SESSION_KEY not in client.session
+
+
+def test_export_never_writes_formulas(clerk_client, open_toy):
+    open_toy(title='=HYPERLINK("http://evil.example","点我")')
+    res = clerk_client.get("/workbench/export/")
+    wb = load_workbook(BytesIO(b"".join(res.streaming_content)))
+    cell = wb.active.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
