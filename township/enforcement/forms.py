@@ -346,3 +346,53 @@ class PlanForm(forms.Form):
         ]
         self.fields["departments"].queryset = Department.objects.filter(jurisdiction_id__in=codes).order_by("id")
         self.fields["items"].queryset = InspectionItem.objects.filter(jurisdiction_id__in=codes).order_by("code")
+
+
+class SummaryForm(forms.Form):
+    """当场处罚 (简易程序)."""
+
+    jurisdiction = forms.ChoiceField(label=_("单位"))
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("当事人"), max_length=128)
+    party_id_number = forms.CharField(label=_("证件号码/统一社会信用代码"), max_length=18, required=False)
+    types = forms.MultipleChoiceField(
+        label=_("处罚种类"),
+        choices=[(PenaltyType.WARNING, PenaltyType.WARNING.label), (PenaltyType.FINE, PenaltyType.FINE.label)],
+    )
+    fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=0)
+    domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 2}))
+    basis = forms.CharField(label=_("处罚依据"))
+    place = forms.CharField(label=_("地点"))
+    officers = forms.CharField(label=_("执法人员（用户ID，逗号分隔）"))
+    evidence = forms.CharField(label=_("证据（如“现场照片2张”）"), required=False)
+    files = forms.FileField(label=_("证据文件"), required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from township.org.models import Jurisdiction
+        from township.org.scoping import reach
+
+        codes = sorted(reach(actor, services.OFFICER_ROLES).codes)
+        self.fields["jurisdiction"].choices = [
+            (j.code, j.name) for j in Jurisdiction.objects.filter(code__in=codes).order_by("code")
+        ]
+
+
+def summary_create(actor: Any, d: dict[str, Any], files: Any) -> Any:
+    return services.summary_case_create(
+        jurisdiction=d["jurisdiction"],
+        actor=actor,
+        party_kind=d["party_kind"],
+        party_name=d["party_name"],
+        party_id_number=d.get("party_id_number", ""),
+        types=d["types"],
+        fine=d.get("fine") or 0,
+        facts=d["facts"],
+        basis=d["basis"],
+        place=d["place"],
+        officers=_users(d["officers"]),
+        domain=d["domain"],
+        evidence_names=[d["evidence"]] if d.get("evidence") else [],
+        files=files.getlist("files") if files else [],
+    )

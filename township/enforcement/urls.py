@@ -6,6 +6,7 @@ app_name = "enforcement"
 
 urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
+    path("cases/summary/new/", views.summary_create, name="summary-create"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/documents/", views.document_create, name="document-create"),
     path("cases/<int:pk>/documents/<int:doc_id>/", views.document_download, name="document-download"),

@@ -224,6 +224,27 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def summary_create(request: HttpRequest) -> HttpResponse:
+    """当场处罚 (简易程序): warning or fine ≤ 200 / 3,000 yuan with evidence; the caps are the law's guards."""
+    _staff(request)
+    form = forms.SummaryForm(request.POST or None, request.FILES or None, actor=request.user)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            pc = forms.summary_create(request.user, form.cleaned_data, request.FILES)
+            messages.success(request, _("已当场作出处罚决定"))
+            return redirect("enforcement:case-detail", pk=pc.pk)
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+    return render(
+        request,
+        "enforcement/action_form.html",
+        {"form": form, "label": _("当场处罚（简易程序）"), "error": error},
+        status=status,
+    )
+
+
+@login_required
 def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
     pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
     doc = get_object_or_404(CaseDocument, jurisdiction_id=pc.jurisdiction_id, penalty_case=pc, pk=doc_id)

@@ -143,3 +143,25 @@ def test_decision_published_from_the_case_page(world, client, travel):
     client.post(reverse("enforcement:disclosure-publish", args=[pc.pk]))
     page = client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
     assert "周*" in page and "周某" not in page
+
+
+def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, client):
+    client.force_login(world.o1)
+    form = {
+        "jurisdiction": "500116108",
+        "party_kind": "person",
+        "party_name": "吴某",
+        "types": ["fine"],
+        "fine": "250",
+        "domain": "city",
+        "facts": "占道经营",
+        "basis": "条例",
+        "place": "正街",
+        "officers": str(world.o1.pk),
+        "evidence": "现场照片",
+    }
+    refused = client.post(reverse("enforcement:summary-create"), form)
+    assert refused.status_code == 409 and "二百元" in refused.content.decode()
+    ok = client.post(reverse("enforcement:summary-create"), {**form, "fine": "150"})
+    assert ok.status_code == 302
+    assert PenaltyCase.objects.get(party_name="吴某").procedure == "summary"
