@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: an earlier transactional test's flush empties the holiday table seeded by a data
+# migration; Django restores the migrated rows before this test (ensure_holidays() double-checks).
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
