@@ -69,7 +69,7 @@ def main() -> int:
         out.append("\n".join([*head, *lines[start:i], "msgstr " + quote(current), *lines[j:]]))
     PO.write_text("\n\n".join(out), encoding="utf-8")
     missing = sorted(set(table) - set(re.findall(r'^msgid "(.*)"$', text, flags=re.M)))
-    print(f"filled {filled}; not in the catalogue: {len(missing)}", file=sys.stderr)
+    sys.stderr.write(f"filled {filled}; not in the catalogue: {len(missing)}\n")
     return 0
 
 
