@@ -408,6 +408,7 @@ def run_import(
     dry_run: bool = True,
     job: ImportJob | None = None,
     check_permission: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Validate every row; commit all of them (or none). ``jurisdiction=None`` takes it from the area code."""
     header, rows = read_table(raw, filename)
@@ -425,6 +426,8 @@ def run_import(
     result.errors.extend(header_errors)
 
     def progress(n: int) -> None:
+        if on_progress is not None:
+            on_progress(n, len(rows))
         if job is not None:
             ImportJob.objects.filter(pk=job.pk, jurisdiction_id=job.jurisdiction_id).update(processed_rows=n)
 

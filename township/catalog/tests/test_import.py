@@ -163,7 +163,9 @@ def test_progress_is_recorded_on_the_job(editor, cat_town):
 
 def test_real_guangan_file_imports_with_exact_counts(db, capsys):
     call_command("import_catalog", str(GUANGAN))
-    out = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    assert "已校验 1000/1135 行" in captured.err  # progress for large files
+    out = captured.out.splitlines()
     assert out[1:] == ["01 536", "05 9", "07 50", "08 2", "09 8", "10 182", "20 348", "合计 1135"]
     county = Jurisdiction.objects.get(code="511602")
     assert county.name == "广安区" and county.parent.name == "广安市" and county.parent.parent.name == "四川省"

@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 jurisdiction=opts["jurisdiction"],
                 dry_run=opts["dry_run"],
                 check_permission=False,
+                on_progress=lambda n, total: self.stderr.write(f"已校验 {n}/{total} 行"),
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
