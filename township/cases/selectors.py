@@ -35,7 +35,7 @@ def case_get(*, actor: User | None, pk: int, for_update: bool = False) -> Case:
 
 
 def actionable_q(actor: User | None) -> Q:
-    """(case_type, state) pairs where the actor holds a role for some manual transition, per jurisdiction.
+    """(case_type, state) pairs where the actor holds a role for some transition, per jurisdiction.
 
     Built once per request from the machines (small) and the actor's grants (small): a set-based filter.
     """
@@ -46,9 +46,8 @@ def actionable_q(actor: User | None) -> Q:
         for state in machine.states:
             roles: set[str] = set()
             owner = False
+            # Every staff transition counts, also those fired from a domain page rather than a generic button.
             for t in machine.available(state.key):
-                if not t.manual:
-                    continue
                 roles.update(r for r in t.roles if r not in ("owner", "system"))
                 owner = owner or "owner" in t.roles
             if roles:
