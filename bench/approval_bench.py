@@ -41,7 +41,7 @@ def _catalog() -> dict[str, Any]:
     if dept is None:
         dept = Department.objects.create(jurisdiction=town, name="行政审批局", kind="approval")
     if not dept.uscc:
-        from township.approval.tests.conftest import BUREAU_USCC
+        from township.approval.testing import BUREAU_USCC
 
         dept.uscc = BUREAU_USCC
         dept.save(update_fields=["uscc"])

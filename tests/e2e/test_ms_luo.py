@@ -32,8 +32,7 @@ START = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")) 
 @pytest.fixture
 def story(db, time_machine, town_a, village_a, make_user):
     """The town, its approval bureau, three published items and the staff; no applicant yet."""
-    from township.approval.testing import build_catalog
-    from township.approval.tests.conftest import BUREAU_USCC, ensure_holidays
+    from township.approval.testing import BUREAU_USCC, build_catalog, ensure_holidays
     from township.org.models import Department, Role
 
     time_machine.move_to(START, tick=True)
@@ -72,7 +71,7 @@ def test_ms_luo_opens_her_shop(live_server, story, tmp_path):
     from pypdf import PdfReader
 
     from township.approval.models import Application, Kind
-    from township.approval.tests.conftest import LUO_ID
+    from township.approval.testing import LUO_ID
     from township.certificates.models import Certificate
     from township.certificates.pdf import verification_url
     from township.core.calendar import add_working_days

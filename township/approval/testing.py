@@ -5,6 +5,37 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
+from township.core.identifiers import resident_id_check_char, uscc_check_char
+
+
+def rid(body17: str) -> str:
+    return body17 + resident_id_check_char(body17)
+
+
+def uscc(body17: str) -> str:
+    return body17 + uscc_check_char(body17)
+
+
+LUO_ID = rid("50011619880315204")
+BUREAU_USCC = uscc("11500116MB1234567")
+
+
+def ensure_holidays() -> None:
+    """Transactional tests (threads, live server) flush the database, the seeded holiday table with it."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    from township.core import calendar
+    from township.core.models import CalendarYear
+
+    if not CalendarYear.objects.filter(year=2026).exists():
+        module = importlib.import_module("township.core.migrations.0002_seed_holidays")
+        module.seed(django_apps, SimpleNamespace(connection=connection))
+    calendar.invalidate_cache()
+
 
 def build_catalog(head_a: Any, town_a: Any) -> dict[str, Any]:
     """营业执照 (即办, online), 食品经营许可 (需营业执照; 慎审; 容缺; 告知承诺), 社会保险登记; 爆炸物 (控制类)."""

@@ -11,24 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from township.core.identifiers import resident_id_check_char, uscc_check_char
+from township.approval.testing import BUREAU_USCC, LUO_ID, ensure_holidays, rid, uscc  # noqa: F401  (re-exported)
 from township.org.models import DataScope, Department, Jurisdiction, Level, Role, RoleGrant
 
 SH = ZoneInfo("Asia/Shanghai")
 # Monday 23 November 2026, 09:00 in Baisha.
 MONDAY = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=SH)
-
-
-def rid(body17: str) -> str:
-    return body17 + resident_id_check_char(body17)
-
-
-def uscc(body17: str) -> str:
-    return body17 + uscc_check_char(body17)
-
-
-LUO_ID = rid("50011619880315204")
-BUREAU_USCC = uscc("11500116MB1234567")
 
 
 @pytest.fixture
@@ -108,20 +96,3 @@ def pdf_upload(name: str = "doc.pdf"):
 @pytest.fixture
 def upload():
     return pdf_upload
-
-
-def ensure_holidays() -> None:
-    """Transactional tests (threads, live server) flush the database, the seeded holiday table with it."""
-    import importlib
-    from types import SimpleNamespace
-
-    from django.apps import apps as django_apps
-    from django.db import connection
-
-    from township.core import calendar
-    from township.core.models import CalendarYear
-
-    if not CalendarYear.objects.filter(year=2026).exists():
-        module = importlib.import_module("township.core.migrations.0002_seed_holidays")
-        module.seed(django_apps, SimpleNamespace(connection=connection))
-    calendar.invalidate_cache()

@@ -9,7 +9,7 @@ from django.db import connection
 
 from township.approval import services as svc
 from township.approval.models import Application, Channel
-from township.approval.tests.conftest import ensure_holidays
+from township.approval.testing import ensure_holidays
 from township.cases.errors import ConcurrentTransition, TransitionRefused
 
 
