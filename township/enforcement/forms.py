@@ -113,6 +113,10 @@ class CloseForm(forms.Form):
     report = forms.CharField(label=_("结案报告"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DropForm(forms.Form):
+    reason = forms.CharField(label=_("撤案理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class EmptyForm(forms.Form):
     pass
 
@@ -277,6 +281,12 @@ ACTIONS: dict[str, Action] = {
         lambda pc, a, d, f: services.penalty_apply_enforcement(
             penalty_case=pc, actor=a, applied_on=d["applied_on"], court=d.get("court", "")
         ),
+    ),
+    "drop": Action(
+        str(_("撤销立案")),
+        DropForm,
+        (S.FILED, S.INVESTIGATING, S.NOTIFIED),
+        lambda pc, a, d, f: services.penalty_drop(penalty_case=pc, actor=a, reason=d["reason"]),
     ),
     "close": Action(
         str(_("结案")),

@@ -893,6 +893,12 @@ def guard_apply_enforcement(case: Any, actor: Any, data: dict[str, Any]) -> None
     )
 
 
+def guard_drop_reason(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """撤销立案 only with a written reason (Art 57: no violation, no penalty, or transfer)."""
+    if not str((data or {}).get("reason", "")).strip():
+        raise TransitionRefused("reason_required", _("撤销立案须写明理由"), field="reason")
+
+
 def guard_close_unpaid(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Served decisions without a fine (warning, revocation…) may close; fines must be paid or enforced."""
     pc = _pc(case)

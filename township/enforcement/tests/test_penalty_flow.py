@@ -590,3 +590,17 @@ def test_unpaid_fine_goes_to_court_after_demand_inside_the_window(world, travel)
     assert state(pc) == PenaltyState.ENFORCEMENT
     services.penalty_close(penalty_case=pc, actor=world.leader, report="法院裁定强制执行完毕，结案。")
     assert state(pc) == PenaltyState.CLOSED
+
+
+def test_dropping_a_case_needs_the_head_and_a_reason(world):
+    from township.cases.services import case_transition
+
+    pc = file_case(world)
+    with pytest.raises(TransitionRefused) as info:
+        case_transition(case=pc.case, name="drop", actor=world.leader)
+    assert info.value.code == "reason_required"
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_drop(penalty_case=pc, actor=world.o1, reason="不构成违法")
+    assert info.value.code == "role_required"
+    services.penalty_drop(penalty_case=pc, actor=world.leader, reason="经调查不构成违法")
+    assert state(pc) == PenaltyState.DROPPED
