@@ -23,3 +23,4 @@ class EnforcementConfig(AppConfig):
         register_menu(label=_("行政处罚案件"), url_name="enforcement:case-list", roles=staff, order=40)
         register_menu(label=_("案源管理"), url_name="enforcement:clue-list", roles=staff, order=41)
         register_menu(label=_("双随机抽查"), url_name="enforcement:plan-list", roles=staff, order=42)
+        register_menu(label=_("执法队伍"), url_name="enforcement:team-list", roles=staff, order=43)

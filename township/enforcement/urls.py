@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/documents/", views.document_create, name="document-create"),
     path("cases/<int:pk>/documents/<int:doc_id>/", views.document_download, name="document-download"),
     path("cases/<int:pk>/do/<str:action>/", views.case_action, name="case-action"),
+    path("teams/", views.team_list, name="team-list"),
     path("clues/", views.clue_list, name="clue-list"),
     path("clues/<int:pk>/<str:action>/", views.clue_action, name="clue-action"),
     path("cases/<int:pk>/disclosure/", views.disclosure_publish, name="disclosure-publish"),

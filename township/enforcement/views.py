@@ -254,6 +254,24 @@ def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpRespons
 
 
 @login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    """执法队伍: brigades with zones and domains; officers with their credentials (expiring ones marked)."""
+    _staff(request)
+    today = timezone.localdate()
+    officers = []
+    for o in selectors.officer_list(actor=request.user):
+        creds = sorted(o.credentials.all(), key=lambda c: c.valid_until, reverse=True)
+        current = next((c for c in creds if not c.revoked and c.valid_from <= today <= c.valid_until), None)
+        level = "overdue" if current is None else ("yellow" if (current.valid_until - today).days <= 30 else "normal")
+        officers.append({"o": o, "credential": current, "warning": level})
+    return render(
+        request,
+        "enforcement/team_list.html",
+        {"teams": list(selectors.team_list(actor=request.user)), "officers": officers},
+    )
+
+
+@login_required
 def clue_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     decision = request.GET.get("decision", "pending")

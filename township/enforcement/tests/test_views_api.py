@@ -141,3 +141,12 @@ def test_public_page_and_api_show_only_masked_published_decisions(world, client)
     assert "张**" in body and "张三丰" not in body
     data = client.get("/api/v1/enforcement/public/500116108/disclosures").json()
     assert data[0]["party"] == "张**" and data[0]["address"] == "东海村"
+
+
+def test_team_page_lists_brigades_and_credentials_without_n_plus_one(world, client, django_assert_max_num_queries):
+    client.force_login(world.o1)
+    with django_assert_max_num_queries(12):
+        body = client.get(reverse("enforcement:team-list")).content.decode()
+    assert "第一综合执法中队" in body and "东海村" in body and "渝执-5001-0003" in body
+    client.force_login(world.stranger)
+    assert "第一综合执法中队" not in client.get(reverse("enforcement:team-list")).content.decode()
