@@ -153,7 +153,18 @@ def setup_events(total: int, *, batch: int = 5000, seed: int = 5) -> int:
                 )
             Event.objects.bulk_create(events, batch_size=1000)
         made += n
+    _analyze()
     return made
+
+
+def _analyze() -> None:
+    """Refresh planner statistics after a bulk load (autovacuum would do it later)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in ("cases_case", "grid_event", "grid_grid"):
+                cursor.execute(f"ANALYZE {table}")
 
 
 # --- workloads -----------------------------------------------------------------------------------

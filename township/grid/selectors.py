@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from township.core.errors import NotFound
 from township.grid.machine import OPEN_STATES, TIMED_STATES
-from township.grid.models import Escalation, Event, EventClass, Grid, Handover, Patrol
+from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff, Handover, Patrol
 from township.org.models import User
 
 EVENT_LIST_RELATED = ("case", "event_class", "grid", "department", "village")
@@ -126,7 +126,11 @@ def event_map_points(
 
 
 def grid_list(
-    *, actor: User | None, level: int | None = None, jurisdiction: str | None = None, active: bool = True
+    *,
+    actor: User | None,
+    level: int | None = None,
+    jurisdiction: str | None = None,
+    active: bool = True,
 ) -> QuerySet[Grid]:
     qs = Grid.objects.for_actor(actor).select_related("parent", "division")
     if level:
@@ -136,6 +140,18 @@ def grid_list(
     if active:
         qs = qs.filter(active=True)
     return qs.order_by("jurisdiction_id", "level", "code")
+
+
+def grid_staff_by_grid(*, grids: list[Grid]) -> dict[int, list[GridStaff]]:
+    """The named staff of these grids in one query (for lists)."""
+    out: dict[int, list[GridStaff]] = {}
+    if not grids:
+        return out
+    codes = sorted({g.jurisdiction_id for g in grids})
+    rows = GridStaff.objects.filter(jurisdiction_id__in=codes, grid_id__in=[g.pk for g in grids]).select_related("user")
+    for row in rows:
+        out.setdefault(row.grid_id, []).append(row)
+    return out
 
 
 def grid_get(*, actor: User | None, pk: int) -> Grid:

@@ -24,7 +24,7 @@ from township.grid.models import GridLevel, Source
 from township.org.models import Department, Role
 from township.org.scoping import has_role, reach
 
-INCOMING = [S.REPORTED, S.VERIFIED]
+INCOMING = [S.REPORTED, S.VERIFYING, S.VERIFIED]
 AWAITING_DISPATCH = [S.REGISTERED]
 
 
@@ -293,11 +293,15 @@ def grid_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("grid:grids")
+    listed = list(grids[:500])
+    staff = selectors.grid_staff_by_grid(grids=listed)
+    for g in listed:
+        g.staff_list = staff.get(g.pk, [])
     return render(
         request,
         "grid/grid_list.html",
         {
-            "grids": grids[:500],
+            "grids": listed,
             "total": grids.count(),
             "levels": GridLevel.choices,
             "f": {"level": level},

@@ -255,3 +255,22 @@ def test_case_link_opens_the_event_page(client, dispatcher_a, dispatcher_b, even
     assert resp.status_code == 302 and resp["Location"] == f"/grid/events/{events[0].pk}/"
     client.force_login(dispatcher_b)
     assert client.get(f"/grid/cases/{events[0].case_id}/").status_code == 404
+
+
+def test_grid_list_shows_staff_with_flat_queries(client, dispatcher_a, grids, make_user, django_assert_max_num_queries):
+    from township.org.models import Role
+
+    client.force_login(dispatcher_a)
+    services.grid_staff_assign(
+        grid=grids["west"], user=make_user(full_name="网格员张三"), role=Role.GRID_PATROLLER, actor=None
+    )
+    client.get("/grid/grids/")
+    with django_assert_max_num_queries(20) as few:
+        body = client.get("/grid/grids/").content.decode()
+    assert "网格巡查员：网格员张三" in body
+    for i, g in enumerate(("east", "jinpen", "village")):
+        services.grid_staff_assign(
+            grid=grids[g], user=make_user(full_name=f"网格员{i}"), role=Role.GRID_HEAD, actor=None
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/grid/grids/")
