@@ -1370,6 +1370,10 @@ def summary_case_create(
     rules.check_summary_penalty(
         party_kind=party_kind, types=types, fine=fine, evidence_count=len(files) + len(evidence_names)
     )
+    if not facts.strip() or not basis.strip():
+        raise TransitionRefused(
+            "summary_basis_required", _("当场处罚须违法事实确凿并有法定依据（行政处罚法第五十一条）"), field="basis"
+        )
     now = timezone.now()
     today = _local_date(now)
     officers = list(dict.fromkeys(int(o) for o in officers))

@@ -466,6 +466,20 @@ def test_summary_procedure_case(world):
             evidence_names=["现场照片"],
         )
     assert info.value.code == "summary_fine_cap"
+    with pytest.raises(TransitionRefused) as info:
+        services.summary_case_create(
+            jurisdiction=world.town,
+            actor=world.o1,
+            party_kind="person",
+            party_name="李四",
+            types=["warning"],
+            facts="占道经营",
+            basis=" ",
+            place="白沙镇正街",
+            officers=[world.o1.pk],
+            evidence_names=["现场照片"],
+        )
+    assert info.value.code == "summary_basis_required"
     pc = services.summary_case_create(
         jurisdiction=world.town,
         actor=world.o1,
