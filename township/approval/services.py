@@ -972,7 +972,8 @@ def verification_tasks_open(*, actor: User | None, jurisdiction: str | Jurisdict
 def verification_task_complete(
     *, task: VerificationTask, actor: User | None, passed: bool, note: str
 ) -> VerificationTask:
-    """Record the check. Failed → the certificate is revoked and a false-commitment credit record written.
+    """Record the check. Failed → the certificate is revoked, a false-commitment credit record written and
+    an enforcement clue created.
     Errors: permission_denied, verification_done, note_required."""
     if actor is not None and not has_role(actor, task.jurisdiction_id, VERIFY_ROLES, task.village_id):
         raise NotFound()
@@ -1013,6 +1014,12 @@ def verification_task_complete(
             jurisdiction=app.jurisdiction_id,
             source_case=app.case,
             source_app="approval",
+        )
+        # 审管联动: the failed check reaches the enforcement team as a clue (案源).
+        from township.enforcement.services import clue_create_from_verification
+
+        clue_create_from_verification(
+            jurisdiction=app.jurisdiction_id, source_case=app.case, subject=app.applicant, actor=None, summary=reason
         )
         _notify_applicant(app, _("承诺核查不通过，证照已撤销：%(t)s") % {"t": app.title}, note)
     return task

@@ -225,6 +225,11 @@ def test_failed_verification_revokes_the_certificate_and_writes_a_credit_record(
     assert certificate_verify(app.certificate.identifier)["status"] == "revoked"
     assert credit_has_false_commitment(luo)
     assert tasks[0].__class__.objects.get(pk=tasks[0].pk).status == VerificationStatus.FAILED
+    from township.enforcement.models import Clue
+
+    clue = Clue.objects.get(source_case=app.case)
+    assert clue.source == Clue.Source.VERIFICATION and clue.jurisdiction_id == town_a.code
+    assert "现场无独立加工间" in clue.summary
     with pytest.raises(DomainError):
         svc.verification_task_complete(task=tasks[0], actor=officer_a, passed=True, note="")
 
