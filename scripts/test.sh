@@ -10,7 +10,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && [ -z "${TOWNSHIP_SKIP_APT:-}" ] && command -v apt-get >/dev/null 2>&1; then
     echo "[test] installing chromium and chromium-driver for the browser tests (apt-get)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-wqy-microhei >/dev/null
   else
     echo "[test] WARNING: chromium not found; browser tests will fail. Install it: sudo apt-get install chromium chromium-driver" >&2
   fi
