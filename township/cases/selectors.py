@@ -34,14 +34,18 @@ def case_get(*, actor: User | None, pk: int, for_update: bool = False) -> Case:
     return case
 
 
-def actionable_q(actor: User | None) -> Q:
-    """(case_type, state) pairs where the actor holds a role for some transition, per jurisdiction.
+def actionable_parts(actor: User | None) -> tuple[Q, Q]:
+    """(staff part, owner part) of the cases the actor may act on.
 
-    Built once per request from the machines (small) and the actor's grants (small): a set-based filter.
+    Staff part: (case_type, state) pairs where the actor holds a role for some transition, in the reached
+    jurisdictions. Owner part: pairs with an OWNER transition, on the actor's own cases. They are kept apart
+    so each can walk its own index in due order (an OR of the two makes PostgreSQL sort everything).
+    Built once per request from the machines (small) and the actor's grants (small): set-based filters.
     """
-    q = Q(pk__in=[])
+    staff = Q(pk__in=[])
+    owner_q = Q(pk__in=[])
     if actor is None or not actor.is_authenticated:
-        return q
+        return staff, owner_q
     for machine in all_machines():
         for state in machine.states:
             roles: set[str] = set()
@@ -51,10 +55,18 @@ def actionable_q(actor: User | None) -> Q:
                 roles.update(r for r in t.roles if r not in ("owner", "system"))
                 owner = owner or "owner" in t.roles
             if roles:
-                q |= Q(case_type=machine.case_type, state=state.key) & reach(actor, roles).q("jurisdiction", "village")
+                scope = reach(actor, roles)
+                if scope.codes or scope.villages:
+                    staff |= Q(case_type=machine.case_type, state=state.key) & scope.q("jurisdiction", "village")
             if owner:
-                q |= Q(case_type=machine.case_type, state=state.key, owner_id=actor.pk)
-    return q
+                owner_q |= Q(case_type=machine.case_type, state=state.key)
+    return staff, owner_q & Q(owner_id=actor.pk)
+
+
+def actionable_q(actor: User | None) -> Q:
+    """Cases the actor may act on (staff roles in scope, or own cases with an owner transition)."""
+    staff, owner = actionable_parts(actor)
+    return staff | owner
 
 
 WARNING_FILTERS = {"overdue", "red", "yellow", "normal", "paused"}
@@ -111,7 +123,7 @@ def workbench_list(
 ) -> Page:
     """我的待办: cases the actor may act on, across all case types, sorted by due time (keyset pages)."""
     now = now or timezone.now()
-    qs: QuerySet[Case] = Case.objects.filter(actionable_q(actor), closed_at__isnull=True)
+    qs: QuerySet[Case] = Case.objects.filter(closed_at__isnull=True)
     if case_type:
         qs = qs.filter(case_type=case_type)
     if state:
@@ -130,7 +142,13 @@ def workbench_list(
         else:
             qs = qs.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk) | Q(due_at__isnull=True))
     qs = qs.select_related("jurisdiction").order_by(F("due_at").asc(nulls_last=True), "id")
-    rows = list(qs[: limit + 1])
+    staff_q, owner_q = actionable_parts(actor)
+    rows = list(qs.filter(staff_q)[: limit + 1])
+    if actor is not None and actor.is_authenticated and Case.objects.filter(owner_id=actor.pk).exists():
+        seen = {c.pk for c in rows}
+        rows += [c for c in qs.filter(owner_q)[: limit + 1] if c.pk not in seen]
+        rows.sort(key=lambda c: (c.due_at is None, c.due_at or now, c.pk))
+    rows = rows[: limit + 1]
     items = rows[:limit]
     next_cursor = _encode_cursor(items[-1]) if len(rows) > limit and items else None
     return Page(items=items, next_cursor=next_cursor)

@@ -46,14 +46,26 @@ def _grants(actor: User) -> list[RoleGrant]:
 
 
 def clear_cache(actor: User) -> None:
-    if hasattr(actor, "_township_grants"):
-        del actor._township_grants
+    for attr in ("_township_grants", "_township_reach"):
+        if hasattr(actor, attr):
+            delattr(actor, attr)
 
 
 def reach(actor: User | None, roles: Iterable[str] | None = None) -> Reach:
     """The tenant codes where ``actor`` holds one of ``roles`` (any role if None)."""
     if actor is None or not actor.is_authenticated:
         return Reach(frozenset(), frozenset())
+    key = frozenset(roles) if roles is not None else None
+    cache: dict[frozenset[str] | None, Reach] | None = getattr(actor, "_township_reach", None)
+    if cache is None:
+        cache = {}
+        actor._township_reach = cache  # type: ignore[attr-defined]  # per-request cache on the instance
+    if key not in cache:
+        cache[key] = _compute_reach(actor, key)
+    return cache[key]
+
+
+def _compute_reach(actor: User, roles: frozenset[str] | None) -> Reach:
     wanted = set(roles) if roles is not None else None
     codes: set[str] = set()
     villages: set[tuple[str, str]] = set()
