@@ -21,8 +21,8 @@ from township.grid import evaluation, selectors, services
 from township.grid.demo import BAISHA_BOUNDS
 from township.grid.machine import OPEN_STATES, S
 from township.grid.models import GridLevel, Source
-from township.org.models import Department, Role
-from township.org.scoping import has_role, reach
+from township.org.models import GRID_ROLES, Department, Role
+from township.org.scoping import has_role, reach, units_of
 
 INCOMING = [S.REPORTED, S.VERIFYING, S.VERIFIED]
 AWAITING_DISPATCH = [S.REGISTERED]
@@ -268,6 +268,12 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "classes": selectors.event_class_list(),
             "center": json.dumps(_map_center(request)),
             "form": request.POST,
+            # Units where the user patrols (a village grant patrols inside its town).
+            "units": [
+                u
+                for u in units_of(request.user)
+                if has_role(request.user, u.tenant_code, GRID_ROLES, u.code if u.level == "village" else None)
+            ],
         },
     )
 

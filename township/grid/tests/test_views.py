@@ -104,6 +104,12 @@ def test_mobile_report_page_creates_an_event(client, patroller_a, grids):
     assert "不在任何网格内" in bad.content.decode()
 
 
+def test_mobile_report_page_offers_the_patrol_units(client, patroller_a, grids, town_a):
+    client.force_login(patroller_a)
+    html = client.get("/grid/report/").content.decode()
+    assert f'<option value="{town_a.code}">' in html
+
+
 def test_public_report_gives_a_ticket_and_tracking_works(client, grids):
     resp = client.post(
         "/grid/public/report/",
