@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-# serialized_rollback: an earlier transactional test's flush empties the holiday table seeded by a data
-# migration; Django restores the migrated rows before this test (ensure_holidays() double-checks).
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# An earlier transactional test's flush empties the tables seeded by data migrations; the holiday table is
+# re-seeded after every flush (township.core.calendar) and ensure_holidays() double-checks.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 # Screenshots refresh docs/screenshots/ only when asked (TOWNSHIP_SCREENSHOTS=1); otherwise a run leaves the

@@ -30,7 +30,7 @@ def test_stale_second_accept_loses_on_any_database(now, clerk_a, clerk_a2, catal
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_clerks_accepting_at_once_exactly_one_wins(now, clerk_a, clerk_a2, catalog, luo, upload):
     if connection.vendor != "postgresql":
         pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
