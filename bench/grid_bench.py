@@ -249,7 +249,8 @@ def workload_point_to_grid(n: int = 100_000) -> dict[str, float]:
     }
 
 
-WORKLOADS = {
+# Standalone (``python bench/grid_bench.py --events N``): the functions above, returning plain dicts.
+STANDALONE = {
     "grid_report_create": workload_report_create,
     "grid_dispatcher_list": workload_dispatcher_list,
     "grid_map_4000": workload_map,
@@ -257,8 +258,86 @@ WORKLOADS = {
 }
 
 
-def setup(events: int = 100_000) -> dict[str, int]:
-    return {"grids_level3": setup_grids(), "events": setup_events(events)}
+# --- bench/run.py contract (bench/common.py): setup(ctx) and WORKLOADS of fn(ctx) -> Measurement ------------
+
+
+def _run_report_create(ctx: Any) -> Any:
+    from bench.common import measure
+    from township.grid import services
+    from township.grid.demo import JIANGYIN_BOUNDS
+
+    user = bench_users()["bench_patroller"]
+    rng = random.Random(1)
+
+    def once(_i: int) -> None:
+        lon = rng.uniform(JIANGYIN_BOUNDS[0] + 0.01, JIANGYIN_BOUNDS[2] - 0.01)
+        lat = rng.uniform(JIANGYIN_BOUNDS[1] + 0.01, JIANGYIN_BOUNDS[3] - 0.01)
+        services.event_report(actor=user, event_class="200110", lon=lon, lat=lat, description="bench report")
+
+    return measure(once, min(ctx.n, 200), note="locate + duplicate check + case open + timeline")
+
+
+def _run_dispatcher_list(ctx: Any) -> Any:
+    from bench.common import measure
+    from township.grid import selectors
+    from township.grid.models import Grid
+
+    user = bench_users()["bench_dispatcher"]
+    grid_ids = list(Grid.objects.filter(code__startswith="320281", level=3).values_list("id", flat=True))
+    rng = random.Random(2)
+
+    def once(_i: int) -> None:
+        user.__dict__.pop("_township_grants", None)  # like a fresh request
+        user.__dict__.pop("_township_reach", None)
+        list(selectors.event_list(actor=user, state=rng.choice(STATES), grid=rng.choice(grid_ids), limit=50))
+
+    return measure(once, ctx.n, note="status + grid filter, first page of 50")
+
+
+def _run_map(ctx: Any) -> Any:
+    from bench.common import measure
+    from township.grid import selectors
+
+    user = bench_users()["bench_dispatcher"]
+    got: list[int] = []
+
+    def once(_i: int) -> None:
+        got.append(len(selectors.event_map_points(actor=user, limit=4000)))
+
+    m = measure(once, min(ctx.n, 50))
+    m.note = f"{got[-1] if got else 0} points"
+    return m
+
+
+def _run_point_to_grid(ctx: Any) -> Any:
+    from bench.common import measure
+    from township.grid import spatial
+    from township.grid.demo import JIANGYIN_BOUNDS
+
+    rng = random.Random(3)
+    pts = [
+        (rng.uniform(JIANGYIN_BOUNDS[0], JIANGYIN_BOUNDS[2]), rng.uniform(JIANGYIN_BOUNDS[1], JIANGYIN_BOUNDS[3]))
+        for _i in range(10_000)
+    ]
+    spatial.locate(*pts[0])  # build the index
+
+    def once(i: int) -> None:
+        spatial.locate(*pts[i % len(pts)], max_age=60)
+
+    return measure(once, max(ctx.n, 5000), note="one lookup per call, cached STRtree over 1,557 grids")
+
+
+WORKLOADS = {
+    "grid_report_create": _run_report_create,
+    "grid_dispatcher_list": _run_dispatcher_list,
+    "grid_map_4000": _run_map,
+    "grid_point_to_grid": _run_point_to_grid,
+}
+
+
+def setup(ctx_or_events: Any = 100_000) -> dict[str, int]:
+    events = getattr(ctx_or_events, "scale", ctx_or_events)
+    return {"grids_level3": setup_grids(), "events": setup_events(int(events))}
 
 
 def main() -> None:
@@ -267,7 +346,7 @@ def main() -> None:
     args = parser.parse_args()
     t = time.perf_counter()
     print("setup", setup(args.events), f"{time.perf_counter() - t:.1f}s")
-    for name, fn in WORKLOADS.items():
+    for name, fn in STANDALONE.items():
         print(name, {k: round(v, 2) if isinstance(v, float) else v for k, v in fn().items()})
 
 
