@@ -248,6 +248,16 @@ class VerificationTask(JurisdictionScoped):
 
 
 class Notification(models.Model):
+    """An in-app message to a user. Carries the tenant key of the application it is about (SPEC §4)."""
+
+    jurisdiction = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name=_("所属区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approval_notifications")
     application = models.ForeignKey(
         Application, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"

@@ -43,7 +43,12 @@ def notify(*, user: Any, title: str, body: str = "", application: Any = None) ->
     if user is None:
         return None
     note = Notification.objects.create(
-        user=user, application=application, title=str(title)[:200], body=str(body), created_at=timezone.now()
+        jurisdiction_id=application.jurisdiction_id if application is not None else None,
+        user=user,
+        application=application,
+        title=str(title)[:200],
+        body=str(body),
+        created_at=timezone.now(),
     )
     transaction.on_commit(lambda: backend().send(user, str(title), str(body)))
     return note

@@ -153,6 +153,10 @@ def test_online_application_only_in_ones_own_name(now, luo_user, luo, make_user,
     )
     assert app.case.owner == luo_user
     assert Notification.objects.filter(user=luo_user, application=app).exists()
+    # the message carries the application's tenant key
+    assert set(Notification.objects.filter(application=app).values_list("jurisdiction_id", flat=True)) == {
+        app.jurisdiction_id
+    }
 
 
 def test_online_channel_refused_when_the_item_is_not_offered_online(now, luo_user, luo, catalog):
