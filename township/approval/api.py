@@ -75,7 +75,7 @@ def list_applications(request: HttpRequest, state: str = "", q: str = "", mine: 
 @router.get("/worklist/window", response=list[ApplicationOut])
 def window_worklist(request: HttpRequest, limit: int = 50):
     """综合窗口待办 (待受理/待补正)."""
-    return [_out(a) for a in sel.clerk_worklist(actor=request.user)[: max(1, min(limit, 200))]]
+    return [_out(a) for a in sel.clerk_worklist(actor=request.user, limit=max(1, min(limit, 200)))]
 
 
 @router.get("/worklist/review", response=list[ApplicationOut])

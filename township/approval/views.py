@@ -389,7 +389,7 @@ def window(request: HttpRequest) -> HttpResponse:
         for m in row["materials"]:
             if m["material_type_code"] not in have:
                 needed.setdefault(m["material_type_code"], m["material_type_name"])
-    worklist = list(sel.clerk_worklist(actor=request.user)[:30])
+    worklist = sel.clerk_worklist(actor=request.user, limit=30)
     board = sel.queue_board(jurisdiction=town)
     mine = [t for t in board["called"] if t.clerk_id == request.user.pk]
     return render(

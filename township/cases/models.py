@@ -83,6 +83,8 @@ class Case(JurisdictionScoped):
         indexes = [
             models.Index(fields=["jurisdiction", "case_type", "state", "due_at", "id"], name="cases_case_work"),
             models.Index(fields=["jurisdiction", "due_at", "id"], name="cases_case_due"),
+            # Lists in receipt order within one state (e.g. the window's 待受理).
+            models.Index(fields=["jurisdiction", "case_type", "state", "id"], name="cases_case_state_id"),
             models.Index(fields=["owner", "id"], name="cases_case_owner"),
         ]
 
