@@ -43,6 +43,7 @@ class CaseDetailOut(CaseOut):
     decision: dict[str, Any]
     served_on: dt.date | None
     payment_due: dt.date | None
+    payment_due_pending: bool
     paid_on: dt.date | None
 
 
@@ -190,6 +191,7 @@ def _detail(pc: PenaltyCase) -> dict[str, Any]:
         "decision": pc.decision,
         "served_on": pc.served_on,
         "payment_due": pc.payment_due,
+        "payment_due_pending": pc.payment_due_pending,
         "paid_on": pc.paid_on,
     }
 

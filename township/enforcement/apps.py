@@ -13,6 +13,9 @@ class EnforcementConfig(AppConfig):
 
         register(PENALTY_MACHINE)
         register(SUMMARY_MACHINE)
+        from django.db.models.signals import post_save
+
+        post_save.connect(_holiday_year_saved, sender="core.CalendarYear", dispatch_uid="enforcement.payment_due")
         try:
             from township.core.navigation import register_menu
         except ImportError:  # pragma: no cover
@@ -24,3 +27,14 @@ class EnforcementConfig(AppConfig):
         register_menu(label=_("案源管理"), url_name="enforcement:clue-list", roles=staff, order=41)
         register_menu(label=_("双随机抽查"), url_name="enforcement:plan-list", roles=staff, order=42)
         register_menu(label=_("执法队伍"), url_name="enforcement:team-list", roles=staff, order=43)
+
+
+def _holiday_year_saved(sender: object, instance: object, using: str, **_kwargs: object) -> None:
+    """A newly entered holiday year settles the payment deadlines that were waiting for it (after the commit, when the
+    whole year's table is in)."""
+    from django.db import transaction
+
+    from township.enforcement.services import penalty_payment_due_refresh
+
+    year = instance.year  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: penalty_payment_due_refresh(year), using=using)

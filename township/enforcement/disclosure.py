@@ -61,7 +61,7 @@ def disclosure_prepare(*, penalty_case: PenaltyCase) -> Disclosure:
     disclosure, _created = Disclosure.objects.get_or_create(
         jurisdiction_id=penalty_case.jurisdiction_id,
         penalty_case=penalty_case,
-        defaults={"publish_by": rules.add_working_days(decided, days), "content": masked_content(penalty_case)},
+        defaults={"publish_by": rules.agency_deadline(decided, days), "content": masked_content(penalty_case)},
     )
     return disclosure
 
@@ -100,7 +100,7 @@ def disclosure_withdraw(
     if d is None:
         return None
     varied_on = varied_on or timezone.localdate()
-    d.withdraw_by = rules.add_working_days(varied_on, config_for(penalty_case.jurisdiction_id).withdraw_working_days)
+    d.withdraw_by = rules.agency_deadline(varied_on, config_for(penalty_case.jurisdiction_id).withdraw_working_days)
     d.withdrawn_at = timezone.now()
     d.withdraw_reason = reason.strip()
     d.save(update_fields=["withdraw_by", "withdrawn_at", "withdraw_reason"])

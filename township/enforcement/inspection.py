@@ -324,7 +324,7 @@ def inspection_result_record(
     v.result = result
     v.findings = findings.strip()
     v.checked_on = checked_on
-    v.publish_by = rules.add_working_days(checked_on, config_for(v.jurisdiction_id).inspection_publish_working_days)
+    v.publish_by = rules.agency_deadline(checked_on, config_for(v.jurisdiction_id).inspection_publish_working_days)
     if result == "problem" and v.clue_id is None:
         v.clue = clue_create(
             jurisdiction=v.jurisdiction_id,

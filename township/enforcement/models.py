@@ -467,6 +467,11 @@ class PenaltyCase(JurisdictionScoped):
     def __str__(self) -> str:
         return f"{self.case.number} {self.party_name}"
 
+    @property
+    def payment_due_pending(self) -> bool:
+        """A fine was served but its payment deadline waits for next year's holidays (rules.payment_deadline)."""
+        return self.fine > 0 and self.served_on is not None and self.payment_due is None
+
 
 class InvestigativeAct(JurisdictionScoped):
     """One investigative act (询问、勘验、检查、取证…), carried out by at least two credentialed officers."""

@@ -73,34 +73,57 @@ CENT = Decimal("0.01")
 # ---------------------------------------------------------------------------------------------
 
 
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    """Working-day period on the holiday table. Past the last covered year (the State Council publishes next year's
-    arrangement late in the year) it falls back to Monday–Friday counting rather than blocking the case; enter the
-    new year's holidays to make it exact (docs/enforcement.md)."""
+def _exact(start: dt.date, n: int, unit: str) -> dt.date:
+    from township.core import calendar
+
+    if unit == "working_days":
+        return calendar.add_working_days(start, n)
+    return calendar.add_natural_days(start, n)
+
+
+def agency_deadline(start: dt.date, n: int, unit: str = "working_days") -> dt.date:
+    """The end of a period the **agency** must keep (decide within 90 days, publish within 7 working days …).
+
+    Exact on the holiday table. Past the last entered year (the State Council publishes next year's arrangement late
+    in the year) it gives the earliest day the true end can fall on: ``start + n`` calendar days, since every working
+    day is a calendar day and a natural-day end only ever rolls forward. The agency is then held to a stricter date
+    than the law's, never a looser one, and nothing is taken from the party.
+    """
     from township.core.calendar import CalendarNotCovered
-    from township.core.calendar import add_working_days as _awd
 
     try:
-        return _awd(start, n)
-    except CalendarNotCovered:
-        day, left = start, n
-        while left > 0:
-            day += dt.timedelta(days=1)
-            if day.weekday() < 5:
-                left -= 1
-        return day
-
-
-def add_natural_days(start: dt.date, n: int) -> dt.date:
-    """Natural-day period; the last day rolls past a statutory holiday (民事诉讼法 Art 85). Past the last covered
-    year the end date is not rolled (the stricter reading for the agency)."""
-    from township.core.calendar import CalendarNotCovered
-    from township.core.calendar import add_natural_days as _and
-
-    try:
-        return _and(start, n)
+        return _exact(start, n, unit)
     except CalendarNotCovered:
         return start + dt.timedelta(days=n)
+
+
+def party_deadline(start: dt.date, n: int, unit: str = "working_days") -> dt.date:
+    """The end of a period that belongs to the **party** (request a hearing, pay, state and defend, comply after a
+    demand). Its end may never be guessed early, so past the last entered year it refuses with
+    ``calendar_not_covered``; each caller then decides in the party's favour (accept the request, charge no late fine)
+    or refuses the agency's step until the holidays are entered (行政处罚法第八十五条)."""
+    from township.core.calendar import CalendarNotCovered
+
+    try:
+        return _exact(start, n, unit)
+    except CalendarNotCovered as exc:
+        raise TransitionRefused(
+            "calendar_not_covered",
+            _(
+                "%(year)s年节假日安排尚未录入，无法确定当事人的法定期限（行政处罚法第八十五条），"
+                "请管理员先录入节假日后再办理"
+            )
+            % {"year": exc.year},
+            year=exc.year,
+        ) from exc
+
+
+def party_deadline_or_none(start: dt.date, n: int, unit: str = "working_days") -> dt.date | None:
+    """:func:`party_deadline`, or ``None`` while the holiday table does not reach its end."""
+    try:
+        return party_deadline(start, n, unit)
+    except TransitionRefused:
+        return None
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -199,7 +222,7 @@ def check_officers(
 
 
 def preservation_deadline(started_on: dt.date) -> dt.date:
-    return add_working_days(started_on, PRESERVATION_WORKING_DAYS)
+    return agency_deadline(started_on, PRESERVATION_WORKING_DAYS)
 
 
 def check_preservation_decision(*, started_on: dt.date, decided_on: dt.date, outcome: str) -> None:
@@ -287,7 +310,7 @@ def check_notice(*, notice: dict[str, Any], hearing_eligible: bool, acts_count: 
 
 
 def hearing_request_deadline(notice_served_on: dt.date) -> dt.date:
-    return add_working_days(notice_served_on, HEARING_REQUEST_WORKING_DAYS)
+    return party_deadline(notice_served_on, HEARING_REQUEST_WORKING_DAYS)
 
 
 def check_hearing_request(*, eligible: bool, notice_served_on: dt.date | None, requested_on: dt.date) -> None:
@@ -298,8 +321,9 @@ def check_hearing_request(*, eligible: bool, notice_served_on: dt.date | None, r
         )
     if notice_served_on is None:
         raise TransitionRefused("notice_not_served", _("尚未送达行政处罚事先告知书"), field="requested_on")
-    deadline = hearing_request_deadline(notice_served_on)
-    if requested_on > deadline:
+    # Past the holiday table the end of the party's period is unknown: the request is accepted, never refused.
+    deadline = party_deadline_or_none(notice_served_on, HEARING_REQUEST_WORKING_DAYS)
+    if deadline is not None and requested_on > deadline:
         raise TransitionRefused(
             "hearing_request_late",
             _("听证申请应在告知后五个工作日内（%(deadline)s前）提出，已逾期（行政处罚法第六十四条）")
@@ -312,7 +336,7 @@ def check_hearing_schedule(
     *, notice_on: dt.date, hearing_on: dt.date, chair_id: int | None, investigator_ids: Iterable[int]
 ) -> None:
     """行政处罚法第64条(二)(四): notify 7 (working) days before; chaired by a non-investigator."""
-    earliest = add_working_days(notice_on, HEARING_NOTICE_WORKING_DAYS)
+    earliest = party_deadline(notice_on, HEARING_NOTICE_WORKING_DAYS)
     if hearing_on < earliest:
         raise TransitionRefused(
             "hearing_notice_too_late",
@@ -450,7 +474,7 @@ def check_party_heard(
         )
     if not waived and not defended:
         window = max(statement_days, HEARING_REQUEST_WORKING_DAYS if hearing_eligible else 0)
-        end = add_working_days(notice_served_on, window)
+        end = party_deadline(notice_served_on, window)
         if decided_on <= end:
             raise TransitionRefused(
                 "statement_window_open",
@@ -470,7 +494,7 @@ def check_party_heard(
 
 
 def decision_deadline(filed_on: dt.date, extension_days: int = 0) -> dt.date:
-    return add_natural_days(filed_on, DECISION_NATURAL_DAYS + extension_days)
+    return agency_deadline(filed_on, DECISION_NATURAL_DAYS + extension_days, "natural_days")
 
 
 def check_decision_in_time(*, decided_on: dt.date, due: dt.date) -> None:
@@ -550,7 +574,7 @@ def check_service_in_time(*, decided_on: dt.date, sent_on: dt.date) -> None:
     """行政处罚法第61条: if the party is absent, serve the decision within 7 (working) days."""
     if sent_on < decided_on:
         raise TransitionRefused("service_before_decision", _("送达日期不能早于决定日期"), field="sent_on")
-    deadline = add_working_days(decided_on, SERVICE_WORKING_DAYS)
+    deadline = agency_deadline(decided_on, SERVICE_WORKING_DAYS)
     if sent_on > deadline:
         raise TransitionRefused(
             "service_late",
@@ -567,9 +591,11 @@ def check_service_in_time(*, decided_on: dt.date, sent_on: dt.date) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def payment_deadline(served_on: dt.date) -> dt.date:
-    """行政处罚法第67条: pay within 15 days of receiving the decision (natural days)."""
-    return add_natural_days(served_on, PAYMENT_NATURAL_DAYS)
+def payment_deadline(served_on: dt.date) -> dt.date | None:
+    """行政处罚法第67条: pay within 15 days of receiving the decision (natural days). ``None`` while the holiday table
+    does not reach the end: the fine cannot fall overdue and no late fine runs until the year is entered and
+    :func:`township.enforcement.services.penalty_payment_due_refresh` fills the date in."""
+    return party_deadline_or_none(served_on, PAYMENT_NATURAL_DAYS, "natural_days")
 
 
 @dataclass(frozen=True)
@@ -660,7 +686,7 @@ def check_enforcement_application(
             _("申请人民法院强制执行前，应当催告当事人履行义务（行政强制法第五十四条）"),
             field="demand_served_on",
         )
-    after_demand = add_working_days(demand_served_on, DEMAND_WORKING_DAYS)
+    after_demand = party_deadline(demand_served_on, DEMAND_WORKING_DAYS)
     if applied_on <= after_demand:
         raise TransitionRefused(
             "demand_period_running",
@@ -864,9 +890,15 @@ def guard_serve(case: Any, actor: Any, data: dict[str, Any]) -> None:
         raise TransitionRefused("service_missing", _("须记录决定书送达回证"), field="served_on")
 
 
+def payment_due_pending_message() -> str:
+    return _("缴款期限届满日所在年份的节假日安排尚未录入，期限待录入后确定；在此之前不计加处罚款，也不认定逾期")
+
+
 def guard_overdue(case: Any, actor: Any, data: dict[str, Any]) -> None:
     pc = _pc(case)
     until = pc.instalments.get("until") if pc.instalments else None
+    if pc.payment_due_pending and not until:
+        raise TransitionRefused("payment_due_pending", payment_due_pending_message(), field="payment_due")
     check_overdue(
         payment_due=pc.payment_due,
         today=_today(data, "today"),

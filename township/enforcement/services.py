@@ -445,7 +445,7 @@ def clue_create(
     if source_case is not None and source_case.jurisdiction_id != town.pk:
         raise DomainError("source_outside", _("来源案件不属于该单位"), field="source_case")
     received_at = received_at or timezone.now()
-    decide_by = rules.add_working_days(_local_date(received_at), config_for(town).clue_decision_working_days)
+    decide_by = rules.agency_deadline(_local_date(received_at), config_for(town).clue_decision_working_days)
     if subject is not None:
         party_kind = party_kind or (PartyKind.PERSON if subject.kind == "person" else PartyKind.ORGANISATION)
         party_name = party_name or subject.name
@@ -533,7 +533,7 @@ def clue_extend(*, clue: Clue, days: int, reason: str, approved_by: User, actor:
         approver_is_head=has_role(approved_by, clue.jurisdiction_id, HEAD_ROLES), reason=reason, days=days
     )
     clue = _pending_clue(clue)
-    clue.decide_by = rules.add_working_days(clue.decide_by, days)
+    clue.decide_by = rules.agency_deadline(clue.decide_by, days)
     clue.decision_reason = _("延期：%(r)s（批准人：%(a)s）") % {"r": reason, "a": approved_by}
     clue.save(update_fields=["decide_by", "decision_reason"])
     return clue
@@ -1026,7 +1026,7 @@ def penalty_extend(*, penalty_case: PenaltyCase, days: int, reason: str, approve
     rules.check_extension(
         approver_is_head=has_role(approved_by, pc.jurisdiction_id, HEAD_ROLES), reason=reason, days=days
     )
-    pc.decision_due = rules.add_natural_days(pc.decision_due, days)
+    pc.decision_due = rules.agency_deadline(pc.decision_due, days, "natural_days")
     pc.save(update_fields=["decision_due"])
     if pc.case.due_at is not None:
         case_extend(case=pc.case, actor=actor, amount=days, reason=reason, approved_by=approved_by)
@@ -1220,12 +1220,42 @@ def penalty_instalment_approve(
     rules.check_extension(
         approver_is_head=has_role(approved_by, pc.jurisdiction_id, HEAD_ROLES), reason=reason, days=1 if until else 0
     )
+    if pc.payment_due_pending:
+        raise DomainError("payment_due_pending", rules.payment_due_pending_message(), field="until")
     if pc.payment_due is None or until <= pc.payment_due:
         raise DomainError("instalment_until", _("暂缓或分期的期限应晚于原缴款期限"), field="until")
     pc.instalments = {"until": until.isoformat(), "count": instalments, "approved_by": approved_by.pk, "reason": reason}
     pc.save(update_fields=["instalments"])
     case_note(case=pc.case, actor=actor, name="instalment", data=pc.instalments, comment=reason)
     return pc
+
+
+def penalty_payment_due_refresh(year: int) -> int:
+    """Fill in the payment deadlines left open because ``year``'s holidays were not entered when the decision was
+    served (rules.payment_deadline). Runs when a holiday year is saved; returns how many cases got their date."""
+    pending = PenaltyCase.objects.filter(
+        payment_due__isnull=True,
+        fine__gt=0,
+        served_on__gte=dt.date(year - 1, 12, 1),
+        served_on__lte=dt.date(year, 12, 31),
+    ).select_related("case")
+    filled = 0
+    for pc in pending:
+        due = rules.payment_deadline(pc.served_on)
+        if due is None:
+            continue
+        with transaction.atomic():
+            if not PenaltyCase.objects.filter(pk=pc.pk, payment_due__isnull=True).update(payment_due=due):
+                continue
+            case_note(
+                case=pc.case,
+                actor=None,
+                name="payment_due_set",
+                data={"payment_due": due.isoformat(), "holiday_year": year},
+                comment=_("%(year)s年节假日已录入，缴款期限确定为%(due)s") % {"year": year, "due": due.isoformat()},
+            )
+        filled += 1
+    return filled
 
 
 def penalty_late_fine(penalty_case: PenaltyCase, until: dt.date | None = None) -> list[rules.LateFineDay]:

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from township.cases.errors import TransitionRefused
 from township.cases.services import case_open
+from township.core import calendar
 from township.core.errors import DomainError
 from township.enforcement import rules, services
 from township.enforcement.disclosure import disclosure_public_list, disclosure_publish, disclosure_withdraw
@@ -115,7 +116,7 @@ def test_ordinary_procedure_end_to_end(world, grid_event, travel):
     )
     assert clue.source == Clue.Source.GRID_EVENT
     assert clue.village_id == "500116108201"
-    assert clue.decide_by == rules.add_working_days(D(2026, 3, 2), 15)
+    assert clue.decide_by == calendar.add_working_days(D(2026, 3, 2), 15)
 
     # 2. filing (立案) from the clue
     pc = file_case(world, clue, item=item, legal_review_grounds=[])
@@ -197,7 +198,7 @@ def test_ordinary_procedure_end_to_end(world, grid_event, travel):
     assert state(pc) == PenaltyState.DECIDED
     for key in rules.DECISION_ELEMENTS:
         assert pc.decision[key], key
-    assert pc.disclosure.publish_by == rules.add_working_days(D(2026, 4, 1), 7)
+    assert pc.disclosure.publish_by == calendar.add_working_days(D(2026, 4, 1), 7)
     # every decision writes a credit entry for the subject
     from township.credit.models import CreditRecord
 
@@ -264,7 +265,7 @@ def test_ordinary_procedure_end_to_end(world, grid_event, travel):
 
     # a later annulment withdraws the disclosure within 3 working days
     d = disclosure_withdraw(penalty_case=pc, reason="复议决定撤销", actor=world.o1, varied_on=D(2026, 5, 6))
-    assert d.withdraw_by == rules.add_working_days(D(2026, 5, 6), 3)
+    assert d.withdraw_by == calendar.add_working_days(D(2026, 5, 6), 3)
     assert list(disclosure_public_list(jurisdiction="500116108")) == []
 
 
@@ -581,13 +582,68 @@ def test_a_fine_case_cannot_close_unpaid(world, travel):
     assert state(pc) == PenaltyState.SERVED
 
 
-def test_filing_late_in_the_year_works_before_next_years_holidays_are_entered(world, travel):
+def test_a_case_filed_late_in_the_year_keeps_the_agency_to_the_earliest_end(world, travel):
     travel.move_to(aware(D(2026, 11, 23)))
     pc = file_case(world, act_date=D(2026, 11, 1))
-    assert pc.decision_due == D(2027, 2, 21)  # 90 natural days, not rolled: 2027 is not in the holiday table
-    assert pc.case.due_at is None  # the engine clock stays off rather than guessing
+    # 2027 is not entered: the 90 days (Art 60) end no later than 2027-02-21, the unrolled date; the true end can only
+    # be that day or a later one, so the agency is held to the stricter date and the engine clock is not guessed.
+    assert pc.decision_due == D(2027, 2, 21)
+    assert pc.case.due_at is None
     clue = services.clue_create(jurisdiction=world.town, source="complaint", summary="x", actor=world.o1)
     assert clue.decide_by == D(2026, 12, 14)
+
+
+def test_a_fine_served_before_next_years_holidays_are_entered_is_never_overdue_on_a_guess(
+    world, travel, django_capture_on_commit_callbacks
+):
+    from township.core.models import CalendarYear, Holiday, HolidayKind
+
+    travel.move_to(aware(D(2026, 11, 23)))
+    pc = file_case(world, act_date=D(2026, 11, 1))
+    investigate(world, pc, D(2026, 11, 23))
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["fine"],
+        fine=1000,
+        facts="f",
+        reasons="r",
+        basis="b",
+        served_on=D(2026, 11, 23),
+    )
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    travel.move_to(aware(D(2026, 12, 17)))
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=1000)
+    # Served Thu 2026-12-17: the 15th day is 2027-01-01, whose holidays are not entered, so the end is unknown.
+    services.penalty_serve(penalty_case=pc, actor=world.o1, mode="direct", sent_on=D(2026, 12, 17))
+    pc.refresh_from_db()
+    assert pc.payment_due is None and pc.payment_due_pending
+    assert services.penalty_late_fine(pc) == []
+
+    travel.move_to(aware(D(2027, 2, 1)))
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_mark_overdue(penalty_case=pc, actor=None)
+    assert info.value.code == "payment_due_pending"
+    assert "节假日安排尚未录入" in info.value.message
+    with pytest.raises(DomainError) as info:
+        services.penalty_instalment_approve(
+            penalty_case=pc, until=D(2027, 3, 1), approved_by=world.leader, reason="经济困难", actor=world.o1
+        )
+    assert info.value.code == "payment_due_pending"
+    assert state(pc) == PenaltyState.SERVED
+
+    # The 2027 arrangement is entered (here: New Year's Day only): the waiting deadline is settled at once, rolled
+    # past the holiday and the weekend to Monday 2027-01-04, and the timeline says so.
+    with django_capture_on_commit_callbacks(execute=True):
+        Holiday.objects.create(date=D(2027, 1, 1), kind=HolidayKind.HOLIDAY, name="元旦", source="test")
+        CalendarYear.objects.create(year=2027, source="test")
+    pc.refresh_from_db()
+    assert pc.payment_due == D(2027, 1, 4)
+    assert pc.case.events.filter(name="payment_due_set").count() == 1
+    schedule = services.penalty_late_fine(pc, until=D(2027, 2, 1))
+    assert schedule[0].day == D(2027, 1, 5) and schedule[-1].total == Decimal("840.00")  # 28 days × 30
+    services.penalty_mark_overdue(penalty_case=pc, actor=None)
+    assert state(pc) == PenaltyState.OVERDUE
 
 
 def test_unpaid_fine_goes_to_court_after_demand_inside_the_window(world, travel):

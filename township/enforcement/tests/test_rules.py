@@ -529,3 +529,64 @@ def test_court_enforcement_needs_a_demand_and_the_window_after_the_challenge_per
         applied_on=D(2026, 12, 3),
     )
     rules.check_enforcement_application(served_on=served, demand_served_on=D(2026, 8, 20), applied_on=D(2026, 9, 4))
+
+
+# --- Art 85: periods past the last entered holiday year ---------------------------------------
+# The holiday table ends with 2026 (the 2027 arrangement is not in any package yet). Periods that run into 2027 are
+# never guessed against the party: the agency is held to the earliest possible end of its own periods, and the
+# party's periods either refuse the agency's step or are read in the party's favour.
+
+
+def test_agency_periods_past_the_table_use_the_earliest_possible_end(db):
+    # Inside the table the end is exact: 7 working days after Wed 2026-09-30 is Thu 2026-10-15.
+    assert rules.agency_deadline(D(2026, 9, 30), 7) == D(2026, 10, 15)
+    # Past it, every working day is at least a calendar day, and a natural-day end only ever rolls forward.
+    assert rules.agency_deadline(D(2026, 12, 28), 7) == D(2027, 1, 4)
+    assert rules.agency_deadline(D(2026, 11, 23), 90, "natural_days") == D(2027, 2, 21)
+    # Preserved goods: after the earliest possible end only a release (which favours the party) is accepted.
+    refused(
+        "preservation_overdue",
+        rules.check_preservation_decision,
+        started_on=D(2026, 12, 28),
+        decided_on=D(2027, 1, 5),
+        outcome="confiscate",
+    )
+    rules.check_preservation_decision(started_on=D(2026, 12, 28), decided_on=D(2027, 1, 5), outcome="release")
+
+
+def test_party_periods_past_the_table_are_never_cut_short(db):
+    # A hearing request whose 5-working-day window runs into 2027 is accepted: it is never refused as late on a guess.
+    rules.check_hearing_request(eligible=True, notice_served_on=D(2026, 12, 28), requested_on=D(2027, 1, 15))
+    # The 15 days to pay have no end yet: no deadline, so no late fine and no "overdue".
+    assert rules.payment_deadline(D(2026, 12, 17)) is None
+    assert rules.payment_deadline(D(2026, 12, 10)) == D(2026, 12, 25)
+    # The agency's steps that must wait for the party's period are refused until the year is entered.
+    err = refused(
+        "calendar_not_covered",
+        rules.check_hearing_schedule,
+        notice_on=D(2026, 12, 28),
+        hearing_on=D(2027, 1, 20),
+        chair_id=9,
+        investigator_ids=[1, 2],
+    )
+    assert "2027年节假日" in err.message and "第八十五条" in err.message
+    refused(
+        "calendar_not_covered",
+        rules.check_enforcement_application,
+        served_on=D(2026, 3, 2),
+        demand_served_on=D(2026, 12, 24),
+        applied_on=D(2027, 1, 20),
+    )
+    refused(
+        "calendar_not_covered",
+        rules.check_party_heard,
+        notice_served_on=D(2026, 12, 28),
+        decided_on=D(2027, 1, 20),
+        statement_days=5,
+        waived=False,
+        defended=False,
+        statement_reviewed=False,
+        hearing_eligible=False,
+        hearing_requested=False,
+        hearing_held=False,
+    )
