@@ -460,6 +460,61 @@ def run_import(
     return result
 
 
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def import_job_create(*, jurisdiction: str, upload: Any, filename: str, dry_run: bool, actor: Any) -> ImportJob:
+    """Queue an uploaded sheet for the import page (run by :func:`import_job_run`). ``upload`` is a Django ``File``.
+    Errors: catalog_forbidden, file_too_large."""
+    from township.catalog.selectors import editable_codes
+
+    if jurisdiction not in editable_codes(actor):
+        raise DomainError("catalog_forbidden", _("无权导入该单位的清单"), field="jurisdiction")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise DomainError("file_too_large", _("文件不能超过 20MB"), field="file")
+    job = ImportJob(jurisdiction_id=jurisdiction, filename=filename[:200], dry_run=dry_run, created_by=actor)
+    job.file.save(filename[-80:], upload, save=False)
+    job.save()
+    return job
+
+
+def import_job_commit(job: ImportJob, actor: Any) -> ImportJob:
+    """After a clean dry run: queue the same file again, for real. Errors: import_not_valid."""
+    from django.core.files.base import ContentFile
+
+    if job.status != ImportStatus.VALID or not job.dry_run:
+        raise DomainError("import_not_valid", _("只有校验通过的试导入才能正式导入"))
+    return import_job_create(
+        jurisdiction=job.jurisdiction_id,
+        upload=ContentFile(job.file.read()),
+        filename=job.filename,
+        dry_run=False,
+        actor=actor,
+    )
+
+
+def import_job_run(job: ImportJob, actor: Any) -> None:
+    """Run a pending upload job (the web page fires it once). A file that cannot be read at all marks the job
+    failed with the reason, so the page shows it instead of an endless "处理中"."""
+    if job.status != ImportStatus.PENDING:
+        return
+    try:
+        run_import(
+            raw=job.file.read(),
+            filename=job.filename,
+            jurisdiction=job.jurisdiction_id,
+            actor=actor,
+            dry_run=job.dry_run,
+            job=job,
+        )
+    except DomainError as exc:
+        ImportJob.objects.filter(pk=job.pk, jurisdiction_id=job.jurisdiction_id).update(
+            status=ImportStatus.FAILED,
+            errors=[{"row": 0, "column": "", "code": exc.code, "message": exc.message}],
+            finished_at=timezone.now(),
+        )
+
+
 def _sig(m: dict[str, Any]) -> tuple[str, bool, bool, int]:
     return (m["type_name"], m["essential"], m["may_be_missing"], m["copies"])
 

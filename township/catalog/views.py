@@ -8,7 +8,6 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,7 +31,6 @@ from township.catalog.models import (
     ITEM_TYPE_SHORT,
     Channel,
     DelegationMode,
-    ImportJob,
     ItemType,
     LimitUnit,
     Material,
@@ -319,18 +317,17 @@ def import_start(request: HttpRequest) -> HttpResponse:
         if jurisdiction not in editable:
             raise Http404
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > 20 * 1024 * 1024:
-                form.add_error("file", _("文件不能超过 20MB"))
-            else:
-                job = ImportJob(
-                    jurisdiction_id=jurisdiction,
-                    filename=upload.name[:200],
+            try:
+                job = importer.import_job_create(
+                    jurisdiction=jurisdiction,
+                    upload=form.cleaned_data["file"],
+                    filename=form.cleaned_data["file"].name,
                     dry_run=form.cleaned_data["dry_run"],
-                    created_by=request.user,
+                    actor=request.user,
                 )
-                job.file.save(upload.name[-80:], upload, save=False)
-                job.save()
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
                 return redirect("catalog:import-job", pk=job.pk)
     else:
         form = ImportForm()
@@ -359,20 +356,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     """Runs a pending job (the page fires this once; progress is polled separately)."""
     job = _get_or_404(selectors.import_job_get, actor=request.user, pk=pk)
-    if job.status == "pending":
-        try:
-            importer.run_import(
-                raw=job.file.read(),
-                filename=job.filename,
-                jurisdiction=job.jurisdiction_id,
-                actor=request.user,
-                dry_run=job.dry_run,
-                job=job,
-            )
-        except DomainError as exc:
-            ImportJob.objects.filter(pk=job.pk, jurisdiction_id=job.jurisdiction_id).update(
-                status="failed", errors=[{"row": 0, "column": "", "code": exc.code, "message": exc.message}]
-            )
+    importer.import_job_run(job, request.user)
     job = selectors.import_job_get(actor=request.user, pk=pk)
     return render(request, "catalog/_import_result.html", {"job": job})
 
@@ -392,11 +376,10 @@ def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     """After a clean dry run: the same file again, for real."""
     job = _get_or_404(selectors.import_job_get, actor=request.user, pk=pk)
-    if job.status != "valid":
-        raise Http404
-    new = ImportJob(jurisdiction_id=job.jurisdiction_id, filename=job.filename, dry_run=False, created_by=request.user)
-    new.file.save(job.filename[-80:], ContentFile(job.file.read()), save=False)
-    new.save()
+    try:
+        new = importer.import_job_commit(job, request.user)
+    except DomainError:
+        raise Http404 from None
     return redirect("catalog:import-job", pk=new.pk)
 
 

@@ -187,3 +187,41 @@ def test_real_guangan_file_imports_with_exact_counts(db, capsys):
     assert selectors.item_public_list(jurisdiction="511602").count() == 1135
     assert Item.objects.filter(jurisdiction=county).count() == 1135
     assert Item.objects.get(implementation_code__startswith="511A0138000000-").name_initials.startswith("sletsn")
+
+
+def test_import_jobs_are_queued_only_for_the_editors_units_and_unreadable_files_fail_with_the_reason(
+    editor, cat_town, cat_other_town
+):
+    from django.core.files.base import ContentFile
+
+    sheet = "事项名称,事项类型,实施编码\n个体工商户登记,01,BS-1\n".encode()
+    with pytest.raises(DomainError) as info:
+        importer.import_job_create(
+            jurisdiction=cat_other_town.code, upload=ContentFile(sheet), filename="a.csv", dry_run=True, actor=editor
+        )
+    assert info.value.code == "catalog_forbidden" and not ImportJob.objects.exists()
+    with pytest.raises(DomainError) as info:
+        importer.import_job_commit(
+            importer.import_job_create(
+                jurisdiction=cat_town.code, upload=ContentFile(sheet), filename="a.csv", dry_run=True, actor=editor
+            ),
+            editor,
+        )
+    assert info.value.code == "import_not_valid"  # not run yet, so not a clean dry run
+
+    broken = importer.import_job_create(
+        jurisdiction=cat_town.code, upload=ContentFile(b"\x00\x01\x02"), filename="b.xlsx", dry_run=True, actor=editor
+    )
+    importer.import_job_run(broken, editor)
+    broken.refresh_from_db()
+    assert broken.status == ImportStatus.FAILED and broken.finished_at is not None
+    assert broken.errors[0]["message"]
+
+    good = ImportJob.objects.filter(filename="a.csv").get()
+    importer.import_job_run(good, editor)
+    good.refresh_from_db()
+    assert good.status == ImportStatus.VALID
+    real = importer.import_job_commit(good, editor)
+    importer.import_job_run(real, editor)
+    real.refresh_from_db()
+    assert real.status == ImportStatus.COMMITTED and real.created_count == 1
