@@ -13,7 +13,6 @@ from township.core.errors import NotFound
 from township.enforcement import inspection, selectors, services
 from township.enforcement.disclosure import disclosure_public_list
 from township.enforcement.models import Clue, PenaltyCase
-from township.org.models import User
 
 router = Router(tags=["enforcement"])
 
@@ -213,13 +212,6 @@ def _pc(request: HttpRequest, pk: int) -> PenaltyCase:
     return selectors.penalty_case_get(actor=request.user, pk=pk)
 
 
-def _user(pk: int) -> User:
-    user = User.objects.filter(pk=pk).first()
-    if user is None:
-        raise NotFound()
-    return user
-
-
 @router.get("/cases", response=CasePage)
 def list_cases(
     request: HttpRequest,
@@ -251,12 +243,13 @@ def late_fine(request: HttpRequest, pk: int, until: dt.date | None = None) -> li
 
 @router.post("/cases", response={201: CaseDetailOut})
 def file_case(request: HttpRequest, payload: FileIn) -> Status:
-    """立案. Errors: permission_denied, filing_approver, limitation_expired, two_officers_required, credential_invalid,
-    clue_decided, not_found."""
+    """立案. Errors: permission_denied, user_not_found (an approver outside the unit), filing_approver, limitation_expired,
+    two_officers_required, credential_invalid, clue_decided, not_found."""
     data = payload.dict()
     clue_id = data.pop("clue")
     clue = selectors.clue_get(actor=request.user, pk=clue_id) if clue_id else None
-    pc = services.penalty_case_file(actor=request.user, approved_by=_user(data.pop("approved_by")), clue=clue, **data)
+    approver = selectors.staff_user(jurisdiction=data["jurisdiction"], pk=data.pop("approved_by"))
+    pc = services.penalty_case_file(actor=request.user, approved_by=approver, clue=clue, **data)
     return Status(201, _detail(pc))
 
 

@@ -10,23 +10,49 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from township.enforcement import services
+from township.enforcement import selectors, services
 from township.enforcement.machine import PenaltyState as S
 from township.enforcement.models import Domain, InvestigativeAct, PartyKind, PenaltyType, ServiceRecord
-from township.org.models import User
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
-def _users(ids_text: str) -> list[int]:
-    return [int(x) for x in ids_text.replace("，", ",").split(",") if x.strip().isdigit()]
+def person_field(label: Any) -> forms.TypedChoiceField:
+    """One person of the unit, picked by name (filled in by :class:`PeopleForm`)."""
+    return forms.TypedChoiceField(label=label, coerce=int)
 
 
-class ActForm(forms.Form):
+def people_field(label: Any) -> forms.TypedMultipleChoiceField:
+    """Several people of the unit, ticked by name (officers show their valid credential numbers)."""
+    return forms.TypedMultipleChoiceField(label=label, coerce=int, widget=forms.CheckboxSelectMultiple)
+
+
+class PeopleForm(forms.Form):
+    """A form whose person fields list the people of the case's unit. ``people`` maps a field to the kind of people
+    it lists (selectors.PEOPLE_KINDS); nobody outside the unit can be chosen."""
+
+    people: dict[str, str] = {}
+
+    def __init__(self, *args: Any, jurisdictions: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if jurisdictions is not None:
+            self.set_people(jurisdictions)
+
+    def set_people(self, jurisdictions: list[str]) -> None:
+        cache: dict[str, list[tuple[int, str]]] = {}
+        for name, kind in self.people.items():
+            if kind not in cache:
+                cache[kind] = selectors.people_choices(jurisdictions=jurisdictions, kind=kind)
+            self.fields[name].choices = cache[kind]
+
+
+class ActForm(PeopleForm):
+    people = {"officers": "officers"}
+
     kind = forms.ChoiceField(label=_("类别"), choices=InvestigativeAct.Kind.choices)
     at = forms.DateTimeField(label=_("时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     place = forms.CharField(label=_("地点"), max_length=200)
-    officers = forms.CharField(label=_("执法人员（用户ID，逗号分隔，至少两人）"))
+    officers = people_field(_("执法人员（至少两人，持有效执法证）"))
     summary = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     files = forms.FileField(label=_("证据文件"), required=False)
 
@@ -52,10 +78,12 @@ class HearingRequestForm(forms.Form):
     requested_on = forms.DateField(label=_("申请日期"), **DATE)
 
 
-class HearingScheduleForm(forms.Form):
+class HearingScheduleForm(PeopleForm):
+    people = {"chair": "staff"}
+
     notice_on = forms.DateField(label=_("通知日期"), **DATE)
     hearing_on = forms.DateField(label=_("听证日期"), **DATE)
-    chair = forms.IntegerField(label=_("主持人（用户ID，非本案调查人员）"))
+    chair = person_field(_("主持人（非本案调查人员）"))
     place = forms.CharField(label=_("地点"))
 
 
@@ -103,10 +131,12 @@ class EnforceForm(forms.Form):
     court = forms.CharField(label=_("人民法院"), required=False)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PeopleForm):
+    people = {"approved_by": "heads"}
+
     days = forms.IntegerField(label=_("延长天数"), min_value=1)
     reason = forms.CharField(label=_("理由"))
-    approved_by = forms.IntegerField(label=_("批准负责人（用户ID）"))
+    approved_by = person_field(_("批准负责人"))
 
 
 class CloseForm(forms.Form):
@@ -121,13 +151,8 @@ class EmptyForm(forms.Form):
     pass
 
 
-def _user(pk: Any) -> User:
-    from township.core.errors import DomainError
-
-    user = User.objects.filter(pk=pk).first()
-    if user is None:
-        raise DomainError("user_not_found", _("用户不存在"))
-    return user
+def _staff(pc: Any, pk: int, field: str = "approved_by") -> Any:
+    return selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=pk, field=field)
 
 
 @dataclass(frozen=True)
@@ -144,7 +169,7 @@ def _act(pc: Any, actor: Any, d: dict[str, Any], files: Any) -> Any:
         kind=d["kind"],
         at=d["at"],
         place=d["place"],
-        officers=_users(d["officers"]),
+        officers=d["officers"],
         actor=actor,
         summary=d.get("summary", ""),
         files=files.getlist("files") if files else [],
@@ -194,7 +219,7 @@ ACTIONS: dict[str, Action] = {
             penalty_case=pc,
             notice_on=d["notice_on"],
             hearing_on=d["hearing_on"],
-            chair=_user(d["chair"]),
+            chair=_staff(pc, d["chair"], "chair"),
             place=d["place"],
             actor=a,
         ),
@@ -230,7 +255,7 @@ ACTIONS: dict[str, Action] = {
         ExtendForm,
         OPEN,
         lambda pc, a, d, f: services.penalty_extend(
-            penalty_case=pc, days=d["days"], reason=d["reason"], approved_by=_user(d["approved_by"]), actor=a
+            penalty_case=pc, days=d["days"], reason=d["reason"], approved_by=_staff(pc, d["approved_by"]), actor=a
         ),
     ),
     "decide": Action(
@@ -297,8 +322,10 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-class FileCaseForm(forms.Form):
+class FileCaseForm(PeopleForm):
     """立案 from a clue."""
+
+    people = {"investigators": "officers", "approved_by": "heads"}
 
     party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
     party_name = forms.CharField(label=_("当事人"), max_length=128)
@@ -306,8 +333,8 @@ class FileCaseForm(forms.Form):
     party_address = forms.CharField(label=_("住所"), max_length=200, required=False)
     act_date = forms.DateField(label=_("违法行为发生日期"), **DATE)
     domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
-    investigators = forms.CharField(label=_("承办人员（用户ID，逗号分隔，至少两人）"))
-    approved_by = forms.IntegerField(label=_("立案批准负责人（用户ID）"))
+    investigators = people_field(_("承办人员（至少两人，持有效执法证）"))
+    approved_by = person_field(_("立案批准负责人"))
     facts = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
@@ -319,14 +346,14 @@ def file_from_clue(clue: Any, actor: Any, d: dict[str, Any]) -> Any:
     return services.clue_file(
         clue=clue,
         actor=actor,
-        approved_by=_user(d["approved_by"]),
+        approved_by=selectors.staff_user(jurisdiction=clue.jurisdiction_id, pk=d["approved_by"]),
         party_kind=d["party_kind"],
         party_name=d["party_name"],
         party_id_number=d.get("party_id_number", ""),
         party_address=d.get("party_address", ""),
         act_date=d["act_date"],
         domain=d["domain"],
-        investigators=_users(d["investigators"]),
+        investigators=d["investigators"],
         facts=d.get("facts", ""),
     )
 
@@ -358,8 +385,10 @@ class PlanForm(forms.Form):
         self.fields["items"].queryset = InspectionItem.objects.filter(jurisdiction_id__in=codes).order_by("code")
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(PeopleForm):
     """当场处罚 (简易程序)."""
+
+    people = {"officers": "officers"}
 
     jurisdiction = forms.ChoiceField(label=_("单位"))
     party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
@@ -374,7 +403,7 @@ class SummaryForm(forms.Form):
     facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 2}))
     basis = forms.CharField(label=_("处罚依据"))
     place = forms.CharField(label=_("地点"))
-    officers = forms.CharField(label=_("执法人员（用户ID，逗号分隔）"))
+    officers = people_field(_("执法人员（至少两人，持有效执法证）"))
     evidence = forms.CharField(label=_("证据（如“现场照片2张”）"), required=False)
     files = forms.FileField(label=_("证据文件"), required=False)
 
@@ -387,6 +416,7 @@ class SummaryForm(forms.Form):
         self.fields["jurisdiction"].choices = [
             (j.code, j.name) for j in Jurisdiction.objects.filter(code__in=codes).order_by("code")
         ]
+        self.set_people(codes)
 
 
 def summary_create(actor: Any, d: dict[str, Any], files: Any) -> Any:
@@ -401,7 +431,7 @@ def summary_create(actor: Any, d: dict[str, Any], files: Any) -> Any:
         facts=d["facts"],
         basis=d["basis"],
         place=d["place"],
-        officers=_users(d["officers"]),
+        officers=d["officers"],
         domain=d["domain"],
         evidence_names=[d["evidence"]] if d.get("evidence") else [],
         files=files.getlist("files") if files else [],

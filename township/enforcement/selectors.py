@@ -178,3 +178,63 @@ def disclosure_public(*, jurisdiction: str) -> QuerySet[Disclosure]:
 def penalty_item_public(*, jurisdiction: str) -> QuerySet[PenaltyItem]:
     """The penalty items a jurisdiction exercises, for the public page (Art 39)."""
     return PenaltyItem.objects.filter(jurisdiction_id=jurisdiction, active=True).order_by("code")
+
+
+# --- people pickers -------------------------------------------------------------------------------------------------
+
+PEOPLE_KINDS = {
+    "officers": (Role.ENFORCEMENT_OFFICER,),
+    "heads": (Role.LEADER,),
+    "staff": STAFF_ROLES,
+}
+
+
+def people_choices(*, jurisdictions: list[str], kind: str, on: dt.date | None = None) -> list[tuple[int, str]]:
+    """(user id, label) for a picker: the unit's enforcement officers with their valid credential numbers, its heads,
+    or all its enforcement staff. Two queries, whatever the number of people."""
+    from township.org.models import RoleGrant
+
+    on = on or timezone.localdate()
+    user_ids = (
+        RoleGrant.objects.filter(jurisdiction_id__in=jurisdictions, role__in=PEOPLE_KINDS[kind])
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    numbers: dict[int, list[str]] = {}
+    if kind == "officers":
+        for user_id, number in (
+            Officer.objects.filter(jurisdiction_id__in=jurisdictions, active=True)
+            .filter(credentials__revoked=False, credentials__valid_from__lte=on, credentials__valid_until__gte=on)
+            .values_list("user_id", "credentials__number")
+            .order_by("user_id", "credentials__number")
+        ):
+            numbers.setdefault(user_id, []).append(number)
+    from township.org.models import User
+
+    out = []
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("username"):
+        label = user.full_name or user.username
+        if kind == "officers":
+            label = f"{label}（{'、'.join(numbers[user.pk])}）" if user.pk in numbers else f"{label}（无有效执法证）"
+        out.append((user.pk, label))
+    return out
+
+
+def staff_user(*, jurisdiction: str, pk: Any, field: str = "approved_by") -> Any:
+    """A user who holds an enforcement role in ``jurisdiction`` (an approver, a hearing chair). Nobody outside the
+    unit can be named, whatever id is sent. Errors: user_not_found."""
+    from township.core.errors import DomainError
+    from township.org.models import User
+
+    user = (
+        User.objects.filter(pk=pk, is_active=True, grants__jurisdiction_id=jurisdiction, grants__role__in=STAFF_ROLES)
+        .distinct()
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if user is None:
+        from django.utils.translation import gettext as _
+
+        raise DomainError("user_not_found", _("该人员不是本单位执法人员或负责人"), field=field)
+    return user

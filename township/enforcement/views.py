@@ -115,7 +115,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = forms.ACTIONS.get(action)
     if spec is None:
         raise Http404
-    form = spec.form(request.POST or None, request.FILES or None)
+    people = {"jurisdictions": [pc.jurisdiction_id]} if issubclass(spec.form, forms.PeopleForm) else {}
+    form = spec.form(request.POST or None, request.FILES or None, **people)
     error, status = "", 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,7 +141,8 @@ def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form_class is None:
         raise Http404
     initial = {"party_name": clue.party_name, "party_id_number": clue.party_id_number, "party_kind": clue.party_kind}
-    form = form_class(request.POST or None, initial=initial)
+    people = {"jurisdictions": [clue.jurisdiction_id]} if form_class is forms.FileCaseForm else {}
+    form = form_class(request.POST or None, initial=initial, **people)
     error, status = "", 200
     if request.method == "POST" and form.is_valid():
         try:

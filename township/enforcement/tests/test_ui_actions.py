@@ -14,6 +14,23 @@ def test_clue_filed_and_investigated_through_the_forms(world, client):
     client.force_login(world.o1)
     page = client.get(reverse("enforcement:clue-list")).content.decode()
     assert reverse("enforcement:clue-action", args=[clue.pk, "file"]) in page
+    # investigators and the approving head are picked by name; officers show their valid credential numbers
+    form = client.get(reverse("enforcement:clue-action", args=[clue.pk, "file"])).content.decode()
+    assert "李明（渝执-5001-0001）" in form and "王局长" in form and "用户ID" not in form
+    # nobody from the next town can be chosen, whatever id is posted
+    foreign = client.post(
+        reverse("enforcement:clue-action", args=[clue.pk, "file"]),
+        {
+            "party_kind": "person",
+            "party_name": "孙某",
+            "act_date": "2026-02-01",
+            "domain": "city",
+            "investigators": [world.o1.pk, world.o2.pk],
+            "approved_by": world.stranger.pk,
+        },
+    )
+    assert foreign.status_code == 200 and not PenaltyCase.objects.exists()
+    assert "有效的选项" in foreign.content.decode() or "valid choice" in foreign.content.decode()
     response = client.post(
         reverse("enforcement:clue-action", args=[clue.pk, "file"]),
         {
@@ -21,7 +38,7 @@ def test_clue_filed_and_investigated_through_the_forms(world, client):
             "party_name": "孙某",
             "act_date": "2026-02-01",
             "domain": "city",
-            "investigators": f"{world.o1.pk},{world.o2.pk}",
+            "investigators": [world.o1.pk, world.o2.pk],
             "approved_by": world.leader.pk,
             "facts": "搭建棚屋",
         },
@@ -34,13 +51,13 @@ def test_clue_filed_and_investigated_through_the_forms(world, client):
     assert reverse("enforcement:case-action", args=[pc.pk, "act"]) in detail
     url = reverse("enforcement:case-action", args=[pc.pk, "act"])
     refused = client.post(
-        url, {"kind": "inquiry", "at": "2026-03-02T10:00", "place": "执法局", "officers": str(world.o1.pk)}
+        url, {"kind": "inquiry", "at": "2026-03-02T10:00", "place": "执法局", "officers": [world.o1.pk]}
     )
     assert refused.status_code == 409
     assert "执法人员不得少于两人" in refused.content.decode()
     ok = client.post(
         url,
-        {"kind": "inquiry", "at": "2026-03-02T10:00", "place": "执法局", "officers": f"{world.o1.pk},{world.o2.pk}"},
+        {"kind": "inquiry", "at": "2026-03-02T10:00", "place": "执法局", "officers": [world.o1.pk, world.o2.pk]},
     )
     assert ok.status_code == 302
     pc.case.refresh_from_db()
@@ -157,7 +174,7 @@ def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, cl
         "facts": "占道经营",
         "basis": "条例",
         "place": "正街",
-        "officers": str(world.o1.pk),
+        "officers": [world.o1.pk],
         "evidence": "现场照片",
     }
     refused = client.post(reverse("enforcement:summary-create"), form)

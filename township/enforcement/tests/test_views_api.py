@@ -150,3 +150,23 @@ def test_team_page_lists_brigades_and_credentials_without_n_plus_one(world, clie
     assert "第一综合执法中队" in body and "东海村" in body and "渝执-5001-0003" in body
     client.force_login(world.stranger)
     assert "第一综合执法中队" not in client.get(reverse("enforcement:team-list")).content.decode()
+
+
+def test_api_filing_with_an_approver_from_another_town_is_refused(world, client):
+    client.force_login(world.o1)
+    response = client.post(
+        "/api/v1/enforcement/cases",
+        {
+            "jurisdiction": "500116108",
+            "approved_by": world.stranger.pk,  # a head of 龙华镇, not of 白沙镇
+            "party_kind": "person",
+            "party_name": "某人",
+            "act_date": "2026-02-01",
+            "domain": "city",
+            "investigators": [world.o1.pk, world.o2.pk],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "user_not_found" and response.json()["field"] == "approved_by"
+    assert "本单位" in response.json()["message"]
