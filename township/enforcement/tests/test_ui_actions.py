@@ -15,34 +15,23 @@ def test_clue_filed_and_investigated_through_the_forms(world, client):
     page = client.get(reverse("enforcement:clue-list")).content.decode()
     assert reverse("enforcement:clue-action", args=[clue.pk, "file"]) in page
     # investigators and the approving head are picked by name; officers show their valid credential numbers
-    form = client.get(reverse("enforcement:clue-action", args=[clue.pk, "file"])).content.decode()
+    url = reverse("enforcement:clue-action", args=[clue.pk, "file"])
+    form = client.get(url).content.decode()
     assert "李明（渝执-5001-0001）" in form and "王局长" in form and "用户ID" not in form
+    filing = {
+        "party_kind": "person",
+        "party_name": "孙某",
+        "act_date": "2026-02-01",
+        "domain": "city",
+        "investigators": [world.o1.pk, world.o2.pk],
+        "approved_by": world.leader.pk,
+        "facts": "搭建棚屋",
+    }
     # nobody from the next town can be chosen, whatever id is posted
-    foreign = client.post(
-        reverse("enforcement:clue-action", args=[clue.pk, "file"]),
-        {
-            "party_kind": "person",
-            "party_name": "孙某",
-            "act_date": "2026-02-01",
-            "domain": "city",
-            "investigators": [world.o1.pk, world.o2.pk],
-            "approved_by": world.stranger.pk,
-        },
-    )
+    foreign = client.post(url, {**filing, "approved_by": world.stranger.pk})
     assert foreign.status_code == 200 and not PenaltyCase.objects.exists()
     assert "有效的选项" in foreign.content.decode() or "valid choice" in foreign.content.decode()
-    response = client.post(
-        reverse("enforcement:clue-action", args=[clue.pk, "file"]),
-        {
-            "party_kind": "person",
-            "party_name": "孙某",
-            "act_date": "2026-02-01",
-            "domain": "city",
-            "investigators": [world.o1.pk, world.o2.pk],
-            "approved_by": world.leader.pk,
-            "facts": "搭建棚屋",
-        },
-    )
+    response = client.post(url, filing)
     assert response.status_code == 302
     pc = PenaltyCase.objects.get(clue=clue)
     assert Clue.objects.get(pk=clue.pk).decision == "filed"

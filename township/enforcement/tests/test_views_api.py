@@ -82,20 +82,23 @@ def test_api_lists_cases_with_keyset_pages(world, cases, client, django_assert_m
     assert {i["id"] for i in first["items"]}.isdisjoint({i["id"] for i in second["items"]})
 
 
+def _filing(world, **changes):
+    return {
+        "jurisdiction": "500116108",
+        "approved_by": world.leader.pk,
+        "party_kind": "person",
+        "party_name": "某人",
+        "act_date": "2026-02-01",
+        "domain": "city",
+        "investigators": [world.o1.pk, world.o2.pk],
+        **changes,
+    }
+
+
 def test_api_refusal_is_a_chinese_error(world, client):
     client.force_login(world.o1)
     response = client.post(
-        "/api/v1/enforcement/cases",
-        {
-            "jurisdiction": "500116108",
-            "approved_by": world.leader.pk,
-            "party_kind": "person",
-            "party_name": "某人",
-            "act_date": "2023-01-01",
-            "domain": "city",
-            "investigators": [world.o1.pk, world.o2.pk],
-        },
-        content_type="application/json",
+        "/api/v1/enforcement/cases", _filing(world, act_date="2023-01-01"), content_type="application/json"
     )
     assert response.status_code == 409
     assert response.json()["code"] == "limitation_expired"
@@ -154,18 +157,9 @@ def test_team_page_lists_brigades_and_credentials_without_n_plus_one(world, clie
 
 def test_api_filing_with_an_approver_from_another_town_is_refused(world, client):
     client.force_login(world.o1)
+    # world.stranger heads 龙华镇, not 白沙镇
     response = client.post(
-        "/api/v1/enforcement/cases",
-        {
-            "jurisdiction": "500116108",
-            "approved_by": world.stranger.pk,  # a head of 龙华镇, not of 白沙镇
-            "party_kind": "person",
-            "party_name": "某人",
-            "act_date": "2026-02-01",
-            "domain": "city",
-            "investigators": [world.o1.pk, world.o2.pk],
-        },
-        content_type="application/json",
+        "/api/v1/enforcement/cases", _filing(world, approved_by=world.stranger.pk), content_type="application/json"
     )
     assert response.status_code == 422
     assert response.json()["code"] == "user_not_found" and response.json()["field"] == "approved_by"
