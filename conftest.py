@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from township.org.models import DataScope, Jurisdiction, Level, Role, RoleGrant, User
+from township.org.models import Jurisdiction, Level, Role, User
+from township.org.testing import user_with_roles
 
 
 @pytest.fixture
@@ -39,16 +40,8 @@ def make_user(db):
 
     def make(*grants: tuple[Jurisdiction, str], username: str | None = None, **extra) -> User:
         counter["n"] += 1
-        user = User.objects.create_user(
-            username=username or f"user{counter['n']}",
-            password="Test-pass-123",
-            full_name=extra.pop("full_name", "") or f"用户{counter['n']}",
-            **extra,
-        )
-        for jur, role in grants:
-            scope = DataScope.UNIT_AND_BELOW if jur.level == Level.COUNTY else DataScope.UNIT
-            RoleGrant.objects.create(user=user, jurisdiction=jur, role=role, data_scope=scope)
-        return user
+        full_name = extra.pop("full_name", "") or f"用户{counter['n']}"
+        return user_with_roles(username or f"user{counter['n']}", *grants, full_name=full_name, **extra)
 
     return make
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from township.org.models import DataScope, Jurisdiction, Level, Role, RoleGrant, User
-
-
-def _jur(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
-    return Jurisdiction.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+from township.org.testing import jurisdiction as _jur
+from township.org.testing import user_with_roles as _user
 
 
 @pytest.fixture
@@ -34,14 +32,6 @@ def cat_far_town(db) -> Jurisdiction:
     city = _jur("1309", "沧州市", Level.CITY, province)
     county = _jur("130926", "肃宁县", Level.COUNTY, city)
     return _jur("130926103", "尚村镇", Level.TOWN, county)
-
-
-def _user(username: str, *grants: tuple[Jurisdiction, str]) -> User:
-    user = User.objects.create_user(username=username, password="Test-pass-123", full_name=username)
-    for jur, role in grants:
-        scope = DataScope.UNIT_AND_BELOW if jur.level == Level.COUNTY else DataScope.UNIT
-        RoleGrant.objects.create(user=user, jurisdiction=jur, role=role, data_scope=scope)
-    return user
 
 
 @pytest.fixture

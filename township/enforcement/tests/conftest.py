@@ -10,21 +10,12 @@ import time_machine
 
 from township.enforcement import services
 from township.enforcement.models import Domain, LegalReviewer
-from township.org.models import DataScope, Jurisdiction, Level, Role, RoleGrant, User
+from township.org.models import Level, Role
+from township.org.testing import jurisdiction as _jur
+from township.org.testing import user_with_roles as _user
 
 # A Monday in a year the holiday table covers.
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-
-
-def _jur(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
-    return Jurisdiction.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
-
-
-def _user(username: str, *grants: tuple[Jurisdiction, str], full_name: str = "") -> User:
-    user = User.objects.create_user(username=username, password="Test-pass-123", full_name=full_name or username)
-    for jur, role in grants:
-        RoleGrant.objects.create(user=user, jurisdiction=jur, role=role, data_scope=DataScope.UNIT)
-    return user
 
 
 @pytest.fixture
