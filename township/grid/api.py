@@ -378,6 +378,71 @@ def handover(request: HttpRequest, event_id: int, payload: HandoverIn) -> Any:
     return Status(201, {"id": h.pk, "event": e.pk, "delivered": h.delivered, "clue_ref": h.clue_ref, "at": h.at})
 
 
+class EscalationOut(Schema):
+    id: int
+    event: int
+    number: str
+    level: int
+    state: str
+    due_at: datetime
+    at: datetime
+    to_role: str
+    to_jurisdiction: str
+    event_closed: bool
+    supervised_at: datetime | None
+    supervised_by: str | None
+    instruction: str
+
+
+class EscalationPage(Schema):
+    items: list[EscalationOut]
+    next_before: int | None
+
+
+class SuperviseIn(Schema):
+    instruction: str
+
+
+def _escalation_out(x: Any) -> dict[str, Any]:
+    return {
+        "id": x.pk,
+        "event": x.event_id,
+        "number": x.case.number,
+        "level": x.level,
+        "state": x.state,
+        "due_at": x.due_at,
+        "at": x.at,
+        "to_role": x.to_role,
+        "to_jurisdiction": x.to_jurisdiction_id,
+        "event_closed": x.case.closed_at is not None,
+        "supervised_at": x.supervised_at,
+        "supervised_by": str(x.supervised_by) if x.supervised_by_id else None,
+        "instruction": x.instruction,
+    }
+
+
+@router.get("/escalations", response=EscalationPage)
+def escalations(request: HttpRequest, status: str = "open", before: int | None = None, limit: int = 50) -> Any:
+    """超期督办: escalations addressed to the caller (level 1: the town's grid supervisors; level 2: the next level's
+    leaders), newest first; ``status`` open / supervised / all; keyset page with ``before``."""
+    if status not in selectors.ESCALATION_STATUSES:
+        status = "open"
+    limit = max(1, min(limit, 200))
+    rows = selectors.escalation_inbox(actor=request.user, status=status, before_id=before, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [_escalation_out(x) for x in rows], "next_before": rows[-1].pk if more else None}
+
+
+@router.post("/escalations/{escalation_id}/supervise", response=EscalationOut)
+def supervise(request: HttpRequest, escalation_id: int, payload: SuperviseIn) -> Any:
+    """督办: write an instruction, recorded on the event's timeline. Error codes: not_found, not_addressee,
+    instruction_required, already_supervised."""
+    x = selectors.escalation_get(actor=request.user, pk=escalation_id)
+    x = services.escalation_supervise(escalation=x, actor=request.user, instruction=payload.instruction)
+    return _escalation_out(selectors.escalation_get(actor=request.user, pk=x.pk))
+
+
 @router.get("/map", response=list[MapPoint])
 def map_points(
     request: HttpRequest,

@@ -40,4 +40,5 @@ def _register_menu_and_timed_work() -> None:
     )
     register_menu(label=_("综合评价"), url_name="grid:evaluation", roles=(Role.DISPATCHER, Role.LEADER), order=34)
     register_menu(label=_("移交执法"), url_name="grid:handovers", roles=(Role.DISPATCHER, Role.LEADER), order=35)
+    register_menu(label=_("超期督办"), url_name="grid:escalations", roles=(Role.GRID_SUPERVISOR, Role.LEADER), order=36)
     register_timed("grid.escalations", _escalate, every_seconds=300)

@@ -314,11 +314,23 @@ class Escalation(JurisdictionScoped):
         "org.Jurisdiction", verbose_name=_("通知单位"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("升级时间"))
+    # 督办: the addressee's instruction, also written on the case timeline
+    supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
+    supervised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("督办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    instruction = models.TextField(_("督办意见"), blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("超期升级")
         verbose_name_plural = _("超期升级")
+        indexes = [models.Index(fields=["to_jurisdiction", "to_role", "-id"], name="grid_escalation_inbox")]
         constraints = [
             models.UniqueConstraint(
                 fields=["jurisdiction", "case", "step_started_at", "level"], name="grid_escalation_once"

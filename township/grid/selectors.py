@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from township.core.errors import NotFound
@@ -184,6 +184,57 @@ def handover_list(*, actor: User | None, limit: int = 200) -> list[Handover]:
 
 def escalation_list(*, actor: User | None, limit: int = 200) -> list[Escalation]:
     return list(Escalation.objects.for_actor(actor).select_related("case", "to_jurisdiction")[:limit])
+
+
+ESCALATION_STATUSES = ("open", "supervised", "all")
+
+
+def escalation_addressee_q(actor: User | None) -> Q:
+    """Escalations addressed to the actor: to a role the actor holds, in the very unit the grant is for."""
+    from township.org.scoping import _grants
+
+    q = Q(pk__in=[])  # fail-closed
+    if actor is None or not actor.is_authenticated:
+        return q
+    for grant in _grants(actor):
+        q |= Q(to_role=grant.role, to_jurisdiction_id=grant.jurisdiction_id)
+    return q
+
+
+def escalation_inbox(
+    *, actor: User | None, status: str = "open", before_id: int | None = None, limit: int = 50
+) -> list[Escalation]:
+    """超期督办: overdue steps escalated to the actor (level 1 to the town's grid supervisors, level 2 to the leaders
+    of the next level up), newest first, keyset-paged by id; ``status`` open / supervised / all."""
+    qs = (
+        Escalation.objects.for_actor(actor)
+        .filter(escalation_addressee_q(actor))
+        .select_related("case", "event__event_class", "event__grid", "to_jurisdiction", "supervised_by")
+    )
+    if status == "open":
+        qs = qs.filter(supervised_at__isnull=True)
+    elif status == "supervised":
+        qs = qs.filter(supervised_at__isnull=False)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    return list(qs.order_by("-id")[: max(1, min(limit, 200))])
+
+
+def escalation_open_count(*, actor: User | None) -> int:
+    return Escalation.objects.for_actor(actor).filter(escalation_addressee_q(actor), supervised_at__isnull=True).count()
+
+
+def escalation_get(*, actor: User | None, pk: int) -> Escalation:
+    """One escalation addressed to the actor. Errors: not_found."""
+    found = (
+        Escalation.objects.for_actor(actor)
+        .filter(escalation_addressee_q(actor), pk=pk)
+        .select_related("case", "event")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def patrol_list(*, actor: User | None, mine_only: bool = False, limit: int = 100) -> list[Patrol]:

@@ -1206,6 +1206,33 @@ def grid_escalate_overdue(now: datetime | None = None, *, limit: int = 1000) -> 
     return created
 
 
+def escalation_supervise(*, escalation: Escalation, actor: User, instruction: str) -> Escalation:
+    """督办: the addressee of an escalation writes an instruction; it goes on the event's timeline for the handler.
+    Once per escalation. Errors: not_addressee, instruction_required, already_supervised."""
+    if not has_role(actor, escalation.to_jurisdiction_id, [escalation.to_role]):
+        raise PermissionRefused("not_addressee", _("该超期事件不是升级给您的，不能督办"))
+    instruction = (instruction or "").strip()
+    if not instruction:
+        raise DomainError("instruction_required", _("请填写督办意见"), field="instruction")
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Escalation.objects.filter(
+            pk=escalation.pk, jurisdiction_id=escalation.jurisdiction_id, supervised_at__isnull=True
+        ).update(supervised_at=now, supervised_by=actor, instruction=instruction)
+        if not claimed:
+            raise DomainError("already_supervised", _("该超期事件已督办，请刷新后查看"))
+        case_note(
+            case=escalation.case,
+            actor=actor,
+            name="supervise",
+            label=_("督办"),
+            data={"escalation": escalation.pk, "level": escalation.level, "state": escalation.state},
+            comment=instruction,
+        )
+    escalation.refresh_from_db()
+    return escalation
+
+
 # =============================================================================================
 # Handover to enforcement
 # =============================================================================================

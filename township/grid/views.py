@@ -348,6 +348,67 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     return render(request, "grid/handover_list.html", {"rows": selectors.handover_list(actor=request.user)})
 
 
+def _escalation_progress(x: Any, now: Any) -> tuple[str, str]:
+    """(tag class, label): where the escalated event stands now."""
+    case = x.case
+    if case.closed_at is not None:
+        return "normal", _("已办结")
+    if case.clock_started_at != x.step_started_at:
+        return "state", _("已进入下一环节")
+    if case.due_at is not None and case.due_at < now:
+        return "overdue", _("仍超期")
+    return "yellow", _("期限已延长")
+
+
+@login_required
+def escalation_inbox(request: HttpRequest) -> HttpResponse:
+    """超期督办: escalations addressed to me, with the step that ran late and whether it still does."""
+    status = request.GET.get("status", "open")
+    if status not in selectors.ESCALATION_STATUSES:
+        status = "open"
+    before = request.GET.get("before", "")
+    rows = selectors.escalation_inbox(
+        actor=request.user, status=status, before_id=int(before) if before.isdigit() else None, limit=51
+    )
+    more = len(rows) > 50
+    rows = rows[:50]
+    now = timezone.now()
+    return render(
+        request,
+        "grid/escalation_list.html",
+        {
+            "rows": [
+                {
+                    "x": x,
+                    "state_label": dict(S.choices).get(x.state, x.state),
+                    "progress": _escalation_progress(x, now),
+                }
+                for x in rows
+            ],
+            "status": status,
+            "statuses": [("open", _("待督办")), ("supervised", _("已督办")), ("all", _("全部"))],
+            "next_before": rows[-1].pk if more else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def escalation_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        escalation = selectors.escalation_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    try:
+        services.escalation_supervise(
+            escalation=escalation, actor=request.user, instruction=request.POST.get("instruction", "")
+        )
+        messages.success(request, _("已督办：%(n)s") % {"n": escalation.case.number})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('grid:escalations')}?status={request.POST.get('status', 'open')}")
+
+
 # --- public (portal) ---------------------------------------------------------------------------
 
 
