@@ -120,3 +120,42 @@ def test_the_api_pages_and_supervises(client, late, supervisor_a, supervisor_b):
         f"/api/v1/grid/escalations/{x.pk}/supervise", {"instruction": "x"}, content_type="application/json"
     )
     assert other.status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_supervisors_at_once_supervise_an_escalation_once(report, supervisor_a, make_user, town_a):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    other = make_user((town_a, Role.GRID_SUPERVISOR), username="supervisor_a2", full_name="督导丙")
+    event = report()
+    services.grid_escalate_overdue(event.case.due_at + timedelta(minutes=1))
+    x = Escalation.objects.get(event=event)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def supervise(user) -> None:
+        from django.db import connection as conn
+
+        try:
+            barrier.wait()
+            services.escalation_supervise(escalation=x, actor=user, instruction=f"{user.full_name}督办")
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=supervise, args=(u,)) for u in (supervisor_a, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["already_supervised", "ok"]
+    assert CaseEvent.objects.filter(case=event.case, name="supervise").count() == 1
+    x.refresh_from_db()
+    assert x.instruction == f"{x.supervised_by.full_name}督办"
