@@ -667,17 +667,25 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)  # pragma: no cover
 
 
-def enforcement_window(served_on: dt.date) -> tuple[dt.date, dt.date]:
-    """行政强制法第53条: after the 复议/诉讼 periods expire, three months to apply to the court."""
-    challenge_end = add_months(served_on, CHALLENGE_MONTHS)
-    return challenge_end + dt.timedelta(days=1), add_months(challenge_end, APPLICATION_MONTHS)
+def enforcement_window(served_on: dt.date, postponed_until: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """行政强制法第53条: after the 复议/诉讼 periods expire, three months to apply to the court. 行政处罚法第72条:
+    after an approved postponement or instalments, the three months run from the end of that period."""
+    opens_after = add_months(served_on, CHALLENGE_MONTHS)
+    if postponed_until is not None and postponed_until > opens_after:
+        opens_after = postponed_until
+    return opens_after + dt.timedelta(days=1), add_months(opens_after, APPLICATION_MONTHS)
 
 
 def check_enforcement_application(
-    *, served_on: dt.date | None, demand_served_on: dt.date | None, applied_on: dt.date
+    *,
+    served_on: dt.date | None,
+    demand_served_on: dt.date | None,
+    applied_on: dt.date,
+    postponed_until: dt.date | None = None,
 ) -> None:
     """行政强制法第53条、第54条: a written demand first, 10 working days after it, and inside the 3-month window
-    that opens when the periods for 复议 and 诉讼 have expired."""
+    that opens when the periods for 复议 and 诉讼 have expired — or, after an approved postponement, when it ends
+    (行政处罚法第72条)."""
     if served_on is None:
         raise TransitionRefused("decision_not_served", _("处罚决定书尚未送达"))
     if demand_served_on is None:
@@ -694,7 +702,14 @@ def check_enforcement_application(
             % {"d": after_demand.isoformat()},
             field="applied_on",
         )
-    start, end = enforcement_window(served_on)
+    start, end = enforcement_window(served_on, postponed_until)
+    if postponed_until is not None and applied_on <= postponed_until:
+        raise TransitionRefused(
+            "postponement_running",
+            _("批准暂缓或分期缴纳的期限（至%(d)s）尚未结束，不得申请人民法院强制执行（行政处罚法第七十二条）")
+            % {"d": postponed_until.isoformat()},
+            field="applied_on",
+        )
     if applied_on < start:
         raise TransitionRefused(
             "challenge_period_running",
@@ -705,7 +720,10 @@ def check_enforcement_application(
     if applied_on > end:
         raise TransitionRefused(
             "application_period_expired",
-            _("应当自复议、诉讼期限届满之日起三个月内（%(d)s前）申请人民法院强制执行（行政强制法第五十三条）")
+            _(
+                "应当自复议、诉讼期限届满（批准暂缓或分期的，自其期限结束）之日起三个月内（%(d)s前）"
+                "申请人民法院强制执行（行政强制法第五十三条、行政处罚法第七十二条）"
+            )
             % {"d": end.isoformat()},
             field="applied_on",
         )
@@ -920,8 +938,12 @@ def guard_paid(case: Any, actor: Any, data: dict[str, Any]) -> None:
 
 def guard_apply_enforcement(case: Any, actor: Any, data: dict[str, Any]) -> None:
     pc = _pc(case)
+    until = pc.instalments.get("until") if pc.instalments else None
     check_enforcement_application(
-        served_on=pc.served_on, demand_served_on=pc.demand_served_on, applied_on=_today(data, "applied_on")
+        served_on=pc.served_on,
+        demand_served_on=pc.demand_served_on,
+        applied_on=_today(data, "applied_on"),
+        postponed_until=dt.date.fromisoformat(until) if until else None,
     )
 
 

@@ -531,6 +531,34 @@ def test_court_enforcement_needs_a_demand_and_the_window_after_the_challenge_per
     rules.check_enforcement_application(served_on=served, demand_served_on=D(2026, 8, 20), applied_on=D(2026, 9, 4))
 
 
+def test_after_an_approved_postponement_the_court_window_runs_from_its_end(db):
+    served, until = D(2026, 3, 2), D(2026, 10, 31)
+    # 行政处罚法第72条: the three months start when the postponement ends, not when the challenge periods do.
+    assert rules.enforcement_window(served, until) == (D(2026, 11, 1), D(2027, 1, 31))
+    assert rules.enforcement_window(served, D(2026, 5, 1)) == rules.enforcement_window(served)
+    err = refused(
+        "postponement_running",
+        rules.check_enforcement_application,
+        served_on=served,
+        demand_served_on=D(2026, 9, 1),
+        applied_on=D(2026, 10, 20),
+        postponed_until=until,
+    )
+    assert "第七十二条" in err.message
+    # without the postponement this date would be past the window (2026-12-02); with it, it is inside
+    rules.check_enforcement_application(
+        served_on=served, demand_served_on=D(2026, 11, 10), applied_on=D(2026, 12, 10), postponed_until=until
+    )
+    refused(
+        "application_period_expired",
+        rules.check_enforcement_application,
+        served_on=served,
+        demand_served_on=D(2026, 11, 10),
+        applied_on=D(2027, 2, 1),
+        postponed_until=until,
+    )
+
+
 # --- Art 85: periods past the last entered holiday year ---------------------------------------
 # The holiday table ends with 2026 (the 2027 arrangement is not in any package yet). Periods that run into 2027 are
 # never guessed against the party: the agency is held to the earliest possible end of its own periods, and the
