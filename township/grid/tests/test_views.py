@@ -280,3 +280,18 @@ def test_grid_list_shows_staff_with_flat_queries(client, dispatcher_a, grids, ma
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/grid/grids/")
+
+
+def test_map_points_flag_the_overdue_steps(client, dispatcher_a, report, dept_a, time_machine):
+    from datetime import timedelta
+
+    late, on_time = report(), report(lon=106.021)
+    services.event_register(event=on_time, actor=dispatcher_a)
+    services.event_dispatch(event=on_time, actor=dispatcher_a, department=dept_a)  # 4 working hours to handle
+    on_time.case.refresh_from_db()
+    time_machine.move_to(late.case.due_at + timedelta(minutes=5))
+    assert on_time.case.due_at > late.case.due_at + timedelta(minutes=5)
+    client.force_login(dispatcher_a)
+    points = {p["id"]: p for p in client.get("/api/v1/grid/map").json()}
+    assert points[late.pk]["overdue"] is True and points[on_time.pk]["overdue"] is False
+    assert points[late.pk]["number"] == late.case.number and points[late.pk]["class_"]
