@@ -309,10 +309,6 @@ def check_notice(*, notice: dict[str, Any], hearing_eligible: bool, acts_count: 
 # ---------------------------------------------------------------------------------------------
 
 
-def hearing_request_deadline(notice_served_on: dt.date) -> dt.date:
-    return party_deadline(notice_served_on, HEARING_REQUEST_WORKING_DAYS)
-
-
 def check_hearing_request(*, eligible: bool, notice_served_on: dt.date | None, requested_on: dt.date) -> None:
     """行政处罚法第64条(一): request a hearing within 5 (working) days after the notice."""
     if not eligible:
