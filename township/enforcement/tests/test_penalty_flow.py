@@ -594,7 +594,7 @@ def test_a_case_filed_late_in_the_year_keeps_the_agency_to_the_earliest_end(worl
 
 
 def test_a_fine_served_before_next_years_holidays_are_entered_is_never_overdue_on_a_guess(
-    world, travel, django_capture_on_commit_callbacks
+    world, travel, django_capture_on_commit_callbacks, client
 ):
     from township.core.models import CalendarYear, Holiday, HolidayKind
 
@@ -619,6 +619,10 @@ def test_a_fine_served_before_next_years_holidays_are_entered_is_never_overdue_o
     pc.refresh_from_db()
     assert pc.payment_due is None and pc.payment_due_pending
     assert services.penalty_late_fine(pc) == []
+    client.force_login(world.o1)
+    page = client.get(f"/enforcement/cases/{pc.pk}/").content.decode()
+    assert "待下一年度节假日录入后确定" in page
+    assert client.get(f"/api/v1/enforcement/cases/{pc.pk}").json()["payment_due_pending"] is True
 
     travel.move_to(aware(D(2027, 2, 1)))
     with pytest.raises(TransitionRefused) as info:
