@@ -141,7 +141,9 @@ class ImportForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    item = forms.IntegerField(label=_("事项编号（ID）"), min_value=1)
+    item = forms.CharField(
+        label=_("事项（实施编码或编号）"), max_length=64, widget=forms.TextInput(attrs={"list": "editable-items"})
+    )
     from_department_name = forms.CharField(label=_("下放部门"), max_length=100)
     mode = forms.ChoiceField(label=_("下放方式"), choices=DelegationMode.choices)
     document_number = forms.CharField(label=_("授权文件文号"), max_length=100, required=False)
@@ -153,14 +155,10 @@ class ThemeForm(forms.Form):
     name = forms.CharField(label=_("主题名称"), max_length=100)
     code = forms.SlugField(label=_("主题编码（字母数字）"), max_length=60)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    items = forms.CharField(label=_("事项编号（ID，逗号分隔，按办理顺序）"))
+    items = forms.CharField(label=_("事项（实施编码或编号，逗号分隔，按办理顺序）"))
 
-    def clean_items(self) -> list[int]:
-        raw = self.cleaned_data["items"].replace("，", ",")
-        try:
-            ids = [int(x) for x in raw.split(",") if x.strip()]
-        except ValueError:
-            raise forms.ValidationError(_("请填写以逗号分隔的事项编号")) from None
-        if not ids:
+    def clean_items(self) -> list[str]:
+        refs = [x.strip() for x in self.cleaned_data["items"].replace("，", ",").split(",") if x.strip()]
+        if not refs:
             raise forms.ValidationError(_("至少选择一个事项"))
-        return ids
+        return refs

@@ -45,7 +45,7 @@ from township.catalog.models import (
     ThemeItem,
 )
 from township.catalog.pinyin import initials
-from township.core.errors import NotFound
+from township.core.errors import DomainError, NotFound
 from township.org.models import Department, User
 from township.org.scoping import reach
 
@@ -157,6 +157,42 @@ def item_get_for_edit(*, actor: Any, pk: int | str) -> Item:
     if not can_edit(actor, item):
         raise NotFound()
     return item
+
+
+def item_find_for_edit(*, actor: Any, ref: str) -> Item:
+    """An item the actor may edit, named by its 实施编码 (what clerks copy from the list) or by its number (id).
+    Errors: item_not_found, item_ambiguous."""
+    from django.utils.translation import gettext as _
+
+    ref = (ref or "").strip()
+    codes = sorted(editable_codes(actor))
+    matches = (
+        list(Item.objects.filter(jurisdiction_id__in=codes, implementation_code=ref).order_by("pk")[:2]) if ref else []
+    )
+    if len(matches) > 1:
+        raise DomainError(
+            "item_ambiguous", _("多个单位有实施编码为“%(ref)s”的事项，请改填事项编号") % {"ref": ref}, field="item"
+        )
+    if matches:
+        return matches[0]
+    if ref.isdigit():
+        try:
+            return item_get_for_edit(actor=actor, pk=int(ref))
+        except NotFound:
+            pass
+    raise DomainError(
+        "item_not_found", _("本单位没有实施编码或编号为“%(ref)s”的事项") % {"ref": ref or "—"}, field="item"
+    )
+
+
+def item_refs_for_edit(*, actor: Any, limit: int = 3000) -> list[tuple[str, str]]:
+    """(实施编码, name) of the items the actor may edit, for the type-ahead list of the forms that name an item."""
+    return list(
+        Item.objects.filter(jurisdiction_id__in=sorted(editable_codes(actor)))
+        .exclude(implementation_code="")
+        .order_by("implementation_code")
+        .values_list("implementation_code", "name")[:limit]
+    )
 
 
 def item_version_current(item: Item) -> ItemVersion | None:

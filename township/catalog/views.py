@@ -414,7 +414,7 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
     form = DelegationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = selectors.item_get_for_edit(actor=request.user, pk=form.cleaned_data["item"])
+            item = selectors.item_find_for_edit(actor=request.user, ref=form.cleaned_data["item"])
             services.delegation_create(
                 actor=request.user,
                 item=item,
@@ -425,13 +425,17 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
                 document_file=form.cleaned_data["document_file"],
             )
         except DomainError as exc:
-            form.add_error("item" if isinstance(exc, NotFound) else exc.field, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("放权记录已保存"))
             return redirect("catalog:delegations")
     rows = selectors.delegation_list(actor=request.user, status=request.GET.get("status", ""))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "catalog/delegation_list.html", {"page": page, "form": form})
+    return render(
+        request,
+        "catalog/delegation_list.html",
+        {"page": page, "form": form, "editable_items": selectors.item_refs_for_edit(actor=request.user)},
+    )
 
 
 @login_required
@@ -449,7 +453,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and editable and form.is_valid():
         jurisdiction = request.POST.get("jurisdiction") or editable[0]
         try:
-            items = [selectors.item_get_for_edit(actor=request.user, pk=pk) for pk in form.cleaned_data["items"]]
+            items = [selectors.item_find_for_edit(actor=request.user, ref=ref) for ref in form.cleaned_data["items"]]
             services.theme_save(
                 actor=request.user,
                 jurisdiction=jurisdiction,
@@ -459,7 +463,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except DomainError as exc:
-            form.add_error("items" if exc.field in (None, "items") else None, exc.message)
+            form.add_error("items" if exc.field in (None, "item", "items") else None, exc.message)
         else:
             messages.success(request, _("主题已保存"))
             return redirect("catalog:themes")

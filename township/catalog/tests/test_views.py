@@ -251,10 +251,12 @@ def test_api_stats_and_themes(client, editor, published, cat_town):
 def test_delegation_page_records_and_serves_the_document_only_in_scope(client, editor, other_editor, make_item):
     item = make_item("违法建设查处", item_type="02")
     client.force_login(editor)
+    page = client.get(reverse("catalog:delegations")).content.decode()
+    assert f'<option value="{item.implementation_code}">违法建设查处</option>' in page  # type-ahead by 实施编码
     response = client.post(
         reverse("catalog:delegations"),
         {
-            "item": item.pk,
+            "item": item.implementation_code,
             "from_department_name": "区综合行政执法局",
             "mode": "entrust",
             "document_number": "江津府发〔2020〕15号",
@@ -282,13 +284,14 @@ def test_theme_page_creates_a_theme_from_own_items(client, editor, other_editor,
     b = make_item("食品经营许可")
     client.force_login(editor)
     response = client.post(
-        reverse("catalog:themes"), {"name": "开办小餐饮店", "code": "xcy", "items": f"{a.pk}，{b.pk}"}
+        reverse("catalog:themes"), {"name": "开办小餐饮店", "code": "xcy", "items": f"{a.implementation_code}，{b.pk}"}
     )
     assert response.status_code == 302
     assert "开办小餐饮店" in client.get(reverse("catalog:themes")).content.decode()
     client.force_login(other_editor)
-    response = client.post(reverse("catalog:themes"), {"name": "偷", "code": "t", "items": f"{a.pk}"})
-    assert response.status_code == 200 and "记录不存在或无权访问" in response.content.decode()
+    for ref in (a.pk, a.implementation_code):
+        response = client.post(reverse("catalog:themes"), {"name": "偷", "code": "t", "items": f"{ref}"})
+        assert response.status_code == 200 and f"本单位没有实施编码或编号为“{ref}”的事项" in response.content.decode()
 
 
 def test_menu_shows_the_catalog_to_staff(client, town_clerk):
@@ -348,3 +351,27 @@ def test_publish_all_button(client, editor, town_clerk, make_item, cat_town):
     assert "发布全部待发布修改" in client.get(reverse("catalog:item-list")).content.decode()
     client.post(reverse("catalog:item-publish-all"), {"jurisdiction": cat_town.code, "reason": "批量"})
     assert ItemVersion.objects.count() == 2
+
+
+def test_an_item_is_named_by_its_implementation_code_and_an_ambiguous_code_asks_for_the_number(
+    editor, other_editor, make_item, cat_town, cat_other_town
+):
+    from township.catalog import selectors
+    from township.core.errors import DomainError
+    from township.org.models import Role
+    from township.org.testing import user_with_roles
+
+    ours = make_item("个体工商户登记", implementation_code="GT-001")
+    theirs = make_item(
+        "个体工商户登记", implementation_code="GT-001", jurisdiction=cat_other_town.code, actor=other_editor
+    )
+    assert selectors.item_find_for_edit(actor=editor, ref=" GT-001 ") == ours
+    assert selectors.item_find_for_edit(actor=other_editor, ref="GT-001") == theirs
+    both = user_with_roles("cat_both", (cat_town, Role.APPROVAL_HEAD), (cat_other_town, Role.APPROVAL_HEAD))
+    with pytest.raises(DomainError) as info:
+        selectors.item_find_for_edit(actor=both, ref="GT-001")
+    assert info.value.code == "item_ambiguous"
+    assert selectors.item_find_for_edit(actor=both, ref=str(theirs.pk)) == theirs
+    with pytest.raises(DomainError) as info:
+        selectors.item_find_for_edit(actor=editor, ref=str(theirs.pk))  # not ours to edit
+    assert info.value.code == "item_not_found"
