@@ -26,6 +26,11 @@ def travel():
 
 @pytest.fixture
 def world(db, travel):
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
+    """The personas, built at whatever time it is (the ``world`` fixture pins it to NOW first)."""
     province = _jur("50", "重庆市", Level.PROVINCE)
     city = _jur("5001", "市辖区", Level.CITY, province)
     county = _jur("500116", "江津区", Level.COUNTY, city)

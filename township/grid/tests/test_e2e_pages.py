@@ -32,6 +32,7 @@ def test_grid_pages_have_no_javascript_errors(live_server, client):
         "/grid/evaluation/",
         "/grid/grids/",
         "/grid/handovers/",
+        "/grid/escalations/",
         "/grid/public/report/",
         f"/grid/public/track/?ticket={event.ticket}",
     ]
