@@ -386,7 +386,11 @@ def escalation_inbox(request: HttpRequest) -> HttpResponse:
                 for x in rows
             ],
             "status": status,
-            "statuses": [("open", _("待督办")), ("supervised", _("已督办")), ("all", _("全部"))],
+            "statuses": [
+                ("open", _("待督办（%(n)s）") % {"n": selectors.escalation_open_count(actor=request.user)}),
+                ("supervised", _("已督办")),
+                ("all", _("全部")),
+            ],
             "next_before": rows[-1].pk if more else None,
         },
     )

@@ -82,7 +82,7 @@ def test_the_page_lists_and_supervises_and_others_get_nothing(
     client.get(url)  # warm the session and menu caches
     with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
-    assert first.case.number in page and "仍超期" in page and "一级预警" in page
+    assert first.case.number in page and "仍超期" in page and "一级预警" in page and "待督办（2）" in page
     assert second.case.number in page and "已进入下一环节" in page
     assert "超期督办" in page  # in the menu
     x = Escalation.objects.get(event=first, level=1)
