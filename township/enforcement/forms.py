@@ -72,6 +72,7 @@ class StatementForm(forms.Form):
     statement = forms.CharField(label=_("陈述申辩意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     review = forms.CharField(label=_("复核意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     waived = forms.BooleanField(label=_("当事人明确放弃陈述申辩"), required=False)
+    hearing_waived = forms.BooleanField(label=_("当事人书面放弃听证"), required=False)
 
 
 class HearingRequestForm(forms.Form):
@@ -106,7 +107,6 @@ class DiscussionForm(forms.Form):
 class DecideForm(forms.Form):
     types = forms.MultipleChoiceField(label=_("处罚种类"), choices=PenaltyType.choices)
     fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=0)
-    decided_on = forms.DateField(label=_("决定日期"), required=False, **DATE)
 
 
 class ServeForm(forms.Form):
@@ -202,7 +202,12 @@ ACTIONS: dict[str, Action] = {
         StatementForm,
         (S.NOTIFIED, S.HEARD),
         lambda pc, a, d, f: services.penalty_statement_record(
-            penalty_case=pc, actor=a, statement=d["statement"], review=d["review"], waived=d["waived"]
+            penalty_case=pc,
+            actor=a,
+            statement=d["statement"],
+            review=d["review"],
+            waived=d["waived"],
+            hearing_waived=d["hearing_waived"],
         ),
     ),
     "hearing_request": Action(
@@ -263,7 +268,7 @@ ACTIONS: dict[str, Action] = {
         DecideForm,
         (S.NOTIFIED, S.HEARD, S.REVIEWED),
         lambda pc, a, d, f: services.penalty_decide(
-            penalty_case=pc, actor=a, types=d["types"], fine=d.get("fine") or 0, decided_on=d.get("decided_on")
+            penalty_case=pc, actor=a, types=d["types"], fine=d.get("fine") or 0
         ),
     ),
     "serve": Action(

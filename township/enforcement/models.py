@@ -411,6 +411,7 @@ class PenaltyCase(JurisdictionScoped):
     hearing_offered = models.BooleanField(_("已告知听证权利"), default=False)
     rights_waived = models.BooleanField(_("当事人明确放弃陈述申辩"), default=False)
     defended = models.BooleanField(_("当事人已陈述申辩"), default=False)
+    hearing_waived = models.BooleanField(_("当事人书面放弃听证"), default=False)
     statement = models.TextField(_("陈述申辩意见"), blank=True)
     statement_review = models.TextField(_("复核意见"), blank=True)
     # Hearing (Art 63–65)

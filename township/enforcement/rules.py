@@ -253,6 +253,12 @@ class Threshold:
     confiscation_value: Decimal
 
 
+# Used while a domain has no local "较大数额" threshold: the lowest national standards we know of — 公安机关办理行政
+# 案件程序规定 (a person 2,000 yuan, an organisation 10,000) and, for confiscation, 市场监督管理行政处罚听证办法
+# (10,000). The party is never denied a hearing for want of configuration; a configured threshold replaces it.
+DEFAULT_THRESHOLD = Threshold(Decimal("2000"), Decimal("10000"), Decimal("10000"))
+
+
 def hearing_right(penalty: dict[str, Any], party_kind: str, threshold: Threshold | None) -> bool:
     """行政处罚法第63条: does the intended penalty give the party the right to request a hearing?"""
     types = set(penalty.get("types") or [])
@@ -261,13 +267,24 @@ def hearing_right(penalty: dict[str, Any], party_kind: str, threshold: Threshold
     if penalty.get("heavy"):  # Art 63(5)(6): other heavy penalties, or by law
         return True
     if threshold is None:
-        return False
+        threshold = DEFAULT_THRESHOLD
     fine = _money(penalty.get("fine"))
     limit = threshold.person_fine if party_kind == "person" else threshold.organisation_fine
     if "fine" in types and fine >= limit:
         return True
     confiscated = _money(penalty.get("confiscation_value"))
     return bool(types & {"confiscate_gains", "confiscate_property"}) and confiscated >= threshold.confiscation_value
+
+
+def check_types_within_power(types: Iterable[str]) -> None:
+    """行政处罚法第18条: penalties restricting personal liberty only by the public security organs (and others named
+    by law) — never by a township's comprehensive enforcement."""
+    if "detention" in set(types):
+        raise TransitionRefused(
+            "detention_not_allowed",
+            _("限制人身自由的行政处罚权只能由公安机关和法律规定的其他机关行使（行政处罚法第十八条）"),
+            field="types",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,8 +384,11 @@ def is_heavier(decision: dict[str, Any], notice: dict[str, Any]) -> bool:
 
 
 def check_not_heavier(*, decision: dict[str, Any], notice: dict[str, Any], defended: bool) -> None:
-    """行政处罚法第45条: a heavier penalty because the party stated or defended is forbidden."""
-    if defended and is_heavier(decision, notice):
+    """行政处罚法第44条、第62条: the party must have been told the penalty intended, so a heavier decision needs a new
+    notice; 第45条: and a heavier penalty because the party stated or defended is forbidden outright."""
+    if not is_heavier(decision, notice):
+        return
+    if defended:
         raise TransitionRefused(
             "heavier_than_notice",
             _(
@@ -376,6 +396,11 @@ def check_not_heavier(*, decision: dict[str, Any], notice: dict[str, Any], defen
             ),
             field="decision",
         )
+    raise TransitionRefused(
+        "heavier_than_notice",
+        _("处罚决定重于告知书所载的拟处罚内容，应当重新告知当事人（行政处罚法第四十四条、第六十二条）"),
+        field="decision",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,6 +479,7 @@ def check_party_heard(
     hearing_eligible: bool,
     hearing_requested: bool,
     hearing_held: bool,
+    hearing_waived: bool = False,
 ) -> None:
     """行政处罚法第62条、第64条、第65条: notice, statement window, review of the defence, hearing held."""
     if notice_served_on is None:
@@ -468,19 +494,64 @@ def check_party_heard(
             "hearing_pending",
             _("当事人已要求听证，应当组织听证并根据听证笔录作出决定（行政处罚法第六十五条）"),
         )
-    if not waived and not defended:
-        window = max(statement_days, HEARING_REQUEST_WORKING_DAYS if hearing_eligible else 0)
-        end = party_deadline(notice_served_on, window)
-        if decided_on <= end:
-            raise TransitionRefused(
-                "statement_window_open",
-                _("当事人陈述、申辩（及申请听证）期限至%(end)s，期满前不得作出决定（行政处罚法第六十二条、第六十四条）")
-                % {"end": end.isoformat()},
-            )
+    check_party_windows(
+        notice_served_on=notice_served_on,
+        on=decided_on,
+        statement_days=statement_days,
+        waived=waived,
+        defended=defended,
+        hearing_eligible=hearing_eligible,
+        hearing_requested=hearing_requested,
+        hearing_waived=hearing_waived,
+    )
     if defended and not statement_reviewed:
         raise TransitionRefused(
             "statement_not_reviewed",
             _("应当充分听取当事人意见，对提出的事实、理由和证据进行复核（行政处罚法第四十五条）"),
+        )
+
+
+def check_party_windows(
+    *,
+    notice_served_on: dt.date,
+    on: dt.date,
+    statement_days: int,
+    waived: bool,
+    defended: bool,
+    hearing_eligible: bool,
+    hearing_requested: bool,
+    hearing_waived: bool,
+    step: str = "decide",
+) -> None:
+    """行政处罚法第62条、第64条: the party's periods after the notice. The statement window ends early only when the
+    party stated or expressly waived; the 5-working-day hearing window (where eligible) runs whatever the party said,
+    unless a hearing was requested or expressly waived in writing."""
+    ends = []
+    if not waived and not defended:
+        ends.append(party_deadline(notice_served_on, statement_days))
+    if hearing_eligible and not hearing_requested and not hearing_waived:
+        ends.append(party_deadline(notice_served_on, HEARING_REQUEST_WORKING_DAYS))
+    if ends and on <= max(ends):
+        if step == "review":
+            message = _(
+                "当事人陈述、申辩（及申请听证）期限至%(end)s，期满后再进行法制审核，以免妨碍当事人申请听证"
+                "（行政处罚法第六十二条、第六十四条）"
+            )
+        else:
+            message = _(
+                "当事人陈述、申辩（及申请听证）期限至%(end)s，期满前不得作出决定（行政处罚法第六十二条、第六十四条）"
+            )
+        raise TransitionRefused("statement_window_open", message % {"end": max(ends).isoformat()})
+
+
+def check_decision_date(*, decided_on: dt.date, today: dt.date) -> None:
+    """The decision is made, sealed and dated in the system on the day it is made: no pre-dating (which would slip past
+    the party's windows) and no back-dating (which would slip past the 90 days of Art 60)."""
+    if decided_on != today:
+        raise TransitionRefused(
+            "decision_date_not_today",
+            _("决定日期应为作出决定的当日（%(today)s），不能预填或倒签") % {"today": today.isoformat()},
+            field="decided_on",
         )
 
 
@@ -801,6 +872,7 @@ def _today(data: dict[str, Any], key: str) -> dt.date:
 
 def guard_notice(case: Any, actor: Any, data: dict[str, Any]) -> None:
     pc = _pc(case)
+    check_types_within_power(pc.notice.get("types") or [])
     check_notice(notice=pc.notice, hearing_eligible=case_hearing_eligible(pc), acts_count=pc.acts.count())
     if pc.notice_served_on is None:
         raise TransitionRefused("notice_not_served", _("须记录告知书送达日期"), field="notice_served_on")
@@ -854,12 +926,28 @@ def guard_review(case: Any, actor: Any, data: dict[str, Any]) -> None:
         reviewer_qualified=reviewer_qualified(pc.jurisdiction_id, pc.reviewer_id),
         investigator_ids=pc.investigators,
     )
+    if pc.notice_served_on is not None and not pc.hearing_held:
+        # A review closes the case for the party's steps (a hearing can no longer be requested from 已法制审核), so it
+        # waits until the statement and hearing windows have passed (行政处罚法第六十二条、第六十四条).
+        check_party_windows(
+            notice_served_on=pc.notice_served_on,
+            on=pc.reviewed_on or _today({}, ""),
+            statement_days=_config(pc).statement_working_days,
+            waived=pc.rights_waived,
+            defended=pc.defended,
+            hearing_eligible=case_hearing_eligible(pc),
+            hearing_requested=pc.hearing_requested_on is not None,
+            hearing_waived=pc.hearing_waived,
+            step="review",
+        )
 
 
 def guard_decide(case: Any, actor: Any, data: dict[str, Any]) -> None:
     pc = _pc(case)
     decided_on = pc.decided_on or _today(data, "decided_on")
+    check_decision_date(decided_on=decided_on, today=_today({}, ""))
     decision = pc.decision
+    check_types_within_power(decision.get("types") or [])
     eligible = case_hearing_eligible(pc)
     check_party_heard(
         notice_served_on=pc.notice_served_on,
@@ -871,6 +959,7 @@ def guard_decide(case: Any, actor: Any, data: dict[str, Any]) -> None:
         hearing_eligible=eligible,
         hearing_requested=pc.hearing_requested_on is not None,
         hearing_held=pc.hearing_held,
+        hearing_waived=pc.hearing_waived,
     )
     check_not_heavier(decision=decision, notice=pc.notice, defended=pc.defended or pc.hearing_held)
     if case_hearing_eligible(pc, decision) and not pc.hearing_offered:

@@ -865,6 +865,7 @@ def _penalty_dict(types: Iterable[str], fine: Any, confiscation_value: Any = Non
     types = list(dict.fromkeys(types))
     if any(t not in PenaltyType.values for t in types):
         raise DomainError("penalty_type_invalid", _("处罚种类须为行政处罚法第九条规定的种类"), field="types")
+    rules.check_types_within_power(types)
     out = {
         "types": types,
         "fine": str(Decimal(str(fine or 0))),
@@ -921,23 +922,39 @@ def penalty_notice(
 
 @transaction.atomic
 def penalty_statement_record(
-    *, penalty_case: PenaltyCase, actor: Any, statement: str = "", review: str = "", waived: bool = False
+    *,
+    penalty_case: PenaltyCase,
+    actor: Any,
+    statement: str = "",
+    review: str = "",
+    waived: bool = False,
+    hearing_waived: bool = False,
 ) -> PenaltyCase:
-    """Record the party's statement and defence and the agency's review (复核, Art 45), or an express waiver."""
+    """Record the party's statement and defence and the agency's review (复核, Art 45), or an express waiver of the
+    statement and defence; ``hearing_waived`` records a written waiver of the hearing (otherwise the 5-working-day
+    hearing window runs whatever the party says, Art 64)."""
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES)
     if pc.notice_served_on is None:
         raise TransitionRefused("notice_required", _("尚未告知，不能记录陈述申辩"))
+    if hearing_waived:
+        pc.hearing_waived = True
     if waived:
         pc.rights_waived = True
-    else:
-        if not statement.strip():
-            raise DomainError("statement_required", _("请填写陈述申辩意见"), field="statement")
+    elif statement.strip():
         pc.defended = True
         pc.statement = statement.strip()
         pc.statement_review = review.strip()
-    pc.save(update_fields=["rights_waived", "defended", "statement", "statement_review"])
-    case_note(case=pc.case, actor=actor, name="statement", data={"waived": waived}, comment=statement or review)
+    elif not hearing_waived:  # a hearing waiver alone is a record of its own
+        raise DomainError("statement_required", _("请填写陈述申辩意见"), field="statement")
+    pc.save(update_fields=["rights_waived", "hearing_waived", "defended", "statement", "statement_review"])
+    case_note(
+        case=pc.case,
+        actor=actor,
+        name="statement",
+        data={"waived": waived, "hearing_waived": hearing_waived},
+        comment=statement or review,
+    )
     return pc
 
 

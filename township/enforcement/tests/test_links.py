@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from township.cases.errors import TransitionRefused
 from township.core.errors import DomainError
 from township.core.identifiers import uscc_check_char
 from township.enforcement import services
@@ -70,7 +71,13 @@ def test_revocation_decision_revokes_the_certificate(world, licensed_shop, trave
     )
     pc.refresh_from_db()
     assert "hearing" in pc.notice["rights"]  # revocation always carries the hearing right (Art 63)
+    # waiving the statement does not waive the hearing: the 5 working days still run (Art 64) …
     services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["revoke_licence"], certificates=[cert])
+    assert info.value.code == "statement_window_open"
+    # … unless the party waives the hearing in writing
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, hearing_waived=True)
     services.penalty_decide(penalty_case=pc, actor=world.leader, types=["revoke_licence"], certificates=[cert])
     cert.refresh_from_db()
     assert cert.status == "revoked"

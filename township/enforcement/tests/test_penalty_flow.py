@@ -347,11 +347,18 @@ def test_decision_within_the_statement_window_and_after_ninety_days(world, trave
     services.penalty_notice(
         penalty_case=pc, actor=world.o1, types=["warning"], facts="f", reasons="r", basis="b", served_on=D(2026, 3, 2)
     )
+    travel.move_to(aware(D(2026, 3, 5)))
     with pytest.raises(TransitionRefused) as info:
-        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"], decided_on=D(2026, 3, 5))
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
     assert info.value.code == "statement_window_open"
+    # the decision is dated the day it is made: neither pre-dated past the window nor back-dated inside the 90 days
+    for day in (D(2026, 3, 20), D(2026, 3, 4)):
+        with pytest.raises(TransitionRefused) as info:
+            services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"], decided_on=day)
+        assert info.value.code == "decision_date_not_today"
+    travel.move_to(aware(D(2026, 6, 2)))
     with pytest.raises(TransitionRefused) as info:
-        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"], decided_on=D(2026, 6, 2))
+        services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
     assert info.value.code == "decision_overdue"
     # an approved, reasoned extension makes room
     with pytest.raises(TransitionRefused) as info:
@@ -360,7 +367,6 @@ def test_decision_within_the_statement_window_and_after_ninety_days(world, trave
     services.penalty_extend(
         penalty_case=pc, days=30, reason="案情复杂需补充鉴定", approved_by=world.leader, actor=world.o1
     )
-    travel.move_to(aware(D(2026, 6, 2)))
     services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"], decided_on=D(2026, 6, 2))
     assert state(pc) == PenaltyState.DECIDED
 
@@ -388,6 +394,28 @@ def test_major_case_needs_review_and_collective_discussion(world):
     )
     services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
     assert state(pc) == PenaltyState.DECIDED
+
+
+def test_legal_review_waits_for_the_partys_windows_so_a_hearing_can_still_be_asked(world, travel):
+    pc = file_case(world, legal_review_grounds=["complex"])
+    investigate(world, pc, D(2026, 3, 2))
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["fine"],
+        fine=3000,
+        facts="f",
+        reasons="r",
+        basis="b",
+        served_on=D(2026, 3, 2),
+    )  # 3,000 yuan for a person: hearing right under the default threshold
+    pc.refresh_from_db()
+    assert "hearing" in pc.notice["rights"]
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_review(penalty_case=pc, actor=world.reviewer, opinion="同意", passed=True)
+    assert info.value.code == "statement_window_open" and "法制审核" in info.value.message
+    services.penalty_hearing_request(penalty_case=pc, requested_on=D(2026, 3, 4), actor=world.o1)
+    assert state(pc) == PenaltyState.HEARING_REQUESTED
 
 
 def test_reviewer_who_investigated_is_refused(world):

@@ -160,6 +160,15 @@ def test_hearing_right_follows_art_63_and_the_local_threshold():
     assert not rules.hearing_right({"types": ["warning"]}, "person", t)
 
 
+def test_without_a_local_threshold_the_lowest_national_standard_gives_the_hearing_right():
+    # nobody configured "较大数额" for the domain: a 500,000 yuan fine must still carry the hearing right
+    assert rules.hearing_right({"types": ["fine"], "fine": "500000"}, "organisation", None)
+    assert rules.hearing_right({"types": ["fine"], "fine": "2000"}, "person", None)
+    assert not rules.hearing_right({"types": ["fine"], "fine": "1999"}, "person", None)
+    assert not rules.hearing_right({"types": ["fine"], "fine": "9999"}, "organisation", None)
+    assert rules.hearing_right({"types": ["confiscate_gains"], "confiscation_value": "10000"}, "person", None)
+
+
 # --- Art 64 -----------------------------------------------------------------------------------
 
 
@@ -232,6 +241,26 @@ def test_decision_heavier_than_notice_after_defence_is_refused():
     rules.check_not_heavier(
         decision={"types": ["warning"], "fine": "0"}, notice={"types": ["warning", "fine"]}, defended=True
     )
+
+
+def test_a_decision_heavier_than_the_notice_needs_a_new_notice_even_when_the_party_was_silent():
+    err = refused(
+        "heavier_than_notice",
+        rules.check_not_heavier,
+        decision={"types": ["warning", "fine"], "fine": "2000"},
+        notice={"types": ["warning"]},
+        defended=False,
+    )
+    assert "重新告知" in err.message and "第四十四条" in err.message
+
+
+# --- Art 18 -----------------------------------------------------------------------------------
+
+
+def test_a_township_cannot_decide_detention():
+    err = refused("detention_not_allowed", rules.check_types_within_power, ["fine", "detention"])
+    assert "第十八条" in err.message
+    rules.check_types_within_power(["fine", "confiscate_gains"])
 
 
 # --- Art 58, 57 -------------------------------------------------------------------------------
@@ -318,6 +347,36 @@ def test_decision_inside_the_statement_window_is_refused(db):
     )
     rules.check_party_heard(notice_served_on=D(2026, 3, 2), decided_on=D(2026, 3, 10), **HEARD)
     rules.check_party_heard(notice_served_on=D(2026, 3, 2), decided_on=D(2026, 3, 3), **{**HEARD, "waived": True})
+
+
+def test_a_statement_does_not_end_the_hearing_window(db):
+    # notice served Mon 2026-03-02, the party defends on day one: the 5 working days to ask for a hearing still run
+    heard = {**HEARD, "defended": True, "statement_reviewed": True, "hearing_eligible": True}
+    refused(
+        "statement_window_open",
+        rules.check_party_heard,
+        notice_served_on=D(2026, 3, 2),
+        decided_on=D(2026, 3, 3),
+        **heard,
+    )
+    rules.check_party_heard(notice_served_on=D(2026, 3, 2), decided_on=D(2026, 3, 10), **heard)
+    # a written waiver of the hearing ends it
+    rules.check_party_heard(notice_served_on=D(2026, 3, 2), decided_on=D(2026, 3, 3), **heard, hearing_waived=True)
+    # waiving statement and defence alone does not
+    refused(
+        "statement_window_open",
+        rules.check_party_heard,
+        notice_served_on=D(2026, 3, 2),
+        decided_on=D(2026, 3, 3),
+        **{**HEARD, "waived": True, "hearing_eligible": True},
+    )
+
+
+def test_the_decision_is_dated_the_day_it_is_made():
+    rules.check_decision_date(decided_on=D(2026, 3, 10), today=D(2026, 3, 10))
+    for day in (D(2026, 3, 9), D(2026, 3, 11)):
+        err = refused("decision_date_not_today", rules.check_decision_date, decided_on=day, today=D(2026, 3, 10))
+        assert "倒签" in err.message
 
 
 def test_decision_before_the_requested_hearing_is_refused(db):
