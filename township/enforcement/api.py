@@ -87,6 +87,7 @@ class NoticeIn(Schema):
     served_on: dt.date
     mode: str = "direct"
     consent_signed: bool = False
+    received_on: dt.date | None = None
 
 
 class DecideIn(Schema):
@@ -101,6 +102,7 @@ class ServeIn(Schema):
     consent_signed: bool = False
     recipient: str = ""
     witness: str = ""
+    received_on: dt.date | None = None
 
 
 class PayIn(Schema):
@@ -262,20 +264,23 @@ def record_act(request: HttpRequest, pk: int, payload: ActIn) -> Status:
 
 @router.post("/cases/{pk}/notice", response=CaseDetailOut)
 def notice(request: HttpRequest, pk: int, payload: NoticeIn) -> dict[str, Any]:
-    """事先告知. Errors: investigation_missing, notice_incomplete, notice_rights_missing, electronic_service_consent."""
+    """事先告知 (post: ``received_on`` from the return receipt). Errors: investigation_missing, notice_incomplete,
+    notice_rights_missing, electronic_service_consent, receipt_date_required, detention_not_allowed."""
     return _detail(services.penalty_notice(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
 
 
 @router.post("/cases/{pk}/decide", response=CaseDetailOut)
 def decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
-    """处罚决定. Errors: notice_required, statement_window_open, hearing_pending, heavier_than_notice,
-    legal_review_required, collective_discussion_required, decision_overdue, decision_element_missing."""
+    """处罚决定, dated today. Errors: notice_required, statement_window_open, hearing_pending, heavier_than_notice,
+    legal_review_required, collective_discussion_required, decision_overdue, decision_date_not_today,
+    detention_not_allowed, decision_element_missing."""
     return _detail(services.penalty_decide(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
 
 
 @router.post("/cases/{pk}/serve", response=CaseDetailOut)
 def serve(request: HttpRequest, pk: int, payload: ServeIn) -> dict[str, Any]:
-    """送达. Errors: electronic_service_consent, service_mode_invalid, service_before_decision, witness_required."""
+    """送达 (post: ``received_on`` from the return receipt). Errors: electronic_service_consent, service_mode_invalid,
+    service_before_decision, witness_required, receipt_date_required, receipt_before_sending."""
     return _detail(services.penalty_serve(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
 
 

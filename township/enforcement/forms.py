@@ -65,6 +65,7 @@ class NoticeForm(forms.Form):
     basis = forms.CharField(label=_("依据"))
     served_on = forms.DateField(label=_("送达日期"), **DATE)
     mode = forms.ChoiceField(label=_("送达方式"), choices=ServiceRecord.Mode.choices)
+    received_on = forms.DateField(label=_("签收日期（邮寄送达，以回执为准）"), required=False, **DATE)
     consent_signed = forms.BooleanField(label=_("已签署电子送达确认书"), required=False)
 
 
@@ -111,7 +112,8 @@ class DecideForm(forms.Form):
 
 class ServeForm(forms.Form):
     mode = forms.ChoiceField(label=_("送达方式"), choices=ServiceRecord.Mode.choices)
-    sent_on = forms.DateField(label=_("送达/公告日期"), **DATE)
+    sent_on = forms.DateField(label=_("送达/寄出/公告日期"), **DATE)
+    received_on = forms.DateField(label=_("签收日期（邮寄送达，以回执为准）"), required=False, **DATE)
     consent_signed = forms.BooleanField(label=_("已签署电子送达确认书"), required=False)
     witness = forms.CharField(label=_("见证人（留置送达）"), required=False)
 
@@ -195,6 +197,7 @@ ACTIONS: dict[str, Action] = {
             served_on=d["served_on"],
             mode=d["mode"],
             consent_signed=d["consent_signed"],
+            received_on=d.get("received_on"),
         ),
     ),
     "statement": Action(
@@ -282,6 +285,7 @@ ACTIONS: dict[str, Action] = {
             sent_on=d["sent_on"],
             consent_signed=d["consent_signed"],
             witness=d.get("witness", ""),
+            received_on=d.get("received_on"),
         ),
     ),
     "pay": Action(

@@ -619,8 +619,11 @@ def check_penalty_in_range(
 # ---------------------------------------------------------------------------------------------
 
 
-def service_effective_date(*, mode: str, sent_on: dt.date, consent_signed: bool = False) -> dt.date:
-    """行政处罚法第61条; 民事诉讼法第95条: when a document counts as served."""
+def service_effective_date(
+    *, mode: str, sent_on: dt.date, consent_signed: bool = False, received_on: dt.date | None = None
+) -> dt.date:
+    """行政处罚法第61条; 民事诉讼法 (service by post; 第95条 public notice): when a document counts as served — for post, the day on the return
+    receipt (the party's periods, such as the 15 days to pay, run from receipt, Art 67)."""
     if mode == "electronic" and not consent_signed:
         raise TransitionRefused(
             "electronic_service_consent",
@@ -631,6 +634,16 @@ def service_effective_date(*, mode: str, sent_on: dt.date, consent_signed: bool 
         raise TransitionRefused("service_mode_invalid", _("不支持的送达方式"), field="mode")
     if mode == "public_notice":
         return sent_on + dt.timedelta(days=PUBLIC_NOTICE_NATURAL_DAYS)
+    if mode == "post":
+        if received_on is None:
+            raise TransitionRefused(
+                "receipt_date_required",
+                _("邮寄送达以回执上注明的收件日期为送达日期（民事诉讼法），请填写签收日期"),
+                field="received_on",
+            )
+        if received_on < sent_on:
+            raise TransitionRefused("receipt_before_sending", _("签收日期不能早于寄出日期"), field="received_on")
+        return received_on
     return sent_on
 
 

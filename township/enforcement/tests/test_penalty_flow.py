@@ -213,8 +213,13 @@ def test_ordinary_procedure_end_to_end(world, grid_event, travel):
     assert "张三" not in str(disclosure.content)
     assert list(disclosure_public_list(jurisdiction="500116108")) == [disclosure]
 
-    # 8. service by post; payment due 15 days later
-    services.penalty_serve(penalty_case=pc, actor=world.o1, mode="post", sent_on=D(2026, 4, 2))
+    # 8. service by post (served on the day on the return receipt); payment due 15 days later
+    with pytest.raises(TransitionRefused) as info:
+        services.penalty_serve(penalty_case=pc, actor=world.o1, mode="post", sent_on=D(2026, 4, 1))
+    assert info.value.code == "receipt_date_required"
+    services.penalty_serve(
+        penalty_case=pc, actor=world.o1, mode="post", sent_on=D(2026, 4, 1), received_on=D(2026, 4, 2)
+    )
     pc.refresh_from_db()
     assert pc.payment_due == D(2026, 4, 17)
     assert state(pc) == PenaltyState.SERVED
@@ -531,19 +536,23 @@ def test_summary_procedure_case(world):
     services.summary_record(penalty_case=pc, actor=world.o1)
     assert state(pc) == "recorded"
 
-    small = services.summary_case_create(
-        jurisdiction=world.town,
-        actor=world.o1,
-        party_kind="organisation",
-        party_name="白沙某商店",
-        types=["fine"],
-        fine=80,
-        facts="乱堆放",
-        basis="条例",
-        place="白沙镇正街",
-        officers=[world.o1.pk],
-        evidence_names=["照片"],
-    )
+    on_the_spot = {
+        "jurisdiction": world.town,
+        "actor": world.o1,
+        "party_kind": "organisation",
+        "party_name": "白沙某商店",
+        "types": ["fine"],
+        "fine": 80,
+        "facts": "乱堆放",
+        "basis": "条例",
+        "place": "白沙镇正街",
+        "evidence_names": ["照片"],
+    }
+    # two officers on the spot as well (Art 42)
+    with pytest.raises(TransitionRefused) as info:
+        services.summary_case_create(**on_the_spot, officers=[world.o1.pk])
+    assert info.value.code == "two_officers_required"
+    small = services.summary_case_create(**on_the_spot, officers=[world.o1.pk, world.o2.pk])
     services.summary_collect_on_spot(penalty_case=small, actor=world.o1)
     assert state(small) == "paid"
 

@@ -457,7 +457,16 @@ def test_electronic_service_without_signed_consent_is_refused():
 
 def test_public_notice_counts_as_served_after_thirty_days():
     assert rules.service_effective_date(mode="public_notice", sent_on=D(2026, 3, 2)) == D(2026, 4, 1)
-    assert rules.service_effective_date(mode="post", sent_on=D(2026, 3, 2)) == D(2026, 3, 2)
+    # post: served on the day on the return receipt, so the party's periods run from receipt (Art 67)
+    refused("receipt_date_required", rules.service_effective_date, mode="post", sent_on=D(2026, 3, 2))
+    assert rules.service_effective_date(mode="post", sent_on=D(2026, 3, 2), received_on=D(2026, 3, 5)) == D(2026, 3, 5)
+    refused(
+        "receipt_before_sending",
+        rules.service_effective_date,
+        mode="post",
+        sent_on=D(2026, 3, 2),
+        received_on=D(2026, 3, 1),
+    )
 
 
 def test_service_later_than_seven_working_days_is_flagged(db):

@@ -163,7 +163,7 @@ def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, cl
         "facts": "占道经营",
         "basis": "条例",
         "place": "正街",
-        "officers": [world.o1.pk],
+        "officers": [world.o1.pk, world.o2.pk],
         "evidence": "现场照片",
     }
     refused = client.post(reverse("enforcement:summary-create"), form)
