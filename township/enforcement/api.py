@@ -44,6 +44,11 @@ class CaseDetailOut(CaseOut):
     payment_due: dt.date | None
     payment_due_pending: bool
     paid_on: dt.date | None
+    legal_review_grounds: list[str]
+    major_case: bool
+    defended: bool
+    rights_waived: bool
+    hearing_waived: bool
 
 
 class LateFineDayOut(Schema):
@@ -66,6 +71,8 @@ class FileIn(Schema):
     investigators: list[int]
     facts: str = ""
     clue: int | None = None
+    item: int | None = None
+    life_health_finance: bool | None = None
     legal_review_grounds: list[str] = []
     major_case: bool = False
 
@@ -194,6 +201,11 @@ def _detail(pc: PenaltyCase) -> dict[str, Any]:
         "payment_due": pc.payment_due,
         "payment_due_pending": pc.payment_due_pending,
         "paid_on": pc.paid_on,
+        "legal_review_grounds": pc.legal_review_grounds,
+        "major_case": pc.major_case,
+        "defended": pc.defended,
+        "rights_waived": pc.rights_waived,
+        "hearing_waived": pc.hearing_waived,
     }
 
 
@@ -251,6 +263,7 @@ def file_case(request: HttpRequest, payload: FileIn) -> Status:
     clue_id = data.pop("clue")
     clue = selectors.clue_get(actor=request.user, pk=clue_id) if clue_id else None
     approver = selectors.staff_user(jurisdiction=data["jurisdiction"], pk=data.pop("approved_by"))
+    data["item"] = selectors.penalty_item_in(jurisdiction=data["jurisdiction"], pk=data.pop("item"))
     pc = services.penalty_case_file(actor=request.user, approved_by=approver, clue=clue, **data)
     return Status(201, _detail(pc))
 
@@ -267,6 +280,37 @@ def notice(request: HttpRequest, pk: int, payload: NoticeIn) -> dict[str, Any]:
     """事先告知 (post: ``received_on`` from the return receipt). Errors: investigation_missing, notice_incomplete,
     notice_rights_missing, electronic_service_consent, receipt_date_required, detention_not_allowed."""
     return _detail(services.penalty_notice(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
+
+
+class StatementIn(Schema):
+    statement: str = ""
+    review: str = ""
+    waived: bool = False
+    hearing_waived: bool = False
+
+
+class ReviewGroundsIn(Schema):
+    grounds: list[str] = []
+    major_case: bool = False
+    reason: str = ""
+
+
+@router.post("/cases/{pk}/statement", response=CaseDetailOut)
+def statement(request: HttpRequest, pk: int, payload: StatementIn) -> dict[str, Any]:
+    """陈述申辩 with the agency's 复核, or an express waiver; ``hearing_waived`` records a written waiver of the hearing.
+    Errors: notice_required, statement_required."""
+    return _detail(
+        services.penalty_statement_record(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
+    )
+
+
+@router.post("/cases/{pk}/review-grounds", response=CaseDetailOut)
+def review_grounds(request: HttpRequest, pk: int, payload: ReviewGroundsIn) -> dict[str, Any]:
+    """The Art 58 situations requiring 法制审核 and the major-case flag (集体讨论), before the decision. Errors:
+    review_ground_invalid, decision_made, reason_required, permission_denied."""
+    return _detail(
+        services.penalty_review_grounds_set(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
+    )
 
 
 @router.post("/cases/{pk}/decide", response=CaseDetailOut)

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from township.enforcement import selectors, services
+from township.enforcement import rules, selectors, services
 from township.enforcement.machine import PenaltyState as S
 from township.enforcement.models import Domain, InvestigativeAct, PartyKind, PenaltyType, ServiceRecord
 
@@ -99,6 +99,17 @@ class ReviewForm(forms.Form):
     passed = forms.BooleanField(label=_("审核通过"), required=False)
 
 
+class ReviewGroundsForm(forms.Form):
+    grounds = forms.MultipleChoiceField(
+        label=_("须法制审核的情形（行政处罚法第五十八条）"),
+        choices=list(rules.LEGAL_REVIEW_GROUNDS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    major_case = forms.BooleanField(label=_("情节复杂或者重大违法行为，须集体讨论决定"), required=False)
+    reason = forms.CharField(label=_("理由（取消时必填）"), required=False)
+
+
 class DiscussionForm(forms.Form):
     participants = forms.CharField(label=_("参加人员（逗号分隔）"))
     conclusion = forms.CharField(label=_("讨论结论"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -163,6 +174,7 @@ class Action:
     form: type[forms.Form]
     states: tuple[str, ...]
     call: Callable[[Any, Any, dict[str, Any], Any], Any]  # (penalty_case, actor, cleaned_data, files)
+    initial: Callable[[Any], dict[str, Any]] | None = None  # (penalty_case) → the form's initial values
 
 
 def _act(pc: Any, actor: Any, d: dict[str, Any], files: Any) -> Any:
@@ -245,6 +257,15 @@ ACTIONS: dict[str, Action] = {
         ReviewForm,
         (S.NOTIFIED, S.HEARD),
         lambda pc, a, d, f: services.penalty_review(penalty_case=pc, actor=a, opinion=d["opinion"], passed=d["passed"]),
+    ),
+    "review_grounds": Action(
+        str(_("法制审核情形")),
+        ReviewGroundsForm,
+        OPEN,
+        lambda pc, a, d, f: services.penalty_review_grounds_set(
+            penalty_case=pc, actor=a, grounds=d["grounds"], major_case=d["major_case"], reason=d["reason"]
+        ),
+        initial=lambda pc: {"grounds": pc.legal_review_grounds, "major_case": pc.major_case},
     ),
     "discussion": Action(
         str(_("集体讨论")),
@@ -341,10 +362,26 @@ class FileCaseForm(PeopleForm):
     party_id_number = forms.CharField(label=_("证件号码/统一社会信用代码"), max_length=18, required=False)
     party_address = forms.CharField(label=_("住所"), max_length=200, required=False)
     act_date = forms.DateField(label=_("违法行为发生日期"), **DATE)
+    act_ended_on = forms.DateField(label=_("违法行为终了日期（连续或者继续状态的）"), required=False, **DATE)
     domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
+    item = forms.TypedChoiceField(label=_("处罚事项"), coerce=int, required=False, empty_value=None)
+    life_health_finance = forms.BooleanField(
+        label=_("涉及公民生命健康安全、金融安全且有危害后果（追责期限五年）"), required=False
+    )
     investigators = people_field(_("承办人员（至少两人，持有效执法证）"))
     approved_by = person_field(_("立案批准负责人"))
+    legal_review_grounds = forms.MultipleChoiceField(
+        label=_("须法制审核的情形（行政处罚法第五十八条）"),
+        choices=list(rules.LEGAL_REVIEW_GROUNDS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    major_case = forms.BooleanField(label=_("情节复杂或者重大违法行为，须集体讨论决定"), required=False)
     facts = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def set_people(self, jurisdictions: list[str]) -> None:
+        super().set_people(jurisdictions)
+        self.fields["item"].choices = [("", "—"), *selectors.penalty_item_choices(jurisdictions=jurisdictions)]
 
 
 class RejectClueForm(forms.Form):
@@ -361,8 +398,13 @@ def file_from_clue(clue: Any, actor: Any, d: dict[str, Any]) -> Any:
         party_id_number=d.get("party_id_number", ""),
         party_address=d.get("party_address", ""),
         act_date=d["act_date"],
+        act_ended_on=d.get("act_ended_on"),
         domain=d["domain"],
+        item=selectors.penalty_item_in(jurisdiction=clue.jurisdiction_id, pk=d.get("item")),
+        life_health_finance=d.get("life_health_finance") or None,
         investigators=d["investigators"],
+        legal_review_grounds=d.get("legal_review_grounds") or [],
+        major_case=bool(d.get("major_case")),
         facts=d.get("facts", ""),
     )
 

@@ -181,7 +181,7 @@ class LegalReviewer(JurisdictionScoped):
     )
     qualification = models.CharField(_("资格类别"), max_length=20, choices=Qualification.choices)
     certificate_number = models.CharField(_("资格证书编号"), max_length=40, blank=True)
-    qualified_on = models.DateField(_("取得日期"), null=True, blank=True)
+    qualified_on = models.DateField(_("取得日期（或开始从事法制审核的日期）"), null=True, blank=True)
     active = models.BooleanField(_("在岗"), default=True)
 
     class Meta:
@@ -192,6 +192,22 @@ class LegalReviewer(JurisdictionScoped):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def clean(self) -> None:
+        """The admin form applies the same Art 58 rule as ``services.legal_reviewer_create``."""
+        from django.core.exceptions import ValidationError
+
+        from township.core.errors import DomainError
+        from township.enforcement.rules import check_reviewer_qualification
+
+        try:
+            check_reviewer_qualification(
+                qualification=self.qualification,
+                certificate_number=self.certificate_number,
+                qualified_on=self.qualified_on,
+            )
+        except DomainError as exc:
+            raise ValidationError({exc.field or "qualification": exc.message}) from exc
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from township.cases.errors import TransitionRefused
 # ---------------------------------------------------------------------------------------------
 # Statutory numbers (DOMAIN §2.1); local parameters live in EnforcementConfig / HearingThreshold.
 # ---------------------------------------------------------------------------------------------
+PENALTY_LAW_2021_IN_FORCE = dt.date(2021, 7, 15)  # the revised law; Art 58's qualification rule binds new reviewers
 LIMITATION_YEARS = 2  # Art 36
 LIMITATION_YEARS_LIFE_HEALTH_FINANCE = 5  # Art 36
 MIN_OFFICERS = 2  # Art 42, 55
@@ -405,6 +406,31 @@ def check_not_heavier(*, decision: dict[str, Any], notice: dict[str, Any], defen
 
 # ---------------------------------------------------------------------------------------------
 # Art 58: legal review; Art 57: collective discussion
+# ---------------------------------------------------------------------------------------------
+
+
+def check_reviewer_qualification(*, qualification: str, certificate_number: str, qualified_on: dt.date | None) -> None:
+    """行政处罚法第58条: a first-time reviewer holds the national legal profession qualification; without it only a
+    person who already did legal review before the 2021 law took effect."""
+    if qualification == "legal_profession" and not (certificate_number or "").strip():
+        raise TransitionRefused(
+            "qualification_missing",
+            _("初次从事法制审核的人员应当取得法律职业资格，请填写资格证书编号（行政处罚法第五十八条）"),
+            field="certificate_number",
+        )
+    if qualification == "legacy" and (qualified_on is None or qualified_on >= PENALTY_LAW_2021_IN_FORCE):
+        raise TransitionRefused(
+            "legacy_reviewer_date",
+            _(
+                "不要求法律职业资格的，仅限2021年7月15日前已从事法制审核的人员，请填写开始从事法制审核的日期"
+                "（行政处罚法第五十八条）"
+            ),
+            field="qualified_on",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# (legal review, continued)
 # ---------------------------------------------------------------------------------------------
 
 

@@ -238,3 +238,27 @@ def staff_user(*, jurisdiction: str, pk: Any, field: str = "approved_by") -> Any
 
         raise DomainError("user_not_found", _("该人员不是本单位执法人员或负责人"), field=field)
     return user
+
+
+def penalty_item_choices(*, jurisdictions: list[str]) -> list[tuple[int, str]]:
+    """(id, "code name") of the units' penalty items, for the filing form."""
+    return [
+        (pk, f"{code} {name}")
+        for pk, code, name in PenaltyItem.objects.filter(jurisdiction_id__in=jurisdictions)
+        .order_by("code")
+        .values_list("pk", "code", "name")
+    ]
+
+
+def penalty_item_in(*, jurisdiction: str, pk: Any) -> PenaltyItem | None:
+    """The unit's penalty item ``pk`` (None for no item). Errors: item_outside."""
+    from django.utils.translation import gettext as _
+
+    from township.core.errors import DomainError
+
+    if pk in (None, ""):
+        return None
+    item = PenaltyItem.objects.filter(jurisdiction_id=jurisdiction, pk=pk).first() if str(pk).isdigit() else None
+    if item is None:
+        raise DomainError("item_outside", _("处罚事项不属于该单位"), field="item")
+    return item

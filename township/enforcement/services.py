@@ -215,17 +215,16 @@ def legal_reviewer_create(
     certificate_number: str = "",
     qualified_on: dt.date | None = None,
 ) -> LegalReviewer:
-    """Record a legal reviewer with the qualification (Art 58). Errors: permission_denied, qualification_missing."""
+    """Record a legal reviewer with the qualification (Art 58): the legal profession qualification, or — only for a
+    person who already did legal review before the 2021 law came into force — the date they began (``qualified_on``).
+    Errors: permission_denied, qualification_invalid, qualification_missing, legacy_reviewer_date."""
     town = _town(jurisdiction)
     require_role(actor, town.pk, MANAGER_ROLES)
     if qualification not in LegalReviewer.Qualification.values:
         raise DomainError("qualification_invalid", _("资格类别无效"), field="qualification")
-    if qualification == LegalReviewer.Qualification.LEGAL_PROFESSION and not certificate_number.strip():
-        raise DomainError(
-            "qualification_missing",
-            _("初次从事法制审核的人员应当取得法律职业资格，请填写资格证书编号（行政处罚法第五十八条）"),
-            field="certificate_number",
-        )
+    rules.check_reviewer_qualification(
+        qualification=qualification, certificate_number=certificate_number, qualified_on=qualified_on
+    )
     return LegalReviewer.objects.create(
         jurisdiction=town,
         user=user,
@@ -1021,6 +1020,44 @@ def penalty_review(
     pc.reviewed_on = reviewed_on or _local_date()
     pc.save(update_fields=["reviewer", "review_opinion", "review_passed", "reviewed_on"])
     _fire(pc, "review", actor, {"passed": passed}, comment=opinion)
+    return pc
+
+
+@transaction.atomic
+def penalty_review_grounds_set(
+    *, penalty_case: PenaltyCase, actor: Any, grounds: Iterable[str], major_case: bool, reason: str = ""
+) -> PenaltyCase:
+    """Record, before the decision, which Art 58 situations apply (法制审核) and whether the case is major (集体讨论,
+    Art 57) — facts often only known after the investigation. Adding is for the case's officers and heads; taking a
+    ground away (or the major flag) only for a head, with a reason. Errors: review_ground_invalid, decision_made,
+    reason_required, permission_denied."""
+    pc = _pc_locked(penalty_case)
+    require_role(actor, pc.jurisdiction_id, OFFICER_ROLES + HEAD_ROLES)
+    from township.enforcement.selectors import OPEN_STATES
+
+    if pc.case.state not in OPEN_STATES:
+        raise TransitionRefused("decision_made", _("已作出决定的案件不能再变更法制审核情形"))
+    grounds = list(dict.fromkeys(grounds))
+    if any(g not in rules.LEGAL_REVIEW_GROUNDS for g in grounds):
+        raise DomainError("review_ground_invalid", _("法制审核情形无效"), field="grounds")
+    removed = [g for g in pc.legal_review_grounds if g not in grounds]
+    if removed or (pc.major_case and not major_case):
+        require_role(actor, pc.jurisdiction_id, HEAD_ROLES)
+        if not reason.strip():
+            raise DomainError(
+                "reason_required", _("取消法制审核情形或重大案件认定，须由负责人写明理由"), field="reason"
+            )
+    before = {"grounds": list(pc.legal_review_grounds), "major_case": pc.major_case}
+    pc.legal_review_grounds = grounds
+    pc.major_case = major_case
+    pc.save(update_fields=["legal_review_grounds", "major_case"])
+    case_note(
+        case=pc.case,
+        actor=actor,
+        name="review_grounds",
+        data={"before": before, "after": {"grounds": grounds, "major_case": major_case}},
+        comment=reason.strip(),
+    )
     return pc
 
 

@@ -116,7 +116,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if spec is None:
         raise Http404
     people = {"jurisdictions": [pc.jurisdiction_id]} if issubclass(spec.form, forms.PeopleForm) else {}
-    form = spec.form(request.POST or None, request.FILES or None, **people)
+    initial = spec.initial(pc) if spec.initial else None
+    form = spec.form(request.POST or None, request.FILES or None, initial=initial, **people)
     error, status = "", 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -73,6 +73,25 @@ def test_legal_reviewer_needs_a_qualification_certificate(world):
         )
     assert info.value.code == "qualification_missing"
     assert "法律职业资格" in info.value.message
+    # without the qualification only someone who already reviewed before the 2021 law took effect
+    for started in (None, dt.date(2021, 7, 15)):
+        with pytest.raises(DomainError) as info:
+            services.legal_reviewer_create(
+                jurisdiction=world.town,
+                user=world.o3,
+                qualification=LegalReviewer.Qualification.LEGACY,
+                qualified_on=started,
+                actor=world.leader,
+            )
+        assert info.value.code == "legacy_reviewer_date"
+    veteran = services.legal_reviewer_create(
+        jurisdiction=world.town,
+        user=world.o3,
+        qualification=LegalReviewer.Qualification.LEGACY,
+        qualified_on=dt.date(2018, 9, 1),
+        actor=world.leader,
+    )
+    assert veteran.qualification == "legacy"
 
 
 def test_officer_credentials_checked_on_real_rows(world):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from django.urls import reverse
 
 from township.enforcement import services
 from township.enforcement.machine import PenaltyState
 from township.enforcement.models import Clue, PenaltyCase
+
+D = dt.date
 
 
 def test_clue_filed_and_investigated_through_the_forms(world, client):
@@ -171,3 +176,122 @@ def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, cl
     ok = client.post(reverse("enforcement:summary-create"), {**form, "fine": "150"})
     assert ok.status_code == 302
     assert PenaltyCase.objects.get(party_name="吴某").procedure == "summary"
+
+
+def test_filing_form_sets_the_continuing_act_the_five_year_flag_and_the_review_grounds(world, client):
+    from township.enforcement.models import Domain
+
+    item = services.penalty_item_create(
+        jurisdiction=world.town,
+        code="SP-001",
+        name="销售不符合食品安全标准的食品",
+        domain=Domain.MARKET,
+        legal_basis="《中华人民共和国食品安全法》第一百二十四条",
+        penalty_types=["fine"],
+        fine_min=0,
+        fine_max=100000,
+        actor=world.leader,
+    )
+    clue = services.clue_create(jurisdiction=world.town, source="complaint", summary="销售过期食品", actor=world.o1)
+    client.force_login(world.o1)
+    url = reverse("enforcement:clue-action", args=[clue.pk, "file"])
+    form = client.get(url).content.decode()
+    assert "SP-001 销售不符合食品安全标准的食品" in form and "涉及重大公共利益" in form
+    filing = {
+        "party_kind": "organisation",
+        "party_name": "某超市",
+        "act_date": "2023-06-01",  # more than two years before the clue
+        "domain": "market",
+        "investigators": [world.o1.pk, world.o2.pk],
+        "approved_by": world.leader.pk,
+    }
+    refused = client.post(url, filing)
+    assert refused.status_code == 409 and "第三十六条" in refused.content.decode()
+    ok = client.post(
+        url,
+        {
+            **filing,
+            "item": item.pk,
+            "life_health_finance": "on",
+            "legal_review_grounds": ["public_interest"],
+            "major_case": "on",
+        },
+    )
+    assert ok.status_code == 302
+    pc = PenaltyCase.objects.get(clue=clue)
+    assert (
+        pc.item == item and pc.life_health_finance and pc.legal_review_grounds == ["public_interest"] and pc.major_case
+    )
+
+
+def test_review_grounds_are_added_by_officers_and_removed_only_by_a_head_with_a_reason(world, client):
+    from township.core.errors import DomainError, PermissionRefused
+
+    pc = services.penalty_case_file(
+        jurisdiction=world.town,
+        actor=world.o1,
+        approved_by=world.leader,
+        party_kind="person",
+        party_name="钱某",
+        act_date=D(2026, 2, 1),
+        domain="city",
+        investigators=[world.o1.pk, world.o2.pk],
+    )
+    client.force_login(world.o1)
+    url = reverse("enforcement:case-action", args=[pc.pk, "review_grounds"])
+    assert client.post(url, {"grounds": ["complex"]}).status_code == 302
+    pc.refresh_from_db()
+    assert pc.legal_review_grounds == ["complex"]
+    with pytest.raises(PermissionRefused):
+        services.penalty_review_grounds_set(penalty_case=pc, actor=world.o1, grounds=[], major_case=False)
+    with pytest.raises(DomainError) as info:
+        services.penalty_review_grounds_set(penalty_case=pc, actor=world.leader, grounds=[], major_case=False)
+    assert info.value.code == "reason_required"
+    # the API: a head removes it with a reason, and the timeline keeps both versions
+    client.force_login(world.leader)
+    response = client.post(
+        f"/api/v1/enforcement/cases/{pc.pk}/review-grounds",
+        {"grounds": [], "reason": "经复核不属于疑难复杂案件"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["legal_review_grounds"] == []
+    notes = list(pc.case.events.filter(name="review_grounds").values_list("data", flat=True))
+    assert notes[-1]["before"]["grounds"] == ["complex"] and notes[-1]["after"]["grounds"] == []
+
+
+def test_statement_and_hearing_waiver_through_the_api(world, client):
+    pc = services.penalty_case_file(
+        jurisdiction=world.town,
+        actor=world.o1,
+        approved_by=world.leader,
+        party_kind="person",
+        party_name="钱某",
+        act_date=D(2026, 2, 1),
+        domain="city",
+        investigators=[world.o1.pk, world.o2.pk],
+    )
+    client.force_login(world.o1)
+    url = f"/api/v1/enforcement/cases/{pc.pk}/statement"
+    assert client.post(url, {"statement": "x"}, content_type="application/json").json()["code"] == "notice_required"
+    services.penalty_act_record(
+        penalty_case=pc,
+        kind="inspection",
+        at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
+        place="现场",
+        officers=[world.o1.pk, world.o2.pk],
+        actor=world.o1,
+    )
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["fine"],
+        fine=3000,
+        facts="f",
+        reasons="r",
+        basis="b",
+        served_on=D(2026, 3, 2),
+    )
+    body = client.post(
+        url, {"statement": "我不认可", "review": "复核：维持", "hearing_waived": True}, content_type="application/json"
+    ).json()
+    assert body["defended"] is True and body["hearing_waived"] is True and body["rights_waived"] is False
