@@ -313,6 +313,30 @@ def review_grounds(request: HttpRequest, pk: int, payload: ReviewGroundsIn) -> d
     )
 
 
+class WithdrawIn(Schema):
+    reason: str
+    varied_on: dt.date | None = None
+
+
+class DisclosureStateOut(Schema):
+    published_at: dt.datetime | None
+    withdraw_by: dt.date | None
+    withdrawn_at: dt.datetime | None
+    withdraw_reason: str
+
+
+@router.post("/cases/{pk}/disclosure/withdraw", response=DisclosureStateOut)
+def withdraw_disclosure(request: HttpRequest, pk: int, payload: WithdrawIn) -> Any:
+    """The decision was varied or annulled: take the published decision down (within 3 working days of
+    ``varied_on``, Art 48). Errors: reason_required, permission_denied, not_found (no disclosure)."""
+    from township.enforcement.disclosure import disclosure_withdraw
+
+    d = disclosure_withdraw(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
+    if d is None:
+        raise NotFound()
+    return d
+
+
 @router.post("/cases/{pk}/decide", response=CaseDetailOut)
 def decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
     """处罚决定, dated today. Errors: notice_required, statement_window_open, hearing_pending, heavier_than_notice,

@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from township.cases.services import case_note
 from township.core.errors import DomainError
-from township.core.identifiers import mask_name, mask_resident_id
+from township.core.identifiers import mask_name, mask_phone, mask_resident_id
 from township.enforcement import rules
 from township.enforcement.models import Disclosure, PartyKind, PenaltyCase
 from township.org.models import Role
@@ -39,17 +42,24 @@ def masked_content(pc: PenaltyCase) -> dict[str, Any]:
     }
 
 
+RESIDENT_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
 def _mask_facts(pc: PenaltyCase) -> str:
+    """The facts as published: the person's name, ID and address, an organisation's legal representative, and any
+    resident ID or mobile number written into the text are masked, whoever the party is."""
     text = str(pc.decision.get("facts", ""))
+    area = pc.village.name if pc.village_id else pc.jurisdiction.name
     if pc.party_kind == PartyKind.PERSON:
         if pc.party_name:
             text = text.replace(pc.party_name, mask_name(pc.party_name))
-        if pc.party_id_number:
-            text = text.replace(pc.party_id_number, mask_resident_id(pc.party_id_number))
         if pc.party_address:
-            area = pc.village.name if pc.village_id else pc.jurisdiction.name
             text = text.replace(pc.party_address, area)
-    return text
+    elif pc.party_representative:
+        text = text.replace(pc.party_representative, mask_name(pc.party_representative))
+    text = RESIDENT_ID_RE.sub(lambda m: mask_resident_id(m.group(0)), text)
+    return MOBILE_RE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
 def disclosure_prepare(*, penalty_case: PenaltyCase) -> Disclosure:
@@ -77,6 +87,7 @@ def disclosure_publish(*, disclosure: Disclosure, actor: Any) -> Disclosure:
     d.content = masked_content(d.penalty_case)
     d.published_at = timezone.now()
     d.save(update_fields=["content", "published_at"])
+    case_note(case=d.penalty_case.case, actor=actor, name="disclosure_publish", data={"disclosure": d.pk})
     return d
 
 
@@ -104,14 +115,34 @@ def disclosure_withdraw(
     d.withdrawn_at = timezone.now()
     d.withdraw_reason = reason.strip()
     d.save(update_fields=["withdraw_by", "withdrawn_at", "withdraw_reason"])
+    case_note(
+        case=penalty_case.case,
+        actor=actor,
+        name="disclosure_withdraw",
+        data={"disclosure": d.pk, "varied_on": varied_on.isoformat(), "withdraw_by": d.withdraw_by.isoformat()},
+        comment=d.withdraw_reason,
+    )
     return d
 
 
-def disclosure_public_list(*, jurisdiction: str) -> Any:
-    """Published, not withdrawn decisions of one jurisdiction (public; no actor needed)."""
-    return Disclosure.objects.filter(
-        jurisdiction_id=jurisdiction, published_at__isnull=False, withdrawn_at__isnull=True
-    ).order_by("-published_at", "-id")
+# How long a decision stays on the portal (local rule under 国办发〔2018〕118号, DOMAIN §2.3): 5 years, 2 for a person.
+ONLINE_YEARS_PERSON = 2
+ONLINE_YEARS_ORGANISATION = 5
+
+
+def disclosure_public_list(*, jurisdiction: str, now: dt.datetime | None = None) -> Any:
+    """Published, not withdrawn decisions of one jurisdiction still inside their time online (public; no actor)."""
+    now = now or timezone.now()
+    person_since = now - dt.timedelta(days=round(365.25 * ONLINE_YEARS_PERSON))
+    organisation_since = now - dt.timedelta(days=round(365.25 * ONLINE_YEARS_ORGANISATION))
+    return (
+        Disclosure.objects.filter(jurisdiction_id=jurisdiction, published_at__isnull=False, withdrawn_at__isnull=True)
+        .filter(
+            Q(penalty_case__party_kind=PartyKind.PERSON, published_at__gte=person_since)
+            | (~Q(penalty_case__party_kind=PartyKind.PERSON) & Q(published_at__gte=organisation_since))
+        )
+        .order_by("-published_at", "-id")
+    )
 
 
 def disclosure_overdue_list(*, jurisdiction: str, today: dt.date | None = None) -> Any:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("clues/", views.clue_list, name="clue-list"),
     path("clues/<int:pk>/<str:action>/", views.clue_action, name="clue-action"),
     path("cases/<int:pk>/disclosure/", views.disclosure_publish, name="disclosure-publish"),
+    path("cases/<int:pk>/disclosure/withdraw/", views.disclosure_withdraw, name="disclosure-withdraw"),
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/new/", views.plan_create, name="plan-create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),

@@ -196,6 +196,27 @@ def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def disclosure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision was varied or annulled: take the disclosure down (within 3 working days, Art 48)."""
+    import datetime as dt
+
+    from township.enforcement.disclosure import disclosure_withdraw as withdraw
+
+    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
+    raw = request.POST.get("varied_on", "")
+    try:
+        varied_on = dt.date.fromisoformat(raw) if raw else None
+        withdraw(penalty_case=pc, reason=request.POST.get("reason", ""), actor=request.user, varied_on=varied_on)
+        messages.success(request, _("已撤下公示"))
+    except ValueError:
+        messages.error(request, _("日期格式应为 YYYY-MM-DD"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("enforcement:case-detail", pk=pc.pk)
+
+
+@login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     """New random-inspection plan (departments, items, period, ratios per credit class, inspectors per check)."""
     _staff(request)

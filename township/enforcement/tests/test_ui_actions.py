@@ -154,6 +154,17 @@ def test_decision_published_from_the_case_page(world, client, travel):
     client.post(reverse("enforcement:disclosure-publish", args=[pc.pk]))
     page = client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
     assert "周*" in page and "周某" not in page
+    # annulled on review: taken down from the case page, with the reason on the timeline
+    detail = client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode()
+    assert "撤下公示" in detail
+    client.post(
+        reverse("enforcement:disclosure-withdraw", args=[pc.pk]), {"reason": "复议决定撤销", "varied_on": "2026-03-20"}
+    )
+    assert "周*" not in client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
+    pc.disclosure.refresh_from_db()
+    assert pc.disclosure.withdraw_reason == "复议决定撤销" and pc.disclosure.withdraw_by == dt.date(2026, 3, 25)
+    assert pc.case.events.filter(name="disclosure_withdraw").exists()
+    assert client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode().count("已撤下") == 1
 
 
 def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, client):
