@@ -433,14 +433,40 @@ class VisitOut(Schema):
 
 @router.post("/plans/{pk}/visits/{visit_id}/result", response=VisitOut)
 def record_result(request: HttpRequest, pk: int, visit_id: int, payload: ResultIn) -> dict[str, Any]:
-    """Record a check's result; publication due in 20 working days; a finding becomes a clue.
-    Errors: result_invalid, findings_required, permission_denied, not_found."""
+    """Record a check's result — by one of the visit's inspectors, before publication; publication due in 20 working
+    days; a finding becomes a clue. Errors: result_invalid, findings_required, not_inspector, result_published,
+    check_date_invalid, permission_denied, not_found."""
     plan = selectors.plan_get(actor=request.user, pk=pk)
     visit = selectors.visit_list(plan=plan).filter(pk=visit_id).first()
     if visit is None:
         raise NotFound()
     v = inspection.inspection_result_record(visit=visit, actor=request.user, **payload.dict())
     return {"id": v.pk, "target": v.target_id, "result": v.result, "publish_by": v.publish_by, "clue": v.clue_id}
+
+
+class PublicInspectionOut(Schema):
+    plan: str
+    plan_name: str
+    target: str
+    uscc: str
+    result: str
+    result_label: str
+    findings: str
+    checked_on: dt.date | None
+    published_at: dt.datetime
+
+
+@router.get("/public/{code}/inspections", response=list[PublicInspectionOut], auth=None)
+def public_inspections(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """双随机一公开: the published inspection results of a jurisdiction (public, no token), newest first."""
+    return inspection.inspection_results_public(jurisdiction=code)
+
+
+@router.post("/plans/{pk}/publish", response=dict)
+def publish_results(request: HttpRequest, pk: int) -> dict[str, int]:
+    """Publish every recorded, unpublished result of the plan. Errors: permission_denied, not_found."""
+    plan = selectors.plan_get(actor=request.user, pk=pk)
+    return {"published": inspection.inspection_plan_publish(plan=plan, actor=request.user)}
 
 
 @router.get("/public/{code}/disclosures", response=list[DisclosureOut], auth=None)

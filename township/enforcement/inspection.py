@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from township.core.errors import DomainError
 from township.enforcement import draw as drawing
@@ -305,22 +306,46 @@ def inspection_plan_verify(plan: InspectionPlan) -> tuple[bool, list[str]]:
     return (not problems, problems)
 
 
+RESULTS = {
+    "normal": _lazy("未发现问题"),
+    "problem": _lazy("发现问题"),
+    "not_found": _lazy("未找到检查对象"),
+    "closed": _lazy("已停业或注销"),
+}
+
+
+def visit_inspector_user_ids(visit: InspectionVisit) -> set[int]:
+    """The users behind the officers drawn for the visit."""
+    return set(
+        Officer.objects.filter(jurisdiction_id=visit.jurisdiction_id, pk__in=visit.inspectors).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 @transaction.atomic
 def inspection_result_record(
     *, visit: InspectionVisit, actor: Any, result: str, checked_on: dt.date, findings: str = ""
 ) -> InspectionVisit:
-    """Record the check; publication is due within 20 working days; a finding becomes a clue.
-    Errors: permission_denied, result_invalid, findings_required."""
+    """Record the check — by one of the inspectors drawn for it (谁检查、谁录入), before its publication; the result
+    is due on the portal within 20 working days; a finding becomes a clue.
+    Errors: permission_denied, not_inspector, result_published, result_invalid, findings_required, check_date_invalid."""
     require_role(actor, visit.jurisdiction_id, OFFICER_ROLES + MANAGER_ROLES)
-    if result not in {"normal", "problem", "not_found", "closed"}:
+    if result not in RESULTS:
         raise DomainError("result_invalid", _("检查结果无效"), field="result")
     if result == "problem" and not findings.strip():
         raise DomainError("findings_required", _("发现问题的须写明问题"), field="findings")
     v = (
         InspectionVisit.objects.select_for_update()
-        .select_related("target")
+        .select_related("target", "plan")
         .get(jurisdiction_id=visit.jurisdiction_id, pk=visit.pk)
     )
+    if getattr(actor, "pk", None) not in visit_inspector_user_ids(v):
+        raise DomainError("not_inspector", _("检查结果由抽中的检查人员录入（谁检查、谁录入）"), field="result")
+    if v.published_at is not None:
+        raise DomainError("result_published", _("检查结果已公示，不能再修改"), field="result")
+    if checked_on > timezone.localdate() or checked_on < v.plan.period_start:
+        raise DomainError("check_date_invalid", _("检查日期不能早于计划开始日期，也不能晚于今天"), field="checked_on")
     v.result = result
     v.findings = findings.strip()
     v.checked_on = checked_on
@@ -343,12 +368,46 @@ def inspection_result_record(
 
 
 def inspection_result_publish(*, visits: Iterable[InspectionVisit], actor: Any) -> int:
-    """一公开: publish recorded results. Returns how many were published."""
+    """一公开: publish recorded results on the portal. Returns how many were published."""
     n = 0
     now = timezone.now()
     for v in visits:
         require_role(actor, v.jurisdiction_id, OFFICER_ROLES + MANAGER_ROLES)
         if v.result and v.published_at is None:
-            InspectionVisit.objects.filter(jurisdiction_id=v.jurisdiction_id, pk=v.pk).update(published_at=now)
-            n += 1
+            n += InspectionVisit.objects.filter(
+                jurisdiction_id=v.jurisdiction_id, pk=v.pk, published_at__isnull=True
+            ).update(published_at=now)
     return n
+
+
+def inspection_plan_publish(*, plan: InspectionPlan, actor: Any) -> int:
+    """Publish every recorded, unpublished result of the plan (the plan page's 公示检查结果)."""
+    return inspection_result_publish(
+        visits=InspectionVisit.objects.filter(
+            jurisdiction_id=plan.jurisdiction_id, plan=plan, published_at__isnull=True
+        ).exclude(result=""),
+        actor=actor,
+    )
+
+
+def inspection_results_public(*, jurisdiction: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Published results of one jurisdiction for the portal (enterprises' names are public)."""
+    rows = (
+        InspectionVisit.objects.filter(jurisdiction_id=jurisdiction, published_at__isnull=False)
+        .select_related("plan", "target")
+        .order_by("-published_at", "-id")[:limit]
+    )
+    return [
+        {
+            "plan": v.plan.number,
+            "plan_name": v.plan.name,
+            "target": v.target.name,
+            "uscc": v.target.uscc,
+            "result": v.result,
+            "result_label": str(RESULTS.get(v.result, v.result)),
+            "findings": v.findings,
+            "checked_on": v.checked_on,
+            "published_at": v.published_at,
+        }
+        for v in rows
+    ]

@@ -170,9 +170,10 @@ def summary_states() -> list[str]:
 
 
 def disclosure_public(*, jurisdiction: str) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(
-        jurisdiction_id=jurisdiction, published_at__isnull=False, withdrawn_at__isnull=True
-    ).order_by("-published_at", "-id")
+    """The portal's decisions: published, not withdrawn, still inside their time online (disclosure.py)."""
+    from township.enforcement.disclosure import disclosure_public_list
+
+    return disclosure_public_list(jurisdiction=jurisdiction)
 
 
 def penalty_item_public(*, jurisdiction: str) -> QuerySet[PenaltyItem]:
@@ -262,3 +263,10 @@ def penalty_item_in(*, jurisdiction: str, pk: Any) -> PenaltyItem | None:
     if item is None:
         raise DomainError("item_outside", _("处罚事项不属于该单位"), field="item")
     return item
+
+
+def officer_id_of(*, actor: Any, jurisdiction: str) -> int | None:
+    """The actor's officer record in the unit (for "is this my visit"), or None."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return Officer.objects.filter(jurisdiction_id=jurisdiction, user=actor).values_list("pk", flat=True).first()

@@ -20,5 +20,7 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan-create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/draw/", views.plan_draw, name="plan-draw"),
+    path("plans/<int:pk>/publish/", views.plan_publish, name="plan-publish"),
+    path("plans/<int:pk>/visits/<int:visit_id>/result/", views.visit_result, name="visit-result"),
     path("public/<str:code>/", views.public_info, name="public-info"),
 ]

@@ -327,7 +327,60 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
     visits = list(selectors.visit_list(plan=plan)[:500])
-    return render(request, "enforcement/plan_detail.html", {"plan": plan, "visits": visits})
+    mine = selectors.officer_id_of(actor=request.user, jurisdiction=plan.jurisdiction_id)
+    return render(
+        request,
+        "enforcement/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": [
+                {"v": v, "mine": mine in v.inspectors, "label": inspection.RESULTS.get(v.result, "")} for v in visits
+            ],
+            "results": list(inspection.RESULTS.items()),
+            "unpublished": sum(1 for v in visits if v.result and v.published_at is None),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def visit_result(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
+    """谁检查、谁录入: one of the visit's inspectors records the result."""
+    import datetime as dt
+
+    plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
+    visit = selectors.visit_list(plan=plan).filter(pk=visit_id).first()
+    if visit is None:
+        raise Http404
+    try:
+        checked_on = dt.date.fromisoformat(request.POST.get("checked_on", ""))
+        inspection.inspection_result_record(
+            visit=visit,
+            actor=request.user,
+            result=request.POST.get("result", ""),
+            checked_on=checked_on,
+            findings=request.POST.get("findings", ""),
+        )
+        messages.success(request, _("已录入检查结果：%(t)s") % {"t": visit.target.name})
+    except ValueError:
+        messages.error(request, _("请填写检查日期"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("enforcement:plan-detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """一公开: publish the recorded results (due within 20 working days of each check)."""
+    plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
+    try:
+        n = inspection.inspection_plan_publish(plan=plan, actor=request.user)
+        messages.success(request, _("已公示 %(n)s 条检查结果") % {"n": n})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("enforcement:plan-detail", pk=plan.pk)
 
 
 @login_required
@@ -358,5 +411,6 @@ def public_info(request: HttpRequest, code: str) -> HttpResponse:
             "cfg": cfg,
             "items": items,
             "disclosures": list(selectors.disclosure_public(jurisdiction=code)[:100]),
+            "inspections": inspection.inspection_results_public(jurisdiction=code, limit=100),
         },
     )

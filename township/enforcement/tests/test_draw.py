@@ -164,16 +164,30 @@ def test_plan_cannot_be_drawn_twice(world, pool):
     assert info.value.code == "plan_drawn"
 
 
-def test_result_published_within_twenty_working_days_and_finding_becomes_clue(world, pool):
+def test_result_published_within_twenty_working_days_and_finding_becomes_clue(world, pool, travel):
     plan = inspection.inspection_plan_draw(plan=make_plan(world, pool, [pool["market"]]), actor=world.leader)
+    travel.move_to(dt.datetime(2026, 9, 29, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
     visit = InspectionVisit.objects.filter(plan=plan).first()
+    inspector = Officer.objects.get(pk=visit.inspectors[0]).user
+    # 谁检查、谁录入: an officer who was not drawn for this visit cannot record it
+    with pytest.raises(DomainError) as info:
+        inspection.inspection_result_record(visit=visit, actor=world.o1, result="normal", checked_on=D(2026, 9, 28))
+    assert info.value.code == "not_inspector"
     visit = inspection.inspection_result_record(
-        visit=visit, actor=world.o1, result="problem", checked_on=D(2026, 9, 28), findings="超范围经营"
+        visit=visit, actor=inspector, result="problem", checked_on=D(2026, 9, 28), findings="超范围经营"
     )
     assert visit.publish_by == D(2026, 10, 30)
     assert visit.clue.source == Clue.Source.RANDOM_INSPECTION
     assert visit.clue.party_id_number == visit.target.uscc
-    assert inspection.inspection_result_publish(visits=[visit], actor=world.o1) == 1
+    assert inspection.inspection_plan_publish(plan=plan, actor=world.o1) == 1
+    published = inspection.inspection_results_public(jurisdiction=world.town.pk)
+    assert [(r["target"], r["result_label"], r["findings"]) for r in published] == [
+        (visit.target.name, "发现问题", "超范围经营")
+    ]
+    # once public, the result is not rewritten
+    with pytest.raises(DomainError) as info:
+        inspection.inspection_result_record(visit=visit, actor=inspector, result="normal", checked_on=D(2026, 9, 29))
+    assert info.value.code == "result_published"
 
 
 def test_inspector_shortage_is_refused(world, pool):

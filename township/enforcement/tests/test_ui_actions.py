@@ -68,7 +68,7 @@ def test_clue_rejected_through_the_form_and_foreign_clue_is_404(world, client):
     assert Clue.objects.get(pk=clue.pk).decision == "not_filed"
 
 
-def test_plan_created_and_drawn_through_the_pages(world, client):
+def test_plan_created_and_drawn_through_the_pages(world, client, travel):
     from township.enforcement import inspection
     from township.enforcement.models import InspectionPlan, Officer
     from township.org.models import Department
@@ -104,12 +104,31 @@ def test_plan_created_and_drawn_through_the_pages(world, client):
     page = client.get(reverse("enforcement:plan-detail", args=[plan.pk])).content.decode()
     assert "甲公司" in page and "verify_draw" in page
     visit = plan.visits.get()
-    result = client.post(
-        f"/api/v1/enforcement/plans/{plan.pk}/visits/{visit.pk}/result",
-        {"result": "problem", "checked_on": "2026-03-10", "findings": "未公示许可证"},
-        content_type="application/json",
+    travel.move_to(dt.datetime(2026, 3, 11, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    client.force_login(world.leader)  # (the idle session ended while time moved on)
+    api_url = f"/api/v1/enforcement/plans/{plan.pk}/visits/{visit.pk}/result"
+    payload = {"result": "problem", "checked_on": "2026-03-10", "findings": "未公示许可证"}
+    # the head was not drawn: 谁检查、谁录入
+    refused = client.post(api_url, payload, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["code"] == "not_inspector"
+    inspector = Officer.objects.get(pk=visit.inspectors[0]).user
+    client.force_login(inspector)
+    page = client.get(reverse("enforcement:plan-detail", args=[plan.pk])).content.decode()
+    assert "我参与" in page and reverse("enforcement:visit-result", args=[plan.pk, visit.pk]) in page
+    client.post(
+        reverse("enforcement:visit-result", args=[plan.pk, visit.pk]),
+        {"result": "normal", "checked_on": "2026-03-10", "findings": ""},
     )
+    visit.refresh_from_db()
+    assert visit.result == "normal" and visit.publish_by == dt.date(2026, 4, 8)
+    result = client.post(api_url, payload, content_type="application/json")  # corrected before publication
     assert result.status_code == 200 and result.json()["clue"]
+    published = client.post(f"/api/v1/enforcement/plans/{plan.pk}/publish")
+    assert published.json() == {"published": 1}
+    public = client.get("/api/v1/enforcement/public/500116108/inspections").json()
+    assert [(r["target"], r["result_label"]) for r in public] == [("甲公司", "发现问题")]
+    assert "未公示许可证" in client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
+    assert client.post(api_url, payload, content_type="application/json").json()["code"] == "result_published"
 
 
 def test_decision_published_from_the_case_page(world, client, travel):
