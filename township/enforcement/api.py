@@ -337,6 +337,63 @@ def withdraw_disclosure(request: HttpRequest, pk: int, payload: WithdrawIn) -> A
     return d
 
 
+class PreservationIn(Schema):
+    goods: str
+    started_on: dt.date
+    approved_by: int
+    officers: list[int]
+    place: str = ""
+
+
+class PreservationDecideIn(Schema):
+    outcome: str
+    decided_on: dt.date
+
+
+class PreservationOut(Schema):
+    id: int
+    goods: str
+    started_on: dt.date
+    decide_by: dt.date
+    outcome: str
+    decided_on: dt.date | None
+
+
+class InstalmentIn(Schema):
+    until: dt.date
+    approved_by: int
+    reason: str
+    instalments: int = 1
+
+
+@router.post("/cases/{pk}/preservations", response={201: PreservationOut})
+def start_preservation(request: HttpRequest, pk: int, payload: PreservationIn) -> Status:
+    """先行登记保存 with the head's approval by two credentialed officers; decided within 7 working days (Art 56).
+    Errors: preservation_approver, two_officers_required, credential_invalid, user_not_found."""
+    pc = _pc(request, pk)
+    data = payload.dict()
+    data["approved_by"] = selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=data["approved_by"])
+    return Status(201, services.preservation_start(penalty_case=pc, actor=request.user, **data))
+
+
+@router.post("/cases/{pk}/preservations/{preservation_id}/decide", response=PreservationOut)
+def decide_preservation(request: HttpRequest, pk: int, preservation_id: int, payload: PreservationDecideIn) -> Any:
+    """The decision on preserved goods; after 7 working days only a release (Art 56). Errors: preservation_overdue,
+    preservation_outcome, preservation_decided, not_found."""
+    p = selectors.preservation_pending_get(penalty_case=_pc(request, pk), pk=preservation_id)
+    return services.preservation_decide(preservation=p, actor=request.user, **payload.dict())
+
+
+@router.post("/cases/{pk}/instalments", response=CaseDetailOut)
+def approve_instalments(request: HttpRequest, pk: int, payload: InstalmentIn) -> dict[str, Any]:
+    """暂缓或者分期缴纳 approved by the head (Art 66); the late fine and the court window then run from ``until``.
+    Errors: extension_approver, instalment_until, payment_due_pending, user_not_found."""
+    pc = _pc(request, pk)
+    data = payload.dict()
+    data["approved_by"] = selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=data["approved_by"])
+    return _detail(services.penalty_instalment_approve(penalty_case=pc, actor=request.user, **data))
+
+
 @router.post("/cases/{pk}/decide", response=CaseDetailOut)
 def decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
     """处罚决定, dated today. Errors: notice_required, statement_window_open, hearing_pending, heavier_than_notice,

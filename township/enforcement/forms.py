@@ -152,6 +152,34 @@ class ExtendForm(PeopleForm):
     approved_by = person_field(_("批准负责人"))
 
 
+class PreservationForm(PeopleForm):
+    people = {"officers": "officers", "approved_by": "heads"}
+
+    goods = forms.CharField(label=_("物品清单"), widget=forms.Textarea(attrs={"rows": 2}))
+    started_on = forms.DateField(label=_("保存日期"), **DATE)
+    place = forms.CharField(label=_("地点"), required=False)
+    officers = people_field(_("执法人员（至少两人，持有效执法证）"))
+    approved_by = person_field(_("批准负责人"))
+
+
+class PreservationDecideForm(forms.Form):
+    preservation = forms.TypedChoiceField(label=_("先行登记保存的物品"), coerce=int)
+    outcome = forms.ChoiceField(
+        label=_("处理决定"),
+        choices=[("confiscate", _("依法没收")), ("seize", _("转为查封扣押")), ("release", _("解除保存"))],
+    )
+    decided_on = forms.DateField(label=_("决定日期"), **DATE)
+
+
+class InstalmentForm(PeopleForm):
+    people = {"approved_by": "heads"}
+
+    until = forms.DateField(label=_("暂缓或分期缴纳至"), **DATE)
+    instalments = forms.IntegerField(label=_("分期期数（暂缓填1）"), min_value=1, max_value=36, initial=1)
+    reason = forms.CharField(label=_("理由"))
+    approved_by = person_field(_("批准负责人"))
+
+
 class CloseForm(forms.Form):
     report = forms.CharField(label=_("结案报告"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -175,6 +203,7 @@ class Action:
     states: tuple[str, ...]
     call: Callable[[Any, Any, dict[str, Any], Any], Any]  # (penalty_case, actor, cleaned_data, files)
     initial: Callable[[Any], dict[str, Any]] | None = None  # (penalty_case) → the form's initial values
+    setup: Callable[[Any, Any], None] | None = None  # (form, penalty_case) → fill case-specific choices
 
 
 def _act(pc: Any, actor: Any, d: dict[str, Any], files: Any) -> Any:
@@ -190,10 +219,40 @@ def _act(pc: Any, actor: Any, d: dict[str, Any], files: Any) -> Any:
     )
 
 
+def _pending_preservations(form: forms.Form, pc: Any) -> None:
+    form.fields["preservation"].choices = selectors.preservation_pending_choices(penalty_case=pc)
+
+
 OPEN = (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARD, S.REVIEWED)
 
 ACTIONS: dict[str, Action] = {
     "act": Action(str(_("调查取证")), ActForm, (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD), _act),
+    "preservation": Action(
+        str(_("先行登记保存")),
+        PreservationForm,
+        (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD),
+        lambda pc, a, d, f: services.preservation_start(
+            penalty_case=pc,
+            goods=d["goods"],
+            started_on=d["started_on"],
+            place=d.get("place", ""),
+            officers=d["officers"],
+            approved_by=_staff(pc, d["approved_by"]),
+            actor=a,
+        ),
+    ),
+    "preservation_decide": Action(
+        str(_("保存物品处理决定")),
+        PreservationDecideForm,
+        OPEN,
+        lambda pc, a, d, f: services.preservation_decide(
+            preservation=selectors.preservation_pending_get(penalty_case=pc, pk=d["preservation"]),
+            outcome=d["outcome"],
+            decided_on=d["decided_on"],
+            actor=a,
+        ),
+        setup=_pending_preservations,
+    ),
     "notice": Action(
         str(_("事先告知")),
         NoticeForm,
@@ -322,6 +381,19 @@ ACTIONS: dict[str, Action] = {
         EmptyForm,
         (S.SERVED,),
         lambda pc, a, d, f: services.penalty_mark_overdue(penalty_case=pc, actor=a),
+    ),
+    "instalment": Action(
+        str(_("批准暂缓或分期缴纳")),
+        InstalmentForm,
+        (S.SERVED, S.OVERDUE),
+        lambda pc, a, d, f: services.penalty_instalment_approve(
+            penalty_case=pc,
+            until=d["until"],
+            instalments=d["instalments"],
+            reason=d["reason"],
+            approved_by=_staff(pc, d["approved_by"]),
+            actor=a,
+        ),
     ),
     "demand": Action(
         str(_("催告")),

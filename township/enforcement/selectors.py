@@ -270,3 +270,27 @@ def officer_id_of(*, actor: Any, jurisdiction: str) -> int | None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
     return Officer.objects.filter(jurisdiction_id=jurisdiction, user=actor).values_list("pk", flat=True).first()
+
+
+def preservation_pending_choices(*, penalty_case: PenaltyCase) -> list[tuple[int, str]]:
+    """(id, "started — goods") of the case's preserved goods still awaiting a decision."""
+    from township.enforcement.models import Preservation
+
+    return [
+        (p.pk, f"{p.started_on:%Y-%m-%d} {p.goods[:40]}（{p.decide_by:%Y-%m-%d}前决定）")
+        for p in Preservation.objects.filter(
+            jurisdiction_id=penalty_case.jurisdiction_id, penalty_case=penalty_case, outcome="pending"
+        ).order_by("id")
+    ]
+
+
+def preservation_pending_get(*, penalty_case: PenaltyCase, pk: Any) -> Any:
+    """One of the case's preserved goods awaiting a decision. Errors: not_found."""
+    from township.enforcement.models import Preservation
+
+    found = Preservation.objects.filter(
+        jurisdiction_id=penalty_case.jurisdiction_id, penalty_case=penalty_case, pk=pk, outcome="pending"
+    ).first()
+    if found is None:
+        raise NotFound()
+    return found

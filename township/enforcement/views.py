@@ -118,6 +118,8 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     people = {"jurisdictions": [pc.jurisdiction_id]} if issubclass(spec.form, forms.PeopleForm) else {}
     initial = spec.initial(pc) if spec.initial else None
     form = spec.form(request.POST or None, request.FILES or None, initial=initial, **people)
+    if spec.setup:
+        spec.setup(form, pc)
     error, status = "", 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -325,3 +325,81 @@ def test_statement_and_hearing_waiver_through_the_api(world, client):
         url, {"statement": "我不认可", "review": "复核：维持", "hearing_waived": True}, content_type="application/json"
     ).json()
     assert body["defended"] is True and body["hearing_waived"] is True and body["rights_waived"] is False
+
+
+def test_preservation_and_instalments_through_the_pages_and_the_api(world, client, travel):
+    from township.enforcement.models import Preservation
+
+    pc = services.penalty_case_file(
+        jurisdiction=world.town,
+        actor=world.o1,
+        approved_by=world.leader,
+        party_kind="person",
+        party_name="孙某",
+        party_address="东海村2组",
+        act_date=D(2026, 2, 1),
+        domain="city",
+        investigators=[world.o1.pk, world.o2.pk],
+    )
+    client.force_login(world.o1)
+    url = reverse("enforcement:case-action", args=[pc.pk, "preservation"])
+    response = client.post(
+        url,
+        {
+            "goods": "彩钢板20张",
+            "started_on": "2026-03-02",
+            "officers": [world.o1.pk, world.o2.pk],
+            "approved_by": world.leader.pk,
+        },
+    )
+    assert response.status_code == 302
+    p = Preservation.objects.get(penalty_case=pc)
+    decide = client.get(reverse("enforcement:case-action", args=[pc.pk, "preservation_decide"])).content.decode()
+    assert "彩钢板20张" in decide
+    refused = client.post(
+        reverse("enforcement:case-action", args=[pc.pk, "preservation_decide"]),
+        {"preservation": p.pk, "outcome": "confiscate", "decided_on": "2026-03-20"},
+    )
+    assert refused.status_code == 409 and "第五十六条" in refused.content.decode()
+    api = client.post(
+        f"/api/v1/enforcement/cases/{pc.pk}/preservations/{p.pk}/decide",
+        {"outcome": "release", "decided_on": "2026-03-20"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["outcome"] == "release"
+    second = client.post(
+        f"/api/v1/enforcement/cases/{pc.pk}/preservations",
+        {"goods": "发电机1台", "started_on": "2026-03-02", "approved_by": world.o2.pk, "officers": [world.o1.pk]},
+        content_type="application/json",
+    )
+    assert second.status_code == 409 and second.json()["code"] == "preservation_approver"  # o2 is not a head
+
+    # instalments: decided and served fine, then the head's approval through the form
+    services.penalty_act_record(
+        penalty_case=pc,
+        kind="inspection",
+        at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
+        place="现场",
+        officers=[world.o1.pk, world.o2.pk],
+        actor=world.o1,
+    )
+    services.penalty_notice(
+        penalty_case=pc,
+        actor=world.o1,
+        types=["fine"],
+        fine=1000,
+        facts="f",
+        reasons="r",
+        basis="b",
+        served_on=D(2026, 3, 2),
+    )
+    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
+    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=1000)
+    services.penalty_serve(penalty_case=pc, actor=world.o1, mode="direct", sent_on=D(2026, 3, 2))
+    response = client.post(
+        reverse("enforcement:case-action", args=[pc.pk, "instalment"]),
+        {"until": "2026-04-30", "instalments": 2, "reason": "经济困难", "approved_by": world.leader.pk},
+    )
+    assert response.status_code == 302
+    pc.refresh_from_db()
+    assert pc.instalments["until"] == "2026-04-30" and pc.instalments["count"] == 2
