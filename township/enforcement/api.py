@@ -394,6 +394,73 @@ def approve_instalments(request: HttpRequest, pk: int, payload: InstalmentIn) ->
     return _detail(services.penalty_instalment_approve(penalty_case=pc, actor=request.user, **data))
 
 
+class SummaryIn(Schema):
+    jurisdiction: str
+    party_kind: str
+    party_name: str
+    party_id_number: str = ""
+    types: list[str]
+    fine: Decimal = Decimal("0")
+    domain: str
+    facts: str
+    basis: str
+    place: str
+    officers: list[int]
+    evidence_names: list[str] = []
+    rights_told: bool = False
+    statement: str = ""
+
+
+class CollectIn(Schema):
+    receipt_number: str
+    hard_to_enforce: bool = False
+
+
+class HandOverIn(Schema):
+    handed_over_on: dt.date
+
+
+class SummaryPayIn(Schema):
+    paid_on: dt.date
+    amount: Decimal
+
+
+@router.post("/summary", response={201: CaseDetailOut})
+def summary_create(request: HttpRequest, payload: SummaryIn) -> Status:
+    """当场处罚 (简易程序, Art 51, 52): a warning or a fine ≤ 200 / 3,000 yuan, two credentialed officers, evidence,
+    the party told the penalty and its rights (Art 44). Errors: summary_type_not_allowed, summary_fine_cap,
+    summary_evidence_required, summary_basis_required, summary_rights_not_told, two_officers_required,
+    credential_invalid."""
+    return Status(201, _detail(services.summary_case_create(actor=request.user, **payload.dict())))
+
+
+@router.post("/cases/{pk}/collect", response=CaseDetailOut)
+def summary_collect(request: HttpRequest, pk: int, payload: CollectIn) -> dict[str, Any]:
+    """当场收缴 against the official receipt (Art 68, 70). Errors: on_spot_collection_cap, receipt_required."""
+    return _detail(
+        services.summary_collect_on_spot(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
+    )
+
+
+@router.post("/cases/{pk}/summary-pay", response=CaseDetailOut)
+def summary_bank_payment(request: HttpRequest, pk: int, payload: SummaryPayIn) -> dict[str, Any]:
+    """A summary-procedure fine paid at the bank (Art 67). Errors: fine_unpaid."""
+    return _detail(services.summary_pay(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
+
+
+@router.post("/cases/{pk}/hand-over", response=CaseDetailOut)
+def summary_hand_over(request: HttpRequest, pk: int, payload: HandOverIn) -> dict[str, Any]:
+    """Cash collected on the spot handed to the agency (Art 71: within 2 working days; later is flagged).
+    Errors: not_collected_on_spot, already_handed_over, hand_over_date_invalid."""
+    return _detail(services.summary_cash_hand_over(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
+
+
+@router.post("/cases/{pk}/record", response=CaseDetailOut)
+def summary_report(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """报所属行政机关备案 (Art 52). Errors: transition_not_allowed."""
+    return _detail(services.summary_record(penalty_case=_pc(request, pk), actor=request.user))
+
+
 @router.post("/cases/{pk}/decide", response=CaseDetailOut)
 def decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
     """处罚决定, dated today. Errors: notice_required, statement_window_open, hearing_pending, heavier_than_notice,

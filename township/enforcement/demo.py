@@ -281,8 +281,11 @@ def _cases(
         officers=inv,
         evidence_names=["现场照片2张"],
         domain=items[0].domain,
+        rights_told=True,
+        statement="当事人表示认可，不再陈述申辩",
     )
-    services.summary_collect_on_spot(penalty_case=s, actor=o1)
+    services.summary_collect_on_spot(penalty_case=s, actor=o1, receipt_number="渝财罚No.0012345")
+    services.summary_cash_hand_over(penalty_case=s, actor=o1, handed_over_on=today)
     services.summary_record(penalty_case=s, actor=o1)
 
 

@@ -180,6 +180,20 @@ class InstalmentForm(PeopleForm):
     approved_by = person_field(_("批准负责人"))
 
 
+class CollectForm(forms.Form):
+    receipt_number = forms.CharField(label=_("罚没款专用票据号"), max_length=64)
+    hard_to_enforce = forms.BooleanField(label=_("超过一百元，但不当场收缴事后难以执行"), required=False)
+
+
+class HandOverForm(forms.Form):
+    handed_over_on = forms.DateField(label=_("交至行政机关日期"), **DATE)
+
+
+class SummaryPayForm(forms.Form):
+    paid_on = forms.DateField(label=_("缴款日期"), **DATE)
+    amount = forms.DecimalField(label=_("罚款（元）"), min_value=0)
+
+
 class CloseForm(forms.Form):
     report = forms.CharField(label=_("结案报告"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -204,6 +218,7 @@ class Action:
     call: Callable[[Any, Any, dict[str, Any], Any], Any]  # (penalty_case, actor, cleaned_data, files)
     initial: Callable[[Any], dict[str, Any]] | None = None  # (penalty_case) → the form's initial values
     setup: Callable[[Any, Any], None] | None = None  # (form, penalty_case) → fill case-specific choices
+    procedure: str = "ordinary"  # which procedure's case page offers it (summary states differ)
 
 
 def _act(pc: Any, actor: Any, d: dict[str, Any], files: Any) -> Any:
@@ -421,6 +436,39 @@ ACTIONS: dict[str, Action] = {
         (S.SERVED, S.PAID, S.ENFORCEMENT),
         lambda pc, a, d, f: services.penalty_close(penalty_case=pc, actor=a, report=d["report"]),
     ),
+    # 简易程序 (SummaryState: on_spot → paid → recorded)
+    "collect": Action(
+        str(_("当场收缴")),
+        CollectForm,
+        ("on_spot",),
+        lambda pc, a, d, f: services.summary_collect_on_spot(
+            penalty_case=pc, actor=a, receipt_number=d["receipt_number"], hard_to_enforce=d["hard_to_enforce"]
+        ),
+        procedure="summary",
+    ),
+    "summary_pay": Action(
+        str(_("登记银行缴款")),
+        SummaryPayForm,
+        ("on_spot",),
+        lambda pc, a, d, f: services.summary_pay(penalty_case=pc, actor=a, paid_on=d["paid_on"], amount=d["amount"]),
+        procedure="summary",
+    ),
+    "hand_over": Action(
+        str(_("罚款交至行政机关")),
+        HandOverForm,
+        ("paid",),
+        lambda pc, a, d, f: services.summary_cash_hand_over(
+            penalty_case=pc, actor=a, handed_over_on=d["handed_over_on"]
+        ),
+        procedure="summary",
+    ),
+    "record": Action(
+        str(_("报所属行政机关备案")),
+        EmptyForm,
+        ("on_spot", "paid"),
+        lambda pc, a, d, f: services.summary_record(penalty_case=pc, actor=a),
+        procedure="summary",
+    ),
 }
 
 
@@ -529,6 +577,10 @@ class SummaryForm(PeopleForm):
     officers = people_field(_("执法人员（至少两人，持有效执法证）"))
     evidence = forms.CharField(label=_("证据（如“现场照片2张”）"), required=False)
     files = forms.FileField(label=_("证据文件"), required=False)
+    rights_told = forms.BooleanField(
+        label=_("已当场告知拟处罚的内容及事实、理由、依据和陈述、申辩权利"), required=False
+    )
+    statement = forms.CharField(label=_("当事人陈述、申辩"), required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -558,4 +610,6 @@ def summary_create(actor: Any, d: dict[str, Any], files: Any) -> Any:
         domain=d["domain"],
         evidence_names=[d["evidence"]] if d.get("evidence") else [],
         files=files.getlist("files") if files else [],
+        rights_told=bool(d.get("rights_told")),
+        statement=d.get("statement", ""),
     )

@@ -471,6 +471,8 @@ class PenaltyCase(JurisdictionScoped):
     paid_late_fine = models.DecimalField(_("已缴加处罚款（元）"), default=Decimal("0"), **MONEY)
     instalments = models.JSONField(_("延期或分期"), default=dict, blank=True)
     collected_on_spot = models.BooleanField(_("当场收缴"), default=False)
+    receipt_number = models.CharField(_("罚没款专用票据号"), max_length=64, blank=True)
+    cash_handed_over_on = models.DateField(_("当场收缴罚款交至行政机关日期"), null=True, blank=True)
     demand_served_on = models.DateField(_("催告书送达日期"), null=True, blank=True)
     enforcement_applied_on = models.DateField(_("申请强制执行日期"), null=True, blank=True)
     closed_report = models.TextField(_("结案报告"), blank=True)

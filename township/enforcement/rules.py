@@ -874,6 +874,39 @@ def check_on_spot_collection(*, amount: Any, hard_to_enforce: bool = False) -> N
         )
 
 
+CASH_HAND_OVER_WORKING_DAYS = 2  # Art 71 (二日 → working days, Art 85)
+
+
+def check_summary_rights_told(*, rights_told: bool) -> None:
+    """行政处罚法第44条: also on the spot, the party is told the intended penalty, its facts, reasons and basis, and
+    the right to state and defend, before the decision."""
+    if not rights_told:
+        raise TransitionRefused(
+            "summary_rights_not_told",
+            _(
+                "当场作出处罚决定前，应当告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有的陈述、"
+                "申辩权利（行政处罚法第四十四条）"
+            ),
+            field="rights_told",
+        )
+
+
+def check_receipt(*, receipt_number: str) -> None:
+    """行政处罚法第70条: on-the-spot collection only against the official receipt for fines."""
+    if not (receipt_number or "").strip():
+        raise TransitionRefused(
+            "receipt_required",
+            _("当场收缴罚款的，必须向当事人出具财政部门统一制发的专用票据，请填写票据号（行政处罚法第七十条）"),
+            field="receipt_number",
+        )
+
+
+def cash_hand_over_late(*, collected_on: dt.date, handed_over_on: dt.date) -> bool:
+    """行政处罚法第71条: cash collected on the spot reaches the agency within 2 (working) days. Late hand-over is
+    flagged, not refused — the money must still be handed over."""
+    return handed_over_on > agency_deadline(collected_on, CASH_HAND_OVER_WORKING_DAYS)
+
+
 # ---------------------------------------------------------------------------------------------
 # Machine guards: read the PenaltyCase record, call the pure rules.
 # ---------------------------------------------------------------------------------------------

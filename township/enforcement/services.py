@@ -1448,11 +1448,15 @@ def summary_case_create(
     village: Jurisdiction | str | None = None,
     files: Iterable[Any] = (),
     evidence_names: Iterable[str] = (),
+    rights_told: bool = False,
+    statement: str = "",
 ) -> PenaltyCase:
     """当场处罚 (Art 51, 52): only a warning or a fine ≤ 200 yuan (citizen) / ≤ 3,000 yuan (organisation), with
     evidence; the officer shows the credential; the pre-numbered decision is handed over on the spot and the case
     is filed with the agency afterwards. Errors: summary_type_not_allowed, summary_fine_cap,
-    summary_evidence_required, two_officers_required, credential_invalid."""
+    summary_evidence_required, summary_rights_not_told, two_officers_required, credential_invalid.
+    ``rights_told`` confirms the party was told the penalty and the right to state and defend (Art 44); what the
+    party said goes in ``statement``."""
     town = _town(jurisdiction)
     require_role(actor, town.pk, OFFICER_ROLES)
     files = list(files)
@@ -1465,6 +1469,7 @@ def summary_case_create(
         raise TransitionRefused(
             "summary_basis_required", _("当场处罚须违法事实确凿并有法定依据（行政处罚法第五十一条）"), field="basis"
         )
+    rules.check_summary_rights_told(rights_told=rights_told)
     now = timezone.now()
     today = _local_date(now)
     officers = list(dict.fromkeys(int(o) for o in officers))
@@ -1514,6 +1519,10 @@ def summary_case_create(
         payment_due=rules.payment_deadline(today) if Decimal(penalty["fine"]) > 0 else None,
         fine=Decimal(penalty["fine"]),
         decision_number=case.number,
+        notice={**penalty, "facts": facts, "basis": basis, "rights": ["statement", "defence"], "on_the_spot": True},
+        notice_served_on=today,
+        defended=bool(statement.strip()),
+        statement=statement.strip(),
     )
     for f in files:
         att = case_attach(case=case, actor=actor, uploaded_file=f, purpose="evidence")
@@ -1542,16 +1551,52 @@ def summary_case_create(
 
 
 @transaction.atomic
-def summary_collect_on_spot(*, penalty_case: PenaltyCase, actor: Any, hard_to_enforce: bool = False) -> PenaltyCase:
-    """当场收缴 (Art 68): ≤ 100 yuan, or hard to enforce later; an official receipt is issued.
-    Errors: on_spot_collection_cap."""
+def summary_collect_on_spot(
+    *, penalty_case: PenaltyCase, actor: Any, receipt_number: str, hard_to_enforce: bool = False
+) -> PenaltyCase:
+    """当场收缴 (Art 68): ≤ 100 yuan, or hard to enforce later; against the official receipt, whose number is
+    recorded (Art 70). Errors: on_spot_collection_cap, receipt_required."""
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES)
+    rules.check_receipt(receipt_number=receipt_number)
     pc.paid_fine = pc.fine
     pc.paid_on = _local_date()
     pc.collected_on_spot = True
-    pc.save(update_fields=["paid_fine", "paid_on", "collected_on_spot"])
-    _fire(pc, "collect_on_spot", actor, {"hard_to_enforce": hard_to_enforce, "amount": str(pc.fine)})
+    pc.receipt_number = receipt_number.strip()
+    pc.save(update_fields=["paid_fine", "paid_on", "collected_on_spot", "receipt_number"])
+    _fire(
+        pc,
+        "collect_on_spot",
+        actor,
+        {"hard_to_enforce": hard_to_enforce, "amount": str(pc.fine), "receipt": pc.receipt_number},
+    )
+    return pc
+
+
+@transaction.atomic
+def summary_cash_hand_over(*, penalty_case: PenaltyCase, actor: Any, handed_over_on: dt.date) -> PenaltyCase:
+    """The cash collected on the spot reaches the agency (Art 71: within 2 working days; later is flagged on the
+    timeline). Errors: not_collected_on_spot, already_handed_over, hand_over_date_invalid."""
+    pc = _pc_locked(penalty_case)
+    require_role(actor, pc.jurisdiction_id, OFFICER_ROLES + HEAD_ROLES)
+    if not pc.collected_on_spot or pc.paid_on is None:
+        raise DomainError("not_collected_on_spot", _("本案罚款不是当场收缴的"))
+    if pc.cash_handed_over_on is not None:
+        raise DomainError("already_handed_over", _("罚款已交至行政机关"))
+    if handed_over_on < pc.paid_on or handed_over_on > _local_date():
+        raise DomainError(
+            "hand_over_date_invalid", _("交款日期不能早于收缴日期，也不能晚于今天"), field="handed_over_on"
+        )
+    pc.cash_handed_over_on = handed_over_on
+    pc.save(update_fields=["cash_handed_over_on"])
+    late = rules.cash_hand_over_late(collected_on=pc.paid_on, handed_over_on=handed_over_on)
+    case_note(
+        case=pc.case,
+        actor=actor,
+        name="cash_hand_over",
+        data={"handed_over_on": handed_over_on.isoformat(), "late": late},
+        comment=_("超过二日交至行政机关（行政处罚法第七十一条）") if late else "",
+    )
     return pc
 
 

@@ -102,7 +102,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "schedule": schedule,
             "late_total": schedule[-1].total if schedule else 0,
             "is_served": pc.case.state in (PenaltyState.SERVED, PenaltyState.OVERDUE),
-            "actions": [(k, a.label) for k, a in forms.ACTIONS.items() if pc.case.state in a.states],
+            "actions": [
+                (k, a.label)
+                for k, a in forms.ACTIONS.items()
+                if a.procedure == pc.procedure and pc.case.state in a.states
+            ],
             "disclosure": services.disclosure_for(pc),
         },
     )
@@ -113,11 +117,13 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One procedural step as a form; the service and the law's guards decide, refusals are shown in Chinese."""
     pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
     spec = forms.ACTIONS.get(action)
-    if spec is None:
+    if spec is None or spec.procedure != pc.procedure:
         raise Http404
     people = {"jurisdictions": [pc.jurisdiction_id]} if issubclass(spec.form, forms.PeopleForm) else {}
     initial = spec.initial(pc) if spec.initial else None
-    form = spec.form(request.POST or None, request.FILES or None, initial=initial, **people)
+    form = spec.form(
+        request.POST if request.method == "POST" else None, request.FILES or None, initial=initial, **people
+    )
     if spec.setup:
         spec.setup(form, pc)
     error, status = "", 200

@@ -484,7 +484,7 @@ def test_preservation_must_be_decided_within_seven_working_days(world):
     services.preservation_decide(preservation=p, outcome="release", decided_on=D(2026, 3, 12), actor=world.o1)
 
 
-def test_summary_procedure_case(world):
+def test_summary_procedure_case(world, travel):
     with pytest.raises(TransitionRefused) as info:
         services.summary_case_create(
             jurisdiction=world.town,
@@ -498,6 +498,7 @@ def test_summary_procedure_case(world):
             place="白沙镇正街",
             officers=[world.o1.pk, world.o2.pk],
             evidence_names=["现场照片"],
+            rights_told=True,
         )
     assert info.value.code == "summary_fine_cap"
     with pytest.raises(TransitionRefused) as info:
@@ -512,25 +513,32 @@ def test_summary_procedure_case(world):
             place="白沙镇正街",
             officers=[world.o1.pk],
             evidence_names=["现场照片"],
+            rights_told=True,
         )
     assert info.value.code == "summary_basis_required"
-    pc = services.summary_case_create(
-        jurisdiction=world.town,
-        actor=world.o1,
-        party_kind="person",
-        party_name="李四",
-        types=["fine"],
-        fine=150,
-        facts="占道经营",
-        basis="《重庆市市容环境卫生管理条例》",
-        place="白沙镇正街",
-        officers=[world.o1.pk, world.o2.pk],
-        evidence_names=["现场照片"],
-    )
+    fine_150 = {
+        "jurisdiction": world.town,
+        "actor": world.o1,
+        "party_kind": "person",
+        "party_name": "李四",
+        "types": ["fine"],
+        "fine": 150,
+        "facts": "占道经营",
+        "basis": "《重庆市市容环境卫生管理条例》",
+        "place": "白沙镇正街",
+        "officers": [world.o1.pk, world.o2.pk],
+        "evidence_names": ["现场照片"],
+    }
+    # the party is told the penalty and the right to state and defend on the spot too (Art 44)
+    with pytest.raises(TransitionRefused) as info:
+        services.summary_case_create(**fine_150)
+    assert info.value.code == "summary_rights_not_told"
+    pc = services.summary_case_create(**fine_150, rights_told=True, statement="认可")
+    assert pc.notice["rights"] == ["statement", "defence"] and pc.statement == "认可"
     assert pc.case.number.startswith("白沙简罚〔2026〕")
     assert state(pc) == "on_spot"
     with pytest.raises(TransitionRefused) as info:
-        services.summary_collect_on_spot(penalty_case=pc, actor=world.o1)
+        services.summary_collect_on_spot(penalty_case=pc, actor=world.o1, receipt_number="No.1")
     assert info.value.code == "on_spot_collection_cap"
     services.summary_pay(penalty_case=pc, actor=world.o1, paid_on=D(2026, 3, 3), amount=150)
     services.summary_record(penalty_case=pc, actor=world.o1)
@@ -547,14 +555,24 @@ def test_summary_procedure_case(world):
         "basis": "条例",
         "place": "白沙镇正街",
         "evidence_names": ["照片"],
+        "rights_told": True,
     }
     # two officers on the spot as well (Art 42)
     with pytest.raises(TransitionRefused) as info:
         services.summary_case_create(**on_the_spot, officers=[world.o1.pk])
     assert info.value.code == "two_officers_required"
     small = services.summary_case_create(**on_the_spot, officers=[world.o1.pk, world.o2.pk])
-    services.summary_collect_on_spot(penalty_case=small, actor=world.o1)
+    # on-the-spot collection only against the official receipt (Art 70) …
+    with pytest.raises(TransitionRefused) as info:
+        services.summary_collect_on_spot(penalty_case=small, actor=world.o1, receipt_number=" ")
+    assert info.value.code == "receipt_required"
+    services.summary_collect_on_spot(penalty_case=small, actor=world.o1, receipt_number="渝财罚No.0000001")
     assert state(small) == "paid"
+    # … and the cash reaches the agency within 2 working days (Art 71): later is recorded as late
+    travel.move_to(aware(D(2026, 3, 5)))
+    services.summary_cash_hand_over(penalty_case=small, actor=world.o1, handed_over_on=D(2026, 3, 5))
+    note = small.case.events.get(name="cash_hand_over")
+    assert note.data["late"] is True and "第七十一条" in note.comment
 
 
 def test_other_towns_staff_cannot_act_on_the_case(world):

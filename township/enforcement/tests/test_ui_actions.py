@@ -186,7 +186,7 @@ def test_decision_published_from_the_case_page(world, client, travel):
     assert client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode().count("已撤下") == 1
 
 
-def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, client):
+def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, client, travel):
     client.force_login(world.o1)
     form = {
         "jurisdiction": "500116108",
@@ -203,9 +203,25 @@ def test_summary_penalty_on_the_spot_page_refuses_a_fine_above_the_cap(world, cl
     }
     refused = client.post(reverse("enforcement:summary-create"), form)
     assert refused.status_code == 409 and "二百元" in refused.content.decode()
-    ok = client.post(reverse("enforcement:summary-create"), {**form, "fine": "150"})
+    untold = client.post(reverse("enforcement:summary-create"), {**form, "fine": "80"})
+    assert untold.status_code == 409 and "第四十四条" in untold.content.decode()
+    ok = client.post(reverse("enforcement:summary-create"), {**form, "fine": "80", "rights_told": "on"})
     assert ok.status_code == 302
-    assert PenaltyCase.objects.get(party_name="吴某").procedure == "summary"
+    pc = PenaltyCase.objects.get(party_name="吴某")
+    assert pc.procedure == "summary"
+    # on the case page: collect on the spot against the receipt, hand the cash over, report for the record
+    detail = client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode()
+    assert reverse("enforcement:case-action", args=[pc.pk, "collect"]) in detail
+    assert reverse("enforcement:case-action", args=[pc.pk, "act"]) not in detail  # ordinary-procedure steps hidden
+    collect = reverse("enforcement:case-action", args=[pc.pk, "collect"])
+    assert client.post(collect, {"receipt_number": ""}).status_code == 200  # the form asks for the receipt
+    assert client.post(collect, {"receipt_number": "渝财罚No.0000002"}).status_code == 302
+    hand = reverse("enforcement:case-action", args=[pc.pk, "hand_over"])
+    assert client.post(hand, {"handed_over_on": "2026-03-02"}).status_code == 302
+    assert client.post(reverse("enforcement:case-action", args=[pc.pk, "record"])).status_code == 302
+    pc.refresh_from_db()
+    assert pc.receipt_number == "渝财罚No.0000002" and pc.cash_handed_over_on == D(2026, 3, 2)
+    assert pc.case.state == "recorded"
 
 
 def test_filing_form_sets_the_continuing_act_the_five_year_flag_and_the_review_grounds(world, client):

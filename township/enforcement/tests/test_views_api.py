@@ -164,3 +164,40 @@ def test_api_filing_with_an_approver_from_another_town_is_refused(world, client)
     assert response.status_code == 422
     assert response.json()["code"] == "user_not_found" and response.json()["field"] == "approved_by"
     assert "本单位" in response.json()["message"]
+
+
+def test_summary_procedure_through_the_api(world, client):
+    client.force_login(world.o1)
+    payload = {
+        "jurisdiction": "500116108",
+        "party_kind": "person",
+        "party_name": "冯某",
+        "types": ["fine"],
+        "fine": "50",
+        "domain": "city",
+        "facts": "乱扔垃圾",
+        "basis": "《重庆市市容环境卫生管理条例》",
+        "place": "白沙镇正街",
+        "officers": [world.o1.pk, world.o2.pk],
+        "evidence_names": ["现场照片"],
+    }
+    untold = client.post("/api/v1/enforcement/summary", payload, content_type="application/json")
+    assert untold.status_code == 409 and untold.json()["code"] == "summary_rights_not_told"
+    created = client.post(
+        "/api/v1/enforcement/summary", {**payload, "rights_told": True}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    no_receipt = client.post(
+        f"/api/v1/enforcement/cases/{pk}/collect", {"receipt_number": ""}, content_type="application/json"
+    )
+    assert no_receipt.json()["code"] == "receipt_required"
+    collected = client.post(
+        f"/api/v1/enforcement/cases/{pk}/collect", {"receipt_number": "No.9"}, content_type="application/json"
+    )
+    assert collected.json()["state"] == "paid"
+    handed = client.post(
+        f"/api/v1/enforcement/cases/{pk}/hand-over", {"handed_over_on": "2026-03-02"}, content_type="application/json"
+    )
+    assert handed.status_code == 200
+    assert client.post(f"/api/v1/enforcement/cases/{pk}/record").json()["state"] == "recorded"
