@@ -6,7 +6,8 @@ import datetime as dt
 from types import SimpleNamespace
 
 from township.enforcement import disclosure, services
-from township.enforcement.models import Domain, PartyKind
+from township.enforcement.models import PartyKind
+from township.enforcement.tests.steps import decide_waived, file_case, notify
 
 D = dt.date
 
@@ -37,32 +38,10 @@ def test_an_organisations_decision_masks_its_representative_ids_and_phones(world
     assert "139****5678" in text and "13912345678" not in text
 
 
-def _published(world, party_kind: str, name: str, number: str = ""):
-    pc = services.penalty_case_file(
-        jurisdiction=world.town,
-        actor=world.o1,
-        approved_by=world.leader,
-        party_kind=party_kind,
-        party_name=name,
-        party_id_number=number,
-        party_address="白沙镇正街1号",
-        act_date=D(2026, 2, 1),
-        domain=Domain.CITY,
-        investigators=[world.o1.pk, world.o2.pk],
-    )
-    services.penalty_act_record(
-        penalty_case=pc,
-        kind="inquiry",
-        at=dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC),
-        place="执法局",
-        officers=[world.o1.pk, world.o2.pk],
-        actor=world.o1,
-    )
-    services.penalty_notice(
-        penalty_case=pc, actor=world.o1, types=["warning"], facts="f", reasons="r", basis="b", served_on=D(2026, 3, 2)
-    )
-    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
-    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
+def _published(world, party_kind: str, name: str):
+    pc = file_case(world, party_kind=party_kind, party_name=name, party_id_number="")
+    notify(world, pc, types=["warning"])
+    decide_waived(world, pc, types=["warning"])
     return disclosure.disclosure_publish(disclosure=services.disclosure_for(pc), actor=world.o1)
 
 

@@ -3,11 +3,9 @@ service → late payment with the capped late fine → closing; and a summary-pr
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from township.cases.errors import TransitionRefused
 from township.cases.services import case_open
@@ -17,14 +15,7 @@ from township.enforcement import rules, services
 from township.enforcement.disclosure import disclosure_public_list, disclosure_publish, disclosure_withdraw
 from township.enforcement.machine import PenaltyState
 from township.enforcement.models import Clue, Domain, Evidence, PenaltyCase
-
-D = dt.date
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-RID = "500116199001011234"
-
-
-def aware(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+from township.enforcement.tests.steps import RID, D, aware, file_case, investigate
 
 
 @pytest.fixture
@@ -44,39 +35,6 @@ def grid_event(world):
     register(machine)
     yield case_open(case_type=machine.case_type, jurisdiction=world.town, actor=world.leader, village=world.village)
     unregister(machine.case_type)
-
-
-def file_case(world, clue=None, **kw):
-    args = {
-        "actor": world.o1,
-        "approved_by": world.leader,
-        "party_kind": "person",
-        "party_name": "张三",
-        "party_id_number": RID,
-        "party_address": "白沙镇东海村3组12号",
-        "act_date": D(2026, 2, 20),
-        "domain": Domain.CITY,
-        "investigators": [world.o1.pk, world.o2.pk],
-        "facts": "张三在东海村3组违法搭建彩钢棚约40平方米。",
-    }
-    args.update(kw)
-    if clue is not None:
-        return services.clue_file(clue=clue, **args)
-    return services.penalty_case_file(jurisdiction=world.town, **args)
-
-
-def investigate(world, pc, day=None):
-    day = day or D(2026, 3, 3)
-    return services.penalty_act_record(
-        penalty_case=pc,
-        kind="inspection",
-        at=aware(day),
-        place="白沙镇东海村3组",
-        officers=[world.o1.pk, world.o2.pk],
-        actor=world.o1,
-        summary="现场勘验，拍照取证。",
-        files=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
-    )
 
 
 def state(pc) -> str:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from township.enforcement import services
 from township.enforcement.machine import PenaltyState
 from township.enforcement.models import Clue, PenaltyCase
+from township.enforcement.tests.steps import decide_waived, file_case, notify
 
 D = dt.date
 
@@ -273,16 +274,7 @@ def test_filing_form_sets_the_continuing_act_the_five_year_flag_and_the_review_g
 def test_review_grounds_are_added_by_officers_and_removed_only_by_a_head_with_a_reason(world, client):
     from township.core.errors import DomainError, PermissionRefused
 
-    pc = services.penalty_case_file(
-        jurisdiction=world.town,
-        actor=world.o1,
-        approved_by=world.leader,
-        party_kind="person",
-        party_name="钱某",
-        act_date=D(2026, 2, 1),
-        domain="city",
-        investigators=[world.o1.pk, world.o2.pk],
-    )
+    pc = file_case(world, party_name="钱某")
     client.force_login(world.o1)
     url = reverse("enforcement:case-action", args=[pc.pk, "review_grounds"])
     assert client.post(url, {"grounds": ["complex"]}).status_code == 302
@@ -306,37 +298,11 @@ def test_review_grounds_are_added_by_officers_and_removed_only_by_a_head_with_a_
 
 
 def test_statement_and_hearing_waiver_through_the_api(world, client):
-    pc = services.penalty_case_file(
-        jurisdiction=world.town,
-        actor=world.o1,
-        approved_by=world.leader,
-        party_kind="person",
-        party_name="钱某",
-        act_date=D(2026, 2, 1),
-        domain="city",
-        investigators=[world.o1.pk, world.o2.pk],
-    )
+    pc = file_case(world, party_name="钱某")
     client.force_login(world.o1)
     url = f"/api/v1/enforcement/cases/{pc.pk}/statement"
     assert client.post(url, {"statement": "x"}, content_type="application/json").json()["code"] == "notice_required"
-    services.penalty_act_record(
-        penalty_case=pc,
-        kind="inspection",
-        at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
-        place="现场",
-        officers=[world.o1.pk, world.o2.pk],
-        actor=world.o1,
-    )
-    services.penalty_notice(
-        penalty_case=pc,
-        actor=world.o1,
-        types=["fine"],
-        fine=3000,
-        facts="f",
-        reasons="r",
-        basis="b",
-        served_on=D(2026, 3, 2),
-    )
+    notify(world, pc, types=["fine"], fine=3000)
     body = client.post(
         url, {"statement": "我不认可", "review": "复核：维持", "hearing_waived": True}, content_type="application/json"
     ).json()
@@ -391,26 +357,8 @@ def test_preservation_and_instalments_through_the_pages_and_the_api(world, clien
     assert second.status_code == 409 and second.json()["code"] == "preservation_approver"  # o2 is not a head
 
     # instalments: decided and served fine, then the head's approval through the form
-    services.penalty_act_record(
-        penalty_case=pc,
-        kind="inspection",
-        at=dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC),
-        place="现场",
-        officers=[world.o1.pk, world.o2.pk],
-        actor=world.o1,
-    )
-    services.penalty_notice(
-        penalty_case=pc,
-        actor=world.o1,
-        types=["fine"],
-        fine=1000,
-        facts="f",
-        reasons="r",
-        basis="b",
-        served_on=D(2026, 3, 2),
-    )
-    services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
-    services.penalty_decide(penalty_case=pc, actor=world.leader, types=["fine"], fine=1000)
+    notify(world, pc, types=["fine"], fine=1000)
+    decide_waived(world, pc, types=["fine"], fine=1000)
     services.penalty_serve(penalty_case=pc, actor=world.o1, mode="direct", sent_on=D(2026, 3, 2))
     response = client.post(
         reverse("enforcement:case-action", args=[pc.pk, "instalment"]),
