@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from township.cases.services import case_note
 from township.core.errors import DomainError
 from township.core.identifiers import mask_name, mask_phone, mask_resident_id
 from township.enforcement import rules
@@ -21,6 +20,12 @@ from township.org.models import Role
 from township.org.scoping import has_role
 
 PUBLISH_ROLES = (Role.ENFORCEMENT_OFFICER, Role.LEADER, Role.LEGAL_REVIEWER)
+
+
+def _note(**kwargs: Any) -> Any:
+    from township.enforcement.services import timeline_note  # services imports this module
+
+    return timeline_note(**kwargs)
 
 
 def masked_content(pc: PenaltyCase) -> dict[str, Any]:
@@ -87,7 +92,7 @@ def disclosure_publish(*, disclosure: Disclosure, actor: Any) -> Disclosure:
     d.content = masked_content(d.penalty_case)
     d.published_at = timezone.now()
     d.save(update_fields=["content", "published_at"])
-    case_note(case=d.penalty_case.case, actor=actor, name="disclosure_publish", data={"disclosure": d.pk})
+    _note(case=d.penalty_case.case, actor=actor, name="disclosure_publish", data={"disclosure": d.pk})
     return d
 
 
@@ -115,7 +120,7 @@ def disclosure_withdraw(
     d.withdrawn_at = timezone.now()
     d.withdraw_reason = reason.strip()
     d.save(update_fields=["withdraw_by", "withdrawn_at", "withdraw_reason"])
-    case_note(
+    _note(
         case=penalty_case.case,
         actor=actor,
         name="disclosure_withdraw",

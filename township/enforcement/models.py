@@ -600,7 +600,11 @@ class ServiceRecord(JurisdictionScoped):
     penalty_case = models.ForeignKey(
         PenaltyCase, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="services"
     )
-    document = models.CharField(_("文书"), max_length=32)
+    class Document(models.TextChoices):
+        NOTICE = "notice", _("行政处罚事先告知书")
+        DECISION = "decision", _("行政处罚决定书")
+
+    document = models.CharField(_("文书"), max_length=32, choices=Document.choices)
     mode = models.CharField(_("送达方式"), max_length=16, choices=Mode.choices)
     sent_on = models.DateField(_("送达/公告日期"))
     served_on = models.DateField(_("视为送达日期"))

@@ -177,6 +177,9 @@ def test_decision_published_from_the_case_page(world, client, travel):
     # annulled on review: taken down from the case page, with the reason on the timeline
     detail = client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode()
     assert "撤下公示" in detail
+    # the timeline and the service records speak Chinese, not identifiers
+    assert "陈述申辩" in detail and ">statement<" not in detail and "investigative_act" not in detail
+    assert "行政处罚事先告知书 · 直接送达" in detail
     client.post(
         reverse("enforcement:disclosure-withdraw", args=[pc.pk]), {"reason": "复议决定撤销", "varied_on": "2026-03-20"}
     )
