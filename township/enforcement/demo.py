@@ -236,6 +236,15 @@ def _cases(
         actor=o1,
         summary="现场检查并拍照。",
     )
+    services.preservation_start(  # the materials are registered and kept (Art 56), decided within 7 working days
+        penalty_case=pc,
+        goods="水泥20袋、钢管30根",
+        started_on=today,
+        approved_by=leader,
+        officers=inv,
+        actor=o1,
+        place="白沙镇正街",
+    )
     # 3. notified (warning intended)
     pc = file("李某", items[0], "李某在公共场地堆放杂物约8平方米。")
     services.penalty_act_record(penalty_case=pc, kind="inquiry", at=now, place="执法局询问室", officers=inv, actor=o1)
