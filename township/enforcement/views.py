@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -207,8 +208,6 @@ def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def disclosure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision was varied or annulled: take the disclosure down (within 3 working days, Art 48)."""
-    import datetime as dt
-
     from township.enforcement.disclosure import disclosure_withdraw as withdraw
 
     pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
@@ -355,8 +354,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_result(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
     """谁检查、谁录入: one of the visit's inspectors records the result."""
-    import datetime as dt
-
     plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
     visit = selectors.visit_list(plan=plan).filter(pk=visit_id).first()
     if visit is None:
