@@ -600,6 +600,7 @@ class ServiceRecord(JurisdictionScoped):
     penalty_case = models.ForeignKey(
         PenaltyCase, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="services"
     )
+
     class Document(models.TextChoices):
         NOTICE = "notice", _("行政处罚事先告知书")
         DECISION = "decision", _("行政处罚决定书")
