@@ -915,6 +915,11 @@ def _run_one(
             return True
     except TransitionRefused:  # includes ConcurrentTransition: another worker won, or no longer due
         return False
+    except DomainError as exc:
+        # e.g. CalendarNotCovered: this application's period runs into a year whose holidays are not entered.
+        # Skip it (it is tried again on the next run) so that one application never stops the others' timed work.
+        log.warning("timed %s skipped for application %s: %s", name, app.pk, exc.code)
+        return False
 
 
 def approval_run_timed_work(now: datetime.datetime | None = None) -> dict[str, int]:
