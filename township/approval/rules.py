@@ -20,7 +20,18 @@ from township.cases.errors import TransitionRefused
 NOTICE_WORKING_DAYS = 5
 # 行政许可法 Art 42: the head may extend by 10 working days.
 MAX_EXTENSION_WORKING_DAYS = 10
-SPECIAL_REASONS = ("hearing", "testing", "appraisal", "expert_review", "inspection")
+# 行政许可法 Art 45: only these take time outside the limit (听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审).
+# A site visit (现场核查) is part of the review itself and is counted.
+SPECIAL_REASONS = {
+    "hearing": "听证",
+    "tender": "招标",
+    "auction": "拍卖",
+    "inspection": "检验",
+    "testing": "检测",
+    "quarantine": "检疫",
+    "appraisal": "鉴定",
+    "expert_review": "专家评审",
+}
 
 
 def supplement_deadline_days() -> int:
@@ -110,8 +121,9 @@ def gap_acceptance_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
 
 
 def commitment_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    """告知承诺 (国办发〔2020〕42号): item allows it, the applicant chose it, no false-commitment record."""
-    from township.credit.selectors import credit_has_false_commitment
+    """告知承诺 (国办发〔2020〕42号): item allows it, the applicant chose it, no false-commitment record and not on the
+    list of seriously untrustworthy subjects (until credit repair)."""
+    from township.credit.selectors import credit_has_false_commitment, credit_is_blacklisted
 
     app = _app(case)
     rule = app.snapshot.get("commitment_rule") or {}
@@ -120,6 +132,10 @@ def commitment_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if data.get("applicant_chose") is not True:
         raise TransitionRefused(
             "commitment_not_chosen", _("告知承诺须由申请人自愿选择，不得强制"), field="applicant_chose"
+        )
+    if credit_is_blacklisted(app.applicant):
+        raise TransitionRefused(
+            "commitment_blacklisted", _("申请人被列入严重失信主体名单（未完成信用修复），不适用告知承诺制")
         )
     if credit_has_false_commitment(app.applicant):
         raise TransitionRefused(
@@ -181,7 +197,12 @@ def gap_materials_supplied(case: Any, actor: Any, data: dict[str, Any]) -> None:
 
 def special_procedure_reason(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if data.get("pause_reason") not in SPECIAL_REASONS:
-        raise TransitionRefused("special_reason", _("请选择特别程序类型（听证、检验检测、鉴定、专家评审、现场核查）"))
+        raise TransitionRefused(
+            "special_reason",
+            _(
+                "特别程序限于听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审（行政许可法第四十五条）；现场核查计入审查期限"
+            ),
+        )
 
 
 def denial_states_reasons_and_rights(case: Any, actor: Any, data: dict[str, Any]) -> None:

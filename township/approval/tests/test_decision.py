@@ -130,6 +130,22 @@ def test_gap_refused_for_blacklisted_applicants(now, clerk_a, head_a, catalog, l
     assert exc.value.code == "gap_blacklisted"
 
 
+def test_commitment_refused_for_blacklisted_applicants(now, clerk_a, head_a, catalog, luo, upload, town_a):
+    from township.credit.services import credit_record_create
+
+    credit_record_create(subject=luo, kind="blacklist", reason="严重失信", actor=head_a, jurisdiction=town_a)
+    app = svc.application_submit(
+        actor=clerk_a,
+        item=catalog["food"],
+        applicant=luo,
+        channel=Channel.WINDOW,
+        uploads={"sfz": upload(), "yyzz": upload()},
+    )
+    with pytest.raises(TransitionRefused) as exc:
+        svc.application_approve_on_commitment(application=app, actor=clerk_a, applicant_chose=True, pledge="承诺")
+    assert exc.value.code == "commitment_blacklisted" and "严重失信" in exc.value.message
+
+
 def test_gap_refused_for_essential_materials_and_without_pledge(now, clerk_a, catalog, luo, upload):
     app = svc.application_submit(
         actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW, uploads={"sfz": upload()}
@@ -261,6 +277,11 @@ def test_special_procedure_needs_a_known_reason(now, clerk_a, approver_a, catalo
     with pytest.raises(TransitionRefused) as exc:
         svc.application_special_start(application=app, actor=approver_a, reason="lunch")
     assert exc.value.code == "special_reason"
+    # a site visit is part of the review (Art 45 lists only 听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审)
+    with pytest.raises(TransitionRefused) as exc:
+        svc.application_special_start(application=app, actor=approver_a, reason="site_visit")
+    assert "现场核查计入审查期限" in exc.value.message
+    svc.application_special_start(application=app, actor=approver_a, reason="quarantine", note="动物检疫")
 
 
 def test_extension_needs_the_head_and_at_most_ten_working_days(
