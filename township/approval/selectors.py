@@ -4,6 +4,7 @@ applicants see their own applications. Lists select their relations (no N+1)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
@@ -220,6 +221,14 @@ def _minutes(value: Any) -> float:
 # ---- documents (受理通知书, 补正告知书, 不予受理决定书, 准予/不予许可决定书) -------------------------------
 
 
+def material_names(app: Application, codes: Iterable[str]) -> list[str]:
+    """The names of the application's materials ``codes`` (as the applicant knows them), in the given order."""
+    names = {}
+    for m in app.snapshot.get("materials", []):
+        names.setdefault(m["material_type_code"], m.get("material_type_name") or m["name"])
+    return [names.get(code, code) for code in codes]
+
+
 def document_kinds(app: Application) -> list[tuple[str, str]]:
     """The documents this application has, as (kind, title)."""
     from django.utils.translation import gettext as _
@@ -261,7 +270,7 @@ def document_content(app: Application, kind: str) -> dict[str, Any]:
         if app.gap_deadline:
             paras.append(
                 _("容缺材料：%(m)s，请于%(d)s前补齐；逾期未补齐的，视为撤回申请。")
-                % {"m": "、".join(app.gap_missing), "d": app.gap_deadline.strftime("%Y年%m月%d日")}
+                % {"m": "、".join(material_names(app, app.gap_missing)), "d": app.gap_deadline.strftime("%Y年%m月%d日")}
             )
     elif kind == "supplement":
         notice = SupplementNotice.objects.filter(application=app).order_by("-issued_at").first()
@@ -294,4 +303,33 @@ def document_content(app: Application, kind: str) -> dict[str, Any]:
             _("理由：%(r)s") % {"r": app.decision_reason},
             rules.default_rights_text(app.jurisdiction.name),
         ]
-    return {"title": titles[kind], "number": app.case.number, "addressee": name, "paragraphs": paras}
+    return {
+        "title": titles[kind],
+        "number": app.case.number,
+        "addressee": name,
+        "paragraphs": paras,
+        "date": _document_date(app, kind),
+    }
+
+
+def _document_date(app: Application, kind: str) -> Any:
+    """The day the act the document records was done (行政许可法 Art 32: a dated notice), not the day of download."""
+    from township.cases.models import CaseEvent
+
+    when = None
+    if kind == "acceptance":
+        when = app.accepted_at
+    elif kind == "supplement":
+        when = (
+            SupplementNotice.objects.filter(application=app)
+            .order_by("-issued_at")
+            .values_list("issued_at", flat=True)
+            .first()
+        )
+    elif kind == "refusal":
+        when = (
+            CaseEvent.objects.filter(case_id=app.case_id, name="refuse").order_by("-id").values_list("at", flat=True)
+        ).first()
+    elif kind in ("approval", "denial"):
+        when = app.decided_at
+    return timezone.localtime(when).date() if when else timezone.localdate()

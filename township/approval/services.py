@@ -112,6 +112,12 @@ def issuer_department(app: Application) -> Department:
 # ---- materials -----------------------------------------------------------------------------------------
 
 
+def _material_names(app: Application, codes: Iterable[str]) -> list[str]:
+    from township.approval.selectors import material_names
+
+    return material_names(app, codes)
+
+
 def _required_materials(snapshots: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merged material list of one or more item versions (one row per material type; essential if any)."""
     merged: dict[str, dict[str, Any]] = {}
@@ -530,7 +536,8 @@ def application_accept_gap(
     _notify_applicant(
         application,
         _("您的申请已容缺受理：%(t)s") % {"t": application.title},
-        _("请于%(d)s前补齐：%(m)s；%(c)s") % {"d": deadline.isoformat(), "m": "、".join(missing), "c": consequence},
+        _("请于%(d)s前补齐：%(m)s；%(c)s")
+        % {"d": deadline.isoformat(), "m": "、".join(_material_names(application, missing)), "c": consequence},
     )
     return application
 

@@ -297,7 +297,7 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         paragraphs=content["paragraphs"],
         doc_number=content["number"],
         addressee=content["addressee"],
-        date=timezone.localdate(),
+        date=content["date"],
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{app.case.number}-{kind}.pdf"'

@@ -101,7 +101,9 @@ def _food_without_plan(clerk, catalog, luo, upload):
     )
 
 
-def test_gap_acceptance_records_missing_deadline_consequence_and_pledge(now, clerk_a, catalog, luo, upload):
+def test_gap_acceptance_records_missing_deadline_consequence_and_pledge(
+    now, clerk_a, catalog, luo, upload, time_machine
+):
     app = _food_without_plan(clerk_a, catalog, luo, upload)
     svc.application_accept_gap(application=app, actor=clerk_a, missing=["cspmt"], pledge="本人承诺5个工作日内补齐")
     app.refresh_from_db()
@@ -109,6 +111,16 @@ def test_gap_acceptance_records_missing_deadline_consequence_and_pledge(now, cle
     assert app.gap_deadline == datetime.date(2026, 11, 30)  # 5 working days after Mon 23 Nov
     event = app.case.events.get(name="accept_gap")
     assert event.data["missing"] == ["cspmt"] and event.data["consequence"] and event.data["pledge"]
+    # the applicant is told the material by its name, and the acceptance notice is dated the day of acceptance
+    from township.approval import selectors as sel
+    from township.approval.models import Notification
+
+    note = Notification.objects.filter(application=app).latest("id")
+    assert "经营场所平面图" in note.body and "cspmt" not in note.body
+    time_machine.move_to(now + datetime.timedelta(days=7), tick=False)  # downloaded a week later
+    content = sel.document_content(app, "acceptance")
+    assert content["date"] == datetime.date(2026, 11, 23)
+    assert any("经营场所平面图" in p for p in content["paragraphs"])
 
 
 def test_gap_refused_for_control_items(now, clerk_a, catalog, luo, upload):
