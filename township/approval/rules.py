@@ -154,9 +154,35 @@ def refusal_states_reasons(case: Any, actor: Any, data: dict[str, Any]) -> None:
 
 
 def supplement_lists_materials(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    """一次性告知: the notice names every material to supplement."""
+    """一次性告知 (行政许可法 Art 32; 优化营商环境条例 Art 36): within 5 working days of receipt, one notice naming
+    everything to supplement — after the 5 days the application counts as accepted from receipt and no notice can be
+    given. A later notice may only ask again for items of the first one that are still not right."""
+    from township.approval.models import SupplementNotice
+    from township.core.calendar import add_working_days
+
     if not data.get("materials"):
         raise TransitionRefused("supplement_empty", _("请勾选需要补正的全部材料"), field="materials")
+    app = _app(case)
+    earlier = SupplementNotice.objects.filter(application_id=app.pk).order_by("issued_at").first()
+    if earlier is None:
+        last_day = add_working_days(timezone.localdate(app.received_at), NOTICE_WORKING_DAYS)
+        if _today(data) > last_day:
+            raise TransitionRefused(
+                "notice_window_passed",
+                _("收件已超过5个工作日（%(d)s），依法自收件之日起即为受理，不能再告知补正（行政许可法第三十二条）")
+                % {"d": last_day.isoformat()},
+                field="materials",
+            )
+    else:
+        first = {i["code"] for i in earlier.items}
+        new = [i["name"] for i in data["materials"] if i["code"] not in first]
+        if new:
+            raise TransitionRefused(
+                "supplement_not_one_time",
+                _("补正须一次性告知：%(m)s不在首次告知之列，不能再次要求（优化营商环境条例第三十六条）")
+                % {"m": "、".join(new)},
+                field="materials",
+            )
 
 
 def supplement_deadline_passed(case: Any, actor: Any, data: dict[str, Any]) -> None:

@@ -315,3 +315,26 @@ def test_extension_needs_the_head_and_at_most_ten_working_days(
         svc.application_extend(application=app, actor=head_a, days=5, reason="再延")
     assert exc.value.code == "extension_too_long"
     assert Notification.objects.filter(user=luo_user, title__contains="延长").exists()
+
+
+def test_supplement_notice_is_one_time_and_only_within_five_working_days(
+    now, clerk_a, catalog, luo, upload, time_machine
+):
+    app = svc.application_submit(
+        actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW, uploads={"sfz": upload()}
+    )
+    svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["yyzz"])
+    svc.application_supply(application=app, actor=clerk_a, uploads={"yyzz": upload("y.pdf")})
+    # the supplied licence is still not right: asking for it again is allowed, asking for something new is not
+    with pytest.raises(TransitionRefused) as exc:
+        svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["sfz", "yyzz"])
+    assert exc.value.code == "supplement_not_one_time" and "一次性告知" in exc.value.message
+    svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["yyzz"])
+
+    late = svc.application_submit(
+        actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW, uploads={"sfz": upload()}
+    )
+    time_machine.move_to(now + datetime.timedelta(days=9), tick=False)  # Mon 23 Nov + 5 working days = Mon 30 Nov
+    with pytest.raises(TransitionRefused) as exc:
+        svc.application_request_supplement(application=late, actor=clerk_a, material_codes=["yyzz"])
+    assert exc.value.code == "notice_window_passed" and "第三十二条" in exc.value.message
