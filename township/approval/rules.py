@@ -18,7 +18,9 @@ from township.cases.errors import TransitionRefused
 
 # 行政许可法 Art 32: notice of missing materials within 5 (working) days, else accepted on receipt.
 NOTICE_WORKING_DAYS = 5
-# 行政许可法 Art 42: the head may extend by 10 working days.
+# 行政许可法 Art 42: a licence is decided within 20 working days of acceptance (unless a law or regulation says
+# otherwise); the head may extend by 10 working days.
+LICENSING_DEFAULT_WORKING_DAYS = 20
 MAX_EXTENSION_WORKING_DAYS = 10
 # 行政许可法 Art 45: only these take time outside the limit (听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审).
 # A site visit (现场核查) is part of the review itself and is counted.

@@ -79,6 +79,8 @@ def _clock_spec(app: Application) -> dict[str, Any] | None:
         limit = snap.get("statutory_limit")
         unit = snap.get("statutory_unit") or "working_days"
     if limit is None:
+        if snap.get("item_type") == "01":  # 行政许可法第42条: 20 working days unless a law says otherwise
+            return {"unit": "working_days", "limit": rules.LICENSING_DEFAULT_WORKING_DAYS}
         return None
     return {"unit": unit, "limit": int(limit)}
 

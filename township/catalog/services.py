@@ -96,17 +96,28 @@ def validate_item(item: Item) -> None:
             raise DomainError("bad_unit", _("时限单位无效"), field=field)
     if item.risk_class not in RiskClass.values:
         raise DomainError("bad_risk_class", _("风险等级无效"), field="risk_class")
-    if (
-        item.statutory_limit is not None
-        and item.promised_limit is not None
-        and item.statutory_unit == item.promised_unit
-        and item.promised_limit > item.statutory_limit
-    ):
-        raise DomainError("promise_exceeds_statute", _("承诺时限不能长于法定时限"), field="promised_limit")
+    if item.statutory_limit is not None and item.promised_limit is not None:
+        same = item.statutory_unit == item.promised_unit
+        # N natural days never end later than N working days, so such a promise compares by its number
+        calendar_days = item.promised_unit == LimitUnit.NATURAL_DAYS and item.statutory_unit == LimitUnit.WORKING_DAYS
+        if (same or calendar_days) and item.promised_limit > item.statutory_limit:
+            raise DomainError("promise_exceeds_statute", _("承诺时限不能长于法定时限"), field="promised_limit")
+        if item.promised_unit == LimitUnit.WORKING_DAYS and item.statutory_unit == LimitUnit.NATURAL_DAYS:
+            raise DomainError(
+                "limit_units_incomparable",
+                _("法定时限按自然日、承诺时限按工作日，无法确认承诺不长于法定时限，请统一时限单位"),
+                field="promised_unit",
+            )
     if item.gap_allowed and not item.gap_deadline_days:
         raise DomainError("gap_deadline_required", _("允许容缺受理时须填写补齐期限"), field="gap_deadline_days")
     if item.gap_allowed and item.risk_class == RiskClass.CONTROL:
         raise DomainError("gap_not_for_control", _("控制类事项不适用容缺受理"), field="gap_allowed")
+    if item.commitment_allowed and item.risk_class == RiskClass.CONTROL:
+        raise DomainError(
+            "commitment_not_for_control",
+            _("直接涉及公共安全、生态环境保护和人身健康、生命财产安全的控制类事项不适用告知承诺制"),
+            field="commitment_allowed",
+        )
     if item.commitment_allowed and not item.commitment_text.strip():
         raise DomainError("commitment_text_required", _("允许告知承诺时须填写承诺书内容"), field="commitment_text")
     if item.implementation_code:

@@ -338,3 +338,36 @@ def test_supplement_notice_is_one_time_and_only_within_five_working_days(
     with pytest.raises(TransitionRefused) as exc:
         svc.application_request_supplement(application=late, actor=clerk_a, material_codes=["yyzz"])
     assert exc.value.code == "notice_window_passed" and "第三十二条" in exc.value.message
+
+
+def test_a_licence_without_a_configured_limit_runs_on_the_twenty_working_days_of_art_42(
+    now, clerk_a, head_a, town_a, catalog, luo, upload
+):
+    from township.catalog import services as cat
+
+    item = cat.item_create(
+        actor=head_a,
+        jurisdiction=town_a.code,
+        data={
+            "name": "临时占用道路许可",
+            "item_type": "01",
+            "implementation_code": "B-NOLIMIT",
+            "department_name": "行政审批局",
+            "statutory_limit": None,
+            "promised_limit": None,
+            "handling_kind": "1",
+        },
+    )
+    cat.item_set_materials(
+        actor=head_a, item=item, materials=[{"material_type": catalog["types"]["id"], "essential": True}]
+    )
+    item.refresh_from_db()
+    cat.item_publish(item=item, actor=head_a, reason="发布")
+    item.refresh_from_db()
+    app = svc.application_submit(
+        actor=clerk_a, item=item, applicant=luo, channel=Channel.WINDOW, uploads={"sfz": upload()}
+    )
+    svc.application_accept(application=app, actor=clerk_a)
+    app.case.refresh_from_db()
+    assert (app.case.clock_unit, app.case.clock_limit) == ("working_days", 20)
+    assert app.case.due_at is not None
