@@ -155,6 +155,7 @@ class ActionIn(Schema):
     department: int | None = None
     handler: int | None = None
     rating: int | None = None
+    days: int | None = None  # postpone_request: working days asked (1–30)
 
 
 class ActionOut(Schema):
@@ -364,6 +365,7 @@ def event_act(
         department=payload.department,
         handler=payload.handler,
         rating=payload.rating,
+        days=payload.days,
         photos=photos or [],
     )
     return _event_out(selectors.event_get(actor=request.user, pk=event_id))

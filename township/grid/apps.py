@@ -21,9 +21,9 @@ class GridConfig(AppConfig):
 
 
 def _escalate(now):  # type: ignore[no-untyped-def]
-    from township.grid.services import grid_escalate_overdue
+    from township.grid.services import grid_escalate_overdue, grid_postponements_end
 
-    return {"escalations": grid_escalate_overdue(now)}
+    return {"postponements_ended": grid_postponements_end(now), "escalations": grid_escalate_overdue(now)}
 
 
 def _register_menu_and_timed_work() -> None:

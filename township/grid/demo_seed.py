@@ -145,7 +145,9 @@ def seed_baisha(stdout: Any) -> None:
                     )
                 elif step == "postpone":
                     who = event.handler
-                    services.event_postpone_request(event=event, actor=who, reason="需协调产权单位，申请延期3个工作日")
+                    services.event_postpone_request(
+                        event=event, actor=who, reason="需协调产权单位，申请延期3个工作日", days=3
+                    )
                     services.event_postpone_approve(event=event, actor=leader, comment="同意")
                 elif step == "feedback":
                     services.event_feedback(

@@ -41,7 +41,18 @@ APPROVERS = (Role.LEADER, Role.DISPATCHER)
 
 OPEN_STATES = tuple(s for s in S.values if s not in (S.NOT_REGISTERED, S.CLOSED, S.EVALUATED, S.CANCELLED))
 # Steps whose time limit is watched (overdue → escalation).
-TIMED_STATES = (S.REPORTED, S.VERIFYING, S.VERIFIED, S.REGISTERED, S.DISPATCHED, S.HANDLING, S.HANDLED, S.VERIFIED_OK)
+# A pending postponement request keeps the handling clock running (asking is no way out of an overdue step).
+TIMED_STATES = (
+    S.REPORTED,
+    S.VERIFYING,
+    S.VERIFIED,
+    S.REGISTERED,
+    S.DISPATCHED,
+    S.HANDLING,
+    S.POSTPONE_REQUESTED,
+    S.HANDLED,
+    S.VERIFIED_OK,
+)
 
 T = Transition
 
@@ -187,7 +198,8 @@ MACHINE = Machine(
             manual=True,
             cite="DOMAIN §1.5 处理反馈",
         ),
-        # 延期 with approval; the clock pauses while postponed (excluded from 应结案, DOMAIN §1.7)
+        # 延期 with approval, for the working days asked; the clock pauses while postponed (excluded from 应结案,
+        # DOMAIN §1.7) and the postponement ends by itself when they have passed (grid.escalations job)
         T(
             "postpone_request",
             _("申请延期"),
@@ -197,6 +209,7 @@ MACHINE = Machine(
             guards=(
                 rules.via_grid_service,
                 rules.reason_required,
+                rules.postpone_days_given,
             ),
             manual=True,
             cite="DOMAIN §1.5 延期",

@@ -255,6 +255,8 @@ class Event(JurisdictionScoped):
     not_registered = models.BooleanField(_("不予立案"), default=False)
     cancelled = models.BooleanField(_("作废"), default=False)
     postponed = models.BooleanField(_("延期中"), default=False)
+    postpone_days = models.PositiveSmallIntegerField(_("申请延期工作日数"), default=0)
+    postponed_until = models.DateTimeField(_("延期至"), null=True, blank=True)
     postpone_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
     return_count = models.PositiveSmallIntegerField(_("回退次数"), default=0)

@@ -29,6 +29,20 @@ def reason_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
         raise TransitionRefused("reason_required", _("请填写理由"), field="reason")
 
 
+MAX_POSTPONE_WORKING_DAYS = 30
+
+
+def postpone_days_given(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """A postponement is asked for a stated number of working days, so that it ends (DOMAIN §1.5 延期)."""
+    days = data.get("days")
+    if not isinstance(days, int) or not 1 <= days <= MAX_POSTPONE_WORKING_DAYS:
+        raise TransitionRefused(
+            "postpone_days",
+            _("请填写延期的工作日数（1至%(n)s个工作日）") % {"n": MAX_POSTPONE_WORKING_DAYS},
+            field="days",
+        )
+
+
 def public_report_verified(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """A report from the public is verified on site before 立案 (DOMAIN §1.5 核实)."""
     if case.state == "reported" and data.get("source") in PUBLIC_SOURCES:

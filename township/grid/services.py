@@ -27,7 +27,7 @@ from township.cases.services import case_assign, case_attach, case_note, case_op
 from township.cases.services import case_transition as _engine_transition
 from township.core.errors import DomainError, NotFound, PermissionRefused
 from township.grid import geo, rules, spatial
-from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES
+from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES, S
 from township.grid.models import (
     ClassKind,
     CodeScheme,
@@ -1059,16 +1059,46 @@ def event_feedback(
 
 
 @transaction.atomic
-def event_postpone_request(*, event: Event, actor: User, reason: str, days: int = 0) -> Event:
+def event_postpone_request(*, event: Event, actor: User, reason: str, days: int | None = None) -> Event:
+    """申请延期 for ``days`` working days (1–30); the handling clock keeps running until it is approved.
+    Errors: reason_required, postpone_days."""
     _fire(event, "postpone_request", actor, {"reason": reason, "days": days}, comment=reason)
-    return event
+    return _save(event, postpone_days=days or 0)
 
 
 @transaction.atomic
 def event_postpone_approve(*, event: Event, actor: User, comment: str = "") -> Event:
-    """批准延期: the clock pauses (reason 延期); the event leaves 应结案 while postponed."""
-    _fire(event, "postpone_approve", actor, {"pause_reason": "postpone"}, comment=comment)
-    return _save(event, postponed=True, postpone_count=event.postpone_count + 1)
+    """批准延期: the clock pauses (reason 延期) for the working days asked; the event leaves 应结案 while postponed and
+    the postponement ends by itself afterwards (``grid_postponements_end``)."""
+    from township.core.calendar import CalendarNotCovered
+    from township.core.calendar import add_working_days as _awd
+
+    now = timezone.now()
+    start = timezone.localdate(now)
+    days = max(1, event.postpone_days)
+    try:
+        end_day = _awd(start, days)
+    except CalendarNotCovered:
+        end_day = start + timedelta(days=days)  # the earliest the working days can end: never longer than asked
+    until = timezone.make_aware(datetime.combine(end_day, datetime.max.time().replace(microsecond=0)))
+    _fire(event, "postpone_approve", actor, {"pause_reason": "postpone", "until": until.isoformat()}, comment=comment)
+    return _save(event, postponed=True, postponed_until=until, postpone_count=event.postpone_count + 1)
+
+
+def grid_postponements_end(now: datetime | None = None, *, limit: int = 500) -> int:
+    """End the approved postponements whose working days have passed: the event returns to 处置中 and its clock
+    resumes (run by the worker with the escalations). Idempotent; returns how many ended."""
+    now = now or timezone.now()
+    ended = 0
+    for event in Event.objects.filter(
+        case__state=S.POSTPONED, postponed_until__lt=now, case__case_type=CASE_TYPE
+    ).select_related("case")[:limit]:
+        try:
+            event_postpone_end(event=event, actor=None, comment=_("延期届满，恢复处置"))
+            ended += 1
+        except DomainError:  # another worker ended it first
+            continue
+    return ended
 
 
 @transaction.atomic
@@ -1080,7 +1110,7 @@ def event_postpone_reject(*, event: Event, actor: User, comment: str = "") -> Ev
 @transaction.atomic
 def event_postpone_end(*, event: Event, actor: User | None, comment: str = "") -> Event:
     _fire(event, "postpone_end", actor, comment=comment)
-    return _save(event, postponed=False)
+    return _save(event, postponed=False, postponed_until=None)
 
 
 @transaction.atomic
@@ -1440,6 +1470,7 @@ def event_act(
     handler: int | None = None,
     rating: int | None = None,
     photos: Sequence[Any] = (),
+    days: int | None = None,
 ) -> Event:
     """Dispatch a step by name to its service (the web UI and the API both come through here).
 
@@ -1470,7 +1501,7 @@ def event_act(
     if action == "feedback":
         return event_feedback(event=event, actor=actor, photos=photos, note=reason)
     if action == "postpone_request":
-        return event_postpone_request(event=event, actor=actor, reason=reason)
+        return event_postpone_request(event=event, actor=actor, reason=reason, days=days)
     if action == "postpone_approve":
         return event_postpone_approve(event=event, actor=actor, comment=reason)
     if action == "postpone_reject":

@@ -170,6 +170,7 @@ def event_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         dept = request.POST.get("department") or ""
         handler = request.POST.get("handler") or ""
         rating = request.POST.get("rating") or ""
+        days = request.POST.get("days") or ""
         services.event_act(
             event=event,
             actor=request.user,
@@ -179,6 +180,7 @@ def event_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             handler=int(handler) if handler.isdigit() else None,
             rating=int(rating) if rating.isdigit() else None,
             photos=request.FILES.getlist("photos"),
+            days=int(days) if days.isdigit() else None,
         )
         messages.success(request, _("操作成功"))
     except DomainError as exc:

@@ -58,7 +58,7 @@ def test_counts_follow_the_loop(
     services.event_register(event=postponed, actor=dispatcher_a)
     services.event_dispatch(event=postponed, actor=dispatcher_a, department=dept_a)
     services.event_accept(event=postponed, actor=handler_a)
-    services.event_postpone_request(event=postponed, actor=handler_a, reason="等待配件")
+    services.event_postpone_request(event=postponed, actor=handler_a, reason="等待配件", days=5)
     services.event_postpone_approve(event=postponed, actor=leader_a)
 
     rejected = report(lon=106.15, lat=29.05)

@@ -163,7 +163,10 @@ def test_postponement_needs_approval_and_pauses_the_clock(report, dispatcher_a, 
     assert state(event) == S.POSTPONE_REQUESTED
     services.event_postpone_reject(event=event, actor=leader_a)
     assert state(event) == S.HANDLING
-    services.event_postpone_request(event=event, actor=handler_a, reason="需等待配件")
+    with pytest.raises(TransitionRefused) as info:
+        services.event_postpone_request(event=event, actor=handler_a, reason="需等待配件")  # for how long?
+    assert info.value.code == "postpone_days"
+    services.event_postpone_request(event=event, actor=handler_a, reason="需等待配件", days=3)
     with pytest.raises(TransitionRefused):
         services.event_postpone_approve(event=event, actor=handler_a)  # not an approver
     services.event_postpone_approve(event=event, actor=leader_a)
@@ -273,11 +276,27 @@ def test_overdue_step_warns_the_supervisor_then_the_next_level(report, town_a, c
     assert timeline(event).count("escalate") == 2
 
 
-def test_a_postponed_event_does_not_escalate(report, dispatcher_a, handler_a, leader_a, dept_a):
+def test_a_postponed_event_does_not_escalate_while_its_days_last(report, dispatcher_a, handler_a, leader_a, dept_a):
     event = _to_handling(report, dispatcher_a, handler_a, dept_a)
-    services.event_postpone_request(event=event, actor=handler_a, reason="等待配件")
+    services.event_postpone_request(event=event, actor=handler_a, reason="等待配件", days=3)
     services.event_postpone_approve(event=event, actor=leader_a)
-    assert services.grid_escalate_overdue(timezone.now() + timedelta(days=30)) == 0
+    event.refresh_from_db()
+    inside = event.postponed_until - timedelta(hours=1)
+    assert services.grid_postponements_end(inside) == 0
+    assert services.grid_escalate_overdue(inside) == 0
+    # the three working days are over: the worker resumes the handling, and an overdue step escalates again
+    assert services.grid_postponements_end(event.postponed_until + timedelta(minutes=1)) == 1
+    assert state(event) == S.HANDLING
+    event.refresh_from_db()
+    assert not event.postponed and event.postponed_until is None
+    assert services.grid_escalate_overdue(timezone.now() + timedelta(days=30)) >= 1
+
+
+def test_a_pending_postponement_request_does_not_stop_the_escalation(report, dispatcher_a, handler_a, dept_a):
+    event = _to_handling(report, dispatcher_a, handler_a, dept_a)
+    services.event_postpone_request(event=event, actor=handler_a, reason="等待配件", days=3)
+    event.case.refresh_from_db()
+    assert services.grid_escalate_overdue(event.case.due_at + timedelta(minutes=1)) == 1
 
 
 def test_a_new_step_restarts_the_escalation(report, dispatcher_a):
