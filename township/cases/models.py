@@ -17,6 +17,7 @@ class ClockUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
     NATURAL_DAYS = "natural_days", _("自然日")
     WORKING_HOURS = "working_hours", _("工作小时")
+    NATURAL_HOURS = "natural_hours", _("小时（全天候）")
 
 
 class Warning(models.TextChoices):

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from township.core.errors import DomainError
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-UNITS = ("working_days", "natural_days", "working_hours")
+UNITS = ("working_days", "natural_days", "working_hours", "natural_hours")
 END_OF_DAY = dt.time(23, 59, 59)
 
 
@@ -406,6 +406,9 @@ def due_datetime(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
     _check_unit(unit)
     if unit == "working_hours":
         return add_working_hours(start, amount)
+    if unit == "natural_hours":  # round the clock (urgent events): no calendar involved
+        _require_aware(start)
+        return start + dt.timedelta(hours=amount)
     day = local_date(start)
     if unit == "working_days":
         return end_of_day(add_working_days(day, _whole_days(amount)))
@@ -421,6 +424,8 @@ def elapsed(start: dt.datetime, end: dt.datetime, unit: str) -> float:
     _check_unit(unit)
     if unit == "working_hours":
         return working_hours_between(start, end)
+    if unit == "natural_hours":
+        return (end - start).total_seconds() / 3600
     a, b = local_date(start), local_date(end)
     if unit == "working_days":
         return float(working_days_between(a, b))
@@ -439,6 +444,8 @@ def extend_due(due: dt.datetime, amount: float, unit: str) -> dt.datetime:
         return due
     if unit == "working_hours":
         return add_working_hours(due, amount)
+    if unit == "natural_hours":
+        return due + dt.timedelta(hours=amount)
     local = due.astimezone(LOCAL_TZ)
     if unit == "working_days":
         day = add_working_days(local.date(), _whole_days(amount))

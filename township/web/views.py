@@ -209,6 +209,11 @@ def remaining_text(case: Case, now: Any) -> str:
             if now > case.due_at:
                 return _("已超过期限")
             return _("剩余 %(n)s 个工作小时") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".")}
+        if case.clock_unit == "natural_hours":
+            if now > case.due_at:
+                return _("已超过期限")
+            hours = (case.due_at - now).total_seconds() / 3600
+            return _("剩余 %(n)s 小时") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".")}
         today = timezone.localdate(now)
         due = timezone.localdate(case.due_at)
         if case.clock_unit == "working_days":

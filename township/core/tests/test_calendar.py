@@ -253,6 +253,15 @@ def test_due_datetime_for_working_hours(office):
     assert due_datetime(local(2026, 3, 9, 11, 0), 2, "working_hours") == local(2026, 3, 9, 15, 0)
 
 
+def test_natural_hours_run_round_the_clock_even_past_the_holiday_table():
+    # Friday 19:00 + 1 hour is Friday 20:00 (urgent events do not wait for Monday's office hours)
+    assert due_datetime(local(2026, 11, 20, 19, 0), 1, "natural_hours") == local(2026, 11, 20, 20, 0)
+    # New Year's Eve 2026 + 4 hours lands in 2027, which has no holiday table: no calendar is needed
+    assert due_datetime(local(2026, 12, 31, 22, 0), 4, "natural_hours") == local(2027, 1, 1, 2, 0)
+    assert calendar.elapsed(local(2026, 11, 20, 19, 0), local(2026, 11, 21, 1, 30), "natural_hours") == 6.5
+    assert calendar.extend_due(local(2026, 11, 20, 20, 0), 2, "natural_hours") == local(2026, 11, 20, 22, 0)
+
+
 def test_unknown_unit_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown clock unit"):
         due_datetime(local(2026, 3, 9, 11, 0), 2, "fortnights")

@@ -6,32 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_case_state_id_index'),
-        ('grid', '0002_seed_event_classes'),
-        ('org', '0002_api_tokens'),
+        ("cases", "0004_case_state_id_index"),
+        ("grid", "0002_seed_event_classes"),
+        ("org", "0002_api_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='escalation',
-            name='instruction',
-            field=models.TextField(blank=True, verbose_name='督办意见'),
+            model_name="escalation",
+            name="instruction",
+            field=models.TextField(blank=True, verbose_name="督办意见"),
         ),
         migrations.AddField(
-            model_name='escalation',
-            name='supervised_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='督办时间'),
+            model_name="escalation",
+            name="supervised_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="督办时间"),
         ),
         migrations.AddField(
-            model_name='escalation',
-            name='supervised_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办人'),
+            model_name="escalation",
+            name="supervised_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="督办人",
+            ),
         ),
         migrations.AddIndex(
-            model_name='escalation',
-            index=models.Index(fields=['to_jurisdiction', 'to_role', '-id'], name='grid_escalation_inbox'),
+            model_name="escalation",
+            index=models.Index(fields=["to_jurisdiction", "to_role", "-id"], name="grid_escalation_inbox"),
         ),
     ]

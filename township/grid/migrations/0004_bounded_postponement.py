@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grid', '0003_escalation_supervision'),
+        ("grid", "0003_escalation_supervision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='postpone_days',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='申请延期工作日数'),
+            model_name="event",
+            name="postpone_days",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="申请延期工作日数"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='postponed_until',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='延期至'),
+            model_name="event",
+            name="postponed_until",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="延期至"),
         ),
     ]

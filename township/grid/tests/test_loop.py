@@ -372,3 +372,15 @@ def test_reported_events_are_in_the_dispatchers_todo(report, dispatcher_a, patro
     event = report()
     assert Case.objects.filter(actionable_q(dispatcher_a), pk=event.case_id).exists()
     assert not Case.objects.filter(actionable_q(patroller_a), pk=event.case_id).exists()
+
+
+def test_an_urgent_event_reported_on_friday_evening_is_due_within_the_hour(report, time_machine):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    friday_evening = datetime(2026, 11, 20, 19, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    time_machine.move_to(friday_evening, tick=False)
+    event = report(event_class="100102")  # 污水井盖: urgent, round-the-clock hours
+    assert event.case.clock_unit == "natural_hours"
+    assert event.case.due_at == friday_evening + timedelta(hours=1)  # not Monday's office hours
+    assert services.grid_escalate_overdue(friday_evening + timedelta(hours=1, minutes=1)) == 1
