@@ -251,6 +251,75 @@ def supplement(request: HttpRequest, pk: int, payload: SupplementIn):
     return _out(_get(request, pk))
 
 
+def _uploads(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
+    """Multipart: one file per material code (the field name), plus ``paper`` codes handed in on paper."""
+    return {code: request.FILES[code] for code in request.FILES}, request.POST.getlist("paper")
+
+
+@router.post("/applications/{pk}/supply", response=ApplicationOut)
+def supply(request: HttpRequest, pk: int):
+    """补正材料提交 (multipart: a file per material code, ``paper`` for paper copies); the application goes back to
+    待受理. Errors: supplement_still_missing, attachment_type, attachment_too_large, permission_denied."""
+    uploads, paper = _uploads(request)
+    svc.application_supply(application=_get(request, pk), actor=request.user, uploads=uploads, paper=paper)
+    return _out(_get(request, pk))
+
+
+@router.post("/applications/{pk}/gap-supply", response=ApplicationOut)
+def gap_supply(request: HttpRequest, pk: int):
+    """容缺材料补齐 (multipart as for ``supply``). Errors: gap_not_open, gap_still_missing, permission_denied."""
+    uploads, paper = _uploads(request)
+    svc.application_gap_supply(application=_get(request, pk), actor=request.user, uploads=uploads, paper=paper)
+    return _out(_get(request, pk))
+
+
+class RectificationOut(Schema):
+    id: int
+    application_id: int
+    case_number: str
+    grade: int
+    text: str
+    due_date: date
+    status: str
+    callback_note: str
+    result: str
+
+
+class CallbackIn(Schema):
+    note: str
+    result: str = ""
+
+
+def _rect_out(t: Any) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "application_id": t.rating.application_id,
+        "case_number": t.rating.application.case.number,
+        "grade": t.rating.grade,
+        "text": t.rating.text,
+        "due_date": t.due_date,
+        "status": t.status,
+        "callback_note": t.callback_note,
+        "result": t.result,
+    }
+
+
+@router.get("/rectifications", response=list[RectificationOut])
+def rectifications(request: HttpRequest):
+    """差评整改 tasks the caller's units handle, open first, by due date."""
+    return [_rect_out(t) for t in sel.rectification_list(actor=request.user)[:200]]
+
+
+@router.post("/rectifications/{pk}/callback", response=RectificationOut)
+def rectification_callback(request: HttpRequest, pk: int, payload: CallbackIn):
+    """回访核实; with a ``result`` the rectification is closed. Errors: note_required, not_found."""
+    task = sel.rectification_list(actor=request.user).filter(pk=pk).first()
+    if task is None:
+        raise NotFound()
+    task = svc.rectification_callback(task=task, actor=request.user, note=payload.note, result=payload.result)
+    return _rect_out(sel.rectification_list(actor=request.user).get(pk=task.pk))
+
+
 @router.post("/applications/{pk}/approve", response=ApplicationOut)
 def approve(request: HttpRequest, pk: int, payload: ReasonIn):
     """准予许可 and issue the certificate. Errors: gap_outstanding, role_required, issuer_missing."""

@@ -259,3 +259,47 @@ def test_supervisor_page_shows_warnings_and_verification_tasks_of_the_own_town_o
     client.force_login(head_b)
     page = client.get(reverse("approval:supervise")).content.decode()
     assert late.case.number not in page and pledged.case.number not in page
+
+
+def test_api_supplies_materials_closes_gaps_and_calls_back_on_a_bad_rating(
+    now, client, clerk_a, head_a, luo_user, catalog, luo, upload, approver_a
+):
+
+    app = svc.application_submit(
+        actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW, uploads={"sfz": upload()}
+    )
+    svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["yyzz"])
+    client.force_login(clerk_a)
+    missing = client.post(f"/api/v1/approval/applications/{app.pk}/supply", {})
+    assert missing.status_code in (409, 422) and missing.json()["code"] == "supplement_still_missing"
+    supplied = client.post(f"/api/v1/approval/applications/{app.pk}/supply", {"yyzz": upload("licence.pdf")})
+    assert supplied.status_code == 200 and supplied.json()["state"] == S.SUBMITTED
+
+    gap = svc.application_submit(
+        actor=clerk_a,
+        item=catalog["food"],
+        applicant=luo,
+        channel=Channel.WINDOW,
+        uploads={"sfz": upload(), "yyzz": upload("y.pdf")},
+    )
+    svc.application_accept_gap(application=gap, actor=clerk_a, missing=["cspmt"], pledge="承诺5个工作日内补齐")
+    closed = client.post(f"/api/v1/approval/applications/{gap.pk}/gap-supply", {"paper": ["cspmt"]})
+    assert closed.status_code == 200
+    gap.refresh_from_db()
+    assert gap.gap_supplied_at is not None
+
+    done = svc.application_submit(
+        actor=luo_user, item=catalog["licence"], applicant=luo, channel=Channel.ONLINE, uploads={"sfz": upload()}
+    )
+    svc.application_accept(application=done, actor=approver_a)
+    svc.application_approve(application=done, actor=approver_a)
+    svc.application_rate(application=done, actor=luo_user, grade=4, text="排队太久")
+    client.force_login(head_a)
+    tasks = client.get("/api/v1/approval/rectifications").json()
+    assert [t["text"] for t in tasks] == ["排队太久"]
+    called = client.post(
+        f"/api/v1/approval/rectifications/{tasks[0]['id']}/callback",
+        {"note": "已电话回访", "result": "增开窗口"},
+        content_type="application/json",
+    )
+    assert called.json()["status"] == "done"
