@@ -147,6 +147,28 @@ def commitment_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
         raise TransitionRefused("commitment_pledge_required", _("请由申请人签署承诺书"), field="pledge")
 
 
+def withdrawal_by_the_applicant(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """Only the applicant withdraws an application: in person (their own account), through the village agent who
+    filed it for them, or at the window on their written request (recorded as the reason)."""
+    app = _app(case)
+    if actor is None or (app.applicant_user_id is not None and actor.pk == app.applicant_user_id):
+        return
+    if app.channel == "village_agent" and app.agent_id is not None and actor.pk == app.agent_id:
+        if not str(data.get("reason") or "").strip():
+            raise TransitionRefused("withdraw_reason_required", _("代办撤回须写明申请人的撤回意愿"), field="reason")
+        return
+    from township.org.models import Role
+    from township.org.scoping import has_role
+
+    if has_role(actor, app.jurisdiction_id, [Role.WINDOW_CLERK]):
+        if not str(data.get("reason") or "").strip():
+            raise TransitionRefused(
+                "withdraw_request_required", _("窗口代为撤回须依申请人的书面申请，请写明申请及其日期"), field="reason"
+            )
+        return
+    raise TransitionRefused("withdraw_not_applicant", _("只有申请人本人或为其代办的代办员可以撤回申请"))
+
+
 def refusal_states_reasons(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Art 32/38: a refusal gives reasons and tells the applicant the remedy (the right agency, 复议/诉讼)."""
     if not str(data.get("reason") or "").strip():

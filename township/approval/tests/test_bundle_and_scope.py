@@ -214,3 +214,33 @@ def test_registration_validates_the_identifier(db):
     with pytest.raises(DomainError) as exc:
         svc.applicant_register(username="luo3", password="Luo-pass-2026!", full_name="罗晓梅", identifier=LUO_ID)
     assert exc.value.code == "identifier_taken"
+
+
+def test_only_the_applicant_withdraws_in_person_through_their_agent_or_by_written_request(
+    now, clerk_a, agent_a, luo_user, luo, catalog, upload
+):
+    from township.cases.errors import TransitionRefused
+
+    online = svc.application_submit(
+        actor=luo_user, item=catalog["licence"], applicant=luo, channel=Channel.ONLINE, uploads={"sfz": upload()}
+    )
+    # the village agent did not file Ms Luo's own online application: not theirs to withdraw
+    with pytest.raises(TransitionRefused) as exc:
+        svc.application_withdraw(application=online, actor=agent_a, reason="")
+    assert exc.value.code in ("withdraw_not_applicant", "role_required")
+    svc.application_withdraw(application=online, actor=luo_user, reason="不办了")
+
+    at_window = svc.application_submit(
+        actor=clerk_a, item=catalog["licence"], applicant=luo, channel=Channel.WINDOW, uploads={"sfz": upload()}
+    )
+    with pytest.raises(TransitionRefused) as exc:
+        svc.application_withdraw(application=at_window, actor=clerk_a, reason="")
+    assert exc.value.code == "withdraw_request_required"
+    svc.application_withdraw(application=at_window, actor=clerk_a, reason="申请人2026-11-23书面申请撤回")
+    at_window.case.refresh_from_db()
+    assert at_window.case.state == "withdrawn"
+
+    by_agent = svc.application_submit(
+        actor=agent_a, item=catalog["licence"], applicant=luo, channel=Channel.VILLAGE_AGENT, uploads={"sfz": upload()}
+    )
+    svc.application_withdraw(application=by_agent, actor=agent_a, reason="申请人委托代办员撤回")
