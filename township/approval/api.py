@@ -385,7 +385,9 @@ class TaskOut(Schema):
 
 
 class CompleteIn(Schema):
-    passed: bool
+    passed: bool | None = None
+    outcome: str = ""  # met / rectify / not_rectified / false
+    rectify_days: int = 0
     note: str = ""
 
 
@@ -413,7 +415,7 @@ def verification_complete(request: HttpRequest, pk: int, payload: CompleteIn, ju
     task = svc.verification_tasks_open(actor=request.user, jurisdiction=jurisdiction).filter(pk=pk).first()
     if task is None:
         raise NotFound()
-    task = svc.verification_task_complete(task=task, actor=request.user, passed=payload.passed, note=payload.note)
+    task = svc.verification_task_complete(task=task, actor=request.user, **payload.dict())
     return {"id": task.pk, "status": task.status}
 
 

@@ -215,8 +215,18 @@ class VerificationMethod(models.TextChoices):
 
 class VerificationStatus(models.TextChoices):
     OPEN = "open", _("待核查")
+    RECTIFYING = "rectifying", _("限期整改中")
     PASSED = "passed", _("核查通过")
     FAILED = "failed", _("核查不通过")
+
+
+class VerificationOutcome(models.TextChoices):
+    """What a 告知承诺 check found (安阳条例 Art 57; 国办发〔2020〕42号)."""
+
+    MET = "met", _("符合承诺条件")
+    RECTIFY = "rectify", _("不符合承诺条件，责令限期整改")
+    NOT_RECTIFIED = "not_rectified", _("逾期未整改或整改后仍不符合，撤销许可")
+    FALSE = "false", _("虚假承诺，撤销许可并记入信用记录")
 
 
 class VerificationTask(JurisdictionScoped):
@@ -228,8 +238,10 @@ class VerificationTask(JurisdictionScoped):
     method = models.CharField(_("核查方式"), max_length=12, choices=VerificationMethod.choices)
     due_date = models.DateField(_("核查期限"))
     status = models.CharField(
-        _("状态"), max_length=8, choices=VerificationStatus.choices, default=VerificationStatus.OPEN
+        _("状态"), max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.OPEN
     )
+    outcome = models.CharField(_("核查结论"), max_length=16, choices=VerificationOutcome.choices, blank=True)
+    rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
     note = models.TextField(_("核查意见"), blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     completed_by = models.ForeignKey(

@@ -445,8 +445,13 @@ def verification_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if task is None or not isinstance(task, VerificationTask):
         raise Http404
     try:
+        days = request.POST.get("rectify_days", "")
         svc.verification_task_complete(
-            task=task, actor=request.user, passed=request.POST.get("passed") == "yes", note=request.POST.get("note", "")
+            task=task,
+            actor=request.user,
+            outcome=request.POST.get("outcome", ""),
+            rectify_days=int(days) if days.isdigit() else 0,
+            note=request.POST.get("note", ""),
         )
     except DomainError as exc:
         _error(request, exc)

@@ -237,7 +237,7 @@ def test_commitment_refused_after_a_false_commitment_record(now, clerk_a, approv
     assert exc.value.code == "commitment_false_record"
 
 
-def test_failed_verification_revokes_the_certificate_and_writes_a_credit_record(
+def test_conditions_not_met_are_rectified_first_and_revoked_only_if_still_not_met(
     now, clerk_a, approver_a, officer_a, clerk_b, catalog, luo, town_a, upload
 ):
     from township.certificates.selectors import certificate_verify
@@ -248,7 +248,39 @@ def test_failed_verification_revokes_the_certificate_and_writes_a_credit_record(
     assert list(svc.verification_tasks_open(actor=clerk_b, jurisdiction=town_a)) == []
     tasks = list(svc.verification_tasks_open(actor=officer_a, jurisdiction=town_a))
     assert len(tasks) == 1
-    svc.verification_task_complete(task=tasks[0], actor=officer_a, passed=False, note="现场无独立加工间")
+    # not met: first an order to rectify — nothing revoked, no credit record
+    with pytest.raises(DomainError) as exc:
+        svc.verification_task_complete(task=tasks[0], actor=officer_a, passed=False, note="现场无独立加工间")
+    assert exc.value.code == "outcome_required"
+    svc.verification_task_complete(
+        task=tasks[0], actor=officer_a, outcome="rectify", rectify_days=10, note="现场无独立加工间"
+    )
+    app.refresh_from_db()
+    assert certificate_verify(app.certificate.identifier)["status"] != "revoked"
+    assert not credit_has_false_commitment(luo)
+    task = tasks[0].__class__.objects.get(pk=tasks[0].pk)
+    assert task.status == VerificationStatus.RECTIFYING and task.rectify_by == datetime.date(2026, 12, 7)
+    # the re-check finds it still not right: revoked and handed to enforcement, but it was no false pledge
+    svc.verification_task_complete(task=task, actor=officer_a, outcome="not_rectified", note="现场无独立加工间")
+    app.refresh_from_db()
+    assert certificate_verify(app.certificate.identifier)["status"] == "revoked"
+    assert not credit_has_false_commitment(luo)
+    from township.enforcement.models import Clue
+
+    assert Clue.objects.filter(source_case=app.case).exists()
+    assert tasks[0].__class__.objects.get(pk=tasks[0].pk).status == VerificationStatus.FAILED
+
+
+def test_a_false_pledge_revokes_the_certificate_and_writes_a_credit_record(
+    now, clerk_a, approver_a, officer_a, catalog, luo, town_a, upload
+):
+    from township.certificates.selectors import certificate_verify
+    from township.credit.selectors import credit_has_false_commitment
+
+    app = svc.application_submit(actor=clerk_a, item=catalog["food"], applicant=luo, channel=Channel.WINDOW)
+    svc.application_approve_on_commitment(application=app, actor=approver_a, applicant_chose=True, pledge="承诺")
+    tasks = list(svc.verification_tasks_open(actor=officer_a, jurisdiction=town_a))
+    svc.verification_task_complete(task=tasks[0], actor=officer_a, outcome="false", note="现场无独立加工间")
     app.refresh_from_db()
     assert certificate_verify(app.certificate.identifier)["status"] == "revoked"
     assert credit_has_false_commitment(luo)
