@@ -4,30 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0002_initial"),
+        ('cases', '0002_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="case",
-            name="warning_sent",
-            field=models.CharField(blank=True, max_length=10, verbose_name="已发预警"),
+            model_name='case',
+            name='warning_sent',
+            field=models.CharField(blank=True, max_length=10, verbose_name='已发预警'),
         ),
         migrations.CreateModel(
-            name="JobRun",
+            name='JobRun',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=64)),
-                ("slot", models.BigIntegerField()),
-                ("started_at", models.DateTimeField()),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("result", models.JSONField(blank=True, default=dict)),
-                ("error", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=64)),
+                ('slot', models.BigIntegerField()),
+                ('started_at', models.DateTimeField()),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('result', models.JSONField(blank=True, default=dict)),
+                ('error', models.TextField(blank=True)),
             ],
             options={
-                "ordering": ["-id"],
-                "constraints": [models.UniqueConstraint(fields=("name", "slot"), name="cases_jobrun_unique_slot")],
+                'ordering': ['-id'],
+                'constraints': [models.UniqueConstraint(fields=('name', 'slot'), name='cases_jobrun_unique_slot')],
             },
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0003_timed_work"),
-        ("org", "0002_api_tokens"),
+        ('cases', '0003_timed_work'),
+        ('org', '0002_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["jurisdiction", "case_type", "state", "id"], name="cases_case_state_id"),
+            model_name='case',
+            index=models.Index(fields=['jurisdiction', 'case_type', 'state', 'id'], name='cases_case_state_id'),
         ),
     ]
