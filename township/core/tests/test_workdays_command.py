@@ -34,6 +34,11 @@ def test_working_hours_print_the_local_due_time():
     assert run("2026-03-09", "1", "--unit", "working_hours") == "2026-03-09 09:30"
 
 
+def test_natural_hours_run_round_the_clock():
+    assert run("2026-03-13 19:00", "1", "--unit", "natural_hours") == "2026-03-13 20:00"
+    assert run("2026-12-31 23:00", "1.5", "--unit", "natural_hours") == "2027-01-01 00:30"
+
+
 def test_uncovered_year_fails_with_a_chinese_message_and_non_zero_exit(monkeypatch):
     with pytest.raises(CommandError, match="2027年节假日安排尚未录入"):
         run("2026-12-20", "20")

@@ -44,12 +44,12 @@ class Command(BaseCommand):
         amount = options["n"]
         if amount < 0:
             raise CommandError(_("期限数量不能为负数"))
-        if unit != "working_hours" and amount != int(amount):
+        if unit not in ("working_hours", "natural_hours") and amount != int(amount):
             raise CommandError(_("工作日和自然日的期限数量应为整数"))
         start = _parse_start(options["date"], unit)
         try:
-            if unit == "working_hours":
-                due = calendar.add_working_hours(start, amount)
+            if unit in ("working_hours", "natural_hours"):
+                due = calendar.due_datetime(start, amount, unit)
                 self.stdout.write(due.astimezone(calendar.LOCAL_TZ).strftime("%Y-%m-%d %H:%M"))
             elif unit == "working_days":
                 self.stdout.write(calendar.add_working_days(start.date(), int(amount)).isoformat())
