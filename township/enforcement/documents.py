@@ -190,6 +190,28 @@ TEMPLATES: dict[str, tuple[str, Callable[[PenaltyCase], Rows]]] = {
 }
 
 
+def _local_day(value: Any) -> Any:
+    return timezone.localtime(value).date() if value else None
+
+
+def _inquiry_day(pc: PenaltyCase) -> Any:
+    act = pc.acts.filter(kind="inquiry").order_by("at").first() or pc.acts.order_by("at").first()
+    return _local_day(act.at) if act else None
+
+
+# The day each document is signed: the day of the act it records, not the day it is printed.
+DOCUMENT_DATES = {
+    "filing_approval": lambda pc: _local_day(pc.filed_at),
+    "inquiry_record": _inquiry_day,
+    "notice": lambda pc: pc.notice_served_on,
+    "hearing_notice": lambda pc: pc.hearing_notice_on,
+    "review_opinion": lambda pc: pc.reviewed_on,
+    "decision": lambda pc: pc.decided_on,
+    "service_receipt": lambda pc: pc.served_on,
+    "closing_report": lambda pc: _local_day(pc.case.closed_at),
+}
+
+
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     for para in str(text).splitlines() or [""]:
@@ -244,7 +266,8 @@ def render(pc: PenaltyCase, kind: str) -> tuple[str, bytes]:
     seal_y = max(y - 25 * mm, 35 * mm)
     c.setFont(font, 11)
     c.drawRightString(right, seal_y - 5 * mm, agency)
-    c.drawRightString(right, seal_y - 12 * mm, f"{timezone.localdate():%Y年%m月%d日}")
+    signed_on = DOCUMENT_DATES[kind](pc) or timezone.localdate()
+    c.drawRightString(right, seal_y - 12 * mm, f"{signed_on:%Y年%m月%d日}")
     draw_seal(c, right - 25 * mm, seal_y, 20 * mm, agency, _("行政执法专用章"))
     c.showPage()
     c.save()

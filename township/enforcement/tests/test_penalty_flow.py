@@ -231,6 +231,12 @@ def test_ordinary_procedure_end_to_end(world, grid_event, travel):
     assert d.withdraw_by == calendar.add_working_days(D(2026, 5, 6), 3)
     assert list(disclosure_public_list(jurisdiction="500116108")) == []
 
+    # a copy of the decision printed weeks later is still dated the day of the decision
+    travel.move_to(aware(D(2026, 6, 15)))
+    reprint = document_generate(penalty_case=pc, kind="decision", actor=world.o1)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(reprint.pdf))).pages).replace(" ", "")
+    assert f"{pc.decided_on:%Y年%m月%d日}" in text and "2026年06月15日" not in text
+
 
 def test_filing_beyond_the_limitation_period_is_refused(world):
     with pytest.raises(TransitionRefused) as info:
