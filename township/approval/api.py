@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -280,6 +281,8 @@ class RectificationOut(Schema):
     grade: int
     text: str
     due_date: date
+    callback_due: date | None
+    callback_overdue: bool
     status: str
     callback_note: str
     result: str
@@ -298,6 +301,8 @@ def _rect_out(t: Any) -> dict[str, Any]:
         "grade": t.rating.grade,
         "text": t.rating.text,
         "due_date": t.due_date,
+        "callback_due": t.callback_due,
+        "callback_overdue": bool(t.callback_due and t.callback_at is None and t.callback_due < timezone.localdate()),
         "status": t.status,
         "callback_note": t.callback_note,
         "result": t.result,

@@ -322,6 +322,7 @@ class Rating(JurisdictionScoped):
 class RectificationTask(JurisdictionScoped):
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="rectification")
     due_date = models.DateField(_("整改期限"))
+    callback_due = models.DateField(_("回访期限"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=8, default="open")
     callback_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     callback_by = models.ForeignKey(

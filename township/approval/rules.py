@@ -44,6 +44,11 @@ def rectification_days() -> int:
     return int(getattr(settings, "TOWNSHIP_RECTIFICATION_DAYS", 5))
 
 
+def callback_days() -> int:
+    """A named bad rating is called back within this many working days (安阳条例 Art 52: 1; DOMAIN §3.7)."""
+    return int(getattr(settings, "TOWNSHIP_CALLBACK_DAYS", 1))
+
+
 def _app(case: Any) -> Any:
     from township.approval.models import Application
 

@@ -1123,6 +1123,7 @@ def application_rate(*, application: Application, actor: User | None, grade: int
             jurisdiction_id=application.jurisdiction_id,
             rating=rating,
             due_date=add_working_days(timezone.localdate(now), rules.rectification_days()),
+            callback_due=add_working_days(timezone.localdate(now), rules.callback_days()),
         )
     return rating
 

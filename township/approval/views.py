@@ -432,7 +432,11 @@ def supervise(request: HttpRequest) -> HttpResponse:
             stats = sel.queue_stats(actor=request.user, jurisdiction=town)
         except NotFound:
             stats = []
-    return render(request, "approval/supervise.html", {"rows": rows, "tasks": tasks, "rect": rect, "stats": stats})
+    return render(
+        request,
+        "approval/supervise.html",
+        {"rows": rows, "tasks": tasks, "rect": rect, "stats": stats, "today": timezone.localdate()},
+    )
 
 
 @login_required

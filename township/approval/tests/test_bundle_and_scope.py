@@ -164,6 +164,7 @@ def test_bad_rating_opens_a_rectification_task_with_a_deadline(now, luo_user, lu
     rating = svc.application_rate(application=app, actor=luo_user, grade=4, text="排队太久")
     task = rating.rectification
     assert task.due_date == datetime.date(2026, 11, 30)  # 5 working days
+    assert task.callback_due == datetime.date(2026, 11, 24)  # the rater is called back within 1 working day
     svc.rectification_callback(task=task, actor=head_a, note="已电话回访", result="增开窗口")
     assert RectificationTask.objects.get(pk=task.pk).status == "done"
     with pytest.raises(DomainError) as exc:

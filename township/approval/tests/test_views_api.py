@@ -297,6 +297,7 @@ def test_api_supplies_materials_closes_gaps_and_calls_back_on_a_bad_rating(
     client.force_login(head_a)
     tasks = client.get("/api/v1/approval/rectifications").json()
     assert [t["text"] for t in tasks] == ["排队太久"]
+    assert tasks[0]["callback_due"] == "2026-11-24" and tasks[0]["callback_overdue"] is False
     called = client.post(
         f"/api/v1/approval/rectifications/{tasks[0]['id']}/callback",
         {"note": "已电话回访", "result": "增开窗口"},
