@@ -112,6 +112,23 @@ def issuer_department(app: Application) -> Department:
     raise DomainError("issuer_missing", _("未配置有统一社会信用代码的审批局（签章单位）"))
 
 
+def document_seal(app: Application, kind: str, content: dict[str, Any]) -> Any:
+    """Seal a letter of the application with the approval bureau's SM2 key (一章审批); the same text keeps its code.
+    Errors: issuer_missing, issuer_uscc_missing."""
+    from township.certificates.services import document_seal as seal
+
+    return seal(
+        department=issuer_department(app),
+        kind=f"approval.{kind}",
+        title=str(content["title"]),
+        number=content["number"],
+        addressee=content["addressee"],
+        issued_on=content["date"],
+        paragraphs=[str(p) for p in content["paragraphs"]],
+        source_case=app.case,
+    )
+
+
 # ---- materials -----------------------------------------------------------------------------------------
 
 

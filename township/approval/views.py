@@ -279,19 +279,19 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     app = _app_or_404(request.user, pk)
     try:
         content = sel.document_content(app, kind)
-        unit = svc.issuer_department(app)
-        unit_name = unit.name if unit.name.startswith(app.jurisdiction.name) else f"{app.jurisdiction.name}{unit.name}"
     except NotFound:
         raise Http404 from None
-    except DomainError:
-        unit_name = app.jurisdiction.name
-    verify = ""
-    if kind == "approval" and app.certificate_id:
-        from township.certificates.pdf import verification_url
-
-        verify = verification_url(app.certificate, base_url=request.build_absolute_uri("/"))
+    unit_name, verify, footer = app.jurisdiction.name, "", ""
+    try:
+        sealed = svc.document_seal(app, kind, content)
+        unit_name = sealed.key.unit_name
+        verify = request.build_absolute_uri(reverse("certificates:verify-document", args=[sealed.code]))
+        footer = _("电子签章核验码：%(c)s（扫描二维码核验）") % {"c": sealed.code}
+    except DomainError:  # no seal key (the bureau has no valid USCC): printed unsealed, as before
+        pass
     body = render_document(
         verify=verify,
+        footer=footer,
         title=content["title"],
         unit_name=unit_name,
         paragraphs=content["paragraphs"],

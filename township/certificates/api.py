@@ -87,6 +87,28 @@ def verify(request: HttpRequest, identifier: str) -> dict:
     return selectors.certificate_verify(identifier)
 
 
+class DocumentVerifyOut(Schema):
+    code: str
+    title: str
+    number: str
+    unit: str
+    uscc: str
+    addressee: str
+    date: date
+    valid: bool
+    sha256: str
+
+
+@router.get("/documents/{code}", response=DocumentVerifyOut, auth=None)
+def verify_document(request: HttpRequest, code: str) -> dict:
+    """Public check of a sealed letter by the code printed on it: unit, title, masked addressee, date, and whether
+    text and SM2 signature check out (``valid``). Errors: not_found."""
+    result = selectors.sealed_document_verify(code)
+    if result is None:
+        raise NotFound()
+    return result
+
+
 @router.get("/mine", response=MineOut)
 def mine(request: HttpRequest) -> dict:
     """The signed-in applicant's certificates and verified materials (empty if the account has no subject)."""

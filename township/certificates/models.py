@@ -213,3 +213,35 @@ class LibraryItem(JurisdictionScoped):
         if self.valid_until is not None and self.valid_until < day:
             return False
         return not (self.certificate is not None and self.certificate.effective_status(day) != CertificateStatus.VALID)
+
+
+class SealedDocument(JurisdictionScoped):
+    """A decision letter or notice sealed with the unit's SM2 key (一章审批): its verification code, printed on the
+    paper with a QR code, lets anyone check that the text was issued as it stands (SPEC §3.2)."""
+
+    code = models.CharField(_("核验码"), max_length=20, unique=True)
+    key = models.ForeignKey(SealKey, verbose_name=_("签章密钥"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("文书类别"), max_length=32)
+    title = models.CharField(_("文书名称"), max_length=64)
+    number = models.CharField(_("文号"), max_length=64, blank=True)
+    issued_on = models.DateField(_("日期"))
+    content = models.TextField(_("签名内容（规范化JSON）"))
+    content_sha256 = models.CharField(_("内容摘要"), max_length=64)
+    signature = models.TextField(_("SM2签名（DER，十六进制）"))
+    source_case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("电子签章文书")
+        verbose_name_plural = _("电子签章文书")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "source_case", "kind", "content_sha256"], name="cert_sealed_doc_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.code}"

@@ -165,3 +165,30 @@ def my_library(*, actor: Any) -> tuple[Subject | None, list[Certificate], list[L
 
 
 __all__ = ["CertificateStatus"]
+
+
+def sealed_document_verify(code: str) -> dict[str, Any] | None:
+    """What anyone may learn by a letter's verification code: which unit sealed which letter, for whom (masked), on
+    which day, and whether text and signature check out. ``None`` for an unknown code."""
+    import hashlib as _hashlib
+    import json as _json
+
+    from township.certificates.models import SealedDocument
+    from township.certificates.services import sealed_document_ok
+    from township.core.identifiers import mask_name
+
+    doc = SealedDocument.objects.select_related("key").filter(code=(code or "").strip().upper()).first()
+    if doc is None:
+        return None
+    content = _json.loads(doc.content)
+    return {
+        "code": doc.code,
+        "title": doc.title,
+        "number": doc.number,
+        "unit": doc.key.unit_name,
+        "uscc": doc.key.uscc,
+        "addressee": mask_name(content.get("addressee", "")),
+        "date": doc.issued_on,
+        "valid": sealed_document_ok(doc),
+        "sha256": _hashlib.sha256(doc.content.encode("utf-8")).hexdigest(),
+    }

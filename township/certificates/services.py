@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,7 @@ from township.certificates.models import (
     CertificateStatus,
     CertificateStatusChange,
     LibraryItem,
+    SealedDocument,
     SealKey,
 )
 from township.core.errors import DomainError, PermissionRefused
@@ -181,6 +183,67 @@ def certificate_issue(
         valid_until=valid_until,
     )
     return cert
+
+
+def document_seal(
+    *,
+    department: Department,
+    kind: str,
+    title: str,
+    number: str,
+    addressee: str,
+    issued_on: Any,
+    paragraphs: list[str],
+    source_case: Any = None,
+) -> SealedDocument:
+    """Seal a letter's text with the department's SM2 key, once per (case, kind, text): printing it again gives
+    the same code. Errors: issuer_uscc_missing."""
+    key = seal_key_for(department=department)
+    content = {
+        "unit": key.unit_name,
+        "uscc": key.uscc,
+        "kind": kind,
+        "title": title,
+        "number": number,
+        "addressee": addressee,
+        "date": str(issued_on),
+        "paragraphs": list(paragraphs),
+    }
+    raw = crypto.canonical_bytes(content)
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = SealedDocument.objects.filter(
+        jurisdiction_id=key.jurisdiction_id, source_case=source_case, kind=kind, content_sha256=digest
+    ).first()
+    if existing is not None:
+        return existing
+    private = crypto.decrypt_private_key(key.private_key_encrypted, public_key=key.public_key)
+    try:
+        with transaction.atomic():
+            return SealedDocument.objects.create(
+                jurisdiction_id=key.jurisdiction_id,
+                code="D" + secrets.token_hex(8).upper(),
+                key=key,
+                kind=kind,
+                title=title,
+                number=number,
+                issued_on=issued_on,
+                content=raw.decode("utf-8"),
+                content_sha256=digest,
+                signature=crypto.sign(raw, private_key=private, public_key=key.public_key),
+                source_case=source_case,
+            )
+    except IntegrityError:  # the same letter sealed by a parallel request
+        return SealedDocument.objects.get(
+            jurisdiction_id=key.jurisdiction_id, source_case=source_case, kind=kind, content_sha256=digest
+        )
+
+
+def sealed_document_ok(doc: SealedDocument) -> bool:
+    """The stored text still hashes to its digest and the SM2 signature verifies with the unit's key."""
+    raw = doc.content.encode("utf-8")
+    if hashlib.sha256(raw).hexdigest() != doc.content_sha256:
+        return False
+    return crypto.verify(raw, doc.signature, public_key=doc.key.public_key)
 
 
 def certificate_signature_ok(cert: Certificate) -> bool:

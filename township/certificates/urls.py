@@ -6,6 +6,7 @@ app_name = "certificates"
 
 urlpatterns = [
     path("verify/", views.verify_lookup, name="verify_lookup"),
+    path("verify/doc/<str:code>", views.verify_document, name="verify-document"),
     path("verify/<str:identifier>", views.verify_page, name="verify"),
     path("library/", views.my_library, name="my_library"),
     path("library/certificates/<int:pk>.pdf", views.certificate_pdf, name="pdf"),

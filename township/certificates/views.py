@@ -127,3 +127,11 @@ def staff_subject(request: HttpRequest, pk: int) -> HttpResponse:
             "credit": credit_summary(subject),
         },
     )
+
+
+def verify_document(request: HttpRequest, code: str) -> HttpResponse:
+    """Public check of a sealed letter by its code (printed with a QR code on the paper)."""
+    result = selectors.sealed_document_verify(code)
+    return render(
+        request, "certificates/verify_document.html", {"result": result, "code": code}, status=200 if result else 404
+    )

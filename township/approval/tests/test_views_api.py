@@ -159,6 +159,24 @@ def test_supplement_notice_and_denial_letters_are_sealed_pdfs(
     svc.application_deny(application=app, actor=approver_a, reason="经营场所不符合要求")
     text = _pdf_text(client.get(reverse("approval:document", args=[app.pk, "denial"])).content)
     assert "不予行政许可" in text and "行政复议" in text
+    # sealed with the bureau's SM2 key: the code on the paper checks out publicly, printing again keeps the code
+    from township.certificates.models import SealedDocument
+
+    sealed = SealedDocument.objects.get(kind="approval.denial")
+    assert sealed.code in text.replace(" ", "")
+    client.get(reverse("approval:document", args=[app.pk, "denial"]))
+    assert SealedDocument.objects.filter(kind="approval.denial").count() == 1
+    client.logout()
+    page = client.get(reverse("certificates:verify-document", args=[sealed.code])).content.decode()
+    assert "签章有效" in page and luo.name[0] + "*" in page and luo.name not in page
+    # a tampered text no longer verifies
+    SealedDocument.objects.filter(pk=sealed.pk).update(content=sealed.content.replace("经营场所", "经营地址"))
+    page = client.get(reverse("certificates:verify-document", args=[sealed.code])).content.decode()
+    assert "签名校验失败" in page
+    assert client.get(reverse("certificates:verify-document", args=["DNOSUCHCODE"])).status_code == 404
+    api = client.get(f"/api/v1/certificates/documents/{sealed.code}").json()
+    assert api["valid"] is False and api["title"] == "不予行政许可决定书"
+    client.force_login(clerk_a)
     assert client.get(reverse("approval:document", args=[app.pk, "approval"])).status_code == 404
     client.force_login(clerk_b)
     assert client.get(reverse("approval:document", args=[app.pk, "denial"])).status_code == 404
