@@ -129,6 +129,16 @@ def document_seal(app: Application, kind: str, content: dict[str, Any]) -> Any:
     )
 
 
+def document_seal_if_possible(app: Application, kind: str, content: dict[str, Any]) -> Any:
+    """:func:`document_seal`, or ``None`` when the bureau has no seal key yet (no department with a valid USCC): the
+    letter is then printed with the drawn seal only, and that is logged."""
+    try:
+        return document_seal(app, kind, content)
+    except DomainError as exc:
+        log.warning("letter %s of application %s printed unsealed: %s", kind, app.pk, exc.code)
+        return None
+
+
 # ---- materials -----------------------------------------------------------------------------------------
 
 

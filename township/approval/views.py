@@ -282,13 +282,11 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     unit_name, verify, footer = app.jurisdiction.name, "", ""
-    try:
-        sealed = svc.document_seal(app, kind, content)
+    sealed = svc.document_seal_if_possible(app, kind, content)
+    if sealed is not None:
         unit_name = sealed.key.unit_name
         verify = request.build_absolute_uri(reverse("certificates:verify-document", args=[sealed.code]))
         footer = _("电子签章核验码：%(c)s（扫描二维码核验）") % {"c": sealed.code}
-    except DomainError:  # no seal key (the bureau has no valid USCC): printed unsealed, as before
-        pass
     body = render_document(
         verify=verify,
         footer=footer,

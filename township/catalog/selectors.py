@@ -175,11 +175,9 @@ def item_find_for_edit(*, actor: Any, ref: str) -> Item:
         )
     if matches:
         return matches[0]
-    if ref.isdigit():
-        try:
-            return item_get_for_edit(actor=actor, pk=int(ref))
-        except NotFound:
-            pass
+    by_number = Item.objects.filter(jurisdiction_id__in=codes, pk=int(ref)).first() if ref.isdigit() else None
+    if by_number is not None:
+        return by_number
     raise DomainError(
         "item_not_found", _("本单位没有实施编码或编号为“%(ref)s”的事项") % {"ref": ref or "—"}, field="item"
     )

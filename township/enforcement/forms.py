@@ -203,7 +203,7 @@ class DropForm(forms.Form):
 
 
 class EmptyForm(forms.Form):
-    pass
+    """A step with nothing to fill in: the button is the confirmation."""
 
 
 def _staff(pc: Any, pk: int, field: str = "approved_by") -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +30,26 @@ def _staff(request: HttpRequest) -> None:
 
     if not reach(request.user, selectors.STAFF_ROLES).codes and not reach(request.user, selectors.STAFF_ROLES).villages:
         raise Http404
+
+
+def _attempt(request: HttpRequest, call: Callable[[], Any], done: Callable[[Any], str]) -> None:
+    """Run one service call of a POST button and tell the outcome in Chinese: ``done(result)`` on success, the
+    service's refusal otherwise (nothing is written when it refuses)."""
+    try:
+        messages.success(request, done(call()))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+
+
+def _date_field(request: HttpRequest, name: str, *, required: bool) -> dt.date | None:
+    """A date posted as YYYY-MM-DD. Errors: date_invalid."""
+    raw = request.POST.get(name, "").strip()
+    if not raw and not required:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError("date_invalid", _("日期格式应为 YYYY-MM-DD"), field=name) from None
 
 
 def _get_or_404(fn: Any, **kwargs: Any) -> Any:
@@ -178,11 +199,11 @@ def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def document_create(request: HttpRequest, pk: int) -> HttpResponse:
     pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
-    try:
-        documents.document_generate(penalty_case=pc, kind=request.POST.get("kind", ""), actor=request.user)
-        messages.success(request, _("文书已生成"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _attempt(
+        request,
+        lambda: documents.document_generate(penalty_case=pc, kind=request.POST.get("kind", ""), actor=request.user),
+        lambda _doc: _("文书已生成"),
+    )
     return redirect("enforcement:case-detail", pk=pc.pk)
 
 
@@ -196,11 +217,7 @@ def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = services.disclosure_for(pc)
     if disclosure is None:
         raise Http404
-    try:
-        publish(disclosure=disclosure, actor=request.user)
-        messages.success(request, _("已公示"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _attempt(request, lambda: publish(disclosure=disclosure, actor=request.user), lambda _d: _("已公示"))
     return redirect("enforcement:case-detail", pk=pc.pk)
 
 
@@ -211,15 +228,16 @@ def disclosure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     from township.enforcement.disclosure import disclosure_withdraw as withdraw
 
     pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
-    raw = request.POST.get("varied_on", "")
-    try:
-        varied_on = dt.date.fromisoformat(raw) if raw else None
-        withdraw(penalty_case=pc, reason=request.POST.get("reason", ""), actor=request.user, varied_on=varied_on)
-        messages.success(request, _("已撤下公示"))
-    except ValueError:
-        messages.error(request, _("日期格式应为 YYYY-MM-DD"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _attempt(
+        request,
+        lambda: withdraw(
+            penalty_case=pc,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+            varied_on=_date_field(request, "varied_on", required=False),
+        ),
+        lambda _d: _("已撤下公示"),
+    )
     return redirect("enforcement:case-detail", pk=pc.pk)
 
 
@@ -358,20 +376,17 @@ def visit_result(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
     visit = selectors.visit_list(plan=plan).filter(pk=visit_id).first()
     if visit is None:
         raise Http404
-    try:
-        checked_on = dt.date.fromisoformat(request.POST.get("checked_on", ""))
-        inspection.inspection_result_record(
+    _attempt(
+        request,
+        lambda: inspection.inspection_result_record(
             visit=visit,
             actor=request.user,
             result=request.POST.get("result", ""),
-            checked_on=checked_on,
+            checked_on=_date_field(request, "checked_on", required=True),
             findings=request.POST.get("findings", ""),
-        )
-        messages.success(request, _("已录入检查结果：%(t)s") % {"t": visit.target.name})
-    except ValueError:
-        messages.error(request, _("请填写检查日期"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+        ),
+        lambda v: _("已录入检查结果：%(t)s") % {"t": v.target.name},
+    )
     return redirect("enforcement:plan-detail", pk=plan.pk)
 
 
@@ -380,11 +395,11 @@ def visit_result(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """一公开: publish the recorded results (due within 20 working days of each check)."""
     plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
-    try:
-        n = inspection.inspection_plan_publish(plan=plan, actor=request.user)
-        messages.success(request, _("已公示 %(n)s 条检查结果") % {"n": n})
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _attempt(
+        request,
+        lambda: inspection.inspection_plan_publish(plan=plan, actor=request.user),
+        lambda n: _("已公示 %(n)s 条检查结果") % {"n": n},
+    )
     return redirect("enforcement:plan-detail", pk=plan.pk)
 
 
@@ -392,11 +407,11 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_or_404(selectors.plan_get, actor=request.user, pk=pk)
-    try:
-        inspection.inspection_plan_draw(plan=plan, actor=request.user)
-        messages.success(request, _("抽取完成，随机种子和名录库快照已记录"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _attempt(
+        request,
+        lambda: inspection.inspection_plan_draw(plan=plan, actor=request.user),
+        lambda _p: _("抽取完成，随机种子和名录库快照已记录"),
+    )
     return redirect("enforcement:plan-detail", pk=plan.pk)
 
 
