@@ -391,6 +391,7 @@ class EscalationOut(Schema):
     to_role: str
     to_jurisdiction: str
     event_closed: bool
+    progress: str  # closed / moved_on / still_late / extended
     supervised_at: datetime | None
     supervised_by: str | None
     instruction: str
@@ -417,6 +418,7 @@ def _escalation_out(x: Any) -> dict[str, Any]:
         "to_role": x.to_role,
         "to_jurisdiction": x.to_jurisdiction_id,
         "event_closed": x.case.closed_at is not None,
+        "progress": selectors.escalation_progress(x),
         "supervised_at": x.supervised_at,
         "supervised_by": str(x.supervised_by) if x.supervised_by_id else None,
         "instruction": x.instruction,

@@ -200,12 +200,10 @@ ESCALATION_STATUSES = ("open", "supervised", "all")
 
 def escalation_addressee_q(actor: User | None) -> Q:
     """Escalations addressed to the actor: to a role the actor holds, in the very unit the grant is for."""
-    from township.org.scoping import _grants
+    from township.org.scoping import grants_of
 
     q = Q(pk__in=[])  # fail-closed
-    if actor is None or not actor.is_authenticated:
-        return q
-    for grant in _grants(actor):
+    for grant in grants_of(actor):
         q |= Q(to_role=grant.role, to_jurisdiction_id=grant.jurisdiction_id)
     return q
 
@@ -227,6 +225,20 @@ def escalation_inbox(
     if before_id:
         qs = qs.filter(id__lt=before_id)
     return list(qs.order_by("-id")[: max(1, min(limit, 200))])
+
+
+def escalation_progress(escalation: Escalation, now: datetime | None = None) -> str:
+    """Where an escalated event stands now: ``closed``, ``moved_on`` (a new step has started), ``still_late`` (the
+    same step, past its deadline) or ``extended`` (the same step, its deadline moved on)."""
+    now = now or timezone.now()
+    case = escalation.case
+    if case.closed_at is not None:
+        return "closed"
+    if case.clock_started_at != escalation.step_started_at:
+        return "moved_on"
+    if case.due_at is not None and case.due_at < now:
+        return "still_late"
+    return "extended"
 
 
 def escalation_open_count(*, actor: User | None) -> int:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from township.cases.models import Warning
@@ -350,16 +351,13 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     return render(request, "grid/handover_list.html", {"rows": selectors.handover_list(actor=request.user)})
 
 
-def _escalation_progress(x: Any, now: Any) -> tuple[str, str]:
-    """(tag class, label): where the escalated event stands now."""
-    case = x.case
-    if case.closed_at is not None:
-        return "normal", _("已办结")
-    if case.clock_started_at != x.step_started_at:
-        return "state", _("已进入下一环节")
-    if case.due_at is not None and case.due_at < now:
-        return "overdue", _("仍超期")
-    return "yellow", _("期限已延长")
+# escalation progress → (tag class, label) for the page
+ESCALATION_PROGRESS = {
+    "closed": ("normal", _lazy("已办结")),
+    "moved_on": ("state", _lazy("已进入下一环节")),
+    "still_late": ("overdue", _lazy("仍超期")),
+    "extended": ("yellow", _lazy("期限已延长")),
+}
 
 
 @login_required
@@ -383,7 +381,7 @@ def escalation_inbox(request: HttpRequest) -> HttpResponse:
                 {
                     "x": x,
                     "state_label": dict(S.choices).get(x.state, x.state),
-                    "progress": _escalation_progress(x, now),
+                    "progress": ESCALATION_PROGRESS[selectors.escalation_progress(x, now)],
                 }
                 for x in rows
             ],

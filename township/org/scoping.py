@@ -45,6 +45,13 @@ def _grants(actor: User) -> list[RoleGrant]:
     return cached
 
 
+def grants_of(actor: User | None) -> list[RoleGrant]:
+    """The actor's role grants, each with its unit (cached per request on the user instance; [] if anonymous)."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    return _grants(actor)
+
+
 def clear_cache(actor: User) -> None:
     for attr in ("_township_grants", "_township_reach"):
         if hasattr(actor, attr):

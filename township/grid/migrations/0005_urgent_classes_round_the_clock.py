@@ -3,21 +3,19 @@
 from django.db import migrations, models
 
 
-def urgent_round_the_clock(apps, schema_editor):
-    """Urgent classes (井盖、燃气 …) run on round-the-clock hours, not office hours (DOMAIN §1.6)."""
+def _switch_urgent_units(apps, old, new):
     EventClass = apps.get_model("grid", "EventClass")
     for step in ("register", "dispatch", "handle", "verify"):
-        EventClass.objects.filter(urgency="urgent", **{f"{step}_unit": "working_hours"}).update(
-            **{f"{step}_unit": "natural_hours"}
-        )
+        EventClass.objects.filter(urgency="urgent", **{f"{step}_unit": old}).update(**{f"{step}_unit": new})
+
+
+def urgent_round_the_clock(apps, schema_editor):
+    """Urgent classes (井盖、燃气 …) run on round-the-clock hours, not office hours (DOMAIN §1.6)."""
+    _switch_urgent_units(apps, "working_hours", "natural_hours")
 
 
 def back_to_office_hours(apps, schema_editor):
-    EventClass = apps.get_model("grid", "EventClass")
-    for step in ("register", "dispatch", "handle", "verify"):
-        EventClass.objects.filter(urgency="urgent", **{f"{step}_unit": "natural_hours"}).update(
-            **{f"{step}_unit": "working_hours"}
-        )
+    _switch_urgent_units(apps, "natural_hours", "working_hours")
 
 
 class Migration(migrations.Migration):
