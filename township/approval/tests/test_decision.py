@@ -252,6 +252,12 @@ def test_conditions_not_met_are_rectified_first_and_revoked_only_if_still_not_me
     with pytest.raises(DomainError) as exc:
         svc.verification_task_complete(task=tasks[0], actor=officer_a, passed=False, note="现场无独立加工间")
     assert exc.value.code == "outcome_required"
+    with pytest.raises(DomainError) as exc:  # revoking for not rectifying needs an order to rectify first
+        svc.verification_task_complete(task=tasks[0], actor=officer_a, outcome="not_rectified", note="现场无独立加工间")
+    assert exc.value.code == "outcome_order"
+    with pytest.raises(DomainError) as exc:
+        svc.verification_task_complete(task=tasks[0], actor=officer_a, outcome="rectify", note="现场无独立加工间")
+    assert exc.value.code == "rectify_days"
     svc.verification_task_complete(
         task=tasks[0], actor=officer_a, outcome="rectify", rectify_days=10, note="现场无独立加工间"
     )

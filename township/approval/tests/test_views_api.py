@@ -280,7 +280,7 @@ def test_supervisor_page_shows_warnings_and_verification_tasks_of_the_own_town_o
 
 
 def test_api_supplies_materials_closes_gaps_and_calls_back_on_a_bad_rating(
-    now, client, clerk_a, head_a, luo_user, catalog, luo, upload, approver_a
+    now, client, clerk_a, head_a, luo_user, catalog, luo, upload, approver_a, django_assert_max_num_queries
 ):
 
     app = svc.application_submit(
@@ -313,7 +313,10 @@ def test_api_supplies_materials_closes_gaps_and_calls_back_on_a_bad_rating(
     svc.application_approve(application=done, actor=approver_a)
     svc.application_rate(application=done, actor=luo_user, grade=4, text="排队太久")
     client.force_login(head_a)
-    tasks = client.get("/api/v1/approval/rectifications").json()
+    client.get("/api/v1/approval/rectifications")
+    with django_assert_max_num_queries(10) as one:
+        tasks = client.get("/api/v1/approval/rectifications").json()
+    queries_for_one = len(one.captured_queries)
     assert [t["text"] for t in tasks] == ["排队太久"]
     assert tasks[0]["callback_due"] == "2026-11-24" and tasks[0]["callback_overdue"] is False
     called = client.post(
@@ -322,3 +325,12 @@ def test_api_supplies_materials_closes_gaps_and_calls_back_on_a_bad_rating(
         content_type="application/json",
     )
     assert called.json()["status"] == "done"
+    # a second bad rating does not add queries to the list (no N+1)
+    other = svc.application_submit(
+        actor=luo_user, item=catalog["licence"], applicant=luo, channel=Channel.ONLINE, uploads={"sfz": upload()}
+    )
+    svc.application_accept(application=other, actor=approver_a)
+    svc.application_approve(application=other, actor=approver_a)
+    svc.application_rate(application=other, actor=luo_user, grade=5, text="态度差")
+    with django_assert_max_num_queries(queries_for_one):
+        assert len(client.get("/api/v1/approval/rectifications").json()) == 2

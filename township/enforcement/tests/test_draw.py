@@ -173,6 +173,10 @@ def test_result_published_within_twenty_working_days_and_finding_becomes_clue(wo
     with pytest.raises(DomainError) as info:
         inspection.inspection_result_record(visit=visit, actor=world.o1, result="normal", checked_on=D(2026, 9, 28))
     assert info.value.code == "not_inspector"
+    for day in (D(2026, 2, 27), D(2026, 9, 30)):  # before the plan, or a check dated tomorrow
+        with pytest.raises(DomainError) as info:
+            inspection.inspection_result_record(visit=visit, actor=inspector, result="normal", checked_on=day)
+        assert info.value.code == "check_date_invalid"
     visit = inspection.inspection_result_record(
         visit=visit, actor=inspector, result="problem", checked_on=D(2026, 9, 28), findings="超范围经营"
     )

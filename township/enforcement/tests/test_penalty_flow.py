@@ -537,6 +537,9 @@ def test_summary_procedure_case(world, travel):
     services.summary_cash_hand_over(penalty_case=small, actor=world.o1, handed_over_on=D(2026, 3, 5))
     note = small.case.events.get(name="cash_hand_over")
     assert note.data["late"] is True and "第七十一条" in note.comment
+    with pytest.raises(DomainError) as info:
+        services.summary_cash_hand_over(penalty_case=small, actor=world.o1, handed_over_on=D(2026, 3, 5))
+    assert info.value.code == "already_handed_over"
 
 
 def test_other_towns_staff_cannot_act_on_the_case(world):

@@ -69,7 +69,7 @@ def test_clue_rejected_through_the_form_and_foreign_clue_is_404(world, client):
     assert Clue.objects.get(pk=clue.pk).decision == "not_filed"
 
 
-def test_plan_created_and_drawn_through_the_pages(world, client, travel):
+def test_plan_created_and_drawn_through_the_pages(world, client, travel, django_assert_max_num_queries):
     from township.enforcement import inspection
     from township.enforcement.models import InspectionPlan, Officer
     from township.org.models import Department
@@ -114,7 +114,9 @@ def test_plan_created_and_drawn_through_the_pages(world, client, travel):
     assert refused.status_code == 422 and refused.json()["code"] == "not_inspector"
     inspector = Officer.objects.get(pk=visit.inspectors[0]).user
     client.force_login(inspector)
-    page = client.get(reverse("enforcement:plan-detail", args=[plan.pk])).content.decode()
+    client.get(reverse("enforcement:plan-detail", args=[plan.pk]))
+    with django_assert_max_num_queries(14):  # flat: one query for the visits with their subjects
+        page = client.get(reverse("enforcement:plan-detail", args=[plan.pk])).content.decode()
     assert "我参与" in page and reverse("enforcement:visit-result", args=[plan.pk, visit.pk]) in page
     client.post(
         reverse("enforcement:visit-result", args=[plan.pk, visit.pk]),
@@ -128,7 +130,9 @@ def test_plan_created_and_drawn_through_the_pages(world, client, travel):
     assert published.json() == {"published": 1}
     public = client.get("/api/v1/enforcement/public/500116108/inspections").json()
     assert [(r["target"], r["result_label"]) for r in public] == [("甲公司", "发现问题")]
-    assert "未公示许可证" in client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
+    with django_assert_max_num_queries(12):  # session and menu, items, decisions, results with plan and subject
+        public_page = client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
+    assert "未公示许可证" in public_page
     assert client.post(api_url, payload, content_type="application/json").json()["code"] == "result_published"
 
 
