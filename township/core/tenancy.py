@@ -1,22 +1,50 @@
-"""The tenant key every business row carries (SPEC §4, the Citus rules)."""
+"""The tenant key every business row carries (SPEC §4, the Citus rules).
+
+The ground knows nothing of users and grants: who reaches which tenant is decided by ``township.org``,
+which installs its resolver here when the app registry is ready (``OrgConfig.ready`` calls
+``set_reach_resolver``). Until then ``for_actor`` refuses to run rather than guess.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Self
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, Self
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class ScopedQuerySet(models.QuerySet):
+class Reach(Protocol):
+    """What an actor reaches, as a filter on the tenant key (and, inside a town, the village column)."""
+
+    def q(self, field: str = ..., village_field: str | None = ...) -> Q: ...
+
+
+ReachResolver = Callable[[Any, Iterable[str] | None], Reach]
+
+_resolver: ReachResolver | None = None
+
+
+def set_reach_resolver(resolver: ReachResolver) -> None:
+    """Install the function that computes an actor's reach (``township.org.scoping.reach``)."""
+    global _resolver
+    _resolver = resolver
+
+
+def reach_of(actor: Any, roles: Iterable[str] | None = None) -> Reach:
+    if _resolver is None:
+        raise ImproperlyConfigured("No reach resolver: add township.org to INSTALLED_APPS.")
+    return _resolver(actor, roles)
+
+
+class ScopedQuerySet(models.QuerySet[Any]):
     """Every business query goes through ``for_actor`` (or an explicit jurisdiction filter)."""
 
     def for_actor(self, actor: Any, roles: Iterable[str] | None = None) -> Self:
-        from township.org.scoping import reach
-
         village_field = "village" if any(f.name == "village" for f in self.model._meta.fields) else None
-        return self.filter(reach(actor, roles).q("jurisdiction", village_field))
+        return self.filter(reach_of(actor, roles).q("jurisdiction", village_field))
 
     def in_jurisdiction(self, code: str) -> Self:
         return self.filter(jurisdiction_id=code)

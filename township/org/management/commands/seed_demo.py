@@ -12,11 +12,10 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from township.core import demo
+from township.org import demo
 
 # Apps whose demo data others build on go first; the rest follow in INSTALLED_APPS order.
 PREFERRED_ORDER = [
-    "township.org",
     "township.cases",
     "township.catalog",
     "township.subjects",
@@ -29,8 +28,9 @@ PREFERRED_ORDER = [
 
 
 def demo_modules() -> list[str]:
-    """``township.<app>.demo`` modules of installed apps (core's own is run first, separately)."""
-    names = [c.name for c in apps.get_app_configs() if c.name.startswith("township.") and c.name != "township.core"]
+    """``township.<app>.demo`` modules of installed apps (org's own is run first, separately)."""
+    skip = {"township.org", "township.core"}  # township.core.demo is only an alias of township.org.demo
+    names = [c.name for c in apps.get_app_configs() if c.name.startswith("township.") and c.name not in skip]
     names.sort(key=lambda n: (PREFERRED_ORDER.index(n) if n in PREFERRED_ORDER else len(PREFERRED_ORDER), 0))
     return [f"{n}.demo" for n in names if importlib.util.find_spec(f"{n}.demo") is not None]
 

@@ -1,4 +1,4 @@
-"""Template tags of the shell: the role-based menu, the unit switcher and the watermark."""
+"""Template tags of the shell (``{% load township %}``): the role-based menu, the unit switcher and the watermark."""
 
 from __future__ import annotations
 
