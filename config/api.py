@@ -78,7 +78,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
-# Routers of each app (one line each).
+# Routers of each app (one line each). The case engine adds one operation per registered action first.
+from township.cases.api import add_action_routes  # noqa: E402
+
+add_action_routes()
 api.add_router("/cases/", "township.cases.api.router")
 api.add_router("/subjects/", "township.subjects.api.router")
 api.add_router("/credit/", "township.credit.api.router")

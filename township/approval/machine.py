@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from township.approval import rules
-from township.cases.machine import OWNER, SYSTEM, Clock, Machine, State, Transition
+from township.cases.machine import OWNER, SYSTEM, Clock, Machine, State, Transition, Via
 from township.org.models import Role
 
 APPLICATION = "approval_application"
@@ -65,7 +65,7 @@ APPLICATION_MACHINE = Machine(
             STAFF_ACCEPT,
             guards=(rules.essential_materials_complete,),
             clock=Clock.START,
-            manual=False,
+            via=Via.SERVICE,
             cite="行政许可法第32条",
         ),
         Transition(
@@ -76,7 +76,7 @@ APPLICATION_MACHINE = Machine(
             STAFF_ACCEPT,
             guards=(rules.gap_acceptance_allowed,),
             clock=Clock.START,
-            manual=False,
+            via=Via.SERVICE,
             cite="安阳市政务服务条例第24条",
         ),
         Transition(
@@ -87,7 +87,7 @@ APPLICATION_MACHINE = Machine(
             WINDOW,
             guards=(rules.commitment_allowed,),
             clock=Clock.STOP,
-            manual=False,
+            via=Via.SERVICE,
             cite="国办发〔2020〕42号；安阳市政务服务条例第26条",
         ),
         Transition(
@@ -97,7 +97,7 @@ APPLICATION_MACHINE = Machine(
             S.REFUSED,
             STAFF_ACCEPT,
             guards=(rules.refusal_states_reasons,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政许可法第32条",
         ),
         Transition(
@@ -109,7 +109,7 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.supplement_lists_materials,),
             clock=Clock.PAUSE,
             pause_reason="supplement",
-            manual=False,
+            via=Via.SERVICE,
             cite="行政许可法第32条；优化营商环境条例第36条",
         ),
         Transition(
@@ -119,7 +119,7 @@ APPLICATION_MACHINE = Machine(
             S.SUBMITTED,
             (*STAFF_ACCEPT, OWNER),
             clock=Clock.RESUME,
-            manual=False,
+            via=Via.SERVICE,
         ),
         Transition(
             "expire_supplement",
@@ -128,7 +128,7 @@ APPLICATION_MACHINE = Machine(
             S.DEEMED_WITHDRAWN,
             (SYSTEM,),
             guards=(rules.supplement_deadline_passed,),
-            manual=False,
+            via=Via.SYSTEM,
             cite="安阳市政务服务条例第36条",
         ),
         Transition(
@@ -139,7 +139,7 @@ APPLICATION_MACHINE = Machine(
             (SYSTEM,),
             guards=(rules.notice_window_passed,),
             clock=Clock.START,
-            manual=False,
+            via=Via.SYSTEM,
             cite="行政许可法第32条",
         ),
         Transition(
@@ -149,7 +149,7 @@ APPLICATION_MACHINE = Machine(
             S.DEEMED_WITHDRAWN,
             (SYSTEM,),
             guards=(rules.gap_deadline_passed,),
-            manual=False,
+            via=Via.SYSTEM,
             cite="安阳市政务服务条例第24条",
         ),
         # 行政许可法 Art 45: special procedures do not count towards the limit.
@@ -162,7 +162,7 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.special_procedure_reason,),
             clock=Clock.PAUSE,
             pause_reason="hearing",
-            manual=False,
+            via=Via.SERVICE,
             cite="行政许可法第45条",
         ),
         Transition(
@@ -182,7 +182,7 @@ APPLICATION_MACHINE = Machine(
             DECIDE,
             guards=(rules.gap_materials_supplied,),
             clock=Clock.STOP,
-            manual=False,
+            via=Via.SERVICE,
             cite="行政许可法第34、38条",
         ),
         Transition(
@@ -193,12 +193,12 @@ APPLICATION_MACHINE = Machine(
             DECIDE,
             guards=(rules.denial_states_reasons_and_rights,),
             clock=Clock.STOP,
-            manual=False,
+            via=Via.SERVICE,
             cite="行政许可法第38条",
         ),
         # Art 44: the certificate within 10 days of the decision.
-        Transition("issue", _("制发证照"), (S.APPROVED,), S.ISSUED, WINDOW, manual=False, cite="行政许可法第44条"),
-        Transition("close", _("办结"), (S.ISSUED,), S.CLOSED, (*WINDOW, SYSTEM), manual=False),
+        Transition("issue", _("制发证照"), (S.APPROVED,), S.ISSUED, WINDOW, via=Via.SERVICE, cite="行政许可法第44条"),
+        Transition("close", _("办结"), (S.ISSUED,), S.CLOSED, (*WINDOW, SYSTEM), via=Via.SERVICE),
         Transition(
             "withdraw",
             _("申请人撤回"),
@@ -206,7 +206,7 @@ APPLICATION_MACHINE = Machine(
             S.WITHDRAWN,
             (OWNER, Role.VILLAGE_AGENT, Role.WINDOW_CLERK),
             guards=(rules.withdrawal_by_the_applicant,),
-            manual=False,
+            via=Via.SERVICE,
             cite="国办发〔2020〕42号（撤回）",
         ),
     ],
@@ -226,7 +226,7 @@ BUNDLE_MACHINE = Machine(
             "closed",
             (SYSTEM, Role.WINDOW_CLERK),
             guards=(rules.all_children_closed,),
-            manual=False,
+            via=Via.SERVICE,
         )
     ],
 )

@@ -44,7 +44,8 @@ from township.approval.models import (
 from township.approval.notify import notify
 from township.cases.errors import TransitionRefused
 from township.cases.models import Case, EventKind
-from township.cases.services import case_assign, case_attach, case_extend, case_note, case_open, case_transition
+from township.cases.services import case_assign, case_attach, case_extend, case_note, case_open
+from township.cases.types import case_type_for
 from township.core.errors import DomainError, NotFound, PermissionRefused
 from township.org.models import Department, Jurisdiction, Level, Role, User
 from township.org.scoping import has_role
@@ -69,7 +70,7 @@ def _fire(
 ) -> None:
     case = app.case
     case._approval_app = app  # guards read the application without another query
-    case_transition(case=case, name=name, actor=actor, data=data, comment=comment, at=at)
+    case_type_for(case.case_type).fire(case, name, actor, data, comment=comment, at=at)
 
 
 def _clock_spec(app: Application) -> dict[str, Any] | None:
@@ -925,7 +926,7 @@ def _after_terminal(app: Application) -> None:
         return
     try:
         with transaction.atomic():
-            case_transition(case=parent.case, name="close", actor=None)
+            case_type_for(parent.case.case_type).fire(parent.case, "close", None)
     except TransitionRefused:
         return
     _notify_applicant(parent, _("一件事已全部办结：%(t)s") % {"t": parent.title})
@@ -948,7 +949,7 @@ def _run_one(
             app.case = case
             data = {"_now": now.isoformat(), **(extra or {})}
             case._approval_app = app
-            case_transition(case=case, name=name, actor=None, data=data, at=at)
+            case_type_for(case.case_type).fire(case, name, None, data, at=at)
             return True
     except TransitionRefused:  # includes ConcurrentTransition: another worker won, or no longer due
         return False

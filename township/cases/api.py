@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from township.cases import selectors, services
+from township.cases import actions, selectors, services
 from township.cases.models import Case, CaseEvent
 from township.cases.services import available_transitions
+from township.cases.types import Action, all_case_types
 
 router = Router(tags=["cases"])
 
@@ -58,9 +60,19 @@ class TransitionOut(Schema):
     target: str
 
 
+class ActionOut(Schema):
+    name: str
+    label: str
+    enabled: bool
+    reason: str
+    transition: str | None
+    url: str
+
+
 class CaseDetailOut(CaseOut):
     timeline: list[EventOut]
     transitions: list[TransitionOut]
+    actions: list[ActionOut]
     clock_unit: str
     clock_limit: int | None
     paused: bool
@@ -123,10 +135,25 @@ def detail_out(case: Case, user: Any) -> dict[str, Any]:
     out["transitions"] = [
         {"name": t.name, "label": str(t.label), "target": t.target} for t in available_transitions(case, user)
     ]
+    out["actions"] = actions_out(case, user)
     out["clock_unit"] = case.clock_unit
     out["clock_limit"] = case.clock_limit
     out["paused"] = case.clock_paused_at is not None
     return out
+
+
+def actions_out(case: Case, user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": o.name,
+            "label": o.label,
+            "enabled": o.enabled,
+            "reason": o.reason,
+            "transition": o.action.transition,
+            "url": f"/api/v1/cases/{case.pk}/actions/{o.name}",
+        }
+        for o in actions.actions_for(case, user)
+    ]
 
 
 @router.get("/workbench", response=PageOut, summary="我的待办")
@@ -161,10 +188,21 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return detail_out(case, request.user)
 
 
+@router.get("/{case_id}/actions", response=list[ActionOut], summary="可办理的操作")
+def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    """The actions you may take on the case now (by state and role); a disabled one says why it cannot succeed.
+    Each is taken with ``POST /api/v1/cases/{id}/actions/{name}``. Error codes: not_found."""
+    case = selectors.case_get(actor=request.user, pk=case_id)
+    return actions_out(case, request.user)
+
+
 @router.post("/{case_id}/transitions", response=CaseDetailOut, summary="执行流转")
 def case_fire(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
-    """Fire a transition. Error codes: not_found, transition_unknown, transition_not_allowed,
-    role_required, concurrent_transition (also when ``version`` is stale), and the guards' codes."""
+    """Fire a *button* transition (a person's own step with no record to write). A step that writes a decision, a
+    document or a certificate is an action (``POST /api/v1/cases/{id}/actions/{name}``): firing its edge here is
+    refused. Error codes: not_found, transition_unknown, transition_service_only, transition_system_only,
+    transition_not_allowed, role_required, concurrent_transition (also when ``version`` is stale), and the guards'
+    codes."""
     from township.cases.errors import ConcurrentTransition
 
     case = selectors.case_get(actor=request.user, pk=case_id)
@@ -194,3 +232,80 @@ def case_download(request: HttpRequest, case_id: int, attachment_id: int) -> Fil
     if att is None:
         raise NotFound()
     return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=True, filename=att.name)
+
+
+# --- one operation per action of every registered case type ------------------------------------------------------
+
+
+class ActedOut(Schema):
+    action: str
+    case: CaseOut
+
+
+def _payload(request: HttpRequest) -> tuple[dict[str, Any], Any]:
+    """The action's input: a JSON object, or a multipart form (with files)."""
+    import json
+
+    from township.core.errors import DomainError
+
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded":
+        return request.POST, request.FILES
+    if not request.body:
+        return {}, None
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise DomainError("invalid_json", _("请求体不是合法的 JSON")) from None
+    if not isinstance(body, dict):
+        raise DomainError("invalid_json", _("请求体须为 JSON 对象"))
+    return body, None
+
+
+def _take(name: str) -> Any:
+    def take(request: HttpRequest, case_id: int) -> dict[str, Any]:
+        case = selectors.case_get(actor=request.user, pk=case_id)
+        data, files = _payload(request)
+        actions.act(case, name, request.user, data, files)
+        case.refresh_from_db()
+        return {"action": name, "case": case_out(case)}
+
+    take.__name__ = f"case_action_{name}"
+    return take
+
+
+def _operation_doc(declared: list[tuple[Any, Action]]) -> tuple[str, str, dict[str, Any]]:
+    ct, action = declared[0]
+    summary = f"{action.label}（{ct.label}）"
+    lines = [
+        f"{action.label} — {ct.label}" + (f"（{action.cite}）" if action.cite else ""),
+        "",
+        "Offered by state and role (see `GET /api/v1/cases/{id}/actions`). Error codes: not_found, action_unknown, "
+        "action_not_offered, action_role_required, invalid_input, concurrent_transition, and the step's own.",
+    ]
+    if action.help:
+        lines.insert(1, str(action.help))
+    schema = actions.input_schema(action)
+    content: dict[str, Any] = {"application/json": {"schema": schema}}
+    if actions.has_files(action):
+        content["multipart/form-data"] = {"schema": schema}
+    return summary, "\n".join(lines), {"requestBody": {"required": False, "content": content}}
+
+
+def add_action_routes() -> None:
+    """Called once the apps are ready (config/api.py): one POST operation per action name in the registry."""
+    by_name: dict[str, list[tuple[Any, Action]]] = {}
+    for ct in all_case_types():
+        for action in ct.all_actions():
+            by_name.setdefault(action.name, []).append((ct, action))
+    for name in sorted(by_name):
+        summary, description, extra = _operation_doc(by_name[name])
+        router.post(
+            f"/{{case_id}}/actions/{name}",
+            response=ActedOut,
+            summary=summary,
+            description=description,
+            operation_id=f"case_action_{name}",
+            openapi_extra=extra,
+            tags=["case actions"],
+        )(_take(name))

@@ -10,6 +10,14 @@ from township.core.errors import DomainError
 
 MESSAGES = {
     "transition_unknown": _("该案件类型没有此操作"),
+    "transition_service_only": _(
+        "“{transition}”须在该业务的办理页面或接口中办理（它同时生成决定、文书或证照），不能直接流转"
+    ),
+    "transition_system_only": _("“{transition}”由系统按期限自动执行，不能手工操作"),
+    "action_unknown": _("该案件没有此操作"),
+    "action_not_offered": _("案件当前状态为“{state}”，不能执行“{action}”"),
+    "action_role_required": _("您在该单位没有执行“{action}”所需的角色"),
+    "invalid_input": _("输入有误：{detail}"),
     "transition_not_allowed": _("案件当前状态为“{state}”，不能执行“{transition}”"),
     "role_required": _("您在该单位没有执行“{transition}”所需的角色"),
     "concurrent_transition": _("该案件已被他人处理，请刷新后重试"),

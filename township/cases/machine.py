@@ -20,6 +20,28 @@ SYSTEM = "system"  # timed work (the worker); fired with actor=None
 Guard = Callable[[Any, Any, dict[str, Any]], None]
 
 
+class Via(enum.StrEnum):
+    """Who may fire a transition (issue 10): the engine refuses an edge fired any other way."""
+
+    BUTTON = "button"  # a person fires it directly (generic page, API ``transitions``, or an action)
+    SERVICE = "service"  # only the owning case type's registered action/service (it writes records in the same txn)
+    SYSTEM = "system"  # only timed work (actor None, fired by the owning case type)
+
+
+def needs_input(guard: Guard) -> Guard:
+    """Mark a guard that checks the *input* of a step (a reason, photos, a rating…), not the facts of the case.
+
+    ``actions_for`` dry-runs the other guards to decide whether a button can succeed; input guards are skipped
+    there (there is no input yet) and run as usual when the step is taken.
+    """
+    guard.needs_input = True  # type: ignore[attr-defined]
+    return guard
+
+
+def is_input_guard(guard: Guard) -> bool:
+    return bool(getattr(guard, "needs_input", False))
+
+
 class Clock(enum.Enum):
     """What a transition does to the case's clock."""
 
@@ -47,8 +69,8 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     clock: Clock = Clock.NONE
     pause_reason: str = ""
-    # Shown as a button to people; False for transitions only services or the worker fire.
-    manual: bool = True
+    # Who may fire it: a person (button), only the case type's services (service), only timed work (system).
+    via: Via = Via.BUTTON
     cite: str = ""  # the law article or issue this edge implements
 
 
@@ -109,6 +131,8 @@ class Machine:
                     out.append(f"transition {t.name!r} has unknown source {src!r}")
                 elif self._by_key[src].terminal:
                     out.append(f"terminal state {src!r} has an exit {t.name!r}")
+            if t.via is Via.SYSTEM and t.roles != (SYSTEM,):
+                out.append(f"transition {t.name!r} is fired by timed work only but names people's roles")
             if t.clock is Clock.PAUSE and not t.pause_reason:
                 out.append(f"transition {t.name!r} pauses the clock without a reason")
         # reachability from the initial state

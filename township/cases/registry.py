@@ -1,30 +1,30 @@
-"""The registry of case-type machines (one per case type)."""
+"""Machines by case type: a view of the one case-type registry (``township.cases.types``).
+
+``register(machine)`` declares a bare case type (no record, no actions beyond its button edges) — what the engine's
+own tests and toy machines need; capability apps declare a full :class:`~township.cases.types.CaseType`.
+"""
 
 from __future__ import annotations
 
 from township.cases.machine import Machine
-
-_MACHINES: dict[str, Machine] = {}
+from township.cases.types import CaseType, all_case_types, case_type_for, register_case_type, unregister_case_type
 
 
 def register(machine: Machine) -> Machine:
-    existing = _MACHINES.get(machine.case_type)
-    if existing is not None and existing is not machine:
-        raise ValueError(f"case type {machine.case_type!r} is already registered")
-    _MACHINES[machine.case_type] = machine
+    register_case_type(CaseType(machine=machine))
     return machine
 
 
 def unregister(case_type: str) -> None:
-    _MACHINES.pop(case_type, None)
+    unregister_case_type(case_type)
 
 
 def machine_for(case_type: str) -> Machine:
     try:
-        return _MACHINES[case_type]
-    except KeyError:
+        return case_type_for(case_type).machine
+    except LookupError:
         raise LookupError(f"no machine registered for case type {case_type!r}") from None
 
 
 def all_machines() -> list[Machine]:
-    return [_MACHINES[k] for k in sorted(_MACHINES)]
+    return [ct.machine for ct in all_case_types()]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from township.cases import clock
 from township.cases.errors import ConcurrentTransition, TransitionRefused
 from township.cases.hashing import canonical, chain_hash, event_content
-from township.cases.machine import OWNER, SYSTEM, Clock, Machine, Transition
+from township.cases.machine import OWNER, SYSTEM, Clock, Machine, Transition, Via, is_input_guard
 from township.cases.models import (
     Assignment,
     Attachment,
@@ -28,6 +28,7 @@ from township.cases.models import (
     EventKind,
 )
 from township.cases.registry import machine_for
+from township.cases.types import CaseType, find_case_type
 from township.org.models import Department, Jurisdiction, User
 from township.org.scoping import has_role
 
@@ -183,8 +184,33 @@ def _may_fire(case: Case, transition: Transition, actor: User | None) -> bool:
     return bool(staff_roles) and has_role(actor, case.jurisdiction_id, staff_roles, village)
 
 
-def check_transition(case: Case, name: str, actor: User | None, data: dict[str, Any] | None = None) -> Transition:
-    """Run every check of ``case_transition`` without writing anything (for buttons and dry runs)."""
+def _check_authority(case: Case, transition: Transition, actor: User | None, by: CaseType | None) -> None:
+    """A ``service`` edge moves only by its own case type's services; a ``system`` edge only by its timed work."""
+    if transition.via is Via.BUTTON:
+        return
+    owner = find_case_type(case.case_type)
+    if by is None or owner is None or by is not owner:
+        code = "transition_service_only" if transition.via is Via.SERVICE else "transition_system_only"
+        raise TransitionRefused(code, transition=str(transition.label))
+    if transition.via is Via.SYSTEM and actor is not None:
+        raise TransitionRefused("transition_system_only", transition=str(transition.label))
+
+
+def check_transition(
+    case: Case,
+    name: str,
+    actor: User | None,
+    data: dict[str, Any] | None = None,
+    *,
+    by: CaseType | None = None,
+    dry_run: bool = False,
+) -> Transition:
+    """Run every check of ``case_transition`` without writing anything.
+
+    ``dry_run`` (for buttons) skips the guards that check the input of a step (``machine.needs_input``) and the
+    authority check (the caller asks whether the step *can* succeed through its action). The guards see the case
+    type's facts (``CaseType.facts``) under the given data.
+    """
     machine = machine_for(case.case_type)
     transition = machine.transition(name)
     if transition is None:
@@ -193,17 +219,24 @@ def check_transition(case: Case, name: str, actor: User | None, data: dict[str, 
         raise TransitionRefused(
             "transition_not_allowed", state=machine.state_label(case.state), transition=str(transition.label)
         )
+    if not dry_run:
+        _check_authority(case, transition, actor, by)
     if not _may_fire(case, transition, actor):
         raise TransitionRefused("role_required", transition=str(transition.label))
+    owner = find_case_type(case.case_type)
+    facts = owner.facts_for(case) if owner is not None else {}
+    seen = {**facts, **(data or {})}
     for guard in transition.guards:
-        guard(case, actor, data or {})
+        if dry_run and is_input_guard(guard):
+            continue
+        guard(case, actor, seen)
     return transition
 
 
 def available_transitions(case: Case, actor: User | None) -> list[Transition]:
-    """Manual transitions the actor may fire now by state and role (guards are checked on firing)."""
+    """Button edges the actor may fire now by state and role (guards are checked on firing)."""
     machine = machine_for(case.case_type)
-    return [t for t in machine.available(case.state) if t.manual and _may_fire(case, t, actor)]
+    return [t for t in machine.available(case.state) if t.via is Via.BUTTON and _may_fire(case, t, actor)]
 
 
 @transaction.atomic
@@ -215,17 +248,22 @@ def case_transition(
     data: dict[str, Any] | None = None,
     comment: str = "",
     at: datetime | None = None,
+    by: CaseType | None = None,
 ) -> CaseEvent:
     """Move ``case`` along transition ``name``. The one way a case changes state.
+
+    ``by`` is the authority of the case type's own services (pass it through ``CaseType.fire``): a ``service`` or
+    ``system`` edge fired without it — from the generic page, ``POST /api/v1/cases/{id}/transitions`` or another
+    app — is refused with ``transition_service_only`` / ``transition_system_only``.
 
     Refuses (``TransitionRefused`` with a stable code and a Chinese message) a transition not allowed
     from the current state, by an actor without the role in the case's jurisdiction, or refused by a
     guard; of two concurrent transitions exactly one wins (``ConcurrentTransition`` for the other).
-    Error codes: transition_unknown, transition_not_allowed, role_required, concurrent_transition,
-    and the guards' own codes.
+    Error codes: transition_unknown, transition_service_only, transition_system_only, transition_not_allowed,
+    role_required, concurrent_transition, and the guards' own codes.
     """
     data = dict(data or {})
-    transition = check_transition(case, name, actor, data)
+    transition = check_transition(case, name, actor, data, by=by)
     machine = machine_for(case.case_type)
     now = at or timezone.now()
     from_state = case.state

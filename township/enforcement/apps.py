@@ -8,25 +8,14 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("综合行政执法")
 
     def ready(self) -> None:
-        from township.cases.registry import register
-        from township.enforcement.machine import PENALTY_MACHINE, SUMMARY_MACHINE
-
-        register(PENALTY_MACHINE)
-        register(SUMMARY_MACHINE)
         from django.db.models.signals import post_save
 
-        post_save.connect(_holiday_year_saved, sender="core.CalendarYear", dispatch_uid="enforcement.payment_due")
-        try:
-            from township.core.navigation import register_menu
-        except ImportError:  # pragma: no cover
-            return
-        from township.org.models import Role
+        from township.cases.types import register_case_type
+        from township.enforcement.case_type import PENALTY, SUMMARY
 
-        staff = (Role.ENFORCEMENT_OFFICER, Role.LEGAL_REVIEWER, Role.LEADER)
-        register_menu(label=_("行政处罚案件"), url_name="enforcement:case-list", roles=staff, order=40)
-        register_menu(label=_("案源管理"), url_name="enforcement:clue-list", roles=staff, order=41)
-        register_menu(label=_("双随机抽查"), url_name="enforcement:plan-list", roles=staff, order=42)
-        register_menu(label=_("执法队伍"), url_name="enforcement:team-list", roles=staff, order=43)
+        register_case_type(PENALTY)
+        register_case_type(SUMMARY)
+        post_save.connect(_holiday_year_saved, sender="core.CalendarYear", dispatch_uid="enforcement.payment_due")
 
 
 def _holiday_year_saved(sender: object, instance: object, using: str, **_kwargs: object) -> None:

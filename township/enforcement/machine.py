@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.machine import SYSTEM, Clock, Machine, State, Transition
+from township.cases.machine import SYSTEM, Clock, Machine, State, Transition, Via
 from township.enforcement import rules
 from township.org.models import Role
 
@@ -73,7 +73,7 @@ PENALTY_MACHINE = Machine(
             S.NOTIFIED,
             (OFFICER,),
             guards=(rules.guard_notice,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第44条、第63条",
         ),
         Transition(
@@ -83,7 +83,7 @@ PENALTY_MACHINE = Machine(
             S.HEARING_REQUESTED,
             (OFFICER,),
             guards=(rules.guard_hearing_request,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第64条",
         ),
         Transition(
@@ -93,7 +93,7 @@ PENALTY_MACHINE = Machine(
             S.HEARING_SCHEDULED,
             (OFFICER,),
             guards=(rules.guard_hearing_schedule,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第64条",
         ),
         Transition(
@@ -103,7 +103,7 @@ PENALTY_MACHINE = Machine(
             S.HEARD,
             (OFFICER, LEADER),
             guards=(rules.guard_hearing_held,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第64条、第65条",
         ),
         Transition(
@@ -113,7 +113,7 @@ PENALTY_MACHINE = Machine(
             S.REVIEWED,
             (REVIEWER,),
             guards=(rules.guard_review,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第58条",
         ),
         Transition(
@@ -124,7 +124,7 @@ PENALTY_MACHINE = Machine(
             (LEADER,),
             guards=(rules.guard_decide,),
             clock=Clock.STOP,
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第57条至第62条、第65条",
         ),
         Transition(
@@ -134,7 +134,7 @@ PENALTY_MACHINE = Machine(
             S.SERVED,
             (OFFICER,),
             guards=(rules.guard_serve,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第61条",
         ),
         Transition(
@@ -144,7 +144,7 @@ PENALTY_MACHINE = Machine(
             S.PAID,
             (OFFICER,),
             guards=(rules.guard_paid,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第67条、第72条",
         ),
         Transition(
@@ -154,7 +154,7 @@ PENALTY_MACHINE = Machine(
             S.OVERDUE,
             (OFFICER, SYSTEM),
             guards=(rules.guard_overdue,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第72条",
         ),
         Transition(
@@ -164,7 +164,7 @@ PENALTY_MACHINE = Machine(
             S.ENFORCEMENT,
             (LEADER,),
             guards=(rules.guard_apply_enforcement,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第72条；行政强制法第53条、第54条",
         ),
         Transition(
@@ -174,7 +174,7 @@ PENALTY_MACHINE = Machine(
             S.CLOSED,
             (LEADER,),
             guards=(rules.guard_close_report,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第47条",
         ),
         Transition(
@@ -184,7 +184,7 @@ PENALTY_MACHINE = Machine(
             S.CLOSED,
             (LEADER,),
             guards=(rules.guard_close_unpaid, rules.guard_close_report),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第47条",
         ),
         Transition(
@@ -195,7 +195,7 @@ PENALTY_MACHINE = Machine(
             (LEADER,),
             guards=(rules.guard_drop_reason,),
             clock=Clock.STOP,
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第57条（不予行政处罚、移送）",
         ),
         Transition("archive", _("归档"), (S.CLOSED,), S.ARCHIVED, (OFFICER, LEADER), cite="行政处罚法第47条"),
@@ -229,7 +229,7 @@ SUMMARY_MACHINE = Machine(
             SS.PAID,
             (OFFICER,),
             guards=(rules.guard_summary_collect,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第68条",
         ),
         Transition(
@@ -239,7 +239,7 @@ SUMMARY_MACHINE = Machine(
             SS.PAID,
             (OFFICER,),
             guards=(rules.guard_summary_paid,),
-            manual=False,
+            via=Via.SERVICE,
             cite="行政处罚法第67条",
         ),
         Transition(

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from township.cases.errors import TransitionRefused
 from township.cases.models import Case
-from township.cases.services import case_attach, case_extend, case_note, case_open, case_transition
+from township.cases.services import case_attach, case_extend, case_note, case_open
+from township.cases.types import case_type_for
 from township.core.errors import DomainError, PermissionRefused
 from township.enforcement import rules
 from township.enforcement.machine import PENALTY_CASE, SUMMARY_CASE, PenaltyState
@@ -588,7 +589,7 @@ def _pc_locked(pc: PenaltyCase) -> PenaltyCase:
 
 
 def _fire(pc: PenaltyCase, name: str, actor: Any, data: dict[str, Any] | None = None, comment: str = "") -> None:
-    case_transition(case=pc.case, name=name, actor=actor, data=data or {}, comment=comment)
+    case_type_for(pc.case.case_type).fire(pc.case, name, actor, data or {}, comment=comment)
 
 
 def _subject_for(party_kind: str, party_id_number: str, name: str, address: str, town: Jurisdiction) -> Any:

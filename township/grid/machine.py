@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.machine import SYSTEM, Clock, Machine, State, Transition
+from township.cases.machine import SYSTEM, Clock, Machine, State, Transition, Via
 from township.grid import rules
 from township.org.models import Role
 
@@ -86,8 +86,7 @@ MACHINE = Machine(
             S.VERIFYING,
             DISPATCH + (SYSTEM,),
             clock=Clock.START,
-            manual=False,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 核实",
         ),
         T(
@@ -97,8 +96,7 @@ MACHINE = Machine(
             S.VERIFIED,
             GRID_WORKERS,
             clock=Clock.START,
-            manual=True,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 核实",
         ),
         T(
@@ -107,12 +105,9 @@ MACHINE = Machine(
             (S.VERIFYING,),
             S.NOT_REGISTERED,
             GRID_WORKERS,
-            guards=(
-                rules.via_grid_service,
-                rules.reason_required,
-            ),
+            guards=(rules.reason_required,),
             clock=Clock.STOP,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 核实",
         ),
         # 立案 / 不予立案
@@ -122,12 +117,9 @@ MACHINE = Machine(
             (S.REPORTED, S.VERIFIED),
             S.REGISTERED,
             DISPATCH,
-            guards=(
-                rules.via_grid_service,
-                rules.public_report_verified,
-            ),
+            guards=(rules.public_report_verified,),
             clock=Clock.START,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 案卷建立",
         ),
         T(
@@ -136,12 +128,9 @@ MACHINE = Machine(
             (S.REPORTED, S.VERIFIED),
             S.NOT_REGISTERED,
             DISPATCH,
-            guards=(
-                rules.via_grid_service,
-                rules.reason_required,
-            ),
+            guards=(rules.reason_required,),
             clock=Clock.STOP,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 案卷建立",
         ),
         # 派遣 / 签收 / 回退
@@ -151,12 +140,9 @@ MACHINE = Machine(
             (S.REGISTERED,),
             S.DISPATCHED,
             DISPATCH,
-            guards=(
-                rules.via_grid_service,
-                rules.dispatch_target_required,
-            ),
+            guards=(rules.dispatch_target_required,),
             clock=Clock.START,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 任务派遣",
         ),
         T(
@@ -165,8 +151,7 @@ MACHINE = Machine(
             (S.DISPATCHED,),
             S.HANDLING,
             HANDLERS,
-            manual=True,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 任务处理",
         ),
         T(
@@ -175,12 +160,9 @@ MACHINE = Machine(
             (S.DISPATCHED, S.HANDLING),
             S.REGISTERED,
             HANDLERS,
-            guards=(
-                rules.via_grid_service,
-                rules.reason_required,
-            ),
+            guards=(rules.reason_required,),
             clock=Clock.START,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 回退",
         ),
         # 处置 → 反馈 (with photos)
@@ -190,12 +172,9 @@ MACHINE = Machine(
             (S.HANDLING,),
             S.HANDLED,
             HANDLERS,
-            guards=(
-                rules.via_grid_service,
-                rules.feedback_has_photos,
-            ),
+            guards=(rules.feedback_has_photos,),
             clock=Clock.START,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 处理反馈",
         ),
         # 延期 with approval, for the working days asked; the clock pauses while postponed (excluded from 应结案,
@@ -207,11 +186,10 @@ MACHINE = Machine(
             S.POSTPONE_REQUESTED,
             HANDLERS,
             guards=(
-                rules.via_grid_service,
                 rules.reason_required,
                 rules.postpone_days_given,
             ),
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 延期",
         ),
         T(
@@ -222,8 +200,7 @@ MACHINE = Machine(
             APPROVERS,
             clock=Clock.PAUSE,
             pause_reason="postpone",
-            manual=True,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 延期",
         ),
         T(
@@ -232,8 +209,7 @@ MACHINE = Machine(
             (S.POSTPONE_REQUESTED,),
             S.HANDLING,
             APPROVERS,
-            manual=True,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 延期",
         ),
         T(
@@ -243,8 +219,7 @@ MACHINE = Machine(
             S.HANDLING,
             HANDLERS + APPROVERS + (SYSTEM,),
             clock=Clock.RESUME,
-            manual=True,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 延期",
         ),
         # 核查 on site by the grid worker; failure sends it back (返工)
@@ -255,8 +230,7 @@ MACHINE = Machine(
             S.VERIFIED_OK,
             GRID_WORKERS,
             clock=Clock.START,
-            manual=True,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 核查结案",
         ),
         T(
@@ -265,12 +239,9 @@ MACHINE = Machine(
             (S.HANDLED,),
             S.HANDLING,
             GRID_WORKERS,
-            guards=(
-                rules.via_grid_service,
-                rules.reason_required,
-            ),
+            guards=(rules.reason_required,),
             clock=Clock.START,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 返工",
         ),
         # 结案 and 评价
@@ -281,8 +252,7 @@ MACHINE = Machine(
             S.CLOSED,
             DISPATCH,
             clock=Clock.STOP,
-            manual=True,
-            guards=(rules.via_grid_service,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 核查结案",
         ),
         T(
@@ -291,11 +261,8 @@ MACHINE = Machine(
             (S.CLOSED,),
             S.EVALUATED,
             DISPATCH + (Role.LEADER,),
-            guards=(
-                rules.via_grid_service,
-                rules.rating_valid,
-            ),
-            manual=True,
+            guards=(rules.rating_valid,),
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 综合评价",
         ),
         # 作废
@@ -305,12 +272,9 @@ MACHINE = Machine(
             OPEN_STATES,
             S.CANCELLED,
             DISPATCH + (SYSTEM,),
-            guards=(
-                rules.via_grid_service,
-                rules.reason_required,
-            ),
+            guards=(rules.reason_required,),
             clock=Clock.STOP,
-            manual=True,
+            via=Via.SERVICE,
             cite="DOMAIN §1.5 作废",
         ),
     ],

@@ -5,25 +5,17 @@ The services put the facts a guard needs into ``data`` (reason, photos, departme
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from township.cases.errors import TransitionRefused
+from township.cases.machine import needs_input
 
 PUBLIC_SOURCES = ("public", "open311")
 
-# Set while a grid service fires a transition: the steps record domain facts (立案时间, 处置部门,
-# 按期处置 …) beside the engine, so they are taken on the grid pages or API, not the generic case page.
-in_grid_service: ContextVar[bool] = ContextVar("in_grid_service", default=False)
 
-
-def via_grid_service(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    if not in_grid_service.get():
-        raise TransitionRefused("use_grid_page", _("请在网格事件页面办理此操作（/grid/）"))
-
-
+@needs_input
 def reason_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if not str(data.get("reason") or "").strip():
         raise TransitionRefused("reason_required", _("请填写理由"), field="reason")
@@ -32,6 +24,7 @@ def reason_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
 MAX_POSTPONE_WORKING_DAYS = 30
 
 
+@needs_input
 def postpone_days_given(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """A postponement is asked for a stated number of working days, so that it ends (DOMAIN §1.5 延期)."""
     days = data.get("days")
@@ -49,17 +42,20 @@ def public_report_verified(case: Any, actor: Any, data: dict[str, Any]) -> None:
         raise TransitionRefused("verification_required", _("群众上报的事件须先由网格员核实后才能立案"))
 
 
+@needs_input
 def dispatch_target_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if not data.get("department") and not data.get("handler"):
         raise TransitionRefused("dispatch_target_required", _("请选择处置部门或处置人"), field="department")
 
 
+@needs_input
 def feedback_has_photos(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """反馈 needs at least one photo of the result (DOMAIN §1.5 处理反馈)."""
     if not data.get("photos"):
         raise TransitionRefused("feedback_photo_required", _("处置反馈须上传处置后照片"), field="photos")
 
 
+@needs_input
 def rating_valid(case: Any, actor: Any, data: dict[str, Any]) -> None:
     rating = data.get("rating")
     if not isinstance(rating, int) or not 1 <= rating <= 5:

@@ -24,7 +24,7 @@ from shapely import STRtree
 
 from township.cases.models import Case, ClockUnit, EventKind
 from township.cases.services import case_assign, case_attach, case_note, case_open
-from township.cases.services import case_transition as _engine_transition
+from township.cases.types import case_type_for
 from township.core.errors import DomainError, NotFound, PermissionRefused
 from township.grid import geo, rules, spatial
 from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES, S
@@ -725,15 +725,6 @@ def event_class_seed_defaults() -> int:
 # =============================================================================================
 
 
-def _transition(**kwargs: Any) -> Any:
-    """Fire through the one engine function, marked as a grid service (see rules.via_grid_service)."""
-    token = rules.in_grid_service.set(True)
-    try:
-        return _engine_transition(**kwargs)
-    finally:
-        rules.in_grid_service.reset(token)
-
-
 def _clock(event_class: EventClass, step: str) -> dict[str, Any]:
     unit, limit = event_class.limit(step)
     return {"unit": unit, "limit": limit}
@@ -909,7 +900,7 @@ def event_report(
     )
     _attach_photos(event, photos, EventPhoto.Stage.REPORT, actor)
     if public_source:
-        _transition(case=case, name="request_verification", actor=None, data={"clock": _clock(ec, "verify")}, at=now)
+        case_type_for(CASE_TYPE).fire(case, "request_verification", None, {"clock": _clock(ec, "verify")}, at=now)
     if link_to is not None:
         _link_duplicate(event, link_to, actor)
     return event
@@ -919,8 +910,12 @@ def _link_duplicate(event: Event, original: Event, actor: User | None) -> None:
     Event.objects.filter(pk=event.pk).update(duplicate_of=original)
     event.duplicate_of = original
     reason = _("与 %(n)s 重复") % {"n": original.case.number}
-    _transition(
-        case=event.case, name="cancel", actor=None, data={"reason": reason, "duplicate_of": original.pk}, comment=reason
+    case_type_for(CASE_TYPE).fire(
+        event.case,
+        "cancel",
+        None,
+        {"reason": reason, "duplicate_of": original.pk, "source": event.source},
+        comment=reason,
     )
     Event.objects.filter(pk=event.pk).update(cancelled=True, status_notes=reason[:255])
     case_note(
@@ -957,7 +952,7 @@ def _fire(
 ) -> None:
     data = dict(data or {})
     data.setdefault("source", event.source)
-    _transition(case=event.case, name=name, actor=actor, data=data, comment=comment, at=at)
+    case_type_for(CASE_TYPE).fire(event.case, name, actor, data, comment=comment, at=at)
 
 
 def _save(event: Event, **values: Any) -> Event:

@@ -1,27 +1,16 @@
-"""Where a case's page lives: the generic /cases/<id>/ page, or a richer page a domain app registers.
+"""Where a case's page lives: the page its case type declares (``CaseType.page``), else the generic /cases/<id>/.
 
-A domain app calls, in its AppConfig.ready():
-    from township.web.links import register_case_page
-    register_case_page("approval_application", "approval:case")   # reversed with args=[case.pk]
-or passes a callable ``(case) -> url`` (it must not query the database: it runs once per listed row).
+A page target is a url name reversed with the case id, or a callable ``(case) -> url`` that must not query the
+database (it runs once per listed row).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-_PAGES: dict[str, str | Callable[[Any], str]] = {}
-
-
-def register_case_page(case_type: str, target: str | Callable[[Any], str]) -> None:
-    _PAGES[case_type] = target
-
-
-def unregister_case_page(case_type: str) -> None:
-    _PAGES.pop(case_type, None)
+from township.cases.types import find_case_type
 
 
 def generic_case_url(case: Any) -> str:
@@ -29,17 +18,10 @@ def generic_case_url(case: Any) -> str:
 
 
 def domain_case_url(case: Any) -> str | None:
-    target = _PAGES.get(case.case_type)
-    if target is None:
-        return None
-    if callable(target):
-        return target(case)
-    try:
-        return reverse(target, args=[case.pk])
-    except NoReverseMatch:
-        return None
+    ct = find_case_type(case.case_type)
+    return ct.url_for(case) if ct is not None else None
 
 
 def case_url(case: Any) -> str:
-    """The page to open from lists: the domain page when one is registered, else the generic page."""
+    """The page to open from lists: the case type's page when it declares one, else the generic page."""
     return domain_case_url(case) or generic_case_url(case)

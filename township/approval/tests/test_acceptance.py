@@ -130,7 +130,7 @@ def test_deem_accept_cannot_be_fired_by_a_person(now, clerk_a, catalog, luo, upl
     app = window_food(clerk_a, catalog, luo, upload)
     with pytest.raises(TransitionRefused) as exc:
         case_transition(case=app.case, name="deem_accept", actor=clerk_a)
-    assert exc.value.code == "role_required"
+    assert exc.value.code == "transition_system_only"
 
 
 def test_applicant_withdraws_but_a_stranger_cannot(now, clerk_a, catalog, luo, luo_user, make_user, upload):

@@ -54,11 +54,11 @@ def test_bundle_parent_closes_when_every_child_closes(now, clerk_a, approver_a, 
 
 
 def test_bundle_parent_cannot_be_closed_by_hand_while_children_are_open(now, clerk_a, catalog, luo, upload):
-    from township.cases.services import case_transition
+    from township.cases.types import case_type_for
 
     parent = _bundle(clerk_a, catalog, luo, upload)
     with pytest.raises(TransitionRefused) as exc:
-        case_transition(case=parent.case, name="close", actor=clerk_a)
+        case_type_for(parent.case.case_type).fire(parent.case, "close", clerk_a)
     assert exc.value.code == "children_open"
 
 

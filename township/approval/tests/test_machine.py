@@ -34,7 +34,7 @@ def test_transition_refused_from_a_state_that_is_not_its_source(state, name):
 def test_only_the_worker_fires_the_deemed_transitions():
     for name in ("deem_accept", "expire_supplement", "expire_gap"):
         t = APPLICATION_MACHINE.transition(name)
-        assert t.roles == ("system",) and not t.manual
+        assert t.roles == ("system",) and t.via == "system"
 
 
 def test_every_edge_of_the_law_cites_its_source():

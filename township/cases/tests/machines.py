@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from township.cases.errors import TransitionRefused
-from township.cases.machine import OWNER, SYSTEM, Clock, Machine, State, Transition
+from township.cases.machine import OWNER, SYSTEM, Clock, Machine, State, Transition, Via
 from township.org.models import Role
 
 TOY = "toy"
@@ -34,6 +34,6 @@ TOY_MACHINE = Machine(
         Transition("supply", "已补正", ("waiting",), "working", (Role.WINDOW_CLERK, OWNER), clock=Clock.RESUME),
         Transition("decide", "办结", ("working",), "done", (Role.APPROVER,), guards=(needs_reason,), clock=Clock.STOP),
         Transition("withdraw", "撤回", ("new", "working", "waiting"), "dropped", (OWNER,)),
-        Transition("expire", "逾期撤回", ("waiting",), "dropped", (SYSTEM,), manual=False),
+        Transition("expire", "逾期撤回", ("waiting",), "dropped", (SYSTEM,), via=Via.SYSTEM),
     ],
 )

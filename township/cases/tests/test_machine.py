@@ -8,10 +8,11 @@ import pytest
 
 from township.cases.checks import check_machines
 from township.cases.errors import TransitionRefused
-from township.cases.machine import Machine, State, Transition
+from township.cases.machine import Machine, State, Transition, Via
 from township.cases.registry import register, unregister
 from township.cases.services import case_open, case_transition
 from township.cases.tests.machines import TOY_MACHINE
+from township.cases.types import case_type_for
 from township.org.models import Role
 
 
@@ -66,8 +67,9 @@ def test_every_state_transition_pair(state, name, town_a, make_user):
     transition = TOY_MACHINE.transition(name)
     actor = None if "system" in transition.roles else super_user
     data = {"reason": "理由"}
+    by = case_type_for("toy") if transition.via is not Via.BUTTON else None
     if state in transition.sources:
-        event = case_transition(case=case, name=name, actor=actor, data=data)
+        event = case_transition(case=case, name=name, actor=actor, data=data, by=by)
         assert event.to_state == transition.target
     else:
         with pytest.raises(TransitionRefused) as exc:

@@ -94,9 +94,14 @@ def test_owner_may_withdraw_but_not_a_stranger(town_a, clerk_a, make_user):
 
 def test_system_transition_needs_no_actor_and_people_cannot_fire_it(toy_case, clerk_a):
     advance(toy_case, "accept", "ask", actor=clerk_a)
+    from township.cases.types import case_type_for
+
+    toy = case_type_for("toy")
     with pytest.raises(TransitionRefused):
-        case_transition(case=toy_case, name="expire", actor=clerk_a)
-    case_transition(case=toy_case, name="expire", actor=None)
+        case_transition(case=toy_case, name="expire", actor=clerk_a, by=toy)
+    with pytest.raises(TransitionRefused):  # nor by timed work without the case type's authority
+        case_transition(case=toy_case, name="expire", actor=None)
+    toy.fire(toy_case, "expire", None)
     toy_case.refresh_from_db()
     assert toy_case.state == "dropped"
 

@@ -689,11 +689,11 @@ def test_unpaid_fine_goes_to_court_after_demand_inside_the_window(world, travel)
 
 
 def test_dropping_a_case_needs_the_head_and_a_reason(world):
-    from township.cases.services import case_transition
+    from township.cases.types import case_type_for
 
     pc = file_case(world)
     with pytest.raises(TransitionRefused) as info:
-        case_transition(case=pc.case, name="drop", actor=world.leader)
+        case_type_for(pc.case.case_type).fire(pc.case, "drop", world.leader)
     assert info.value.code == "reason_required"
     with pytest.raises(TransitionRefused) as info:
         services.penalty_drop(penalty_case=pc, actor=world.o1, reason="不构成违法")

@@ -361,7 +361,7 @@ def test_steps_are_taken_through_the_grid_services_only(report, dispatcher_a):
     event = report()
     with pytest.raises(TransitionRefused) as exc:
         case_transition(case=event.case, name="register", actor=dispatcher_a)
-    assert exc.value.code == "use_grid_page"
+    assert exc.value.code == "transition_service_only"
     assert state(event) == S.REPORTED
 
 

@@ -170,17 +170,18 @@ def test_menu_follows_roles(client, make_user, town_a, clerk_a):
 
 
 def test_domain_page_is_linked_when_registered(clerk_client, open_toy):
-    from township.web.links import register_case_page, unregister_case_page
+    from township.cases.types import case_type_for
 
     case = open_toy()
-    register_case_page("toy", lambda c: f"/toy-page/{c.pk}/")
+    toy = case_type_for("toy")
+    toy.page = lambda c: f"/toy-page/{c.pk}/"
     try:
         html = clerk_client.get("/").content.decode()
         assert f'href="/toy-page/{case.pk}/"' in html
         detail = clerk_client.get(f"/cases/{case.pk}/").content.decode()
         assert "前往业务页面办理" in detail and f"/toy-page/{case.pk}/" in detail
     finally:
-        unregister_case_page("toy")
+        toy.page = None
     assert f'href="/cases/{case.pk}/"' in clerk_client.get("/").content.decode()
 
 

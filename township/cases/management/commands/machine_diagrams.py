@@ -69,7 +69,7 @@ def render_machine(machine: Machine) -> str:
         guards = ", ".join(f"`{getattr(g, '__name__', str(g))}`" for g in t.guards) or "—"
         clock = t.clock.value + (f" ({t.pause_reason})" if t.pause_reason else "") if t.clock is not Clock.NONE else "—"
         who = "、".join(_role(r) for r in t.roles)
-        button = "yes" if t.manual else "no (service/worker)"
+        button = {"button": "yes", "service": "no (its service)", "system": "no (timed work)"}[t.via.value]
         lines.append(
             f"| `{t.name}` | {_text(t.label)} | {', '.join(f'`{s}`' for s in t.sources)} | `{t.target}` "
             f"| {who} | {button} | {guards} | {clock} | {_text(t.cite) or '—'} |"
