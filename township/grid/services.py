@@ -26,7 +26,7 @@ from township.cases.models import Case, ClockUnit, EventKind
 from township.cases.services import case_assign, case_attach, case_note, case_open
 from township.cases.types import case_type_for
 from township.core.errors import DomainError, NotFound, PermissionRefused
-from township.grid import geo, rules, spatial
+from township.grid import geo, spatial
 from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES, S
 from township.grid.models import (
     ClassKind,
