@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.forms import Form
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from township.core import calendar
 from township.core.models import CalendarYear, Holiday, HolidayKind
+
+if TYPE_CHECKING:  # the admin classes are generic for mypy only (django-stubs), not at run time
+    _HolidayAdminBase = admin.ModelAdmin[Holiday]
+    _CalendarYearAdminBase = admin.ModelAdmin[CalendarYear]
+else:
+    _HolidayAdminBase = _CalendarYearAdminBase = admin.ModelAdmin
 
 
 class YearListFilter(admin.SimpleListFilter):
     title = _("年份")
     parameter_name = "year"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         years = Holiday.objects.dates("date", "year", order="DESC")
         return [(str(d.year), str(d.year)) for d in years]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(date__year=int(self.value()))
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value:
+            return queryset.filter(date__year=int(value))
         return queryset
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(_HolidayAdminBase):
     list_display = ("date", "weekday", "kind", "name", "source")
     list_filter = ("kind", YearListFilter)
     search_fields = ("name", "source", "date")
@@ -52,13 +63,13 @@ def _days_of_kind(kind: str) -> Coalesce:
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(_CalendarYearAdminBase):
     list_display = ("year", "source", "holiday_days", "makeup_days", "working_days", "created_at")
     search_fields = ("year", "source")
     ordering = ("-year",)
     readonly_fields = ("created_at",)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CalendarYear]:
         return (
             super()
             .get_queryset(request)
@@ -68,7 +79,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
             )
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: Form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not Holiday.objects.filter(date__year=obj.year).exists():
             messages.warning(
@@ -79,11 +90,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("法定节假日天数"), ordering="holiday_count")
     def holiday_days(self, obj: CalendarYear) -> int:
-        return obj.holiday_count
+        return int(obj.holiday_count)  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=_("调休上班天数"), ordering="makeup_count")
     def makeup_days(self, obj: CalendarYear) -> int:
-        return obj.makeup_count
+        return int(obj.makeup_count)  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=_("全年工作日"))
     def working_days(self, obj: CalendarYear) -> int | str:

@@ -24,6 +24,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -32,6 +33,12 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.apps import AppConfig
+    from django.apps.registry import Apps
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.transaction import Atomic
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 UNITS = ("working_days", "natural_days", "working_hours", "natural_hours")
@@ -69,13 +76,13 @@ _lock = threading.Lock()
 _snapshot: _Snapshot | None = None
 # Atomic blocks (per database alias) inside which the table was changed: when one of them ends, commit or
 # rollback, the snapshot may no longer match the database and is dropped.
-_watched_blocks: list[tuple[object, object]] = []  # (connection, Atomic)
+_watched_blocks: list[tuple[BaseDatabaseWrapper, Atomic]] = []
 
 
-def invalidate_cache(**_kwargs: object) -> None:
+def invalidate_cache(**_kwargs: Any) -> None:
     """Drop the snapshot (connected to post_save/post_delete of Holiday and CalendarYear)."""
     global _snapshot
-    using = _kwargs.get("using") or DEFAULT_DB_ALIAS
+    using: str = _kwargs.get("using") or DEFAULT_DB_ALIAS
     with _lock:
         _snapshot = None
         conn = connections[using]
@@ -114,7 +121,9 @@ def package_rows(first_year: int, last_year: int) -> list[tuple[dt.date, str, st
     return sorted(rows)
 
 
-def reseed_after_flush(*, app_config=None, using: str = DEFAULT_DB_ALIAS, apps=None, **_kwargs: object) -> None:
+def reseed_after_flush(
+    *, app_config: AppConfig | None = None, using: str = DEFAULT_DB_ALIAS, apps: Apps | None = None, **_kwargs: object
+) -> None:
     """post_migrate handler: ``flush`` (and TransactionTestCase teardown) empties the holiday table without
     signals; put the seeded years back, as Django does for content types. Does nothing while the table has rows
     or when the seed migration is not applied (e.g. after migrating core backwards)."""
@@ -153,7 +162,7 @@ def _cache_seconds() -> float:
     return float(getattr(settings, "TOWNSHIP_CALENDAR_CACHE_SECONDS", 60))
 
 
-def _block_alive(conn: object, block: object) -> bool:
+def _block_alive(conn: BaseDatabaseWrapper, block: Atomic) -> bool:
     return any(b is block for b in conn.atomic_blocks)
 
 

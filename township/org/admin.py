@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from township.org.models import ApiToken, Department, Jurisdiction, Level, RoleGrant, User
+
+if TYPE_CHECKING:  # the admin classes are generic for mypy only (django-stubs), not at run time
+    _JurisdictionAdminBase = admin.ModelAdmin[Jurisdiction]
+    _DepartmentAdminBase = admin.ModelAdmin[Department]
+    _RoleGrantInlineBase = admin.TabularInline[RoleGrant, User]
+    _UserAdminBase = BaseUserAdmin[User]
+    _RoleGrantAdminBase = admin.ModelAdmin[RoleGrant]
+    _ApiTokenAdminBase = admin.ModelAdmin[ApiToken]
+else:
+    _JurisdictionAdminBase = _DepartmentAdminBase = _RoleGrantAdminBase = _ApiTokenAdminBase = admin.ModelAdmin
+    _RoleGrantInlineBase = admin.TabularInline
+    _UserAdminBase = BaseUserAdmin
 
 
 def _mask(value: str, head: int, tail: int) -> str:
@@ -15,11 +31,11 @@ def _mask(value: str, head: int, tail: int) -> str:
     return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
 
 
-INDENT = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWN: 3, Level.VILLAGE: 4}
+INDENT: dict[str, int] = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWN: 3, Level.VILLAGE: 4}
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(_JurisdictionAdminBase):
     list_display = ("code", "tree_name", "level", "parent", "short_name", "active")
     list_filter = ("level", "active")
     search_fields = ("code", "name", "short_name")
@@ -34,7 +50,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(_DepartmentAdminBase):
     list_display = ("name", "jurisdiction", "kind", "uscc", "sort", "active")
     list_filter = ("kind", "active")
     search_fields = ("name", "short_name", "jurisdiction__name", "jurisdiction__code", "uscc")
@@ -42,7 +58,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("jurisdiction",)
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(_RoleGrantInlineBase):
     model = RoleGrant
     extra = 0
     fields = ("jurisdiction", "department", "role", "data_scope", "created_at")
@@ -51,7 +67,7 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(_UserAdminBase):
     list_display = ("username", "full_name", "masked_phone", "is_active", "must_change_password", "last_login")
     list_filter = ("is_active", "is_staff", "must_change_password", "grants__role")
     search_fields = ("username", "full_name", "phone")
@@ -79,13 +95,13 @@ class UserAdmin(BaseUserAdmin):
         return _mask(obj.phone, 3, 4) if obj.phone else ""
 
     @admin.action(description=_("下次登录须修改密码"))
-    def force_password_change(self, request, queryset):  # type: ignore[no-untyped-def]
+    def force_password_change(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         n = queryset.update(must_change_password=True)
         self.message_user(request, _("已要求 %(n)d 个账户下次登录修改密码") % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
+class RoleGrantAdmin(_RoleGrantAdminBase):
     list_display = ("user", "jurisdiction", "department", "role", "data_scope", "created_at")
     list_filter = ("role", "data_scope")
     search_fields = ("user__username", "user__full_name", "jurisdiction__name", "jurisdiction__code")
@@ -94,7 +110,7 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(_ApiTokenAdminBase):
     """Read-only: only the hash is stored; administrators may revoke (set 撤销时间) but never see secrets."""
 
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
@@ -104,5 +120,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
     fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from township.org.models import DataScope, Jurisdiction, Level, RoleGrant, User
 
 TEST_PASSWORD = "Test-pass-123"  # noqa: S105 - test fixtures only
@@ -12,7 +14,7 @@ def jurisdiction(code: str, name: str, level: str, parent: Jurisdiction | None =
     return Jurisdiction.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
 
 
-def user_with_roles(username: str, *grants: tuple[Jurisdiction, str], full_name: str = "", **extra: object) -> User:
+def user_with_roles(username: str, *grants: tuple[Jurisdiction, str], full_name: str = "", **extra: Any) -> User:
     """A user holding each (unit, role); a county-level grant reaches the units below it, others only the unit."""
     user = User.objects.create_user(username=username, password=TEST_PASSWORD, full_name=full_name or username, **extra)
     for jur, role in grants:

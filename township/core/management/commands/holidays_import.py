@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -82,7 +83,7 @@ class Command(BaseCommand):
         parser.add_argument("--from-package", action="store_true", help="从已安装的 chinesecalendar 包导入")
         parser.add_argument("--dry-run", action="store_true", help="只检查并显示，不写入")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         year: int = options["year"]
         if options["from_package"] == bool(options["file"]):
             raise CommandError(_("请给出 CSV 文件，或使用 --from-package（二者选一）"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             help="working_days 工作日（默认）| natural_days 自然日 | working_hours 工作小时",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         unit = options["unit"]
         amount = options["n"]
         if amount < 0:
