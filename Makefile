@@ -3,10 +3,10 @@ PY := .venv/bin/python
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-pg lint fmt check messages openapi docs bench ci
+.PHONY: help install demo test test-pg lint lint-imports mypy mypy-baseline max-lines fmt check messages openapi docs bench ci
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 install: ## Install Python (.venv) and front-end (node_modules) packages
 	scripts/install.sh
@@ -14,17 +14,32 @@ install: ## Install Python (.venv) and front-end (node_modules) packages
 demo: ## Install, migrate, seed the demo town, print logins, run worker + server on :8000
 	scripts/demo.sh
 
-test: ## Run the whole test suite on SQLite
+test: ## Run the whole test suite on SQLite (2 xdist workers; see docs/dev/testing.md)
 	scripts/test.sh
 
 test-pg: ## Run the whole test suite on PostgreSQL (override the server with PG_URL=...)
 	DATABASE_URL=$(PG_URL) scripts/test.sh
 
-lint: install ## ruff check + format --check, migrations check, Django system checks
+lint: install ## ruff, import contracts, mypy ratchet, file sizes, migrations check, Django system checks
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports
+	scripts/mypy.sh
+	scripts/max_lines.sh 800
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+lint-imports: install ## Architecture contracts (.importlinter): layers, ground, capability APIs
+	.venv/bin/lint-imports
+
+mypy: install ## mypy (strict on core and org); fails on errors not in mypy-baseline.txt
+	scripts/mypy.sh
+
+mypy-baseline: install ## Rewrite mypy-baseline.txt from the current errors (commit it)
+	scripts/mypy.sh --sync
+
+max-lines: ## No Python file outside migrations and tests over 800 lines
+	scripts/max_lines.sh 800
 
 fmt: install ## Format and auto-fix with ruff
 	$(PY) -m ruff format .
@@ -43,5 +58,5 @@ docs: install ## Render machine diagrams into docs/case-engine.md and merge docs
 bench: install ## Bench: case transitions + workbench at 100k cases on PostgreSQL (see docs/performance.md)
 	$(PY) bench/run.py cases --scale 100000 --db postgres
 
-ci: ## What CI runs (.ci/run): lint, then the suite on SQLite and on PostgreSQL
+ci: ## What CI runs (.ci/run): lint and guardrails, then the suite on SQLite and on PostgreSQL
 	bash .ci/run

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite (SQLite by default; DATABASE_URL=postgresql://… for PostgreSQL).
 # Installs what is missing first. Extra arguments go to pytest. "No tests ran" (exit 5) is a failure.
+# Runs on 2 workers (pytest-xdist) unless told otherwise; see docs/dev/testing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
@@ -16,9 +17,25 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-echo "[test] database: ${DATABASE_URL:-SQLite}"
+# Parallel run with pytest-xdist: one test database per worker (pytest-django adds _gw0, _gw1… to its name).
+# TEST_WORKERS overrides the count (default: the CPUs, at most 2); passing -n/--numprocesses or -p no:xdist
+# yourself leaves it to you.
+xdist=()
+own=0
+for arg in "$@"; do
+  case "$arg" in
+    -n | -n* | --numprocesses | --numprocesses=* | *no:xdist) own=1 ;;
+  esac
+done
+if [ "$own" = 0 ]; then
+  workers="${TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}"
+  if [ -z "${TEST_WORKERS:-}" ] && [ "$workers" -gt 2 ]; then workers=2; fi
+  if [ "$workers" -gt 1 ]; then xdist=(-n "$workers"); fi
+fi
+
+echo "[test] database: ${DATABASE_URL:-SQLite}; workers: ${xdist[1]:-1}"
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest ${xdist[@]+"${xdist[@]}"} "$@"
 rc=$?
 set -e
 if [ "$rc" = 5 ]; then
