@@ -65,6 +65,12 @@ def _pdf_file(path: Path, text: str) -> Path:
     return path
 
 
+def _act(page, name: str) -> None:
+    """Take an action of the case page's shared panel (``cases/_actions.html``): open it, submit its form."""
+    page.click(f'[data-action="{name}"] summary')
+    page.click(f'[data-action="{name}"] button[type=submit]')
+
+
 def _login(page, base: str, username: str, password: str) -> None:
     page.goto(base + reverse("approval:login"))
     page.fill("input[name=username]", username)
@@ -117,9 +123,9 @@ def test_ms_luo_opens_her_shop(live_server, story, tmp_path):
         # 2. The approval bureau accepts and approves the same day.
         _login(staff_page, base, "approver", STAFF_PASSWORD)
         staff_page.goto(base + reverse("approval:detail", args=[licence_app.pk]))
-        staff_page.click("#btn-accept")
+        _act(staff_page, "accept")
         expect(staff_page.locator("#state")).to_have_text("审查中")
-        staff_page.click("#btn-approve")
+        _act(staff_page, "approve_application")
         expect(staff_page.locator("#state")).to_have_text("已办结")
         licence_app.refresh_from_db()
         licence = licence_app.certificate
@@ -160,7 +166,7 @@ def test_ms_luo_opens_her_shop(live_server, story, tmp_path):
         for child in children:
             staff_page.goto(base + reverse("approval:review"))
             staff_page.get_by_role("link", name=child.case.number).click()
-            staff_page.click("#btn-approve")
+            _act(staff_page, "approve_application")
             expect(staff_page.locator("#state")).to_have_text("已办结")
 
         # 5. Ms Luo follows her application and finds both certificates in her library.

@@ -1,7 +1,7 @@
 """The application machine (行政许可 / 公共服务 applications) and the bundle ("一件事") parent machine.
 
 Data only: states, transitions, roles, clock effects, the law each edge implements. The rules are the
-guards in ``rules.py``; the services in ``services.py`` fire these transitions through the one engine.
+guards in ``rules.py``; the services in ``services/`` fire these transitions through the one engine.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ APPLICATION_MACHINE = Machine(
             (S.SUBMITTED,),
             S.UNDER_REVIEW,
             STAFF_ACCEPT,
-            guards=(rules.gap_acceptance_allowed,),
+            guards=(rules.gap_acceptance_allowed, rules.gap_acceptance_input, rules.essential_materials_complete),
             clock=Clock.START,
             via=Via.SERVICE,
             cite="安阳市政务服务条例第24条",
@@ -85,7 +85,7 @@ APPLICATION_MACHINE = Machine(
             (S.SUBMITTED,),
             S.APPROVED,
             WINDOW,
-            guards=(rules.commitment_allowed,),
+            guards=(rules.commitment_allowed, rules.commitment_chosen_and_signed),
             clock=Clock.STOP,
             via=Via.SERVICE,
             cite="国办发〔2020〕42号；安阳市政务服务条例第26条",
@@ -106,7 +106,7 @@ APPLICATION_MACHINE = Machine(
             (S.SUBMITTED,),
             S.AWAITING_SUPPLEMENT,
             STAFF_ACCEPT,
-            guards=(rules.supplement_lists_materials,),
+            guards=(rules.supplement_notice_window, rules.supplement_lists_materials),
             clock=Clock.PAUSE,
             pause_reason="supplement",
             via=Via.SERVICE,
@@ -205,7 +205,7 @@ APPLICATION_MACHINE = Machine(
             (S.SUBMITTED, S.AWAITING_SUPPLEMENT, S.UNDER_REVIEW, S.SPECIAL_PROCEDURE),
             S.WITHDRAWN,
             (OWNER, Role.VILLAGE_AGENT, Role.WINDOW_CLERK),
-            guards=(rules.withdrawal_by_the_applicant,),
+            guards=(rules.withdrawal_by_the_applicant, rules.withdrawal_request_stated),
             via=Via.SERVICE,
             cite="国办发〔2020〕42号（撤回）",
         ),

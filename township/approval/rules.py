@@ -1,8 +1,10 @@
 """Guards of the application machine: pure checks citing the law (DOMAIN.md §3.5–3.6).
 
-Each guard is ``guard(case, actor, data) -> None`` and raises ``TransitionRefused(code, message)``.
-Statutory numbers live here; per-item numbers come from the catalog ItemVersion pinned on the
-application (its snapshot).
+Each guard is ``guard(case, actor, data) -> None`` and raises ``TransitionRefused`` (``errors.refused``). Guards are
+pure: what they know of the application arrives in ``data`` — the step's input, merged over the facts of
+``selectors.application_facts`` (``CaseType.facts``). A guard that checks the *input* is marked ``@needs_input``: the
+buttons' dry run skips it. Statutory numbers live here; per-item numbers come from the catalog ItemVersion pinned on
+the application (its snapshot).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from township.cases.errors import TransitionRefused
+from township.approval.errors import Code, refused
+from township.cases.machine import needs_input
 
 # 行政许可法 Art 32: notice of missing materials within 5 (working) days, else accepted on receipt.
 NOTICE_WORKING_DAYS = 5
@@ -49,230 +52,192 @@ def callback_days() -> int:
     return int(getattr(settings, "TOWNSHIP_CALLBACK_DAYS", 1))
 
 
-def _app(case: Any) -> Any:
-    from township.approval.models import Application
-
-    app = getattr(case, "_approval_app", None)
-    if app is None:
-        app = Application.objects.select_related("item_version", "applicant").get(case_id=case.pk)
-        case._approval_app = app
-    return app
-
-
 def _today(data: dict[str, Any]) -> datetime.date:
-    now = data.get("_now")
-    if isinstance(now, str):
-        now = datetime.datetime.fromisoformat(now)
-    if isinstance(now, datetime.datetime):
-        return timezone.localdate(now)
-    return timezone.localdate()
+    today = data.get("today")
+    return today if isinstance(today, datetime.date) else timezone.localdate()
 
 
-def missing_essential(app: Any) -> list[str]:
-    """Names of essential materials not provided (bundle children read the parent's shared set)."""
-    from township.approval.models import ApplicationMaterial
-
-    provided = set(
-        ApplicationMaterial.objects.filter(
-            jurisdiction_id=app.jurisdiction_id,
-            application_id=app.material_owner_id,
-            source__in=("upload", "library", "paper"),
-        ).values_list("material_type_code", flat=True)
-    )
-    return [
-        m["name"]
-        for m in app.snapshot.get("materials", [])
-        if m["essential"] and m["material_type_code"] not in provided
-    ]
+# ---- 受理 (Art 32) ----------------------------------------------------------------------------------------
 
 
 def essential_materials_complete(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Art 32: an application is accepted only with every essential material (else 补正 or 容缺)."""
-    missing = missing_essential(_app(case))
+    missing = data.get("missing_essential") or []
     if missing:
-        raise TransitionRefused(
-            "materials_incomplete",
-            _("必备材料不齐：%(names)s。请一次性告知补正，或按规定容缺受理") % {"names": "、".join(missing)},
-            field="materials",
-        )
+        raise refused(Code.MATERIALS_INCOMPLETE, field="materials", names="、".join(missing))
 
 
 def gap_acceptance_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    """容缺受理 (安阳条例 Art 24): item allows it, not 控制类, applicant not blacklisted, only listed
-    non-essential materials missing, deadline and consequence told, pledge signed."""
-    from township.credit.selectors import credit_is_blacklisted
-
-    app = _app(case)
-    snap = app.snapshot
-    rule = snap.get("gap_rule") or {}
-    if snap.get("risk_class") == "control":
-        raise TransitionRefused("gap_control_item", _("控制类事项不适用容缺受理"))
+    """容缺受理 (安阳条例 Art 24): the item allows it, not 控制类, the applicant not blacklisted (and, after the input
+    check, every essential material there: ``essential_materials_complete``)."""
+    rule = data.get("gap_rule") or {}
+    if data.get("risk_class") == "control":
+        raise refused(Code.GAP_CONTROL_ITEM)
     if not rule.get("allowed"):
-        raise TransitionRefused("gap_not_allowed", _("该事项未列入容缺受理清单"))
-    if credit_is_blacklisted(app.applicant):
-        raise TransitionRefused("gap_blacklisted", _("申请人被列入严重失信主体名单，不适用容缺受理"))
+        raise refused(Code.GAP_NOT_ALLOWED)
+    if data.get("blacklisted"):
+        raise refused(Code.GAP_BLACKLISTED)
+
+
+@needs_input
+def gap_acceptance_input(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """容缺受理: only listed non-essential materials missing; the deadline and consequence told; the pledge signed."""
     missing = list(data.get("missing") or [])
     if not missing:
-        raise TransitionRefused("gap_nothing_missing", _("没有缺少的材料，请正常受理"), field="missing")
-    allowed = set(rule.get("material_type_codes") or [])
+        raise refused(Code.GAP_NOTHING_MISSING, field="missing")
+    allowed = set((data.get("gap_rule") or {}).get("material_type_codes") or [])
     bad = [code for code in missing if code not in allowed]
     if bad:
-        raise TransitionRefused(
-            "gap_material_not_allowed",
-            _("以下材料不可容缺（必备材料须齐全）：%(codes)s") % {"codes": "、".join(bad)},
-            field="missing",
-        )
-    essential_materials_complete(case, actor, data)
+        raise refused(Code.GAP_MATERIAL_NOT_ALLOWED, field="missing", codes="、".join(bad))
     if not str(data.get("pledge") or "").strip():
-        raise TransitionRefused("gap_pledge_required", _("容缺受理须由申请人签署书面承诺"), field="pledge")
+        raise refused(Code.GAP_PLEDGE_REQUIRED, field="pledge")
 
 
 def commitment_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    """告知承诺 (国办发〔2020〕42号): item allows it, the applicant chose it, no false-commitment record and not on the
-    list of seriously untrustworthy subjects (until credit repair)."""
-    from township.credit.selectors import credit_has_false_commitment, credit_is_blacklisted
-
-    app = _app(case)
-    rule = app.snapshot.get("commitment_rule") or {}
+    """告知承诺 (国办发〔2020〕42号): the item allows it, no false-commitment record and not on the list of seriously
+    untrustworthy subjects (until credit repair)."""
+    rule = data.get("commitment_rule") or {}
     if not rule.get("allowed"):
-        raise TransitionRefused("commitment_not_allowed", _("该事项不适用告知承诺制"))
+        raise refused(Code.COMMITMENT_NOT_ALLOWED)
+    if data.get("blacklisted"):
+        raise refused(Code.COMMITMENT_BLACKLISTED)
+    if data.get("false_commitment"):
+        raise refused(Code.COMMITMENT_FALSE_RECORD)
+
+
+@needs_input
+def commitment_chosen_and_signed(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """告知承诺: the applicant chose it (never imposed) and signed the pledge."""
     if data.get("applicant_chose") is not True:
-        raise TransitionRefused(
-            "commitment_not_chosen", _("告知承诺须由申请人自愿选择，不得强制"), field="applicant_chose"
-        )
-    if credit_is_blacklisted(app.applicant):
-        raise TransitionRefused(
-            "commitment_blacklisted", _("申请人被列入严重失信主体名单（未完成信用修复），不适用告知承诺制")
-        )
-    if credit_has_false_commitment(app.applicant):
-        raise TransitionRefused(
-            "commitment_false_record", _("申请人有虚假承诺记录（未完成信用修复），不适用告知承诺制")
-        )
+        raise refused(Code.COMMITMENT_NOT_CHOSEN, field="applicant_chose")
     if not str(data.get("pledge") or "").strip():
-        raise TransitionRefused("commitment_pledge_required", _("请由申请人签署承诺书"), field="pledge")
+        raise refused(Code.COMMITMENT_PLEDGE_REQUIRED, field="pledge")
+
+
+def _staff_withdrawal(actor: Any, case: Any, data: dict[str, Any]) -> str:
+    """Who withdraws on the applicant's behalf: "agent" (the agent who filed it), "window" (a clerk), or ""."""
+    if data.get("channel") == "village_agent" and data.get("agent_id") is not None and actor.pk == data["agent_id"]:
+        return "agent"
+    from township.org.models import Role
+    from township.org.scoping import has_role
+
+    if has_role(actor, case.jurisdiction_id, [Role.WINDOW_CLERK]):
+        return "window"
+    return ""
+
+
+def _is_applicant(actor: Any, data: dict[str, Any]) -> bool:
+    return actor is None or (data.get("applicant_user_id") is not None and actor.pk == data["applicant_user_id"])
 
 
 def withdrawal_by_the_applicant(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Only the applicant withdraws an application: in person (their own account), through the village agent who
-    filed it for them, or at the window on their written request (recorded as the reason)."""
-    app = _app(case)
-    if actor is None or (app.applicant_user_id is not None and actor.pk == app.applicant_user_id):
+    filed it for them, or at the window on their written request."""
+    if _is_applicant(actor, data) or _staff_withdrawal(actor, case, data):
         return
-    if app.channel == "village_agent" and app.agent_id is not None and actor.pk == app.agent_id:
-        if not str(data.get("reason") or "").strip():
-            raise TransitionRefused("withdraw_reason_required", _("代办撤回须写明申请人的撤回意愿"), field="reason")
-        return
-    from township.org.models import Role
-    from township.org.scoping import has_role
-
-    if has_role(actor, app.jurisdiction_id, [Role.WINDOW_CLERK]):
-        if not str(data.get("reason") or "").strip():
-            raise TransitionRefused(
-                "withdraw_request_required", _("窗口代为撤回须依申请人的书面申请，请写明申请及其日期"), field="reason"
-            )
-        return
-    raise TransitionRefused("withdraw_not_applicant", _("只有申请人本人或为其代办的代办员可以撤回申请"))
+    raise refused(Code.WITHDRAW_NOT_APPLICANT)
 
 
+@needs_input
+def withdrawal_request_stated(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """An agent or a clerk withdraws only on the applicant's stated (written) request, recorded as the reason."""
+    if _is_applicant(actor, data) or str(data.get("reason") or "").strip():
+        return
+    by = _staff_withdrawal(actor, case, data)
+    if by == "agent":
+        raise refused(Code.WITHDRAW_REASON_REQUIRED, field="reason")
+    if by == "window":
+        raise refused(Code.WITHDRAW_REQUEST_REQUIRED, field="reason")
+
+
+@needs_input
 def refusal_states_reasons(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Art 32/38: a refusal gives reasons and tells the applicant the remedy (the right agency, 复议/诉讼)."""
     if not str(data.get("reason") or "").strip():
-        raise TransitionRefused("reason_required", _("不予受理须写明理由"), field="reason")
+        raise refused(Code.REASON_REQUIRED, field="reason", variant="refuse")
     if not str(data.get("remedy") or "").strip():
-        raise TransitionRefused("remedy_required", _("不予受理须告知救济途径或有权机关"), field="remedy")
+        raise refused(Code.REMEDY_REQUIRED, field="remedy")
 
 
-def supplement_lists_materials(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    """一次性告知 (行政许可法 Art 32; 优化营商环境条例 Art 36): within 5 working days of receipt, one notice naming
-    everything to supplement — after the 5 days the application counts as accepted from receipt and no notice can be
-    given. A later notice may only ask again for items of the first one that are still not right."""
-    from township.approval.models import SupplementNotice
+# ---- 一次性告知补正 -----------------------------------------------------------------------------------------
+
+
+def supplement_notice_window(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """行政许可法 Art 32: the first notice within 5 working days of receipt — after that the application counts as
+    accepted from receipt and no notice can be given (a later notice repeats items of the first one)."""
     from township.core.calendar import add_working_days
 
+    if data.get("first_notice_codes") is not None or data.get("received_on") is None:
+        return
+    last_day = add_working_days(data["received_on"], NOTICE_WORKING_DAYS)
+    if _today(data) > last_day:
+        raise refused(Code.NOTICE_WINDOW_PASSED, field="materials", d=last_day.isoformat())
+
+
+@needs_input
+def supplement_lists_materials(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """一次性告知 (优化营商环境条例 Art 36): one notice naming everything to supplement; a later notice may only ask
+    again for items of the first one that are still not right."""
     if not data.get("materials"):
-        raise TransitionRefused("supplement_empty", _("请勾选需要补正的全部材料"), field="materials")
-    app = _app(case)
-    earlier = SupplementNotice.objects.filter(application_id=app.pk).order_by("issued_at").first()
-    if earlier is None:
-        last_day = add_working_days(timezone.localdate(app.received_at), NOTICE_WORKING_DAYS)
-        if _today(data) > last_day:
-            raise TransitionRefused(
-                "notice_window_passed",
-                _("收件已超过5个工作日（%(d)s），依法自收件之日起即为受理，不能再告知补正（行政许可法第三十二条）")
-                % {"d": last_day.isoformat()},
-                field="materials",
-            )
-    else:
-        first = {i["code"] for i in earlier.items}
-        new = [i["name"] for i in data["materials"] if i["code"] not in first]
+        raise refused(Code.SUPPLEMENT_EMPTY, field="materials")
+    first = data.get("first_notice_codes")
+    if first is not None:
+        new = [i["name"] for i in data["materials"] if i["code"] not in set(first)]
         if new:
-            raise TransitionRefused(
-                "supplement_not_one_time",
-                _("补正须一次性告知：%(m)s不在首次告知之列，不能再次要求（优化营商环境条例第三十六条）")
-                % {"m": "、".join(new)},
-                field="materials",
-            )
+            raise refused(Code.SUPPLEMENT_NOT_ONE_TIME, field="materials", m="、".join(new))
+
+
+# ---- timed work ---------------------------------------------------------------------------------------------
 
 
 def supplement_deadline_passed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    from township.approval.models import SupplementNotice
-
-    notice = (
-        SupplementNotice.objects.filter(application__case_id=case.pk, supplied_at__isnull=True)
-        .order_by("-issued_at")
-        .first()
-    )
-    if notice is None or notice.deadline >= _today(data):
-        raise TransitionRefused("supplement_not_due", _("补正期限未届满"))
+    deadline = data.get("supplement_deadline")
+    if deadline is None or deadline >= _today(data):
+        raise refused(Code.SUPPLEMENT_NOT_DUE)
 
 
 def notice_window_passed(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Art 32: 5 working days after receipt without a notice → accepted from the day of receipt."""
     from township.core.calendar import add_working_days
 
-    app = _app(case)
-    last_day = add_working_days(timezone.localdate(app.received_at), NOTICE_WORKING_DAYS)
-    if _today(data) <= last_day:
-        raise TransitionRefused("notice_window_open", _("收件后5个工作日内，尚可告知补正"))
+    received = data.get("received_on")
+    if received is None or _today(data) <= add_working_days(received, NOTICE_WORKING_DAYS):
+        raise refused(Code.NOTICE_WINDOW_OPEN)
 
 
 def gap_deadline_passed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    app = _app(case)
-    if app.accept_mode != "gap" or app.gap_supplied_at is not None or app.gap_deadline is None:
-        raise TransitionRefused("gap_not_due", _("不是容缺受理或材料已补齐"))
-    if app.gap_deadline >= _today(data):
-        raise TransitionRefused("gap_not_due", _("容缺补齐期限未届满"))
+    if data.get("accept_mode") != "gap" or data.get("gap_supplied") or data.get("gap_deadline") is None:
+        raise refused(Code.GAP_NOT_DUE, variant="not_gap")
+    if data["gap_deadline"] >= _today(data):
+        raise refused(Code.GAP_NOT_DUE)
+
+
+# ---- review and decision ------------------------------------------------------------------------------------
 
 
 def gap_materials_supplied(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    app = _app(case)
-    if app.accept_mode == "gap" and app.gap_supplied_at is None:
-        raise TransitionRefused("gap_outstanding", _("容缺材料尚未补齐，不能作出许可决定"))
+    if data.get("accept_mode") == "gap" and not data.get("gap_supplied"):
+        raise refused(Code.GAP_OUTSTANDING)
 
 
+@needs_input
 def special_procedure_reason(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if data.get("pause_reason") not in SPECIAL_REASONS:
-        raise TransitionRefused(
-            "special_reason",
-            _(
-                "特别程序限于听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审（行政许可法第四十五条）；现场核查计入审查期限"
-            ),
-        )
+        raise refused(Code.SPECIAL_REASON, field="reason")
 
 
+@needs_input
 def denial_states_reasons_and_rights(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Art 38: a denial gives reasons and states the right to 行政复议 or 行政诉讼."""
     if not str(data.get("reason") or "").strip():
-        raise TransitionRefused("reason_required", _("不予许可须说明理由"), field="reason")
+        raise refused(Code.REASON_REQUIRED, field="reason", variant="deny")
     if not str(data.get("rights") or "").strip():
-        raise TransitionRefused("rights_required", _("不予许可须告知申请行政复议或提起行政诉讼的权利"), field="rights")
+        raise refused(Code.RIGHTS_REQUIRED, field="rights")
 
 
 def all_children_closed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    from township.cases.models import Case
-
-    if Case.objects.filter(parent_id=case.pk, closed_at__isnull=True).exists():
-        raise TransitionRefused("children_open", _("尚有子件未办结"))
+    if data.get("open_children"):
+        raise refused(Code.CHILDREN_OPEN)
 
 
 def default_rights_text(jurisdiction_name: str) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from township.approval.machine import OPEN_STATES, S
 from township.approval.models import (
     Application,
+    ApplicationMaterial,
     Kind,
     Notification,
     QueueTicket,
@@ -82,6 +83,11 @@ def application_get(*, actor: User | None, pk: int | str) -> Application:
         return _base().get(visible_q(actor), pk=int(pk))
     except (Application.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def application_for_case(*, actor: User | None, case_id: int) -> Application | None:
+    """The application (or bundle) of a case, if the actor may see it."""
+    return _base().filter(visible_q(actor), case_id=case_id).first()
 
 
 def _worklist(actor: User | None, roles: tuple[str, ...], states: tuple[str, ...]) -> QuerySet[Application]:
@@ -333,3 +339,75 @@ def _document_date(app: Application, kind: str) -> Any:
     elif kind in ("approval", "denial"):
         when = app.decided_at
     return timezone.localtime(when).date() if when else timezone.localdate()
+
+
+def application_materials(app: Application) -> list[ApplicationMaterial]:
+    """The materials of an application (bundle children: the parent's shared set), essential first."""
+    return list(
+        ApplicationMaterial.objects.filter(jurisdiction_id=app.jurisdiction_id, application_id=app.material_owner_id)
+        .select_related("attachment", "library_item")
+        .order_by("-essential", "id")
+    )
+
+
+def missing_essential(app: Application) -> list[str]:
+    """Names of essential materials not provided (bundle children read the parent's shared set)."""
+    provided = set(
+        ApplicationMaterial.objects.filter(
+            jurisdiction_id=app.jurisdiction_id,
+            application_id=app.material_owner_id,
+            source__in=("upload", "library", "paper"),
+        ).values_list("material_type_code", flat=True)
+    )
+    return [
+        m["name"]
+        for m in app.snapshot.get("materials", [])
+        if m["essential"] and m["material_type_code"] not in provided
+    ]
+
+
+def application_facts(case: Any) -> dict[str, Any]:
+    """What the guards of ``rules.py`` need to know about an application, as data (``CaseType.facts``).
+
+    Read fresh from the database each time (the services save what a guard reads before they fire), and only
+    what the edges leaving the current state look at: the credit file and the materials only while 待受理.
+    """
+    from township.approval.machine import APPLICATION
+
+    if case.case_type != APPLICATION:
+        return {
+            "open_children": Application.objects.filter(parent__case_id=case.pk, case__closed_at__isnull=True).count()
+        }
+    app = Application.objects.select_related("item_version", "applicant").get(case_id=case.pk)
+    snap = app.snapshot
+    facts: dict[str, Any] = {
+        "today": timezone.localdate(),
+        "applicant_user_id": app.applicant_user_id,
+        "channel": app.channel,
+        "agent_id": app.agent_id,
+        "accept_mode": app.accept_mode,
+        "gap_supplied": app.gap_supplied_at is not None,
+        "gap_deadline": app.gap_deadline,
+    }
+    if case.state == S.SUBMITTED:
+        from township.credit.selectors import credit_has_false_commitment, credit_is_blacklisted
+
+        first = SupplementNotice.objects.filter(application_id=app.pk).order_by("issued_at").first()
+        facts.update(
+            missing_essential=missing_essential(app),
+            risk_class=snap.get("risk_class") or "",
+            gap_rule=snap.get("gap_rule") or {},
+            commitment_rule=snap.get("commitment_rule") or {},
+            blacklisted=credit_is_blacklisted(app.applicant),
+            false_commitment=credit_has_false_commitment(app.applicant),
+            received_on=timezone.localdate(app.received_at),
+            first_notice_codes=[i["code"] for i in first.items] if first is not None else None,
+        )
+    elif case.state == S.AWAITING_SUPPLEMENT:
+        notice = (
+            SupplementNotice.objects.filter(application_id=app.pk, supplied_at__isnull=True)
+            .order_by("-issued_at")
+            .first()
+        )
+        facts["supplement_deadline"] = notice.deadline if notice is not None else None
+    return facts

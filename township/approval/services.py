@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.approval import rules
+from township.approval.errors import Code, denied, error
 from township.approval.machine import APPLICATION, BUNDLE, S
 from township.approval.models import (
     AcceptMode,
@@ -46,7 +47,7 @@ from township.cases.errors import TransitionRefused
 from township.cases.models import Case, EventKind
 from township.cases.services import case_assign, case_attach, case_extend, case_note, case_open
 from township.cases.types import case_type_for
-from township.core.errors import DomainError, NotFound, PermissionRefused
+from township.core.errors import DomainError, NotFound
 from township.org.models import Department, Jurisdiction, Level, Role, User
 from township.org.scoping import has_role
 from township.subjects.models import Subject
@@ -58,19 +59,6 @@ VERIFY_ROLES = (Role.ENFORCEMENT_OFFICER, Role.APPROVER, Role.APPROVAL_HEAD)
 
 
 # ---- helpers -------------------------------------------------------------------------------------------
-
-
-def _fire(
-    app: Application,
-    name: str,
-    actor: User | None,
-    data: dict[str, Any] | None = None,
-    comment: str = "",
-    at: datetime.datetime | None = None,
-) -> None:
-    case = app.case
-    case._approval_app = app  # guards read the application without another query
-    case_type_for(case.case_type).fire(case, name, actor, data, comment=comment, at=at)
 
 
 def _clock_spec(app: Application) -> dict[str, Any] | None:
@@ -110,7 +98,7 @@ def issuer_department(app: Application) -> Department:
     item_dept = app.item.department if app.item_id and app.item.department_id else None
     if item_dept is not None and item_dept.uscc and is_valid_uscc(item_dept.uscc):
         return item_dept
-    raise DomainError("issuer_missing", _("未配置有统一社会信用代码的审批局（签章单位）"))
+    raise error(Code.ISSUER_MISSING)
 
 
 def document_seal(app: Application, kind: str, content: dict[str, Any]) -> Any:
@@ -220,11 +208,9 @@ def _record_reuse(app: Application, actor: User | None, items: list[Any]) -> Non
 
 
 def application_materials(app: Application) -> list[ApplicationMaterial]:
-    return list(
-        ApplicationMaterial.objects.filter(jurisdiction_id=app.jurisdiction_id, application_id=app.material_owner_id)
-        .select_related("attachment", "library_item")
-        .order_by("-essential", "id")
-    )
+    from township.approval.selectors import application_materials as read
+
+    return read(app)
 
 
 # ---- submission ----------------------------------------------------------------------------------------
@@ -237,23 +223,23 @@ def _check_channel(
     from township.subjects.selectors import subject_for_user
 
     if actor is None or not actor.is_authenticated:
-        raise PermissionRefused("login_required", _("请先登录"))
+        raise denied(Code.LOGIN_REQUIRED)
     if channel == Channel.ONLINE:
         own = subject_for_user(actor, create=True)
         if own is None or own.pk != applicant.pk:
-            raise PermissionRefused("not_applicant", _("网上申请只能以本人（本单位）名义提交"))
+            raise denied(Code.NOT_APPLICANT)
         return actor, None
     if channel == Channel.WINDOW:
         if not has_role(actor, jurisdiction_id, CLERK_ROLES):
-            raise PermissionRefused("permission_denied", _("您不是本镇综合窗口人员"))
+            raise denied(Code.PERMISSION_DENIED, variant="window")
         return user_for_subject(applicant), actor
     if channel == Channel.VILLAGE_AGENT:
         if village is None or not has_role(actor, jurisdiction_id, [Role.VILLAGE_AGENT], village.code):
-            raise PermissionRefused("permission_denied", _("您不是该村（社区）的代办员"))
+            raise denied(Code.PERMISSION_DENIED, variant="agent")
         if applicant.village_id and applicant.village_id != village.code:
-            raise DomainError("not_village_resident", _("代办员只能为本村（社区）居民代办"), field="applicant")
+            raise error(Code.NOT_VILLAGE_RESIDENT, field="applicant")
         return user_for_subject(applicant), actor
-    raise DomainError("bad_channel", _("申请渠道无效"), field="channel")
+    raise error(Code.BAD_CHANNEL, field="channel")
 
 
 def _channel_offered(snap: dict[str, Any], channel: str) -> bool:
@@ -270,7 +256,7 @@ def _pin(item: Any) -> Any:
 
     version = item_version_current(item)
     if version is None:
-        raise DomainError("item_not_published", _("事项“%(name)s”未发布或已暂停") % {"name": item.name}, field="item")
+        raise error(Code.ITEM_NOT_PUBLISHED, field="item", name=item.name)
     return version
 
 
@@ -309,7 +295,7 @@ def application_submit(
     version = _pin(item)
     snap = version.snapshot
     if not _channel_offered(snap, channel):
-        raise DomainError("channel_not_offered", _("该事项不支持此申请渠道"), field="channel")
+        raise error(Code.CHANNEL_NOT_OFFERED, field="channel")
     village = _village_of(actor, channel, village)
     applicant_user, agent = _check_channel(
         actor=actor, jurisdiction_id=item.jurisdiction_id, applicant=applicant, channel=channel, village=village
@@ -419,15 +405,15 @@ def application_bundle_submit(
         items = theme_items(theme)
     items = list(dict.fromkeys(items))
     if len(items) < 1:
-        raise DomainError("bundle_empty", _("请至少选择一个事项"), field="items")
+        raise error(Code.BUNDLE_EMPTY, field="items")
     jurisdictions = {i.jurisdiction_id for i in items}
     if len(jurisdictions) != 1:
-        raise DomainError("bundle_mixed", _("一件事中的事项须属于同一单位"), field="items")
+        raise error(Code.BUNDLE_MIXED, field="items")
     jurisdiction_id = jurisdictions.pop()
     versions = [_pin(i) for i in items]
     for v in versions:
         if not _channel_offered(v.snapshot, channel):
-            raise DomainError("channel_not_offered", _("事项“%(n)s”不支持此申请渠道") % {"n": v.snapshot["name"]})
+            raise error(Code.CHANNEL_NOT_OFFERED, variant="named", n=v.snapshot["name"])
     village = _village_of(actor, channel, village)
     applicant_user, agent = _check_channel(
         actor=actor, jurisdiction_id=jurisdiction_id, applicant=applicant, channel=channel, village=village
@@ -513,7 +499,9 @@ def application_accept(*, application: Application, actor: User | None, comment:
             application_accept(application=child, actor=actor, comment=comment)
         return application
     now = timezone.now()
-    _fire(application, "accept", actor, {"clock": _clock_spec(application) or {}}, comment)
+    case_type_for(APPLICATION).fire(
+        application.case, "accept", actor, {"clock": _clock_spec(application) or {}}, comment=comment
+    )
     application.accepted_at = now
     application.accept_mode = AcceptMode.NORMAL
     application.save(update_fields=["accepted_at", "accept_mode"])
@@ -538,7 +526,7 @@ def application_accept_gap(
     Errors: gap_control_item, gap_not_allowed, gap_blacklisted, gap_material_not_allowed,
     gap_pledge_required, gap_nothing_missing, materials_incomplete."""
     if application.kind == Kind.BUNDLE:
-        raise DomainError("gap_per_item", _("容缺受理须逐项办理"))
+        raise error(Code.GAP_PER_ITEM)
     from township.core.calendar import add_working_days
 
     now = timezone.now()
@@ -553,7 +541,7 @@ def application_accept_gap(
         "consequence": consequence,
         "clock": _clock_spec(application) or {},
     }
-    _fire(application, "accept_gap", actor, data)
+    case_type_for(APPLICATION).fire(application.case, "accept_gap", actor, data)
     application.accepted_at = now
     application.accept_mode = AcceptMode.GAP
     application.gap_missing = list(missing)
@@ -579,7 +567,7 @@ def application_gap_supply(
 ) -> Application:
     """容缺材料补齐. Errors: gap_not_open, gap_still_missing."""
     if application.accept_mode != AcceptMode.GAP or application.gap_supplied_at is not None:
-        raise DomainError("gap_not_open", _("该申请没有待补齐的容缺材料"))
+        raise error(Code.GAP_NOT_OPEN)
     _require_case_actor(application, actor, (*CLERK_ROLES, Role.VILLAGE_AGENT))
     required = [
         {"code": m.material_type_code, "name": m.name, "essential": m.essential}
@@ -599,7 +587,7 @@ def application_gap_supply(
         ).values_list("name", flat=True)
     )
     if still:
-        raise DomainError("gap_still_missing", _("仍缺少：%(m)s") % {"m": "、".join(still)}, field="materials")
+        raise error(Code.GAP_STILL_MISSING, field="materials", m="、".join(still))
     application.gap_supplied_at = timezone.now()
     application.save(update_fields=["gap_supplied_at"])
     case_note(case=application.case, actor=actor, name="gap_supplied", label=_("容缺材料已补齐"))
@@ -612,7 +600,7 @@ def _require_case_actor(app: Application, actor: User | None, roles: Iterable[st
     if app.applicant_user_id == actor.pk:
         return
     if not has_role(actor, app.jurisdiction_id, roles, app.village_id):
-        raise PermissionRefused("permission_denied", _("无权办理该申请"))
+        raise denied(Code.PERMISSION_DENIED)
 
 
 @transaction.atomic
@@ -628,13 +616,13 @@ def application_approve_on_commitment(
     post-approval verification task is created. Errors: commitment_not_allowed, commitment_not_chosen,
     commitment_false_record, commitment_pledge_required, bad_method."""
     if method not in VerificationMethod.values:
-        raise DomainError("bad_method", _("核查方式无效"), field="method")
+        raise error(Code.BAD_METHOD, field="method")
     from township.core.calendar import add_natural_days
 
     now = timezone.now()
     rule = application.snapshot.get("commitment_rule") or {}
-    _fire(
-        application,
+    case_type_for(APPLICATION).fire(
+        application.case,
         "approve_on_commitment",
         actor,
         {"applicant_chose": applicant_chose, "pledge": pledge, "rule_text": rule.get("text", "")},
@@ -664,7 +652,7 @@ def application_approve_on_commitment(
 def application_refuse(*, application: Application, actor: User | None, reason: str, remedy: str) -> Application:
     """不予受理 with reasons and remedies. Errors: reason_required, remedy_required."""
     for app in _targets(application):
-        _fire(app, "refuse", actor, {"reason": reason, "remedy": remedy})
+        case_type_for(APPLICATION).fire(app.case, "refuse", actor, {"reason": reason, "remedy": remedy})
         app.refusal_reason, app.refusal_remedy = reason, remedy
         app.save(update_fields=["refusal_reason", "refusal_remedy"])
         _notify_applicant(app, _("您的申请不予受理：%(t)s") % {"t": app.title}, f"{reason}\n{remedy}")
@@ -687,14 +675,14 @@ def application_request_supplement(
     }
     unknown = [c for c in material_codes if c not in mats]
     if unknown:
-        raise DomainError("supplement_unknown_material", _("不是本事项的申请材料：%(c)s") % {"c": "、".join(unknown)})
+        raise error(Code.SUPPLEMENT_UNKNOWN_MATERIAL, c="、".join(unknown))
     now = timezone.now()
     deadline = add_working_days(timezone.localdate(now), rules.supplement_deadline_days())
     items = [{"code": c, "name": mats[c].name} for c in material_codes]
     first_notice = None
     for app in _targets(application):
-        _fire(
-            app,
+        case_type_for(APPLICATION).fire(
+            app.case,
             "request_supplement",
             actor,
             {"materials": items, "deadline": deadline.isoformat(), "pause_note": _("一次性告知补正")},
@@ -720,7 +708,7 @@ def application_request_supplement(
         source=MaterialSource.MISSING, attachment=None, library_item=None
     )
     if first_notice is None:
-        raise DomainError("nothing_to_notice", _("没有待受理的申请"))
+        raise error(Code.NOTHING_TO_NOTICE)
     return first_notice
 
 
@@ -752,10 +740,10 @@ def application_supply(
         ).values_list("name", flat=True)
     )
     if still:
-        raise DomainError("supplement_still_missing", _("仍缺少：%(m)s") % {"m": "、".join(still)}, field="materials")
+        raise error(Code.SUPPLEMENT_STILL_MISSING, field="materials", m="、".join(still))
     now = timezone.now()
     for app in targets:
-        _fire(app, "supply", actor)
+        case_type_for(APPLICATION).fire(app.case, "supply", actor)
         app.received_at = now
         app.save(update_fields=["received_at"])
     notices.update(supplied_at=now)
@@ -771,7 +759,7 @@ def application_withdraw(*, application: Application, actor: User | None, reason
         ):
             application_withdraw(application=child, actor=actor, reason=reason)
         return application
-    _fire(application, "withdraw", actor, {"reason": reason}, comment=reason)
+    case_type_for(APPLICATION).fire(application.case, "withdraw", actor, {"reason": reason}, comment=reason)
     _after_terminal(application)
     return application
 
@@ -782,7 +770,9 @@ def application_withdraw(*, application: Application, actor: User | None, reason
 @transaction.atomic
 def application_special_start(*, application: Application, actor: User | None, reason: str, note: str = "") -> None:
     """听证/检验检测/鉴定/专家评审: the time is not counted (Art 45) and is told to the applicant."""
-    _fire(application, "start_special", actor, {"pause_reason": reason, "pause_note": note}, comment=note)
+    case_type_for(APPLICATION).fire(
+        application.case, "start_special", actor, {"pause_reason": reason, "pause_note": note}, comment=note
+    )
     from township.cases.models import ClockPause
 
     label = dict(ClockPause.Reason.choices).get(reason, reason)
@@ -795,7 +785,7 @@ def application_special_start(*, application: Application, actor: User | None, r
 
 @transaction.atomic
 def application_special_end(*, application: Application, actor: User | None, note: str = "") -> None:
-    _fire(application, "end_special", actor, comment=note)
+    case_type_for(APPLICATION).fire(application.case, "end_special", actor, comment=note)
 
 
 @transaction.atomic
@@ -803,22 +793,17 @@ def application_extend(*, application: Application, actor: User | None, days: in
     """Art 42: extend by at most 10 working days in total, approved by the head, told to the applicant.
     Errors: extension_head_required, extension_too_long, extension_reason_required, extension_state."""
     if actor is None or not has_role(actor, application.jurisdiction_id, [Role.APPROVAL_HEAD]):
-        raise PermissionRefused("extension_head_required", _("延长审批期限须经审批负责人批准"))
+        raise denied(Code.EXTENSION_HEAD_REQUIRED)
     if not reason.strip():
-        raise DomainError("extension_reason_required", _("请写明延期理由"), field="reason")
+        raise error(Code.EXTENSION_REASON_REQUIRED, field="reason")
     case = application.case
     if case.state not in (S.UNDER_REVIEW, S.SPECIAL_PROCEDURE) or case.due_at is None:
-        raise DomainError("extension_state", _("只有审查中的申请可以延期"))
+        raise error(Code.EXTENSION_STATE)
     if case.clock_unit != "working_days":
-        raise DomainError("extension_state", _("该事项时限不以工作日计，不能按本条延期"))
+        raise error(Code.EXTENSION_STATE, variant="unit")
     used = sum(int(e.data.get("amount") or 0) for e in case.events.filter(kind=EventKind.EXTEND).only("data"))
     if days <= 0 or used + days > rules.MAX_EXTENSION_WORKING_DAYS:
-        raise DomainError(
-            "extension_too_long",
-            _("延长期限累计不得超过%(n)s个工作日（已延长%(u)s个）")
-            % {"n": rules.MAX_EXTENSION_WORKING_DAYS, "u": used},
-            field="days",
-        )
+        raise error(Code.EXTENSION_TOO_LONG, field="days", n=rules.MAX_EXTENSION_WORKING_DAYS, u=used)
     case_extend(case=case, actor=actor, amount=days, reason=reason, approved_by=actor)
     _notify_applicant(
         application,
@@ -836,7 +821,7 @@ def application_approve(
     """准予许可, then (by default) the certificate is issued and the application closed.
     Errors: gap_outstanding, role_required, transition_not_allowed, issuer_missing."""
     now = timezone.now()
-    _fire(application, "approve", actor, {"opinion": comment}, comment=comment)
+    case_type_for(APPLICATION).fire(application.case, "approve", actor, {"opinion": comment}, comment=comment)
     application.decision = Decision.APPROVED
     application.decision_reason = comment
     application.decided_at = now
@@ -856,7 +841,9 @@ def application_deny(
     if rights is None:
         rights = rules.default_rights_text(application.jurisdiction.name)
     now = timezone.now()
-    _fire(application, "deny", actor, {"reason": reason, "rights": rights}, comment=reason)
+    case_type_for(APPLICATION).fire(
+        application.case, "deny", actor, {"reason": reason, "rights": rights}, comment=reason
+    )
     application.decision = Decision.DENIED
     application.decision_reason = reason
     application.decided_at = now
@@ -906,8 +893,8 @@ def application_issue(*, application: Application, actor: User | None) -> Applic
     )
     application.certificate = cert
     application.save(update_fields=["certificate"])
-    _fire(application, "issue", actor, {"certificate": cert.identifier})
-    _fire(application, "close", actor)
+    case_type_for(APPLICATION).fire(application.case, "issue", actor, {"certificate": cert.identifier})
+    case_type_for(APPLICATION).fire(application.case, "close", actor)
     _notify_applicant(
         application,
         _("证照已签发：%(n)s") % {"n": type_name},
@@ -938,18 +925,16 @@ def _after_terminal(app: Application) -> None:
 def _run_one(
     app: Application,
     name: str,
-    now: datetime.datetime,
     *,
     at: datetime.datetime | None = None,
     extra: dict[str, Any] | None = None,
 ) -> bool:
+    """Fire a timed edge of one application with the case type's authority; the guards decide from its facts."""
     try:
         with transaction.atomic():
             case = Case.objects.get(pk=app.case_id)
             app.case = case
-            data = {"_now": now.isoformat(), **(extra or {})}
-            case._approval_app = app
-            case_type_for(case.case_type).fire(case, name, None, data, at=at)
+            case_type_for(case.case_type).fire(case, name, None, extra, at=at)
             return True
     except TransitionRefused:  # includes ConcurrentTransition: another worker won, or no longer due
         return False
@@ -970,7 +955,7 @@ def approval_run_timed_work(now: datetime.datetime | None = None) -> dict[str, i
     horizon = now - datetime.timedelta(days=rules.NOTICE_WORKING_DAYS)
     for app in base.filter(case__state=S.SUBMITTED, kind__in=[Kind.SINGLE, Kind.CHILD], received_at__lt=horizon):
         spec = _clock_spec(app) or {}
-        if _run_one(app, "deem_accept", now, at=app.received_at, extra={"clock": spec, "deemed_on": now.isoformat()}):
+        if _run_one(app, "deem_accept", at=app.received_at, extra={"clock": spec, "deemed_on": now.isoformat()}):
             Application.objects.filter(pk=app.pk).update(accepted_at=app.received_at, accept_mode=AcceptMode.DEEMED)
             _notify_applicant(
                 app,
@@ -980,7 +965,7 @@ def approval_run_timed_work(now: datetime.datetime | None = None) -> dict[str, i
             counts["deemed_accepted"] += 1
     due_notices = SupplementNotice.objects.filter(supplied_at__isnull=True, deadline__lt=today).values("application_id")
     for app in base.filter(case__state=S.AWAITING_SUPPLEMENT, pk__in=due_notices):
-        if _run_one(app, "expire_supplement", now):
+        if _run_one(app, "expire_supplement"):
             _notify_applicant(app, _("申请视为撤回：%(t)s") % {"t": app.title}, _("补正期限届满未补正。"))
             _after_terminal(app)
             counts["supplement_expired"] += 1
@@ -990,7 +975,7 @@ def approval_run_timed_work(now: datetime.datetime | None = None) -> dict[str, i
         gap_supplied_at__isnull=True,
         gap_deadline__lt=today,
     ):
-        if _run_one(app, "expire_gap", now):
+        if _run_one(app, "expire_gap"):
             _notify_applicant(app, _("申请视为撤回：%(t)s") % {"t": app.title}, _("容缺材料逾期未补齐。"))
             _after_terminal(app)
             counts["gap_expired"] += 1
@@ -1035,21 +1020,17 @@ def verification_task_complete(
         raise NotFound()
     task = VerificationTask.objects.select_for_update().get(pk=task.pk)
     if task.status not in (VerificationStatus.OPEN, VerificationStatus.RECTIFYING):
-        raise DomainError("verification_done", _("该核查任务已完成"))
+        raise error(Code.VERIFICATION_DONE)
     if passed and not outcome:
         outcome = VerificationOutcome.MET
     if outcome not in VerificationOutcome.values:
-        raise DomainError(
-            "outcome_required", _("请选择核查结论：符合、限期整改、虚假承诺或整改后仍不符合"), field="outcome"
-        )
+        raise error(Code.OUTCOME_REQUIRED, field="outcome")
     if outcome != VerificationOutcome.MET and not (note or "").strip():
-        raise DomainError("note_required", _("核查不通过须写明事实"), field="note")
+        raise error(Code.NOTE_REQUIRED, field="note", variant="verification")
     if outcome == VerificationOutcome.NOT_RECTIFIED and task.status != VerificationStatus.RECTIFYING:
-        raise DomainError(
-            "outcome_order", _("须先责令限期整改，逾期未整改或整改后仍不符合的才撤销许可"), field="outcome"
-        )
+        raise error(Code.OUTCOME_ORDER, field="outcome")
     if outcome == VerificationOutcome.RECTIFY and task.status == VerificationStatus.RECTIFYING:
-        raise DomainError("outcome_order", _("已责令整改：请复查并作出结论"), field="outcome")
+        raise error(Code.OUTCOME_ORDER, field="outcome", variant="again")
     now = timezone.now()
     app = Application.objects.select_related("case", "certificate", "applicant").get(pk=task.application_id)
     task.outcome = outcome
@@ -1058,7 +1039,7 @@ def verification_task_complete(
         from township.core.calendar import add_working_days
 
         if not 1 <= int(rectify_days or 0) <= 60:
-            raise DomainError("rectify_days", _("请填写整改期限（1至60个工作日）"), field="rectify_days")
+            raise error(Code.RECTIFY_DAYS, field="rectify_days")
         task.status = VerificationStatus.RECTIFYING
         task.rectify_by = add_working_days(timezone.localdate(now), int(rectify_days))
         task.save(update_fields=["status", "outcome", "note", "rectify_by"])
@@ -1126,13 +1107,13 @@ def application_rate(*, application: Application, actor: User | None, grade: int
     from township.core.calendar import add_working_days
 
     if actor is None or application.applicant_user_id != actor.pk:
-        raise PermissionRefused("rating_not_owner", _("只有申请人本人可以评价"))
+        raise denied(Code.RATING_NOT_OWNER)
     if application.case.closed_at is None:
-        raise DomainError("rating_not_finished", _("办结后才能评价"))
+        raise error(Code.RATING_NOT_FINISHED)
     if grade not in Grade.values:
-        raise DomainError("bad_grade", _("评价等级无效"), field="grade")
+        raise error(Code.BAD_GRADE, field="grade")
     if grade >= Grade.DISSATISFIED and not text.strip():
-        raise DomainError("rating_text_required", _("差评请写明原因，以便整改"), field="text")
+        raise error(Code.RATING_TEXT_REQUIRED, field="text")
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -1145,7 +1126,7 @@ def application_rate(*, application: Application, actor: User | None, grade: int
                 created_at=now,
             )
     except IntegrityError:
-        raise DomainError("rating_exists", _("该办件已评价")) from None
+        raise error(Code.RATING_EXISTS) from None
     if rating.is_bad:
         RectificationTask.objects.create(
             jurisdiction_id=application.jurisdiction_id,
@@ -1162,7 +1143,7 @@ def rectification_callback(*, task: RectificationTask, actor: User, note: str, r
     if not has_role(actor, task.jurisdiction_id, [Role.APPROVAL_HEAD, Role.WINDOW_CLERK, Role.APPROVER]):
         raise NotFound()
     if not note.strip():
-        raise DomainError("note_required", _("请填写回访记录"), field="note")
+        raise error(Code.NOTE_REQUIRED, field="note", variant="callback")
     task.callback_at = timezone.now()
     task.callback_by = actor
     task.callback_note = note
@@ -1184,7 +1165,7 @@ def ticket_take(*, jurisdiction: str, category: str, phone: str = "") -> QueueTi
     from township.approval.models import QueueCategory
 
     if category not in QueueCategory.values:
-        raise DomainError("bad_category", _("业务类别无效"), field="category")
+        raise error(Code.BAD_CATEGORY, field="category")
     now = timezone.now()
     day = timezone.localdate(now)
     for _attempt in range(10):
@@ -1201,7 +1182,7 @@ def ticket_take(*, jurisdiction: str, category: str, phone: str = "") -> QueueTi
                 )
         except IntegrityError:
             continue
-    raise DomainError("ticket_busy", _("取号繁忙，请重试"))
+    raise error(Code.TICKET_BUSY)
 
 
 @transaction.atomic
@@ -1210,7 +1191,7 @@ def ticket_call_next(
 ) -> QueueTicket | None:
     """Call the longest-waiting ticket to window N (any clerk, any category: 综合窗口)."""
     if not has_role(actor, jurisdiction, CLERK_ROLES):
-        raise PermissionRefused("permission_denied", _("您不是本中心窗口人员"))
+        raise denied(Code.PERMISSION_DENIED, variant="hall")
     now = timezone.now()
     QueueTicket.objects.filter(jurisdiction_id=jurisdiction, window=window, status=TicketStatus.CALLED).update(
         status=TicketStatus.DONE, done_at=now
@@ -1256,18 +1237,18 @@ def applicant_register(*, username: str, password: str, full_name: str, identifi
     identifier = (identifier or "").strip().upper()
     full_name = (full_name or "").strip()
     if not full_name:
-        raise DomainError("name_required", _("请填写姓名或单位名称"), field="full_name")
+        raise error(Code.NAME_REQUIRED, field="full_name")
     users = get_user_model().objects
     if users.filter(username=username).exists():
-        raise DomainError("username_taken", _("用户名已被注册"), field="username")
+        raise error(Code.USERNAME_TAKEN, field="username")
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise DomainError("password_weak", "；".join(exc.messages), field="password") from None
+        raise error(Code.PASSWORD_WEAK, field="password", why="；".join(exc.messages)) from None
     if is_valid_resident_id(identifier):
         rid = validate_resident_id(identifier)
         if users.filter(resident_id=rid, uscc="").exists():
-            raise DomainError("identifier_taken", _("该身份证号已注册"), field="identifier")
+            raise error(Code.IDENTIFIER_TAKEN, field="identifier", variant="person")
         subject_get_or_create_person(resident_id=rid, name=full_name, phone=phone)
         return users.create_user(
             username=username, password=password, full_name=full_name, resident_id=rid, phone=phone
@@ -1275,10 +1256,10 @@ def applicant_register(*, username: str, password: str, full_name: str, identifi
     if is_valid_uscc(identifier):
         uscc = validate_uscc(identifier)
         if users.filter(uscc=uscc).exists():
-            raise DomainError("identifier_taken", _("该统一社会信用代码已注册"), field="identifier")
+            raise error(Code.IDENTIFIER_TAKEN, field="identifier", variant="org")
         subject_get_or_create_org(uscc=uscc, name=full_name, phone=phone)
         return users.create_user(username=username, password=password, full_name=full_name, uscc=uscc, phone=phone)
-    raise DomainError("invalid_identifier", _("身份证号或统一社会信用代码校验不通过"), field="identifier")
+    raise error(Code.INVALID_IDENTIFIER, field="identifier")
 
 
 def notifications_mark_read(*, actor: User) -> int:

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST
 
 from township.approval import selectors as sel
 from township.approval import services as svc
-from township.approval.forms import ApplicantLoginForm, RegisterForm
+from township.approval.errors import Code, error
+from township.approval.forms import ApplicantLoginForm, RateForm, RegisterForm
 from township.approval.machine import S
-from township.approval.models import Channel, Grade, Kind, QueueCategory
+from township.approval.models import Channel, Kind, QueueCategory
 from township.core.errors import DomainError, NotFound
 from township.org.models import Role
-from township.org.scoping import reach, roles_in
+from township.org.scoping import reach
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -174,30 +175,37 @@ def _steps(app: Any) -> list[dict[str, Any]]:
 
 
 @login_required
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case page of an application (the 我的待办 link, ``CaseType.page``): the application page."""
+    app = sel.application_for_case(actor=request.user, case_id=case_id)
+    if app is None:
+        raise Http404
+    return redirect("approval:detail", pk=app.pk)
+
+
+@login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application page: its record, materials and timeline, and the steps the user may take now (the shared
+    action panel of the case engine: offered by role and state, disabled with the reason when a fact is missing)."""
+    from township.cases.actions import panel
     from township.cases.selectors import case_timeline
 
     app = _app_or_404(request.user, pk)
     children = sel.children_of(app) if app.kind == Kind.BUNDLE else []
-    held = roles_in(request.user, app.jurisdiction_id, app.village_id)
+    is_owner = app.applicant_user_id == request.user.pk
     ctx = {
         "app": app,
         "case": app.case,
         "warning": app.case.warning(),
         "children": children,
-        "materials": svc.application_materials(app),
+        "materials": sel.application_materials(app),
         "timeline": list(case_timeline(case=app.case)),
         "steps": _steps(app) if app.kind != Kind.BUNDLE else [],
         "notice": sel.open_notice(app),
-        "is_owner": app.applicant_user_id == request.user.pk,
-        "can_accept": bool(held & {Role.WINDOW_CLERK, Role.VILLAGE_AGENT, Role.APPROVER, Role.APPROVAL_HEAD}),
-        "can_decide": bool(held & {Role.APPROVER, Role.APPROVAL_HEAD}),
-        "is_head": Role.APPROVAL_HEAD in held,
-        "grades": Grade.choices,
+        "is_owner": is_owner,
+        "panel": panel(request, app.case),
+        "rate_form": RateForm() if is_owner and app.case.closed_at and app.kind != Kind.BUNDLE else None,
         "rating": getattr(app, "rating", None) if hasattr(app, "rating") else None,
-        "S": S,
-        "gap_codes": (app.snapshot.get("gap_rule") or {}).get("material_type_codes", []),
-        "commitment_rule": app.snapshot.get("commitment_rule") or {},
         "documents": sel.document_kinds(app),
     }
     return render(request, "approval/detail.html", ctx)
@@ -209,66 +217,22 @@ def _codes(request: HttpRequest, name: str) -> list[str]:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One POST endpoint per action; each calls exactly one service."""
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """好差评 by the applicant once the application is finished (not a case step: the case is closed)."""
     app = _app_or_404(request.user, pk)
-    u, p = request.user, request.POST
-    actions = {
-        "accept": lambda: svc.application_accept(application=app, actor=u),
-        "accept_gap": lambda: svc.application_accept_gap(
-            application=app, actor=u, missing=_codes(request, "missing"), pledge=p.get("pledge", "")
-        ),
-        "commitment": lambda: svc.application_approve_on_commitment(
-            application=app,
-            actor=u,
-            applicant_chose=p.get("applicant_chose") == "yes",
-            pledge=p.get("pledge", ""),
-            method=p.get("method", "document"),
-        ),
-        "refuse": lambda: svc.application_refuse(
-            application=app, actor=u, reason=p.get("reason", ""), remedy=p.get("remedy", "")
-        ),
-        "supplement": lambda: svc.application_request_supplement(
-            application=app, actor=u, material_codes=_codes(request, "materials"), note=p.get("note", "")
-        ),
-        "supply": lambda: svc.application_supply(
-            application=app,
-            actor=u,
-            uploads={k[2:]: f for k, f in request.FILES.items() if k.startswith("m_")},
-            paper=_codes(request, "paper"),
-        ),
-        "gap_supply": lambda: svc.application_gap_supply(
-            application=app,
-            actor=u,
-            uploads={k[2:]: f for k, f in request.FILES.items() if k.startswith("m_")},
-            paper=_codes(request, "paper"),
-        ),
-        "approve": lambda: svc.application_approve(application=app, actor=u, comment=p.get("comment", "")),
-        "deny": lambda: svc.application_deny(application=app, actor=u, reason=p.get("reason", "")),
-        "special_start": lambda: svc.application_special_start(
-            application=app, actor=u, reason=p.get("reason", ""), note=p.get("note", "")
-        ),
-        "special_end": lambda: svc.application_special_end(application=app, actor=u),
-        "extend": lambda: svc.application_extend(
-            application=app, actor=u, days=int(p.get("days") or 0), reason=p.get("reason", "")
-        ),
-        "withdraw": lambda: svc.application_withdraw(application=app, actor=u, reason=p.get("reason", "")),
-        "rate": lambda: svc.application_rate(
-            application=app, actor=u, grade=int(p.get("grade") or 0), text=p.get("text", "")
-        ),
-    }
-    fn = actions.get(action)
-    if fn is None:
-        raise Http404
-    try:
-        fn()
-    except DomainError as exc:
-        _error(request, exc)
-    except ValueError:
-        messages.error(request, _("输入有误"))
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择评价等级"))
     else:
-        messages.success(request, _("操作成功"))
-    return redirect(_safe_next(request, reverse("approval:detail", args=[app.pk])))
+        try:
+            svc.application_rate(
+                application=app, actor=request.user, grade=form.cleaned_data["grade"], text=form.cleaned_data["text"]
+            )
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("感谢您的评价"))
+    return redirect("approval:detail", pk=app.pk)
 
 
 @login_required
@@ -355,7 +319,7 @@ def window(request: HttpRequest) -> HttpResponse:
                     actor=request.user, item=items[0], applicant=subject, channel=channel, uploads=uploads, paper=paper
                 )
             else:
-                raise DomainError("items_required", _("请勾选办理事项"), field="items")
+                raise error(Code.ITEMS_REQUIRED, field="items")
             if request.POST.get("accept_now"):
                 try:
                     svc.application_accept(application=app, actor=request.user)

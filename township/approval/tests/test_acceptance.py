@@ -190,5 +190,5 @@ def test_timed_work_skips_a_case_someone_else_moved(now, time_machine, clerk_a, 
     stale = type(app).objects.select_related("item_version", "applicant").get(pk=app.pk)
     stale.case.version  # noqa: B018  (loaded before the other worker moves the case)
     assert svc.approval_run_timed_work(timezone.now())["deemed_accepted"] == 1
-    assert svc._run_one(stale, "deem_accept", timezone.now(), at=stale.received_at) is False
+    assert svc._run_one(stale, "deem_accept", at=stale.received_at) is False
     assert issubclass(ConcurrentTransition, TransitionRefused)
