@@ -11,13 +11,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from township.approval import selectors as sel
 from township.approval import services as svc
+from township.approval.errors import Code, error
 from township.approval.models import Application
-from township.core.errors import DomainError, NotFound
+from township.core.errors import NotFound
 
 router = Router(tags=["approval"])
 
@@ -140,10 +140,10 @@ def submit(request: HttpRequest, payload: SubmitIn):
 
     subject = subject_find(payload.applicant)
     if subject is None:
-        raise DomainError("applicant_not_found", _("未找到该申请人，请先登记"), field="applicant")
+        raise error(Code.APPLICANT_NOT_FOUND, field="applicant")
     items = [item_get(actor=request.user, pk=pk) for pk in payload.item_ids]
     if not items:
-        raise DomainError("items_required", _("请选择事项"), field="item_ids")
+        raise error(Code.ITEMS_REQUIRED, field="item_ids")
     if len(items) > 1:
         app = svc.application_bundle_submit(
             actor=request.user,
