@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -76,6 +77,10 @@ def actions_for(case: Case, actor: Any, *, dry_run: bool = True) -> list[Offer]:
     if case.closed_at is not None and not case.machine.available(case.state):
         return []
     ct = case_type_for(case.case_type)
+    try:
+        ct.record_for(case)  # read once, kept on the case for the dry runs, forms and handler
+    except ObjectDoesNotExist:  # a case without its business record (never in a whole database) offers nothing
+        return []
     out: list[Offer] = []
     for action in ct.all_actions():
         if not _offered(ct, action, case, actor):
@@ -213,3 +218,68 @@ def has_files(action: Action) -> bool:
     if action.form is None:
         return False
     return any(isinstance(f, forms.FileField) for f in action.form.base_fields.values())
+
+
+# --- the web panel: the same offers as buttons with their forms ------------------------------------------------
+
+FLASH_KEY = "township.case_action_refused"
+
+
+def flash_refusal(request: Any, case: Case, name: str, error: DomainError, data: Any) -> None:
+    """Keep a refused action's message and input for the page it came from (post/redirect/get)."""
+    kept = {k: data.getlist(k) if hasattr(data, "getlist") else data[k] for k in data if k != "csrfmiddlewaretoken"}
+    request.session[FLASH_KEY] = {
+        "case": case.pk,
+        "action": name,
+        "message": error.message,
+        "field": error.field or "",
+        "data": kept,
+    }
+
+
+def panel(request: Any, case: Case) -> list[dict[str, Any]]:
+    """The actions of ``case`` for the signed-in user, each with its form (refilled after a refusal) and its URL.
+
+    Include ``cases/_actions.html`` with ``panel`` in a case page; every page of every case type shows the same
+    offers, posted to ``/cases/<id>/actions/<name>/``.
+    """
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    flashed = request.session.get(FLASH_KEY)
+    if flashed and flashed.get("case") == case.pk:
+        request.session.pop(FLASH_KEY, None)
+    else:
+        flashed = None
+    out: list[dict[str, Any]] = []
+    offers = actions_for(case, request.user)
+    if flashed and flashed["action"] not in {o.name for o in offers}:
+        from django.contrib import messages
+
+        messages.error(request, flashed["message"])  # the step is no longer offered: say why at the top
+    for offer in offers:
+        error = ""
+        form: forms.Form | None
+        if flashed and flashed["action"] == offer.name:
+            data = QueryDict(mutable=True)
+            for k, v in flashed["data"].items():
+                data.setlist(k, v if isinstance(v, list) else [v])
+            form = build_form(offer.action, case, request.user, data, None)
+            error = flashed["message"]
+            if form is not None:
+                form.is_valid()
+                field = flashed["field"]
+                if field and field in form.fields and not form.errors.get(field):
+                    form.add_error(field, error)
+        else:
+            form = build_form(offer.action, case, request.user) if offer.enabled else None
+        out.append(
+            {
+                "offer": offer,
+                "form": form,
+                "error": error,
+                "multipart": has_files(offer.action),
+                "url": reverse("case-action", args=[case.pk, offer.name]),
+            }
+        )
+    return out

@@ -203,7 +203,11 @@ def _button_action(t: Transition) -> Action:
         from township.cases.services import case_transition
 
         case = record if _is_case(record) else record.case
-        return case_transition(case=case, name=t.name, actor=actor, comment=data.get("comment", ""))
+        comment = str(data.get("comment", ""))
+        # The opinion written on a plain step is also its reason (a guard asking for one reads ``reason``).
+        return case_transition(
+            case=case, name=t.name, actor=actor, data={"reason": comment} if comment else {}, comment=comment
+        )
 
     return Action(name=t.name, label=t.label, handler=fire_button, form=None, transition=t.name, cite=t.cite)
 

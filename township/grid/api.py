@@ -80,6 +80,7 @@ class ClassOut(Schema):
 
 class EventOut(Schema):
     id: int
+    case_id: int  # its steps: GET/POST /api/v1/cases/{case_id}/actions[/{name}]
     number: str
     state: str
     state_label: str
@@ -105,6 +106,7 @@ class EventOut(Schema):
 def _event_out(e: Event) -> dict[str, Any]:
     return {
         "id": e.pk,
+        "case_id": e.case_id,
         "number": e.case.number,
         "state": e.case.state,
         "state_label": e.case.state_label,
@@ -148,19 +150,6 @@ class ReportIn(Schema):
     crs: str = "wgs84"
     address: str = ""
     link_to: int | None = None
-
-
-class ActionIn(Schema):
-    reason: str = ""
-    department: int | None = None
-    handler: int | None = None
-    rating: int | None = None
-    days: int | None = None  # postpone_request: working days asked (1–30)
-
-
-class ActionOut(Schema):
-    name: str
-    label: str
 
 
 class MapPoint(Schema):
@@ -333,41 +322,6 @@ def duplicates(request: HttpRequest, event_class: str, lon: float, lat: float, c
 @router.get("/events/{event_id}", response=EventOut)
 def event(request: HttpRequest, event_id: int) -> Any:
     """One event. Error codes: not_found."""
-    return _event_out(selectors.event_get(actor=request.user, pk=event_id))
-
-
-@router.get("/events/{event_id}/actions", response=list[ActionOut])
-def event_actions(request: HttpRequest, event_id: int) -> Any:
-    """The steps the user may take now."""
-    e = selectors.event_get(actor=request.user, pk=event_id)
-    return [{"name": t.name, "label": str(t.label)} for t in services.event_actions_for(event=e, actor=request.user)]
-
-
-@router.post("/events/{event_id}/actions/{action}", response=EventOut)
-def event_act(
-    request: HttpRequest,
-    event_id: int,
-    action: str,
-    payload: Form[ActionIn],
-    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
-) -> Any:
-    """Take a step: verify, verify_false, register, reject, dispatch, accept, return, feedback (photos),
-    postpone_request, postpone_approve, postpone_reject, postpone_end, check_ok, rework, close, evaluate,
-    cancel. Error codes: not_found, action_unknown, transition_not_allowed, role_required, reason_required,
-    verification_required, dispatch_target_required, feedback_photo_required, rating_invalid,
-    department_out_of_scope, handler_invalid, concurrent_transition."""
-    e = selectors.event_get(actor=request.user, pk=event_id)
-    services.event_act(
-        event=e,
-        actor=request.user,
-        action=action,
-        reason=payload.reason,
-        department=payload.department,
-        handler=payload.handler,
-        rating=payload.rating,
-        days=payload.days,
-        photos=photos or [],
-    )
     return _event_out(selectors.event_get(actor=request.user, pk=event_id))
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.types import CaseType, MenuEntry, TimedJob
+from township.cases.types import Action, CaseType, MenuEntry, TimedJob
+from township.grid import forms
 from township.grid.machine import MACHINE
 from township.grid.models import Event
 from township.org.models import GRID_ROLES, Role
@@ -19,12 +20,100 @@ def _escalate(now: datetime) -> dict[str, Any]:
     return {"postponements_ended": grid_postponements_end(now), "escalations": grid_escalate_overdue(now)}
 
 
+# --- the steps of an event, as actions (one form each; the services do the work) ----------------------------------
+
+
+def _photos(files: Any) -> list[Any]:
+    return files.getlist("photos") if files is not None and hasattr(files, "getlist") else []
+
+
+def _departments(case: Any, actor: Any) -> dict[str, Any]:
+    from township.grid.selectors import dispatch_departments
+
+    return {"departments": dispatch_departments(case=case)}
+
+
+def _dispatch(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
+    from township.grid import services
+
+    return services.event_dispatch_by_ids(
+        event=event, actor=actor, department=d.get("department"), handler=d.get("handler"), comment=d.get("reason", "")
+    )
+
+
+def _svc(name: str, **fixed: Any) -> Any:
+    """A handler calling ``township.grid.services.<name>(event=…, actor=…, …)`` with the form's fields mapped."""
+
+    def handler(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
+        from township.grid import services
+
+        kwargs: dict[str, Any] = dict(fixed)
+        for key, target in (("reason", "reason"), ("days", "days"), ("rating", "rating")):
+            if key in d and target in _PARAMS[name]:
+                kwargs[target] = d[key] if d[key] is not None else ""
+        if "comment" in _PARAMS[name]:
+            kwargs["comment"] = d.get("reason", "") or d.get("comment", "")
+        if "note" in _PARAMS[name]:
+            kwargs["note"] = d.get("reason", "")
+        if "photos" in _PARAMS[name]:
+            kwargs["photos"] = d.get("photos") or _photos(files)
+        return getattr(services, name)(event=event, actor=actor, **kwargs)
+
+    return handler
+
+
+_PARAMS: dict[str, tuple[str, ...]] = {
+    "event_verify": ("reason", "photos"),
+    "event_register": ("comment",),
+    "event_reject": ("reason",),
+    "event_accept": (),
+    "event_return": ("reason",),
+    "event_feedback": ("photos", "note"),
+    "event_postpone_request": ("reason", "days"),
+    "event_postpone_approve": ("comment",),
+    "event_postpone_reject": ("comment",),
+    "event_postpone_end": ("comment",),
+    "event_check": ("reason", "photos"),
+    "event_close": ("comment",),
+    "event_evaluate": ("rating", "comment"),
+    "event_cancel": ("reason",),
+}
+
+ACTIONS = (
+    Action("verify", _("核实属实"), _svc("event_verify", genuine=True), forms.PhotosForm, "verify"),
+    Action(
+        "verify_false",
+        _("核实不属实"),
+        _svc("event_verify", genuine=False),
+        forms.ReasonForm,
+        "verify_false",
+        danger=True,
+    ),
+    Action("register", _("立案"), _svc("event_register"), forms.CommentForm, "register"),
+    Action("reject", _("不予立案"), _svc("event_reject"), forms.ReasonForm, "reject", danger=True),
+    Action("dispatch", _("派遣"), _dispatch, forms.DispatchForm, "dispatch", form_kwargs=_departments),
+    Action("sign", _("签收"), _svc("event_accept"), None, "accept"),
+    Action("send_back", _("回退调度"), _svc("event_return"), forms.ReasonForm, "return"),
+    Action("feedback", _("处置反馈"), _svc("event_feedback"), forms.FeedbackForm, "feedback"),
+    Action("postpone_request", _("申请延期"), _svc("event_postpone_request"), forms.PostponeForm, "postpone_request"),
+    Action("postpone_approve", _("批准延期"), _svc("event_postpone_approve"), forms.CommentForm, "postpone_approve"),
+    Action("postpone_reject", _("驳回延期"), _svc("event_postpone_reject"), forms.CommentForm, "postpone_reject"),
+    Action("postpone_end", _("恢复处置"), _svc("event_postpone_end"), forms.CommentForm, "postpone_end"),
+    Action("check_ok", _("核查通过"), _svc("event_check", ok=True), forms.PhotosForm, "check_ok"),
+    Action("rework", _("核查不通过（返工）"), _svc("event_check", ok=False), forms.ReasonForm, "rework", danger=True),
+    Action("close_event", _("结案"), _svc("event_close"), forms.CommentForm, "close"),
+    Action("evaluate", _("评价"), _svc("event_evaluate"), forms.EvaluateForm, "evaluate"),
+    Action("cancel", _("作废"), _svc("event_cancel"), forms.ReasonForm, "cancel", danger=True),
+)
+
+
 FIELD = (*GRID_ROLES, Role.DISPATCHER, Role.HANDLER, Role.LEADER)
 
 EVENT = CaseType(
     machine=MACHINE,
     record=Event,
     page="grid:case",
+    actions=ACTIONS,
     menu=(
         MenuEntry(_("调度台"), "grid:desk", roles=(Role.DISPATCHER, Role.LEADER), order=30),
         MenuEntry(_("网格地图"), "grid:map", roles=FIELD, order=31),

@@ -1417,100 +1417,21 @@ def open311_key_check(raw: str | None) -> Open311Key | None:
 
 
 # =============================================================================================
-# One entry for the web UI and the API: fire a step by its transition name
+# Dispatch by ids (the dispatch action's form and the API name the department and person by id)
 # =============================================================================================
 
-ACTIONS = (
-    "verify",
-    "verify_false",
-    "register",
-    "reject",
-    "dispatch",
-    "accept",
-    "return",
-    "feedback",
-    "postpone_request",
-    "postpone_approve",
-    "postpone_reject",
-    "postpone_end",
-    "check_ok",
-    "rework",
-    "close",
-    "evaluate",
-    "cancel",
-)
 
-
-def event_actions_for(*, event: Event, actor: User | None) -> list[Any]:
-    """Steps the actor may take now (by state and role; guards run when fired)."""
-    from township.grid.machine import MACHINE
-
-    if actor is None:
-        return []
-    return [
-        t
-        for t in MACHINE.available(event.case.state)
-        if t.name in ACTIONS
-        and has_role(actor, event.jurisdiction_id, [r for r in t.roles if r in Role.values], event.village_id)
-    ]
-
-
-def event_act(
-    *,
-    event: Event,
-    actor: User,
-    action: str,
-    reason: str = "",
-    department: int | None = None,
-    handler: int | None = None,
-    rating: int | None = None,
-    photos: Sequence[Any] = (),
-    days: int | None = None,
+def event_dispatch_by_ids(
+    *, event: Event, actor: User, department: int | None = None, handler: int | None = None, comment: str = ""
 ) -> Event:
-    """Dispatch a step by name to its service (the web UI and the API both come through here).
-
-    Error codes: action_unknown, department_out_of_scope, handler_invalid, and those of each step.
-    """
-    if action == "verify":
-        return event_verify(event=event, actor=actor, genuine=True, reason=reason, photos=photos)
-    if action == "verify_false":
-        return event_verify(event=event, actor=actor, genuine=False, reason=reason)
-    if action == "register":
-        return event_register(event=event, actor=actor, comment=reason)
-    if action == "reject":
-        return event_reject(event=event, actor=actor, reason=reason)
-    if action == "dispatch":
-        dept = None
-        if department:
-            dept = Department.objects.filter(pk=department, jurisdiction_id=event.jurisdiction_id).first()
-            if dept is None:
-                raise DomainError("department_out_of_scope", _("处置部门须属于事件所在辖区"), field="department")
-        person = User.objects.filter(pk=handler).first() if handler else None
-        if handler and person is None:
-            raise DomainError("handler_invalid", _("处置人须为本辖区的处置部门人员"), field="handler")
-        return event_dispatch(event=event, actor=actor, department=dept, handler=person, comment=reason)
-    if action == "accept":
-        return event_accept(event=event, actor=actor)
-    if action == "return":
-        return event_return(event=event, actor=actor, reason=reason)
-    if action == "feedback":
-        return event_feedback(event=event, actor=actor, photos=photos, note=reason)
-    if action == "postpone_request":
-        return event_postpone_request(event=event, actor=actor, reason=reason, days=days)
-    if action == "postpone_approve":
-        return event_postpone_approve(event=event, actor=actor, comment=reason)
-    if action == "postpone_reject":
-        return event_postpone_reject(event=event, actor=actor, comment=reason)
-    if action == "postpone_end":
-        return event_postpone_end(event=event, actor=actor, comment=reason)
-    if action == "check_ok":
-        return event_check(event=event, actor=actor, ok=True, reason=reason, photos=photos)
-    if action == "rework":
-        return event_check(event=event, actor=actor, ok=False, reason=reason)
-    if action == "close":
-        return event_close(event=event, actor=actor, comment=reason)
-    if action == "evaluate":
-        return event_evaluate(event=event, actor=actor, rating=int(rating or 0), comment=reason)
-    if action == "cancel":
-        return event_cancel(event=event, actor=actor, reason=reason)
-    raise DomainError("action_unknown", _("未知的操作：%(a)s") % {"a": action}, field="action")
+    """派遣 naming the department and the person by id (the forms and the API): both must be of the event's
+    jurisdiction. Errors: department_out_of_scope, handler_invalid, and those of ``event_dispatch``."""
+    dept = None
+    if department:
+        dept = Department.objects.filter(pk=department, jurisdiction_id=event.jurisdiction_id).first()
+        if dept is None:
+            raise DomainError("department_out_of_scope", _("处置部门须属于事件所在辖区"), field="department")
+    person = User.objects.filter(pk=handler).first() if handler else None
+    if handler and person is None:
+        raise DomainError("handler_invalid", _("处置人须为本辖区的处置部门人员"), field="handler")
+    return event_dispatch(event=event, actor=actor, department=dept, handler=person, comment=comment)

@@ -11,7 +11,6 @@ urlpatterns = [
     path("events/", views.event_list, name="events"),
     path("cases/<int:case_id>/", views.case_redirect, name="case"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
-    path("events/<int:pk>/act/<slug:action>/", views.event_act, name="event-act"),
     path("events/<int:pk>/link/", views.event_link, name="event-link"),
     path("events/<int:pk>/handover/", views.event_handover, name="event-handover"),
     path("map/", views.map_page, name="map"),

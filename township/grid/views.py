@@ -120,7 +120,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request, pk)
-    actions = services.event_actions_for(event=event, actor=request.user)
+    from township.cases.actions import panel
+
     duplicates = []
     if event.case.state in (S.REPORTED, S.VERIFIED, S.VERIFYING):
         duplicates = services.event_duplicates_find(
@@ -139,7 +140,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grid/event_detail.html",
         {
             "event": event,
-            "actions": actions,
+            "panel": panel(request, event.case),
             "duplicates": duplicates,
             "photos": photos,
             "suggested": suggested,
@@ -161,35 +162,6 @@ def case_redirect(request: HttpRequest, case_id: int) -> HttpResponse:
     if event is None:
         raise Http404
     return redirect("grid:event-detail", pk=event.pk)
-
-
-@login_required
-@require_POST
-def event_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    event = _event_or_404(request, pk)
-    try:
-        dept = request.POST.get("department") or ""
-        handler = request.POST.get("handler") or ""
-        rating = request.POST.get("rating") or ""
-        days = request.POST.get("days") or ""
-        services.event_act(
-            event=event,
-            actor=request.user,
-            action=action,
-            reason=request.POST.get("reason", ""),
-            department=int(dept) if dept.isdigit() else None,
-            handler=int(handler) if handler.isdigit() else None,
-            rating=int(rating) if rating.isdigit() else None,
-            photos=request.FILES.getlist("photos"),
-            days=int(days) if days.isdigit() else None,
-        )
-        messages.success(request, _("操作成功"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    nxt = request.POST.get("next") or ""
-    if nxt.startswith("/") and not nxt.startswith("//"):
-        return redirect(nxt)
-    return redirect("grid:event-detail", pk=pk)
 
 
 @login_required

@@ -9,6 +9,7 @@ urlpatterns = [
     path("workbench/export/", views.workbench_export, name="workbench-export"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/transition/", views.case_transition, name="case-transition"),
+    path("cases/<int:pk>/actions/<slug:name>/", views.case_action, name="case-action"),
     path("cases/<int:pk>/attachments/", views.case_attach, name="case-attach"),
     path("cases/<int:pk>/attachments/<int:attachment_id>/", views.case_attachment, name="case-attachment"),
     path("accounts/login/", views.login_view, name="login"),

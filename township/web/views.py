@@ -406,6 +406,8 @@ def _render_case(
     now = timezone.now()
     level = case.warning(now)
     extra_field = error_field if error_field and error_field not in ("comment", "file", "version") else ""
+    from township.cases.actions import panel
+
     transitions = [
         {"t": t, "label": str(t.label), "failed": t.name == error_transition}
         for t in case_services.available_transitions(case, request.user)
@@ -424,6 +426,7 @@ def _render_case(
             "clock_unit_label": ClockUnit(case.clock_unit).label if case.clock_unit in ClockUnit.values else "",
             "events": _event_rows(case),
             "transitions": transitions,
+            "panel": panel(request, case),
             "attachments": list(web_selectors.case_attachments(case=case)),
             "pauses": list(web_selectors.case_pauses(case=case)),
             "assignments": list(web_selectors.case_assignments(case=case)),
@@ -478,6 +481,27 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, _("已执行“%(label)s”") % {"label": event.label})
     return redirect("case-detail", pk=case.pk)
+
+
+@staff_required
+@require_POST
+def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Take an action of the case's type (the one UI URL shape for every case type): on success back to the page it
+    came from with a message; a refusal goes back too, with its Chinese message beside the action and the input kept."""
+    from township.cases import actions as case_actions
+
+    case = _case_or_404(request, pk)
+    target = _safe_next(request) if request.POST.get("next") else case_url(case)
+    try:
+        case_actions.act(case, name, request.user, request.POST, request.FILES)
+    except DomainError as exc:
+        case_actions.flash_refusal(request, case, name, exc, request.POST)
+        return redirect(target)
+    ct_action = case_actions.case_type_for(case.case_type).action(name)
+    label = str(ct_action.label) if ct_action else name
+    success = str(ct_action.success) if ct_action and ct_action.success else _("“%(label)s”已办理") % {"label": label}
+    messages.success(request, success)
+    return redirect(target)
 
 
 @staff_required

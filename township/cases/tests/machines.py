@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from township.cases.errors import TransitionRefused
-from township.cases.machine import OWNER, SYSTEM, Clock, Machine, State, Transition, Via
+from township.cases.machine import OWNER, SYSTEM, Clock, Machine, State, Transition, Via, needs_input
 from township.org.models import Role
 
 TOY = "toy"
 
 
+@needs_input
 def needs_reason(case, actor, data) -> None:
     if not data.get("reason"):
         raise TransitionRefused("reason_required", "请填写理由", field="reason")

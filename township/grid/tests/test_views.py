@@ -68,11 +68,11 @@ def test_event_list_query_count_is_flat(client, dispatcher_a, report, django_ass
 def test_another_town_cannot_see_or_act(client, dispatcher_b, events):
     client.force_login(dispatcher_b)
     assert client.get(f"/grid/events/{events[0].pk}/").status_code == 404
-    assert client.post(f"/grid/events/{events[1].pk}/act/register/").status_code == 404
+    assert client.post(f"/cases/{events[1].case_id}/actions/register/").status_code == 404
     assert events[1].case.number not in client.get("/grid/").content.decode()
     assert client.get(f"/api/v1/grid/events/{events[0].pk}").status_code == 404
     assert client.get("/api/v1/grid/events").json()["items"] == []
-    assert client.post(f"/api/v1/grid/events/{events[1].pk}/actions/register").status_code == 404
+    assert client.post(f"/api/v1/cases/{events[1].case_id}/actions/register").status_code == 404
     assert client.get("/api/v1/grid/map").json() == []
 
 
@@ -81,12 +81,14 @@ def test_event_detail_steps_through_the_web(client, dispatcher_a, events, dept_a
     e = events[0]
     body = client.get(f"/grid/events/{e.pk}/").content.decode()
     assert "派遣" in body
-    resp = client.post(f"/grid/events/{e.pk}/act/dispatch/", {"department": dept_a.pk})
-    assert resp.status_code == 302
+    page = f"/grid/events/{e.pk}/"
+    resp = client.post(f"/cases/{e.case_id}/actions/dispatch/", {"department": dept_a.pk, "next": page})
+    assert resp.status_code == 302 and resp["Location"] == page
     e.case.refresh_from_db()
     assert e.case.state == S.DISPATCHED
-    # a refused step shows the Chinese message and changes nothing
-    client.post(f"/grid/events/{e.pk}/act/close/", follow=True)
+    # a refused step shows the Chinese message, keeps the input and changes nothing
+    resp = client.post(f"/cases/{e.case_id}/actions/close_event/", {"reason": "试图结案", "next": page}, follow=True)
+    assert "不能执行" in resp.content.decode()
     e.case.refresh_from_db()
     assert e.case.state == S.DISPATCHED
 
@@ -162,20 +164,24 @@ def test_api_report_list_and_steps(client, patroller_a, dispatcher_a, handler_a,
     dup = client.get("/api/v1/grid/duplicates", {"event_class": "200110", "lon": 106.0201, "lat": 29.05})
     assert [d["id"] for d in dup.json()] == [data["id"]]
     client.force_login(dispatcher_a)
-    assert [a["name"] for a in client.get(f"/api/v1/grid/events/{data['id']}/actions").json()] == [
-        "register",
-        "reject",
-        "cancel",
-    ]
-    assert client.post(f"/api/v1/grid/events/{data['id']}/actions/register").json()["state"] == "registered"
-    refused = client.post(f"/api/v1/grid/events/{data['id']}/actions/dispatch")
+    case_id = data["case_id"]
+    offers = client.get(f"/api/v1/cases/{case_id}/actions").json()
+    assert [(a["name"], a["enabled"]) for a in offers] == [("register", True), ("reject", True), ("cancel", True)]
+    j = "application/json"
+    assert client.post(f"/api/v1/cases/{case_id}/actions/register", {}, content_type=j).json()["case"]["state"] == (
+        "registered"
+    )
+    refused = client.post(f"/api/v1/cases/{case_id}/actions/dispatch", {}, content_type=j)
     assert refused.status_code == 409 and refused.json()["code"] == "dispatch_target_required"
-    ok = client.post(f"/api/v1/grid/events/{data['id']}/actions/dispatch", {"department": dept_a.pk})
-    assert ok.json()["department"] == "环卫所"
+    bad = client.post(f"/api/v1/cases/{case_id}/actions/dispatch", {"department": "环卫所"}, content_type=j)
+    assert bad.status_code == 422 and bad.json()["field"] == "department"
+    ok = client.post(f"/api/v1/cases/{case_id}/actions/dispatch", {"department": dept_a.pk}, content_type=j)
+    assert ok.status_code == 200, ok.content
+    assert client.get(f"/api/v1/grid/events/{data['id']}").json()["department"] == "环卫所"
     client.force_login(handler_a)
-    client.post(f"/api/v1/grid/events/{data['id']}/actions/accept")
-    fb = client.post(f"/api/v1/grid/events/{data['id']}/actions/feedback", {"reason": "已清运", "photos": [photo()]})
-    assert fb.json()["state"] == "handled"
+    client.post(f"/api/v1/cases/{case_id}/actions/sign", {}, content_type=j)
+    fb = client.post(f"/api/v1/cases/{case_id}/actions/feedback", {"reason": "已清运", "photos": [photo()]})
+    assert fb.json()["case"]["state"] == "handled"
 
 
 def test_api_lists_have_flat_query_counts(client, dispatcher_a, report, django_assert_max_num_queries):

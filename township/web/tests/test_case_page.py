@@ -17,8 +17,8 @@ def test_case_page_shows_header_timeline_and_buttons(clerk_client, open_toy):
     assert case.number in html and "石门村占道" in html and "白沙镇" in html
     assert "玩具案件" in html and "新建" in html
     assert "处理流程" in html and "窗口甲" in html
-    assert 'name="name" value="accept"' in html and ">受理</button>" in html
-    assert 'name="name" value="decide"' not in html  # approver only
+    assert 'data-action="accept"' in html and f'action="/cases/{case.pk}/actions/accept/"' in html
+    assert 'data-action="decide"' not in html  # approver only
     assert 'name="csrfmiddlewaretoken"' in html
 
 
@@ -39,20 +39,15 @@ def test_refused_transition_shows_the_chinese_message_and_keeps_input(client, op
     case_transition(case=case, name="accept", actor=clerk_a)
     client.force_login(approver_a)
     case.refresh_from_db()
-    res = client.post(
-        f"/cases/{case.pk}/transition/", {"name": "decide", "version": case.version, "comment": "同意办结"}
-    )
+    page = f"/cases/{case.pk}/"
+    res = client.post(f"/cases/{case.pk}/actions/decide/", {"comment": "", "next": page}, follow=True)
     html = res.content.decode()
-    assert res.status_code == 409
-    assert "请填写理由" in html  # the guard's message
-    assert "同意办结" in html  # the comment is kept
-    assert 'name="data_reason"' in html  # the missing field is offered inline
+    assert res.redirect_chain == [(page, 302)]
+    assert "请填写理由" in html  # the guard's message, beside the action, whose form is open again
+    assert 'class="case-action failed" open data-action="decide"' in html
     case.refresh_from_db()
     assert case.state == "working"
-    res = client.post(
-        f"/cases/{case.pk}/transition/",
-        {"name": "decide", "version": case.version, "comment": "同意办结", "data_reason": "符合条件"},
-    )
+    res = client.post(f"/cases/{case.pk}/actions/decide/", {"comment": "符合条件", "next": page})
     assert res.status_code == 302
     case.refresh_from_db()
     assert case.state == "done"
