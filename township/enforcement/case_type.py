@@ -1,19 +1,440 @@
-"""The enforcement case types declared to the engine: the ordinary and the summary penalty procedure (issue 10)."""
+"""The enforcement case types declared to the engine: the ordinary and the summary penalty procedure (issue 10).
+
+Every step a person takes on a penalty case is an :class:`~township.cases.types.Action` here: the same button on the
+enforcement case page and the generic one, one operation ``POST /api/v1/cases/{id}/actions/{name}``. An action that
+fires an edge takes its roles and states from the machine; one that only writes a record (调查取证, 陈述申辩, 延长
+办案期限…) names them itself. Handlers call the services, which fire the edge with this case type's authority.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.types import CaseType, MenuEntry
-from township.enforcement.machine import PENALTY_MACHINE, SUMMARY_MACHINE
+from township.cases.types import Action, CaseType, MenuEntry
+from township.enforcement import facts as penalty_facts
+from township.enforcement import forms, selectors, services
+from township.enforcement.errors import Code
+from township.enforcement.machine import PENALTY_MACHINE, SUMMARY_MACHINE, SummaryState
+from township.enforcement.machine import PenaltyState as S
 from township.enforcement.models import PenaltyCase
 from township.org.models import Role
 
 STAFF = (Role.ENFORCEMENT_OFFICER, Role.LEGAL_REVIEWER, Role.LEADER)
+OFFICER = (Role.ENFORCEMENT_OFFICER.value,)
+OFFICER_OR_HEAD = (Role.ENFORCEMENT_OFFICER.value, Role.LEADER.value)
+HEAD = (Role.LEADER.value,)
+
+INVESTIGATION = (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD)
+OPEN = (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.REVIEWED)
+
+
+# --- form arguments ---------------------------------------------------------------------------------------------
+
+
+def _people(case: Any, actor: Any) -> dict[str, Any]:
+    """The people of the case's unit for the person fields (nobody outside it can be chosen)."""
+    return {"jurisdictions": [case.jurisdiction_id]}
+
+
+def _record(case: Any) -> PenaltyCase:
+    from township.cases.types import case_type_for
+
+    return case_type_for(case.case_type).record_for(case)
+
+
+def _pending(case: Any, actor: Any) -> dict[str, Any]:
+    return {"pending": selectors.preservation_pending_choices(penalty_case=_record(case))}
+
+
+def _grounds(case: Any, actor: Any) -> dict[str, Any]:
+    pc = _record(case)
+    return {"initial": {"grounds": pc.legal_review_grounds, "major_case": pc.major_case}}
+
+
+def _certificates(case: Any, actor: Any) -> dict[str, Any]:
+    return {"certificates": selectors.revocable_certificate_choices(penalty_case=_record(case))}
+
+
+def _staff(pc: PenaltyCase, pk: int, field: str = "approved_by") -> Any:
+    return selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=pk, field=field)
+
+
+def _files(files: Any) -> list[Any]:
+    return files.getlist("files") if files else []
+
+
+# --- prechecks: the facts that must hold before a button can succeed --------------------------------------------
+
+
+def _has_pending_preservation(pc: PenaltyCase, actor: Any) -> None:
+    if not selectors.preservation_pending_choices(penalty_case=pc):
+        from township.core.errors import DomainError
+
+        raise DomainError(Code.PRESERVATION_NONE_PENDING, _("没有待作出处理决定的先行登记保存物品"))
+
+
+def _cash_to_hand_over(pc: PenaltyCase, actor: Any) -> None:
+    from township.enforcement import rules
+
+    rules.check_cash_to_hand_over(
+        collected_on_spot=pc.collected_on_spot, handed_over=pc.cash_handed_over_on is not None
+    )
+
+
+# --- handlers: (penalty case, actor, cleaned data, files) → the service -----------------------------------------
+
+
+def _fire_button(name: str) -> Any:
+    def fire(pc: PenaltyCase, actor: Any, d: dict[str, Any], files: Any) -> Any:
+        return PENALTY.fire(pc.case, name, actor, comment=d.get("comment", ""))
+
+    return fire
+
+
+def _act(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_act_record(
+        penalty_case=pc,
+        kind=d["kind"],
+        at=d["at"],
+        place=d["place"],
+        officers=d["officers"],
+        actor=a,
+        summary=d.get("summary", ""),
+        files=_files(f),
+    )
+
+
+def _preservation(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.preservation_start(
+        penalty_case=pc,
+        goods=d["goods"],
+        started_on=d["started_on"],
+        place=d.get("place", ""),
+        officers=d["officers"],
+        approved_by=_staff(pc, d["approved_by"]),
+        actor=a,
+    )
+
+
+def _preservation_decide(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.preservation_decide(
+        preservation=selectors.preservation_pending_get(penalty_case=pc, pk=d["preservation"]),
+        outcome=d["outcome"],
+        decided_on=d["decided_on"],
+        actor=a,
+    )
+
+
+def _notice(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_notice(
+        penalty_case=pc,
+        actor=a,
+        types=d["types"],
+        fine=d.get("fine") or 0,
+        facts=d["facts"],
+        reasons=d["reasons"],
+        basis=d["basis"],
+        served_on=d["served_on"],
+        mode=d["mode"],
+        consent_signed=d["consent_signed"],
+        received_on=d.get("received_on"),
+    )
+
+
+def _statement(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_statement_record(
+        penalty_case=pc,
+        actor=a,
+        statement=d["statement"],
+        review=d["review"],
+        waived=d["waived"],
+        hearing_waived=d["hearing_waived"],
+    )
+
+
+def _hearing_request(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_hearing_request(penalty_case=pc, requested_on=d["requested_on"], actor=a)
+
+
+def _hearing_schedule(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_hearing_schedule(
+        penalty_case=pc,
+        notice_on=d["notice_on"],
+        hearing_on=d["hearing_on"],
+        chair=_staff(pc, d["chair"], "chair"),
+        place=d["place"],
+        actor=a,
+    )
+
+
+def _hearing_hold(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_hearing_hold(penalty_case=pc, record=d["record"], actor=a, party_absent=d["party_absent"])
+
+
+def _review(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_review(penalty_case=pc, actor=a, opinion=d["opinion"], passed=d["passed"])
+
+
+def _review_grounds(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_review_grounds_set(
+        penalty_case=pc, actor=a, grounds=d["grounds"], major_case=d["major_case"], reason=d["reason"]
+    )
+
+
+def _discussion(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_discussion_record(
+        penalty_case=pc,
+        actor=a,
+        participants=[p.strip() for p in d["participants"].replace("，", ",").split(",") if p.strip()],
+        conclusion=d["conclusion"],
+        held_on=d["held_on"],
+    )
+
+
+def _extend(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_extend(
+        penalty_case=pc, days=d["days"], reason=d["reason"], approved_by=_staff(pc, d["approved_by"]), actor=a
+    )
+
+
+def _decide(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    named = d.get("certificates") or []
+    return services.penalty_decide(
+        penalty_case=pc,
+        actor=a,
+        types=d["types"],
+        fine=d.get("fine") or 0,
+        certificates=selectors.revocable_certificates(penalty_case=pc, pks=named) if named else [],
+    )
+
+
+def _serve(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_serve(
+        penalty_case=pc,
+        actor=a,
+        mode=d["mode"],
+        sent_on=d["sent_on"],
+        consent_signed=d["consent_signed"],
+        witness=d.get("witness", ""),
+        received_on=d.get("received_on"),
+    )
+
+
+def _pay(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_pay(
+        penalty_case=pc, actor=a, paid_on=d["paid_on"], amount=d["amount"], late_amount=d.get("late_amount") or 0
+    )
+
+
+def _overdue(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_mark_overdue(penalty_case=pc, actor=a)
+
+
+def _instalment(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_instalment_approve(
+        penalty_case=pc,
+        until=d["until"],
+        instalments=d["instalments"],
+        reason=d["reason"],
+        approved_by=_staff(pc, d["approved_by"]),
+        actor=a,
+    )
+
+
+def _demand(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_demand(penalty_case=pc, actor=a, served_on=d["served_on"])
+
+
+def _enforce(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_apply_enforcement(
+        penalty_case=pc, actor=a, applied_on=d["applied_on"], court=d.get("court", "")
+    )
+
+
+def _drop(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_drop(penalty_case=pc, actor=a, reason=d["reason"])
+
+
+def _close(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_close(penalty_case=pc, actor=a, report=d["report"])
+
+
+def _archive(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_archive(penalty_case=pc, actor=a)
+
+
+def _collect(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.summary_collect_on_spot(
+        penalty_case=pc, actor=a, receipt_number=d["receipt_number"], hard_to_enforce=d["hard_to_enforce"]
+    )
+
+
+def _summary_pay(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.summary_pay(penalty_case=pc, actor=a, paid_on=d["paid_on"], amount=d["amount"])
+
+
+def _hand_over(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.summary_cash_hand_over(penalty_case=pc, actor=a, handed_over_on=d["handed_over_on"])
+
+
+def _summary_record(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.summary_record(penalty_case=pc, actor=a)
+
+
+# --- the ordinary procedure -------------------------------------------------------------------------------------
+
+PENALTY_ACTIONS = (
+    Action("penalty_investigate", _("开始调查"), _fire_button("investigate"), transition="investigate"),
+    Action(
+        "penalty_act",
+        _("调查取证"),
+        _act,
+        form=forms.ActForm,
+        roles=OFFICER,
+        states=INVESTIGATION,
+        form_kwargs=_people,
+        cite="行政处罚法第42条、第47条、第55条",
+    ),
+    Action(
+        "penalty_preservation",
+        _("先行登记保存"),
+        _preservation,
+        form=forms.PreservationForm,
+        roles=OFFICER,
+        states=INVESTIGATION,
+        form_kwargs=_people,
+        cite="行政处罚法第56条",
+    ),
+    Action(
+        "penalty_preservation_decide",
+        _("保存物品处理决定"),
+        _preservation_decide,
+        form=forms.PreservationDecideForm,
+        roles=OFFICER_OR_HEAD,
+        states=OPEN,
+        form_kwargs=_pending,
+        precheck=_has_pending_preservation,
+        cite="行政处罚法第56条",
+    ),
+    Action("penalty_notice", _("事先告知"), _notice, form=forms.NoticeForm, transition="notify"),
+    Action(
+        "penalty_statement",
+        _("陈述申辩"),
+        _statement,
+        form=forms.StatementForm,
+        roles=OFFICER,
+        states=(S.NOTIFIED, S.HEARD),
+        cite="行政处罚法第45条",
+    ),
+    Action(
+        "penalty_hearing_request",
+        _("听证申请"),
+        _hearing_request,
+        form=forms.HearingRequestForm,
+        transition="request_hearing",
+    ),
+    Action(
+        "penalty_hearing_schedule",
+        _("听证通知"),
+        _hearing_schedule,
+        form=forms.HearingScheduleForm,
+        transition="schedule_hearing",
+        form_kwargs=_people,
+    ),
+    Action("penalty_hearing_hold", _("举行听证"), _hearing_hold, form=forms.HearingHoldForm, transition="hold_hearing"),
+    Action("penalty_review", _("法制审核"), _review, form=forms.ReviewForm, transition="review"),
+    Action(
+        "penalty_review_grounds",
+        _("法制审核情形"),
+        _review_grounds,
+        form=forms.ReviewGroundsForm,
+        roles=OFFICER_OR_HEAD,
+        states=OPEN,
+        form_kwargs=_grounds,
+        cite="行政处罚法第57条、第58条",
+    ),
+    Action(
+        "penalty_discussion",
+        _("集体讨论"),
+        _discussion,
+        form=forms.DiscussionForm,
+        roles=HEAD,
+        states=(S.NOTIFIED, S.HEARD, S.REVIEWED),
+        cite="行政处罚法第57条",
+    ),
+    Action(
+        "penalty_extend",
+        _("延长办案期限"),
+        _extend,
+        form=forms.ExtendForm,
+        roles=OFFICER_OR_HEAD,
+        states=OPEN,
+        form_kwargs=_people,
+        cite="行政处罚法第60条",
+    ),
+    Action(
+        "penalty_decide",
+        _("作出处罚决定"),
+        _decide,
+        form=forms.DecideForm,
+        transition="decide",
+        form_kwargs=_certificates,
+    ),
+    Action("penalty_serve", _("送达决定书"), _serve, form=forms.ServeForm, transition="serve"),
+    Action("penalty_pay", _("缴纳罚款"), _pay, form=forms.PayForm, transition="pay"),
+    Action("penalty_overdue", _("登记逾期未缴"), _overdue, transition="mark_overdue"),
+    Action(
+        "penalty_instalment",
+        _("批准暂缓或分期缴纳"),
+        _instalment,
+        form=forms.InstalmentForm,
+        roles=OFFICER_OR_HEAD,
+        states=(S.SERVED, S.OVERDUE),
+        form_kwargs=_people,
+        cite="行政处罚法第66条",
+    ),
+    Action(
+        "penalty_demand",
+        _("催告"),
+        _demand,
+        form=forms.DemandForm,
+        roles=OFFICER_OR_HEAD,
+        states=(S.OVERDUE,),
+        cite="行政强制法第35条、第54条",
+    ),
+    Action("penalty_enforce", _("申请法院强制执行"), _enforce, form=forms.EnforceForm, transition="apply_enforcement"),
+    Action("penalty_drop", _("撤销立案"), _drop, form=forms.DropForm, transition="drop", danger=True),
+    Action("penalty_close", _("结案"), _close, form=forms.CloseForm, transition="close"),
+    Action("penalty_close_performed", _("结案（无罚款）"), _close, form=forms.CloseForm, transition="close_performed"),
+    Action("penalty_archive", _("归档"), _archive, transition="archive"),
+)
+
+# --- the summary procedure (简易程序: on_spot → paid → recorded) ------------------------------------------------
+
+SUMMARY_ACTIONS = (
+    Action("summary_collect", _("当场收缴"), _collect, form=forms.CollectForm, transition="collect_on_spot"),
+    Action("summary_pay", _("登记银行缴款"), _summary_pay, form=forms.SummaryPayForm, transition="pay"),
+    Action(
+        "summary_hand_over",
+        _("罚款交至行政机关"),
+        _hand_over,
+        form=forms.HandOverForm,
+        roles=OFFICER_OR_HEAD,
+        states=(SummaryState.PAID,),
+        precheck=_cash_to_hand_over,
+        cite="行政处罚法第71条",
+    ),
+    Action("summary_record", _("报所属行政机关备案"), _summary_record, transition="record"),
+)
 
 PENALTY = CaseType(
     machine=PENALTY_MACHINE,
     record=PenaltyCase,
+    page="enforcement:case-by-case",
+    actions=PENALTY_ACTIONS,
+    facts=penalty_facts.facts_of,
     menu=(
         MenuEntry(_("行政处罚案件"), "enforcement:case-list", roles=STAFF, order=40),
         MenuEntry(_("案源管理"), "enforcement:clue-list", roles=STAFF, order=41),
@@ -22,4 +443,10 @@ PENALTY = CaseType(
     ),
 )
 
-SUMMARY = CaseType(machine=SUMMARY_MACHINE, record=PenaltyCase)
+SUMMARY = CaseType(
+    machine=SUMMARY_MACHINE,
+    record=PenaltyCase,
+    page="enforcement:case-by-case",
+    actions=SUMMARY_ACTIONS,
+    facts=penalty_facts.facts_of,
+)

@@ -1,17 +1,15 @@
-"""Forms for the staff pages: one small form per procedural step; each ``ACTIONS`` entry names the states where it
-is offered and the service it calls. No rules here — the services and guards decide."""
+"""Forms for the staff pages: one small form per procedural step. The steps themselves (who, when, which service)
+are the actions of the case types in ``case_type.py``; the same form validates the web post and the API body, and its
+fields give the API's input schema. No rules here — the services and guards decide."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from township.enforcement import rules, selectors, services
-from township.enforcement.machine import PenaltyState as S
 from township.enforcement.models import Domain, InvestigativeAct, PartyKind, PenaltyType, ServiceRecord
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
@@ -119,6 +117,18 @@ class DiscussionForm(forms.Form):
 class DecideForm(forms.Form):
     types = forms.MultipleChoiceField(label=_("处罚种类"), choices=PenaltyType.choices)
     fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=0)
+    certificates = forms.TypedMultipleChoiceField(
+        label=_("吊销的许可证件"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("处罚种类含“吊销许可证件”时，勾选当事人被吊销的证照（证照库中的有效证照）"),
+    )
+
+    def __init__(self, *args: Any, certificates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if certificates is not None:
+            self.fields["certificates"].choices = certificates
 
 
 class ServeForm(forms.Form):
@@ -164,6 +174,12 @@ class PreservationForm(PeopleForm):
 
 class PreservationDecideForm(forms.Form):
     preservation = forms.TypedChoiceField(label=_("先行登记保存的物品"), coerce=int)
+
+    def __init__(self, *args: Any, pending: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pending is not None:
+            self.fields["preservation"].choices = pending
+
     outcome = forms.ChoiceField(
         label=_("处理决定"),
         choices=[("confiscate", _("依法没收")), ("seize", _("转为查封扣押")), ("release", _("解除保存"))],
@@ -204,272 +220,6 @@ class DropForm(forms.Form):
 
 class EmptyForm(forms.Form):
     """A step with nothing to fill in: the button is the confirmation."""
-
-
-def _staff(pc: Any, pk: int, field: str = "approved_by") -> Any:
-    return selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=pk, field=field)
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    form: type[forms.Form]
-    states: tuple[str, ...]
-    call: Callable[[Any, Any, dict[str, Any], Any], Any]  # (penalty_case, actor, cleaned_data, files)
-    initial: Callable[[Any], dict[str, Any]] | None = None  # (penalty_case) → the form's initial values
-    setup: Callable[[Any, Any], None] | None = None  # (form, penalty_case) → fill case-specific choices
-    procedure: str = "ordinary"  # which procedure's case page offers it (summary states differ)
-
-
-def _act(pc: Any, actor: Any, d: dict[str, Any], files: Any) -> Any:
-    return services.penalty_act_record(
-        penalty_case=pc,
-        kind=d["kind"],
-        at=d["at"],
-        place=d["place"],
-        officers=d["officers"],
-        actor=actor,
-        summary=d.get("summary", ""),
-        files=files.getlist("files") if files else [],
-    )
-
-
-def _pending_preservations(form: forms.Form, pc: Any) -> None:
-    form.fields["preservation"].choices = selectors.preservation_pending_choices(penalty_case=pc)
-
-
-OPEN = (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARD, S.REVIEWED)
-
-ACTIONS: dict[str, Action] = {
-    "act": Action(str(_("调查取证")), ActForm, (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD), _act),
-    "preservation": Action(
-        str(_("先行登记保存")),
-        PreservationForm,
-        (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD),
-        lambda pc, a, d, f: services.preservation_start(
-            penalty_case=pc,
-            goods=d["goods"],
-            started_on=d["started_on"],
-            place=d.get("place", ""),
-            officers=d["officers"],
-            approved_by=_staff(pc, d["approved_by"]),
-            actor=a,
-        ),
-    ),
-    "preservation_decide": Action(
-        str(_("保存物品处理决定")),
-        PreservationDecideForm,
-        OPEN,
-        lambda pc, a, d, f: services.preservation_decide(
-            preservation=selectors.preservation_pending_get(penalty_case=pc, pk=d["preservation"]),
-            outcome=d["outcome"],
-            decided_on=d["decided_on"],
-            actor=a,
-        ),
-        setup=_pending_preservations,
-    ),
-    "notice": Action(
-        str(_("事先告知")),
-        NoticeForm,
-        (S.INVESTIGATING,),
-        lambda pc, a, d, f: services.penalty_notice(
-            penalty_case=pc,
-            actor=a,
-            types=d["types"],
-            fine=d.get("fine") or 0,
-            facts=d["facts"],
-            reasons=d["reasons"],
-            basis=d["basis"],
-            served_on=d["served_on"],
-            mode=d["mode"],
-            consent_signed=d["consent_signed"],
-            received_on=d.get("received_on"),
-        ),
-    ),
-    "statement": Action(
-        str(_("陈述申辩")),
-        StatementForm,
-        (S.NOTIFIED, S.HEARD),
-        lambda pc, a, d, f: services.penalty_statement_record(
-            penalty_case=pc,
-            actor=a,
-            statement=d["statement"],
-            review=d["review"],
-            waived=d["waived"],
-            hearing_waived=d["hearing_waived"],
-        ),
-    ),
-    "hearing_request": Action(
-        str(_("听证申请")),
-        HearingRequestForm,
-        (S.NOTIFIED,),
-        lambda pc, a, d, f: services.penalty_hearing_request(penalty_case=pc, requested_on=d["requested_on"], actor=a),
-    ),
-    "hearing_schedule": Action(
-        str(_("听证通知")),
-        HearingScheduleForm,
-        (S.HEARING_REQUESTED,),
-        lambda pc, a, d, f: services.penalty_hearing_schedule(
-            penalty_case=pc,
-            notice_on=d["notice_on"],
-            hearing_on=d["hearing_on"],
-            chair=_staff(pc, d["chair"], "chair"),
-            place=d["place"],
-            actor=a,
-        ),
-    ),
-    "hearing_hold": Action(
-        str(_("举行听证")),
-        HearingHoldForm,
-        (S.HEARING_SCHEDULED,),
-        lambda pc, a, d, f: services.penalty_hearing_hold(
-            penalty_case=pc, record=d["record"], actor=a, party_absent=d["party_absent"]
-        ),
-    ),
-    "review": Action(
-        str(_("法制审核")),
-        ReviewForm,
-        (S.NOTIFIED, S.HEARD),
-        lambda pc, a, d, f: services.penalty_review(penalty_case=pc, actor=a, opinion=d["opinion"], passed=d["passed"]),
-    ),
-    "review_grounds": Action(
-        str(_("法制审核情形")),
-        ReviewGroundsForm,
-        OPEN,
-        lambda pc, a, d, f: services.penalty_review_grounds_set(
-            penalty_case=pc, actor=a, grounds=d["grounds"], major_case=d["major_case"], reason=d["reason"]
-        ),
-        initial=lambda pc: {"grounds": pc.legal_review_grounds, "major_case": pc.major_case},
-    ),
-    "discussion": Action(
-        str(_("集体讨论")),
-        DiscussionForm,
-        (S.NOTIFIED, S.HEARD, S.REVIEWED),
-        lambda pc, a, d, f: services.penalty_discussion_record(
-            penalty_case=pc,
-            actor=a,
-            participants=[p.strip() for p in d["participants"].replace("，", ",").split(",") if p.strip()],
-            conclusion=d["conclusion"],
-            held_on=d["held_on"],
-        ),
-    ),
-    "extend": Action(
-        str(_("延长办案期限")),
-        ExtendForm,
-        OPEN,
-        lambda pc, a, d, f: services.penalty_extend(
-            penalty_case=pc, days=d["days"], reason=d["reason"], approved_by=_staff(pc, d["approved_by"]), actor=a
-        ),
-    ),
-    "decide": Action(
-        str(_("作出处罚决定")),
-        DecideForm,
-        (S.NOTIFIED, S.HEARD, S.REVIEWED),
-        lambda pc, a, d, f: services.penalty_decide(
-            penalty_case=pc, actor=a, types=d["types"], fine=d.get("fine") or 0
-        ),
-    ),
-    "serve": Action(
-        str(_("送达决定书")),
-        ServeForm,
-        (S.DECIDED,),
-        lambda pc, a, d, f: services.penalty_serve(
-            penalty_case=pc,
-            actor=a,
-            mode=d["mode"],
-            sent_on=d["sent_on"],
-            consent_signed=d["consent_signed"],
-            witness=d.get("witness", ""),
-            received_on=d.get("received_on"),
-        ),
-    ),
-    "pay": Action(
-        str(_("缴纳罚款")),
-        PayForm,
-        (S.SERVED, S.OVERDUE),
-        lambda pc, a, d, f: services.penalty_pay(
-            penalty_case=pc, actor=a, paid_on=d["paid_on"], amount=d["amount"], late_amount=d.get("late_amount") or 0
-        ),
-    ),
-    "overdue": Action(
-        str(_("登记逾期未缴")),
-        EmptyForm,
-        (S.SERVED,),
-        lambda pc, a, d, f: services.penalty_mark_overdue(penalty_case=pc, actor=a),
-    ),
-    "instalment": Action(
-        str(_("批准暂缓或分期缴纳")),
-        InstalmentForm,
-        (S.SERVED, S.OVERDUE),
-        lambda pc, a, d, f: services.penalty_instalment_approve(
-            penalty_case=pc,
-            until=d["until"],
-            instalments=d["instalments"],
-            reason=d["reason"],
-            approved_by=_staff(pc, d["approved_by"]),
-            actor=a,
-        ),
-    ),
-    "demand": Action(
-        str(_("催告")),
-        DemandForm,
-        (S.OVERDUE,),
-        lambda pc, a, d, f: services.penalty_demand(penalty_case=pc, actor=a, served_on=d["served_on"]),
-    ),
-    "enforce": Action(
-        str(_("申请法院强制执行")),
-        EnforceForm,
-        (S.OVERDUE,),
-        lambda pc, a, d, f: services.penalty_apply_enforcement(
-            penalty_case=pc, actor=a, applied_on=d["applied_on"], court=d.get("court", "")
-        ),
-    ),
-    "drop": Action(
-        str(_("撤销立案")),
-        DropForm,
-        (S.FILED, S.INVESTIGATING, S.NOTIFIED),
-        lambda pc, a, d, f: services.penalty_drop(penalty_case=pc, actor=a, reason=d["reason"]),
-    ),
-    "close": Action(
-        str(_("结案")),
-        CloseForm,
-        (S.SERVED, S.PAID, S.ENFORCEMENT),
-        lambda pc, a, d, f: services.penalty_close(penalty_case=pc, actor=a, report=d["report"]),
-    ),
-    # 简易程序 (SummaryState: on_spot → paid → recorded)
-    "collect": Action(
-        str(_("当场收缴")),
-        CollectForm,
-        ("on_spot",),
-        lambda pc, a, d, f: services.summary_collect_on_spot(
-            penalty_case=pc, actor=a, receipt_number=d["receipt_number"], hard_to_enforce=d["hard_to_enforce"]
-        ),
-        procedure="summary",
-    ),
-    "summary_pay": Action(
-        str(_("登记银行缴款")),
-        SummaryPayForm,
-        ("on_spot",),
-        lambda pc, a, d, f: services.summary_pay(penalty_case=pc, actor=a, paid_on=d["paid_on"], amount=d["amount"]),
-        procedure="summary",
-    ),
-    "hand_over": Action(
-        str(_("罚款交至行政机关")),
-        HandOverForm,
-        ("paid",),
-        lambda pc, a, d, f: services.summary_cash_hand_over(
-            penalty_case=pc, actor=a, handed_over_on=d["handed_over_on"]
-        ),
-        procedure="summary",
-    ),
-    "record": Action(
-        str(_("报所属行政机关备案")),
-        EmptyForm,
-        ("on_spot", "paid"),
-        lambda pc, a, d, f: services.summary_record(penalty_case=pc, actor=a),
-        procedure="summary",
-    ),
-}
 
 
 class FileCaseForm(PeopleForm):

@@ -1,7 +1,9 @@
 """The penalty case machines (ordinary and summary procedure), declared as data.
 
-Every guard is a pure rule in ``rules.py`` that cites its article; each edge cites the article it implements.
-Domain facts are recorded by ``services.py`` before it fires the transition in the same transaction.
+Every guard is a pure rule in ``rules`` that cites its article; each edge cites the article it implements.
+Domain facts are recorded by the services before they fire the transition in the same transaction, and reach the
+guards as data (``facts.py``); guards marked ``needs_input`` check what the step writes and are skipped by the dry
+run behind a button.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ PENALTY_MACHINE = Machine(
             (S.INVESTIGATING,),
             S.NOTIFIED,
             (OFFICER,),
-            guards=(rules.guard_notice,),
+            guards=(rules.guard_investigated, rules.guard_notice),
             via=Via.SERVICE,
             cite="行政处罚法第44条、第63条",
         ),
@@ -82,7 +84,7 @@ PENALTY_MACHINE = Machine(
             (S.NOTIFIED,),
             S.HEARING_REQUESTED,
             (OFFICER,),
-            guards=(rules.guard_hearing_request,),
+            guards=(rules.guard_hearing_eligible, rules.guard_hearing_request),
             via=Via.SERVICE,
             cite="行政处罚法第64条",
         ),
@@ -102,7 +104,7 @@ PENALTY_MACHINE = Machine(
             (S.HEARING_SCHEDULED,),
             S.HEARD,
             (OFFICER, LEADER),
-            guards=(rules.guard_hearing_held,),
+            guards=(rules.guard_hearing_day, rules.guard_hearing_held),
             via=Via.SERVICE,
             cite="行政处罚法第64条、第65条",
         ),
@@ -112,7 +114,7 @@ PENALTY_MACHINE = Machine(
             (S.NOTIFIED, S.HEARD),
             S.REVIEWED,
             (REVIEWER,),
-            guards=(rules.guard_review,),
+            guards=(rules.guard_review_ready, rules.guard_review),
             via=Via.SERVICE,
             cite="行政处罚法第58条",
         ),
@@ -122,7 +124,7 @@ PENALTY_MACHINE = Machine(
             (S.NOTIFIED, S.HEARD, S.REVIEWED),
             S.DECIDED,
             (LEADER,),
-            guards=(rules.guard_decide,),
+            guards=(rules.guard_decide_ready, rules.guard_decide),
             clock=Clock.STOP,
             via=Via.SERVICE,
             cite="行政处罚法第57条至第62条、第65条",

@@ -2,7 +2,7 @@
 
 Each ``check_*`` function is pure (values in, ``TransitionRefused`` with a Chinese message out) and cites
 its article (DOMAIN.md §2.1). The ``guard_*`` functions adapt them to the case engine's guard signature
-``guard(case, actor, data) -> None`` by reading the case's ``PenaltyCase`` record.
+``guard(case, actor, data) -> None``; the case's facts arrive in ``data["penalty"]`` (facts.py), so they are pure too.
 
 Periods (Art 85): "二日""三日""五日""七日" are working days; others (15 days to pay, 90 days to decide,
 30 days for public-notice service) are natural days.
@@ -19,6 +19,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from township.cases.errors import TransitionRefused
+from township.cases.machine import needs_input
+from township.enforcement.errors import Code
 
 # ---------------------------------------------------------------------------------------------
 # Statutory numbers (DOMAIN §2.1); local parameters live in EnforcementConfig / HearingThreshold.
@@ -901,6 +903,28 @@ def check_receipt(*, receipt_number: str) -> None:
         )
 
 
+def check_cash_to_hand_over(*, collected_on_spot: bool, handed_over: bool) -> None:
+    """行政处罚法第71条: only cash collected on the spot is handed over, once."""
+    if not collected_on_spot:
+        raise TransitionRefused(Code.NOT_COLLECTED_ON_SPOT, _("本案罚款不是当场收缴的"))
+    if handed_over:
+        raise TransitionRefused(Code.ALREADY_HANDED_OVER, _("罚款已交至行政机关"))
+
+
+def check_revocation(*, types: Iterable[str], named: int, revocable: int) -> None:
+    """A decision that revokes a licence names the certificate it revokes (when the party holds one in the library);
+    naming a certificate without revoking is refused (行政处罚法第9条、第59条)."""
+    revokes = "revoke_licence" in set(types)
+    if named and not revokes:
+        raise TransitionRefused(
+            Code.CERTIFICATE_WITHOUT_REVOCATION, _("处罚种类不含吊销许可证件，不能吊销证照"), field="certificates"
+        )
+    if revokes and revocable and not named:
+        raise TransitionRefused(
+            Code.CERTIFICATE_REQUIRED, _("吊销许可证件的，须指明被吊销的证照"), field="certificates"
+        )
+
+
 def cash_hand_over_late(*, collected_on: dt.date, handed_over_on: dt.date) -> bool:
     """行政处罚法第71条: cash collected on the spot reaches the agency within 2 (working) days. Late hand-over is
     flagged, not refused — the money must still be handed over."""
@@ -908,27 +932,14 @@ def cash_hand_over_late(*, collected_on: dt.date, handed_over_on: dt.date) -> bo
 
 
 # ---------------------------------------------------------------------------------------------
-# Machine guards: read the PenaltyCase record, call the pure rules.
+# Machine guards: the case's facts arrive as data (``data["penalty"]``, see facts.py); they call the pure rules.
+# A guard marked ``@needs_input`` checks what the step itself writes (a date, an opinion, a decision…); the dry run
+# behind a button skips it, the others decide whether the button can succeed at all.
 # ---------------------------------------------------------------------------------------------
 
 
-def _pc(case: Any) -> Any:
-    from township.enforcement.models import PenaltyCase
-
-    return PenaltyCase.objects.get(jurisdiction_id=case.jurisdiction_id, case_id=case.pk)
-
-
-def _threshold_for(pc: Any) -> Threshold | None:
-    from township.enforcement.models import HearingThreshold
-
-    row = HearingThreshold.objects.filter(jurisdiction_id=pc.jurisdiction_id, domain=pc.domain).first()
-    if row is None:
-        return None
-    return Threshold(row.person_fine, row.organisation_fine, row.confiscation_value)
-
-
-def case_hearing_eligible(pc: Any, penalty: dict[str, Any] | None = None) -> bool:
-    return hearing_right(penalty if penalty is not None else pc.notice, pc.party_kind, _threshold_for(pc))
+def _f(data: dict[str, Any]) -> Any:
+    return data["penalty"]
 
 
 def _today(data: dict[str, Any], key: str) -> dt.date:
@@ -942,127 +953,162 @@ def _today(data: dict[str, Any], key: str) -> dt.date:
     return timezone.localdate()
 
 
-def guard_notice(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    check_types_within_power(pc.notice.get("types") or [])
-    check_notice(notice=pc.notice, hearing_eligible=case_hearing_eligible(pc), acts_count=pc.acts.count())
-    if pc.notice_served_on is None:
-        raise TransitionRefused("notice_not_served", _("须记录告知书送达日期"), field="notice_served_on")
+def eligible_for_hearing(f: Any, penalty: dict[str, Any] | None = None) -> bool:
+    """Whether the (intended) penalty carries the hearing right for this party (行政处罚法第63条)."""
+    return hearing_right(penalty if penalty is not None else f.notice, f.party_kind, f.threshold)
 
 
-def guard_hearing_request(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if pc.hearing_requested_on is None:
-        raise TransitionRefused("hearing_request_date", _("须记录听证申请日期"), field="requested_on")
-    check_hearing_request(
-        eligible=case_hearing_eligible(pc), notice_served_on=pc.notice_served_on, requested_on=pc.hearing_requested_on
-    )
-
-
-def guard_hearing_schedule(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if pc.hearing_notice_on is None or pc.hearing_on is None:
-        raise TransitionRefused("hearing_dates_missing", _("须记录听证通知日期和听证日期"), field="hearing_on")
-    check_hearing_schedule(
-        notice_on=pc.hearing_notice_on,
-        hearing_on=pc.hearing_on,
-        chair_id=pc.hearing_chair_id,
-        investigator_ids=pc.investigators,
-    )
-
-
-def guard_hearing_held(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if pc.hearing_on and _today(data, "held_on") < pc.hearing_on:
-        raise TransitionRefused("hearing_not_yet", _("听证日期未到"), field="held_on")
-    if not pc.hearing_record.strip():
+def guard_investigated(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """行政处罚法第54条: the notice follows an investigation."""
+    if _f(data).acts_count < 1:
         raise TransitionRefused(
-            "hearing_record_missing", _("听证应当制作笔录，交当事人核对无误后签字或者盖章（行政处罚法第六十四条）")
+            Code.INVESTIGATION_MISSING, _("尚未进行调查取证，不能告知拟处罚决定（行政处罚法第五十四条）")
         )
 
 
-def reviewer_qualified(jurisdiction_id: str, user_id: int | None) -> bool:
-    from township.enforcement.models import LegalReviewer
+@needs_input
+def guard_notice(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    f = _f(data)
+    check_types_within_power(f.notice.get("types") or [])
+    check_notice(notice=f.notice, hearing_eligible=eligible_for_hearing(f), acts_count=f.acts_count)
+    if f.notice_served_on is None:
+        raise TransitionRefused(Code.NOTICE_NOT_SERVED, _("须记录告知书送达日期"), field="notice_served_on")
 
-    if user_id is None:
-        return False
-    return LegalReviewer.objects.filter(jurisdiction_id=jurisdiction_id, user_id=user_id, active=True).exists()
+
+def guard_hearing_eligible(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """行政处罚法第63条: only the penalties listed there carry the hearing right."""
+    if not eligible_for_hearing(_f(data)):
+        raise TransitionRefused(Code.HEARING_NOT_ELIGIBLE, _("拟作出的处罚不属于听证范围（行政处罚法第六十三条）"))
 
 
-def guard_review(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if pc.review_passed is None or not pc.review_opinion.strip():
-        raise TransitionRefused("review_opinion_missing", _("须填写法制审核意见"), field="opinion")
-    check_reviewer(
-        reviewer_id=pc.reviewer_id,
-        reviewer_qualified=reviewer_qualified(pc.jurisdiction_id, pc.reviewer_id),
-        investigator_ids=pc.investigators,
+@needs_input
+def guard_hearing_request(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    f = _f(data)
+    if f.hearing_requested_on is None:
+        raise TransitionRefused(Code.HEARING_REQUEST_DATE, _("须记录听证申请日期"), field="requested_on")
+    check_hearing_request(
+        eligible=eligible_for_hearing(f), notice_served_on=f.notice_served_on, requested_on=f.hearing_requested_on
     )
-    if pc.notice_served_on is not None and not pc.hearing_held:
+
+
+@needs_input
+def guard_hearing_schedule(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    f = _f(data)
+    if f.hearing_notice_on is None or f.hearing_on is None:
+        raise TransitionRefused(Code.HEARING_DATES_MISSING, _("须记录听证通知日期和听证日期"), field="hearing_on")
+    check_hearing_schedule(
+        notice_on=f.hearing_notice_on,
+        hearing_on=f.hearing_on,
+        chair_id=f.hearing_chair_id,
+        investigator_ids=f.investigators,
+    )
+
+
+def guard_hearing_day(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """The hearing is held on or after its day (行政处罚法第64条)."""
+    f = _f(data)
+    if f.hearing_on and _today(data, "held_on") < f.hearing_on:
+        raise TransitionRefused(Code.HEARING_NOT_YET, _("听证日期未到"), field="held_on")
+
+
+@needs_input
+def guard_hearing_held(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    if not _f(data).hearing_record.strip():
+        raise TransitionRefused(
+            Code.HEARING_RECORD_MISSING,
+            _("听证应当制作笔录，交当事人核对无误后签字或者盖章（行政处罚法第六十四条）"),
+        )
+
+
+def guard_review_ready(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """Who reviews (a qualified non-investigator, 行政处罚法第58条), and not before the party's windows have passed."""
+    f = _f(data)
+    reviewer = getattr(actor, "pk", None)
+    check_reviewer(
+        reviewer_id=reviewer,
+        reviewer_qualified=reviewer in f.qualified_reviewers,
+        investigator_ids=f.investigators,
+    )
+    if f.notice_served_on is not None and not f.hearing_held:
         # A review closes the case for the party's steps (a hearing can no longer be requested from 已法制审核), so it
         # waits until the statement and hearing windows have passed (行政处罚法第六十二条、第六十四条).
         check_party_windows(
-            notice_served_on=pc.notice_served_on,
-            on=pc.reviewed_on or _today({}, ""),
-            statement_days=_config(pc).statement_working_days,
-            waived=pc.rights_waived,
-            defended=pc.defended,
-            hearing_eligible=case_hearing_eligible(pc),
-            hearing_requested=pc.hearing_requested_on is not None,
-            hearing_waived=pc.hearing_waived,
+            notice_served_on=f.notice_served_on,
+            on=_today(data, "reviewed_on"),
+            statement_days=f.statement_working_days,
+            waived=f.rights_waived,
+            defended=f.defended,
+            hearing_eligible=eligible_for_hearing(f),
+            hearing_requested=f.hearing_requested_on is not None,
+            hearing_waived=f.hearing_waived,
             step="review",
         )
 
 
-def guard_decide(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    decided_on = pc.decided_on or _today(data, "decided_on")
-    check_decision_date(decided_on=decided_on, today=_today({}, ""))
-    decision = pc.decision
-    check_types_within_power(decision.get("types") or [])
-    eligible = case_hearing_eligible(pc)
+@needs_input
+def guard_review(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    f = _f(data)
+    if f.review_passed is None or not f.review_opinion.strip():
+        raise TransitionRefused(Code.REVIEW_OPINION_MISSING, _("须填写法制审核意见"), field="opinion")
+
+
+def guard_decide_ready(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """What must have happened before any decision (行政处罚法第57条、第58条、第60条、第62条、第64条、第65条)."""
+    f = _f(data)
+    decided_on = f.decided_on or _today(data, "decided_on")
+    check_decision_date(decided_on=decided_on, today=_today({}, ""))  # (no pre- or back-dating past these checks)
     check_party_heard(
-        notice_served_on=pc.notice_served_on,
+        notice_served_on=f.notice_served_on,
         decided_on=decided_on,
-        statement_days=_config(pc).statement_working_days,
-        waived=pc.rights_waived,
-        defended=pc.defended,
-        statement_reviewed=bool(pc.statement_review.strip()),
-        hearing_eligible=eligible,
-        hearing_requested=pc.hearing_requested_on is not None,
-        hearing_held=pc.hearing_held,
-        hearing_waived=pc.hearing_waived,
+        statement_days=f.statement_working_days,
+        waived=f.rights_waived,
+        defended=f.defended,
+        statement_reviewed=bool(f.statement_review.strip()),
+        hearing_eligible=eligible_for_hearing(f),
+        hearing_requested=f.hearing_requested_on is not None,
+        hearing_held=f.hearing_held,
+        hearing_waived=f.hearing_waived,
     )
-    check_not_heavier(decision=decision, notice=pc.notice, defended=pc.defended or pc.hearing_held)
-    if case_hearing_eligible(pc, decision) and not pc.hearing_offered:
-        raise TransitionRefused(
-            "hearing_right_not_told",
-            _("拟作出的处罚属于听证范围，但未告知当事人听证权利，应当重新告知（行政处罚法第六十三条）"),
-        )
-    grounds = list(pc.legal_review_grounds)
-    if pc.hearing_held and "major_rights_hearing" not in grounds:
+    grounds = list(f.legal_review_grounds)
+    if f.hearing_held and "major_rights_hearing" not in grounds:
         grounds.append("major_rights_hearing")
     check_legal_review(
         grounds=grounds,
-        reviewer_id=pc.reviewer_id,
-        reviewer_qualified=reviewer_qualified(pc.jurisdiction_id, pc.reviewer_id),
-        investigator_ids=pc.investigators,
-        passed=pc.review_passed,
+        reviewer_id=f.reviewer_id,
+        reviewer_qualified=f.reviewer_id in f.qualified_reviewers,
+        investigator_ids=f.investigators,
+        passed=f.review_passed,
     )
-    check_collective_discussion(major=pc.major_case, discussion=pc.discussion)
-    check_decision_in_time(decided_on=decided_on, due=pc.decision_due)
-    if pc.item_id:
-        item = pc.item
+    check_collective_discussion(major=f.major_case, discussion=f.discussion)
+    if f.decision_due is not None:
+        check_decision_in_time(decided_on=decided_on, due=f.decision_due)
+
+
+@needs_input
+def guard_decide(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """The decision itself: dated today, within the agency's power and the item's range, not heavier than told, with
+    every element of 行政处罚法第59条."""
+    f = _f(data)
+    decision = f.decision
+    check_types_within_power(decision.get("types") or [])
+    check_not_heavier(decision=decision, notice=f.notice, defended=f.defended or f.hearing_held)
+    if eligible_for_hearing(f, decision) and not f.hearing_offered:
+        raise TransitionRefused(
+            Code.HEARING_RIGHT_NOT_TOLD,
+            _("拟作出的处罚属于听证范围，但未告知当事人听证权利，应当重新告知（行政处罚法第六十三条）"),
+        )
+    if f.item_types is not None:
         check_penalty_in_range(
-            decision=decision, item_types=item.penalty_types, fine_min=item.fine_min, fine_max=item.fine_max
+            decision=decision, item_types=list(f.item_types), fine_min=f.item_fine_min, fine_max=f.item_fine_max
         )
     check_decision_elements(decision)
 
 
+@needs_input
 def guard_serve(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if pc.served_on is None or not pc.services.filter(document="decision").exists():
-        raise TransitionRefused("service_missing", _("须记录决定书送达回证"), field="served_on")
+    f = _f(data)
+    if f.served_on is None or not f.decision_service_recorded:
+        raise TransitionRefused(Code.SERVICE_MISSING, _("须记录决定书送达回证"), field="served_on")
 
 
 def payment_due_pending_message() -> str:
@@ -1070,71 +1116,58 @@ def payment_due_pending_message() -> str:
 
 
 def guard_overdue(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    until = pc.instalments.get("until") if pc.instalments else None
-    if pc.payment_due_pending and not until:
-        raise TransitionRefused("payment_due_pending", payment_due_pending_message(), field="payment_due")
-    check_overdue(
-        payment_due=pc.payment_due,
-        today=_today(data, "today"),
-        instalment_until=dt.date.fromisoformat(until) if until else None,
-    )
+    f = _f(data)
+    if f.payment_due_pending and not f.instalment_until:
+        raise TransitionRefused(Code.PAYMENT_DUE_PENDING, payment_due_pending_message(), field="payment_due")
+    check_overdue(payment_due=f.payment_due, today=_today(data, "today"), instalment_until=f.instalment_until)
 
 
+@needs_input
 def guard_paid(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if pc.paid_on is None:
-        raise TransitionRefused("payment_date_missing", _("须记录缴款日期"), field="paid_on")
-    due = pc.payment_due
-    until = pc.instalments.get("until") if pc.instalments else None
-    if until:
-        due = dt.date.fromisoformat(until)
-    late = late_fine(pc.fine, due, pc.paid_on) if due else Decimal("0")
-    check_payment(fine=pc.fine, paid=pc.paid_fine, late=late, paid_late=pc.paid_late_fine)
+    f = _f(data)
+    if f.paid_on is None:
+        raise TransitionRefused(Code.PAYMENT_DATE_MISSING, _("须记录缴款日期"), field="paid_on")
+    due = f.instalment_until or f.payment_due
+    late = late_fine(f.fine, due, f.paid_on) if due else Decimal("0")
+    check_payment(fine=f.fine, paid=f.paid_fine, late=late, paid_late=f.paid_late_fine)
 
 
 def guard_apply_enforcement(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    until = pc.instalments.get("until") if pc.instalments else None
+    f = _f(data)
     check_enforcement_application(
-        served_on=pc.served_on,
-        demand_served_on=pc.demand_served_on,
+        served_on=f.served_on,
+        demand_served_on=f.demand_served_on,
         applied_on=_today(data, "applied_on"),
-        postponed_until=dt.date.fromisoformat(until) if until else None,
+        postponed_until=f.instalment_until,
     )
 
 
+@needs_input
 def guard_drop_reason(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """撤销立案 only with a written reason (Art 57: no violation, no penalty, or transfer)."""
     if not str((data or {}).get("reason", "")).strip():
-        raise TransitionRefused("reason_required", _("撤销立案须写明理由"), field="reason")
+        raise TransitionRefused(Code.REASON_REQUIRED, _("撤销立案须写明理由"), field="reason")
 
 
 def guard_close_unpaid(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """Served decisions without a fine (warning, revocation…) may close; fines must be paid or enforced."""
-    pc = _pc(case)
-    if pc.fine > 0:
-        raise TransitionRefused("fine_outstanding", _("罚款尚未缴纳，不能结案"), field="fine")
+    if _f(data).fine > 0:
+        raise TransitionRefused(Code.FINE_OUTSTANDING, _("罚款尚未缴纳，不能结案"), field="fine")
 
 
+@needs_input
 def guard_close_report(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if not pc.closed_report.strip():
-        raise TransitionRefused("close_report_missing", _("须填写结案报告"), field="report")
+    if not _f(data).closed_report.strip():
+        raise TransitionRefused(Code.CLOSE_REPORT_MISSING, _("须填写结案报告"), field="report")
 
 
+@needs_input
 def guard_summary_collect(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    check_on_spot_collection(amount=pc.fine, hard_to_enforce=bool(data and data.get("hard_to_enforce")))
+    check_on_spot_collection(amount=_f(data).fine, hard_to_enforce=bool(data.get("hard_to_enforce")))
 
 
+@needs_input
 def guard_summary_paid(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    pc = _pc(case)
-    if pc.fine > 0 and pc.paid_fine < pc.fine:
-        raise TransitionRefused("fine_unpaid", _("罚款未足额缴纳"), field="paid_fine")
-
-
-def _config(pc: Any) -> Any:
-    from township.enforcement.models import EnforcementConfig
-
-    return EnforcementConfig.objects.filter(jurisdiction_id=pc.jurisdiction_id).first() or EnforcementConfig()
+    f = _f(data)
+    if f.fine > 0 and f.paid_fine < f.fine:
+        raise TransitionRefused(Code.FINE_UNPAID, _("罚款未足额缴纳"), field="paid_fine")

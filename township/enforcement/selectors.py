@@ -115,6 +115,14 @@ def penalty_case_get(*, actor: Any, pk: int) -> PenaltyCase:
     return pc
 
 
+def penalty_case_by_case(*, actor: Any, case_id: int) -> PenaltyCase:
+    """The penalty case of engine case ``case_id``, if the actor may see it. Errors: not_found."""
+    pc = penalty_case_list(actor=actor).filter(case_id=case_id).first()
+    if pc is None:
+        raise NotFound()
+    return pc
+
+
 def clue_list(*, actor: Any, decision: str = "", source: str = "") -> QuerySet[Clue]:
     qs = Clue.objects.filter(_reach_q(actor)).select_related("village")
     if decision:
@@ -294,3 +302,20 @@ def preservation_pending_get(*, penalty_case: PenaltyCase, pk: Any) -> Any:
     if found is None:
         raise NotFound()
     return found
+
+
+def revocable_certificate_choices(*, penalty_case: PenaltyCase) -> list[tuple[int, str]]:
+    """(id, "name identifier") of the party's valid certificates in the library: what a revocation can name."""
+    return [(c.pk, f"{c.type_name} {c.identifier}") for c in revocable_certificates(penalty_case=penalty_case)]
+
+
+def revocable_certificates(*, penalty_case: PenaltyCase, pks: Any = None) -> list[Any]:
+    """The party's valid certificates (those among ``pks`` when given), oldest first."""
+    if penalty_case.subject_id is None:
+        return []
+    from township.certificates.selectors import certificates_for_subject
+
+    qs = certificates_for_subject(penalty_case.subject).filter(status="valid")
+    if pks is not None:
+        qs = qs.filter(pk__in=[int(p) for p in pks])
+    return list(qs.order_by("issued_at", "id"))

@@ -23,6 +23,7 @@ from township.cases.models import Case
 from township.cases.services import case_attach, case_extend, case_note, case_open
 from township.cases.types import case_type_for
 from township.core.errors import DomainError, PermissionRefused
+from township.enforcement import facts as case_facts
 from township.enforcement import rules
 from township.enforcement.machine import PENALTY_CASE, SUMMARY_CASE, PenaltyState
 from township.enforcement.models import (
@@ -583,9 +584,12 @@ def clue_warning(clue: Clue, today: dt.date | None = None) -> str:
 
 
 def _pc_locked(pc: PenaltyCase) -> PenaltyCase:
-    return (
+    """The case's record, locked; its case carries it, so the guards' facts are read from what the step writes."""
+    locked = (
         PenaltyCase.objects.select_for_update().select_related("case").get(jurisdiction_id=pc.jurisdiction_id, pk=pc.pk)
     )
+    locked.case._case_type_record = locked  # type: ignore[attr-defined]
+    return locked
 
 
 def _fire(pc: PenaltyCase, name: str, actor: Any, data: dict[str, Any] | None = None, comment: str = "") -> None:
@@ -921,7 +925,7 @@ def penalty_notice(
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES)
     penalty = _penalty_dict(types, fine, confiscation_value)
-    eligible = rules.case_hearing_eligible(pc, penalty)
+    eligible = rules.hearing_right(penalty, pc.party_kind, case_facts.threshold_for(pc))
     if rights is None:
         rights = ["statement", "defence"] + (["hearing"] if eligible else [])
     pc.notice = {**penalty, "facts": facts, "reasons": reasons, "basis": basis, "rights": list(rights)}
@@ -1043,7 +1047,7 @@ def penalty_review(
     pc.review_passed = passed
     pc.reviewed_on = reviewed_on or _local_date()
     pc.save(update_fields=["reviewer", "review_opinion", "review_passed", "reviewed_on"])
-    _fire(pc, "review", actor, {"passed": passed}, comment=opinion)
+    _fire(pc, "review", actor, {"passed": passed, "reviewed_on": pc.reviewed_on.isoformat()}, comment=opinion)
     return pc
 
 
@@ -1180,6 +1184,14 @@ def penalty_decide(
     require_role(actor, pc.jurisdiction_id, HEAD_ROLES)
     decided_on = decided_on or _local_date()
     penalty = _penalty_dict(types, fine, confiscation_value)
+    certificates = list(certificates)
+    from township.enforcement.selectors import revocable_certificates
+
+    rules.check_revocation(
+        types=penalty["types"],
+        named=len(certificates),
+        revocable=len(revocable_certificates(penalty_case=pc)) if not certificates else 0,
+    )
     pc.decision = _decision_document(pc, penalty, decided_on, document)
     pc.decided_on = decided_on
     pc.fine = Decimal(penalty["fine"])
@@ -1188,7 +1200,7 @@ def penalty_decide(
     _fire(
         pc, "decide", actor, {"decided_on": decided_on.isoformat(), "types": penalty["types"], "fine": penalty["fine"]}
     )
-    _after_decision(pc, actor, list(certificates))
+    _after_decision(pc, actor, certificates)
     return pc
 
 
@@ -1603,10 +1615,10 @@ def summary_cash_hand_over(*, penalty_case: PenaltyCase, actor: Any, handed_over
     timeline). Errors: not_collected_on_spot, already_handed_over, hand_over_date_invalid."""
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES + HEAD_ROLES)
-    if not pc.collected_on_spot or pc.paid_on is None:
-        raise DomainError("not_collected_on_spot", _("本案罚款不是当场收缴的"))
-    if pc.cash_handed_over_on is not None:
-        raise DomainError("already_handed_over", _("罚款已交至行政机关"))
+    rules.check_cash_to_hand_over(
+        collected_on_spot=pc.collected_on_spot and pc.paid_on is not None,
+        handed_over=pc.cash_handed_over_on is not None,
+    )
     if handed_over_on < pc.paid_on or handed_over_on > _local_date():
         raise DomainError(
             "hand_over_date_invalid", _("交款日期不能早于收缴日期，也不能晚于今天"), field="handed_over_on"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from township.cases import actions as case_actions
 from township.cases.registry import machine_for
 from township.cases.selectors import case_timeline
 from township.core.errors import DomainError, NotFound
@@ -124,44 +125,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "schedule": schedule,
             "late_total": schedule[-1].total if schedule else 0,
             "is_served": pc.case.state in (PenaltyState.SERVED, PenaltyState.OVERDUE),
-            "actions": [
-                (k, a.label)
-                for k, a in forms.ACTIONS.items()
-                if a.procedure == pc.procedure and pc.case.state in a.states
-            ],
+            "panel": case_actions.panel(request, pc.case),
             "disclosure": services.disclosure_for(pc),
         },
     )
 
 
 @login_required
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One procedural step as a form; the service and the law's guards decide, refusals are shown in Chinese."""
-    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
-    spec = forms.ACTIONS.get(action)
-    if spec is None or spec.procedure != pc.procedure:
-        raise Http404
-    people = {"jurisdictions": [pc.jurisdiction_id]} if issubclass(spec.form, forms.PeopleForm) else {}
-    initial = spec.initial(pc) if spec.initial else None
-    form = spec.form(
-        request.POST if request.method == "POST" else None, request.FILES or None, initial=initial, **people
-    )
-    if spec.setup:
-        spec.setup(form, pc)
-    error, status = "", 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec.call(pc, request.user, form.cleaned_data, request.FILES)
-            messages.success(request, _("已办理：%(a)s") % {"a": spec.label})
-            return redirect("enforcement:case-detail", pk=pc.pk)
-        except DomainError as exc:
-            error, status = exc.message, exc.status
-    return render(
-        request,
-        "enforcement/action_form.html",
-        {"pc": pc, "form": form, "label": spec.label, "error": error, "back": pc.pk},
-        status=status,
-    )
+def case_by_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The engine's link to a penalty case (我的待办, the generic page): on to the enforcement case page."""
+    _staff(request)
+    pc = _get_or_404(selectors.penalty_case_by_case, actor=request.user, case_id=case_id)
+    return redirect("enforcement:case-detail", pk=pc.pk)
 
 
 @login_required

@@ -53,19 +53,23 @@ def test_officer_files_a_clue_and_investigates_in_the_browser(live_server, clien
         case_url = match.group(0)
         assert "孙某" in page.inner_text("main")
 
-        page.goto(f"{live_server.url}{case_url}do/act/")
-        page.select_option("select[name=kind]", "inspection")
-        page.fill("input[name=at]", "2026-11-20T10:00")
-        page.fill("input[name=place]", "东海村3组")
-        page.get_by_label("李明（渝执-5001-0001）").check()
-        page.click(SUBMIT)  # one officer: refused in Chinese, nothing recorded
+        # the step is offered on the case page itself (the shared action panel), opened in place
+        step = page.locator('details[data-action="penalty_act"]')
+        step.locator("summary").click()
+        step.locator("select[name=kind]").select_option("inspection")
+        step.locator("input[name=at]").fill("2026-11-20T10:00")
+        step.locator("input[name=place]").fill("东海村3组")
+        step.get_by_label("李明（渝执-5001-0001）").check()
+        step.locator('button:has-text("提交")').click()  # one officer: refused in Chinese, nothing recorded
         page.wait_for_load_state("networkidle")
-        assert "执法人员不得少于两人" in page.inner_text("main")
-        page.get_by_label("李明（渝执-5001-0001）").check()
-        page.get_by_label("赵强（渝执-5001-0002）").check()
-        page.click(SUBMIT)
+        assert "执法人员不得少于两人" in step.inner_text()
+        assert step.locator("input[name=place]").input_value() == "东海村3组"  # the input is kept
+        step.get_by_label("李明（渝执-5001-0001）").check()
+        step.get_by_label("赵强（渝执-5001-0002）").check()
+        step.locator('button:has-text("提交")').click()
         page.wait_for_load_state("networkidle")
         assert page.url.endswith(case_url)
+        assert "调查取证" in page.inner_text(".state, .tag.state")
         browser.close()
     pc = PenaltyCase.objects.get(clue=clue)
     assert case_url == f"/enforcement/cases/{pc.pk}/"
