@@ -86,11 +86,8 @@ def _cash_to_hand_over(pc: PenaltyCase, actor: Any) -> None:
 # --- handlers: (penalty case, actor, cleaned data, files) → the service -----------------------------------------
 
 
-def _fire_button(name: str) -> Any:
-    def fire(pc: PenaltyCase, actor: Any, d: dict[str, Any], files: Any) -> Any:
-        return PENALTY.fire(pc.case, name, actor, comment=d.get("comment", ""))
-
-    return fire
+def _investigate(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_investigate(penalty_case=pc, actor=a, comment=d.get("comment", ""))
 
 
 def _act(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
@@ -286,7 +283,7 @@ def _summary_record(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
 # --- the ordinary procedure -------------------------------------------------------------------------------------
 
 PENALTY_ACTIONS = (
-    Action("penalty_investigate", _("开始调查"), _fire_button("investigate"), transition="investigate"),
+    Action("penalty_investigate", _("开始调查"), _investigate, transition="investigate"),
     Action(
         "penalty_act",
         _("调查取证"),

@@ -592,10 +592,6 @@ def _pc_locked(pc: PenaltyCase) -> PenaltyCase:
     return locked
 
 
-def _fire(pc: PenaltyCase, name: str, actor: Any, data: dict[str, Any] | None = None, comment: str = "") -> None:
-    case_type_for(pc.case.case_type).fire(pc.case, name, actor, data or {}, comment=comment)
-
-
 def _subject_for(party_kind: str, party_id_number: str, name: str, address: str, town: Jurisdiction) -> Any:
     if not party_id_number:
         return None
@@ -781,7 +777,7 @@ def penalty_act_record(
     officers = list(dict.fromkeys(int(o) for o in officers))
     shown = check_officers_for(jurisdiction=pc.jurisdiction_id, user_ids=officers, on=_local_date(at), domain=pc.domain)
     if pc.case.state == PenaltyState.FILED:
-        _fire(pc, "investigate", actor)
+        case_type_for(pc.case.case_type).fire(pc.case, "investigate", actor)
         pc.case.refresh_from_db()
     act = InvestigativeAct.objects.create(
         jurisdiction_id=pc.jurisdiction_id,
@@ -946,7 +942,7 @@ def penalty_notice(
         recipient=pc.party_name,
         recorded_by=actor,
     )
-    _fire(pc, "notify", actor, {"notice": pc.notice})
+    case_type_for(pc.case.case_type).fire(pc.case, "notify", actor, {"notice": pc.notice})
     return pc
 
 
@@ -996,7 +992,7 @@ def penalty_hearing_request(*, penalty_case: PenaltyCase, requested_on: dt.date,
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES)
     pc.hearing_requested_on = requested_on
     pc.save(update_fields=["hearing_requested_on"])
-    _fire(pc, "request_hearing", actor, {"requested_on": requested_on.isoformat()})
+    case_type_for(pc.case.case_type).fire(pc.case, "request_hearing", actor, {"requested_on": requested_on.isoformat()})
     return pc
 
 
@@ -1013,7 +1009,9 @@ def penalty_hearing_schedule(
     pc.hearing_chair = chair
     pc.hearing_place = place
     pc.save(update_fields=["hearing_notice_on", "hearing_on", "hearing_chair", "hearing_place"])
-    _fire(pc, "schedule_hearing", actor, {"hearing_on": hearing_on.isoformat(), "chair": chair.pk})
+    case_type_for(pc.case.case_type).fire(
+        pc.case, "schedule_hearing", actor, {"hearing_on": hearing_on.isoformat(), "chair": chair.pk}
+    )
     return pc
 
 
@@ -1030,7 +1028,12 @@ def penalty_hearing_hold(
     pc.hearing_record = record
     pc.hearing_held = True
     pc.save(update_fields=["hearing_record", "hearing_held"])
-    _fire(pc, "hold_hearing", actor, {"held_on": (held_on or _local_date()).isoformat(), "party_absent": party_absent})
+    case_type_for(pc.case.case_type).fire(
+        pc.case,
+        "hold_hearing",
+        actor,
+        {"held_on": (held_on or _local_date()).isoformat(), "party_absent": party_absent},
+    )
     return pc
 
 
@@ -1047,7 +1050,9 @@ def penalty_review(
     pc.review_passed = passed
     pc.reviewed_on = reviewed_on or _local_date()
     pc.save(update_fields=["reviewer", "review_opinion", "review_passed", "reviewed_on"])
-    _fire(pc, "review", actor, {"passed": passed, "reviewed_on": pc.reviewed_on.isoformat()}, comment=opinion)
+    case_type_for(pc.case.case_type).fire(
+        pc.case, "review", actor, {"passed": passed, "reviewed_on": pc.reviewed_on.isoformat()}, comment=opinion
+    )
     return pc
 
 
@@ -1197,8 +1202,11 @@ def penalty_decide(
     pc.fine = Decimal(penalty["fine"])
     pc.decision_number = pc.case.number
     pc.save(update_fields=["decision", "decided_on", "fine", "decision_number"])
-    _fire(
-        pc, "decide", actor, {"decided_on": decided_on.isoformat(), "types": penalty["types"], "fine": penalty["fine"]}
+    case_type_for(pc.case.case_type).fire(
+        pc.case,
+        "decide",
+        actor,
+        {"decided_on": decided_on.isoformat(), "types": penalty["types"], "fine": penalty["fine"]},
     )
     _after_decision(pc, actor, certificates)
     return pc
@@ -1303,7 +1311,9 @@ def penalty_serve(
         rules.check_service_in_time(decided_on=pc.decided_on, sent_on=sent_on)
     except TransitionRefused:
         late_service = True
-    _fire(pc, "serve", actor, {"mode": mode, "served_on": served.isoformat(), "late_service": late_service})
+    case_type_for(pc.case.case_type).fire(
+        pc.case, "serve", actor, {"mode": mode, "served_on": served.isoformat(), "late_service": late_service}
+    )
     return pc
 
 
@@ -1371,7 +1381,9 @@ def penalty_mark_overdue(*, penalty_case: PenaltyCase, actor: Any, today: dt.dat
     """The payment period passed without payment (the worker may fire this with actor=None).
     Errors: payment_not_overdue."""
     pc = _pc_locked(penalty_case)
-    _fire(pc, "mark_overdue", actor, {"today": (today or _local_date()).isoformat()})
+    case_type_for(pc.case.case_type).fire(
+        pc.case, "mark_overdue", actor, {"today": (today or _local_date()).isoformat()}
+    )
     return pc
 
 
@@ -1388,8 +1400,8 @@ def penalty_pay(
     pc.paid_late_fine = Decimal(str(late_amount or 0))
     pc.save(update_fields=["paid_on", "paid_fine", "paid_late_fine"])
     schedule = penalty_late_fine(pc, paid_on)
-    _fire(
-        pc,
+    case_type_for(pc.case.case_type).fire(
+        pc.case,
         "pay",
         actor,
         {
@@ -1426,7 +1438,9 @@ def penalty_apply_enforcement(
     applied_on = applied_on or _local_date()
     pc.enforcement_applied_on = applied_on
     pc.save(update_fields=["enforcement_applied_on"])
-    _fire(pc, "apply_enforcement", actor, {"court": court, "applied_on": applied_on.isoformat()})
+    case_type_for(pc.case.case_type).fire(
+        pc.case, "apply_enforcement", actor, {"court": court, "applied_on": applied_on.isoformat()}
+    )
     return pc
 
 
@@ -1437,7 +1451,15 @@ def penalty_close(*, penalty_case: PenaltyCase, actor: Any, report: str) -> Pena
     pc.closed_report = report
     pc.save(update_fields=["closed_report"])
     name = "close_performed" if pc.case.state == PenaltyState.SERVED else "close"
-    _fire(pc, name, actor)
+    case_type_for(pc.case.case_type).fire(pc.case, name, actor)
+    return pc
+
+
+@transaction.atomic
+def penalty_investigate(*, penalty_case: PenaltyCase, actor: Any, comment: str = "") -> PenaltyCase:
+    """开始调查 (Art 54); recording the first investigative act starts it too."""
+    pc = _pc_locked(penalty_case)
+    case_type_for(pc.case.case_type).fire(pc.case, "investigate", actor, comment=comment)
     return pc
 
 
@@ -1445,7 +1467,7 @@ def penalty_close(*, penalty_case: PenaltyCase, actor: Any, report: str) -> Pena
 def penalty_archive(*, penalty_case: PenaltyCase, actor: Any) -> PenaltyCase:
     """归档 (Art 47): the case file (电子卷宗) is complete; the timeline is sealed by the engine."""
     pc = _pc_locked(penalty_case)
-    _fire(pc, "archive", actor)
+    case_type_for(pc.case.case_type).fire(pc.case, "archive", actor)
     return pc
 
 
@@ -1455,7 +1477,7 @@ def penalty_drop(*, penalty_case: PenaltyCase, actor: Any, reason: str) -> Penal
     if not reason.strip():
         raise DomainError("reason_required", _("请写明撤案理由"), field="reason")
     pc = _pc_locked(penalty_case)
-    _fire(pc, "drop", actor, {"reason": reason}, comment=reason)
+    case_type_for(pc.case.case_type).fire(pc.case, "drop", actor, {"reason": reason}, comment=reason)
     return pc
 
 
@@ -1600,8 +1622,8 @@ def summary_collect_on_spot(
     pc.collected_on_spot = True
     pc.receipt_number = receipt_number.strip()
     pc.save(update_fields=["paid_fine", "paid_on", "collected_on_spot", "receipt_number"])
-    _fire(
-        pc,
+    case_type_for(pc.case.case_type).fire(
+        pc.case,
         "collect_on_spot",
         actor,
         {"hard_to_enforce": hard_to_enforce, "amount": str(pc.fine), "receipt": pc.receipt_number},
@@ -1643,7 +1665,7 @@ def summary_pay(*, penalty_case: PenaltyCase, actor: Any, paid_on: dt.date, amou
     pc.paid_fine = Decimal(str(amount))
     pc.paid_on = paid_on
     pc.save(update_fields=["paid_fine", "paid_on"])
-    _fire(pc, "pay", actor, {"paid_on": paid_on.isoformat()})
+    case_type_for(pc.case.case_type).fire(pc.case, "pay", actor, {"paid_on": paid_on.isoformat()})
     return pc
 
 
@@ -1651,7 +1673,7 @@ def summary_pay(*, penalty_case: PenaltyCase, actor: Any, paid_on: dt.date, amou
 def summary_record(*, penalty_case: PenaltyCase, actor: Any) -> PenaltyCase:
     """报所属行政机关备案 (Art 52)."""
     pc = _pc_locked(penalty_case)
-    _fire(pc, "record", actor)
+    case_type_for(pc.case.case_type).fire(pc.case, "record", actor)
     return pc
 
 
