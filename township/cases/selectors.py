@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from township.cases.machine import OWNER, SYSTEM, Via
 from township.cases.models import Case, CaseEvent
-from township.cases.registry import all_machines
+from township.cases.types import all_case_types
 from township.core.errors import NotFound
 from township.org.models import User
 from township.org.scoping import reach
@@ -46,20 +47,25 @@ def actionable_parts(actor: User | None) -> tuple[Q, Q]:
     owner_q = Q(pk__in=[])
     if actor is None or not actor.is_authenticated:
         return staff, owner_q
-    for machine in all_machines():
-        for state in machine.states:
-            roles: set[str] = set()
-            owner = False
-            # Every staff transition counts, also those fired from a domain page rather than a generic button.
-            for t in machine.available(state.key):
-                roles.update(r for r in t.roles if r not in ("owner", "system"))
-                owner = owner or "owner" in t.roles
+    for ct in all_case_types():
+        machine = ct.machine
+        by_state: dict[str, set[str]] = {st.key: set() for st in machine.states}
+        # Every action counts (its roles in its states), and every edge a person fires from a domain page.
+        for action in ct.all_actions():
+            for st in ct.states_of(action):
+                by_state.setdefault(st, set()).update(ct.roles_of(action))
+        for t in machine.transitions:
+            if t.via is not Via.SYSTEM:
+                for st in t.sources:
+                    by_state.setdefault(st, set()).update(t.roles)
+        for state_key, held in by_state.items():
+            roles = {r for r in held if r not in (OWNER, SYSTEM)}
             if roles:
                 scope = reach(actor, roles)
                 if scope.codes or scope.villages:
-                    staff |= Q(case_type=machine.case_type, state=state.key) & scope.q("jurisdiction", "village")
-            if owner:
-                owner_q |= Q(case_type=machine.case_type, state=state.key)
+                    staff |= Q(case_type=machine.case_type, state=state_key) & scope.q("jurisdiction", "village")
+            if OWNER in held:
+                owner_q |= Q(case_type=machine.case_type, state=state_key)
     return staff, owner_q & Q(owner_id=actor.pk)
 
 
