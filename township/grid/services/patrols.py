@@ -1,0 +1,111 @@
+"""Patrols (巡查) with their GPS tracks, and the Open311 API keys."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from township.core.errors import DomainError, NotFound, PermissionRefused
+from township.grid import geo
+from township.grid.models import Grid, Open311Key, Patrol, TrackPoint
+from township.org.models import GRID_ROLES, Jurisdiction, Level, User
+from township.org.scoping import has_role
+
+# =============================================================================================
+# Patrols
+# =============================================================================================
+
+
+@transaction.atomic
+def patrol_start(*, actor: User, jurisdiction: str, grid: Grid | None = None, at: datetime | None = None) -> Patrol:
+    """Start a patrol in a town (or a village: the patrol belongs to its town). Error codes: role_required."""
+    unit = Jurisdiction.objects.filter(pk=jurisdiction).first()
+    if unit is None:
+        raise NotFound()
+    town = unit.parent_id if unit.level == Level.VILLAGE else unit.pk
+    village = unit.pk if unit.level == Level.VILLAGE else (grid.village_id if grid else None)
+    if not has_role(actor, town, GRID_ROLES, village):
+        raise PermissionRefused("role_required", _("只有网格员可以记录巡查"))
+    if grid is not None and grid.jurisdiction_id != town:
+        raise DomainError("grid_out_of_scope", _("网格不属于该单位"), field="grid")
+    return Patrol.objects.create(jurisdiction_id=town, grid=grid, patroller=actor, started_at=at or timezone.now())
+
+
+@transaction.atomic
+def patrol_track_add(*, patrol: Patrol, actor: User, points: Sequence[dict[str, Any]]) -> Patrol:
+    """Append GPS points ({at, lon, lat, accuracy?, crs?}); keeps the distance and count current."""
+    if patrol.patroller_id != actor.pk:
+        raise NotFound()
+    if patrol.ended_at is not None:
+        raise DomainError("patrol_ended", _("巡查已结束，不能再添加轨迹"))
+    last = (
+        TrackPoint.objects.filter(jurisdiction_id=patrol.jurisdiction_id, patrol=patrol).order_by("-at", "-id").first()
+    )
+    rows = []
+    prev = (last.lon, last.lat) if last else None
+    dist = 0.0
+    for p in points:
+        try:
+            lon, lat = geo.to_wgs84(float(p["lon"]), float(p["lat"]), str(p.get("crs", "wgs84")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DomainError("track_invalid", _("轨迹点格式错误")) from exc
+        at = p.get("at") or timezone.now()
+        if isinstance(at, str):
+            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        if prev:
+            dist += geo.haversine_m(prev[0], prev[1], lon, lat)
+        prev = (lon, lat)
+        rows.append(
+            TrackPoint(
+                jurisdiction_id=patrol.jurisdiction_id,
+                patrol=patrol,
+                at=at,
+                lon=lon,
+                lat=lat,
+                accuracy_m=p.get("accuracy"),
+            )
+        )
+    TrackPoint.objects.bulk_create(rows)
+    _p = patrol
+    Patrol.objects.filter(pk=_p.pk).update(distance_m=_p.distance_m + dist, point_count=_p.point_count + len(rows))
+    patrol.distance_m += dist
+    patrol.point_count += len(rows)
+    return patrol
+
+
+@transaction.atomic
+def patrol_end(*, patrol: Patrol, actor: User, note: str = "") -> Patrol:
+    if patrol.patroller_id != actor.pk:
+        raise NotFound()
+    now = timezone.now()
+    Patrol.objects.filter(pk=patrol.pk).update(ended_at=now, note=note)
+    patrol.ended_at, patrol.note = now, note
+    return patrol
+
+
+# =============================================================================================
+# Open311 keys
+# =============================================================================================
+
+
+def open311_key_create(*, name: str) -> tuple[Open311Key, str]:
+    """A new api_key (shown once); only its SHA-256 is stored."""
+    import hashlib
+
+    raw = secrets.token_urlsafe(24)
+    key = Open311Key.objects.create(name=name, key_sha256=hashlib.sha256(raw.encode()).hexdigest())
+    return key, raw
+
+
+def open311_key_check(raw: str | None) -> Open311Key | None:
+    import hashlib
+
+    if not raw:
+        return None
+    return Open311Key.objects.filter(key_sha256=hashlib.sha256(raw.encode()).hexdigest(), active=True).first()
