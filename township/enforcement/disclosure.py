@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from township.core.errors import DomainError
 from township.core.identifiers import mask_name, mask_phone, mask_resident_id
 from township.enforcement import rules
+from township.enforcement.errors import Code
 from township.enforcement.models import Disclosure, PartyKind, PenaltyCase
 from township.org.models import Role
 from township.org.scoping import has_role
@@ -85,10 +86,10 @@ def disclosure_prepare(*, penalty_case: PenaltyCase) -> Disclosure:
 def disclosure_publish(*, disclosure: Disclosure, actor: Any) -> Disclosure:
     """Publish on the portal (the masked summary). Errors: permission_denied, disclosure_published."""
     if not has_role(actor, disclosure.jurisdiction_id, PUBLISH_ROLES):
-        raise DomainError("permission_denied", _("您在该单位没有执行此操作的权限"))
+        raise DomainError(Code.PERMISSION_DENIED, _("您在该单位没有执行此操作的权限"))
     d = Disclosure.objects.select_for_update().get(jurisdiction_id=disclosure.jurisdiction_id, pk=disclosure.pk)
     if d.published_at is not None:
-        raise DomainError("disclosure_published", _("已公示"))
+        raise DomainError(Code.DISCLOSURE_PUBLISHED, _("已公示"))
     d.content = masked_content(d.penalty_case)
     d.published_at = timezone.now()
     d.save(update_fields=["content", "published_at"])
@@ -105,9 +106,9 @@ def disclosure_withdraw(
     from township.enforcement.services import config_for
 
     if not has_role(actor, penalty_case.jurisdiction_id, PUBLISH_ROLES):
-        raise DomainError("permission_denied", _("您在该单位没有执行此操作的权限"))
+        raise DomainError(Code.PERMISSION_DENIED, _("您在该单位没有执行此操作的权限"))
     if not reason.strip():
-        raise DomainError("reason_required", _("请写明撤下原因"), field="reason")
+        raise DomainError(Code.REASON_REQUIRED, _("请写明撤下原因"), field="reason")
     d = (
         Disclosure.objects.select_for_update()
         .filter(jurisdiction_id=penalty_case.jurisdiction_id, penalty_case=penalty_case)

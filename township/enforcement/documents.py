@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 
 from township.certificates.pdf import _font, draw_seal
 from township.core.errors import DomainError
+from township.enforcement.errors import Code
 from township.enforcement.models import CaseDocument, PenaltyCase, PenaltyType
 from township.enforcement.services import CASE_ROLES, config_for, require_role
 
@@ -72,7 +73,7 @@ def filing_approval(pc: PenaltyCase) -> Rows:
 def inquiry_record(pc: PenaltyCase) -> Rows:
     act = pc.acts.filter(kind="inquiry").order_by("at").first() or pc.acts.order_by("at").first()
     if act is None:
-        raise DomainError("no_act", _("尚无调查记录"))
+        raise DomainError(Code.NO_ACT, _("尚无调查记录"))
     return [
         (_("时间"), f"{timezone.localtime(act.at):%Y年%m月%d日 %H:%M}"),
         (_("地点"), act.place),
@@ -154,7 +155,7 @@ def decision(pc: PenaltyCase) -> Rows:
 def service_receipt(pc: PenaltyCase) -> Rows:
     s = pc.services.filter(document="decision").order_by("-id").first() or pc.services.order_by("-id").first()
     if s is None:
-        raise DomainError("no_service", _("尚无送达记录"))
+        raise DomainError(Code.NO_SERVICE, _("尚无送达记录"))
     return [
         (_("送达文书"), _("行政处罚决定书") if s.document == "decision" else _("行政处罚事先告知书")),
         (_("文号"), pc.decision_number or pc.case.number),
@@ -229,7 +230,7 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 def render(pc: PenaltyCase, kind: str) -> tuple[str, bytes]:
     """The document as PDF bytes (A4, seal at the end)."""
     if kind not in TEMPLATES:
-        raise DomainError("document_kind", _("未知的文书类别"), field="kind")
+        raise DomainError(Code.DOCUMENT_KIND, _("未知的文书类别"), field="kind")
     title, builder = TEMPLATES[kind]
     rows = builder(pc)
     cfg = config_for(pc.jurisdiction_id)

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from township.enforcement.errors import Code
+
 CLASSES = ("A", "B", "C", "D")
 
 
@@ -128,7 +130,7 @@ def draw(snapshot: Snapshot, seed: str) -> dict[str, Any]:
             candidates = rng.sample(union, min(len(union), need + len(excluded)))
             fill = [o for o in candidates if o not in excluded][:need]
             if len(fill) < need:
-                raise DrawError("inspectors_insufficient", target=tid, need=per_check)
+                raise DrawError(Code.INSPECTORS_INSUFFICIENT, target=tid, need=per_check)
             picked.extend(fill)
         visits.append({"target": tid, "departments": depts, "inspectors": sorted(picked), "items": items_by[key]})
     return {"visits": visits}

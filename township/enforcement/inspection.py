@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from township.core.errors import DomainError
 from township.enforcement import draw as drawing
 from township.enforcement import rules
+from township.enforcement.errors import Code
 from township.enforcement.models import (
     Clue,
     ConflictOfInterest,
@@ -48,9 +49,9 @@ def inspection_item_create(
     town = _town(jurisdiction)
     require_role(actor, town.pk, MANAGER_ROLES)
     if department.jurisdiction_id != town.pk:
-        raise DomainError("department_outside", _("部门不属于该单位"), field="department")
+        raise DomainError(Code.DEPARTMENT_OUTSIDE, _("部门不属于该单位"), field="department")
     if InspectionItem.objects.filter(jurisdiction=town, code=code).exists():
-        raise DomainError("code_taken", _("事项编码已存在"), field="code")
+        raise DomainError(Code.CODE_TAKEN, _("事项编码已存在"), field="code")
     return InspectionItem.objects.create(
         jurisdiction=town, department=department, code=code, name=name, domain=domain, basis=basis, method=method
     )
@@ -74,7 +75,7 @@ def inspection_target_add(
     town = _town(jurisdiction)
     require_role(actor, town.pk, MANAGER_ROLES)
     if credit_class not in CreditClass.values:
-        raise DomainError("credit_class_invalid", _("信用风险分类须为A、B、C、D之一"), field="credit_class")
+        raise DomainError(Code.CREDIT_CLASS_INVALID, _("信用风险分类须为A、B、C、D之一"), field="credit_class")
     target, _created = InspectionTarget.objects.update_or_create(
         jurisdiction=town,
         uscc=validate_uscc(uscc),
@@ -128,9 +129,9 @@ def conflict_register(*, officer: Officer, target: InspectionTarget, relation: s
     """利害关系登记: the inspector is never drawn for this subject. Errors: permission_denied, relation_required."""
     require_role(actor, officer.jurisdiction_id, MANAGER_ROLES)
     if officer.jurisdiction_id != target.jurisdiction_id:
-        raise DomainError("conflict_outside", _("检查人员与检查对象须属于同一单位"))
+        raise DomainError(Code.CONFLICT_OUTSIDE, _("检查人员与检查对象须属于同一单位"))
     if not relation.strip():
-        raise DomainError("relation_required", _("请填写利害关系"), field="relation")
+        raise DomainError(Code.RELATION_REQUIRED, _("请填写利害关系"), field="relation")
     row, _created = ConflictOfInterest.objects.get_or_create(
         jurisdiction_id=officer.jurisdiction_id, officer=officer, target=target, defaults={"relation": relation.strip()}
     )
@@ -164,25 +165,25 @@ def inspection_plan_create(
     require_role(actor, town.pk, PLAN_ROLES)
     if inspectors_per_check < 2:
         raise DomainError(
-            "inspectors_per_check",
+            Code.INSPECTORS_PER_CHECK,
             _("每次检查的执法检查人员不得少于两人（行政处罚法第四十二条）"),
             field="inspectors_per_check",
         )
     if period_end < period_start:
-        raise DomainError("period_invalid", _("结束日期不能早于开始日期"), field="period_end")
+        raise DomainError(Code.PERIOD_INVALID, _("结束日期不能早于开始日期"), field="period_end")
     clean: dict[str, float] = {}
     for cls in drawing.CLASSES:
         value = float(ratios.get(cls, 0))
         if not 0 <= value <= 1:
-            raise DomainError("ratio_invalid", _("抽查比例须在0至100%之间"), field="ratios")
+            raise DomainError(Code.RATIO_INVALID, _("抽查比例须在0至100%之间"), field="ratios")
         clean[cls] = value
     if not departments:
-        raise DomainError("department_required", _("请选择参与部门"), field="departments")
+        raise DomainError(Code.DEPARTMENT_REQUIRED, _("请选择参与部门"), field="departments")
     dept_ids = sorted({d.pk for d in departments})
     if any(d.jurisdiction_id != town.pk for d in departments):
-        raise DomainError("department_outside", _("部门不属于该单位"), field="departments")
+        raise DomainError(Code.DEPARTMENT_OUTSIDE, _("部门不属于该单位"), field="departments")
     if any(i.jurisdiction_id != town.pk or i.department_id not in dept_ids for i in items):
-        raise DomainError("item_outside", _("抽查事项须属于参与部门"), field="items")
+        raise DomainError(Code.ITEM_OUTSIDE, _("抽查事项须属于参与部门"), field="items")
     return InspectionPlan.objects.create(
         jurisdiction=town,
         number=_next_plan_number(town, period_start.year),
@@ -252,7 +253,7 @@ def inspection_plan_draw(*, plan: InspectionPlan, actor: Any, seed: str | None =
     require_role(actor, plan.jurisdiction_id, PLAN_ROLES)
     plan = InspectionPlan.objects.select_for_update().get(jurisdiction_id=plan.jurisdiction_id, pk=plan.pk)
     if plan.status != InspectionPlan.Status.DRAFT:
-        raise DomainError("plan_drawn", _("该计划已抽取，不能重复抽取"))
+        raise DomainError(Code.PLAN_DRAWN, _("该计划已抽取，不能重复抽取"))
     now = timezone.now()
     snapshot = build_snapshot(plan, timezone.localdate(now))
     seed = seed or secrets.token_hex(16)
@@ -332,20 +333,22 @@ def inspection_result_record(
     Errors: permission_denied, not_inspector, result_published, result_invalid, findings_required, check_date_invalid."""
     require_role(actor, visit.jurisdiction_id, OFFICER_ROLES + MANAGER_ROLES)
     if result not in RESULTS:
-        raise DomainError("result_invalid", _("检查结果无效"), field="result")
+        raise DomainError(Code.RESULT_INVALID, _("检查结果无效"), field="result")
     if result == "problem" and not findings.strip():
-        raise DomainError("findings_required", _("发现问题的须写明问题"), field="findings")
+        raise DomainError(Code.FINDINGS_REQUIRED, _("发现问题的须写明问题"), field="findings")
     v = (
         InspectionVisit.objects.select_for_update()
         .select_related("target", "plan")
         .get(jurisdiction_id=visit.jurisdiction_id, pk=visit.pk)
     )
     if getattr(actor, "pk", None) not in visit_inspector_user_ids(v):
-        raise DomainError("not_inspector", _("检查结果由抽中的检查人员录入（谁检查、谁录入）"), field="result")
+        raise DomainError(Code.NOT_INSPECTOR, _("检查结果由抽中的检查人员录入（谁检查、谁录入）"), field="result")
     if v.published_at is not None:
-        raise DomainError("result_published", _("检查结果已公示，不能再修改"), field="result")
+        raise DomainError(Code.RESULT_PUBLISHED, _("检查结果已公示，不能再修改"), field="result")
     if checked_on > timezone.localdate() or checked_on < v.plan.period_start:
-        raise DomainError("check_date_invalid", _("检查日期不能早于计划开始日期，也不能晚于今天"), field="checked_on")
+        raise DomainError(
+            Code.CHECK_DATE_INVALID, _("检查日期不能早于计划开始日期，也不能晚于今天"), field="checked_on"
+        )
     v.result = result
     v.findings = findings.strip()
     v.checked_on = checked_on

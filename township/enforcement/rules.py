@@ -111,7 +111,7 @@ def party_deadline(start: dt.date, n: int, unit: str = "working_days") -> dt.dat
         return _exact(start, n, unit)
     except CalendarNotCovered as exc:
         raise TransitionRefused(
-            "calendar_not_covered",
+            Code.CALENDAR_NOT_COVERED,
             _(
                 "%(year)s年节假日安排尚未录入，无法确定当事人的法定期限（行政处罚法第八十五条），"
                 "请管理员先录入节假日后再办理"
@@ -159,14 +159,14 @@ def check_limitation(
 ) -> None:
     """行政处罚法第36条: not discovered within 2 (5) years → no penalty, so no filing."""
     if act_ended_on and act_ended_on < act_date:
-        raise TransitionRefused("act_dates_invalid", _("违法行为终了日期不能早于发生日期"), field="act_ended_on")
+        raise TransitionRefused(Code.ACT_DATES_INVALID, _("违法行为终了日期不能早于发生日期"), field="act_ended_on")
     if discovered_on < act_date:
-        raise TransitionRefused("act_in_future", _("违法行为发生日期不能晚于发现日期"), field="act_date")
+        raise TransitionRefused(Code.ACT_IN_FUTURE, _("违法行为发生日期不能晚于发现日期"), field="act_date")
     end = limitation_end(act_date, act_ended_on, life_health_finance)
     if discovered_on > end:
         years = LIMITATION_YEARS_LIFE_HEALTH_FINANCE if life_health_finance else LIMITATION_YEARS
         raise TransitionRefused(
-            "limitation_expired",
+            Code.LIMITATION_EXPIRED,
             _(
                 "违法行为在%(years)s年内未被发现，已超过追责时效（%(end)s），依法不再给予行政处罚（行政处罚法第三十六条）"
             )
@@ -203,7 +203,7 @@ def check_officers(
     ids = {oid for oid, _creds in officers}
     if len(ids) < MIN_OFFICERS:
         raise TransitionRefused(
-            "two_officers_required",
+            Code.TWO_OFFICERS_REQUIRED,
             _("执法人员不得少于两人（行政处罚法第四十二条）"),
             field="officers",
         )
@@ -211,7 +211,7 @@ def check_officers(
     valid = ids - set(invalid)
     if len(valid) < MIN_OFFICERS:
         raise TransitionRefused(
-            "credential_invalid",
+            Code.CREDENTIAL_INVALID,
             _(
                 "须有两名以上持有有效执法证件（在有效期内、未注销、领域相符）的执法人员（行政处罚法第四十二条、第五十五条）"
             ),
@@ -231,11 +231,11 @@ def preservation_deadline(started_on: dt.date) -> dt.date:
 def check_preservation_decision(*, started_on: dt.date, decided_on: dt.date, outcome: str) -> None:
     """行政处罚法第56条: a decision on preserved evidence within 7 (working) days; later only release."""
     if decided_on < started_on:
-        raise TransitionRefused("preservation_date_invalid", _("处理决定日期不能早于保存日期"), field="decided_on")
+        raise TransitionRefused(Code.PRESERVATION_DATE_INVALID, _("处理决定日期不能早于保存日期"), field="decided_on")
     deadline = preservation_deadline(started_on)
     if decided_on > deadline and outcome != "release":
         raise TransitionRefused(
-            "preservation_overdue",
+            Code.PRESERVATION_OVERDUE,
             _(
                 "先行登记保存的证据应在七个工作日内（%(deadline)s前）作出处理决定，逾期只能解除保存（行政处罚法第五十六条）"
             )
@@ -284,7 +284,7 @@ def check_types_within_power(types: Iterable[str]) -> None:
     by law) — never by a township's comprehensive enforcement."""
     if "detention" in set(types):
         raise TransitionRefused(
-            "detention_not_allowed",
+            Code.DETENTION_NOT_ALLOWED,
             _("限制人身自由的行政处罚权只能由公安机关和法律规定的其他机关行使（行政处罚法第十八条）"),
             field="types",
         )
@@ -299,26 +299,26 @@ def check_notice(*, notice: dict[str, Any], hearing_eligible: bool, acts_count: 
     """行政处罚法第44条、第54条: after an investigation, tell the intended penalty, facts, reasons, basis and rights."""
     if acts_count < 1:
         raise TransitionRefused(
-            "investigation_missing",
+            Code.INVESTIGATION_MISSING,
             _("尚未进行调查取证，不能告知拟处罚决定（行政处罚法第五十四条）"),
         )
     missing = [k for k in ("facts", "reasons", "basis", "types") if not notice.get(k)]
     if missing:
         raise TransitionRefused(
-            "notice_incomplete",
+            Code.NOTICE_INCOMPLETE,
             _("告知书须写明拟作出的行政处罚内容及事实、理由、依据（行政处罚法第四十四条）"),
             field=missing[0],
         )
     rights = set(notice.get("rights") or [])
     if not {"statement", "defence"} <= rights:
         raise TransitionRefused(
-            "notice_rights_missing",
+            Code.NOTICE_RIGHTS_MISSING,
             _("告知书须告知当事人依法享有的陈述、申辩权利（行政处罚法第四十四条）"),
             field="rights",
         )
     if hearing_eligible and "hearing" not in rights:
         raise TransitionRefused(
-            "notice_hearing_right_missing",
+            Code.NOTICE_HEARING_RIGHT_MISSING,
             _("拟作出的处罚属于听证范围，告知书须告知当事人有要求听证的权利（行政处罚法第六十三条）"),
             field="rights",
         )
@@ -333,15 +333,15 @@ def check_hearing_request(*, eligible: bool, notice_served_on: dt.date | None, r
     """行政处罚法第64条(一): request a hearing within 5 (working) days after the notice."""
     if not eligible:
         raise TransitionRefused(
-            "hearing_not_eligible", _("拟作出的处罚不属于听证范围（行政处罚法第六十三条）"), field="requested_on"
+            Code.HEARING_NOT_ELIGIBLE, _("拟作出的处罚不属于听证范围（行政处罚法第六十三条）"), field="requested_on"
         )
     if notice_served_on is None:
-        raise TransitionRefused("notice_not_served", _("尚未送达行政处罚事先告知书"), field="requested_on")
+        raise TransitionRefused(Code.NOTICE_NOT_SERVED, _("尚未送达行政处罚事先告知书"), field="requested_on")
     # Past the holiday table the end of the party's period is unknown: the request is accepted, never refused.
     deadline = party_deadline_or_none(notice_served_on, HEARING_REQUEST_WORKING_DAYS)
     if deadline is not None and requested_on > deadline:
         raise TransitionRefused(
-            "hearing_request_late",
+            Code.HEARING_REQUEST_LATE,
             _("听证申请应在告知后五个工作日内（%(deadline)s前）提出，已逾期（行政处罚法第六十四条）")
             % {"deadline": deadline.isoformat()},
             field="requested_on",
@@ -355,16 +355,16 @@ def check_hearing_schedule(
     earliest = party_deadline(notice_on, HEARING_NOTICE_WORKING_DAYS)
     if hearing_on < earliest:
         raise TransitionRefused(
-            "hearing_notice_too_late",
+            Code.HEARING_NOTICE_TOO_LATE,
             _("应当在举行听证的七个工作日前通知当事人，听证日期不得早于%(earliest)s（行政处罚法第六十四条）")
             % {"earliest": earliest.isoformat()},
             field="hearing_on",
         )
     if chair_id is None:
-        raise TransitionRefused("hearing_chair_missing", _("须指定听证主持人"), field="chair")
+        raise TransitionRefused(Code.HEARING_CHAIR_MISSING, _("须指定听证主持人"), field="chair")
     if chair_id in set(investigator_ids):
         raise TransitionRefused(
-            "hearing_chair_investigator",
+            Code.HEARING_CHAIR_INVESTIGATOR,
             _("听证由非本案调查人员主持（行政处罚法第六十四条）"),
             field="chair",
         )
@@ -393,14 +393,14 @@ def check_not_heavier(*, decision: dict[str, Any], notice: dict[str, Any], defen
         return
     if defended:
         raise TransitionRefused(
-            "heavier_than_notice",
+            Code.HEAVIER_THAN_NOTICE,
             _(
                 "当事人已陈述、申辩，处罚决定不得重于告知书所载内容；如发现新的违法事实，应重新告知（行政处罚法第四十五条）"
             ),
             field="decision",
         )
     raise TransitionRefused(
-        "heavier_than_notice",
+        Code.HEAVIER_THAN_NOTICE,
         _("处罚决定重于告知书所载的拟处罚内容，应当重新告知当事人（行政处罚法第四十四条、第六十二条）"),
         field="decision",
     )
@@ -416,13 +416,13 @@ def check_reviewer_qualification(*, qualification: str, certificate_number: str,
     person who already did legal review before the 2021 law took effect."""
     if qualification == "legal_profession" and not (certificate_number or "").strip():
         raise TransitionRefused(
-            "qualification_missing",
+            Code.QUALIFICATION_MISSING,
             _("初次从事法制审核的人员应当取得法律职业资格，请填写资格证书编号（行政处罚法第五十八条）"),
             field="certificate_number",
         )
     if qualification == "legacy" and (qualified_on is None or qualified_on >= PENALTY_LAW_2021_IN_FORCE):
         raise TransitionRefused(
-            "legacy_reviewer_date",
+            Code.LEGACY_REVIEWER_DATE,
             _(
                 "不要求法律职业资格的，仅限2021年7月15日前已从事法制审核的人员，请填写开始从事法制审核的日期"
                 "（行政处罚法第五十八条）"
@@ -450,20 +450,20 @@ def check_legal_review(
         return
     if reviewer_id is None or passed is None:
         raise TransitionRefused(
-            "legal_review_required",
+            Code.LEGAL_REVIEW_REQUIRED,
             _("本案属于应当进行法制审核的情形，未经法制审核或者审核未通过的，不得作出决定（行政处罚法第五十八条）"),
         )
     if not reviewer_qualified:
         raise TransitionRefused(
-            "reviewer_unqualified",
+            Code.REVIEWER_UNQUALIFIED,
             _("初次从事行政处罚决定法制审核的人员，应当取得法律职业资格（行政处罚法第五十八条）"),
             field="reviewer",
         )
     if reviewer_id in set(investigator_ids):
-        raise TransitionRefused("reviewer_is_investigator", _("法制审核人员不得是本案调查人员"), field="reviewer")
+        raise TransitionRefused(Code.REVIEWER_IS_INVESTIGATOR, _("法制审核人员不得是本案调查人员"), field="reviewer")
     if not passed:
         raise TransitionRefused(
-            "legal_review_failed",
+            Code.LEGAL_REVIEW_FAILED,
             _("法制审核未通过，不得作出决定（行政处罚法第五十八条）"),
         )
 
@@ -472,12 +472,12 @@ def check_reviewer(*, reviewer_id: int, reviewer_qualified: bool, investigator_i
     """行政处罚法第58条: who may review."""
     if not reviewer_qualified:
         raise TransitionRefused(
-            "reviewer_unqualified",
+            Code.REVIEWER_UNQUALIFIED,
             _("初次从事行政处罚决定法制审核的人员，应当取得法律职业资格（行政处罚法第五十八条）"),
             field="reviewer",
         )
     if reviewer_id in set(investigator_ids):
-        raise TransitionRefused("reviewer_is_investigator", _("法制审核人员不得是本案调查人员"), field="reviewer")
+        raise TransitionRefused(Code.REVIEWER_IS_INVESTIGATOR, _("法制审核人员不得是本案调查人员"), field="reviewer")
 
 
 def check_collective_discussion(*, major: bool, discussion: dict[str, Any]) -> None:
@@ -486,7 +486,7 @@ def check_collective_discussion(*, major: bool, discussion: dict[str, Any]) -> N
         return
     if not discussion or len(discussion.get("participants") or []) < 3 or not discussion.get("conclusion"):
         raise TransitionRefused(
-            "collective_discussion_required",
+            Code.COLLECTIVE_DISCUSSION_REQUIRED,
             _("情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定（行政处罚法第五十七条）"),
         )
 
@@ -512,14 +512,14 @@ def check_party_heard(
     """行政处罚法第62条、第64条、第65条: notice, statement window, review of the defence, hearing held."""
     if notice_served_on is None:
         raise TransitionRefused(
-            "notice_required",
+            Code.NOTICE_REQUIRED,
             _(
                 "未向当事人告知拟作出的行政处罚内容及事实、理由、依据和权利，不得作出行政处罚决定（行政处罚法第六十二条）"
             ),
         )
     if hearing_requested and not hearing_held:
         raise TransitionRefused(
-            "hearing_pending",
+            Code.HEARING_PENDING,
             _("当事人已要求听证，应当组织听证并根据听证笔录作出决定（行政处罚法第六十五条）"),
         )
     check_party_windows(
@@ -534,7 +534,7 @@ def check_party_heard(
     )
     if defended and not statement_reviewed:
         raise TransitionRefused(
-            "statement_not_reviewed",
+            Code.STATEMENT_NOT_REVIEWED,
             _("应当充分听取当事人意见，对提出的事实、理由和证据进行复核（行政处罚法第四十五条）"),
         )
 
@@ -569,7 +569,7 @@ def check_party_windows(
             message = _(
                 "当事人陈述、申辩（及申请听证）期限至%(end)s，期满前不得作出决定（行政处罚法第六十二条、第六十四条）"
             )
-        raise TransitionRefused("statement_window_open", message % {"end": max(ends).isoformat()})
+        raise TransitionRefused(Code.STATEMENT_WINDOW_OPEN, message % {"end": max(ends).isoformat()})
 
 
 def check_decision_date(*, decided_on: dt.date, today: dt.date) -> None:
@@ -577,7 +577,7 @@ def check_decision_date(*, decided_on: dt.date, today: dt.date) -> None:
     the party's windows) and no back-dating (which would slip past the 90 days of Art 60)."""
     if decided_on != today:
         raise TransitionRefused(
-            "decision_date_not_today",
+            Code.DECISION_DATE_NOT_TODAY,
             _("决定日期应为作出决定的当日（%(today)s），不能预填或倒签") % {"today": today.isoformat()},
             field="decided_on",
         )
@@ -596,7 +596,7 @@ def check_decision_in_time(*, decided_on: dt.date, due: dt.date) -> None:
     """行政处罚法第60条: decide within 90 days of filing unless an approved extension applies."""
     if decided_on > due:
         raise TransitionRefused(
-            "decision_overdue",
+            Code.DECISION_OVERDUE,
             _("应当自立案之日起九十日内作出行政处罚决定，期限已于%(due)s届满且未经批准延长（行政处罚法第六十条）")
             % {"due": due.isoformat()},
         )
@@ -605,9 +605,9 @@ def check_decision_in_time(*, decided_on: dt.date, due: dt.date) -> None:
 def check_extension(*, approver_is_head: bool, reason: str, days: int) -> None:
     """行政处罚法第60条 with the department rules: an extension is approved by the head and reasoned."""
     if days <= 0 or not reason.strip():
-        raise TransitionRefused("extension_invalid", _("延长期限须为正数，并写明理由"), field="reason")
+        raise TransitionRefused(Code.EXTENSION_INVALID, _("延长期限须为正数，并写明理由"), field="reason")
     if not approver_is_head:
-        raise TransitionRefused("extension_approver", _("延长办案期限须经行政机关负责人批准"), field="approved_by")
+        raise TransitionRefused(Code.EXTENSION_APPROVER, _("延长办案期限须经行政机关负责人批准"), field="approved_by")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -620,7 +620,7 @@ def check_decision_elements(decision: dict[str, Any]) -> None:
     for key, label in DECISION_ELEMENTS.items():
         if not decision.get(key):
             raise TransitionRefused(
-                "decision_element_missing",
+                Code.DECISION_ELEMENT_MISSING,
                 _("行政处罚决定书缺少“%(label)s”（行政处罚法第五十九条）") % {"label": label},
                 field=key,
             )
@@ -633,13 +633,13 @@ def check_penalty_in_range(
     types = set(decision.get("types") or [])
     allowed = set(item_types)
     if allowed and types - allowed:
-        raise TransitionRefused("penalty_type_not_allowed", _("处罚种类超出该事项法定的处罚种类"), field="types")
+        raise TransitionRefused(Code.PENALTY_TYPE_NOT_ALLOWED, _("处罚种类超出该事项法定的处罚种类"), field="types")
     if "fine" in types:
         fine = _money(decision.get("fine"))
         if fine_max is not None and fine > _money(fine_max):
-            raise TransitionRefused("fine_above_range", _("罚款金额超过法定上限"), field="fine")
+            raise TransitionRefused(Code.FINE_ABOVE_RANGE, _("罚款金额超过法定上限"), field="fine")
         if fine_min is not None and fine < _money(fine_min):
-            raise TransitionRefused("fine_below_range", _("罚款金额低于法定下限"), field="fine")
+            raise TransitionRefused(Code.FINE_BELOW_RANGE, _("罚款金额低于法定下限"), field="fine")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,23 +654,23 @@ def service_effective_date(
     receipt (the party's periods, such as the 15 days to pay, run from receipt, Art 67)."""
     if mode == "electronic" and not consent_signed:
         raise TransitionRefused(
-            "electronic_service_consent",
+            Code.ELECTRONIC_SERVICE_CONSENT,
             _("当事人同意并签订确认书的，方可采用传真、电子邮件等方式送达（行政处罚法第六十一条）"),
             field="mode",
         )
     if mode not in {"direct", "left", "post", "electronic", "public_notice"}:
-        raise TransitionRefused("service_mode_invalid", _("不支持的送达方式"), field="mode")
+        raise TransitionRefused(Code.SERVICE_MODE_INVALID, _("不支持的送达方式"), field="mode")
     if mode == "public_notice":
         return sent_on + dt.timedelta(days=PUBLIC_NOTICE_NATURAL_DAYS)
     if mode == "post":
         if received_on is None:
             raise TransitionRefused(
-                "receipt_date_required",
+                Code.RECEIPT_DATE_REQUIRED,
                 _("邮寄送达以回执上注明的收件日期为送达日期（民事诉讼法），请填写签收日期"),
                 field="received_on",
             )
         if received_on < sent_on:
-            raise TransitionRefused("receipt_before_sending", _("签收日期不能早于寄出日期"), field="received_on")
+            raise TransitionRefused(Code.RECEIPT_BEFORE_SENDING, _("签收日期不能早于寄出日期"), field="received_on")
         return received_on
     return sent_on
 
@@ -681,11 +681,11 @@ SERVICE_WORKING_DAYS = 7  # Art 61 (七日 → working days)
 def check_service_in_time(*, decided_on: dt.date, sent_on: dt.date) -> None:
     """行政处罚法第61条: if the party is absent, serve the decision within 7 (working) days."""
     if sent_on < decided_on:
-        raise TransitionRefused("service_before_decision", _("送达日期不能早于决定日期"), field="sent_on")
+        raise TransitionRefused(Code.SERVICE_BEFORE_DECISION, _("送达日期不能早于决定日期"), field="sent_on")
     deadline = agency_deadline(decided_on, SERVICE_WORKING_DAYS)
     if sent_on > deadline:
         raise TransitionRefused(
-            "service_late",
+            Code.SERVICE_LATE,
             _(
                 "当事人不在场的，应当在七个工作日内（%(deadline)s前）依照民事诉讼法的有关规定送达决定书（行政处罚法第六十一条）"
             )
@@ -740,10 +740,10 @@ def late_fine(fine: Any, payment_due: dt.date, until: dt.date) -> Decimal:
 def check_payment(*, fine: Any, paid: Any, late: Any, paid_late: Any) -> None:
     """行政处罚法第72条: the fine and the late fine due on the payment day are paid in full."""
     if _money(paid) < _money(fine):
-        raise TransitionRefused("fine_unpaid", _("罚款未足额缴纳"), field="paid_fine")
+        raise TransitionRefused(Code.FINE_UNPAID, _("罚款未足额缴纳"), field="paid_fine")
     if _money(paid_late) < _money(late):
         raise TransitionRefused(
-            "late_fine_unpaid",
+            Code.LATE_FINE_UNPAID,
             _(
                 "逾期缴纳罚款，应同时缴纳加处罚款%(late)s元（每日按罚款数额的百分之三加处，不超过罚款数额；行政处罚法第七十二条）"
             )
@@ -756,7 +756,7 @@ def check_overdue(*, payment_due: dt.date | None, today: dt.date, instalment_unt
     """Only after the payment period (or the approved postponement, Art 66) is a fine overdue."""
     due = instalment_until or payment_due
     if due is None or today <= due:
-        raise TransitionRefused("payment_not_overdue", _("缴款期限尚未届满"), field="payment_due")
+        raise TransitionRefused(Code.PAYMENT_NOT_OVERDUE, _("缴款期限尚未届满"), field="payment_due")
 
 
 DEMAND_WORKING_DAYS = 10  # 行政强制法第54条 (periods ≤ 10 days are working days, Art 69)
@@ -795,17 +795,17 @@ def check_enforcement_application(
     that opens when the periods for 复议 and 诉讼 have expired — or, after an approved postponement, when it ends
     (行政处罚法第72条)."""
     if served_on is None:
-        raise TransitionRefused("decision_not_served", _("处罚决定书尚未送达"))
+        raise TransitionRefused(Code.DECISION_NOT_SERVED, _("处罚决定书尚未送达"))
     if demand_served_on is None:
         raise TransitionRefused(
-            "demand_required",
+            Code.DEMAND_REQUIRED,
             _("申请人民法院强制执行前，应当催告当事人履行义务（行政强制法第五十四条）"),
             field="demand_served_on",
         )
     after_demand = party_deadline(demand_served_on, DEMAND_WORKING_DAYS)
     if applied_on <= after_demand:
         raise TransitionRefused(
-            "demand_period_running",
+            Code.DEMAND_PERIOD_RUNNING,
             _("催告书送达十个工作日后当事人仍未履行的，方可申请强制执行（%(d)s后；行政强制法第五十四条）")
             % {"d": after_demand.isoformat()},
             field="applied_on",
@@ -813,21 +813,21 @@ def check_enforcement_application(
     start, end = enforcement_window(served_on, postponed_until)
     if postponed_until is not None and applied_on <= postponed_until:
         raise TransitionRefused(
-            "postponement_running",
+            Code.POSTPONEMENT_RUNNING,
             _("批准暂缓或分期缴纳的期限（至%(d)s）尚未结束，不得申请人民法院强制执行（行政处罚法第七十二条）")
             % {"d": postponed_until.isoformat()},
             field="applied_on",
         )
     if applied_on < start:
         raise TransitionRefused(
-            "challenge_period_running",
+            Code.CHALLENGE_PERIOD_RUNNING,
             _("申请行政复议、提起行政诉讼的期限届满（%(d)s）后方可申请人民法院强制执行（行政强制法第五十三条）")
             % {"d": (start - dt.timedelta(days=1)).isoformat()},
             field="applied_on",
         )
     if applied_on > end:
         raise TransitionRefused(
-            "application_period_expired",
+            Code.APPLICATION_PERIOD_EXPIRED,
             _(
                 "应当自复议、诉讼期限届满（批准暂缓或分期的，自其期限结束）之日起三个月内（%(d)s前）"
                 "申请人民法院强制执行（行政强制法第五十三条、行政处罚法第七十二条）"
@@ -847,20 +847,20 @@ def check_summary_penalty(*, party_kind: str, types: Iterable[str], fine: Any, e
     types = set(types)
     if not types or types - SUMMARY_TYPES:
         raise TransitionRefused(
-            "summary_type_not_allowed",
+            Code.SUMMARY_TYPE_NOT_ALLOWED,
             _("简易程序只能当场作出警告或者罚款（行政处罚法第五十一条）"),
             field="types",
         )
     cap = SUMMARY_FINE_PERSON if party_kind == "person" else SUMMARY_FINE_ORGANISATION
     if "fine" in types and (_money(fine) > cap or _money(fine) <= 0):
         raise TransitionRefused(
-            "summary_fine_cap",
+            Code.SUMMARY_FINE_CAP,
             _("适用简易程序，对公民罚款不得超过二百元，对法人或者其他组织不得超过三千元（行政处罚法第五十一条）"),
             field="fine",
         )
     if evidence_count < 1:
         raise TransitionRefused(
-            "summary_evidence_required",
+            Code.SUMMARY_EVIDENCE_REQUIRED,
             _("当场处罚须违法事实确凿，并有证据（行政处罚法第五十一条、第五十二条）"),
             field="evidence",
         )
@@ -870,7 +870,7 @@ def check_on_spot_collection(*, amount: Any, hard_to_enforce: bool = False) -> N
     """行政处罚法第68条: collect on the spot only fines ≤ 100 yuan, or when later enforcement would be hard."""
     if _money(amount) > ON_SPOT_COLLECTION_MAX and not hard_to_enforce:
         raise TransitionRefused(
-            "on_spot_collection_cap",
+            Code.ON_SPOT_COLLECTION_CAP,
             _("当场收缴罚款仅限一百元以下，或者不当场收缴事后难以执行的情形（行政处罚法第六十八条）"),
             field="amount",
         )
@@ -884,7 +884,7 @@ def check_summary_rights_told(*, rights_told: bool) -> None:
     the right to state and defend, before the decision."""
     if not rights_told:
         raise TransitionRefused(
-            "summary_rights_not_told",
+            Code.SUMMARY_RIGHTS_NOT_TOLD,
             _(
                 "当场作出处罚决定前，应当告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其依法享有的陈述、"
                 "申辩权利（行政处罚法第四十四条）"
@@ -897,7 +897,7 @@ def check_receipt(*, receipt_number: str) -> None:
     """行政处罚法第70条: on-the-spot collection only against the official receipt for fines."""
     if not (receipt_number or "").strip():
         raise TransitionRefused(
-            "receipt_required",
+            Code.RECEIPT_REQUIRED,
             _("当场收缴罚款的，必须向当事人出具财政部门统一制发的专用票据，请填写票据号（行政处罚法第七十条）"),
             field="receipt_number",
         )

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from township.core.errors import NotFound
+from township.enforcement.errors import Code
 from township.enforcement.machine import PenaltyState, SummaryState
 from township.enforcement.models import (
     Clue,
@@ -245,7 +246,7 @@ def staff_user(*, jurisdiction: str, pk: Any, field: str = "approved_by") -> Any
     if user is None:
         from django.utils.translation import gettext as _
 
-        raise DomainError("user_not_found", _("该人员不是本单位执法人员或负责人"), field=field)
+        raise DomainError(Code.USER_NOT_FOUND, _("该人员不是本单位执法人员或负责人"), field=field)
     return user
 
 
@@ -269,7 +270,7 @@ def penalty_item_in(*, jurisdiction: str, pk: Any) -> PenaltyItem | None:
         return None
     item = PenaltyItem.objects.filter(jurisdiction_id=jurisdiction, pk=pk).first() if str(pk).isdigit() else None
     if item is None:
-        raise DomainError("item_outside", _("处罚事项不属于该单位"), field="item")
+        raise DomainError(Code.ITEM_OUTSIDE, _("处罚事项不属于该单位"), field="item")
     return item
 
 

@@ -25,6 +25,7 @@ from township.cases.types import case_type_for
 from township.core.errors import DomainError, PermissionRefused
 from township.enforcement import facts as case_facts
 from township.enforcement import rules
+from township.enforcement.errors import Code
 from township.enforcement.machine import PENALTY_CASE, SUMMARY_CASE, PenaltyState
 from township.enforcement.models import (
     Clue,
@@ -89,7 +90,7 @@ def _code(jurisdiction: Jurisdiction | str) -> str:
 
 def require_role(actor: Any, code: str, roles: Iterable[str], village: str | None = None) -> None:
     if not has_role(actor, code, roles, village):
-        raise PermissionRefused("permission_denied", _("您在该单位没有执行此操作的权限"))
+        raise PermissionRefused(Code.PERMISSION_DENIED, _("您在该单位没有执行此操作的权限"))
 
 
 def _local_date(moment: dt.datetime | None = None) -> dt.date:
@@ -105,7 +106,7 @@ def _town(jurisdiction: Jurisdiction | str) -> Jurisdiction:
     jur = jurisdiction if isinstance(jurisdiction, Jurisdiction) else Jurisdiction.objects.get(pk=jurisdiction)
     if jur.level == Level.VILLAGE:
         raise DomainError(
-            "jurisdiction_level", _("执法业务归属乡镇（街道）或区县，不能归属村社区"), field="jurisdiction"
+            Code.JURISDICTION_LEVEL, _("执法业务归属乡镇（街道）或区县，不能归属村社区"), field="jurisdiction"
         )
     return jur
 
@@ -115,7 +116,7 @@ def _village(town: Jurisdiction, village: Jurisdiction | str | None) -> Jurisdic
         return None
     v = village if isinstance(village, Jurisdiction) else Jurisdiction.objects.get(pk=village)
     if v.parent_id != town.pk:
-        raise DomainError("village_outside", _("村社区不属于该乡镇"), field="village")
+        raise DomainError(Code.VILLAGE_OUTSIDE, _("村社区不属于该乡镇"), field="village")
     return v
 
 
@@ -128,7 +129,7 @@ def _check_domains(domains: Iterable[str]) -> list[str]:
     out = list(dict.fromkeys(domains))
     bad = [d for d in out if d not in Domain.values]
     if bad:
-        raise DomainError("domain_invalid", _("未知的执法领域：%(d)s") % {"d": "、".join(bad)}, field="domains")
+        raise DomainError(Code.DOMAIN_INVALID, _("未知的执法领域：%(d)s") % {"d": "、".join(bad)}, field="domains")
     return out
 
 
@@ -150,9 +151,9 @@ def team_create(
     require_role(actor, town.pk, MANAGER_ROLES)
     name = name.strip()
     if not name:
-        raise DomainError("name_required", _("请填写中队名称"), field="name")
+        raise DomainError(Code.NAME_REQUIRED, _("请填写中队名称"), field="name")
     if Team.objects.filter(jurisdiction=town, name=name).exists():
-        raise DomainError("name_taken", _("同名中队已存在"), field="name")
+        raise DomainError(Code.NAME_TAKEN, _("同名中队已存在"), field="name")
     team = Team.objects.create(
         jurisdiction=town, name=name, kind=kind, domains=_check_domains(domains), leader=leader, department=department
     )
@@ -191,9 +192,9 @@ def officer_create(
     town = _town(jurisdiction)
     require_role(actor, town.pk, MANAGER_ROLES)
     if team is not None and team.jurisdiction_id != town.pk:
-        raise DomainError("team_outside", _("中队不属于该单位"), field="team")
+        raise DomainError(Code.TEAM_OUTSIDE, _("中队不属于该单位"), field="team")
     if Officer.objects.filter(jurisdiction=town, user=user).exists():
-        raise DomainError("officer_exists", _("该用户已登记为执法人员"), field="user")
+        raise DomainError(Code.OFFICER_EXISTS, _("该用户已登记为执法人员"), field="user")
     return Officer.objects.create(
         jurisdiction=town, user=user, team=team, department=department, in_inspector_pool=in_inspector_pool
     )
@@ -214,11 +215,11 @@ def credential_add(
     require_role(actor, officer.jurisdiction_id, MANAGER_ROLES)
     number = number.strip()
     if not number or not issuer.strip():
-        raise DomainError("credential_required", _("请填写执法证号和发证机关"), field="number")
+        raise DomainError(Code.CREDENTIAL_REQUIRED, _("请填写执法证号和发证机关"), field="number")
     if valid_until < valid_from:
-        raise DomainError("credential_dates", _("有效期止不能早于有效期起"), field="valid_until")
+        raise DomainError(Code.CREDENTIAL_DATES, _("有效期止不能早于有效期起"), field="valid_until")
     if Credential.objects.filter(jurisdiction_id=officer.jurisdiction_id, number=number).exists():
-        raise DomainError("number_taken", _("执法证号已登记"), field="number")
+        raise DomainError(Code.NUMBER_TAKEN, _("执法证号已登记"), field="number")
     return Credential.objects.create(
         jurisdiction_id=officer.jurisdiction_id,
         officer=officer,
@@ -246,7 +247,7 @@ def legal_reviewer_create(
     town = _town(jurisdiction)
     require_role(actor, town.pk, MANAGER_ROLES)
     if qualification not in LegalReviewer.Qualification.values:
-        raise DomainError("qualification_invalid", _("资格类别无效"), field="qualification")
+        raise DomainError(Code.QUALIFICATION_INVALID, _("资格类别无效"), field="qualification")
     rules.check_reviewer_qualification(
         qualification=qualification, certificate_number=certificate_number, qualified_on=qualified_on
     )
@@ -309,12 +310,12 @@ def penalty_item_create(
     require_role(actor, town.pk, MANAGER_ROLES)
     types = list(dict.fromkeys(penalty_types))
     if not types or any(t not in PenaltyType.values for t in types):
-        raise DomainError("penalty_type_invalid", _("处罚种类须为行政处罚法第九条规定的种类"), field="penalty_types")
+        raise DomainError(Code.PENALTY_TYPE_INVALID, _("处罚种类须为行政处罚法第九条规定的种类"), field="penalty_types")
     lo, hi = _money(fine_min), _money(fine_max)
     if lo is not None and hi is not None and lo > hi:
-        raise DomainError("fine_range", _("罚款下限不能高于上限"), field="fine_min")
+        raise DomainError(Code.FINE_RANGE, _("罚款下限不能高于上限"), field="fine_min")
     if PenaltyItem.objects.filter(jurisdiction=town, code=code).exists():
-        raise DomainError("code_taken", _("事项编码已存在"), field="code")
+        raise DomainError(Code.CODE_TAKEN, _("事项编码已存在"), field="code")
     item = PenaltyItem.objects.create(
         jurisdiction=town,
         code=code,
@@ -347,14 +348,14 @@ def discretion_band_set(
     """One discretion band; its sub-range lies inside the item's range. Errors: band_level, band_outside_range."""
     require_role(actor, item.jurisdiction_id, MANAGER_ROLES)
     if level not in DiscretionBand.Level.values:
-        raise DomainError("band_level", _("裁量等级无效"), field="level")
+        raise DomainError(Code.BAND_LEVEL, _("裁量等级无效"), field="level")
     lo, hi = _money(fine_min), _money(fine_max)
     if (
         (lo is not None and hi is not None and lo > hi)
         or (lo is not None and item.fine_min is not None and lo < item.fine_min)
         or (hi is not None and item.fine_max is not None and hi > item.fine_max)
     ):
-        raise DomainError("band_outside_range", _("裁量区间须在法定罚款幅度之内"), field="fine_max")
+        raise DomainError(Code.BAND_OUTSIDE_RANGE, _("裁量区间须在法定罚款幅度之内"), field="fine_max")
     band, _created = DiscretionBand.objects.update_or_create(
         jurisdiction_id=item.jurisdiction_id,
         item=item,
@@ -463,11 +464,11 @@ def clue_create(
     if actor is not None:
         require_role(actor, town.pk, CASE_ROLES + (Role.DISPATCHER, Role.APPROVER, Role.APPROVAL_HEAD))
     if source not in Clue.Source.values:
-        raise DomainError("source_invalid", _("案源来源无效"), field="source")
+        raise DomainError(Code.SOURCE_INVALID, _("案源来源无效"), field="source")
     if not summary.strip():
-        raise DomainError("summary_required", _("请填写案源摘要"), field="summary")
+        raise DomainError(Code.SUMMARY_REQUIRED, _("请填写案源摘要"), field="summary")
     if source_case is not None and source_case.jurisdiction_id != town.pk:
-        raise DomainError("source_outside", _("来源案件不属于该单位"), field="source_case")
+        raise DomainError(Code.SOURCE_OUTSIDE, _("来源案件不属于该单位"), field="source_case")
     received_at = received_at or timezone.now()
     decide_by = rules.agency_deadline(_local_date(received_at), config_for(town).clue_decision_working_days)
     if subject is not None:
@@ -530,7 +531,7 @@ def clue_create_from_verification(
 def _pending_clue(clue: Clue) -> Clue:
     locked = Clue.objects.select_for_update().get(jurisdiction_id=clue.jurisdiction_id, pk=clue.pk)
     if locked.decision != Clue.Decision.PENDING:
-        raise DomainError("clue_decided", _("该案源已处理"), field="decision")
+        raise DomainError(Code.CLUE_DECIDED, _("该案源已处理"), field="decision")
     return locked
 
 
@@ -539,7 +540,7 @@ def clue_reject(*, clue: Clue, reason: str, actor: Any) -> Clue:
     """Decide not to file (不予立案), with a reason. Errors: permission_denied, reason_required, clue_decided."""
     require_role(actor, clue.jurisdiction_id, (Role.ENFORCEMENT_OFFICER, Role.LEADER))
     if not reason.strip():
-        raise DomainError("reason_required", _("不予立案须写明理由"), field="reason")
+        raise DomainError(Code.REASON_REQUIRED, _("不予立案须写明理由"), field="reason")
     clue = _pending_clue(clue)
     clue.decision = Clue.Decision.NOT_FILED
     clue.decision_reason = reason.strip()
@@ -656,18 +657,18 @@ def penalty_case_file(
     require_role(actor, town.pk, OFFICER_ROLES)
     if not has_role(approved_by, town.pk, HEAD_ROLES):
         raise TransitionRefused(
-            "filing_approver", _("立案须经行政机关负责人批准（行政处罚法第五十四条）"), field="approved_by"
+            Code.FILING_APPROVER, _("立案须经行政机关负责人批准（行政处罚法第五十四条）"), field="approved_by"
         )
     if party_kind not in PartyKind.values:
-        raise DomainError("party_kind_invalid", _("当事人类型无效"), field="party_kind")
+        raise DomainError(Code.PARTY_KIND_INVALID, _("当事人类型无效"), field="party_kind")
     if not party_name.strip():
-        raise DomainError("party_required", _("请填写当事人"), field="party_name")
+        raise DomainError(Code.PARTY_REQUIRED, _("请填写当事人"), field="party_name")
     party_id_number = _validate_party_id(party_kind, party_id_number.strip())
     grounds = list(dict.fromkeys(legal_review_grounds))
     if any(g not in rules.LEGAL_REVIEW_GROUNDS for g in grounds):
-        raise DomainError("review_ground_invalid", _("法制审核情形无效"), field="legal_review_grounds")
+        raise DomainError(Code.REVIEW_GROUND_INVALID, _("法制审核情形无效"), field="legal_review_grounds")
     if item is not None and item.jurisdiction_id != town.pk:
-        raise DomainError("item_outside", _("处罚事项不属于该单位"), field="item")
+        raise DomainError(Code.ITEM_OUTSIDE, _("处罚事项不属于该单位"), field="item")
     if life_health_finance is None:
         life_health_finance = bool(item and item.life_health_finance)
     now = timezone.now()
@@ -769,11 +770,11 @@ def penalty_act_record(
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES)
     if pc.case.state not in INVESTIGATION_STATES:
-        raise TransitionRefused("act_state", _("案件当前状态不能进行调查取证"))
+        raise TransitionRefused(Code.ACT_STATE, _("案件当前状态不能进行调查取证"))
     if kind not in InvestigativeAct.Kind.values:
-        raise DomainError("act_kind", _("调查取证类别无效"), field="kind")
+        raise DomainError(Code.ACT_KIND, _("调查取证类别无效"), field="kind")
     if not place.strip():
-        raise DomainError("place_required", _("请填写地点"), field="place")
+        raise DomainError(Code.PLACE_REQUIRED, _("请填写地点"), field="place")
     officers = list(dict.fromkeys(int(o) for o in officers))
     shown = check_officers_for(jurisdiction=pc.jurisdiction_id, user_ids=officers, on=_local_date(at), domain=pc.domain)
     if pc.case.state == PenaltyState.FILED:
@@ -837,7 +838,7 @@ def preservation_start(
     Errors: preservation_approver and those of penalty_act_record."""
     if not has_role(approved_by, penalty_case.jurisdiction_id, HEAD_ROLES):
         raise TransitionRefused(
-            "preservation_approver",
+            Code.PRESERVATION_APPROVER,
             _("先行登记保存须经行政机关负责人批准（行政处罚法第五十六条）"),
             field="approved_by",
         )
@@ -868,9 +869,9 @@ def preservation_decide(*, preservation: Preservation, outcome: str, decided_on:
     require_role(actor, preservation.jurisdiction_id, OFFICER_ROLES + HEAD_ROLES)
     p = Preservation.objects.select_for_update().get(jurisdiction_id=preservation.jurisdiction_id, pk=preservation.pk)
     if p.outcome != Preservation.Outcome.PENDING:
-        raise DomainError("preservation_decided", _("已作出处理决定"))
+        raise DomainError(Code.PRESERVATION_DECIDED, _("已作出处理决定"))
     if outcome not in {"confiscate", "seize", "release"}:
-        raise DomainError("preservation_outcome", _("处理决定无效"), field="outcome")
+        raise DomainError(Code.PRESERVATION_OUTCOME, _("处理决定无效"), field="outcome")
     rules.check_preservation_decision(started_on=p.started_on, decided_on=decided_on, outcome=outcome)
     p.outcome = outcome
     p.decided_on = decided_on
@@ -887,7 +888,7 @@ def preservation_decide(*, preservation: Preservation, outcome: str, decided_on:
 def _penalty_dict(types: Iterable[str], fine: Any, confiscation_value: Any = None, **extra: Any) -> dict[str, Any]:
     types = list(dict.fromkeys(types))
     if any(t not in PenaltyType.values for t in types):
-        raise DomainError("penalty_type_invalid", _("处罚种类须为行政处罚法第九条规定的种类"), field="types")
+        raise DomainError(Code.PENALTY_TYPE_INVALID, _("处罚种类须为行政处罚法第九条规定的种类"), field="types")
     rules.check_types_within_power(types)
     out = {
         "types": types,
@@ -962,7 +963,7 @@ def penalty_statement_record(
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES)
     if pc.notice_served_on is None:
-        raise TransitionRefused("notice_required", _("尚未告知，不能记录陈述申辩"))
+        raise TransitionRefused(Code.NOTICE_REQUIRED, _("尚未告知，不能记录陈述申辩"))
     if hearing_waived:
         pc.hearing_waived = True
     if waived:
@@ -972,7 +973,7 @@ def penalty_statement_record(
         pc.statement = statement.strip()
         pc.statement_review = review.strip()
     elif not hearing_waived:  # a hearing waiver alone is a record of its own
-        raise DomainError("statement_required", _("请填写陈述申辩意见"), field="statement")
+        raise DomainError(Code.STATEMENT_REQUIRED, _("请填写陈述申辩意见"), field="statement")
     pc.save(update_fields=["rights_waived", "hearing_waived", "defended", "statement", "statement_review"])
     timeline_note(
         case=pc.case,
@@ -1069,16 +1070,16 @@ def penalty_review_grounds_set(
     from township.enforcement.selectors import OPEN_STATES
 
     if pc.case.state not in OPEN_STATES:
-        raise TransitionRefused("decision_made", _("已作出决定的案件不能再变更法制审核情形"))
+        raise TransitionRefused(Code.DECISION_MADE, _("已作出决定的案件不能再变更法制审核情形"))
     grounds = list(dict.fromkeys(grounds))
     if any(g not in rules.LEGAL_REVIEW_GROUNDS for g in grounds):
-        raise DomainError("review_ground_invalid", _("法制审核情形无效"), field="grounds")
+        raise DomainError(Code.REVIEW_GROUND_INVALID, _("法制审核情形无效"), field="grounds")
     removed = [g for g in pc.legal_review_grounds if g not in grounds]
     if removed or (pc.major_case and not major_case):
         require_role(actor, pc.jurisdiction_id, HEAD_ROLES)
         if not reason.strip():
             raise DomainError(
-                "reason_required", _("取消法制审核情形或重大案件认定，须由负责人写明理由"), field="reason"
+                Code.REASON_REQUIRED, _("取消法制审核情形或重大案件认定，须由负责人写明理由"), field="reason"
             )
     before = {"grounds": list(pc.legal_review_grounds), "major_case": pc.major_case}
     pc.legal_review_grounds = grounds
@@ -1255,7 +1256,7 @@ def _revoke_certificates(pc: PenaltyCase, actor: Any, certificates: list[Any]) -
         return
     for cert in certificates:
         if cert.holder_id != pc.subject_id:
-            raise DomainError("certificate_holder", _("吊销的证照不属于本案当事人"), field="certificates")
+            raise DomainError(Code.CERTIFICATE_HOLDER, _("吊销的证照不属于本案当事人"), field="certificates")
         certificate_revoke(
             certificate=cert,
             actor=None,
@@ -1283,11 +1284,11 @@ def penalty_serve(
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES)
     if pc.decided_on is None:
-        raise TransitionRefused("decision_missing", _("尚未作出决定"))
+        raise TransitionRefused(Code.DECISION_MISSING, _("尚未作出决定"))
     if sent_on < pc.decided_on:
-        raise TransitionRefused("service_before_decision", _("送达日期不能早于决定日期"), field="sent_on")
+        raise TransitionRefused(Code.SERVICE_BEFORE_DECISION, _("送达日期不能早于决定日期"), field="sent_on")
     if mode == ServiceRecord.Mode.LEFT and not witness.strip():
-        raise DomainError("witness_required", _("留置送达须有见证人或者拍照、录像记录"), field="witness")
+        raise DomainError(Code.WITNESS_REQUIRED, _("留置送达须有见证人或者拍照、录像记录"), field="witness")
     served = rules.service_effective_date(
         mode=mode, sent_on=sent_on, consent_signed=consent_signed, received_on=received_on
     )
@@ -1328,9 +1329,9 @@ def penalty_instalment_approve(
         approver_is_head=has_role(approved_by, pc.jurisdiction_id, HEAD_ROLES), reason=reason, days=1 if until else 0
     )
     if pc.payment_due_pending:
-        raise DomainError("payment_due_pending", rules.payment_due_pending_message(), field="until")
+        raise DomainError(Code.PAYMENT_DUE_PENDING, rules.payment_due_pending_message(), field="until")
     if pc.payment_due is None or until <= pc.payment_due:
-        raise DomainError("instalment_until", _("暂缓或分期的期限应晚于原缴款期限"), field="until")
+        raise DomainError(Code.INSTALMENT_UNTIL, _("暂缓或分期的期限应晚于原缴款期限"), field="until")
     pc.instalments = {"until": until.isoformat(), "count": instalments, "approved_by": approved_by.pk, "reason": reason}
     pc.save(update_fields=["instalments"])
     timeline_note(case=pc.case, actor=actor, name="instalment", data=pc.instalments, comment=reason)
@@ -1420,7 +1421,7 @@ def penalty_demand(*, penalty_case: PenaltyCase, actor: Any, served_on: dt.date)
     pc = _pc_locked(penalty_case)
     require_role(actor, pc.jurisdiction_id, OFFICER_ROLES + HEAD_ROLES)
     if pc.case.state != PenaltyState.OVERDUE:
-        raise TransitionRefused("demand_state", _("逾期未履行的，方可催告"))
+        raise TransitionRefused(Code.DEMAND_STATE, _("逾期未履行的，方可催告"))
     pc.demand_served_on = served_on
     pc.save(update_fields=["demand_served_on"])
     timeline_note(case=pc.case, actor=actor, name="demand", data={"served_on": served_on.isoformat()})
@@ -1475,7 +1476,7 @@ def penalty_archive(*, penalty_case: PenaltyCase, actor: Any) -> PenaltyCase:
 def penalty_drop(*, penalty_case: PenaltyCase, actor: Any, reason: str) -> PenaltyCase:
     """撤销立案 (no violation, no penalty under Art 33, or transfer). Errors: reason_required."""
     if not reason.strip():
-        raise DomainError("reason_required", _("请写明撤案理由"), field="reason")
+        raise DomainError(Code.REASON_REQUIRED, _("请写明撤案理由"), field="reason")
     pc = _pc_locked(penalty_case)
     case_type_for(pc.case.case_type).fire(pc.case, "drop", actor, {"reason": reason}, comment=reason)
     return pc
@@ -1525,7 +1526,7 @@ def summary_case_create(
     )
     if not facts.strip() or not basis.strip():
         raise TransitionRefused(
-            "summary_basis_required", _("当场处罚须违法事实确凿并有法定依据（行政处罚法第五十一条）"), field="basis"
+            Code.SUMMARY_BASIS_REQUIRED, _("当场处罚须违法事实确凿并有法定依据（行政处罚法第五十一条）"), field="basis"
         )
     rules.check_summary_rights_told(rights_told=rights_told)
     now = timezone.now()
@@ -1643,7 +1644,7 @@ def summary_cash_hand_over(*, penalty_case: PenaltyCase, actor: Any, handed_over
     )
     if handed_over_on < pc.paid_on or handed_over_on > _local_date():
         raise DomainError(
-            "hand_over_date_invalid", _("交款日期不能早于收缴日期，也不能晚于今天"), field="handed_over_on"
+            Code.HAND_OVER_DATE_INVALID, _("交款日期不能早于收缴日期，也不能晚于今天"), field="handed_over_on"
         )
     pc.cash_handed_over_on = handed_over_on
     pc.save(update_fields=["cash_handed_over_on"])

@@ -19,6 +19,7 @@ from township.cases.registry import machine_for
 from township.cases.selectors import case_timeline
 from township.core.errors import DomainError, NotFound
 from township.enforcement import documents, forms, inspection, selectors, services
+from township.enforcement.errors import Code
 from township.enforcement.machine import PENALTY_CASE, PenaltyState
 from township.enforcement.models import CaseDocument, Clue, Domain, PenaltyCase
 from township.org.models import Jurisdiction
@@ -50,7 +51,7 @@ def _date_field(request: HttpRequest, name: str, *, required: bool) -> dt.date |
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise DomainError("date_invalid", _("日期格式应为 YYYY-MM-DD"), field=name) from None
+        raise DomainError(Code.DATE_INVALID, _("日期格式应为 YYYY-MM-DD"), field=name) from None
 
 
 def _get_or_404(fn: Any, **kwargs: Any) -> Any:
