@@ -171,7 +171,7 @@ def _field_schema(f: forms.Field) -> dict[str, Any]:
             out["maximum"] = f.max_value
     elif isinstance(f, forms.DecimalField | forms.FloatField):
         out = {"type": "number"}
-        if f.min_value is not None:
+        if isinstance(f.min_value, int | float):
             out["minimum"] = float(f.min_value)
     elif isinstance(f, forms.DateTimeField):
         out = {"type": "string", "format": "date-time"}
@@ -181,8 +181,9 @@ def _field_schema(f: forms.Field) -> dict[str, Any]:
         out = {"type": "array", "items": {"type": "string", "format": "binary"}}
     else:
         out = {"type": "string"}
-        if getattr(f, "max_length", None):
-            out["maxLength"] = f.max_length
+        max_length = getattr(f, "max_length", None)
+        if max_length:
+            out["maxLength"] = max_length
     if label:
         out["title"] = label
     if f.help_text:
@@ -191,8 +192,9 @@ def _field_schema(f: forms.Field) -> dict[str, Any]:
 
 
 def _static_choices(f: forms.ChoiceField) -> list[tuple[Any, Any]]:
+    choices: Any = f.choices
     try:
-        return [(k, v) for k, v in f.choices if not isinstance(v, list | tuple)]
+        return [(k, v) for k, v in choices if not isinstance(v, list | tuple)]
     except TypeError:  # pragma: no cover - lazy choices that need a request
         return []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from township.cases import actions, selectors, services
 from township.cases.models import Case, CaseEvent
 from township.cases.services import available_transitions
 from township.cases.types import Action, all_case_types
+from township.org.models import User
 
 router = Router(tags=["cases"])
 
@@ -93,6 +94,11 @@ class AttachmentOut(Schema):
     sha256: str
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every operation here needs authentication: the API's auth set it)."""
+    return cast(User, request.user)
+
+
 def case_out(case: Case) -> dict[str, Any]:
     machine = case.machine
     return {
@@ -169,7 +175,7 @@ def workbench(
 ) -> dict[str, Any]:
     """Cases the user may act on, across all case types, sorted by due time; keyset pages via ``cursor``."""
     page = selectors.workbench_list(
-        actor=request.user,
+        actor=_user(request),
         case_type=case_type,
         state=state,
         warning=warning,
@@ -184,16 +190,16 @@ def workbench(
 @router.get("/{case_id}", response=CaseDetailOut, summary="案件详情（含时间线）")
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
     """Error codes: not_found (404, also for cases outside your jurisdictions)."""
-    case = selectors.case_get(actor=request.user, pk=case_id)
-    return detail_out(case, request.user)
+    case = selectors.case_get(actor=_user(request), pk=case_id)
+    return detail_out(case, _user(request))
 
 
 @router.get("/{case_id}/actions", response=list[ActionOut], summary="可办理的操作")
 def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     """The actions you may take on the case now (by state and role); a disabled one says why it cannot succeed.
     Each is taken with ``POST /api/v1/cases/{id}/actions/{name}``. Error codes: not_found."""
-    case = selectors.case_get(actor=request.user, pk=case_id)
-    return actions_out(case, request.user)
+    case = selectors.case_get(actor=_user(request), pk=case_id)
+    return actions_out(case, _user(request))
 
 
 @router.post("/{case_id}/transitions", response=CaseDetailOut, summary="执行流转")
@@ -205,21 +211,21 @@ def case_fire(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict
     codes."""
     from township.cases.errors import ConcurrentTransition
 
-    case = selectors.case_get(actor=request.user, pk=case_id)
+    case = selectors.case_get(actor=_user(request), pk=case_id)
     if payload.version is not None and payload.version != case.version:
         raise ConcurrentTransition()
     services.case_transition(
-        case=case, name=payload.name, actor=request.user, data=payload.data, comment=payload.comment
+        case=case, name=payload.name, actor=_user(request), data=payload.data, comment=payload.comment
     )
     case.refresh_from_db()
-    return detail_out(case, request.user)
+    return detail_out(case, _user(request))
 
 
 @router.post("/{case_id}/attachments", response=AttachmentOut, summary="上传附件")
-def case_upload(request: HttpRequest, case_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+def case_upload(request: HttpRequest, case_id: int, file: File[UploadedFile]) -> Any:  # noqa: B008
     """Error codes: not_found, attachment_too_large, attachment_type, attachment_empty, case_closed."""
-    case = selectors.case_get(actor=request.user, pk=case_id)
-    return services.case_attach(case=case, actor=request.user, uploaded_file=file)
+    case = selectors.case_get(actor=_user(request), pk=case_id)
+    return services.case_attach(case=case, actor=_user(request), uploaded_file=file)
 
 
 @router.get("/{case_id}/attachments/{attachment_id}", summary="下载附件")
@@ -227,7 +233,7 @@ def case_download(request: HttpRequest, case_id: int, attachment_id: int) -> Fil
     """Served only to users who may see the case. Error codes: not_found."""
     from township.core.errors import NotFound
 
-    case = selectors.case_get(actor=request.user, pk=case_id)
+    case = selectors.case_get(actor=_user(request), pk=case_id)
     att = case.attachments.filter(pk=attachment_id, jurisdiction_id=case.jurisdiction_id).first()
     if att is None:
         raise NotFound()
@@ -264,9 +270,9 @@ def _payload(request: HttpRequest) -> tuple[dict[str, Any], Any]:
 
 def _take(name: str) -> Any:
     def take(request: HttpRequest, case_id: int) -> dict[str, Any]:
-        case = selectors.case_get(actor=request.user, pk=case_id)
+        case = selectors.case_get(actor=_user(request), pk=case_id)
         data, files = _payload(request)
-        actions.act(case, name, request.user, data, files)
+        actions.act(case, name, _user(request), data, files)
         case.refresh_from_db()
         return {"action": name, "case": case_out(case)}
 
@@ -313,4 +319,5 @@ def add_action_routes() -> None:
     @router.post("/{case_id}/actions/{name}", response=ActedOut, include_in_schema=False)
     def case_action_any(request: HttpRequest, case_id: int, name: str) -> dict[str, Any]:
         """An action of a case type registered after start-up (tests, plug-ins): the same dispatch, undocumented."""
-        return _take(name)(request, case_id)
+        result: dict[str, Any] = _take(name)(request, case_id)
+        return result

@@ -6,11 +6,16 @@ The state lives only on ``Case``; domain records point at it with a OneToOneFiel
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from township.core.tenancy import JurisdictionScoped
+from township.core.tenancy import JurisdictionScoped, ScopedQuerySet
+
+if TYPE_CHECKING:
+    from township.cases.machine import Machine
 
 
 class ClockUnit(models.TextChoices):
@@ -93,14 +98,14 @@ class Case(JurisdictionScoped):
         return self.number
 
     @property
-    def machine(self):  # type: ignore[no-untyped-def]
+    def machine(self) -> Machine:
         from township.cases.registry import machine_for
 
         return machine_for(self.case_type)
 
     @property
     def state_label(self) -> str:
-        return self.machine.state_label(self.state)
+        return self.machine.state_label(str(self.state))
 
     @property
     def is_closed(self) -> bool:
@@ -124,11 +129,13 @@ class EventKind(models.TextChoices):
     SYSTEM = "system", _("系统")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+class AppendOnlyQuerySet(ScopedQuerySet):
+    """Scoped like every business query, and append-only: rows are never updated or deleted."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
         raise TypeError("the case timeline is append-only")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self) -> NoReturn:
         raise TypeError("the case timeline is append-only")
 
 
@@ -156,7 +163,9 @@ class CaseEvent(JurisdictionScoped):
     prev_hash = models.CharField(_("前序哈希"), max_length=64, blank=True)
     hash = models.CharField(_("哈希"), max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    # A narrower manager than JurisdictionScoped's (same for_actor, no update/delete): django-stubs types each
+    # as_manager() class separately.
+    objects = AppendOnlyQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["case_id", "seq"]
@@ -168,12 +177,12 @@ class CaseEvent(JurisdictionScoped):
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.kind} {self.name}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("the case timeline is append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("the case timeline is append-only")
 
 

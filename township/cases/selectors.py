@@ -29,7 +29,7 @@ def case_get(*, actor: User | None, pk: int, for_update: bool = False) -> Case:
     qs = Case.objects.filter(case_visible_q(actor))
     if for_update:
         qs = qs.select_for_update()
-    case = qs.select_related("jurisdiction", "village").filter(pk=pk).first()
+    case: Case | None = qs.select_related("jurisdiction", "village").filter(pk=pk).first()
     if case is None:
         raise NotFound()
     return case

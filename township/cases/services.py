@@ -35,7 +35,8 @@ from township.org.scoping import has_role
 
 def _plain(data: dict[str, Any] | None) -> dict[str, Any]:
     """JSON-normalise event data so the stored value is exactly what was hashed."""
-    return json.loads(canonical(data or {}))
+    plain: dict[str, Any] = json.loads(canonical(data or {}))
+    return plain
 
 
 def _append(

@@ -156,7 +156,7 @@ class CaseType:
         cached = getattr(case, "_case_type_record", None)
         if cached is not None:
             return cached
-        record = self.record._default_manager.select_related(self.record_case_field).get(  # type: ignore[attr-defined]
+        record = self.record._default_manager.select_related(self.record_case_field).get(
             **{self.record_case_field: case}
         )
         setattr(record, self.record_case_field, case)
