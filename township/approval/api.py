@@ -1,4 +1,8 @@
-"""Approval API (/api/v1/approval/): applications, acceptance, decisions, verification tasks, queue.
+"""Approval API (/api/v1/approval/): applications (list, submit), worklists, ratings, verification tasks, queue.
+
+The steps of an application (受理, 补正, 容缺, 告知承诺, 决定, 撤回…) are the case type's actions:
+``GET /api/v1/cases/{case_id}/actions`` and ``POST /api/v1/cases/{case_id}/actions/{name}`` (``case_type.py``);
+an application's ``case_id`` is in ``ApplicationOut``.
 
 Every endpoint calls one service or selector. Errors are ``{"code", "message", "field"}`` (404 out of
 scope, 403 no permission, 409 refused transition, 422 invalid input).
@@ -24,6 +28,7 @@ router = Router(tags=["approval"])
 
 class ApplicationOut(Schema):
     id: int
+    case_id: int
     number: str
     kind: str
     title: str
@@ -44,6 +49,7 @@ class ApplicationOut(Schema):
 def _out(a: Application) -> dict[str, Any]:
     return {
         "id": a.pk,
+        "case_id": a.case_id,
         "number": a.case.number,
         "kind": a.kind,
         "title": a.title,
@@ -165,113 +171,9 @@ def submit(request: HttpRequest, payload: SubmitIn):
     return Status(201, _out(app))
 
 
-class ReasonIn(Schema):
-    reason: str = ""
-    remedy: str = ""
-    comment: str = ""
-
-
-class SupplementIn(Schema):
-    materials: list[str]
-    note: str = ""
-
-
-class GapIn(Schema):
-    missing: list[str]
-    pledge: str
-
-
-class CommitmentIn(Schema):
-    applicant_chose: bool
-    pledge: str
-    method: str = "document"
-
-
-class ExtendIn(Schema):
-    days: int
-    reason: str
-
-
-class SpecialIn(Schema):
-    reason: str
-    note: str = ""
-
-
 class RateIn(Schema):
     grade: int
     text: str = ""
-
-
-@router.post("/applications/{pk}/accept", response=ApplicationOut)
-def accept(request: HttpRequest, pk: int):
-    """受理. Errors: materials_incomplete, role_required, transition_not_allowed, concurrent_transition."""
-    app = svc.application_accept(application=_get(request, pk), actor=request.user)
-    return _out(app)
-
-
-@router.post("/applications/{pk}/accept-gap", response=ApplicationOut)
-def accept_gap(request: HttpRequest, pk: int, payload: GapIn):
-    """容缺受理. Errors: gap_control_item, gap_not_allowed, gap_blacklisted, gap_material_not_allowed,
-    gap_pledge_required."""
-    app = svc.application_accept_gap(
-        application=_get(request, pk), actor=request.user, missing=payload.missing, pledge=payload.pledge
-    )
-    return _out(app)
-
-
-@router.post("/applications/{pk}/commitment", response=ApplicationOut)
-def commitment(request: HttpRequest, pk: int, payload: CommitmentIn):
-    """告知承诺当场审批. Errors: commitment_not_allowed, commitment_not_chosen, commitment_false_record,
-    commitment_pledge_required, bad_method."""
-    app = svc.application_approve_on_commitment(
-        application=_get(request, pk),
-        actor=request.user,
-        applicant_chose=payload.applicant_chose,
-        pledge=payload.pledge,
-        method=payload.method,
-    )
-    return _out(app)
-
-
-@router.post("/applications/{pk}/refuse", response=ApplicationOut)
-def refuse(request: HttpRequest, pk: int, payload: ReasonIn):
-    """不予受理. Errors: reason_required, remedy_required."""
-    app = svc.application_refuse(
-        application=_get(request, pk), actor=request.user, reason=payload.reason, remedy=payload.remedy
-    )
-    return _out(app)
-
-
-@router.post("/applications/{pk}/supplement", response=ApplicationOut)
-def supplement(request: HttpRequest, pk: int, payload: SupplementIn):
-    """一次性告知补正. Errors: supplement_empty, supplement_unknown_material."""
-    app = _get(request, pk)
-    svc.application_request_supplement(
-        application=app, actor=request.user, material_codes=payload.materials, note=payload.note
-    )
-    return _out(_get(request, pk))
-
-
-def _uploads(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
-    """Multipart: one file per material code (the field name), plus ``paper`` codes handed in on paper."""
-    return {code: request.FILES[code] for code in request.FILES}, request.POST.getlist("paper")
-
-
-@router.post("/applications/{pk}/supply", response=ApplicationOut)
-def supply(request: HttpRequest, pk: int):
-    """补正材料提交 (multipart: a file per material code, ``paper`` for paper copies); the application goes back to
-    待受理. Errors: supplement_still_missing, attachment_type, attachment_too_large, permission_denied."""
-    uploads, paper = _uploads(request)
-    svc.application_supply(application=_get(request, pk), actor=request.user, uploads=uploads, paper=paper)
-    return _out(_get(request, pk))
-
-
-@router.post("/applications/{pk}/gap-supply", response=ApplicationOut)
-def gap_supply(request: HttpRequest, pk: int):
-    """容缺材料补齐 (multipart as for ``supply``). Errors: gap_not_open, gap_still_missing, permission_denied."""
-    uploads, paper = _uploads(request)
-    svc.application_gap_supply(application=_get(request, pk), actor=request.user, uploads=uploads, paper=paper)
-    return _out(_get(request, pk))
 
 
 class RectificationOut(Schema):
@@ -323,51 +225,6 @@ def rectification_callback(request: HttpRequest, pk: int, payload: CallbackIn):
         raise NotFound()
     task = svc.rectification_callback(task=task, actor=request.user, note=payload.note, result=payload.result)
     return _rect_out(sel.rectification_list(actor=request.user).get(pk=task.pk))
-
-
-@router.post("/applications/{pk}/approve", response=ApplicationOut)
-def approve(request: HttpRequest, pk: int, payload: ReasonIn):
-    """准予许可 and issue the certificate. Errors: gap_outstanding, role_required, issuer_missing."""
-    app = svc.application_approve(application=_get(request, pk), actor=request.user, comment=payload.comment)
-    return _out(app)
-
-
-@router.post("/applications/{pk}/deny", response=ApplicationOut)
-def deny(request: HttpRequest, pk: int, payload: ReasonIn):
-    """不予许可 (rights to 复议/诉讼 stated). Errors: reason_required."""
-    app = svc.application_deny(application=_get(request, pk), actor=request.user, reason=payload.reason)
-    return _out(app)
-
-
-@router.post("/applications/{pk}/special/start", response=ApplicationOut)
-def special_start(request: HttpRequest, pk: int, payload: SpecialIn):
-    """特别程序 (clock paused). Errors: special_reason."""
-    app = _get(request, pk)
-    svc.application_special_start(application=app, actor=request.user, reason=payload.reason, note=payload.note)
-    return _out(_get(request, pk))
-
-
-@router.post("/applications/{pk}/special/end", response=ApplicationOut)
-def special_end(request: HttpRequest, pk: int):
-    app = _get(request, pk)
-    svc.application_special_end(application=app, actor=request.user)
-    return _out(_get(request, pk))
-
-
-@router.post("/applications/{pk}/extend", response=ApplicationOut)
-def extend(request: HttpRequest, pk: int, payload: ExtendIn):
-    """Extension by the head (≤ 10 working days). Errors: extension_head_required, extension_too_long."""
-    app = svc.application_extend(
-        application=_get(request, pk), actor=request.user, days=payload.days, reason=payload.reason
-    )
-    return _out(_get(request, app.pk))
-
-
-@router.post("/applications/{pk}/withdraw", response=ApplicationOut)
-def withdraw(request: HttpRequest, pk: int, payload: ReasonIn):
-    """申请人撤回. Errors: role_required, transition_not_allowed."""
-    app = svc.application_withdraw(application=_get(request, pk), actor=request.user, reason=payload.reason)
-    return _out(_get(request, app.pk))
 
 
 @router.post("/applications/{pk}/rating")

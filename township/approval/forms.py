@@ -81,7 +81,9 @@ class GapAcceptForm(forms.Form):
 class CommitmentForm(forms.Form):
     applicant_chose = forms.BooleanField(label=_("申请人自愿选择告知承诺"), required=False)
     pledge = forms.CharField(label=_("承诺书"), required=False, max_length=4000, widget=_Textarea())
-    method = forms.ChoiceField(label=_("事后核查方式"), choices=VerificationMethod.choices, initial="document")
+    method = forms.ChoiceField(
+        label=_("事后核查方式"), choices=VerificationMethod.choices, initial="document", required=False
+    )
 
     def __init__(self, *args: Any, application: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -309,7 +309,10 @@ def application_accept(*, application: Application, actor: User | None, comment:
     transition_not_allowed, role_required, concurrent_transition, calendar_not_covered."""
     if application.kind == Kind.BUNDLE:
         # All-or-nothing over the children, so every precondition is checked before any child moves.
-        for child in _targets(application):
+        children = _targets(application)
+        if not children:
+            raise error(Code.NOTHING_TO_ACCEPT)
+        for child in children:
             application_accept(application=child, actor=actor, comment=comment)
         return application
     now = timezone.now()
@@ -555,9 +558,12 @@ def application_supply(
 def application_withdraw(*, application: Application, actor: User | None, reason: str = "") -> Application:
     """申请人撤回 (the applicant or their village agent). Errors: role_required, transition_not_allowed."""
     if application.kind == Kind.BUNDLE:
-        for child in Application.objects.filter(parent=application, case__closed_at__isnull=True).select_related(
-            "case"
-        ):
+        children = list(
+            Application.objects.filter(parent=application, case__closed_at__isnull=True).select_related("case")
+        )
+        if not children:
+            raise error(Code.NOTHING_TO_WITHDRAW)
+        for child in children:
             application_withdraw(application=child, actor=actor, reason=reason)
         return application
     case_type_for(APPLICATION).fire(application.case, "withdraw", actor, {"reason": reason}, comment=reason)

@@ -108,11 +108,11 @@ def test_api_lists_with_constant_queries_and_accepts(now, client, clerk_a, catal
         resp = client.get("/api/v1/approval/applications")
     assert resp.status_code == 200 and len(resp.json()) == 4
     assert len(four) == len(one) <= 8
-    first = resp.json()[0]["id"]
-    resp = client.post(f"/api/v1/approval/applications/{first}/accept")
-    assert resp.status_code == 200 and resp.json()["state"] == S.UNDER_REVIEW
-    again = client.post(f"/api/v1/approval/applications/{first}/accept")
-    assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
+    first = resp.json()[0]["case_id"]
+    resp = client.post(f"/api/v1/cases/{first}/actions/accept")
+    assert resp.status_code == 200 and resp.json()["case"]["state"] == S.UNDER_REVIEW
+    again = client.post(f"/api/v1/cases/{first}/actions/accept")
+    assert again.status_code == 409 and again.json()["code"] == "action_not_offered"
 
 
 def test_api_submit_and_out_of_scope_404(now, client, clerk_a, clerk_b, catalog, luo):
@@ -289,10 +289,10 @@ def test_api_supplies_materials_closes_gaps_and_calls_back_on_a_bad_rating(
     )
     svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["yyzz"])
     client.force_login(clerk_a)
-    missing = client.post(f"/api/v1/approval/applications/{app.pk}/supply", {})
+    missing = client.post(f"/api/v1/cases/{app.case_id}/actions/supply_materials", {})
     assert missing.status_code in (409, 422) and missing.json()["code"] == "supplement_still_missing"
-    supplied = client.post(f"/api/v1/approval/applications/{app.pk}/supply", {"yyzz": upload("licence.pdf")})
-    assert supplied.status_code == 200 and supplied.json()["state"] == S.SUBMITTED
+    supplied = client.post(f"/api/v1/cases/{app.case_id}/actions/supply_materials", {"yyzz": upload("licence.pdf")})
+    assert supplied.status_code == 200 and supplied.json()["case"]["state"] == S.SUBMITTED
 
     gap = svc.application_submit(
         actor=clerk_a,
@@ -302,7 +302,7 @@ def test_api_supplies_materials_closes_gaps_and_calls_back_on_a_bad_rating(
         uploads={"sfz": upload(), "yyzz": upload("y.pdf")},
     )
     svc.application_accept_gap(application=gap, actor=clerk_a, missing=["cspmt"], pledge="承诺5个工作日内补齐")
-    closed = client.post(f"/api/v1/approval/applications/{gap.pk}/gap-supply", {"paper": ["cspmt"]})
+    closed = client.post(f"/api/v1/cases/{gap.case_id}/actions/supply_gap_materials", {"paper": ["cspmt"]})
     assert closed.status_code == 200
     gap.refresh_from_db()
     assert gap.gap_supplied_at is not None
