@@ -1,0 +1,89 @@
+"""Shared ground of the enforcement services: roles, the timeline labels, dates, the unit and its config, the locked penalty-case record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from township.cases.models import Case
+from township.cases.services import case_note
+from township.core.errors import DomainError, PermissionRefused
+from township.enforcement.errors import Code
+from township.enforcement.models import (
+    EnforcementConfig,
+)
+from township.org.models import Jurisdiction, Level, Role
+from township.org.scoping import has_role
+
+MANAGER_ROLES = (Role.LEADER, Role.ADMINISTRATOR)
+# Chinese labels of the facts this app writes on the timeline (the case page shows the label, not the name).
+NOTE_LABELS = {
+    "investigative_act": _lazy("调查取证"),
+    "preservation_decided": _lazy("保存物品处理决定"),
+    "statement": _lazy("陈述申辩"),
+    "review_grounds": _lazy("法制审核情形"),
+    "collective_discussion": _lazy("集体讨论"),
+    "extend": _lazy("延长办案期限"),
+    "instalment": _lazy("批准暂缓或分期缴纳"),
+    "payment_due_set": _lazy("确定缴款期限"),
+    "demand": _lazy("催告"),
+    "cash_hand_over": _lazy("罚款交至行政机关"),
+    "disclosure_publish": _lazy("执法公示"),
+    "disclosure_withdraw": _lazy("撤下公示"),
+}
+
+
+def timeline_note(*, case: Case, actor: Any, name: str, **kwargs: Any) -> Any:
+    """``case_note`` with the fact's Chinese label."""
+    return case_note(case=case, actor=actor, name=name, label=str(NOTE_LABELS[name]), **kwargs)
+
+
+OFFICER_ROLES = (Role.ENFORCEMENT_OFFICER,)
+HEAD_ROLES = (Role.LEADER,)
+CASE_ROLES = (Role.ENFORCEMENT_OFFICER, Role.LEADER, Role.LEGAL_REVIEWER)
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _code(jurisdiction: Jurisdiction | str) -> str:
+    return str(getattr(jurisdiction, "pk", jurisdiction))
+
+
+def require_role(actor: Any, code: str, roles: Iterable[str], village: str | None = None) -> None:
+    if not has_role(actor, code, roles, village):
+        raise PermissionRefused(Code.PERMISSION_DENIED, _("您在该单位没有执行此操作的权限"))
+
+
+def _local_date(moment: dt.datetime | None = None) -> dt.date:
+    return timezone.localdate(moment or timezone.now())
+
+
+def config_for(jurisdiction: Jurisdiction | str) -> EnforcementConfig:
+    code = _code(jurisdiction)
+    return EnforcementConfig.objects.filter(jurisdiction_id=code).first() or EnforcementConfig(jurisdiction_id=code)
+
+
+def _town(jurisdiction: Jurisdiction | str) -> Jurisdiction:
+    jur = jurisdiction if isinstance(jurisdiction, Jurisdiction) else Jurisdiction.objects.get(pk=jurisdiction)
+    if jur.level == Level.VILLAGE:
+        raise DomainError(
+            Code.JURISDICTION_LEVEL, _("执法业务归属乡镇（街道）或区县，不能归属村社区"), field="jurisdiction"
+        )
+    return jur
+
+
+def _village(town: Jurisdiction, village: Jurisdiction | str | None) -> Jurisdiction | None:
+    if village in (None, ""):
+        return None
+    v = village if isinstance(village, Jurisdiction) else Jurisdiction.objects.get(pk=village)
+    if v.parent_id != town.pk:
+        raise DomainError(Code.VILLAGE_OUTSIDE, _("村社区不属于该乡镇"), field="village")
+    return v
