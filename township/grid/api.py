@@ -191,18 +191,6 @@ class PatrolOut(Schema):
     point_count: int
 
 
-class HandoverIn(Schema):
-    reason: str
-
-
-class HandoverOut(Schema):
-    id: int
-    event: int
-    delivered: bool
-    clue_ref: str
-    at: datetime
-
-
 # --- grids ----------------------------------------------------------------------------------
 
 
@@ -323,15 +311,6 @@ def duplicates(request: HttpRequest, event_class: str, lon: float, lat: float, c
 def event(request: HttpRequest, event_id: int) -> Any:
     """One event. Error codes: not_found."""
     return _event_out(selectors.event_get(actor=request.user, pk=event_id))
-
-
-@router.post("/events/{event_id}/handover", response={201: HandoverOut})
-def handover(request: HttpRequest, event_id: int, payload: HandoverIn) -> Any:
-    """Turn the event into an enforcement clue. Error codes: not_found, reason_required, role_required,
-    handover_exists."""
-    e = selectors.event_get(actor=request.user, pk=event_id)
-    h = services.grid_event_to_clue(event=e, actor=request.user, reason=payload.reason)
-    return Status(201, {"id": h.pk, "event": e.pk, "delivered": h.delivered, "clue_ref": h.clue_ref, "at": h.at})
 
 
 class EscalationOut(Schema):

@@ -8,9 +8,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from township.cases.types import Action, CaseType, MenuEntry, TimedJob
+from township.core.errors import DomainError
 from township.grid import forms
-from township.grid.machine import MACHINE
+from township.grid.machine import MACHINE, OPEN_STATES, S
 from township.grid.models import Event
+from township.grid.services._common import HANDOVER_ROLES
 from township.org.models import GRID_ROLES, Role
 
 
@@ -79,6 +81,38 @@ _PARAMS: dict[str, tuple[str, ...]] = {
     "event_cancel": ("reason",),
 }
 
+
+def _candidates(case: Any, actor: Any) -> dict[str, Any]:
+    from township.grid.selectors import duplicate_candidates
+
+    return {"candidates": duplicate_candidates(event=EVENT.record_for(case))}
+
+
+def _has_candidates(event: Event, actor: Any) -> None:
+    from township.grid.selectors import duplicate_candidates
+
+    if not duplicate_candidates(event=event):
+        raise DomainError("no_duplicates", _("附近没有疑似重复的未结案事件"))
+
+
+def _link(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
+    from township.grid import selectors, services
+
+    original = selectors.event_get(actor=actor, pk=d["original"])
+    return services.event_link_duplicate(event=event, original=original, actor=actor)
+
+
+def _not_handed_over(event: Event, actor: Any) -> None:
+    if event.handovers.exists():
+        raise DomainError("handover_exists", _("该事件已移交执法"))
+
+
+def _handover(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
+    from township.grid import services
+
+    return services.grid_event_to_clue(event=event, actor=actor, reason=d["reason"])
+
+
 ACTIONS = (
     Action("verify", _("核实属实"), _svc("event_verify", genuine=True), forms.PhotosForm, "verify"),
     Action(
@@ -104,6 +138,28 @@ ACTIONS = (
     Action("close_event", _("结案"), _svc("event_close"), forms.CommentForm, "close"),
     Action("evaluate", _("评价"), _svc("event_evaluate"), forms.EvaluateForm, "evaluate"),
     Action("cancel", _("作废"), _svc("event_cancel"), forms.ReasonForm, "cancel", danger=True),
+    # Steps beside the loop: they record a fact (and a timeline note) without a transition of their own.
+    Action(
+        "link_duplicate",
+        _("关联为重复上报"),
+        _link,
+        forms.DuplicateForm,
+        roles=(Role.DISPATCHER,),
+        states=(S.REPORTED, S.VERIFYING, S.VERIFIED),
+        form_kwargs=_candidates,
+        precheck=_has_candidates,
+        help=_("本事件作废，并在原事件的时间线上记录"),
+    ),
+    Action(
+        "handover",
+        _("移交综合执法（案源）"),
+        _handover,
+        forms.ReasonForm,
+        roles=HANDOVER_ROLES,
+        states=OPEN_STATES,
+        precheck=_not_handed_over,
+        cite="DOMAIN §1.6 网格与执法联动",
+    ),
 )
 
 

@@ -68,3 +68,11 @@ class EvaluateForm(forms.Form):
         label=_("评价"), coerce=int, choices=[(n, "★" * n) for n in (5, 4, 3, 2, 1)], initial=5
     )
     reason = forms.CharField(label=_("评语"), max_length=500, required=False)
+
+
+class DuplicateForm(forms.Form):
+    original = forms.TypedChoiceField(label=_("与之重复的事件"), coerce=int)
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["original"].choices = candidates or []

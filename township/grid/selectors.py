@@ -288,3 +288,18 @@ def dispatch_departments(*, case: Any) -> list[tuple[int, str]]:
     if suggested_name:
         rows.sort(key=lambda r: (r[1] != suggested_name and not r[1].startswith(suggested_name[:4]), r[1]))
     return rows
+
+
+def duplicate_candidates(*, event: Event) -> list[tuple[int, str]]:
+    """Open events that may be the same report as ``event`` (same class, near in space and time): (id, label)."""
+    from township.grid.services import event_duplicates_find
+
+    found = event_duplicates_find(
+        event_class=event.event_class,
+        lon=event.lon,
+        lat=event.lat,
+        at=event.reported_at,
+        jurisdiction=event.jurisdiction_id,
+        exclude=event.pk,
+    )
+    return [(d.event.pk, f"{d.event.case.number} · {d.event.description[:20]}（{d.distance_m:.0f}米）") for d in found]

@@ -149,8 +149,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handovers": list(event.handovers.select_related("actor")),
             "warning": event.case.warning(),
             "warning_label": dict(Warning.choices).get(event.case.warning(), ""),
-            "can_handover": has_role(request.user, event.jurisdiction_id, services.HANDOVER_ROLES),
-            "is_dispatcher": has_role(request.user, event.jurisdiction_id, (Role.DISPATCHER,)),
         },
     )
 
@@ -162,32 +160,6 @@ def case_redirect(request: HttpRequest, case_id: int) -> HttpResponse:
     if event is None:
         raise Http404
     return redirect("grid:event-detail", pk=event.pk)
-
-
-@login_required
-@require_POST
-def event_link(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event_or_404(request, pk)
-    original_id = request.POST.get("original") or ""
-    try:
-        original = selectors.event_get(actor=request.user, pk=int(original_id) if original_id.isdigit() else 0)
-        services.event_link_duplicate(event=event, original=original, actor=request.user)
-        messages.success(request, _("已关联为重复上报"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("grid:event-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def event_handover(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event_or_404(request, pk)
-    try:
-        services.grid_event_to_clue(event=event, actor=request.user, reason=request.POST.get("reason", ""))
-        messages.success(request, _("已移交综合执法"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("grid:event-detail", pk=pk)
 
 
 def _map_center(request: HttpRequest) -> list[float]:

@@ -166,7 +166,13 @@ def test_api_report_list_and_steps(client, patroller_a, dispatcher_a, handler_a,
     client.force_login(dispatcher_a)
     case_id = data["case_id"]
     offers = client.get(f"/api/v1/cases/{case_id}/actions").json()
-    assert [(a["name"], a["enabled"]) for a in offers] == [("register", True), ("reject", True), ("cancel", True)]
+    assert [(a["name"], a["enabled"]) for a in offers] == [
+        ("register", True),
+        ("reject", True),
+        ("cancel", True),
+        ("link_duplicate", False),  # nothing near it
+        ("handover", True),
+    ]
     j = "application/json"
     assert client.post(f"/api/v1/cases/{case_id}/actions/register", {}, content_type=j).json()["case"]["state"] == (
         "registered"
@@ -231,10 +237,33 @@ def test_api_patrol_track(client, patroller_a, town_a, grids):
 def test_api_handover(client, dispatcher_a, report):
     e = report()
     client.force_login(dispatcher_a)
-    r = client.post(f"/api/v1/grid/events/{e.pk}/handover", {"reason": "需立案查处"}, content_type="application/json")
-    assert r.status_code == 201
-    again = client.post(f"/api/v1/grid/events/{e.pk}/handover", {"reason": "x"}, content_type="application/json")
-    assert again.json()["code"] == "handover_exists"
+    url = f"/api/v1/cases/{e.case_id}/actions/handover"
+    r = client.post(url, {"reason": "需立案查处"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert e.handovers.count() == 1
+    offers = {a["name"]: a for a in client.get(f"/api/v1/cases/{e.case_id}/actions").json()}
+    assert offers["handover"]["enabled"] is False and offers["handover"]["reason"] == "该事件已移交执法"
+    again = client.post(url, {"reason": "x"}, content_type="application/json")
+    assert again.status_code == 422 and again.json()["code"] == "handover_exists"
+
+
+def test_duplicate_reports_are_linked_through_the_action(client, dispatcher_a, report):
+    first = report(lon=106.02, lat=29.05)
+    second = report(lon=106.0201, lat=29.05)
+    client.force_login(dispatcher_a)
+    page = client.get(f"/grid/events/{second.pk}/").content.decode()
+    assert 'data-action="link_duplicate"' in page and first.case.number in page
+    r = client.post(
+        f"/cases/{second.case_id}/actions/link_duplicate/",
+        {"original": first.pk, "next": f"/grid/events/{second.pk}/"},
+    )
+    assert r.status_code == 302
+    second.refresh_from_db()
+    assert second.duplicate_of_id == first.pk and second.case.state == "cancelled"
+    # nothing near an event: the step is shown disabled, with the reason
+    lone = report(lon=106.05, lat=29.07)
+    offers = {a["name"]: a for a in client.get(f"/api/v1/cases/{lone.case_id}/actions").json()}
+    assert offers["link_duplicate"]["enabled"] is False and "没有疑似重复" in offers["link_duplicate"]["reason"]
 
 
 def test_admin_lists_and_imports_event_classes(client, make_user):
