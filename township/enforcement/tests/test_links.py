@@ -8,32 +8,11 @@ import pytest
 
 from township.cases.errors import TransitionRefused
 from township.core.errors import DomainError
-from township.core.identifiers import uscc_check_char
 from township.enforcement import services
 from township.enforcement.models import Clue, Domain, PenaltyCase
-from township.org.models import Department, Role, RoleGrant
+from township.org.models import Role, RoleGrant
 
 D = dt.date
-
-
-def _uscc(body: str) -> str:
-    return body + uscc_check_char(body)
-
-
-@pytest.fixture
-def licensed_shop(world):
-    from township.certificates.services import certificate_issue
-    from township.subjects.services import subject_get_or_create_org
-
-    dept = Department.objects.create(
-        jurisdiction=world.town, name="行政审批办", kind="approval", uscc=_uscc("11500116MB1234567")
-    )
-    RoleGrant.objects.create(user=world.leader, jurisdiction=world.town, role=Role.APPROVAL_HEAD)
-    shop = subject_get_or_create_org(uscc=_uscc("92500116MA6000001"), name="白沙镇好再来餐馆", registered_in=world.town)
-    cert = certificate_issue(
-        holder=shop, type_code="11100000000013338W001", type_name="食品经营许可证", department=dept, actor=world.leader
-    )
-    return shop, cert
 
 
 def test_revocation_decision_revokes_the_certificate(world, licensed_shop, travel):
