@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from township.grid import evaluation, selectors, services, spatial
+from township.grid.errors import Code
 from township.grid.models import Event, Grid, Source
 
 router = Router(tags=["grid"])
@@ -411,7 +412,7 @@ def evaluation_view(
     if by and by not in evaluation.DIMENSIONS:
         from township.core.errors import DomainError
 
-        raise DomainError("dimension_unknown", "统计维度无效", field="by")
+        raise DomainError(Code.DIMENSION_UNKNOWN, "统计维度无效", field="by")
     rows = evaluation.evaluate(selectors.event_queryset(actor=request.user), start=start, end=end, by=by)
     return [
         {

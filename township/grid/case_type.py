@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from township.cases.types import Action, CaseType, MenuEntry, TimedJob
 from township.core.errors import DomainError
 from township.grid import forms
+from township.grid.errors import Code
 from township.grid.machine import MACHINE, OPEN_STATES, S
 from township.grid.models import Event
 from township.grid.services._common import HANDOVER_ROLES
@@ -92,7 +93,7 @@ def _has_candidates(event: Event, actor: Any) -> None:
     from township.grid.selectors import duplicate_candidates
 
     if not duplicate_candidates(event=event):
-        raise DomainError("no_duplicates", _("附近没有疑似重复的未结案事件"))
+        raise DomainError(Code.NO_DUPLICATES, _("附近没有疑似重复的未结案事件"))
 
 
 def _link(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
@@ -104,7 +105,7 @@ def _link(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
 
 def _not_handed_over(event: Event, actor: Any) -> None:
     if event.handovers.exists():
-        raise DomainError("handover_exists", _("该事件已移交执法"))
+        raise DomainError(Code.HANDOVER_EXISTS, _("该事件已移交执法"))
 
 
 def _handover(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:

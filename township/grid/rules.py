@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from township.cases.errors import TransitionRefused
 from township.cases.machine import needs_input
+from township.grid.errors import Code
 
 PUBLIC_SOURCES = ("public", "open311")
 
@@ -18,7 +19,7 @@ PUBLIC_SOURCES = ("public", "open311")
 @needs_input
 def reason_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if not str(data.get("reason") or "").strip():
-        raise TransitionRefused("reason_required", _("请填写理由"), field="reason")
+        raise TransitionRefused(Code.REASON_REQUIRED, _("请填写理由"), field="reason")
 
 
 MAX_POSTPONE_WORKING_DAYS = 30
@@ -30,7 +31,7 @@ def postpone_days_given(case: Any, actor: Any, data: dict[str, Any]) -> None:
     days = data.get("days")
     if not isinstance(days, int) or not 1 <= days <= MAX_POSTPONE_WORKING_DAYS:
         raise TransitionRefused(
-            "postpone_days",
+            Code.POSTPONE_DAYS,
             _("请填写延期的工作日数（1至%(n)s个工作日）") % {"n": MAX_POSTPONE_WORKING_DAYS},
             field="days",
         )
@@ -39,24 +40,24 @@ def postpone_days_given(case: Any, actor: Any, data: dict[str, Any]) -> None:
 def public_report_verified(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """A report from the public is verified on site before 立案 (DOMAIN §1.5 核实)."""
     if case.state == "reported" and data.get("source") in PUBLIC_SOURCES:
-        raise TransitionRefused("verification_required", _("群众上报的事件须先由网格员核实后才能立案"))
+        raise TransitionRefused(Code.VERIFICATION_REQUIRED, _("群众上报的事件须先由网格员核实后才能立案"))
 
 
 @needs_input
 def dispatch_target_required(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if not data.get("department") and not data.get("handler"):
-        raise TransitionRefused("dispatch_target_required", _("请选择处置部门或处置人"), field="department")
+        raise TransitionRefused(Code.DISPATCH_TARGET_REQUIRED, _("请选择处置部门或处置人"), field="department")
 
 
 @needs_input
 def feedback_has_photos(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """反馈 needs at least one photo of the result (DOMAIN §1.5 处理反馈)."""
     if not data.get("photos"):
-        raise TransitionRefused("feedback_photo_required", _("处置反馈须上传处置后照片"), field="photos")
+        raise TransitionRefused(Code.FEEDBACK_PHOTO_REQUIRED, _("处置反馈须上传处置后照片"), field="photos")
 
 
 @needs_input
 def rating_valid(case: Any, actor: Any, data: dict[str, Any]) -> None:
     rating = data.get("rating")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise TransitionRefused("rating_invalid", _("评价须为1至5星"), field="rating")
+        raise TransitionRefused(Code.RATING_INVALID, _("评价须为1至5星"), field="rating")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from township.cases.models import Case, EventKind
 from township.cases.services import case_note
 from township.core.errors import DomainError, PermissionRefused
+from township.grid.errors import Code
 from township.grid.machine import CASE_TYPE, TIMED_STATES, S
 from township.grid.models import Escalation, Event, Handover
 from township.grid.services._common import HANDOVER_ROLES
@@ -117,17 +118,17 @@ def escalation_supervise(*, escalation: Escalation, actor: User, instruction: st
     """督办: the addressee of an escalation writes an instruction; it goes on the event's timeline for the handler.
     Once per escalation. Errors: not_addressee, instruction_required, already_supervised."""
     if not has_role(actor, escalation.to_jurisdiction_id, [escalation.to_role]):
-        raise PermissionRefused("not_addressee", _("该超期事件不是升级给您的，不能督办"))
+        raise PermissionRefused(Code.NOT_ADDRESSEE, _("该超期事件不是升级给您的，不能督办"))
     instruction = (instruction or "").strip()
     if not instruction:
-        raise DomainError("instruction_required", _("请填写督办意见"), field="instruction")
+        raise DomainError(Code.INSTRUCTION_REQUIRED, _("请填写督办意见"), field="instruction")
     now = timezone.now()
     with transaction.atomic():
         claimed = Escalation.objects.filter(
             pk=escalation.pk, jurisdiction_id=escalation.jurisdiction_id, supervised_at__isnull=True
         ).update(supervised_at=now, supervised_by=actor, instruction=instruction)
         if not claimed:
-            raise DomainError("already_supervised", _("该超期事件已督办，请刷新后查看"))
+            raise DomainError(Code.ALREADY_SUPERVISED, _("该超期事件已督办，请刷新后查看"))
         case_note(
             case=escalation.case,
             actor=actor,
@@ -178,11 +179,11 @@ def _deliver_clue(event: Event, actor: User, reason: str) -> str | None:
 def grid_event_to_clue(*, event: Event, actor: User, reason: str) -> Handover:
     """Turn an event into an enforcement clue (案源); recorded and listed even before enforcement exists."""
     if not (reason or "").strip():
-        raise DomainError("reason_required", _("请填写移交理由"), field="reason")
+        raise DomainError(Code.REASON_REQUIRED, _("请填写移交理由"), field="reason")
     if not has_role(actor, event.jurisdiction_id, HANDOVER_ROLES):
-        raise PermissionRefused("role_required", _("您没有移交执法的权限"))
+        raise PermissionRefused(Code.ROLE_REQUIRED, _("您没有移交执法的权限"))
     if Handover.objects.filter(jurisdiction_id=event.jurisdiction_id, event=event).exists():
-        raise DomainError("handover_exists", _("该事件已移交执法"))
+        raise DomainError(Code.HANDOVER_EXISTS, _("该事件已移交执法"))
     ref = _deliver_clue(event, actor, reason)
     handover = Handover.objects.create(
         jurisdiction_id=event.jurisdiction_id,

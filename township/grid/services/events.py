@@ -18,6 +18,7 @@ from township.cases.services import case_assign, case_attach, case_note, case_op
 from township.cases.types import case_type_for
 from township.core.errors import DomainError, PermissionRefused
 from township.grid import geo, spatial
+from township.grid.errors import Code
 from township.grid.machine import CASE_TYPE, OPEN_STATES
 from township.grid.models import Event, EventClass, EventPhoto, Grid, Source
 from township.grid.services._common import PUBLIC_SOURCES, REPORTER_ROLES, _setting
@@ -40,7 +41,7 @@ def _event_class(value: EventClass | str) -> EventClass:
         return value
     ec = EventClass.objects.filter(code=str(value), active=True).first()
     if ec is None:
-        raise DomainError("event_class_unknown", _("部件事件类别 %(c)s 不存在") % {"c": value}, field="event_class")
+        raise DomainError(Code.EVENT_CLASS_UNKNOWN, _("部件事件类别 %(c)s 不存在") % {"c": value}, field="event_class")
     return ec
 
 
@@ -119,16 +120,16 @@ def event_report(
     ec = _event_class(event_class)
     public_source = source in PUBLIC_SOURCES
     if public_source and not ec.public:
-        raise DomainError("event_class_not_public", _("该类别不接受群众上报"), field="event_class")
+        raise DomainError(Code.EVENT_CLASS_NOT_PUBLIC, _("该类别不接受群众上报"), field="event_class")
     description = (description or "").strip()
     if not description:
-        raise DomainError("description_required", _("请填写问题描述"), field="description")
+        raise DomainError(Code.DESCRIPTION_REQUIRED, _("请填写问题描述"), field="description")
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError) as exc:
-        raise DomainError("location_invalid", _("经纬度无效"), field="lat") from exc
+        raise DomainError(Code.LOCATION_INVALID, _("经纬度无效"), field="lat") from exc
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise DomainError("location_invalid", _("经纬度超出范围"), field="lat")
+        raise DomainError(Code.LOCATION_INVALID, _("经纬度超出范围"), field="lat")
     crs_norm = (crs or "wgs84").lower().replace("-", "")
     wlon, wlat = geo.to_wgs84(lon, lat, crs_norm)
     grid_id = spatial.locate(wlon, wlat)
@@ -141,7 +142,7 @@ def event_report(
     )
     if outside:
         raise DomainError(
-            "location_outside_grids",
+            Code.LOCATION_OUTSIDE_GRIDS,
             _("该位置不在辖区 %(j)s 的网格内，请核对坐标") % {"j": jurisdiction},
             field="lat",
         )
@@ -152,18 +153,18 @@ def event_report(
         # no grid here yet: file it with the named town (or the village's town), without a grid
         unit = Jurisdiction.objects.filter(pk=jurisdiction).first()
         if unit is None or unit.level not in (Level.TOWN, Level.VILLAGE):
-            raise DomainError("location_outside_grids", _("该位置不在任何网格内，请核对坐标"), field="lat")
+            raise DomainError(Code.LOCATION_OUTSIDE_GRIDS, _("该位置不在任何网格内，请核对坐标"), field="lat")
         jur = unit.parent if unit.level == Level.VILLAGE else unit
         village_id = unit.pk if unit.level == Level.VILLAGE else None
     else:
-        raise DomainError("location_outside_grids", _("该位置不在任何网格内，请核对坐标"), field="lat")
+        raise DomainError(Code.LOCATION_OUTSIDE_GRIDS, _("该位置不在任何网格内，请核对坐标"), field="lat")
     if not public_source and (actor is None or not has_role(actor, jur.pk, REPORTER_ROLES, village_id)):
-        raise PermissionRefused("report_out_of_scope", _("您不是该网格所在单位的网格员，不能上报此处的事件"))
+        raise PermissionRefused(Code.REPORT_OUT_OF_SCOPE, _("您不是该网格所在单位的网格员，不能上报此处的事件"))
     now = at or timezone.now()
     if link_to is not None:
         candidates = {d.event.pk for d in event_duplicates_find(event_class=ec, lon=wlon, lat=wlat, at=now)}
         if link_to.pk not in candidates:
-            raise DomainError("duplicate_invalid", _("所选事件不是本次上报的重复候选"), field="link_to")
+            raise DomainError(Code.DUPLICATE_INVALID, _("所选事件不是本次上报的重复候选"), field="link_to")
     first_step = "verify" if public_source else "register"
     case = case_open(
         case_type=CASE_TYPE,
@@ -232,11 +233,11 @@ def _link_duplicate(event: Event, original: Event, actor: User | None) -> None:
 def event_link_duplicate(*, event: Event, original: Event, actor: User) -> Event:
     """A dispatcher marks an incoming report as a duplicate of an open event (作废, linked)."""
     if event.pk == original.pk or original.jurisdiction_id != event.jurisdiction_id:
-        raise DomainError("duplicate_invalid", _("只能关联同一辖区的其他事件"))
+        raise DomainError(Code.DUPLICATE_INVALID, _("只能关联同一辖区的其他事件"))
     if original.case.state not in OPEN_STATES:
-        raise DomainError("duplicate_invalid", _("只能关联未结案的事件"))
+        raise DomainError(Code.DUPLICATE_INVALID, _("只能关联未结案的事件"))
     if not has_role(actor, event.jurisdiction_id, (Role.DISPATCHER,)):
-        raise PermissionRefused("role_required", _("只有调度员可以关联重复事件"))
+        raise PermissionRefused(Code.ROLE_REQUIRED, _("只有调度员可以关联重复事件"))
     _link_duplicate(event, original, actor)
     event.refresh_from_db()
     return event
@@ -307,9 +308,9 @@ def event_dispatch(
 ) -> Event:
     """派遣 to a department and/or a person of the event's jurisdiction; the disposal clock starts."""
     if department is not None and department.jurisdiction_id != event.jurisdiction_id:
-        raise DomainError("department_out_of_scope", _("处置部门须属于事件所在辖区"), field="department")
+        raise DomainError(Code.DEPARTMENT_OUT_OF_SCOPE, _("处置部门须属于事件所在辖区"), field="department")
     if handler is not None and not has_role(handler, event.jurisdiction_id, (Role.HANDLER,)):
-        raise DomainError("handler_invalid", _("处置人须为本辖区的处置部门人员"), field="handler")
+        raise DomainError(Code.HANDLER_INVALID, _("处置人须为本辖区的处置部门人员"), field="handler")
     now = at or timezone.now()
     data = {
         "clock": _clock(event.event_class, "handle"),
@@ -451,8 +452,8 @@ def event_dispatch_by_ids(
     if department:
         dept = Department.objects.filter(pk=department, jurisdiction_id=event.jurisdiction_id).first()
         if dept is None:
-            raise DomainError("department_out_of_scope", _("处置部门须属于事件所在辖区"), field="department")
+            raise DomainError(Code.DEPARTMENT_OUT_OF_SCOPE, _("处置部门须属于事件所在辖区"), field="department")
     person = User.objects.filter(pk=handler).first() if handler else None
     if handler and person is None:
-        raise DomainError("handler_invalid", _("处置人须为本辖区的处置部门人员"), field="handler")
+        raise DomainError(Code.HANDLER_INVALID, _("处置人须为本辖区的处置部门人员"), field="handler")
     return event_dispatch(event=event, actor=actor, department=dept, handler=person, comment=comment)

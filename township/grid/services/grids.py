@@ -18,6 +18,7 @@ from shapely import STRtree
 from township.cases.models import ClockUnit
 from township.core.errors import DomainError, PermissionRefused
 from township.grid import geo, spatial
+from township.grid.errors import Code
 from township.grid.models import ClassKind, CodeScheme, EventClass, Grid, GridLevel, GridStaff, Urgency
 from township.grid.services._common import GRID_ADMIN_ROLES
 from township.org.models import GRID_ROLES, Jurisdiction, Level, Role, RoleGrant, User
@@ -36,7 +37,7 @@ def _require_grid_admin(actor: User | None, code: str) -> None:
     if actor is None:  # management commands and the demo run as the system
         return
     if not has_role(actor, code, GRID_ADMIN_ROLES):
-        raise PermissionRefused("grid_admin_required", _("您没有管理该辖区网格的权限"))
+        raise PermissionRefused(Code.GRID_ADMIN_REQUIRED, _("您没有管理该辖区网格的权限"))
 
 
 def grid_code_validate(*, code: str, scheme: str, division: Jurisdiction) -> str:
@@ -44,36 +45,36 @@ def grid_code_validate(*, code: str, scheme: str, division: Jurisdiction) -> str
     code = (code or "").strip()
     div = division.code
     if not code:
-        raise DomainError("grid_code_required", _("网格编码不能为空"), field="code")
+        raise DomainError(Code.GRID_CODE_REQUIRED, _("网格编码不能为空"), field="code")
     if scheme == CodeScheme.NATIONAL_14:
         if not (code.isdigit() and len(code) == 14):
             raise DomainError(
-                "grid_code_format", _("国标网格编码须为14位数字：%(code)s") % {"code": code}, field="code"
+                Code.GRID_CODE_FORMAT, _("国标网格编码须为14位数字：%(code)s") % {"code": code}, field="code"
             )
         prefix_ok = code.startswith(div)
     elif scheme == CodeScheme.LOCAL_15:
         if not (code.isdigit() and len(code) == 15):
             raise DomainError(
-                "grid_code_format", _("地方网格编码须为15位数字：%(code)s") % {"code": code}, field="code"
+                Code.GRID_CODE_FORMAT, _("地方网格编码须为15位数字：%(code)s") % {"code": code}, field="code"
             )
         prefix_ok = code.startswith(div)
     elif scheme == CodeScheme.COMMUNITY_20:
         if not (code.isdigit() and len(code) == 20):
             raise DomainError(
-                "grid_code_format", _("专业网格编码须为20位数字：%(code)s") % {"code": code}, field="code"
+                Code.GRID_CODE_FORMAT, _("专业网格编码须为20位数字：%(code)s") % {"code": code}, field="code"
             )
         prefix_ok = code[6 : 6 + len(div)] == div
     elif scheme == CodeScheme.CUSTOM:
         if len(code) > 32 or not all(c.isalnum() or c in "-_" for c in code):
             raise DomainError(
-                "grid_code_format", _("自定义网格编码至多32位字母数字：%(code)s") % {"code": code}, field="code"
+                Code.GRID_CODE_FORMAT, _("自定义网格编码至多32位字母数字：%(code)s") % {"code": code}, field="code"
             )
         prefix_ok = code.startswith(div)
     else:
-        raise DomainError("grid_scheme_unknown", _("未知的网格编码规则：%(s)s") % {"s": scheme}, field="scheme")
+        raise DomainError(Code.GRID_SCHEME_UNKNOWN, _("未知的网格编码规则：%(s)s") % {"s": scheme}, field="scheme")
     if not prefix_ok:
         raise DomainError(
-            "grid_code_prefix",
+            Code.GRID_CODE_PREFIX,
             _("网格编码 %(code)s 与所在区划 %(name)s（%(div)s）的代码不一致")
             % {"code": code, "name": division.name, "div": div},
             field="code",
@@ -88,14 +89,14 @@ def _tenant_for(division: Jurisdiction, level: int, jurisdiction: Jurisdiction |
     elif division.level in (Level.TOWN, Level.COUNTY):
         own = division
     else:
-        raise DomainError("grid_division_level", _("网格所在区划须为区县、乡镇街道或村社区"), field="division")
+        raise DomainError(Code.GRID_DIVISION_LEVEL, _("网格所在区划须为区县、乡镇街道或村社区"), field="division")
     if jurisdiction is None or jurisdiction.pk == own.pk:
         return own
     # a first-level grid may belong to the county that contains its town
     if level == GridLevel.FIRST and jurisdiction.level == Level.COUNTY and own.code.startswith(jurisdiction.code):
         return jurisdiction
     raise DomainError(
-        "grid_jurisdiction", _("网格的所属辖区须为其所在乡镇，或一级网格所属的区县"), field="jurisdiction"
+        Code.GRID_JURISDICTION, _("网格的所属辖区须为其所在乡镇，或一级网格所属的区县"), field="jurisdiction"
     )
 
 
@@ -171,7 +172,7 @@ def _validate_specs(specs: list[GridSpec], *, update: bool) -> None:
             grid_code_validate(code=s.code, scheme=s.scheme, division=div)
             jur = divisions.get(s.jurisdiction) if s.jurisdiction else None
             if s.jurisdiction and jur is None:
-                raise DomainError("grid_jurisdiction", _("所属辖区 %(d)s 不存在") % {"d": s.jurisdiction})
+                raise DomainError(Code.GRID_JURISDICTION, _("所属辖区 %(d)s 不存在") % {"d": s.jurisdiction})
             s.tenant = _tenant_for(div, s.level, jur)
         except DomainError as exc:
             s.errors.append(f"{where}：{exc.message}")
@@ -328,7 +329,7 @@ def grid_create(
     try:
         return grid_bulk_save(specs=[spec], actor=actor)[0]
     except GridImportError as exc:
-        raise DomainError("grid_invalid", "；".join(e.split("：", 1)[-1] for e in exc.errors)) from exc
+        raise DomainError(Code.GRID_INVALID, "；".join(e.split("：", 1)[-1] for e in exc.errors)) from exc
 
 
 def grid_specs_from_geojson(data: Any) -> list[GridSpec]:
@@ -338,9 +339,9 @@ def grid_specs_from_geojson(data: Any) -> list[GridSpec]:
         try:
             data = json.loads(data)
         except ValueError as exc:
-            raise DomainError("geojson_invalid", _("文件不是有效的 GeoJSON：%(e)s") % {"e": exc}) from exc
+            raise DomainError(Code.GEOJSON_INVALID, _("文件不是有效的 GeoJSON：%(e)s") % {"e": exc}) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise DomainError("geojson_invalid", _("文件须为 GeoJSON FeatureCollection"))
+        raise DomainError(Code.GEOJSON_INVALID, _("文件须为 GeoJSON FeatureCollection"))
     specs: list[GridSpec] = []
     for n, feature in enumerate(data.get("features") or [], start=1):
         props = (feature or {}).get("properties") or {}
@@ -374,7 +375,7 @@ def grid_specs_from_geojson(data: Any) -> list[GridSpec]:
             )
         )
     if not specs:
-        raise DomainError("geojson_empty", _("文件中没有网格要素"))
+        raise DomainError(Code.GEOJSON_EMPTY, _("文件中没有网格要素"))
     return specs
 
 
@@ -428,7 +429,7 @@ def grid_deactivate(*, grid: Grid, actor: User | None) -> Grid:
 def grid_staff_assign(*, grid: Grid, user: User, role: str, actor: User | None, phone: str = "") -> GridStaff:
     """Name a person in one of the five grid roles; they also get the role in the grid's unit."""
     if role not in GRID_ROLES:
-        raise DomainError("grid_role_invalid", _("网格角色须为巡查员、网格长、督导员、警务员或志愿者"), field="role")
+        raise DomainError(Code.GRID_ROLE_INVALID, _("网格角色须为巡查员、网格长、督导员、警务员或志愿者"), field="role")
     _require_grid_admin(actor, grid.jurisdiction_id)
     staff, _created = GridStaff.objects.get_or_create(
         jurisdiction_id=grid.jurisdiction_id, grid=grid, user=user, role=role, defaults={"phone": phone}
@@ -491,9 +492,9 @@ def grid_generate(
     elif root.level == Level.TOWN:
         towns = [root]
     else:
-        raise DomainError("grid_generate_root", _("只能为区县或乡镇街道生成网格"))
+        raise DomainError(Code.GRID_GENERATE_ROOT, _("只能为区县或乡镇街道生成网格"))
     if not towns:
-        raise DomainError("grid_generate_root", _("该区县下没有乡镇街道"))
+        raise DomainError(Code.GRID_GENERATE_ROOT, _("该区县下没有乡镇街道"))
     villages: dict[str, list[Jurisdiction]] = {t.code: [] for t in towns}
     for v in Jurisdiction.objects.filter(parent__in=towns, level=Level.VILLAGE).order_by("code"):
         villages[v.parent_id].append(v)
@@ -618,7 +619,7 @@ def event_class_import_csv(*, text: str, actor: User | None) -> tuple[int, list[
     if actor is not None and not (
         actor.is_superuser or RoleGrant.objects.filter(user=actor, role=Role.ADMINISTRATOR).exists()
     ):
-        raise PermissionRefused("admin_required", _("只有系统管理员可以导入部件事件类别"))
+        raise PermissionRefused(Code.ADMIN_REQUIRED, _("只有系统管理员可以导入部件事件类别"))
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [
         c
@@ -682,5 +683,5 @@ def event_class_seed_defaults() -> int:
     text = (Path(__file__).resolve().parent.parent / "data" / "event-classes.csv").read_text(encoding="utf-8")
     saved, errors = event_class_import_csv(text=text, actor=None)
     if errors:  # pragma: no cover - the bundled file is tested
-        raise DomainError("event_class_seed", "；".join(errors))
+        raise DomainError(Code.EVENT_CLASS_SEED, "；".join(errors))
     return saved

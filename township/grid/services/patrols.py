@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError, NotFound, PermissionRefused
 from township.grid import geo
+from township.grid.errors import Code
 from township.grid.models import Grid, Open311Key, Patrol, TrackPoint
 from township.org.models import GRID_ROLES, Jurisdiction, Level, User
 from township.org.scoping import has_role
@@ -31,9 +32,9 @@ def patrol_start(*, actor: User, jurisdiction: str, grid: Grid | None = None, at
     town = unit.parent_id if unit.level == Level.VILLAGE else unit.pk
     village = unit.pk if unit.level == Level.VILLAGE else (grid.village_id if grid else None)
     if not has_role(actor, town, GRID_ROLES, village):
-        raise PermissionRefused("role_required", _("只有网格员可以记录巡查"))
+        raise PermissionRefused(Code.ROLE_REQUIRED, _("只有网格员可以记录巡查"))
     if grid is not None and grid.jurisdiction_id != town:
-        raise DomainError("grid_out_of_scope", _("网格不属于该单位"), field="grid")
+        raise DomainError(Code.GRID_OUT_OF_SCOPE, _("网格不属于该单位"), field="grid")
     return Patrol.objects.create(jurisdiction_id=town, grid=grid, patroller=actor, started_at=at or timezone.now())
 
 
@@ -43,7 +44,7 @@ def patrol_track_add(*, patrol: Patrol, actor: User, points: Sequence[dict[str, 
     if patrol.patroller_id != actor.pk:
         raise NotFound()
     if patrol.ended_at is not None:
-        raise DomainError("patrol_ended", _("巡查已结束，不能再添加轨迹"))
+        raise DomainError(Code.PATROL_ENDED, _("巡查已结束，不能再添加轨迹"))
     last = (
         TrackPoint.objects.filter(jurisdiction_id=patrol.jurisdiction_id, patrol=patrol).order_by("-at", "-id").first()
     )
@@ -54,7 +55,7 @@ def patrol_track_add(*, patrol: Patrol, actor: User, points: Sequence[dict[str, 
         try:
             lon, lat = geo.to_wgs84(float(p["lon"]), float(p["lat"]), str(p.get("crs", "wgs84")))
         except (KeyError, TypeError, ValueError) as exc:
-            raise DomainError("track_invalid", _("轨迹点格式错误")) from exc
+            raise DomainError(Code.TRACK_INVALID, _("轨迹点格式错误")) from exc
         at = p.get("at") or timezone.now()
         if isinstance(at, str):
             at = datetime.fromisoformat(at.replace("Z", "+00:00"))

@@ -167,16 +167,10 @@ def patroller_b(make_user, town_b):
 def report(grids, patroller_a):
     """Report an event in the west grid as the patroller (暴露垃圾 200110)."""
 
+    from township.grid.tests.factories import EventFactory
+
     def make(**kw):
-        values = {
-            "actor": patroller_a,
-            "event_class": "200110",
-            "lon": 106.02,
-            "lat": 29.05,
-            "description": "路口有暴露垃圾",
-        }
-        values.update(kw)
-        return services.event_report(**values)
+        return EventFactory(**{"actor": patroller_a, **kw})
 
     return make
 
