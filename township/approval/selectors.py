@@ -378,7 +378,9 @@ def application_facts(case: Any) -> dict[str, Any]:
         return {
             "open_children": Application.objects.filter(parent__case_id=case.pk, case__closed_at__isnull=True).count()
         }
-    app = Application.objects.select_related("item_version", "applicant").get(case_id=case.pk)
+    app = Application.objects.select_related("item_version", "applicant").filter(case_id=case.pk).first()
+    if app is None:  # a bare case (engine tests): no facts
+        return {}
     snap = app.snapshot
     facts: dict[str, Any] = {
         "today": timezone.localdate(),

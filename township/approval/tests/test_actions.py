@@ -307,3 +307,20 @@ def test_the_applicant_rates_a_finished_application(now, client, clerk_a, approv
     assert resp.status_code == 302
     app.refresh_from_db()
     assert app.rating.grade == 1
+
+
+def test_the_applicant_supplies_and_withdraws_through_the_panel(now, client, clerk_a, luo_user, catalog, luo):
+    app = ApplicationFactory(
+        actor=clerk_a, item=catalog["food"], applicant=luo, state=S.AWAITING_SUPPLEMENT, supplement=("yyzz",)
+    )
+    client.force_login(luo_user)
+    page = reverse("approval:detail", args=[app.pk])
+    html = client.get(page).content.decode()
+    assert 'data-action="supply_materials"' in html and 'name="m_yyzz"' in html
+    assert 'name="paper"' not in html  # the paper originals are checked by staff only
+    resp = client.post(
+        reverse("case-action", args=[app.case_id, "supply_materials"]), {"m_yyzz": pdf("y.pdf"), "next": page}
+    )
+    assert resp.status_code == 302 and resp.url == page and _state(app) == S.SUBMITTED
+    resp = client.post(reverse("case-action", args=[app.case_id, "withdraw_application"]), {"next": page})
+    assert resp.status_code == 302 and _state(app) == S.WITHDRAWN
