@@ -179,7 +179,7 @@ def _validate_specs(specs: list[GridSpec], *, update: bool) -> None:
     # parents: from this batch or the database
     by_code = {s.code: s for s in specs}
     wanted = {s.parent for s in specs if s.parent and s.parent not in by_code}
-    existing_parents = {g.code: g for g in Grid.objects.filter(code__in=wanted)}
+    existing_parents = {g.code: g for g in Grid.objects.filter(code__in=wanted).select_related("division")}
     for s in specs:
         where = _("第%(row)d个网格（编码 %(code)s）") % {"row": s.row, "code": s.code}
         if s.level == 1:
@@ -194,6 +194,11 @@ def _validate_specs(specs: list[GridSpec], *, update: bool) -> None:
             s.errors.append(f"{where}：" + _("上级网格 %(p)s 不存在") % {"p": s.parent})
             continue
         s.parent_obj = parent
+        parent_division = parent.division_obj if isinstance(parent, GridSpec) else parent.division
+        if parent_division is not None and s.division_obj is not None:
+            message = _child_code_problem(s.code, s.scheme, s.division_obj, parent.code, parent_division)
+            if message:
+                s.errors.append(f"{where}：{message}")
         parent_level = parent.level
         if parent_level != s.level - 1:
             s.errors.append(f"{where}：" + _("上级网格 %(p)s 的层级应为 %(l)d") % {"p": s.parent, "l": s.level - 1})
@@ -208,6 +213,30 @@ def _validate_specs(specs: list[GridSpec], *, update: bool) -> None:
                 )
     # overlaps among siblings of the same level (this batch and the database)
     _check_overlaps(specs, update=update)
+
+
+def _child_code_problem(
+    code: str, scheme: str, division: Jurisdiction, parent_code: str, parent_division: Jurisdiction
+) -> str:
+    """A grid lies in its parent's division and its code extends the parent's (DOMAIN §1.3: county + town +
+    community + sequence): a unit grid of community 204 cannot sit under the grid of community 203."""
+    if not division.code.startswith(parent_division.code):
+        return _("所在区划 %(d)s 不在上级网格 %(p)s 的区划 %(pd)s（%(pn)s）内") % {
+            "d": division.code,
+            "p": parent_code,
+            "pd": parent_division.code,
+            "pn": parent_division.name,
+        }
+    try:
+        grid_code_validate(code=code, scheme=scheme, division=parent_division)
+    except DomainError:
+        return _("网格编码 %(c)s 须以上级网格 %(p)s 所在区划（%(pn)s，%(pd)s）的代码开头") % {
+            "c": code,
+            "p": parent_code,
+            "pn": parent_division.name,
+            "pd": parent_division.code,
+        }
+    return ""
 
 
 def _check_overlaps(specs: list[GridSpec], *, update: bool) -> None:

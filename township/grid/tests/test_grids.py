@@ -277,3 +277,30 @@ def test_gcj02_round_trip_and_offset():
     back = geo.gcj02_to_wgs84(glon, glat)
     assert geo.haversine_m(lon, lat, *back) < 0.05
     assert geo.to_wgs84(2.35, 48.85, "gcj02") == (2.35, 48.85)  # outside China: unchanged
+
+
+def test_import_refuses_a_grid_whose_code_does_not_extend_its_parents(town_a, village_a, village_a2):
+    """DOMAIN §1.3 (county + town + community + sequence): a unit grid coded and placed for community 201 cannot be
+    imported under the level-2 grid of community 203; the row is refused and nothing is imported."""
+    data = fc(
+        feature("50011610800000", 1, (106.0, 29.0, 106.1, 29.1), division=town_a.code),
+        feature("50011610820300", 2, (106.0, 29.0, 106.05, 29.05), parent="50011610800000", division=village_a2.code),
+        feature("50011610820101", 3, (106.0, 29.0, 106.02, 29.02), parent="50011610820300", division=village_a.code),
+        feature("50011610820302", 3, (106.03, 29.03, 106.04, 29.04), parent="50011610820300", division=village_a2.code),
+    )
+    with pytest.raises(services.GridImportError) as exc:
+        services.grid_import_geojson(data=data, actor=None)
+    errors = [e for e in exc.value.errors if "50011610820101" in e]
+    assert len(errors) == 1 and "不在上级网格 50011610820300 的区划 500116108203（金盆村）内" in errors[0]
+    assert not any("50011610820302" in e for e in exc.value.errors)  # its sibling is fine
+    assert not Grid.objects.filter(code__startswith="500116108").exists()
+
+
+def test_grids_coded_for_their_parents_community_are_imported(town_a, village_a2):
+    """The same tree, each code extending its parent's: imported whole."""
+    data = fc(
+        feature("50011610800000", 1, (106.0, 29.0, 106.1, 29.1), division=town_a.code),
+        feature("50011610820300", 2, (106.0, 29.0, 106.05, 29.05), parent="50011610800000", division=village_a2.code),
+        feature("50011610820301", 3, (106.0, 29.0, 106.02, 29.02), parent="50011610820300", division=village_a2.code),
+    )
+    assert len(services.grid_import_geojson(data=data, actor=None)) == 3
