@@ -32,7 +32,7 @@ def _svc() -> Any:
 
 
 def _timed_work(now: datetime) -> dict[str, Any]:
-    return _svc().approval_run_timed_work(now)
+    return dict(_svc().approval_run_timed_work(now))
 
 
 def _facts(case: Any) -> dict[str, Any]:
@@ -42,14 +42,15 @@ def _facts(case: Any) -> dict[str, Any]:
 
 
 def _app(case: Any) -> Application:
-    return case_type_for(case.case_type).record_for(case)
+    app: Application = case_type_for(case.case_type).record_for(case)
+    return app
 
 
 def _uploads(files: Any) -> dict[str, Any]:
     """The material files of a post: ``m_<material code>`` (the page) or ``<material code>`` (the API)."""
     if not files:
         return {}
-    return {(k[2:] if k.startswith("m_") else k): v for k, v in files.items() if k != "files"}
+    return {(k[2:] if k.startswith("m_") else k): v for k, v in files.items() if k != "material_files"}
 
 
 def _is_staff(case: Any, actor: Any) -> bool:

@@ -54,13 +54,20 @@ class _Textarea(forms.Textarea):
         super().__init__(attrs={"rows": 2})
 
 
+class _ChoicesForm(forms.Form):
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
 def _materials(app: Any) -> list[Any]:
     from township.approval.selectors import application_materials
 
     return application_materials(app)
 
 
-class GapAcceptForm(forms.Form):
+class GapAcceptForm(_ChoicesForm):
     missing = forms.MultipleChoiceField(
         label=_("容缺材料"),
         required=False,
@@ -74,7 +81,7 @@ class GapAcceptForm(forms.Form):
         if application is not None:
             allowed = set((application.snapshot.get("gap_rule") or {}).get("material_type_codes") or [])
             mats = [m for m in _materials(application) if m.material_type_code in allowed]
-            self.fields["missing"].choices = [(m.material_type_code, m.name) for m in mats]
+            self._choices("missing", [(m.material_type_code, m.name) for m in mats])
             self.fields["missing"].initial = [m.material_type_code for m in mats if not m.provided]
 
 
@@ -98,7 +105,7 @@ class RefuseForm(forms.Form):
     remedy = forms.CharField(label=_("救济途径/有权机关"), required=False, max_length=2000, widget=_Textarea())
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(_ChoicesForm):
     materials = forms.MultipleChoiceField(
         label=_("需要补正的全部材料"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("材料代码")
     )
@@ -108,17 +115,17 @@ class SupplementForm(forms.Form):
         super().__init__(*args, **kwargs)
         if application is not None:
             mats = _materials(application)
-            self.fields["materials"].choices = [(m.material_type_code, m.name) for m in mats]
+            self._choices("materials", [(m.material_type_code, m.name) for m in mats])
             self.fields["materials"].initial = [m.material_type_code for m in mats if not m.provided]
 
 
-class _MaterialUploadForm(forms.Form):
+class _MaterialUploadForm(_ChoicesForm):
     """One file per material (``m_<material code>``) and, for staff, the codes whose paper original was checked.
 
-    The declared ``files`` field documents the multipart input in the API; on a page it is replaced by one file
+    The declared ``material_files`` field documents the multipart input in the API; on a page it is replaced by one file
     field per material that is asked for."""
 
-    files = forms.FileField(
+    material_files = forms.FileField(
         label=_("材料文件"), required=False, help_text=_("每份材料一个文件，字段名为 m_<材料代码>（multipart）")
     )
     paper = forms.MultipleChoiceField(
@@ -131,11 +138,11 @@ class _MaterialUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if wanted is None:
             return
-        del self.fields["files"]
+        del self.fields["material_files"]
         for code, name in wanted:
             self.fields[f"m_{code}"] = forms.FileField(label=name, required=False)
         if staff:
-            self.fields["paper"].choices = list(wanted)
+            self._choices("paper", list(wanted))
             self.fields["paper"] = self.fields.pop("paper")  # after the files
         else:
             del self.fields["paper"]

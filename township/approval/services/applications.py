@@ -439,7 +439,7 @@ def application_approve_on_commitment(
     application.decided_at = now
     application.decided_by = actor
     application.save()
-    days = int(rule.get("check_days") or getattr(settings, "TOWNSHIP_COMMITMENT_CHECK_DAYS", 30))
+    days = int(rule.get("check_days") or getattr(settings, "TOWNSHIP_COMMITMENT_CHECK_DAYS", None) or 30)
     VerificationTask.objects.create(
         jurisdiction_id=application.jurisdiction_id,
         application=application,

@@ -72,7 +72,8 @@ def issuer_department(app: Application) -> Department:
     for dept in Department.objects.filter(jurisdiction_id=app.jurisdiction_id, kind="approval", active=True):
         if dept.uscc and is_valid_uscc(dept.uscc):
             return dept
-    item_dept = app.item.department if app.item_id and app.item.department_id else None
+    item = app.item
+    item_dept = item.department if item is not None and item.department_id else None
     if item_dept is not None and item_dept.uscc and is_valid_uscc(item_dept.uscc):
         return item_dept
     raise error(Code.ISSUER_MISSING)

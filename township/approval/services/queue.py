@@ -65,6 +65,7 @@ def ticket_call_next(
     cats = list(categories)
     if cats:
         qs = qs.filter(category__in=cats)
+    ticket: QueueTicket
     for ticket in qs.order_by("taken_at", "id")[:5]:
         moved = QueueTicket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
             status=TicketStatus.CALLED, called_at=now, window=window, clerk=actor
