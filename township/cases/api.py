@@ -34,6 +34,7 @@ class CaseOut(Schema):
     due_at: datetime | None
     closed_at: datetime | None
     warning: str
+    finished_late: bool
 
 
 class PageOut(Schema):
@@ -116,6 +117,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "due_at": case.due_at,
         "closed_at": case.closed_at,
         "warning": case.warning(),
+        "finished_late": case.finished_late,
     }
 
 

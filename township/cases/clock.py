@@ -70,7 +70,7 @@ def extend(case: Case, amount: int) -> None:
 
 def warning_level(case: Case, now: datetime | None = None) -> str:
     if case.clock_stopped_at or case.closed_at or case.due_at is None:
-        return Warning.NONE
+        return Warning.LATE if case.finished_late else Warning.NONE
     if case.clock_paused_at:
         return Warning.PAUSED
     now = now or timezone.now()

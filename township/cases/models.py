@@ -32,6 +32,7 @@ class Warning(models.TextChoices):
     RED = "red", _("红牌预警")
     OVERDUE = "overdue", _("已超期")
     PAUSED = "paused", _("暂停计时")
+    LATE = "late", _("超期办结")
 
 
 class Case(JurisdictionScoped):
@@ -70,6 +71,8 @@ class Case(JurisdictionScoped):
     clock_started_at = models.DateTimeField(_("计时开始"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)
     clock_stopped_at = models.DateTimeField(_("计时结束"), null=True, blank=True)
+    # Decided/closed after the due time (行政许可法 Art 42; e-monitoring): a fact of the case, kept after it closes.
+    finished_late = models.BooleanField(_("超期办结"), default=False)
     due_at = models.DateTimeField(_("期限"), null=True, blank=True)
     yellow_at = models.DateTimeField(_("黄牌时间"), null=True, blank=True)
     red_at = models.DateTimeField(_("红牌时间"), null=True, blank=True)
@@ -92,6 +95,12 @@ class Case(JurisdictionScoped):
             # Lists in receipt order within one state (e.g. the window's 待受理).
             models.Index(fields=["jurisdiction", "case_type", "state", "id"], name="cases_case_state_id"),
             models.Index(fields=["owner", "id"], name="cases_case_owner"),
+            # Supervision: the cases finished late, per unit and type.
+            models.Index(
+                fields=["jurisdiction", "case_type", "id"],
+                name="cases_case_late",
+                condition=models.Q(finished_late=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -164,10 +164,20 @@ def case_list(*, actor: User | None, filters: dict[str, Any] | None = None) -> Q
     """All cases visible to the actor (not only actionable), newest first."""
     filters = filters or {}
     qs = Case.objects.filter(case_visible_q(actor)).select_related("jurisdiction")
-    for key in ("case_type", "state", "jurisdiction_id"):
+    for key in ("case_type", "state", "jurisdiction_id", "finished_late"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
     return qs.order_by("-id")
+
+
+def late_counts(*, actor: User | None, jurisdiction: str | None = None) -> dict[str, int]:
+    """How many visible cases of each type were finished after their due time (超期办结), for supervision."""
+    from django.db.models import Count
+
+    qs = Case.objects.filter(case_visible_q(actor), finished_late=True)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    return {row["case_type"]: row["n"] for row in qs.values("case_type").annotate(n=Count("id")).order_by()}
 
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:

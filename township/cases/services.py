@@ -185,6 +185,14 @@ def _may_fire(case: Case, transition: Transition, actor: User | None) -> bool:
     return bool(staff_roles) and has_role(actor, case.jurisdiction_id, staff_roles, village)
 
 
+def _finished_late(case: Case, now: datetime) -> bool:
+    """Whether the clock stops after the due time (a pause still running at the stop does not count against it)."""
+    if case.due_at is None:
+        return False
+    counted_until = case.clock_paused_at or now
+    return counted_until > case.due_at
+
+
 def _check_authority(case: Case, transition: Transition, actor: User | None, by: CaseType | None) -> None:
     """A ``service`` edge moves only by its own case type's services; a ``system`` edge only by its timed work."""
     if transition.via is Via.BUTTON:
@@ -296,6 +304,9 @@ def case_transition(
         case.closed_at = now
         if case.clock_stopped_at is None and case.due_at is not None:
             case.clock_stopped_at = now
+    late = _finished_late(case, now) if case.clock_stopped_at == now else False
+    if late:
+        case.finished_late = True
     for field in (
         "clock_unit",
         "clock_limit",
@@ -306,6 +317,7 @@ def case_transition(
         "yellow_at",
         "red_at",
         "closed_at",
+        "finished_late",
     ):
         changes[field] = getattr(case, field)
 
@@ -323,6 +335,8 @@ def case_transition(
             event_data["due_at"] = case.due_at.isoformat()
     if pause is not None:
         event_data["pause_reason"] = pause.reason
+    if late:
+        event_data["late"] = True  # 超期办结: a fact of the case, kept after it closes
     return _append(
         case,
         kind=EventKind.TRANSITION,

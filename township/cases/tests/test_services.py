@@ -239,3 +239,29 @@ def test_timeline_rows_cannot_be_updated_or_deleted_through_the_orm(toy_case):
         CaseEvent.objects.filter(case=toy_case).update(comment="x")
     with pytest.raises(TypeError):
         CaseEvent.objects.filter(case=toy_case).delete()
+
+
+def test_a_case_decided_after_its_due_time_stays_late(toy_case, clerk_a, approver_a):
+    """行政许可法 Art 42 / e-monitoring: "decided after the due date" is a recorded fact, not only a timeline note."""
+    import datetime as dt
+
+    from township.cases.selectors import case_list, late_counts
+
+    advance(toy_case, "accept", actor=clerk_a)
+    toy_case.refresh_from_db()
+    assert toy_case.warning() == "normal" and not toy_case.finished_late
+    later = toy_case.due_at + dt.timedelta(days=1)
+    event = case_transition(case=toy_case, name="decide", actor=approver_a, data={"reason": "同意"}, at=later)
+    toy_case.refresh_from_db()
+    assert toy_case.closed_at is not None and toy_case.finished_late
+    assert toy_case.warning() == "late"  # not "none": the supervisor still sees it
+    assert event.data["late"] is True
+    assert list(case_list(actor=approver_a, filters={"finished_late": True})) == [toy_case]
+    assert late_counts(actor=approver_a) == {"toy": 1}
+
+
+def test_a_case_decided_in_time_is_not_late(toy_case, clerk_a, approver_a):
+    advance(toy_case, "accept", actor=clerk_a)
+    case_transition(case=toy_case, name="decide", actor=approver_a, data={"reason": "同意"})
+    toy_case.refresh_from_db()
+    assert not toy_case.finished_late and toy_case.warning() == "none"
