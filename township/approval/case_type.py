@@ -262,7 +262,7 @@ APPLICATION_ACTIONS = (
         _gap_supply,
         form=f.GapSupplyForm,
         form_kwargs=_gap_supply_kwargs,
-        roles=(*CLERKS, Role.VILLAGE_AGENT, OWNER),
+        roles=STAFF_ACCEPT,  # the materials are handed in where the application was accepted
         states=REVIEW_STATES,
         precheck=_gap_open,
         cite="安阳市政务服务条例第24条",
