@@ -55,7 +55,9 @@ def may_take(case: Case, roles: tuple[str, ...], actor: Any) -> bool:
 
 
 def _offered(ct: CaseType, action: Action, case: Case, actor: Any) -> bool:
-    return case.state in ct.states_of(action) and may_take(case, ct.roles_of(action), actor)
+    if case.state not in ct.states_of(action) or not may_take(case, ct.roles_of(action), actor):
+        return False
+    return action.applies is None or action.applies(ct.record_for(case), actor)
 
 
 def _dry_run(ct: CaseType, action: Action, case: Case, actor: Any) -> str:

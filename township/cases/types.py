@@ -51,7 +51,9 @@ class Action:
     cleaned data of ``form`` (a Django form class: the same form validates the web post and the API body, and its
     fields give the API's input schema). ``form_kwargs(case, actor)`` adds constructor arguments (choices of people
     of the case's unit…). ``precheck(record, actor)`` is a pure dry run of the facts that must hold, raising
-    ``DomainError`` with the reason shown beside a disabled button.
+    ``DomainError`` with the reason shown beside a disabled button. ``applies(record, actor)`` hides an action that
+    has no object on this case at all (no 容缺 materials to supply, no duplicate nearby…) instead of showing it
+    disabled.
     """
 
     name: str
@@ -63,6 +65,7 @@ class Action:
     states: tuple[str, ...] = ()
     form_kwargs: Callable[[Any, Any], dict[str, Any]] | None = None
     precheck: Callable[[Any, Any], None] | None = None
+    applies: Callable[[Any, Any], bool] | None = None
     danger: bool = False  # shown in red, asks for confirmation
     help: str | Promise = ""
     cite: str = ""

@@ -32,8 +32,10 @@ def _photos(files: Any) -> list[Any]:
 
 def _departments(case: Any, actor: Any) -> dict[str, Any]:
     from township.grid.selectors import dispatch_departments
+    from township.grid.services import department_suggest
 
-    return {"departments": dispatch_departments(case=case)}
+    suggested = department_suggest(event=EVENT.record_for(case))
+    return {"departments": dispatch_departments(case=case), "suggested": suggested.pk if suggested else None}
 
 
 def _dispatch(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
@@ -89,11 +91,10 @@ def _candidates(case: Any, actor: Any) -> dict[str, Any]:
     return {"candidates": duplicate_candidates(event=EVENT.record_for(case))}
 
 
-def _has_candidates(event: Event, actor: Any) -> None:
+def _has_candidates(event: Event, actor: Any) -> bool:
     from township.grid.selectors import duplicate_candidates
 
-    if not duplicate_candidates(event=event):
-        raise DomainError(Code.NO_DUPLICATES, _("附近没有疑似重复的未结案事件"))
+    return bool(duplicate_candidates(event=event))
 
 
 def _link(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
@@ -148,7 +149,7 @@ ACTIONS = (
         roles=(Role.DISPATCHER,),
         states=(S.REPORTED, S.VERIFYING, S.VERIFIED),
         form_kwargs=_candidates,
-        precheck=_has_candidates,
+        applies=_has_candidates,  # offered only when a similar open event is near
         help=_("本事件作废，并在原事件的时间线上记录"),
     ),
     Action(

@@ -39,7 +39,6 @@ class Code(StrEnum):
     INSTRUCTION_REQUIRED = "instruction_required"
     LOCATION_INVALID = "location_invalid"
     LOCATION_OUTSIDE_GRIDS = "location_outside_grids"
-    NO_DUPLICATES = "no_duplicates"
     NOT_ADDRESSEE = "not_addressee"
     PATROL_ENDED = "patrol_ended"
     POSTPONE_DAYS = "postpone_days"

@@ -49,13 +49,18 @@ class DispatchForm(forms.Form):
     handler = forms.IntegerField(label=_("处置人（用户编号，可选）"), required=False, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("派遣意见"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, departments: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[tuple[int, str]] | None = None,
+        suggested: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices: list[tuple[Any, str]] = [("", "—")]
+        choices: list[tuple[Any, str]] = [("", _("请选择处置部门"))]
         choices += departments or []
         self.fields["department"].choices = choices
-        if departments:  # the event class's department first
-            self.fields["department"].initial = departments[0][0]
+        self.fields["department"].initial = suggested  # the department the event class names responsible
 
 
 class PostponeForm(forms.Form):

@@ -274,20 +274,14 @@ def patrol_get(*, actor: User | None, pk: int) -> Patrol:
 
 
 def dispatch_departments(*, case: Any) -> list[tuple[int, str]]:
-    """The departments an event of ``case`` can be dispatched to (its jurisdiction's), the class's own first."""
+    """The departments an event of ``case`` can be dispatched to: its jurisdiction's active ones, by name."""
     from township.org.models import Department
 
-    rows = list(
+    return list(
         Department.objects.filter(jurisdiction_id=case.jurisdiction_id, active=True)
         .order_by("name")
         .values_list("pk", "name")
     )
-    suggested_name = (
-        Event.objects.filter(case_id=case.pk).values_list("event_class__department_name", flat=True).first() or ""
-    )
-    if suggested_name:
-        rows.sort(key=lambda r: (r[1] != suggested_name and not r[1].startswith(suggested_name[:4]), r[1]))
-    return rows
 
 
 def duplicate_candidates(*, event: Event) -> list[tuple[int, str]]:

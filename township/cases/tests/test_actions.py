@@ -176,3 +176,15 @@ def test_every_registered_action_is_one_openapi_operation_with_its_input_schema(
             assert str(action.label) in op["summary"]
             count += 1
     assert count >= 50
+
+
+def test_an_action_that_does_not_apply_is_hidden(desk, desk_case, clerk_a):
+    from dataclasses import replace
+
+    take = desk.action("take")
+    hidden = replace(take, name="take_hidden", applies=lambda record, actor: record.title != "占道")
+    desk._actions["take_hidden"] = hidden
+    try:
+        assert [o.name for o in actions_for(desk_case, clerk_a)] == ["take"]
+    finally:
+        del desk._actions["take_hidden"]
