@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from township.cases.types import Action, CaseType, MenuEntry
+from township.core.errors import DomainError
 from township.enforcement import facts as penalty_facts
 from township.enforcement import forms, selectors, services
 from township.enforcement.errors import Code
@@ -26,6 +27,8 @@ OFFICER = (Role.ENFORCEMENT_OFFICER.value,)
 OFFICER_OR_HEAD = (Role.ENFORCEMENT_OFFICER.value, Role.LEADER.value)
 HEAD = (Role.LEADER.value,)
 
+STAFF_VALUES = tuple(r.value for r in STAFF)
+DECIDED = (S.DECIDED, S.SERVED, S.OVERDUE, S.ENFORCEMENT, S.PAID, S.CLOSED)
 INVESTIGATION = (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD)
 OPEN = (S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARD, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.REVIEWED)
 
@@ -70,9 +73,19 @@ def _files(files: Any) -> list[Any]:
 
 def _has_pending_preservation(pc: PenaltyCase, actor: Any) -> None:
     if not selectors.preservation_pending_choices(penalty_case=pc):
-        from township.core.errors import DomainError
-
         raise DomainError(Code.PRESERVATION_NONE_PENDING, _("没有待作出处理决定的先行登记保存物品"))
+
+
+def _unpublished(pc: PenaltyCase, actor: Any) -> None:
+    d = services.disclosure_for(pc)
+    if d is None or d.published_at is not None:
+        raise DomainError(Code.DISCLOSURE_PUBLISHED, _("本案没有待公示的处罚决定"))
+
+
+def _published(pc: PenaltyCase, actor: Any) -> None:
+    d = services.disclosure_for(pc)
+    if d is None or d.published_at is None or d.withdrawn_at is not None:
+        raise DomainError(Code.DISCLOSURE_NOT_PUBLISHED, _("本案没有正在公示的处罚决定"))
 
 
 def _cash_to_hand_over(pc: PenaltyCase, actor: Any) -> None:
@@ -262,6 +275,28 @@ def _archive(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
     return services.penalty_archive(penalty_case=pc, actor=a)
 
 
+def _disclose(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    from township.enforcement.disclosure import disclosure_publish
+
+    disclosure = services.disclosure_for(pc)
+    if disclosure is None:
+        raise DomainError(Code.DISCLOSURE_NOT_PUBLISHED, _("本案没有待公示的处罚决定"))
+    return disclosure_publish(disclosure=disclosure, actor=a)
+
+
+def _disclosure_withdraw(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    from township.enforcement.disclosure import disclosure_withdraw
+
+    _published(pc, a)  # (act() does not run the precheck: the handler does)
+    return disclosure_withdraw(penalty_case=pc, reason=d["reason"], actor=a, varied_on=d.get("varied_on"))
+
+
+def _document(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    from township.enforcement.documents import document_generate
+
+    return document_generate(penalty_case=pc, kind=d["kind"], actor=a)
+
+
 def _collect(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
     return services.summary_collect_on_spot(
         penalty_case=pc, actor=a, receipt_number=d["receipt_number"], hard_to_enforce=d["hard_to_enforce"]
@@ -406,6 +441,35 @@ PENALTY_ACTIONS = (
     Action("penalty_close", _("结案"), _close, form=forms.CloseForm, transition="close"),
     Action("penalty_close_performed", _("结案（无罚款）"), _close, form=forms.CloseForm, transition="close_performed"),
     Action("penalty_archive", _("归档"), _archive, transition="archive"),
+    Action(
+        "penalty_disclose",
+        _("公示（个人信息已脱敏）"),
+        _disclose,
+        roles=STAFF_VALUES,
+        states=DECIDED,
+        precheck=_unpublished,
+        cite="行政处罚法第48条",
+    ),
+    Action(
+        "penalty_disclosure_withdraw",
+        _("撤下公示"),
+        _disclosure_withdraw,
+        form=forms.DisclosureWithdrawForm,
+        roles=STAFF_VALUES,
+        states=DECIDED,
+        precheck=_published,
+        danger=True,
+        cite="行政处罚法第48条",
+    ),
+    Action(
+        "penalty_document",
+        _("生成文书"),
+        _document,
+        form=forms.DocumentForm,
+        roles=STAFF_VALUES,
+        states=(*OPEN, *DECIDED),
+        success=_("文书已生成"),
+    ),
 )
 
 # --- the summary procedure (简易程序: on_spot → paid → recorded) ------------------------------------------------

@@ -46,6 +46,7 @@ class Code(enum.StrEnum):
     DEPARTMENT_OUTSIDE = "department_outside"
     DEPARTMENT_REQUIRED = "department_required"
     DETENTION_NOT_ALLOWED = "detention_not_allowed"
+    DISCLOSURE_NOT_PUBLISHED = "disclosure_not_published"
     DISCLOSURE_PUBLISHED = "disclosure_published"
     DOCUMENT_KIND = "document_kind"
     DOMAIN_INVALID = "domain_invalid"

@@ -218,6 +218,21 @@ class DropForm(forms.Form):
     reason = forms.CharField(label=_("撤案理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DisclosureWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤下原因"), max_length=200, help_text=_("如：复议决定撤销"))
+    varied_on = forms.DateField(label=_("决定被变更、撤销或确认违法的日期"), required=False, **DATE)
+
+
+def _document_kinds() -> list[tuple[str, str]]:
+    from township.enforcement.documents import TEMPLATES
+
+    return [(k, v[0]) for k, v in TEMPLATES.items()]
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("文书"), choices=_document_kinds)
+
+
 class EmptyForm(forms.Form):
     """A step with nothing to fill in: the button is the confirmation."""
 

@@ -18,7 +18,7 @@ from township.cases import actions as case_actions
 from township.cases.registry import machine_for
 from township.cases.selectors import case_timeline
 from township.core.errors import DomainError, NotFound
-from township.enforcement import documents, forms, inspection, selectors, services
+from township.enforcement import forms, inspection, selectors, services
 from township.enforcement.errors import Code
 from township.enforcement.machine import PENALTY_CASE, PenaltyState
 from township.enforcement.models import CaseDocument, Clue, Domain, PenaltyCase
@@ -122,7 +122,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": list(pc.evidence.all()),
             "services_done": list(pc.services.all()),
             "documents": list(pc.documents.defer("pdf")),
-            "templates": [(k, v[0]) for k, v in documents.TEMPLATES.items()],
             "schedule": schedule,
             "late_total": schedule[-1].total if schedule else 0,
             "is_served": pc.case.state in (PenaltyState.SERVED, PenaltyState.OVERDUE),
@@ -169,52 +168,6 @@ def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         {"clue": clue, "form": form, "label": label, "error": error},
         status=status,
     )
-
-
-@login_required
-@require_POST
-def document_create(request: HttpRequest, pk: int) -> HttpResponse:
-    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
-    _attempt(
-        request,
-        lambda: documents.document_generate(penalty_case=pc, kind=request.POST.get("kind", ""), actor=request.user),
-        lambda _doc: _("文书已生成"),
-    )
-    return redirect("enforcement:case-detail", pk=pc.pk)
-
-
-@login_required
-@require_POST
-def disclosure_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish the masked decision (due within 7 working days of the decision)."""
-    from township.enforcement.disclosure import disclosure_publish as publish
-
-    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
-    disclosure = services.disclosure_for(pc)
-    if disclosure is None:
-        raise Http404
-    _attempt(request, lambda: publish(disclosure=disclosure, actor=request.user), lambda _d: _("已公示"))
-    return redirect("enforcement:case-detail", pk=pc.pk)
-
-
-@login_required
-@require_POST
-def disclosure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    """The decision was varied or annulled: take the disclosure down (within 3 working days, Art 48)."""
-    from township.enforcement.disclosure import disclosure_withdraw as withdraw
-
-    pc = _get_or_404(selectors.penalty_case_get, actor=request.user, pk=pk)
-    _attempt(
-        request,
-        lambda: withdraw(
-            penalty_case=pc,
-            reason=request.POST.get("reason", ""),
-            actor=request.user,
-            varied_on=_date_field(request, "varied_on", required=False),
-        ),
-        lambda _d: _("已撤下公示"),
-    )
-    return redirect("enforcement:case-detail", pk=pc.pk)
 
 
 @login_required

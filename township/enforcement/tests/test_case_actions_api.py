@@ -184,6 +184,17 @@ def test_a_warning_closes_without_a_fine_through_the_api(world, client, travel):
     notify(world, pc, types=["warning"])
     decide_waived(world, pc, types=["warning"])
     done(act(client, pc, "penalty_serve", world.o1, {"mode": "direct", "sent_on": "2026-03-02"}), S.SERVED)
+    # the decision's disclosure and documents are actions too
+    refused(act(client, pc, "penalty_disclosure_withdraw", world.o1, {"reason": "x"}), "disclosure_not_published")
+    done(act(client, pc, "penalty_disclose", world.o1), S.SERVED)
+    refused(act(client, pc, "penalty_disclose", world.o1), "disclosure_published")
+    refused(act(client, pc, "penalty_disclosure_withdraw", world.o1, {}), "invalid_input", "reason")
+    withdraw = {"reason": "复议决定撤销", "varied_on": "2026-03-02"}
+    done(act(client, pc, "penalty_disclosure_withdraw", world.o1, withdraw), S.SERVED)
+    refused(act(client, pc, "penalty_document", world.o1, {"kind": "x"}), "invalid_input", "kind")
+    done(act(client, pc, "penalty_document", world.reviewer, {"kind": "decision"}), S.SERVED)
+    pc.refresh_from_db()
+    assert pc.disclosure.withdrawn_at and pc.documents.get().kind == "decision"
     refused(act(client, pc, "penalty_close_performed", world.leader, {}), "invalid_input", "report")
     done(act(client, pc, "penalty_close_performed", world.leader, {"report": "警告已送达，结案。"}), S.CLOSED)
 

@@ -23,6 +23,7 @@ def offers(pc, user):
 def test_a_filed_case_offers_the_officer_the_investigation_and_the_head_the_drop(world):
     pc = file_case(world)
     assert set(offers(pc, world.o1)) == {
+        "penalty_document",
         "penalty_investigate",
         "penalty_act",
         "penalty_preservation",
@@ -31,12 +32,13 @@ def test_a_filed_case_offers_the_officer_the_investigation_and_the_head_the_drop
         "penalty_extend",
     }
     assert set(offers(pc, world.leader)) == {
+        "penalty_document",
         "penalty_preservation_decide",
         "penalty_review_grounds",
         "penalty_extend",
         "penalty_drop",
     }
-    assert offers(pc, world.reviewer) == {}
+    assert set(offers(pc, world.reviewer)) == {"penalty_document"}
     assert offers(pc, world.stranger) == {}  # the next town's officer and head see nothing
     pending = offers(pc, world.o1)["penalty_preservation_decide"]
     assert not pending.enabled and "先行登记保存" in pending.reason
@@ -47,15 +49,16 @@ def test_in_review_the_reviewer_is_offered_the_review_only_and_the_officer_neith
     notify(world, pc, types=["warning"])
     # while the party's statement window runs, the review and the decision are shown disabled, with the date
     review = offers(pc, world.reviewer)
-    assert set(review) == {"penalty_review"}
+    assert set(review) == {"penalty_review", "penalty_document"}
     assert not review["penalty_review"].enabled and "期限" in review["penalty_review"].reason
     assert not offers(pc, world.leader)["penalty_decide"].enabled
 
     services.penalty_statement_record(penalty_case=pc, actor=world.o1, waived=True)
     review = offers(pc, world.reviewer)
-    assert set(review) == {"penalty_review"} and review["penalty_review"].enabled
+    assert set(review) == {"penalty_review", "penalty_document"} and review["penalty_review"].enabled
     officer = offers(pc, world.o1)
     assert set(officer) == {
+        "penalty_document",
         "penalty_act",
         "penalty_preservation",
         "penalty_preservation_decide",
@@ -68,6 +71,7 @@ def test_in_review_the_reviewer_is_offered_the_review_only_and_the_officer_neith
     assert not officer["penalty_hearing_request"].enabled and "第六十三条" in officer["penalty_hearing_request"].reason
     head = offers(pc, world.leader)
     assert set(head) == {
+        "penalty_document",
         "penalty_preservation_decide",
         "penalty_review_grounds",
         "penalty_discussion",
@@ -78,7 +82,7 @@ def test_in_review_the_reviewer_is_offered_the_review_only_and_the_officer_neith
     assert head["penalty_decide"].enabled
 
     services.penalty_review(penalty_case=pc, actor=world.reviewer, opinion="同意", passed=True)
-    assert offers(pc, world.reviewer) == {}
+    assert set(offers(pc, world.reviewer)) == {"penalty_document"}
     assert "penalty_decide" not in offers(pc, world.o1)
     assert offers(pc, world.leader)["penalty_decide"].enabled
 
@@ -98,13 +102,17 @@ def test_after_the_decision_the_officer_serves_and_records_payment_and_the_head_
     pc = file_case(world)
     notify(world, pc, types=["fine"], fine=1000)
     decide_waived(world, pc, types=["fine"], fine=1000)
-    assert set(offers(pc, world.o1)) == {"penalty_serve"}
-    assert offers(pc, world.leader) == {} and offers(pc, world.reviewer) == {}
+    # after the decision: the disclosure (published by anyone of the case; nothing to withdraw yet) and the documents
+    after = {"penalty_disclose", "penalty_disclosure_withdraw", "penalty_document"}
+    officer = offers(pc, world.o1)
+    assert set(officer) == {"penalty_serve", *after}
+    assert officer["penalty_disclose"].enabled and not officer["penalty_disclosure_withdraw"].enabled
+    assert set(offers(pc, world.leader)) == after and set(offers(pc, world.reviewer)) == after
     services.penalty_serve(penalty_case=pc, actor=world.o1, mode="direct", sent_on=D(2026, 3, 2))
     officer = offers(pc, world.o1)
-    assert set(officer) == {"penalty_pay", "penalty_overdue", "penalty_instalment"}
+    assert set(officer) == {"penalty_pay", "penalty_overdue", "penalty_instalment", *after}
     assert not officer["penalty_overdue"].enabled  # the 15 days have not passed
     head = offers(pc, world.leader)
-    assert set(head) == {"penalty_instalment", "penalty_close_performed"}
+    assert set(head) == {"penalty_instalment", "penalty_close_performed", *after}
     assert not head["penalty_close_performed"].enabled and "罚款" in head["penalty_close_performed"].reason
     assert pc.case.state == S.SERVED

@@ -184,7 +184,9 @@ def test_decision_published_from_the_case_page(world, client, travel):
     services.penalty_decide(penalty_case=pc, actor=world.leader, types=["warning"])
     client.force_login(world.o1)
     assert "公示期限" in client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode()
-    client.post(reverse("enforcement:disclosure-publish", args=[pc.pk]))
+    detail = client.get(reverse("enforcement:case-detail", args=[pc.pk])).content.decode()
+    assert act_url(pc, "penalty_disclose") in detail and act_url(pc, "penalty_disclosure_withdraw") not in detail
+    client.post(act_url(pc, "penalty_disclose"))
     page = client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
     assert "周*" in page and "周某" not in page
     # annulled on review: taken down from the case page, with the reason on the timeline
@@ -193,9 +195,7 @@ def test_decision_published_from_the_case_page(world, client, travel):
     # the timeline and the service records speak Chinese, not identifiers
     assert "陈述申辩" in detail and ">statement<" not in detail and "investigative_act" not in detail
     assert "行政处罚事先告知书 · 直接送达" in detail
-    client.post(
-        reverse("enforcement:disclosure-withdraw", args=[pc.pk]), {"reason": "复议决定撤销", "varied_on": "2026-03-20"}
-    )
+    client.post(act_url(pc, "penalty_disclosure_withdraw"), {"reason": "复议决定撤销", "varied_on": "2026-03-20"})
     assert "周*" not in client.get(reverse("enforcement:public-info", args=["500116108"])).content.decode()
     pc.disclosure.refresh_from_db()
     assert pc.disclosure.withdraw_reason == "复议决定撤销" and pc.disclosure.withdraw_by == dt.date(2026, 3, 25)

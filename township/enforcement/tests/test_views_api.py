@@ -65,8 +65,10 @@ def test_case_detail_shows_timeline_and_generates_document(world, cases, client)
     url = reverse("enforcement:case-detail", args=[cases[0].pk])
     body = client.get(url).content.decode()
     assert cases[0].case.number in body and "已立案" in body
-    response = client.post(reverse("enforcement:document-create", args=[cases[0].pk]), {"kind": "filing_approval"})
-    assert response.status_code == 302
+    generate = reverse("case-action", args=[cases[0].case_id, "penalty_document"])
+    assert generate in body and "立案审批表" in body  # 生成文书 is an action of the case's panel
+    response = client.post(generate, {"kind": "filing_approval", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
     doc = cases[0].documents.get()
     pdf = client.get(reverse("enforcement:document-download", args=[cases[0].pk, doc.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
