@@ -5,7 +5,8 @@ application page (``templates/cases/_actions.html``), the same form, and one API
 ``POST /api/v1/cases/{id}/actions/{name}``. Each handler calls one service, which fires the machine's edge with the
 case type's authority. Who sees a step and when comes from the edge (its roles and source states) or from the
 action's own ``roles``/``states``; a step whose facts do not hold (the dry run of the edge's fact guards, or the
-``precheck``) is shown disabled with the reason.
+``precheck``) is shown disabled with the reason; a step with nothing to act on (``applies``: no 容缺 materials
+outstanding, no child waiting) is not shown.
 """
 
 from __future__ import annotations
@@ -163,11 +164,8 @@ def _gap_supply_kwargs(case: Any, actor: Any) -> dict[str, Any]:
 # ---- prechecks: the facts a step needs besides its edge's guards ----------------------------------------------
 
 
-def _gap_open(app: Application, actor: Any) -> None:
-    from township.approval.errors import Code, error
-
-    if app.accept_mode != "gap" or app.gap_supplied_at is not None:
-        raise error(Code.GAP_NOT_OPEN)
+def _gap_open(app: Application, actor: Any) -> bool:
+    return app.accept_mode == "gap" and app.gap_supplied_at is None
 
 
 def _extension_possible(app: Application, actor: Any) -> None:
@@ -189,18 +187,15 @@ def _issuer_configured(app: Application, actor: Any) -> None:
     _svc().issuer_department(app)
 
 
-def _children_waiting(app: Application, actor: Any) -> None:
-    from township.approval.errors import Code, error
-
-    if not Application.objects.filter(parent=app, case__state=S.SUBMITTED).exists():
-        raise error(Code.NOTHING_TO_ACCEPT)
+# ---- applies: a step with nothing to act on is hidden, not disabled ---------------------------------------------
 
 
-def _children_open(app: Application, actor: Any) -> None:
-    from township.approval.errors import Code, error
+def _children_waiting(app: Application, actor: Any) -> bool:
+    return Application.objects.filter(parent=app, case__state=S.SUBMITTED).exists()
 
-    if not Application.objects.filter(parent=app, case__closed_at__isnull=True).exists():
-        raise error(Code.NOTHING_TO_WITHDRAW)
+
+def _children_open(app: Application, actor: Any) -> bool:
+    return Application.objects.filter(parent=app, case__closed_at__isnull=True).exists()
 
 
 REVIEW_STATES = (S.UNDER_REVIEW, S.SPECIAL_PROCEDURE)
@@ -264,7 +259,7 @@ APPLICATION_ACTIONS = (
         form_kwargs=_gap_supply_kwargs,
         roles=STAFF_ACCEPT,  # the materials are handed in where the application was accepted
         states=REVIEW_STATES,
-        precheck=_gap_open,
+        applies=_gap_open,
         cite="安阳市政务服务条例第24条",
     ),
     # 审查与决定
@@ -358,7 +353,7 @@ BUNDLE = CaseType(
             _accept,
             roles=STAFF_ACCEPT,
             states=("open",),
-            precheck=_children_waiting,
+            applies=_children_waiting,
             help=_("受理全部待受理的子件；任一子件材料不齐则都不受理"),
             cite="行政许可法第32条",
         ),
@@ -369,7 +364,7 @@ BUNDLE = CaseType(
             form=f.WithdrawForm,
             roles=(OWNER, Role.VILLAGE_AGENT, Role.WINDOW_CLERK),
             states=("open",),
-            precheck=_children_open,
+            applies=_children_open,
             danger=True,
         ),
     ),

@@ -60,7 +60,7 @@ def test_the_clerk_is_offered_the_acceptance_steps_and_no_decision(now, clerk_a,
     svc.application_accept(application=app, actor=clerk_a)
     offers = _offers(app, clerk_a)
     assert not {"approve_application", "deny_application", "start_special", "extend_time_limit"} & set(offers)
-    assert offers["supply_gap_materials"] == "该申请没有待补齐的容缺材料"  # shown, but it cannot succeed
+    assert "supply_gap_materials" not in offers  # nothing outstanding: not shown at all
 
 
 def test_missing_essentials_disable_acceptance_with_the_reason(now, clerk_a, catalog, luo):
@@ -77,17 +77,15 @@ def test_the_approver_decides_and_only_the_head_extends(now, clerk_a, approver_a
         "approve_application": "",
         "deny_application": "",
         "start_special": "",
-        "supply_gap_materials": "该申请没有待补齐的容缺材料",
     }
     assert set(_offers(app, head_a)) == {
         "approve_application",
         "deny_application",
         "start_special",
-        "supply_gap_materials",
         "extend_time_limit",
     }
     svc.application_special_start(application=app, actor=approver_a, reason="expert_review")
-    assert _offers(app, approver_a) == {"end_special": "", "supply_gap_materials": "该申请没有待补齐的容缺材料"}
+    assert _offers(app, approver_a) == {"end_special": ""}
 
 
 def test_an_outstanding_gap_disables_the_decision(now, clerk_a, approver_a, catalog, luo):

@@ -84,11 +84,10 @@ def test_clerk_and_approver_are_shown_only_their_steps(live_server, time_machine
     }
     # the approver may accept too (行政许可法第32条: the bureau accepts), but never withdraws for the applicant
     assert "withdraw_application" not in shown["approver_submitted"] and "accept" in shown["approver_submitted"]
-    assert shown["clerk_review"] == {"withdraw_application": False, "supply_gap_materials": True}
+    assert shown["clerk_review"] == {"withdraw_application": False}
     assert shown["approver"] == {
         "approve_application": False,
         "deny_application": False,
         "start_special": False,
-        "supply_gap_materials": True,  # shown disabled: this application was not accepted with gaps
     }
     assert not errors, "\n".join(errors)
