@@ -60,13 +60,13 @@ def _offered(ct: CaseType, action: Action, case: Case, actor: Any) -> bool:
     return action.applies is None or action.applies(ct.record_for(case), actor)
 
 
-def _dry_run(ct: CaseType, action: Action, case: Case, actor: Any) -> str:
+def _dry_run(ct: CaseType, action: Action, case: Case, actor: Any, facts: dict[str, Any]) -> str:
     """Empty when pressing the button can succeed as far as the facts go; otherwise why not."""
     from township.cases.services import check_transition
 
     try:
         if action.transition:
-            check_transition(case, action.transition, actor, {}, dry_run=True)
+            check_transition(case, action.transition, actor, {}, dry_run=True, facts=facts)
         if action.precheck is not None:
             action.precheck(ct.record_for(case), actor)
     except DomainError as exc:
@@ -84,10 +84,13 @@ def actions_for(case: Case, actor: Any, *, dry_run: bool = True) -> list[Offer]:
     except ObjectDoesNotExist:  # a case without its business record (never in a whole database) offers nothing
         return []
     out: list[Offer] = []
+    facts: dict[str, Any] | None = None
     for action in ct.all_actions():
         if not _offered(ct, action, case, actor):
             continue
-        reason = _dry_run(ct, action, case, actor) if dry_run else ""
+        if dry_run and facts is None:
+            facts = ct.facts_for(case)  # once for all the buttons of the page
+        reason = _dry_run(ct, action, case, actor, facts or {}) if dry_run else ""
         out.append(Offer(action=action, case_type=ct, enabled=not reason, reason=reason))
     return out
 
@@ -126,6 +129,11 @@ def act(case: Case, name: str, actor: Any, data: Mapping[str, Any] | None = None
         raise TransitionRefused("action_not_offered", state=case.machine.state_label(case.state), action=action.label)
     if not may_take(case, ct.roles_of(action), actor):
         raise TransitionRefused("action_role_required", action=action.label)
+    record = ct.record_for(case)
+    if action.applies is not None and not action.applies(record, actor):
+        raise TransitionRefused("action_not_offered", state=case.machine.state_label(case.state), action=action.label)
+    if action.precheck is not None:
+        action.precheck(record, actor)  # the same facts that disable the button refuse the step
     cleaned: dict[str, Any] = {}
     form = build_form(action, case, actor, data or {}, files)
     if form is not None:
@@ -135,7 +143,7 @@ def act(case: Case, name: str, actor: Any, data: Mapping[str, Any] | None = None
     elif data:
         cleaned = {"comment": str(data.get("comment", ""))[:2000]}
     with transaction.atomic():
-        return action.handler(ct.record_for(case), actor, cleaned, files)
+        return action.handler(record, actor, cleaned, files)
 
 
 # --- the API's input schema, derived from the action's form ----------------------------------------------------

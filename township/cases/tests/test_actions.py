@@ -188,3 +188,23 @@ def test_an_action_that_does_not_apply_is_hidden(desk, desk_case, clerk_a):
         assert [o.name for o in actions_for(desk_case, clerk_a)] == ["take"]
     finally:
         del desk._actions["take_hidden"]
+
+
+def test_act_runs_the_precheck_that_disables_the_button(desk, desk_case, clerk_a):
+    from dataclasses import replace
+
+    def closed_today(record, actor):
+        raise DomainError("window_closed", "窗口今日闭馆")
+
+    take = desk.action("take")
+    desk._actions["take_checked"] = replace(take, name="take_checked", precheck=closed_today)
+    try:
+        offer = next(o for o in actions_for(desk_case, clerk_a) if o.name == "take_checked")
+        assert not offer.enabled and offer.reason == "窗口今日闭馆"
+        with pytest.raises(DomainError) as exc:
+            act(desk_case, "take_checked", clerk_a, {})
+        assert exc.value.code == "window_closed"
+        desk_case.refresh_from_db()
+        assert desk_case.state == "new"
+    finally:
+        del desk._actions["take_checked"]
