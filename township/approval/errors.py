@@ -62,6 +62,7 @@ class Code(StrEnum):
     SUPPLEMENT_EMPTY = "supplement_empty"
     SUPPLEMENT_UNKNOWN_MATERIAL = "supplement_unknown_material"
     SUPPLEMENT_NOT_ONE_TIME = "supplement_not_one_time"
+    SUPPLEMENT_INCOMPLETE = "supplement_incomplete"
     SUPPLEMENT_STILL_MISSING = "supplement_still_missing"
     SUPPLEMENT_NOT_DUE = "supplement_not_due"
     NOTICE_WINDOW_PASSED = "notice_window_passed"
@@ -145,6 +146,9 @@ MESSAGES: dict[Code, Message] = {
     Code.SUPPLEMENT_UNKNOWN_MATERIAL: _("不是本事项的申请材料：%(c)s"),
     Code.SUPPLEMENT_NOT_ONE_TIME: _(
         "补正须一次性告知：%(m)s不在首次告知之列，不能再次要求（优化营商环境条例第三十六条）"
+    ),
+    Code.SUPPLEMENT_INCOMPLETE: _(
+        "一次性告知须列明全部缺少的必备材料，本告知遗漏：%(m)s（行政许可法第三十二条；优化营商环境条例第三十六条）"
     ),
     Code.SUPPLEMENT_STILL_MISSING: _("仍缺少：%(m)s"),
     Code.SUPPLEMENT_NOT_DUE: _("补正期限未届满"),

@@ -106,7 +106,11 @@ APPLICATION_MACHINE = Machine(
             (S.SUBMITTED,),
             S.AWAITING_SUPPLEMENT,
             STAFF_ACCEPT,
-            guards=(rules.supplement_notice_window, rules.supplement_lists_materials),
+            guards=(
+                rules.supplement_notice_window,
+                rules.supplement_lists_materials,
+                rules.supplement_names_every_missing_essential,
+            ),
             clock=Clock.PAUSE,
             pause_reason="supplement",
             via=Via.SERVICE,

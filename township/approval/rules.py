@@ -187,6 +187,19 @@ def supplement_lists_materials(case: Any, actor: Any, data: dict[str, Any]) -> N
             raise refused(Code.SUPPLEMENT_NOT_ONE_TIME, field="materials", m="、".join(new))
 
 
+@needs_input
+def supplement_names_every_missing_essential(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """一次性告知 must be complete (行政许可法 Art 32; 优化营商环境条例 Art 36): the notice names every essential
+    material missing from the submission — the clerk may add more, never fewer, since a later notice may not add
+    items and an omitted essential material could then never be asked for lawfully."""
+    if not data.get("materials"):
+        return  # ``supplement_lists_materials`` refuses an empty notice
+    named = {i["code"] for i in data["materials"]}
+    omitted = [m["name"] for m in data.get("missing_essential_materials") or [] if m["code"] not in named]
+    if omitted:
+        raise refused(Code.SUPPLEMENT_INCOMPLETE, field="materials", m="、".join(omitted))
+
+
 # ---- timed work ---------------------------------------------------------------------------------------------
 
 

@@ -352,6 +352,11 @@ def application_materials(app: Application) -> list[ApplicationMaterial]:
 
 def missing_essential(app: Application) -> list[str]:
     """Names of essential materials not provided (bundle children read the parent's shared set)."""
+    return [m["name"] for m in missing_essential_materials(app)]
+
+
+def missing_essential_materials(app: Application) -> list[dict[str, str]]:
+    """``{"code", "name"}`` of the essential materials not provided (bundle children: the parent's shared set)."""
     provided = set(
         ApplicationMaterial.objects.filter(
             jurisdiction_id=app.jurisdiction_id,
@@ -360,7 +365,7 @@ def missing_essential(app: Application) -> list[str]:
         ).values_list("material_type_code", flat=True)
     )
     return [
-        m["name"]
+        {"code": m["material_type_code"], "name": m["name"]}
         for m in app.snapshot.get("materials", [])
         if m["essential"] and m["material_type_code"] not in provided
     ]
@@ -395,8 +400,10 @@ def application_facts(case: Any) -> dict[str, Any]:
         from township.credit.selectors import credit_has_false_commitment, credit_is_blacklisted
 
         first = SupplementNotice.objects.filter(application_id=app.pk).order_by("issued_at").first()
+        missing = missing_essential_materials(app)
         facts.update(
-            missing_essential=missing_essential(app),
+            missing_essential=[m["name"] for m in missing],
+            missing_essential_materials=missing,
             risk_class=snap.get("risk_class") or "",
             gap_rule=snap.get("gap_rule") or {},
             commitment_rule=snap.get("commitment_rule") or {},

@@ -192,3 +192,20 @@ def test_timed_work_skips_a_case_someone_else_moved(now, time_machine, clerk_a, 
     assert svc.approval_run_timed_work(timezone.now())["deemed_accepted"] == 1
     assert svc._run_one(stale, "deem_accept", at=stale.received_at) is False
     assert issubclass(ConcurrentTransition, TransitionRefused)
+
+
+def test_one_time_notice_must_name_every_missing_essential_material(now, clerk_a, catalog, luo, upload):
+    """行政许可法 Art 32 (issue 17.1): with 营业执照 and 身份证 both missing, a notice naming only 身份证 is refused
+    with what it omits; the clerk may name more (a non-essential plan), never fewer."""
+    from township.approval.models import SupplementNotice
+
+    app = window_food(clerk_a, catalog, luo, upload, with_id=False, with_licence=False)
+    with pytest.raises(TransitionRefused) as exc:
+        svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["sfz"])
+    assert exc.value.code == "supplement_incomplete" and exc.value.field == "materials"
+    assert "营业执照" in exc.value.message and "第三十二条" in exc.value.message
+    assert "居民身份证" not in exc.value.message
+    app.case.refresh_from_db()
+    assert app.case.state == S.SUBMITTED and not SupplementNotice.objects.filter(application=app).exists()
+    notice = svc.application_request_supplement(application=app, actor=clerk_a, material_codes=["sfz", "yyzz", "cspmt"])
+    assert {i["code"] for i in notice.items} == {"sfz", "yyzz", "cspmt"}
