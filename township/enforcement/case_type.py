@@ -44,7 +44,8 @@ def _people(case: Any, actor: Any) -> dict[str, Any]:
 def _record(case: Any) -> PenaltyCase:
     from township.cases.types import case_type_for
 
-    return case_type_for(case.case_type).record_for(case)
+    record: PenaltyCase = case_type_for(case.case_type).record_for(case)
+    return record
 
 
 def _pending(case: Any, actor: Any) -> dict[str, Any]:
@@ -71,21 +72,21 @@ def _files(files: Any) -> list[Any]:
 # --- prechecks: the facts that must hold before a button can succeed --------------------------------------------
 
 
-def _has_pending_preservation(pc: PenaltyCase, actor: Any) -> None:
-    if not selectors.preservation_pending_choices(penalty_case=pc):
-        raise DomainError(Code.PRESERVATION_NONE_PENDING, _("没有待作出处理决定的先行登记保存物品"))
+# --- applies: hide a step with nothing to act on ---------------------------------------------------------------
 
 
-def _unpublished(pc: PenaltyCase, actor: Any) -> None:
+def _has_pending_preservation(pc: PenaltyCase, actor: Any) -> bool:
+    return bool(selectors.preservation_pending_choices(penalty_case=pc))
+
+
+def _unpublished(pc: PenaltyCase, actor: Any) -> bool:
     d = services.disclosure_for(pc)
-    if d is None or d.published_at is not None:
-        raise DomainError(Code.DISCLOSURE_PUBLISHED, _("本案没有待公示的处罚决定"))
+    return d is not None and d.published_at is None
 
 
-def _published(pc: PenaltyCase, actor: Any) -> None:
+def _published(pc: PenaltyCase, actor: Any) -> bool:
     d = services.disclosure_for(pc)
-    if d is None or d.published_at is None or d.withdrawn_at is not None:
-        raise DomainError(Code.DISCLOSURE_NOT_PUBLISHED, _("本案没有正在公示的处罚决定"))
+    return d is not None and d.published_at is not None and d.withdrawn_at is None
 
 
 def _cash_to_hand_over(pc: PenaltyCase, actor: Any) -> None:
@@ -287,7 +288,6 @@ def _disclose(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
 def _disclosure_withdraw(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
     from township.enforcement.disclosure import disclosure_withdraw
 
-    _published(pc, a)  # (act() does not run the precheck: the handler does)
     return disclosure_withdraw(penalty_case=pc, reason=d["reason"], actor=a, varied_on=d.get("varied_on"))
 
 
@@ -347,7 +347,7 @@ PENALTY_ACTIONS = (
         roles=OFFICER_OR_HEAD,
         states=OPEN,
         form_kwargs=_pending,
-        precheck=_has_pending_preservation,
+        applies=_has_pending_preservation,
         cite="行政处罚法第56条",
     ),
     Action("penalty_notice", _("事先告知"), _notice, form=forms.NoticeForm, transition="notify"),
@@ -447,7 +447,7 @@ PENALTY_ACTIONS = (
         _disclose,
         roles=STAFF_VALUES,
         states=DECIDED,
-        precheck=_unpublished,
+        applies=_unpublished,
         cite="行政处罚法第48条",
     ),
     Action(
@@ -457,7 +457,7 @@ PENALTY_ACTIONS = (
         form=forms.DisclosureWithdrawForm,
         roles=STAFF_VALUES,
         states=DECIDED,
-        precheck=_published,
+        applies=_published,
         danger=True,
         cite="行政处罚法第48条",
     ),

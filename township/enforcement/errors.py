@@ -113,7 +113,6 @@ class Code(enum.StrEnum):
     PRESERVATION_APPROVER = "preservation_approver"
     PRESERVATION_DATE_INVALID = "preservation_date_invalid"
     PRESERVATION_DECIDED = "preservation_decided"
-    PRESERVATION_NONE_PENDING = "preservation_none_pending"
     PRESERVATION_OUTCOME = "preservation_outcome"
     PRESERVATION_OVERDUE = "preservation_overdue"
     QUALIFICATION_INVALID = "qualification_invalid"

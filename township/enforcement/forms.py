@@ -4,7 +4,7 @@ fields give the API's input schema. No rules here — the services and guards de
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -128,7 +128,7 @@ class DecideForm(forms.Form):
     def __init__(self, *args: Any, certificates: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if certificates is not None:
-            self.fields["certificates"].choices = certificates
+            cast(forms.ChoiceField, self.fields["certificates"]).choices = certificates
 
 
 class ServeForm(forms.Form):
@@ -178,7 +178,7 @@ class PreservationDecideForm(forms.Form):
     def __init__(self, *args: Any, pending: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if pending is not None:
-            self.fields["preservation"].choices = pending
+            cast(forms.ChoiceField, self.fields["preservation"]).choices = pending
 
     outcome = forms.ChoiceField(
         label=_("处理决定"),
@@ -220,7 +220,9 @@ class DropForm(forms.Form):
 
 class DisclosureWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤下原因"), max_length=200, help_text=_("如：复议决定撤销"))
-    varied_on = forms.DateField(label=_("决定被变更、撤销或确认违法的日期"), required=False, **DATE)
+    varied_on = forms.DateField(
+        label=_("决定被变更、撤销或确认违法的日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def _document_kinds() -> list[tuple[str, str]]:

@@ -312,11 +312,12 @@ def revocable_certificate_choices(*, penalty_case: PenaltyCase) -> list[tuple[in
 
 def revocable_certificates(*, penalty_case: PenaltyCase, pks: Any = None) -> list[Any]:
     """The party's valid certificates (those among ``pks`` when given), oldest first."""
-    if penalty_case.subject_id is None:
+    subject = penalty_case.subject if penalty_case.subject_id is not None else None
+    if subject is None:
         return []
     from township.certificates.selectors import certificates_for_subject
 
-    qs = certificates_for_subject(penalty_case.subject).filter(status="valid")
+    qs = certificates_for_subject(subject).filter(status="valid")
     if pks is not None:
         qs = qs.filter(pk__in=[int(p) for p in pks])
     return list(qs.order_by("issued_at", "id"))

@@ -2,7 +2,7 @@
 random inspections (``inspection``). Every business row carries the tenant key (``jurisdiction``).
 """
 
-from township.enforcement.models.core import (  # noqa: F401
+from township.enforcement.models.core import (
     MONEY,
     CaseDocument,
     Clue,
@@ -25,7 +25,7 @@ from township.enforcement.models.core import (  # noqa: F401
     Team,
     TeamZone,
 )
-from township.enforcement.models.inspection import (  # noqa: F401
+from township.enforcement.models.inspection import (
     ConflictOfInterest,
     CreditClass,
     InspectionItem,
@@ -33,3 +33,33 @@ from township.enforcement.models.inspection import (  # noqa: F401
     InspectionTarget,
     InspectionVisit,
 )
+
+__all__ = [
+    "MONEY",
+    "CaseDocument",
+    "Clue",
+    "Credential",
+    "Disclosure",
+    "DiscretionBand",
+    "Domain",
+    "EnforcementConfig",
+    "Evidence",
+    "HearingThreshold",
+    "InvestigativeAct",
+    "LegalReviewer",
+    "Officer",
+    "PartyKind",
+    "PenaltyCase",
+    "PenaltyItem",
+    "PenaltyType",
+    "Preservation",
+    "ServiceRecord",
+    "Team",
+    "TeamZone",
+    "ConflictOfInterest",
+    "CreditClass",
+    "InspectionItem",
+    "InspectionPlan",
+    "InspectionTarget",
+    "InspectionVisit",
+]

@@ -78,17 +78,14 @@ def _exact(start: dt.date, n: int, unit: str) -> dt.date:
 def agency_deadline(start: dt.date, n: int, unit: str = "working_days") -> dt.date:
     """The end of a period the **agency** must keep (decide within 90 days, publish within 7 working days …).
 
-    Exact on the holiday table. Past the last entered year (the State Council publishes next year's arrangement late
-    in the year) it gives the earliest day the true end can fall on: ``start + n`` calendar days, since every working
-    day is a calendar day and a natural-day end only ever rolls forward. The agency is then held to a stricter date
-    than the law's, never a looser one, and nothing is taken from the party.
+    A thin alias of :func:`township.core.calendar.agency_deadline` (the date without its provisional flag): exact on
+    the holiday table; past the last entered year, the earliest day the true end can fall on (every day of a year
+    not entered counts), so the agency is held to a stricter date than the law's, never a looser one, and nothing
+    is taken from the party.
     """
-    from township.core.calendar import CalendarNotCovered
+    from township.core.calendar import agency_deadline as provisional_deadline
 
-    try:
-        return _exact(start, n, unit)
-    except CalendarNotCovered:
-        return start + dt.timedelta(days=n)
+    return provisional_deadline(start, n, unit)[0]
 
 
 def party_deadline(start: dt.date, n: int, unit: str = "working_days") -> dt.date:

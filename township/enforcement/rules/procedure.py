@@ -249,7 +249,7 @@ def check_legal_review(
         )
 
 
-def check_reviewer(*, reviewer_id: int, reviewer_qualified: bool, investigator_ids: Iterable[int]) -> None:
+def check_reviewer(*, reviewer_id: int | None, reviewer_qualified: bool, investigator_ids: Iterable[int]) -> None:
     """行政处罚法第58条: who may review."""
     if not reviewer_qualified:
         raise TransitionRefused(

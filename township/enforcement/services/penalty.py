@@ -62,7 +62,7 @@ def _pc_locked(pc: PenaltyCase) -> PenaltyCase:
     locked = (
         PenaltyCase.objects.select_for_update().select_related("case").get(jurisdiction_id=pc.jurisdiction_id, pk=pc.pk)
     )
-    locked.case._case_type_record = locked  # type: ignore[attr-defined]
+    locked.case._case_type_record = locked
     return locked
 
 

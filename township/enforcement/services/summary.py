@@ -209,6 +209,7 @@ def summary_cash_hand_over(*, penalty_case: PenaltyCase, actor: Any, handed_over
         collected_on_spot=pc.collected_on_spot and pc.paid_on is not None,
         handed_over=pc.cash_handed_over_on is not None,
     )
+    assert pc.paid_on is not None  # (collected on the spot: paid that day)
     if handed_over_on < pc.paid_on or handed_over_on > _local_date():
         raise DomainError(
             Code.HAND_OVER_DATE_INVALID, _("交款日期不能早于收缴日期，也不能晚于今天"), field="handed_over_on"

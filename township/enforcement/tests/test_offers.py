@@ -27,21 +27,28 @@ def test_a_filed_case_offers_the_officer_the_investigation_and_the_head_the_drop
         "penalty_investigate",
         "penalty_act",
         "penalty_preservation",
-        "penalty_preservation_decide",
         "penalty_review_grounds",
         "penalty_extend",
     }
     assert set(offers(pc, world.leader)) == {
         "penalty_document",
-        "penalty_preservation_decide",
         "penalty_review_grounds",
         "penalty_extend",
         "penalty_drop",
     }
     assert set(offers(pc, world.reviewer)) == {"penalty_document"}
     assert offers(pc, world.stranger) == {}  # the next town's officer and head see nothing
-    pending = offers(pc, world.o1)["penalty_preservation_decide"]
-    assert not pending.enabled and "先行登记保存" in pending.reason
+    # 保存物品处理决定 appears once goods are preserved
+    services.preservation_start(
+        penalty_case=pc,
+        goods="彩钢板20张",
+        started_on=D(2026, 3, 2),
+        officers=[world.o1.pk, world.o2.pk],
+        approved_by=world.leader,
+        actor=world.o1,
+    )
+    assert offers(pc, world.o1)["penalty_preservation_decide"].enabled
+    assert "penalty_preservation_decide" in offers(pc, world.leader)
 
 
 def test_in_review_the_reviewer_is_offered_the_review_only_and_the_officer_neither_review_nor_decision(world):
@@ -61,7 +68,6 @@ def test_in_review_the_reviewer_is_offered_the_review_only_and_the_officer_neith
         "penalty_document",
         "penalty_act",
         "penalty_preservation",
-        "penalty_preservation_decide",
         "penalty_statement",
         "penalty_hearing_request",
         "penalty_review_grounds",
@@ -72,7 +78,6 @@ def test_in_review_the_reviewer_is_offered_the_review_only_and_the_officer_neith
     head = offers(pc, world.leader)
     assert set(head) == {
         "penalty_document",
-        "penalty_preservation_decide",
         "penalty_review_grounds",
         "penalty_discussion",
         "penalty_extend",
@@ -103,10 +108,8 @@ def test_after_the_decision_the_officer_serves_and_records_payment_and_the_head_
     notify(world, pc, types=["fine"], fine=1000)
     decide_waived(world, pc, types=["fine"], fine=1000)
     # after the decision: the disclosure (published by anyone of the case; nothing to withdraw yet) and the documents
-    after = {"penalty_disclose", "penalty_disclosure_withdraw", "penalty_document"}
-    officer = offers(pc, world.o1)
-    assert set(officer) == {"penalty_serve", *after}
-    assert officer["penalty_disclose"].enabled and not officer["penalty_disclosure_withdraw"].enabled
+    after = {"penalty_disclose", "penalty_document"}
+    assert set(offers(pc, world.o1)) == {"penalty_serve", *after}
     assert set(offers(pc, world.leader)) == after and set(offers(pc, world.reviewer)) == after
     services.penalty_serve(penalty_case=pc, actor=world.o1, mode="direct", sent_on=D(2026, 3, 2))
     officer = offers(pc, world.o1)
