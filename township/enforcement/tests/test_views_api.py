@@ -203,3 +203,17 @@ def test_summary_procedure_through_the_api(world, client):
     )
     assert handed.status_code == 200
     assert client.post(f"/api/v1/enforcement/cases/{pk}/record").json()["state"] == "recorded"
+
+
+def test_the_engines_link_to_a_penalty_case_opens_the_enforcement_case_page(world, cases, client):
+    """我的待办 and the generic case page link to a penalty case through the case type's page."""
+    from township.web.links import case_url
+
+    pc = cases[0]
+    url = case_url(pc.case)
+    assert url == reverse("enforcement:case-by-case", args=[pc.case_id])
+    client.force_login(world.o1)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("enforcement:case-detail", args=[pc.pk])
+    client.force_login(world.stranger)
+    assert client.get(url).status_code == 404
