@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from township.approval import selectors as sel
 from township.approval import services as svc
@@ -184,6 +184,10 @@ class RectificationOut(Schema):
     text: str
     due_date: date
     callback_due: date | None
+    dates_provisional: bool = Field(
+        description="True: the dates lie past the entered holiday table (暂定, the earliest possible day); they are "
+        "recomputed when the year is entered"
+    )
     callback_overdue: bool
     status: str
     callback_note: str
@@ -204,6 +208,7 @@ def _rect_out(t: Any) -> dict[str, Any]:
         "text": t.rating.text,
         "due_date": t.due_date,
         "callback_due": t.callback_due,
+        "dates_provisional": t.dates_provisional,
         "callback_overdue": bool(t.callback_due and t.callback_at is None and t.callback_due < timezone.localdate()),
         "status": t.status,
         "callback_note": t.callback_note,
@@ -243,6 +248,10 @@ class TaskOut(Schema):
     subject: str
     method: str
     due_date: date
+    due_provisional: bool = Field(
+        description="True: the check date lies past the entered holiday table (暂定, the earliest possible day); "
+        "it is recomputed when the year is entered"
+    )
     status: str
 
 
@@ -264,6 +273,7 @@ def verification_tasks(request: HttpRequest, jurisdiction: str):
             "subject": t.subject.masked_name,
             "method": t.method,
             "due_date": t.due_date,
+            "due_provisional": t.due_provisional,
             "status": t.status,
         }
         for t in svc.verification_tasks_open(actor=request.user, jurisdiction=jurisdiction)

@@ -237,6 +237,9 @@ class VerificationTask(JurisdictionScoped):
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="+")
     method = models.CharField(_("核查方式"), max_length=12, choices=VerificationMethod.choices)
     due_date = models.DateField(_("核查期限"))
+    # The check is the agency's own deadline: past the holiday table it is the earliest possible day (暂定) and is
+    # recomputed when the year is entered (``services.approval_provisional_dates_refresh``).
+    due_provisional = models.BooleanField(_("核查期限暂定"), default=False)
     status = models.CharField(
         _("状态"), max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.OPEN
     )
@@ -323,6 +326,8 @@ class RectificationTask(JurisdictionScoped):
     rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="rectification")
     due_date = models.DateField(_("整改期限"))
     callback_due = models.DateField(_("回访期限"), null=True, blank=True)
+    # 整改/回访期限 are the agency's own: provisional (暂定) past the holiday table, recomputed when the year is entered.
+    dates_provisional = models.BooleanField(_("期限暂定"), default=False)
     status = models.CharField(_("状态"), max_length=8, default="open")
     callback_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     callback_by = models.ForeignKey(

@@ -269,6 +269,69 @@ def add_natural_days(start: dt.date, n: int) -> dt.date:
     return next_workday(_as_date(start) + dt.timedelta(days=int(n)))
 
 
+# --------------------------------------------------------------------------------------------------------------
+# The agency's own deadlines: provisional past the table
+# --------------------------------------------------------------------------------------------------------------
+
+
+def agency_add_working_days(start: dt.date, n: int) -> tuple[dt.date, bool]:
+    """The end of a period of ``n`` working days that the **agency** keeps, and whether it is provisional.
+
+    Exact on the holiday table (``(add_working_days(start, n), False)``). Days of a year that is not entered yet
+    are all counted as working days: the result is then the earliest day the true end can fall on (a make-up
+    working day may be any weekend day), and ``provisional`` is True — recompute it when the year is entered.
+    The agency is held to a stricter date than the law's, never a looser one. Never use it for a **party's**
+    period (a party's deadline is never guessed early): use :func:`add_working_days`, which refuses.
+    """
+    start = _as_date(start)
+    n = int(n)
+    snap = _table()
+    if n <= 0:
+        if start.year not in snap.years or (start + dt.timedelta(days=n)).year not in snap.years:
+            return start + dt.timedelta(days=n), True
+        return add_working_days(start, n), False
+    day, remaining, provisional = start, n, False
+    while remaining:
+        day += dt.timedelta(days=1)
+        if day.year not in snap.years:
+            provisional = True
+            remaining -= 1
+        elif _is_workday(day, snap):
+            remaining -= 1
+    return day, provisional
+
+
+def agency_add_natural_days(start: dt.date, n: int) -> tuple[dt.date, bool]:
+    """:func:`add_natural_days` for the agency's own period, with the provisional flag (see
+    :func:`agency_add_working_days`): past the table the end is not rolled forward (the earliest possible day)."""
+    snap = _table()
+    day = _as_date(start) + dt.timedelta(days=int(n))
+    while True:
+        if day.year not in snap.years:
+            return day, True
+        if _is_workday(day, snap):
+            return day, False
+        day += dt.timedelta(days=1)
+
+
+def agency_deadline(start: dt.date, n: int, unit: str = "working_days") -> tuple[dt.date, bool]:
+    """``(end, provisional)`` of the agency's period of ``n`` ``unit`` (``working_days`` or ``natural_days``)."""
+    if unit == "working_days":
+        return agency_add_working_days(start, n)
+    if unit == "natural_days":
+        return agency_add_natural_days(start, n)
+    raise ValueError(f"agency_deadline counts days, not {unit!r}")
+
+
+def next_year_due(today: dt.date) -> int | None:
+    """From 1 November, the next year when its holiday arrangement is not entered yet (the administrators are
+    warned to enter it, ``manage.py holidays_import``); otherwise None."""
+    if today.month < 11:
+        return None
+    year = today.year + 1
+    return None if year in _table().years else year
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """The number of working days in (start, end]; negative when ``end`` is before ``start``."""
     start, end = _as_date(start), _as_date(end)

@@ -45,6 +45,7 @@ from township.approval.services.decisions import (
     application_special_start,
 )
 from township.approval.services.portal import applicant_register, notifications_mark_read
+from township.approval.services.provisional import approval_provisional_dates_refresh
 from township.approval.services.queue import ticket_call_next, ticket_finish, ticket_take
 from township.approval.services.ratings import application_rate, rectification_callback
 from township.approval.services.timed import _run_one, approval_run_timed_work
@@ -73,6 +74,7 @@ __all__ = [
     "application_submit",
     "application_supply",
     "application_withdraw",
+    "approval_provisional_dates_refresh",
     "approval_run_timed_work",
     "document_seal",
     "document_seal_if_possible",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -421,7 +420,7 @@ def application_approve_on_commitment(
     commitment_false_record, commitment_pledge_required, bad_method."""
     if method not in VerificationMethod.values:
         raise error(Code.BAD_METHOD, field="method")
-    from township.core.calendar import add_natural_days
+    from township.approval.services.provisional import commitment_check_due
 
     now = timezone.now()
     rule = application.snapshot.get("commitment_rule") or {}
@@ -439,14 +438,16 @@ def application_approve_on_commitment(
     application.decided_at = now
     application.decided_by = actor
     application.save()
-    days = int(rule.get("check_days") or getattr(settings, "TOWNSHIP_COMMITMENT_CHECK_DAYS", None) or 30)
+    # The check is the agency's own deadline: provisional (暂定) past the holiday table, never a refusal.
+    due, provisional = commitment_check_due(application, timezone.localdate(now))
     VerificationTask.objects.create(
         jurisdiction_id=application.jurisdiction_id,
         application=application,
         village=application.village,
         subject=application.applicant,
         method=method,
-        due_date=add_natural_days(timezone.localdate(now), days),
+        due_date=due,
+        due_provisional=provisional,
     )
     application_issue(application=application, actor=actor)
     return application

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from township.approval import rules
 from township.approval.errors import Code, denied, error
 from township.approval.models import (
     Application,
@@ -24,7 +23,7 @@ from township.org.scoping import has_role
 def application_rate(*, application: Application, actor: User | None, grade: int, text: str = "") -> Rating:
     """好差评 after completion, by the applicant. 不满意/非常不满意 opens a rectification task.
     Errors: rating_not_owner, rating_not_finished, rating_exists, bad_grade, rating_text_required."""
-    from township.core.calendar import add_working_days
+    from township.approval.services.provisional import rectification_dues
 
     if actor is None or application.applicant_user_id != actor.pk:
         raise denied(Code.RATING_NOT_OWNER)
@@ -48,11 +47,13 @@ def application_rate(*, application: Application, actor: User | None, grade: int
     except IntegrityError:
         raise error(Code.RATING_EXISTS) from None
     if rating.is_bad:
+        due, callback, provisional = rectification_dues(timezone.localdate(now))
         RectificationTask.objects.create(
             jurisdiction_id=application.jurisdiction_id,
             rating=rating,
-            due_date=add_working_days(timezone.localdate(now), rules.rectification_days()),
-            callback_due=add_working_days(timezone.localdate(now), rules.callback_days()),
+            due_date=due,
+            callback_due=callback,
+            dates_provisional=provisional,
         )
     return rating
 
