@@ -40,7 +40,11 @@ class ApplicationOut(Schema):
     accepted_at: datetime | None
     accept_mode: str
     due_at: datetime | None
-    warning: str
+    warning: str = Field(
+        description="none, normal, yellow, red, overdue, paused, or late (超期办结: decided after the due date)"
+    )
+    warning_label: str = Field(description="the Chinese label of ``warning`` (黄牌预警, 已超期, 超期办结 …)")
+    finished_late: bool = Field(description="decided after its due date (recorded by the case engine; stays true)")
     decision: str
     certificate: str | None
     parent_id: int | None
@@ -61,11 +65,22 @@ def _out(a: Application) -> dict[str, Any]:
         "accepted_at": a.accepted_at,
         "accept_mode": a.accept_mode,
         "due_at": a.case.due_at,
-        "warning": a.case.warning(),
+        "warning": (w := a.case.warning()),
+        "warning_label": _warning_label(w),
+        "finished_late": a.case.finished_late,
         "decision": a.decision,
         "certificate": a.certificate.identifier if a.certificate_id else None,
         "parent_id": a.parent_id,
     }
+
+
+def _warning_label(code: str) -> str:
+    from township.cases.models import Warning
+
+    try:
+        return str(Warning(code).label)
+    except ValueError:
+        return code
 
 
 def _get(request: HttpRequest, pk: int) -> Application:
@@ -92,8 +107,11 @@ def review_worklist(request: HttpRequest, limit: int = 50):
 
 
 @router.get("/warnings", response=list[ApplicationOut])
-def warnings(request: HttpRequest):
-    """Supervisor view: running applications at yellow, red or overdue (approval head, leader)."""
+def warnings(request: HttpRequest, late: bool = False):
+    """Supervisor view: running applications at yellow, red or overdue (approval head, leader); with ``late=true``
+    the applications decided after their due date (超期办结, ``finished_late``), open or closed, latest first."""
+    if late:
+        return [_out(a) for a in sel.late_list(actor=request.user, limit=200)]
     return [_out(a) for a in sel.warning_list(actor=request.user)[:200]]
 
 

@@ -133,7 +133,7 @@ def warning_list(*, actor: User | None, now: datetime.datetime | None = None) ->
     qs = (
         _base()
         .filter(
-            reach(actor, (Role.APPROVAL_HEAD, Role.LEADER, Role.ADMINISTRATOR)).q("jurisdiction", "village"),
+            _supervised_q(actor),
             case__state__in=OPEN_STATES,
             case__due_at__isnull=False,
             case__clock_stopped_at__isnull=True,
@@ -142,6 +142,22 @@ def warning_list(*, actor: User | None, now: datetime.datetime | None = None) ->
         .order_by("case__due_at", "id")
     )
     return list(qs[:500])
+
+
+def _supervised_q(actor: User | None) -> Q:
+    return reach(actor, (Role.APPROVAL_HEAD, Role.LEADER, Role.ADMINISTRATOR)).q("jurisdiction", "village")
+
+
+def late_list(*, actor: User | None, limit: int = 500) -> list[Application]:
+    """Supervisor view, 超期办结: applications decided after their due date (``Case.finished_late``, recorded by the
+    engine when the clock stops; 行政许可法 Art 42), latest decision first. They stay here once closed."""
+    qs = _base().filter(_supervised_q(actor), case__finished_late=True).order_by("-case__clock_stopped_at", "-id")
+    return list(qs[:limit])
+
+
+def late_count(*, actor: User | None) -> int:
+    """How many applications the supervisor's units decided late (超期办结), open or closed."""
+    return Application.objects.filter(_supervised_q(actor), case__finished_late=True).count()
 
 
 def my_applications(*, actor: User) -> QuerySet[Application]:

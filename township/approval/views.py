@@ -197,6 +197,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "app": app,
         "case": app.case,
         "warning": app.case.warning(),
+        "warning_label": _warning_label(app.case.warning()),
         "children": children,
         "materials": sel.application_materials(app),
         "timeline": list(case_timeline(case=app.case)),
@@ -378,14 +379,34 @@ def window(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest) -> HttpResponse:
     rows = list(sel.approver_queue(actor=request.user)[:100])
     now = timezone.now()
-    return render(request, "approval/review.html", {"rows": [(a, a.case.warning(now)) for a in rows]})
+    return render(request, "approval/review.html", {"rows": [(a, *_warning(a.case.warning(now))) for a in rows]})
+
+
+def _warning_label(code: str) -> str:
+    """The Chinese label of a warning code (黄牌预警, 已超期, 超期办结 …), from the engine's ``Warning`` choices."""
+    from township.cases.models import Warning
+
+    try:
+        return str(Warning(code).label)
+    except ValueError:
+        return code
+
+
+def _warning(code: str) -> tuple[str, str]:
+    return code, _warning_label(code)
 
 
 @login_required
 def supervise(request: HttpRequest) -> HttpResponse:
     town = _home_town(request.user)
     now = timezone.now()
-    rows = [(a, a.case.warning(now)) for a in sel.warning_list(actor=request.user, now=now)]
+    show = "late" if request.GET.get("show") == "late" else "warnings"
+    warning_rows = sel.warning_list(actor=request.user, now=now)
+    late_count = sel.late_count(actor=request.user)
+    if show == "late":  # 超期办结: decided after the due date, open or closed (行政许可法 Art 42)
+        rows = [(a, *_warning(a.case.warning(now))) for a in sel.late_list(actor=request.user)]
+    else:
+        rows = [(a, *_warning(a.case.warning(now))) for a in warning_rows]
     tasks = list(svc.verification_tasks_open(actor=request.user, jurisdiction=town)) if town else []
     rect = list(sel.rectification_list(actor=request.user)[:100])
     stats = []
@@ -397,7 +418,16 @@ def supervise(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "approval/supervise.html",
-        {"rows": rows, "tasks": tasks, "rect": rect, "stats": stats, "today": timezone.localdate()},
+        {
+            "rows": rows,
+            "show": show,
+            "warning_count": len(warning_rows),
+            "late_count": late_count,
+            "tasks": tasks,
+            "rect": rect,
+            "stats": stats,
+            "today": timezone.localdate(),
+        },
     )
 
 
