@@ -262,6 +262,8 @@ def document_kinds(app: Application) -> list[tuple[str, str]]:
         out.append(("supplement", _("补正材料一次性告知书")))
     if app.refusal_reason:
         out.append(("refusal", _("不予受理决定书")))
+    if _last_extension(app) is not None:
+        out.append(("extension", _("延长审批期限告知书")))
     if app.decision == "approved":
         out.append(("approval", _("准予行政许可决定书")))
     if app.decision == "denied":
@@ -302,6 +304,23 @@ def document_content(app: Application, kind: str) -> dict[str, Any]:
             % {"d": received, "i": item},
             *[f"{n}. {row['name']}" for n, row in enumerate(notice.items, start=1)],
             _("请于%(d)s前补正。逾期未补正的，视为撤回申请。") % {"d": notice.deadline.strftime("%Y年%m月%d日")},
+        ]
+    elif kind == "extension":
+        ext = _last_extension(app)
+        assert ext is not None
+        new_due = (
+            timezone.localtime(datetime.datetime.fromisoformat(ext.data["due_at"])).strftime("%Y年%m月%d日")
+            if ext.data.get("due_at")
+            else "—"
+        )
+        paras = [
+            _("你（单位）于%(d)s提出的“%(i)s”申请，本机关已依法受理。") % {"d": received, "i": item},
+            _(
+                "因%(r)s，不能在规定期限内作出决定，经本机关负责人批准，根据《中华人民共和国行政许可法》第四十二条第一款的规定，"
+                "审查期限延长%(n)s个工作日，本机关将于%(due)s前作出决定。"
+            )
+            % {"r": ext.comment or "—", "n": ext.data.get("amount"), "due": new_due},
+            _("特此告知。"),
         ]
     elif kind == "refusal":
         paras = [
@@ -354,7 +373,17 @@ def _document_date(app: Application, kind: str) -> Any:
         ).first()
     elif kind in ("approval", "denial"):
         when = app.decided_at
+    elif kind == "extension":
+        ext = _last_extension(app)
+        when = ext.at if ext is not None else None
     return timezone.localtime(when).date() if when else timezone.localdate()
+
+
+def _last_extension(app: Application) -> Any:
+    """The latest extension (延期) event of the application's case, or None."""
+    from township.cases.models import CaseEvent, EventKind
+
+    return CaseEvent.objects.filter(case_id=app.case_id, kind=EventKind.EXTEND).order_by("-id").first()
 
 
 def application_materials(app: Application) -> list[ApplicationMaterial]:

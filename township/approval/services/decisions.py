@@ -13,6 +13,7 @@ from township.approval.errors import Code, denied, error
 from township.approval.machine import APPLICATION, S
 from township.approval.models import (
     Application,
+    Channel,
     Decision,
 )
 from township.approval.services.common import (
@@ -68,13 +69,60 @@ def application_extend(*, application: Application, actor: User | None, days: in
     if days <= 0 or used + days > rules.MAX_EXTENSION_WORKING_DAYS:
         raise error(Code.EXTENSION_TOO_LONG, field="days", n=rules.MAX_EXTENSION_WORKING_DAYS, u=used)
     case_extend(case=case, actor=actor, amount=days, reason=reason, approved_by=actor)
-    _notify_applicant(
-        application,
-        _("办理期限延长告知：%(t)s") % {"t": application.title},
-        _("经审批负责人批准，办理期限延长%(d)s个工作日，新期限为%(due)s。理由：%(r)s")
-        % {"d": days, "due": _due_text(case), "r": reason},
-    )
+    _tell_extension(application, actor, days=days, reason=reason)
     return application
+
+
+def extension_channel(application: Application) -> str:
+    """How the applicant is told of an extension (Art 42: every applicant, whatever the channel of filing): an
+    online message to an account holder; otherwise the printed 延期告知书, handed over by the village agent who filed
+    it or at the window."""
+    if application.applicant_user_id:
+        return "online"
+    if application.channel == Channel.VILLAGE_AGENT:
+        return "village_agent"
+    return "window"
+
+
+EXTENSION_CHANNEL_LABELS = {
+    "online": _("网上消息（申请人账户）"),
+    "village_agent": _("纸质延期告知书，由代办员转交"),
+    "window": _("纸质延期告知书，由综合窗口送达"),
+}
+
+
+def _tell_extension(application: Application, actor: User | None, *, days: int, reason: str) -> None:
+    """行政许可法 Art 42: the extension is told to the applicant — a sealed 延期告知书 among the application's documents
+    (downloadable, printable for the agent or the window) and a recorded 告知 on the timeline with its channel."""
+    from township.approval.selectors import document_content
+    from township.approval.services.common import document_seal_if_possible
+    from township.cases.services import case_note
+
+    case = application.case
+    channel = extension_channel(application)
+    content = document_content(application, "extension")
+    sealed = document_seal_if_possible(application, "extension", content)
+    if channel == "online":
+        _notify_applicant(
+            application,
+            _("办理期限延长告知：%(t)s") % {"t": application.title},
+            _("经审批负责人批准，办理期限延长%(d)s个工作日，新期限为%(due)s。理由：%(r)s")
+            % {"d": days, "due": _due_text(case), "r": reason},
+        )
+    case_note(
+        case=case,
+        actor=actor,
+        name="extension_told",
+        label=_("延期告知（%(c)s）") % {"c": EXTENSION_CHANNEL_LABELS[channel]},
+        data={
+            "channel": channel,
+            "days": days,
+            "due": _due_text(case),
+            "document": "extension",
+            "seal_code": sealed.code if sealed is not None else None,
+        },
+        comment=reason,
+    )
 
 
 @transaction.atomic
