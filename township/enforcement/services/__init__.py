@@ -13,9 +13,11 @@ from township.enforcement.services.base import (
     OFFICER_ROLES,
     _code,
     _local_date,
+    _pc_locked,
     _town,
     _village,
     config_for,
+    disclosure_for,
     require_role,
     timeline_note,
 )
@@ -55,7 +57,6 @@ from township.enforcement.services.penalty import (
     _after_decision,
     _credit_entry,
     _decision_document,
-    _pc_locked,
     _penalty_dict,
     _revoke_certificates,
     _subject_for,
@@ -77,7 +78,6 @@ from township.enforcement.services.penalty import (
     preservation_start,
 )
 from township.enforcement.services.summary import (
-    disclosure_for,
     summary_case_create,
     summary_cash_hand_over,
     summary_collect_on_spot,

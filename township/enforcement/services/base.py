@@ -15,7 +15,9 @@ from township.cases.services import case_note
 from township.core.errors import DomainError, PermissionRefused
 from township.enforcement.errors import Code
 from township.enforcement.models import (
+    Disclosure,
     EnforcementConfig,
+    PenaltyCase,
 )
 from township.org.models import Jurisdiction, Level, Role
 from township.org.scoping import has_role
@@ -87,3 +89,16 @@ def _village(town: Jurisdiction, village: Jurisdiction | str | None) -> Jurisdic
     if v.parent_id != town.pk:
         raise DomainError(Code.VILLAGE_OUTSIDE, _("村社区不属于该乡镇"), field="village")
     return v
+
+
+def _pc_locked(pc: PenaltyCase) -> PenaltyCase:
+    """The case's record, locked; its case carries it, so the guards' facts are read from what the step writes."""
+    locked: PenaltyCase = (
+        PenaltyCase.objects.select_for_update().select_related("case").get(jurisdiction_id=pc.jurisdiction_id, pk=pc.pk)
+    )
+    locked.case._case_type_record = locked  # type: ignore[attr-defined]
+    return locked
+
+
+def disclosure_for(pc: PenaltyCase) -> Disclosure | None:
+    return Disclosure.objects.filter(jurisdiction_id=pc.jurisdiction_id, penalty_case=pc).first()

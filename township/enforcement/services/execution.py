@@ -23,11 +23,9 @@ from township.enforcement.services.base import (
     HEAD_ROLES,
     OFFICER_ROLES,
     _local_date,
+    _pc_locked,
     require_role,
     timeline_note,
-)
-from township.enforcement.services.penalty import (
-    _pc_locked,
 )
 from township.org.models import User
 from township.org.scoping import has_role

@@ -35,6 +35,7 @@ from township.enforcement.services.base import (
     HEAD_ROLES,
     OFFICER_ROLES,
     _local_date,
+    _pc_locked,
     _town,
     _village,
     config_for,
@@ -55,15 +56,6 @@ from township.org.scoping import has_role
 # ---------------------------------------------------------------------------------------------
 # 5. Penalty cases — ordinary procedure
 # ---------------------------------------------------------------------------------------------
-
-
-def _pc_locked(pc: PenaltyCase) -> PenaltyCase:
-    """The case's record, locked; its case carries it, so the guards' facts are read from what the step writes."""
-    locked = (
-        PenaltyCase.objects.select_for_update().select_related("case").get(jurisdiction_id=pc.jurisdiction_id, pk=pc.pk)
-    )
-    locked.case._case_type_record = locked
-    return locked
 
 
 def _subject_for(party_kind: str, party_id_number: str, name: str, address: str, town: Jurisdiction) -> Any:

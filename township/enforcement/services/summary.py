@@ -1,4 +1,4 @@
-"""The summary procedure (简易程序, 行政处罚法第51条至第52条、第68条至第71条) and the case's disclosure."""
+"""The summary procedure (简易程序, 行政处罚法第51条至第52条、第68条至第71条)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from township.enforcement import rules
 from township.enforcement.errors import Code
 from township.enforcement.machine import SUMMARY_CASE
 from township.enforcement.models import (
-    Disclosure,
     Domain,
     Evidence,
     PenaltyCase,
@@ -31,6 +30,7 @@ from township.enforcement.services.base import (
     HEAD_ROLES,
     OFFICER_ROLES,
     _local_date,
+    _pc_locked,
     _town,
     _village,
     require_role,
@@ -38,7 +38,6 @@ from township.enforcement.services.base import (
 )
 from township.enforcement.services.penalty import (
     _credit_entry,
-    _pc_locked,
     _penalty_dict,
     _subject_for,
     _validate_party_id,
@@ -244,7 +243,3 @@ def summary_record(*, penalty_case: PenaltyCase, actor: Any) -> PenaltyCase:
     pc = _pc_locked(penalty_case)
     case_type_for(pc.case.case_type).fire(pc.case, "record", actor)
     return pc
-
-
-def disclosure_for(pc: PenaltyCase) -> Disclosure | None:
-    return Disclosure.objects.filter(jurisdiction_id=pc.jurisdiction_id, penalty_case=pc).first()
