@@ -217,3 +217,15 @@ def test_the_engines_link_to_a_penalty_case_opens_the_enforcement_case_page(worl
     assert response.status_code == 302 and response["Location"] == reverse("enforcement:case-detail", args=[pc.pk])
     client.force_login(world.stranger)
     assert client.get(url).status_code == 404
+
+
+def test_the_generic_case_page_offers_the_same_steps(world, cases, client):
+    pc = cases[0]
+    client.force_login(world.reviewer)
+    response = client.get(reverse("case-detail", args=[pc.case_id]), follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reverse("case-action", args=[pc.case_id, "penalty_decide"]) not in body  # never the reviewer's
+    client.force_login(world.leader)
+    body = client.get(reverse("case-detail", args=[pc.case_id]), follow=True).content.decode()
+    assert reverse("case-action", args=[pc.case_id, "penalty_drop"]) in body
