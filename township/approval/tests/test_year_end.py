@@ -83,3 +83,33 @@ def test_a_bad_rating_late_in_december_gets_provisional_rectification_dates(
         _enter_2027()
     task.refresh_from_db()
     assert task.due_date == datetime.date(2027, 1, 5) and not task.dates_provisional
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("day", [datetime.date(2026, 12, 2), datetime.date(2026, 12, 28), datetime.date(2026, 12, 31)])
+def test_the_approval_demo_seeds_on_any_day_up_to_the_year_end(time_machine, db, day):
+    """The demo works on any day: a step whose period ends past the holiday table waits, the rest is seeded."""
+    import io
+
+    from township.approval import demo as approval_demo
+    from township.approval.models import Application
+    from township.catalog import demo as catalog_demo
+    from township.certificates import demo as certificates_demo
+    from township.core import demo as core_demo
+    from township.subjects import demo as subjects_demo
+
+    time_machine.move_to(datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=SH), tick=False)
+    out = io.StringIO()
+    for module in (core_demo, catalog_demo, subjects_demo, certificates_demo, approval_demo):
+        module.seed(out)
+    text = out.getvalue()
+    assert "approval: skipped" not in text and "approval: 罗晓梅" in text, text
+    assert Application.objects.filter(applicant__name="罗晓梅").exists()
+    agent_app = Application.objects.get(channel="village_agent")
+    if day == datetime.date(2026, 12, 2):  # today: the whole story
+        assert "waits" not in text
+        assert Application.objects.filter(applicant__name="罗晓梅", kind="single", case__state=S.CLOSED).exists()
+        assert agent_app.case.state == S.AWAITING_SUPPLEMENT
+    else:  # the applicant's 补正 period would end in 2027: that notice waits
+        assert "代办补正告知 (" in text and "waits" in text
+        assert agent_app.case.state == S.SUBMITTED
