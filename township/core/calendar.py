@@ -411,19 +411,24 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
 
     Only office hours on working days count. The result may be the end of an office period (e.g. 12:00).
     """
+    return _add_working_hours(start, hours, provisional=False)
+
+
+def _add_working_hours(start: dt.datetime, hours: float, *, provisional: bool) -> dt.datetime:
+    """:func:`add_working_hours`; with ``provisional`` every day of a year not entered counts as a working day."""
     start = _require_aware(start).astimezone(LOCAL_TZ)
     if hours < 0:
         raise ValueError("hours must not be negative")
     remaining = dt.timedelta(seconds=hours * 3600)
     snap = _table()
-    if start.year not in snap.years:
+    if start.year not in snap.years and not provisional:
         raise CalendarNotCovered(start.year)
     if not remaining:
         return start
     periods = office_hours()
     day = start.date()
     while True:
-        if _is_workday(day, snap):
+        if (provisional and day.year not in snap.years) or _is_workday(day, snap):
             for begin, finish in _periods_on(day, periods):
                 cursor = max(begin, start)
                 if cursor >= finish:
@@ -485,6 +490,23 @@ def due_datetime(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
     if unit == "working_days":
         return end_of_day(add_working_days(day, _whole_days(amount)))
     return end_of_day(add_natural_days(day, _whole_days(amount)))
+
+
+def agency_due_datetime(start: dt.datetime, amount: int, unit: str) -> tuple[dt.datetime, bool]:
+    """:func:`due_datetime` of a period the **agency** keeps (its processing time limit), and whether it is
+    provisional: past the holiday table, the earliest possible moment (every day of a year not entered counts as a
+    working day; see :func:`agency_add_working_days`) instead of a refusal. Recompute it when the year is entered.
+    Never for a party's period."""
+    _check_unit(unit)
+    if unit == "natural_hours":
+        return due_datetime(start, amount, unit), False
+    if unit == "working_hours":
+        try:
+            return add_working_hours(start, amount), False
+        except CalendarNotCovered:
+            return _add_working_hours(start, amount, provisional=True), True
+    end, provisional = agency_deadline(local_date(start), _whole_days(amount), unit)
+    return end_of_day(end), provisional
 
 
 def elapsed(start: dt.datetime, end: dt.datetime, unit: str) -> float:

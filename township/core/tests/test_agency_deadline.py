@@ -13,6 +13,8 @@ from township.core.calendar import (
     agency_add_natural_days,
     agency_add_working_days,
     agency_deadline,
+    agency_due_datetime,
+    due_datetime,
     next_year_due,
 )
 from township.core.models import CalendarYear, Holiday, HolidayKind
@@ -51,3 +53,19 @@ def test_next_year_due_from_1_november():
     assert next_year_due(D(2026, 10, 31)) is None
     assert next_year_due(D(2026, 11, 1)) == 2027
     assert next_year_due(D(2025, 12, 31)) is None  # 2026 is entered
+
+
+def test_agency_due_datetime_for_the_engine_clock():
+    from zoneinfo import ZoneInfo
+
+    sh = ZoneInfo("Asia/Shanghai")
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=sh)
+    assert agency_due_datetime(start, 3, "working_days") == (due_datetime(start, 3, "working_days"), False)
+    late = dt.datetime(2026, 12, 30, 9, 0, tzinfo=sh)
+    with pytest.raises(CalendarNotCovered):
+        due_datetime(late, 3, "working_days")
+    assert agency_due_datetime(late, 3, "working_days") == (dt.datetime(2027, 1, 2, 23, 59, 59, tzinfo=sh), True)
+    # 31 December 16:00 + 4 office hours: 1.5 h that day, then 2.5 h on 1 January 2027 (counted provisionally)
+    due, provisional = agency_due_datetime(dt.datetime(2026, 12, 31, 16, 0, tzinfo=sh), 4, "working_hours")
+    assert provisional and due.astimezone(sh).date() == dt.date(2027, 1, 1)
+    assert agency_due_datetime(start, 4, "working_hours") == (due_datetime(start, 4, "working_hours"), False)
