@@ -215,7 +215,7 @@ def _link_duplicate(event: Event, original: Event, actor: User | None) -> None:
         event.case,
         "cancel",
         None,
-        {"reason": reason, "duplicate_of": original.pk, "source": event.source},
+        {"reason": reason, "duplicate_of": original.pk},
         comment=reason,
     )
     Event.objects.filter(pk=event.pk).update(cancelled=True, status_notes=reason[:255])
@@ -243,19 +243,6 @@ def event_link_duplicate(*, event: Event, original: Event, actor: User) -> Event
     return event
 
 
-def _fire(
-    event: Event,
-    name: str,
-    actor: User | None,
-    data: dict[str, Any] | None = None,
-    comment: str = "",
-    at: datetime | None = None,
-) -> None:
-    data = dict(data or {})
-    data.setdefault("source", event.source)
-    case_type_for(CASE_TYPE).fire(event.case, name, actor, data, comment=comment, at=at)
-
-
 def _save(event: Event, **values: Any) -> Event:
     Event.objects.filter(pk=event.pk).update(**values)
     for k, v in values.items():
@@ -267,23 +254,27 @@ def _save(event: Event, **values: Any) -> Event:
 def event_verify(*, event: Event, actor: User, genuine: bool, reason: str = "", photos: Iterable[Any] = ()) -> Event:
     """核实 on site by a grid worker: genuine → ready for 立案; not genuine → closed as not registered."""
     if genuine:
-        _fire(event, "verify", actor, {"clock": _clock(event.event_class, "register")}, comment=reason)
+        case_type_for(CASE_TYPE).fire(
+            event.case, "verify", actor, {"clock": _clock(event.event_class, "register")}, comment=reason
+        )
         _attach_photos(event, photos, EventPhoto.Stage.VERIFY, actor)
         return event
-    _fire(event, "verify_false", actor, {"reason": reason}, comment=reason)
+    case_type_for(CASE_TYPE).fire(event.case, "verify_false", actor, {"reason": reason}, comment=reason)
     return _save(event, not_registered=True, status_notes=reason[:255])
 
 
 @transaction.atomic
 def event_register(*, event: Event, actor: User, comment: str = "", at: datetime | None = None) -> Event:
     now = at or timezone.now()
-    _fire(event, "register", actor, {"clock": _clock(event.event_class, "dispatch")}, comment=comment, at=now)
+    case_type_for(CASE_TYPE).fire(
+        event.case, "register", actor, {"clock": _clock(event.event_class, "dispatch")}, comment=comment, at=now
+    )
     return _save(event, registered_at=now)
 
 
 @transaction.atomic
 def event_reject(*, event: Event, actor: User, reason: str) -> Event:
-    _fire(event, "reject", actor, {"reason": reason}, comment=reason)
+    case_type_for(CASE_TYPE).fire(event.case, "reject", actor, {"reason": reason}, comment=reason)
     return _save(event, not_registered=True, status_notes=reason[:255])
 
 
@@ -317,14 +308,14 @@ def event_dispatch(
         "department": department.pk if department else None,
         "handler": handler.pk if handler else None,
     }
-    _fire(event, "dispatch", actor, data, comment=comment, at=now)
+    case_type_for(CASE_TYPE).fire(event.case, "dispatch", actor, data, comment=comment, at=now)
     case_assign(case=event.case, actor=actor, assignee=handler, department=department, comment=comment)
     return _save(event, department=department, handler=handler, dispatched_at=now)
 
 
 @transaction.atomic
 def event_accept(*, event: Event, actor: User) -> Event:
-    _fire(event, "accept", actor)
+    case_type_for(CASE_TYPE).fire(event.case, "accept", actor)
     if event.handler_id is None:
         _save(event, handler=actor)
     return event
@@ -333,7 +324,9 @@ def event_accept(*, event: Event, actor: User) -> Event:
 @transaction.atomic
 def event_return(*, event: Event, actor: User, reason: str) -> Event:
     """回退: the department sends the event back to the dispatcher (wrong department, not ours…)."""
-    _fire(event, "return", actor, {"reason": reason, "clock": _clock(event.event_class, "dispatch")}, comment=reason)
+    case_type_for(CASE_TYPE).fire(
+        event.case, "return", actor, {"reason": reason, "clock": _clock(event.event_class, "dispatch")}, comment=reason
+    )
     return _save(event, department=None, handler=None, return_count=event.return_count + 1)
 
 
@@ -350,7 +343,14 @@ def event_feedback(
 
     feedback_has_photos(case, actor, {"photos": list(photos)})
     ids = _attach_photos(event, photos, EventPhoto.Stage.FEEDBACK, actor)
-    _fire(event, "feedback", actor, {"photos": ids, "clock": _clock(event.event_class, "verify")}, comment=note, at=now)
+    case_type_for(CASE_TYPE).fire(
+        event.case,
+        "feedback",
+        actor,
+        {"photos": ids, "clock": _clock(event.event_class, "verify")},
+        comment=note,
+        at=now,
+    )
     return _save(event, handled_at=now, handled_on_time=on_time, status_notes=note[:255])
 
 
@@ -358,7 +358,9 @@ def event_feedback(
 def event_postpone_request(*, event: Event, actor: User, reason: str, days: int | None = None) -> Event:
     """申请延期 for ``days`` working days (1–30); the handling clock keeps running until it is approved.
     Errors: reason_required, postpone_days."""
-    _fire(event, "postpone_request", actor, {"reason": reason, "days": days}, comment=reason)
+    case_type_for(CASE_TYPE).fire(
+        event.case, "postpone_request", actor, {"reason": reason, "days": days}, comment=reason
+    )
     return _save(event, postpone_days=days or 0)
 
 
@@ -377,19 +379,21 @@ def event_postpone_approve(*, event: Event, actor: User, comment: str = "") -> E
     except CalendarNotCovered:
         end_day = start + timedelta(days=days)  # the earliest the working days can end: never longer than asked
     until = timezone.make_aware(datetime.combine(end_day, datetime.max.time().replace(microsecond=0)))
-    _fire(event, "postpone_approve", actor, {"pause_reason": "postpone", "until": until.isoformat()}, comment=comment)
+    case_type_for(CASE_TYPE).fire(
+        event.case, "postpone_approve", actor, {"pause_reason": "postpone", "until": until.isoformat()}, comment=comment
+    )
     return _save(event, postponed=True, postponed_until=until, postpone_count=event.postpone_count + 1)
 
 
 @transaction.atomic
 def event_postpone_reject(*, event: Event, actor: User, comment: str = "") -> Event:
-    _fire(event, "postpone_reject", actor, comment=comment)
+    case_type_for(CASE_TYPE).fire(event.case, "postpone_reject", actor, comment=comment)
     return event
 
 
 @transaction.atomic
 def event_postpone_end(*, event: Event, actor: User | None, comment: str = "") -> Event:
-    _fire(event, "postpone_end", actor, comment=comment)
+    case_type_for(CASE_TYPE).fire(event.case, "postpone_end", actor, comment=comment)
     return _save(event, postponed=False, postponed_until=None)
 
 
@@ -400,8 +404,8 @@ def event_check(
     """核查 on site by the grid worker: passed → ready to close; failed → 返工 (disposal clock restarts)."""
     if ok:
         ids = _attach_photos(event, photos, EventPhoto.Stage.VERIFY, actor)
-        _fire(
-            event,
+        case_type_for(CASE_TYPE).fire(
+            event.case,
             "check_ok",
             actor,
             {"photos": ids, "clock": _clock(event.event_class, "dispatch")},
@@ -409,8 +413,13 @@ def event_check(
             at=at,
         )
         return event
-    _fire(
-        event, "rework", actor, {"reason": reason, "clock": _clock(event.event_class, "handle")}, comment=reason, at=at
+    case_type_for(CASE_TYPE).fire(
+        event.case,
+        "rework",
+        actor,
+        {"reason": reason, "clock": _clock(event.event_class, "handle")},
+        comment=reason,
+        at=at,
     )
     return _save(event, rework_count=event.rework_count + 1, handled_on_time=None)
 
@@ -421,20 +430,20 @@ def event_close(*, event: Event, actor: User, comment: str = "", at: datetime | 
     now = at or timezone.now()
     case = event.case
     close_in_time = case.due_at is None or now <= case.due_at
-    _fire(event, "close", actor, comment=comment, at=now)
+    case_type_for(CASE_TYPE).fire(event.case, "close", actor, comment=comment, at=now)
     return _save(event, closed_at=now, closed_on_time=bool(event.handled_on_time) and close_in_time)
 
 
 @transaction.atomic
 def event_evaluate(*, event: Event, actor: User, rating: int, comment: str = "") -> Event:
-    _fire(event, "evaluate", actor, {"rating": rating}, comment=comment)
+    case_type_for(CASE_TYPE).fire(event.case, "evaluate", actor, {"rating": rating}, comment=comment)
     return _save(event, rating=rating)
 
 
 @transaction.atomic
 def event_cancel(*, event: Event, actor: User, reason: str) -> Event:
     """作废 (e.g. a false or test report)."""
-    _fire(event, "cancel", actor, {"reason": reason}, comment=reason)
+    case_type_for(CASE_TYPE).fire(event.case, "cancel", actor, {"reason": reason}, comment=reason)
     return _save(event, cancelled=True, postponed=False, status_notes=reason[:255])
 
 
