@@ -249,7 +249,8 @@ def test_api_bundle_accepts_and_withdraws_all_its_children(now, client, clerk_a,
     assert _act(client, bundle, "accept_bundle").status_code == 200
     children = Application.objects.filter(parent=bundle, kind=Kind.CHILD)
     assert {c.case.state for c in children} == {S.UNDER_REVIEW}
-    _refusal(_act(client, bundle, "accept_bundle"), 422, "nothing_to_accept")
+    # nothing left to accept: the step is not offered (applies), and act() refuses it like the page hides it
+    _refusal(_act(client, bundle, "accept_bundle"), 409, "action_not_offered")
     client.force_login(luo_user)
     assert _act(client, bundle, "withdraw_bundle").status_code == 200
     assert {c.case.state for c in children.all()} == {S.WITHDRAWN}
