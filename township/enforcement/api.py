@@ -1,4 +1,6 @@
-"""Enforcement API (/api/v1/enforcement/). Thin: selectors read, services write; errors are {"code","message","field"}."""
+"""Enforcement API (/api/v1/enforcement/): the app's reads, filing and the summary procedure's case, clues, plans and
+the public pages. The steps of a case are its case type's actions, ``POST /api/v1/cases/{case_id}/actions/{name}``
+(``case_type.py``). Thin: selectors read, services write; errors are {"code","message","field"}."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ router = Router(tags=["enforcement"])
 
 class CaseOut(Schema):
     id: int
+    case_id: int  # the engine's case: its steps are ``POST /api/v1/cases/{case_id}/actions/{name}``
     number: str
     state: str
     procedure: str
@@ -77,51 +80,6 @@ class FileIn(Schema):
     major_case: bool = False
 
 
-class ActIn(Schema):
-    kind: str
-    at: dt.datetime
-    place: str
-    officers: list[int]
-    summary: str = ""
-
-
-class NoticeIn(Schema):
-    types: list[str]
-    fine: Decimal = Decimal("0")
-    facts: str
-    reasons: str
-    basis: str
-    served_on: dt.date
-    mode: str = "direct"
-    consent_signed: bool = False
-    received_on: dt.date | None = None
-
-
-class DecideIn(Schema):
-    types: list[str]
-    fine: Decimal = Decimal("0")
-    decided_on: dt.date | None = None
-
-
-class ServeIn(Schema):
-    mode: str
-    sent_on: dt.date
-    consent_signed: bool = False
-    recipient: str = ""
-    witness: str = ""
-    received_on: dt.date | None = None
-
-
-class PayIn(Schema):
-    paid_on: dt.date
-    amount: Decimal
-    late_amount: Decimal = Decimal("0")
-
-
-class CloseIn(Schema):
-    report: str
-
-
 class ClueIn(Schema):
     jurisdiction: str
     source: str
@@ -178,6 +136,7 @@ class DisclosureOut(Schema):
 def _case_out(pc: PenaltyCase) -> dict[str, Any]:
     return {
         "id": pc.pk,
+        "case_id": pc.case_id,
         "number": pc.case.number,
         "state": pc.case.state,
         "procedure": pc.procedure,
@@ -268,132 +227,6 @@ def file_case(request: HttpRequest, payload: FileIn) -> Status:
     return Status(201, _detail(pc))
 
 
-@router.post("/cases/{pk}/acts", response={201: dict})
-def record_act(request: HttpRequest, pk: int, payload: ActIn) -> Status:
-    """An investigative act by ≥ 2 credentialed officers. Errors: two_officers_required, credential_invalid, act_state."""
-    act = services.penalty_act_record(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
-    return Status(201, {"id": act.pk, "credentials": act.credential_numbers})
-
-
-@router.post("/cases/{pk}/notice", response=CaseDetailOut)
-def notice(request: HttpRequest, pk: int, payload: NoticeIn) -> dict[str, Any]:
-    """事先告知 (post: ``received_on`` from the return receipt). Errors: investigation_missing, notice_incomplete,
-    notice_rights_missing, electronic_service_consent, receipt_date_required, detention_not_allowed."""
-    return _detail(services.penalty_notice(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
-
-
-class StatementIn(Schema):
-    statement: str = ""
-    review: str = ""
-    waived: bool = False
-    hearing_waived: bool = False
-
-
-class ReviewGroundsIn(Schema):
-    grounds: list[str] = []
-    major_case: bool = False
-    reason: str = ""
-
-
-@router.post("/cases/{pk}/statement", response=CaseDetailOut)
-def statement(request: HttpRequest, pk: int, payload: StatementIn) -> dict[str, Any]:
-    """陈述申辩 with the agency's 复核, or an express waiver; ``hearing_waived`` records a written waiver of the hearing.
-    Errors: notice_required, statement_required."""
-    return _detail(
-        services.penalty_statement_record(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
-    )
-
-
-@router.post("/cases/{pk}/review-grounds", response=CaseDetailOut)
-def review_grounds(request: HttpRequest, pk: int, payload: ReviewGroundsIn) -> dict[str, Any]:
-    """The Art 58 situations requiring 法制审核 and the major-case flag (集体讨论), before the decision. Errors:
-    review_ground_invalid, decision_made, reason_required, permission_denied."""
-    return _detail(
-        services.penalty_review_grounds_set(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
-    )
-
-
-class WithdrawIn(Schema):
-    reason: str
-    varied_on: dt.date | None = None
-
-
-class DisclosureStateOut(Schema):
-    published_at: dt.datetime | None
-    withdraw_by: dt.date | None
-    withdrawn_at: dt.datetime | None
-    withdraw_reason: str
-
-
-@router.post("/cases/{pk}/disclosure/withdraw", response=DisclosureStateOut)
-def withdraw_disclosure(request: HttpRequest, pk: int, payload: WithdrawIn) -> Any:
-    """The decision was varied or annulled: take the published decision down (within 3 working days of
-    ``varied_on``, Art 48). Errors: reason_required, permission_denied, not_found (no disclosure)."""
-    from township.enforcement.disclosure import disclosure_withdraw
-
-    d = disclosure_withdraw(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
-    if d is None:
-        raise NotFound()
-    return d
-
-
-class PreservationIn(Schema):
-    goods: str
-    started_on: dt.date
-    approved_by: int
-    officers: list[int]
-    place: str = ""
-
-
-class PreservationDecideIn(Schema):
-    outcome: str
-    decided_on: dt.date
-
-
-class PreservationOut(Schema):
-    id: int
-    goods: str
-    started_on: dt.date
-    decide_by: dt.date
-    outcome: str
-    decided_on: dt.date | None
-
-
-class InstalmentIn(Schema):
-    until: dt.date
-    approved_by: int
-    reason: str
-    instalments: int = 1
-
-
-@router.post("/cases/{pk}/preservations", response={201: PreservationOut})
-def start_preservation(request: HttpRequest, pk: int, payload: PreservationIn) -> Status:
-    """先行登记保存 with the head's approval by two credentialed officers; decided within 7 working days (Art 56).
-    Errors: preservation_approver, two_officers_required, credential_invalid, user_not_found."""
-    pc = _pc(request, pk)
-    data = payload.dict()
-    data["approved_by"] = selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=data["approved_by"])
-    return Status(201, services.preservation_start(penalty_case=pc, actor=request.user, **data))
-
-
-@router.post("/cases/{pk}/preservations/{preservation_id}/decide", response=PreservationOut)
-def decide_preservation(request: HttpRequest, pk: int, preservation_id: int, payload: PreservationDecideIn) -> Any:
-    """The decision on preserved goods; after 7 working days only a release (Art 56). Errors: preservation_overdue,
-    preservation_outcome, preservation_decided, not_found."""
-    p = selectors.preservation_pending_get(penalty_case=_pc(request, pk), pk=preservation_id)
-    return services.preservation_decide(preservation=p, actor=request.user, **payload.dict())
-
-
-@router.post("/cases/{pk}/instalments", response=CaseDetailOut)
-def approve_instalments(request: HttpRequest, pk: int, payload: InstalmentIn) -> dict[str, Any]:
-    """暂缓或者分期缴纳 approved by the head (Art 66); the late fine and the court window then run from ``until``.
-    Errors: extension_approver, instalment_until, payment_due_pending, user_not_found."""
-    pc = _pc(request, pk)
-    data = payload.dict()
-    data["approved_by"] = selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=data["approved_by"])
-    return _detail(services.penalty_instalment_approve(penalty_case=pc, actor=request.user, **data))
-
-
 class SummaryIn(Schema):
     jurisdiction: str
     party_kind: str
@@ -411,20 +244,6 @@ class SummaryIn(Schema):
     statement: str = ""
 
 
-class CollectIn(Schema):
-    receipt_number: str
-    hard_to_enforce: bool = False
-
-
-class HandOverIn(Schema):
-    handed_over_on: dt.date
-
-
-class SummaryPayIn(Schema):
-    paid_on: dt.date
-    amount: Decimal
-
-
 @router.post("/summary", response={201: CaseDetailOut})
 def summary_create(request: HttpRequest, payload: SummaryIn) -> Status:
     """当场处罚 (简易程序, Art 51, 52): a warning or a fine ≤ 200 / 3,000 yuan, two credentialed officers, evidence,
@@ -432,60 +251,6 @@ def summary_create(request: HttpRequest, payload: SummaryIn) -> Status:
     summary_evidence_required, summary_basis_required, summary_rights_not_told, two_officers_required,
     credential_invalid."""
     return Status(201, _detail(services.summary_case_create(actor=request.user, **payload.dict())))
-
-
-@router.post("/cases/{pk}/collect", response=CaseDetailOut)
-def summary_collect(request: HttpRequest, pk: int, payload: CollectIn) -> dict[str, Any]:
-    """当场收缴 against the official receipt (Art 68, 70). Errors: on_spot_collection_cap, receipt_required."""
-    return _detail(
-        services.summary_collect_on_spot(penalty_case=_pc(request, pk), actor=request.user, **payload.dict())
-    )
-
-
-@router.post("/cases/{pk}/summary-pay", response=CaseDetailOut)
-def summary_bank_payment(request: HttpRequest, pk: int, payload: SummaryPayIn) -> dict[str, Any]:
-    """A summary-procedure fine paid at the bank (Art 67). Errors: fine_unpaid."""
-    return _detail(services.summary_pay(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
-
-
-@router.post("/cases/{pk}/hand-over", response=CaseDetailOut)
-def summary_hand_over(request: HttpRequest, pk: int, payload: HandOverIn) -> dict[str, Any]:
-    """Cash collected on the spot handed to the agency (Art 71: within 2 working days; later is flagged).
-    Errors: not_collected_on_spot, already_handed_over, hand_over_date_invalid."""
-    return _detail(services.summary_cash_hand_over(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
-
-
-@router.post("/cases/{pk}/record", response=CaseDetailOut)
-def summary_report(request: HttpRequest, pk: int) -> dict[str, Any]:
-    """报所属行政机关备案 (Art 52). Errors: transition_not_allowed."""
-    return _detail(services.summary_record(penalty_case=_pc(request, pk), actor=request.user))
-
-
-@router.post("/cases/{pk}/decide", response=CaseDetailOut)
-def decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
-    """处罚决定, dated today. Errors: notice_required, statement_window_open, hearing_pending, heavier_than_notice,
-    legal_review_required, collective_discussion_required, decision_overdue, decision_date_not_today,
-    detention_not_allowed, decision_element_missing."""
-    return _detail(services.penalty_decide(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
-
-
-@router.post("/cases/{pk}/serve", response=CaseDetailOut)
-def serve(request: HttpRequest, pk: int, payload: ServeIn) -> dict[str, Any]:
-    """送达 (post: ``received_on`` from the return receipt). Errors: electronic_service_consent, service_mode_invalid,
-    service_before_decision, witness_required, receipt_date_required, receipt_before_sending."""
-    return _detail(services.penalty_serve(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
-
-
-@router.post("/cases/{pk}/pay", response=CaseDetailOut)
-def pay(request: HttpRequest, pk: int, payload: PayIn) -> dict[str, Any]:
-    """缴款. Errors: fine_unpaid, late_fine_unpaid."""
-    return _detail(services.penalty_pay(penalty_case=_pc(request, pk), actor=request.user, **payload.dict()))
-
-
-@router.post("/cases/{pk}/close", response=CaseDetailOut)
-def close(request: HttpRequest, pk: int, payload: CloseIn) -> dict[str, Any]:
-    """结案. Errors: close_report_missing, fine_outstanding, transition_not_allowed."""
-    return _detail(services.penalty_close(penalty_case=_pc(request, pk), actor=request.user, report=payload.report))
 
 
 @router.get("/clues", response=list[ClueOut])

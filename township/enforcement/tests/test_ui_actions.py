@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from township.cases.errors import TransitionRefused
 from township.enforcement import services
 from township.enforcement.machine import PenaltyState
 from township.enforcement.models import Clue, PenaltyCase
@@ -304,11 +305,13 @@ def test_review_grounds_are_added_by_officers_and_removed_only_by_a_head_with_a_
     # the API: a head removes it with a reason, and the timeline keeps both versions
     client.force_login(world.leader)
     response = client.post(
-        f"/api/v1/enforcement/cases/{pc.pk}/review-grounds",
+        f"/api/v1/cases/{pc.case_id}/actions/penalty_review_grounds",
         {"grounds": [], "reason": "经复核不属于疑难复杂案件"},
         content_type="application/json",
     )
-    assert response.status_code == 200 and response.json()["legal_review_grounds"] == []
+    assert response.status_code == 200
+    pc.refresh_from_db()
+    assert pc.legal_review_grounds == []
     notes = list(pc.case.events.filter(name="review_grounds").values_list("data", flat=True))
     assert notes[-1]["before"]["grounds"] == ["complex"] and notes[-1]["after"]["grounds"] == []
 
@@ -316,12 +319,14 @@ def test_review_grounds_are_added_by_officers_and_removed_only_by_a_head_with_a_
 def test_statement_and_hearing_waiver_through_the_api(world, client):
     pc = file_case(world, party_name="钱某")
     client.force_login(world.o1)
-    url = f"/api/v1/enforcement/cases/{pc.pk}/statement"
-    assert client.post(url, {"statement": "x"}, content_type="application/json").json()["code"] == "notice_required"
+    url = f"/api/v1/cases/{pc.case_id}/actions/penalty_statement"
+    assert client.post(url, {"statement": "x"}, content_type="application/json").json()["code"] == "action_not_offered"
     notify(world, pc, types=["fine"], fine=3000)
-    body = client.post(
+    response = client.post(
         url, {"statement": "我不认可", "review": "复核：维持", "hearing_waived": True}, content_type="application/json"
-    ).json()
+    )
+    assert response.status_code == 200
+    body = client.get(f"/api/v1/enforcement/cases/{pc.pk}").json()
     assert body["defended"] is True and body["hearing_waived"] is True and body["rights_waived"] is False
 
 
@@ -363,17 +368,30 @@ def test_preservation_and_instalments_through_the_pages_and_the_api(world, clien
     p.refresh_from_db()
     assert p.outcome == "pending"
     api = client.post(
-        f"/api/v1/enforcement/cases/{pc.pk}/preservations/{p.pk}/decide",
-        {"outcome": "release", "decided_on": "2026-03-20"},
+        f"/api/v1/cases/{pc.case_id}/actions/penalty_preservation_decide",
+        {"preservation": p.pk, "outcome": "release", "decided_on": "2026-03-20"},
         content_type="application/json",
     )
-    assert api.status_code == 200 and api.json()["outcome"] == "release"
+    assert api.status_code == 200
+    p.refresh_from_db()
+    assert p.outcome == "release"
     second = client.post(
-        f"/api/v1/enforcement/cases/{pc.pk}/preservations",
+        f"/api/v1/cases/{pc.case_id}/actions/penalty_preservation",
         {"goods": "发电机1台", "started_on": "2026-03-02", "approved_by": world.o2.pk, "officers": [world.o1.pk]},
         content_type="application/json",
     )
-    assert second.status_code == 409 and second.json()["code"] == "preservation_approver"  # o2 is not a head
+    # o2 is not a head: the form lists only the unit's heads as approvers
+    assert second.status_code == 422 and second.json()["field"] == "approved_by"
+    with pytest.raises(TransitionRefused) as info:  # and the service refuses a non-head whatever calls it
+        services.preservation_start(
+            penalty_case=pc,
+            goods="发电机1台",
+            started_on=D(2026, 3, 2),
+            officers=[world.o1.pk, world.o2.pk],
+            approved_by=world.o2,
+            actor=world.o1,
+        )
+    assert info.value.code == "preservation_approver"
 
     # instalments: decided and served fine, then the head's approval through the form
     notify(world, pc, types=["fine"], fine=1000)

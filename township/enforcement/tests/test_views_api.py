@@ -189,20 +189,18 @@ def test_summary_procedure_through_the_api(world, client):
         "/api/v1/enforcement/summary", {**payload, "rights_told": True}, content_type="application/json"
     )
     assert created.status_code == 201
-    pk = created.json()["id"]
-    no_receipt = client.post(
-        f"/api/v1/enforcement/cases/{pk}/collect", {"receipt_number": ""}, content_type="application/json"
-    )
-    assert no_receipt.json()["code"] == "receipt_required"
-    collected = client.post(
-        f"/api/v1/enforcement/cases/{pk}/collect", {"receipt_number": "No.9"}, content_type="application/json"
-    )
-    assert collected.json()["state"] == "paid"
+    # the steps are the case's actions, found from its engine case id
+    steps = f"/api/v1/cases/{created.json()['case_id']}/actions"
+    assert [a["name"] for a in client.get(steps).json()] == ["summary_collect", "summary_pay", "summary_record"]
+    no_receipt = client.post(f"{steps}/summary_collect", {"receipt_number": " "}, content_type="application/json")
+    assert no_receipt.status_code == 422 and no_receipt.json()["field"] == "receipt_number"
+    collected = client.post(f"{steps}/summary_collect", {"receipt_number": "No.9"}, content_type="application/json")
+    assert collected.json()["case"]["state"] == "paid"
     handed = client.post(
-        f"/api/v1/enforcement/cases/{pk}/hand-over", {"handed_over_on": "2026-03-02"}, content_type="application/json"
+        f"{steps}/summary_hand_over", {"handed_over_on": "2026-03-02"}, content_type="application/json"
     )
     assert handed.status_code == 200
-    assert client.post(f"/api/v1/enforcement/cases/{pk}/record").json()["state"] == "recorded"
+    assert client.post(f"{steps}/summary_record").json()["case"]["state"] == "recorded"
 
 
 def test_the_engines_link_to_a_penalty_case_opens_the_enforcement_case_page(world, cases, client):
