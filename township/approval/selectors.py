@@ -148,14 +148,15 @@ def _supervised_q(actor: User | None) -> Q:
     return reach(actor, (Role.APPROVAL_HEAD, Role.LEADER, Role.ADMINISTRATOR)).q("jurisdiction", "village")
 
 
-def late_list(*, actor: User | None, limit: int = 500) -> list[Application]:
+def late_list(*, actor: Any, limit: int = 500) -> list[Application]:
     """Supervisor view, 超期办结: applications decided after their due date (``Case.finished_late``, recorded by the
-    engine when the clock stops; 行政许可法 Art 42), latest decision first. They stay here once closed."""
+    engine when the clock stops; 行政许可法 Art 42), latest decision first. They stay here once closed.
+    ``actor`` is ``request.user`` as it comes (an anonymous user reaches nothing)."""
     qs = _base().filter(_supervised_q(actor), case__finished_late=True).order_by("-case__clock_stopped_at", "-id")
     return list(qs[:limit])
 
 
-def late_count(*, actor: User | None) -> int:
+def late_count(*, actor: Any) -> int:
     """How many applications the supervisor's units decided late (超期办结), open or closed."""
     return Application.objects.filter(_supervised_q(actor), case__finished_late=True).count()
 
