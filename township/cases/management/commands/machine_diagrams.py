@@ -63,13 +63,13 @@ def render_machine(machine: Machine) -> str:
         if state.terminal:
             lines.append(f"    {_id(state.key)} --> [*]")
     lines += ["```", ""]
-    lines.append("| transition | label | from | to | who | button | guards | clock | source |")
+    lines.append("| transition | label | from | to | who | fired by (via) | guards | clock | source |")
     lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for t in machine.transitions:
         guards = ", ".join(f"`{getattr(g, '__name__', str(g))}`" for g in t.guards) or "—"
         clock = t.clock.value + (f" ({t.pause_reason})" if t.pause_reason else "") if t.clock is not Clock.NONE else "—"
         who = "、".join(_role(r) for r in t.roles)
-        button = {"button": "yes", "service": "no (its service)", "system": "no (timed work)"}[t.via.value]
+        button = {"button": "a person (button)", "service": "its service", "system": "timed work"}[t.via.value]
         lines.append(
             f"| `{t.name}` | {_text(t.label)} | {', '.join(f'`{s}`' for s in t.sources)} | `{t.target}` "
             f"| {who} | {button} | {guards} | {clock} | {_text(t.cite) or '—'} |"
