@@ -76,3 +76,17 @@ def test_every_state_transition_pair(state, name, town_a, make_user):
             case_transition(case=case, name=name, actor=actor, data=data)
         assert exc.value.code == "transition_not_allowed"
         assert "不能执行" in exc.value.message
+
+
+def test_the_machine_tables_in_docs_are_current():
+    """docs/case-engine.md shows every registered machine as it is (who fires each edge, its guards): regenerate
+    with ``make docs`` when a machine changes."""
+    from django.core.management import call_command
+
+    from township.cases.types import unregister_case_type
+
+    unregister_case_type("toy")  # the engine's own test machine is not documented
+    try:
+        call_command("machine_diagrams", "--check")
+    finally:
+        register(TOY_MACHINE)
