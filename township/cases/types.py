@@ -87,15 +87,6 @@ class MenuEntry:
     order: int = 100
 
 
-@dataclass(frozen=True)
-class DocumentKind:
-    """A document the case type produces (决定书, 告知书…): shown on the case page, listed in the API."""
-
-    key: str
-    label: str | Promise
-    url_name: str = ""  # reversed with the case id when given
-
-
 @dataclass
 class CaseType:
     machine: Machine
@@ -104,7 +95,6 @@ class CaseType:
     actions: Sequence[Action] = ()
     timed: Sequence[TimedJob] = ()
     menu: Sequence[MenuEntry] = ()
-    documents: Sequence[DocumentKind] = ()
     facts: Callable[[Any], dict[str, Any]] | None = None
     record_case_field: str = "case"
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
