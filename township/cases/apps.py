@@ -13,3 +13,15 @@ class CasesConfig(AppConfig):
 
         register_timed("cases.warnings", raise_warnings, every_seconds=60)
         register_timed("cases.checkpoint", seal_timeline, every_seconds=3600)
+        from django.db.models.signals import post_save
+
+        post_save.connect(_holiday_year_saved, sender="core.CalendarYear", dispatch_uid="cases.provisional_due")
+
+
+def _holiday_year_saved(sender: object, instance: object, using: str, **_kwargs: object) -> None:
+    """A newly entered holiday year settles the provisional due times (after the commit: the whole table is in)."""
+    from django.db import transaction
+
+    from township.cases.clock import recompute_provisional
+
+    transaction.on_commit(recompute_provisional, using=using)

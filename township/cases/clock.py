@@ -5,6 +5,7 @@ The calendar arithmetic lives in ``township.core.calendar``; this module only ap
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from django.conf import settings
@@ -13,10 +14,22 @@ from django.utils import timezone
 from township.cases.models import Case, Warning
 
 
-def compute_due(start: datetime, amount: int, unit: str) -> datetime:
-    from township.core.calendar import due_datetime
+def compute_due(start: datetime, amount: int, unit: str) -> tuple[datetime, bool]:
+    """The case's due time and whether it is provisional. The clock measures the agency's own time limit, so past
+    the holiday table it is the earliest possible moment (``core.calendar.agency_due_datetime``) rather than a
+    refusal; it is recomputed when the year is entered (:func:`recompute_provisional`)."""
+    from township.core.calendar import agency_due_datetime
 
-    return due_datetime(start, amount, unit)
+    return agency_due_datetime(start, amount, unit)
+
+
+def _extend(due: datetime, amount: float, unit: str) -> tuple[datetime, bool]:
+    from township.core.calendar import CalendarNotCovered, agency_due_datetime, extend_due
+
+    try:
+        return extend_due(due, amount, unit), False
+    except CalendarNotCovered:
+        return agency_due_datetime(due, math.ceil(amount) if unit != "working_hours" else amount, unit)  # type: ignore[arg-type]
 
 
 def warning_marks(start: datetime, due: datetime) -> tuple[datetime, datetime]:
@@ -38,32 +51,35 @@ def start_clock(case: Case, now: datetime, unit: str | None = None, limit: int |
     case.clock_started_at = now
     case.clock_paused_at = None
     case.clock_stopped_at = None
-    case.due_at = compute_due(now, limit, unit)
+    case.due_at, case.due_provisional = compute_due(now, limit, unit)
     case.yellow_at, case.red_at = warning_marks(now, case.due_at)
 
 
 def shift_for_pause(case: Case, paused_from: datetime, resumed_at: datetime) -> None:
     """After a pause, move the due time (and warning marks) by the span the clock stood still."""
-    from township.core.calendar import elapsed, extend_due
+    from township.core.calendar import CalendarNotCovered, elapsed
 
     if case.due_at is None or not case.clock_unit:
         return
-    amount = elapsed(paused_from, resumed_at, case.clock_unit)
+    try:
+        amount = elapsed(paused_from, resumed_at, case.clock_unit)
+    except CalendarNotCovered:  # a pause reaching past the table: counted in natural days (the shorter shift)
+        amount = elapsed(paused_from, resumed_at, "natural_days") if case.clock_unit != "working_hours" else 0
     if amount <= 0:
         return
-    case.due_at = extend_due(case.due_at, amount, case.clock_unit)
+    case.due_at, provisional = _extend(case.due_at, amount, case.clock_unit)
+    case.due_provisional = case.due_provisional or provisional
     if case.yellow_at:
-        case.yellow_at = extend_due(case.yellow_at, amount, case.clock_unit)
+        case.yellow_at = _extend(case.yellow_at, amount, case.clock_unit)[0]
     if case.red_at:
-        case.red_at = extend_due(case.red_at, amount, case.clock_unit)
+        case.red_at = _extend(case.red_at, amount, case.clock_unit)[0]
 
 
 def extend(case: Case, amount: int) -> None:
-    from township.core.calendar import extend_due
-
     if case.due_at is None or not case.clock_unit:
         return
-    case.due_at = extend_due(case.due_at, amount, case.clock_unit)
+    case.due_at, provisional = _extend(case.due_at, amount, case.clock_unit)
+    case.due_provisional = case.due_provisional or provisional
     if case.clock_limit is not None:
         case.clock_limit += amount
 
@@ -81,3 +97,42 @@ def warning_level(case: Case, now: datetime | None = None) -> str:
     if case.yellow_at and now >= case.yellow_at:
         return Warning.YELLOW
     return Warning.NORMAL
+
+
+def recompute_provisional(limit: int = 5000) -> int:
+    """Once a holiday year is entered, recompute the provisional due times of running cases exactly: from the start
+    of the clock, the limit (with extensions), plus the pauses since; a case still past the table stays provisional.
+    Returns how many were settled. Each settled case gets a timeline note with the old and new due time."""
+    from township.cases.models import ClockPause, EventKind
+    from township.cases.services import case_note
+    from township.core.calendar import CalendarNotCovered, due_datetime, elapsed, extend_due
+
+    settled = 0
+    running = Case.objects.filter(due_provisional=True, closed_at__isnull=True, clock_stopped_at__isnull=True)
+    for case in running.order_by("id")[:limit]:
+        if case.clock_started_at is None or case.clock_limit is None or not case.clock_unit:
+            continue
+        try:
+            due = due_datetime(case.clock_started_at, case.clock_limit, case.clock_unit)
+            for pause in ClockPause.objects.filter(
+                case=case, jurisdiction_id=case.jurisdiction_id, started_at__gte=case.clock_started_at
+            ).exclude(ended_at=None):
+                assert pause.ended_at is not None
+                due = extend_due(due, elapsed(pause.started_at, pause.ended_at, case.clock_unit), case.clock_unit)
+        except CalendarNotCovered:
+            continue  # still past the table: stays provisional
+        old = case.due_at
+        yellow, red = warning_marks(case.clock_started_at, due)
+        Case.objects.filter(pk=case.pk, version=case.version).update(
+            due_at=due, yellow_at=yellow, red_at=red, due_provisional=False
+        )
+        case_note(
+            case=case,
+            actor=None,
+            kind=EventKind.SYSTEM,
+            name="due_recomputed",
+            label="期限按节假日安排重算",
+            data={"old_due_at": old.isoformat() if old else None, "due_at": due.isoformat()},
+        )
+        settled += 1
+    return settled

@@ -73,6 +73,8 @@ class Case(JurisdictionScoped):
     clock_stopped_at = models.DateTimeField(_("计时结束"), null=True, blank=True)
     # Decided/closed after the due time (行政许可法 Art 42; e-monitoring): a fact of the case, kept after it closes.
     finished_late = models.BooleanField(_("超期办结"), default=False)
+    # The due time runs past the holiday table: the earliest possible moment, recomputed when the year is entered.
+    due_provisional = models.BooleanField(_("期限暂定"), default=False)
     due_at = models.DateTimeField(_("期限"), null=True, blank=True)
     yellow_at = models.DateTimeField(_("黄牌时间"), null=True, blank=True)
     red_at = models.DateTimeField(_("红牌时间"), null=True, blank=True)

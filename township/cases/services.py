@@ -320,6 +320,7 @@ def case_transition(
         "red_at",
         "closed_at",
         "finished_late",
+        "due_provisional",
     ):
         changes[field] = getattr(case, field)
 
@@ -456,7 +457,12 @@ def case_resume(*, case: Case, actor: User | None, note: str = "") -> Case:
     paused_from = case.clock_paused_at
     clock.shift_for_pause(case, paused_from, now)
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(
-        clock_paused_at=None, due_at=case.due_at, yellow_at=case.yellow_at, red_at=case.red_at, version=case.version + 1
+        clock_paused_at=None,
+        due_at=case.due_at,
+        yellow_at=case.yellow_at,
+        red_at=case.red_at,
+        due_provisional=case.due_provisional,
+        version=case.version + 1,
     )
     if updated != 1:
         raise ConcurrentTransition()
@@ -485,7 +491,10 @@ def case_extend(*, case: Case, actor: User | None, amount: int, reason: str, app
     old_due = case.due_at
     clock.extend(case, amount)
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(
-        due_at=case.due_at, clock_limit=case.clock_limit, version=case.version + 1
+        due_at=case.due_at,
+        clock_limit=case.clock_limit,
+        due_provisional=case.due_provisional,
+        version=case.version + 1,
     )
     if updated != 1:
         raise ConcurrentTransition()

@@ -265,3 +265,29 @@ def test_a_case_decided_in_time_is_not_late(toy_case, clerk_a, approver_a):
     case_transition(case=toy_case, name="decide", actor=approver_a, data={"reason": "同意"})
     toy_case.refresh_from_db()
     assert not toy_case.finished_late and toy_case.warning() == "none"
+
+
+def test_a_due_time_past_the_holiday_table_is_provisional_then_recomputed(
+    town_a, clerk_a, time_machine, django_capture_on_commit_callbacks
+):
+    """Issue 17.5: the case clock is the agency's own limit — past the holiday table it is the earliest possible
+    moment (暂定), not a refusal; entering the year settles it exactly, with a note on the timeline."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from township.core.models import CalendarYear, Holiday, HolidayKind
+
+    time_machine.move_to(dt.datetime(2026, 12, 28, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+    case = case_open(
+        case_type="toy", jurisdiction=town_a, actor=clerk_a, title="年末", clock_unit="working_days", clock_limit=5
+    )
+    # 29, 30, 31 December, then 1 and 2 January 2027 counted as possible working days
+    assert case.due_provisional and case.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date() == dt.date(2027, 1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in (1, 2, 3):
+            Holiday.objects.create(date=dt.date(2027, 1, day), kind=HolidayKind.HOLIDAY, name="元旦", source="test")
+        CalendarYear.objects.create(year=2027, source="测试")
+    case.refresh_from_db()
+    assert not case.due_provisional
+    assert case.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date() == dt.date(2027, 1, 5)
+    assert CaseEvent.objects.filter(case=case, name="due_recomputed").count() == 1
