@@ -4,15 +4,62 @@ fields give the API's input schema. No rules here — the services and guards de
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from township.enforcement import rules, selectors, services
 from township.enforcement.models import Domain, InvestigativeAct, PartyKind, PenaltyType, ServiceRecord
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+NAIVE_IS_BEIJING = _("ISO 8601 格式；不带时区的时间按北京时间（Asia/Shanghai，UTC+8）理解，带时区的按其时区换算")
+
+
+def _refuse_non_text(field: forms.Field, value: Any) -> None:
+    """A JSON body may carry a number, list or object where a date is expected: refused as invalid, never a 500."""
+    if value not in field.empty_values and not isinstance(value, str | dt.date | dt.datetime):
+        raise ValidationError(field.error_messages["invalid"], code="invalid")
+
+
+class DayField(forms.DateField):
+    """A date; a value that is not text (from a JSON body) is refused with ``invalid_input``."""
+
+    def to_python(self, value: Any) -> Any:
+        _refuse_non_text(self, value)
+        return super().to_python(value)
+
+
+class MomentField(forms.DateTimeField):
+    """A moment: a time without a timezone is read as Beijing time (``settings.TIME_ZONE``, Asia/Shanghai) whatever
+    the request's timezone; one that cannot be represented (year 1 at UTC+8 …) or is not text is ``invalid``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", NAIVE_IS_BEIJING)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        _refuse_non_text(self, value)
+        if isinstance(value, str) and value.strip():
+            try:
+                parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                value = parsed.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        try:
+            result = super().to_python(value)
+            if result is not None:
+                result.astimezone(dt.UTC)
+                result.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return result
 
 
 def person_field(label: Any) -> forms.TypedChoiceField:
@@ -48,7 +95,7 @@ class ActForm(PeopleForm):
     people = {"officers": "officers"}
 
     kind = forms.ChoiceField(label=_("类别"), choices=InvestigativeAct.Kind.choices)
-    at = forms.DateTimeField(label=_("时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    at = MomentField(label=_("时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     place = forms.CharField(label=_("地点"), max_length=200)
     officers = people_field(_("执法人员（至少两人，持有效执法证）"))
     summary = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -61,9 +108,9 @@ class NoticeForm(forms.Form):
     facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 3}))
     reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
     basis = forms.CharField(label=_("依据"))
-    served_on = forms.DateField(label=_("送达日期"), **DATE)
+    served_on = DayField(label=_("送达日期"), **DATE)
     mode = forms.ChoiceField(label=_("送达方式"), choices=ServiceRecord.Mode.choices)
-    received_on = forms.DateField(label=_("签收日期（邮寄送达，以回执为准）"), required=False, **DATE)
+    received_on = DayField(label=_("签收日期（邮寄送达，以回执为准）"), required=False, **DATE)
     consent_signed = forms.BooleanField(label=_("已签署电子送达确认书"), required=False)
 
 
@@ -75,14 +122,14 @@ class StatementForm(forms.Form):
 
 
 class HearingRequestForm(forms.Form):
-    requested_on = forms.DateField(label=_("申请日期"), **DATE)
+    requested_on = DayField(label=_("申请日期"), **DATE)
 
 
 class HearingScheduleForm(PeopleForm):
     people = {"chair": "staff"}
 
-    notice_on = forms.DateField(label=_("通知日期"), **DATE)
-    hearing_on = forms.DateField(label=_("听证日期"), **DATE)
+    notice_on = DayField(label=_("通知日期"), **DATE)
+    hearing_on = DayField(label=_("听证日期"), **DATE)
     chair = person_field(_("主持人（非本案调查人员）"))
     place = forms.CharField(label=_("地点"))
 
@@ -111,7 +158,7 @@ class ReviewGroundsForm(forms.Form):
 class DiscussionForm(forms.Form):
     participants = forms.CharField(label=_("参加人员（逗号分隔）"))
     conclusion = forms.CharField(label=_("讨论结论"), widget=forms.Textarea(attrs={"rows": 2}))
-    held_on = forms.DateField(label=_("日期"), **DATE)
+    held_on = DayField(label=_("日期"), **DATE)
 
 
 class DecideForm(forms.Form):
@@ -133,24 +180,24 @@ class DecideForm(forms.Form):
 
 class ServeForm(forms.Form):
     mode = forms.ChoiceField(label=_("送达方式"), choices=ServiceRecord.Mode.choices)
-    sent_on = forms.DateField(label=_("送达/寄出/公告日期"), **DATE)
-    received_on = forms.DateField(label=_("签收日期（邮寄送达，以回执为准）"), required=False, **DATE)
+    sent_on = DayField(label=_("送达/寄出/公告日期"), **DATE)
+    received_on = DayField(label=_("签收日期（邮寄送达，以回执为准）"), required=False, **DATE)
     consent_signed = forms.BooleanField(label=_("已签署电子送达确认书"), required=False)
     witness = forms.CharField(label=_("见证人（留置送达）"), required=False)
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label=_("缴款日期"), **DATE)
+    paid_on = DayField(label=_("缴款日期"), **DATE)
     amount = forms.DecimalField(label=_("罚款（元）"), min_value=0)
     late_amount = forms.DecimalField(label=_("加处罚款（元）"), min_value=0, required=False)
 
 
 class DemandForm(forms.Form):
-    served_on = forms.DateField(label=_("催告书送达日期"), **DATE)
+    served_on = DayField(label=_("催告书送达日期"), **DATE)
 
 
 class EnforceForm(forms.Form):
-    applied_on = forms.DateField(label=_("申请日期"), **DATE)
+    applied_on = DayField(label=_("申请日期"), **DATE)
     court = forms.CharField(label=_("人民法院"), required=False)
 
 
@@ -166,7 +213,7 @@ class PreservationForm(PeopleForm):
     people = {"officers": "officers", "approved_by": "heads"}
 
     goods = forms.CharField(label=_("物品清单"), widget=forms.Textarea(attrs={"rows": 2}))
-    started_on = forms.DateField(label=_("保存日期"), **DATE)
+    started_on = DayField(label=_("保存日期"), **DATE)
     place = forms.CharField(label=_("地点"), required=False)
     officers = people_field(_("执法人员（至少两人，持有效执法证）"))
     approved_by = person_field(_("批准负责人"))
@@ -184,13 +231,13 @@ class PreservationDecideForm(forms.Form):
         label=_("处理决定"),
         choices=[("confiscate", _("依法没收")), ("seize", _("转为查封扣押")), ("release", _("解除保存"))],
     )
-    decided_on = forms.DateField(label=_("决定日期"), **DATE)
+    decided_on = DayField(label=_("决定日期"), **DATE)
 
 
 class InstalmentForm(PeopleForm):
     people = {"approved_by": "heads"}
 
-    until = forms.DateField(label=_("暂缓或分期缴纳至"), **DATE)
+    until = DayField(label=_("暂缓或分期缴纳至"), **DATE)
     instalments = forms.IntegerField(label=_("分期期数（暂缓填1）"), min_value=1, max_value=36, initial=1)
     reason = forms.CharField(label=_("理由"))
     approved_by = person_field(_("批准负责人"))
@@ -202,11 +249,11 @@ class CollectForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    handed_over_on = forms.DateField(label=_("交至行政机关日期"), **DATE)
+    handed_over_on = DayField(label=_("交至行政机关日期"), **DATE)
 
 
 class SummaryPayForm(forms.Form):
-    paid_on = forms.DateField(label=_("缴款日期"), **DATE)
+    paid_on = DayField(label=_("缴款日期"), **DATE)
     amount = forms.DecimalField(label=_("罚款（元）"), min_value=0)
 
 
@@ -220,7 +267,7 @@ class DropForm(forms.Form):
 
 class DisclosureWithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤下原因"), max_length=200, help_text=_("如：复议决定撤销"))
-    varied_on = forms.DateField(
+    varied_on = DayField(
         label=_("决定被变更、撤销或确认违法的日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -248,8 +295,8 @@ class FileCaseForm(PeopleForm):
     party_name = forms.CharField(label=_("当事人"), max_length=128)
     party_id_number = forms.CharField(label=_("证件号码/统一社会信用代码"), max_length=18, required=False)
     party_address = forms.CharField(label=_("住所"), max_length=200, required=False)
-    act_date = forms.DateField(label=_("违法行为发生日期"), **DATE)
-    act_ended_on = forms.DateField(label=_("违法行为终了日期（连续或者继续状态的）"), required=False, **DATE)
+    act_date = DayField(label=_("违法行为发生日期"), **DATE)
+    act_ended_on = DayField(label=_("违法行为终了日期（连续或者继续状态的）"), required=False, **DATE)
     domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
     item = forms.TypedChoiceField(label=_("处罚事项"), coerce=int, required=False, empty_value=None)
     life_health_finance = forms.BooleanField(
@@ -301,8 +348,8 @@ class PlanForm(forms.Form):
     name = forms.CharField(label=_("计划名称"), max_length=128)
     departments = forms.ModelMultipleChoiceField(label=_("参与部门（多个即联合抽查）"), queryset=None)
     items = forms.ModelMultipleChoiceField(label=_("抽查事项"), queryset=None)
-    period_start = forms.DateField(label=_("开始日期"), **DATE)
-    period_end = forms.DateField(label=_("结束日期"), **DATE)
+    period_start = DayField(label=_("开始日期"), **DATE)
+    period_end = DayField(label=_("结束日期"), **DATE)
     ratio_A = forms.DecimalField(label=_("A类抽查比例（%）"), min_value=0, max_value=100, initial=3)
     ratio_B = forms.DecimalField(label=_("B类抽查比例（%）"), min_value=0, max_value=100, initial=5)
     ratio_C = forms.DecimalField(label=_("C类抽查比例（%）"), min_value=0, max_value=100, initial=10)

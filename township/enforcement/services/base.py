@@ -65,7 +65,18 @@ def require_role(actor: Any, code: str, roles: Iterable[str], village: str | Non
 
 
 def _local_date(moment: dt.datetime | None = None) -> dt.date:
-    return timezone.localdate(moment or timezone.now())
+    return timezone.localdate(beijing(moment) if moment is not None else timezone.now())
+
+
+def beijing(moment: dt.datetime) -> dt.datetime:
+    """A moment as given, or — without a timezone — read as Beijing time (``settings.TIME_ZONE``, Asia/Shanghai)."""
+    if timezone.is_naive(moment):
+        import zoneinfo
+
+        from django.conf import settings
+
+        return timezone.make_aware(moment, zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return moment
 
 
 def config_for(jurisdiction: Jurisdiction | str) -> EnforcementConfig:

@@ -38,6 +38,7 @@ from township.enforcement.services.base import (
     _pc_locked,
     _town,
     _village,
+    beijing,
     config_for,
     require_role,
     timeline_note,
@@ -241,6 +242,7 @@ def penalty_act_record(
     if not place.strip():
         raise DomainError(Code.PLACE_REQUIRED, _("请填写地点"), field="place")
     officers = list(dict.fromkeys(int(o) for o in officers))
+    at = beijing(at)
     shown = check_officers_for(jurisdiction=pc.jurisdiction_id, user_ids=officers, on=_local_date(at), domain=pc.domain)
     if pc.case.state == PenaltyState.FILED:
         case_type_for(pc.case.case_type).fire(pc.case, "investigate", actor)
