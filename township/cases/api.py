@@ -35,6 +35,7 @@ class CaseOut(Schema):
     closed_at: datetime | None
     warning: str
     finished_late: bool
+    due_provisional: bool  # the due time runs past the holiday table: the earliest possible, recomputed later
 
 
 class PageOut(Schema):
@@ -118,6 +119,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "closed_at": case.closed_at,
         "warning": case.warning(),
         "finished_late": case.finished_late,
+        "due_provisional": case.due_provisional,
     }
 
 

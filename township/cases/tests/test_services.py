@@ -268,7 +268,7 @@ def test_a_case_decided_in_time_is_not_late(toy_case, clerk_a, approver_a):
 
 
 def test_a_due_time_past_the_holiday_table_is_provisional_then_recomputed(
-    town_a, clerk_a, time_machine, django_capture_on_commit_callbacks
+    town_a, clerk_a, time_machine, django_capture_on_commit_callbacks, client
 ):
     """Issue 17.5: the case clock is the agency's own limit — past the holiday table it is the earliest possible
     moment (暂定), not a refusal; entering the year settles it exactly, with a note on the timeline."""
@@ -283,6 +283,9 @@ def test_a_due_time_past_the_holiday_table_is_provisional_then_recomputed(
     )
     # 29, 30, 31 December, then 1 and 2 January 2027 counted as possible working days
     assert case.due_provisional and case.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date() == dt.date(2027, 1, 2)
+    client.force_login(clerk_a)
+    assert client.get(f"/api/v1/cases/{case.pk}").json()["due_provisional"] is True
+    assert "暂定" in client.get(f"/cases/{case.pk}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         for day in (1, 2, 3):
             Holiday.objects.create(date=dt.date(2027, 1, day), kind=HolidayKind.HOLIDAY, name="元旦", source="test")
