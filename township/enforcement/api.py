@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from township.cases.models import Warning
 from township.core.errors import NotFound
 from township.enforcement import inspection, selectors, services
 from township.enforcement.disclosure import disclosure_public_list
@@ -31,7 +32,9 @@ class CaseOut(Schema):
     filed_at: dt.datetime
     decision_due: dt.date
     fine: Decimal
-    warning: str
+    warning: str  # normal / yellow / red / overdue while open; late (超期办结) once decided after the due time; none
+    warning_label: str
+    finished_late: bool  # the decision came after the due time (the engine's record of the case, never reset)
 
 
 class CasePage(Schema):
@@ -146,7 +149,9 @@ def _case_out(pc: PenaltyCase) -> dict[str, Any]:
         "filed_at": pc.filed_at,
         "decision_due": pc.decision_due,
         "fine": pc.fine,
-        "warning": selectors.penalty_warning(pc),
+        "warning": (level := selectors.penalty_warning(pc)),
+        "warning_label": str(Warning(level).label) if level in Warning.values and level != "none" else "",
+        "finished_late": pc.case.finished_late,
     }
 
 
@@ -196,7 +201,8 @@ def list_cases(
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """Penalty cases in the caller's reach, newest first (keyset: ``cursor``)."""
+    """Penalty cases in the caller's reach, newest first (keyset: ``cursor``). ``warning``: normal, yellow, red,
+    overdue (open cases on the 90-day period) or late (超期办结: decided after the due time)."""
     f = {"state": state, "procedure": procedure, "domain": domain, "warning": warning, "q": q}
     page = selectors.penalty_case_page(actor=request.user, filters=f, cursor=cursor, limit=max(1, min(limit, 200)))
     return {"items": [_case_out(pc) for pc in page.rows], "next_cursor": page.next_cursor}

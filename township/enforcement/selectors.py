@@ -42,7 +42,10 @@ def _reach_q(actor: Any, village_field: str | None = "village") -> Q:
 
 
 def penalty_warning(pc: PenaltyCase, today: dt.date | None = None) -> str:
-    """Traffic light on the 90-day decision period (Art 60): normal / yellow (≤ 30 days) / red (≤ 10) / overdue."""
+    """Traffic light on the 90-day decision period (Art 60): normal / yellow (≤ 30 days) / red (≤ 10) / overdue; once
+    decided, ``late`` (超期办结) when the engine recorded the decision after the due time (``Case.finished_late``)."""
+    if pc.case.finished_late:
+        return "late"
     if pc.procedure != PenaltyCase.Procedure.ORDINARY or pc.case.state not in OPEN_STATES:
         return "none"
     today = today or timezone.localdate()
@@ -94,7 +97,15 @@ def penalty_case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Q
             )
         elif warning == "normal":
             qs = qs.filter(open_q, decision_due__gt=today + dt.timedelta(days=30))
+        elif warning == "late":
+            qs = qs.filter(case__finished_late=True)
     return qs.order_by("-id")
+
+
+def penalty_late_count(*, actor: Any, filters: dict[str, Any] | None = None) -> int:
+    """How many of the actor's cases (under ``filters``, the warning filter aside) were decided late (超期办结)."""
+    f = {k: v for k, v in (filters or {}).items() if k != "warning"}
+    return penalty_case_list(actor=actor, filters=f).filter(case__finished_late=True).count()
 
 
 def penalty_case_page(

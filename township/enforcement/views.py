@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from township.cases import actions as case_actions
+from township.cases.models import Warning
 from township.cases.registry import machine_for
 from township.cases.selectors import case_timeline
 from township.core.errors import DomainError, NotFound
@@ -24,7 +25,8 @@ from township.enforcement.machine import PENALTY_CASE, PenaltyState
 from township.enforcement.models import CaseDocument, Clue, Domain, PenaltyCase
 from township.org.models import Jurisdiction
 
-WARNING_LABELS = {"normal": _("正常"), "yellow": _("黄牌预警"), "red": _("红牌预警"), "overdue": _("已超期")}
+# The engine's warning levels and their labels (正常, 黄牌预警, 红牌预警, 已超期, 超期办结 …), never a raw code.
+WARNING_LABELS = {w.value: w.label for w in Warning if w not in (Warning.NONE, Warning.PAUSED)}
 
 
 def _staff(request: HttpRequest) -> None:
@@ -90,6 +92,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "domains": Domain.choices,
             "procedures": PenaltyCase.Procedure.choices,
             "warnings": list(WARNING_LABELS.items()),
+            "late_count": selectors.penalty_late_count(actor=request.user, filters=f),
         },
     )
 
@@ -116,7 +119,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pc": pc,
             "case": pc.case,
             "state_label": machine.state_label(pc.case.state),
-            "warning": selectors.penalty_warning(pc),
+            "warning": (level := selectors.penalty_warning(pc)),
+            "warning_label": WARNING_LABELS.get(level, ""),
             "events": events,
             "acts": list(pc.acts.all()),
             "evidence": list(pc.evidence.all()),
