@@ -42,15 +42,21 @@ class Snapshot:
     targets: list[tuple[int, str]]  # (target id, credit class), sorted by id
     inspectors: dict[str, list[int]]  # department id (as str) → sorted officer ids
     conflicts: list[tuple[int, int]]  # (officer id, target id), sorted
-    params: dict[str, Any]  # departments, ratios, min_count, inspectors_per_check, items by department
+    params: dict[str, Any]  # departments, ratios, min_count, inspectors_per_check, items (and domains) by department
+    # officer id (as str) → the domains their valid credentials cover, only for officers limited to some domains
+    # (a credential without domains covers every domain); absent from snapshots recorded before issue 17
+    coverage: dict[str, list[str]] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "targets": [list(t) for t in self.targets],
             "inspectors": {k: list(v) for k, v in sorted(self.inspectors.items())},
             "conflicts": [list(c) for c in self.conflicts],
             "params": self.params,
         }
+        if self.coverage:
+            out["coverage"] = {k: sorted(v) for k, v in sorted(self.coverage.items())}
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Snapshot:
@@ -59,6 +65,7 @@ class Snapshot:
             inspectors={str(k): [int(x) for x in v] for k, v in data["inspectors"].items()},
             conflicts=[(int(c[0]), int(c[1])) for c in data["conflicts"]],
             params=data["params"],
+            coverage={str(k): [str(d) for d in v] for k, v in data.get("coverage", {}).items()} or None,
         )
 
     @property
@@ -132,8 +139,48 @@ def draw(snapshot: Snapshot, seed: str) -> dict[str, Any]:
             if len(fill) < need:
                 raise DrawError(Code.INSPECTORS_INSUFFICIENT, target=tid, need=per_check)
             picked.extend(fill)
+        _cover_domains(rng, snapshot, depts, dept_lists, unions[key], banned, picked, tid)
         visits.append({"target": tid, "departments": depts, "inspectors": sorted(picked), "items": items_by[key]})
     return {"visits": visits}
+
+
+def covers(snapshot: Snapshot, officer: int, domain: str) -> bool:
+    """Whether the officer's valid credentials cover ``domain`` (unlimited unless listed in ``coverage``)."""
+    limited = (snapshot.coverage or {}).get(str(officer))
+    return limited is None or domain in limited
+
+
+def _cover_domains(
+    rng: random.Random,
+    snapshot: Snapshot,
+    depts: list[str],
+    dept_lists: dict[str, list[int]],
+    union: list[int],
+    banned: set[int],
+    picked: list[int],
+    target: int,
+) -> None:
+    """行政处罚法第42条 in a (joint) visit: each department's check is done by at least two of the visit's inspectors
+    whose credentials cover the check's domain. Short of that, inspectors who cover it are added (the department's
+    own first, then the other participating departments'); when there are not two, the draw is refused naming the
+    department and the domain. Nothing is drawn when every credential covers every domain (older draws reproduce)."""
+    if not snapshot.coverage:
+        return
+    domains_by = snapshot.params.get("domains", {})
+    for dept in depts:
+        for domain in domains_by.get(dept, []):
+            have = [o for o in picked if covers(snapshot, o, domain)]
+            for pool in (dept_lists.get(dept, []), union):
+                if len(have) >= 2:
+                    break
+                eligible = [o for o in pool if o not in banned and o not in picked and covers(snapshot, o, domain)]
+                added = rng.sample(eligible, min(len(eligible), 2 - len(have)))
+                picked.extend(added)
+                have.extend(added)
+            if len(have) < 2:
+                raise DrawError(
+                    Code.INSPECTORS_DOMAIN_INSUFFICIENT, target=target, department=dept, domain=domain, have=len(have)
+                )
 
 
 def _pick_one(rng: random.Random, pool: list[int], banned: set[int], picked: list[int]) -> int | None:

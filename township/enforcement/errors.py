@@ -73,6 +73,7 @@ class Code(enum.StrEnum):
     HEARING_REQUEST_LATE = "hearing_request_late"
     HEARING_RIGHT_NOT_TOLD = "hearing_right_not_told"
     HEAVIER_THAN_NOTICE = "heavier_than_notice"
+    INSPECTORS_DOMAIN_INSUFFICIENT = "inspectors_domain_insufficient"
     INSPECTORS_INSUFFICIENT = "inspectors_insufficient"
     INSPECTORS_PER_CHECK = "inspectors_per_check"
     INSTALMENT_UNTIL = "instalment_until"

@@ -206,11 +206,15 @@ def build_snapshot(plan: InspectionPlan, on: dt.date) -> drawing.Snapshot:
         .order_by("id")
         .values_list("id", "credit_class")
     )
-    valid_officers = set(
-        Credential.objects.filter(
-            jurisdiction_id=code, revoked=False, valid_from__lte=on, valid_until__gte=on
-        ).values_list("officer_id", flat=True)
-    )
+    covered: dict[int, set[str] | None] = {}  # officer → domains their valid credentials cover (None: every domain)
+    for oid, domains in Credential.objects.filter(
+        jurisdiction_id=code, revoked=False, valid_from__lte=on, valid_until__gte=on
+    ).values_list("officer_id", "domains"):
+        if not domains or covered.get(oid, set()) is None:
+            covered[oid] = None
+        else:
+            covered[oid] = (covered.get(oid) or set()) | {str(d) for d in domains}
+    valid_officers = set(covered)
     inspectors: dict[str, list[int]] = {str(d): [] for d in plan.departments}
     for oid, dept in (
         Officer.objects.filter(
@@ -223,12 +227,14 @@ def build_snapshot(plan: InspectionPlan, on: dt.date) -> drawing.Snapshot:
             inspectors[str(dept)].append(oid)
     conflicts = sorted(ConflictOfInterest.objects.filter(jurisdiction_id=code).values_list("officer_id", "target_id"))
     items: dict[str, list[int]] = {str(d): [] for d in plan.departments}
-    for iid, dept in (
+    domains: dict[str, set[str]] = {str(d): set() for d in plan.departments}
+    for iid, dept, domain in (
         InspectionItem.objects.filter(jurisdiction_id=code, pk__in=plan.items)
         .order_by("id")
-        .values_list("id", "department_id")
+        .values_list("id", "department_id", "domain")
     ):
         items[str(dept)].append(iid)
+        domains[str(dept)].add(domain)
     params = {
         "plan": plan.number,
         "departments": [str(d) for d in plan.departments],
@@ -236,20 +242,45 @@ def build_snapshot(plan: InspectionPlan, on: dt.date) -> drawing.Snapshot:
         "min_count": plan.min_count,
         "inspectors_per_check": plan.inspectors_per_check,
         "items": items,
+        "domains": {d: sorted(v) for d, v in domains.items()},  # each department's check: its items' domains
         "date": on.isoformat(),
     }
+    drawable = {o for ids in inspectors.values() for o in ids}
+    coverage = {str(o): sorted(c) for o, c in covered.items() if c is not None and o in drawable}
     return drawing.Snapshot(
         targets=[(int(t), str(c)) for t, c in targets],
         inspectors=inspectors,
         conflicts=[(int(o), int(t)) for o, t in conflicts],
         params=params,
+        coverage=coverage or None,
+    )
+
+
+def _domain_shortage(plan: InspectionPlan, params: dict[str, Any]) -> DomainError:
+    """行政处罚法第42条: the refusal names the department, the domain and the subject short of two inspectors."""
+    from township.enforcement.models import Domain
+
+    dept = Department.objects.filter(pk=int(params["department"])).values_list("name", flat=True).first()
+    target = InspectionTarget.objects.filter(pk=params["target"]).values_list("name", flat=True).first()
+    domain = params["domain"]
+    label = str(Domain(domain).label) if domain in Domain.values else domain
+    return DomainError(
+        Code.INSPECTORS_DOMAIN_INSUFFICIENT,
+        _(
+            "联合检查中“%(dept)s”的检查（%(domain)s领域）须由至少两名执法证载明该领域的检查人员实施，"
+            "对“%(target)s”可抽取的仅%(have)s人（行政处罚法第四十二条）；请补充持证人员或调整抽查事项后重新抽取"
+        )
+        % {"dept": dept or params["department"], "domain": label, "target": target or "", "have": params["have"]},
+        field="departments",
     )
 
 
 @transaction.atomic
 def inspection_plan_draw(*, plan: InspectionPlan, actor: Any, seed: str | None = None) -> InspectionPlan:
     """The draw: a recorded seed, the SHA-256 of the pool snapshot, conflicts excluded, joint departments merged into
-    one visit per subject; the visits are stored. Errors: permission_denied, plan_drawn, inspectors_insufficient."""
+    one visit per subject; in each visit every department's check has two inspectors whose credentials cover its domain
+    (Art 42). The visits are stored. Errors: permission_denied, plan_drawn, inspectors_insufficient,
+    inspectors_domain_insufficient."""
     require_role(actor, plan.jurisdiction_id, PLAN_ROLES)
     plan = InspectionPlan.objects.select_for_update().get(jurisdiction_id=plan.jurisdiction_id, pk=plan.pk)
     if plan.status != InspectionPlan.Status.DRAFT:
@@ -260,6 +291,8 @@ def inspection_plan_draw(*, plan: InspectionPlan, actor: Any, seed: str | None =
     try:
         result = drawing.draw(snapshot, seed)
     except drawing.DrawError as exc:
+        if exc.code == Code.INSPECTORS_DOMAIN_INSUFFICIENT:
+            raise _domain_shortage(plan, exc.params) from exc
         raise DomainError(
             exc.code,
             _("可抽取的执法检查人员不足（排除利害关系后每户需%(n)s人）") % {"n": plan.inspectors_per_check},
