@@ -57,9 +57,7 @@ def test_an_event_closed_after_its_due_time_stays_late(grids, patroller_a, dispa
     services.event_cancel(event=event, actor=dispatcher_a, reason="重复上报")  # stops the clock now: in time
     event.case.refresh_from_db()
     assert not event.case.finished_late
-    other = EventFactory(
-        actor=patroller_a, lon=106.021, state=S.REGISTERED, dispatcher=dispatcher_a, department=dept_a
-    )
+    other = EventFactory(actor=patroller_a, lon=106.021, state=S.REGISTERED, dispatcher=dispatcher_a, department=dept_a)
     from township.cases.types import case_type_for
 
     case_type_for("grid_event").fire(other.case, "cancel", dispatcher_a, {"reason": "逾期作废"}, at=late)
