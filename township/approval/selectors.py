@@ -427,9 +427,15 @@ def application_facts(case: Any) -> dict[str, Any]:
 
     if case.case_type != APPLICATION:
         return {
-            "open_children": Application.objects.filter(parent__case_id=case.pk, case__closed_at__isnull=True).count()
+            "open_children": Application.objects.filter(
+                jurisdiction_id=case.jurisdiction_id, parent__case_id=case.pk, case__closed_at__isnull=True
+            ).count()
         }
-    app = Application.objects.select_related("item_version", "applicant").filter(case_id=case.pk).first()
+    app = (
+        Application.objects.select_related("item_version", "applicant")
+        .filter(jurisdiction_id=case.jurisdiction_id, case_id=case.pk)
+        .first()
+    )
     if app is None:  # a bare case (engine tests): no facts
         return {}
     snap = app.snapshot
@@ -445,7 +451,11 @@ def application_facts(case: Any) -> dict[str, Any]:
     if case.state == S.SUBMITTED:
         from township.credit.selectors import credit_has_false_commitment, credit_is_blacklisted
 
-        first = SupplementNotice.objects.filter(application_id=app.pk).order_by("issued_at").first()
+        first = (
+            SupplementNotice.objects.filter(jurisdiction_id=app.jurisdiction_id, application_id=app.pk)
+            .order_by("issued_at")
+            .first()
+        )
         missing = missing_essential_materials(app)
         facts.update(
             missing_essential=[m["name"] for m in missing],
@@ -460,7 +470,9 @@ def application_facts(case: Any) -> dict[str, Any]:
         )
     elif case.state == S.AWAITING_SUPPLEMENT:
         notice = (
-            SupplementNotice.objects.filter(application_id=app.pk, supplied_at__isnull=True)
+            SupplementNotice.objects.filter(
+                jurisdiction_id=app.jurisdiction_id, application_id=app.pk, supplied_at__isnull=True
+            )
             .order_by("-issued_at")
             .first()
         )
