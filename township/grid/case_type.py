@@ -190,4 +190,9 @@ def _source(case: Any) -> str:
     record = getattr(case, "_case_type_record", None)
     if record is not None:
         return str(record.source)
-    return str(Event.objects.filter(case_id=case.pk).values_list("source", flat=True).first() or "")
+    return str(
+        Event.objects.filter(jurisdiction_id=case.jurisdiction_id, case_id=case.pk)
+        .values_list("source", flat=True)
+        .first()
+        or ""
+    )
