@@ -306,6 +306,8 @@ def add_action_routes() -> None:
     """Called once the apps are ready (config/api.py): one POST operation per action name in the registry."""
     by_name: dict[str, list[tuple[Any, Action]]] = {}
     for ct in all_case_types():
+        if not ct.declared_at_startup:  # registered later (tests, plug-ins): served by the catch-all below
+            continue
         for action in ct.all_actions():
             by_name.setdefault(action.name, []).append((ct, action))
     for name in sorted(by_name):

@@ -97,6 +97,7 @@ class CaseType:
     menu: Sequence[MenuEntry] = ()
     facts: Callable[[Any], dict[str, Any]] | None = None
     record_case_field: str = "case"
+    declared_at_startup: bool = field(default=False, init=False)
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -223,6 +224,11 @@ def register_case_type(case_type: CaseType) -> CaseType:
     if existing is not None:
         raise ValueError(f"case type {case_type.key!r} is already registered")
     _TYPES[case_type.key] = case_type
+    from django.apps import apps
+
+    # Declared by an app while Django starts (AppConfig.ready), not by a test or a plug-in later: only these are
+    # documented as API operations, so the OpenAPI document never depends on what ran before it.
+    case_type.declared_at_startup = not apps.ready
     from township.cases.timed import register_timed
     from township.core.navigation import register_menu
 
