@@ -33,6 +33,11 @@ def test_seed_demo_runs_twice_and_the_second_run_changes_nothing():
     first = _counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == first
+    # The demo's timelines are sealed in a checkpoint at once, and verify clean.
+    from township.cases.integrity import heads_unsealed, verify_all
+
+    assert first["cases.Checkpoint"] == 1 and not heads_unsealed()
+    assert verify_all()[1] == []
     printed = out.getvalue()
     for acc in DEMO_ACCOUNTS:
         assert acc.username in printed and acc.password in printed

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from township.cases.hashing import hash_of_event
@@ -129,6 +130,13 @@ def checkpoint_create() -> Checkpoint:
         prev_hash=prev,
         hash=_checkpoint_hash(prev, at_iso, count, seals_digest),
     )
+
+
+def heads_unsealed() -> bool:
+    """True when a case's head has moved past its seal (or was never sealed), or no checkpoint exists yet."""
+    sealed = CaseSeal.objects.filter(case_id_sealed=OuterRef("pk"), seq=OuterRef("head_seq"))
+    moved = Case.objects.filter(head_seq__gt=0).exclude(Exists(sealed)).exists()
+    return moved or not Checkpoint.objects.exists()
 
 
 def verify_checkpoints() -> list[Problem]:

@@ -10,9 +10,15 @@ from township.cases.integrity import checkpoint_create, verify_all
 from township.cases.services import case_note, case_open, case_transition
 
 
-def _raw(sql: str, params: list) -> None:
+def _raw(sql: str, params: list, *, bypass_triggers: bool = True) -> None:
+    """Tamper as a database superuser would: on PostgreSQL past the append-only triggers (migration 0008)."""
+    bypass = bypass_triggers and connection.vendor == "postgresql"
     with connection.cursor() as cur:
+        if bypass:
+            cur.execute("SET LOCAL session_replication_role = replica")
         cur.execute(sql, params)
+        if bypass:
+            cur.execute("SET LOCAL session_replication_role = origin")
 
 
 @pytest.fixture
@@ -67,3 +73,45 @@ def test_deleted_case_is_caught_by_the_checkpoint(busy_case, town_a, clerk_a):
     _raw("DELETE FROM cases_caseseal WHERE case_id_sealed = %s", [other.pk])
     _, problems = verify_all()
     assert any(p.kind == "checkpoint" for p in problems)
+
+
+def test_a_rewound_head_is_caught_by_the_seal(busy_case, clerk_a):
+    """An attacker deletes the newest event and rewinds the case's head: the seal still names the deleted one."""
+    checkpoint_create()
+    last = busy_case.events.order_by("-seq").first()
+    _raw("DELETE FROM cases_caseevent WHERE case_id = %s AND seq = %s", [busy_case.pk, last.seq])
+    _raw(
+        "UPDATE cases_case SET head_seq = %s, head_hash = %s WHERE id = %s",
+        [last.seq - 1, last.prev_hash, busy_case.pk],
+    )
+    _, problems = verify_all()
+    assert [(p.seq, p.kind) for p in problems] == [(last.seq, "truncated")]
+
+
+def test_unsealed_heads_are_reported_until_a_checkpoint_seals_them(busy_case, clerk_a):
+    from township.cases.integrity import heads_unsealed
+
+    assert heads_unsealed()
+    checkpoint_create()
+    assert not heads_unsealed()
+    case_note(case=busy_case, actor=clerk_a, comment="又一次联系")
+    assert heads_unsealed()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE cases_caseevent SET comment = 'x' WHERE case_id = %s",
+        "DELETE FROM cases_caseevent WHERE case_id = %s",
+        "DELETE FROM cases_caseseal WHERE case_id_sealed = %s",
+        "UPDATE cases_checkpoint SET seal_count = 0 WHERE %s > 0",
+        "DELETE FROM cases_checkpoint WHERE %s > 0",
+    ],
+)
+def test_postgresql_refuses_changes_to_the_timeline(busy_case, sql):
+    from django.db import DatabaseError, transaction
+
+    checkpoint_create()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw(sql, [busy_case.pk], bypass_triggers=False)

@@ -1,5 +1,6 @@
 """Load the demo: 重庆市江津区白沙镇 with its villages, departments and one account per role, then every
-capability's own demo data (``township/<app>/demo.py``: ``seed(stdout)``). Idempotent."""
+capability's own demo data (``township/<app>/demo.py``: ``seed(stdout)``, then each ``finish(stdout)``).
+Idempotent."""
 
 from __future__ import annotations
 
@@ -56,6 +57,11 @@ class Command(BaseCommand):
                 except Exception:  # one app's broken demo must not hide the others
                     failed.append(module_name)
                     self.stderr.write(f"demo data of {module_name} failed:\n{traceback.format_exc()}")
+            # Then each app's ``finish(stdout)``: work over everything seeded (the engine's timeline checkpoint).
+            for module_name in demo_modules():
+                finish = getattr(importlib.import_module(module_name), "finish", None)
+                if finish is not None:
+                    finish(self.stdout)
         self.print_logins()
         if failed:
             raise CommandError("demo data failed for: " + ", ".join(failed))
