@@ -109,8 +109,10 @@ GRID_ROLES = (Role.GRID_PATROLLER, Role.GRID_HEAD, Role.GRID_SUPERVISOR, Role.GR
 
 
 class DataScope(models.TextChoices):
-    """数据权限 of a grant (CONVENTIONS §3)."""
+    """数据权限 of a grant (CONVENTIONS §3; resolved by ``township.org.scoping.resolve_scope``)."""
 
+    ALL = "all", _("全部")
+    CUSTOM = "custom", _("自定")
     UNIT = "unit", _("本单位")
     UNIT_AND_BELOW = "unit_and_below", _("本单位及以下")
     SELF = "self", _("仅本人")
@@ -146,6 +148,13 @@ class RoleGrant(models.Model):
     department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT)
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     data_scope = models.CharField(_("数据权限"), max_length=20, choices=DataScope.choices, default=DataScope.UNIT)
+    # 自定 (CUSTOM): the units ticked for this grant, inside the grant's unit (others are ignored: fail-closed).
+    custom_departments = models.ManyToManyField(
+        Department, verbose_name=_("自定部门"), blank=True, related_name="+", help_text=_("数据权限为“自定”时有效")
+    )
+    custom_units = models.ManyToManyField(
+        Jurisdiction, verbose_name=_("自定区划"), blank=True, related_name="+", help_text=_("数据权限为“自定”时有效")
+    )
     created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
 
     class Meta:

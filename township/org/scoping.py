@@ -1,13 +1,20 @@
-"""Data scope: which jurisdictions an actor may read or act in.
+"""Data scope: which jurisdictions, departments and own rows an actor may read or act in.
 
 Fail-closed: a user without grants sees no rows. Business rows carry the owning town's (or county's)
 code as their tenant key (``jurisdiction``) and, where relevant, the village as an ordinary column.
 A grant at a village limits the holder to rows of that village inside its town.
+
+Two resolutions, both cached per request on the user instance:
+
+- ``reach(actor, roles)``: the *tenant codes* (and villages) — for rows that carry no department;
+- ``scope(actor, roles)``: the 数据权限 of each grant (全部 / 自定 / 本单位 / 本单位及以下 / 仅本人, see
+  ``resolve_scope``) as whole tenants + departments + an "own rows" flag, for rows that carry a department
+  (承办/协办). Selectors turn it into a ``Q`` with ``Scope.q``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -53,7 +60,7 @@ def grants_of(actor: User | None) -> list[RoleGrant]:
 
 
 def clear_cache(actor: User) -> None:
-    for attr in ("_township_grants", "_township_reach"):
+    for attr in ("_township_grants", "_township_reach", "_township_scope", "_township_custom"):
         if hasattr(actor, attr):
             delattr(actor, attr)
 
@@ -85,7 +92,7 @@ def _compute_reach(actor: User, roles: frozenset[str] | None) -> Reach:
             villages.add((str(jur.parent_id), jur.code))
             continue
         codes.add(jur.code)
-        if grant.data_scope == DataScope.UNIT_AND_BELOW:
+        if grant.data_scope in (DataScope.UNIT_AND_BELOW, DataScope.ALL):
             below_prefixes.append(jur.code)
     if below_prefixes:
         q = Q()
@@ -116,3 +123,187 @@ def units_of(actor: User | None) -> list[Jurisdiction]:
     for grant in _grants(actor):
         seen.setdefault(grant.jurisdiction.code, grant.jurisdiction)
     return sorted(seen.values(), key=lambda j: j.code)
+
+
+# --- 数据权限 per grant: 全部 / 自定 / 本单位 / 本单位及以下 / 仅本人 ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantSpec:
+    """What the resolution needs of one grant, as plain data (so ``resolve_scope`` is pure)."""
+
+    scope: str
+    unit: str  # the grant's jurisdiction code
+    village_of: str | None = None  # the town code when the grant's unit is a village
+    department: int | None = None
+    custom_departments: tuple[tuple[str, int], ...] = ()  # (the department's jurisdiction code, id)
+    custom_units: tuple[tuple[str, str | None], ...] = ()  # (code, town code when it is a village)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Rows an actor may see: whole tenants, village-limited tenants, departments (承办/协办) and own rows."""
+
+    codes: frozenset[str] = frozenset()
+    villages: frozenset[tuple[str, str]] = frozenset()  # (town code, village code)
+    departments: frozenset[tuple[str, int]] = frozenset()  # (tenant code, department id)
+    own: bool = False  # 仅本人: rows where the actor is the creator / assignee / handler
+
+    @property
+    def department_ids(self) -> frozenset[int]:
+        return frozenset(d for _code, d in self.departments)
+
+    def tenant_q(self, field: str = "jurisdiction", village_field: str | None = "village") -> Q:
+        """The whole-tenant part (全部, 本单位 without a department, 本单位及以下 …); fail-closed."""
+        return Reach(self.codes, self.villages).q(field, village_field)
+
+    def department_q(self, field: str = "department", tenant_field: str = "jurisdiction") -> Q:
+        """Rows whose ``field`` is one of the departments, each filtered by its tenant key too (Citus routing)."""
+        q = Q(pk__in=[])
+        by_code: dict[str, list[int]] = {}
+        for code, dept in sorted(self.departments):
+            by_code.setdefault(code, []).append(dept)
+        for code, ids in by_code.items():
+            q |= Q(**{f"{tenant_field}_id": code, f"{field}_id__in": ids})
+        return q
+
+    def q(
+        self,
+        actor: User | None,
+        *,
+        field: str = "jurisdiction",
+        village_field: str | None = "village",
+        department_field: str | None = "department",
+        own_fields: tuple[str, ...] = (),
+    ) -> Q:
+        """The rows in scope. A table without a department column gets no rows from department grants, a table
+        without an owner column none from 仅本人 (fail-closed, CONVENTIONS §3.2)."""
+        q = self.tenant_q(field, village_field)
+        if department_field:
+            q |= self.department_q(department_field, field)
+        if self.own and actor is not None and actor.pk is not None:
+            for name in own_fields:
+                q |= Q(**{f"{name}_id": actor.pk})
+        return q
+
+    def covers_department(self, code: str, department: int | None, village: str | None = None) -> bool:
+        """Whether a row of tenant ``code`` (``village``) handled by ``department`` is in scope (without own rows)."""
+        if code in self.codes or (village is not None and (code, village) in self.villages):
+            return True
+        return department is not None and (code, department) in self.departments
+
+
+def _inside(code: str, unit: str) -> bool:
+    """Division codes nest by prefix (GB/T 2260 + NBS): ``code`` is ``unit`` or below it."""
+    return code.startswith(unit)
+
+
+def resolve_scope(specs: Iterable[GrantSpec], below: Callable[[str], Iterable[str]]) -> Scope:
+    """The union of the grants' scopes (CONVENTIONS §3.3). Pure: ``below(code)`` gives the non-village codes of a
+    unit's subtree, itself included.
+
+    - 全部 (``all``): the whole subtree of the grant's unit, whatever its department;
+    - 自定 (``custom``): exactly the units ticked on the grant (departments and/or jurisdictions, each without its
+      subtree), only those inside the grant's unit; none ticked → nothing;
+    - 本单位 (``unit``): the grant's department, or its unit when the grant has no department;
+    - 本单位及以下 (``unit_and_below``): the grant's department (departments are not nested), or its unit's subtree;
+    - 仅本人 (``self``): only the rows where the actor takes part.
+    A village unit always means that village's rows in its town. Unknown scopes give nothing.
+    """
+    codes: set[str] = set()
+    villages: set[tuple[str, str]] = set()
+    departments: set[tuple[str, int]] = set()
+    own = False
+
+    def add_unit(code: str, village_of: str | None, subtree: bool) -> None:
+        if village_of:
+            villages.add((village_of, code))
+        elif subtree:
+            codes.update(below(code))
+        else:
+            codes.add(code)
+
+    for spec in specs:
+        tenant = spec.village_of or spec.unit
+        if spec.scope == DataScope.ALL:
+            add_unit(spec.unit, spec.village_of, subtree=True)
+        elif spec.scope in (DataScope.UNIT, DataScope.UNIT_AND_BELOW):
+            if spec.department is not None:
+                departments.add((tenant, spec.department))
+            else:
+                add_unit(spec.unit, spec.village_of, subtree=spec.scope == DataScope.UNIT_AND_BELOW)
+        elif spec.scope == DataScope.CUSTOM:
+            for code, dept in spec.custom_departments:
+                if _inside(code, spec.unit):
+                    departments.add((code, dept))
+            for code, town in spec.custom_units:
+                if _inside(code, spec.unit):
+                    add_unit(code, town, subtree=False)
+        elif spec.scope == DataScope.SELF:
+            own = True
+    return Scope(frozenset(codes), frozenset(villages), frozenset(departments), own)
+
+
+def _custom_units(actor: User, grants: list[RoleGrant]) -> dict[int, tuple[list[tuple[str, int]], list[Jurisdiction]]]:
+    """The ticked units of the actor's 自定 grants (two queries, only when the actor has such a grant)."""
+    cached: dict[int, tuple[list[tuple[str, int]], list[Jurisdiction]]] | None = getattr(
+        actor, "_township_custom", None
+    )
+    if cached is not None:
+        return cached
+    custom = [g.pk for g in grants if g.data_scope == DataScope.CUSTOM]
+    out: dict[int, tuple[list[tuple[str, int]], list[Jurisdiction]]] = {pk: ([], []) for pk in custom}
+    if custom:
+        dept_through = RoleGrant.custom_departments.through.objects.filter(rolegrant_id__in=custom)
+        for grant_id, code, dept_id in dept_through.values_list(
+            "rolegrant_id", "department__jurisdiction_id", "department_id"
+        ):
+            out[grant_id][0].append((str(code), int(dept_id)))
+        unit_through = RoleGrant.custom_units.through.objects.filter(rolegrant_id__in=custom).select_related(
+            "jurisdiction"
+        )
+        for row in unit_through:
+            out[row.rolegrant_id][1].append(row.jurisdiction)
+    actor._township_custom = out  # type: ignore[attr-defined]  # per-request cache on the instance
+    return out
+
+
+def _spec(grant: RoleGrant, custom: dict[int, tuple[list[tuple[str, int]], list[Jurisdiction]]]) -> GrantSpec:
+    jur = grant.jurisdiction
+    depts, units = custom.get(grant.pk, ([], []))
+    return GrantSpec(
+        scope=grant.data_scope,
+        unit=jur.code,
+        village_of=str(jur.parent_id) if jur.level == Level.VILLAGE and jur.parent_id else None,
+        department=grant.department_id,
+        custom_departments=tuple(depts),
+        custom_units=tuple(
+            (u.code, str(u.parent_id) if u.level == Level.VILLAGE and u.parent_id else None) for u in units
+        ),
+    )
+
+
+def _below(code: str) -> list[str]:
+    return [
+        code,
+        *Jurisdiction.objects.filter(code__startswith=code)
+        .exclude(level=Level.VILLAGE)
+        .exclude(code=code)
+        .values_list("code", flat=True),
+    ]
+
+
+def scope(actor: User | None, roles: Iterable[str] | None = None) -> Scope:
+    """The 数据权限 of the grants where ``actor`` holds one of ``roles`` (any role if None); fail-closed."""
+    if actor is None or not actor.is_authenticated:
+        return Scope()
+    key = frozenset(roles) if roles is not None else None
+    cache: dict[frozenset[str] | None, Scope] | None = getattr(actor, "_township_scope", None)
+    if cache is None:
+        cache = {}
+        actor._township_scope = cache  # type: ignore[attr-defined]  # per-request cache on the instance
+    if key not in cache:
+        grants = [g for g in _grants(actor) if key is None or g.role in key]
+        custom = _custom_units(actor, grants)
+        cache[key] = resolve_scope([_spec(g, custom) for g in grants], _below)
+    return cache[key]
