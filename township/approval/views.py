@@ -76,7 +76,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)  # the one backend of AUTHENTICATION_BACKENDS (township.web.security.PolicyBackend)
             messages.success(request, _("注册成功"))
             return redirect("approval:portal")
     return render(request, "approval/register.html", {"form": form})

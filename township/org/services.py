@@ -1,13 +1,32 @@
-"""Services of the organisation app: API tokens (more to come: staff, grants)."""
+"""Services of the organisation app: API tokens and role grants (三员分立)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from township.core.errors import DomainError
 from township.org.models import ApiToken, User
+
+
+class AccountRefused(DomainError):
+    """A personal API token whose account may not work now (password change due, locked): 403."""
+
+    status = 403
+
+
+# Account checks of the sign-in policy that live above org (the lock, password expiry: township.web.security);
+# installed by that app's config. Each raises AccountRefused.
+_token_checks: list[Callable[[User], None]] = []
+
+
+def register_token_check(check: Callable[[User], None]) -> None:
+    if check not in _token_checks:
+        _token_checks.append(check)
 
 
 def _digest(secret: str) -> str:
@@ -22,6 +41,11 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_authenticate(secret: str) -> User | None:
+    """The token's user, or None (unknown, revoked, inactive account: the API answers 401).
+
+    A token whose user must change the password, whose password has expired or whose login name is locked
+    raises ``AccountRefused`` (403 ``{code, message, field}``): the sign-in policy gates tokens too.
+    """
     if not secret:
         return None
     token = (
@@ -31,8 +55,13 @@ def api_token_authenticate(secret: str) -> User | None:
     )
     if token is None:
         return None
+    user = token.user
+    if user.must_change_password:
+        raise AccountRefused("password_change_required", _("须修改初始密码：请先登录网页端修改密码，再使用 API 令牌"))
+    for check in _token_checks:
+        check(user)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    return user
 
 
 def api_token_revoke(*, user: User, token_id: int) -> bool:

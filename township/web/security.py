@@ -9,11 +9,14 @@ All numbers can be overridden in settings (``TOWNSHIP_LOGIN_MAX_FAILURES`` etc.)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -154,17 +157,19 @@ def mark_password_changed(request: HttpRequest, user: Any) -> None:
 # --- lockout and the login log -----------------------------------------------------------------
 
 
-def client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
     return request.META.get("REMOTE_ADDR") or None
 
 
-def login_log_write(request: HttpRequest, *, username: str, result: str, user: Any = None) -> None:
+def login_log_write(request: HttpRequest | None, *, username: str, result: str, user: Any = None) -> None:
     LoginLog.objects.create(
         username=username[:150],
         user=user if user is not None and getattr(user, "pk", None) else None,
         result=result,
         ip=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255] if request is not None else "",
         at=timezone.now(),
     )
 
@@ -203,6 +208,65 @@ def unlock(username: str) -> bool:
 
 
 # --- one sign-in for every login form ---------------------------------------------------------
+#
+# The policy sits in the authentication backend (``PolicyBackend``, the only entry of
+# ``AUTHENTICATION_BACKENDS``), so every door that checks a password — the shell's /accounts/login/,
+# the applicant form /approval/login/, Django admin's /admin/login/ — passes the same lock, the same
+# failure count and the same login log. A password change due at sign-in is noted on the request and
+# moved into the new session by ``PasswordPolicyMiddleware``; API tokens are checked by
+# ``token_refusal`` (installed into ``township.org.services`` by the app config).
+
+
+REQUEST_CHANGE_REASON = "_township_change_reason"
+
+
+def check_credentials(request: HttpRequest | None, username: str, verify: Callable[[], Any | None]) -> Any | None:
+    """Apply the policy around ``verify()`` (the password check): lock, failure count, login log.
+
+    Returns the user on success, None when refused. ``request`` may be None (the test client's
+    ``login()``): the attempt is then logged without an IP address.
+    """
+    from township.web.selectors import user_by_username
+
+    if is_locked(username):
+        login_log_write(request, username=username, result=LoginLog.Result.LOCKED, user=user_by_username(username))
+        return None
+    user = verify()
+    if user is None:
+        locked_now = record_failure(username)
+        known = user_by_username(username)
+        result = LoginLog.Result.FAILED if known is not None and known.is_active else LoginLog.Result.INACTIVE
+        if locked_now:
+            result = LoginLog.Result.LOCKED_NOW
+        login_log_write(request, username=username, result=result, user=known)
+        return None
+    record_success(username)
+    login_log_write(request, username=username, result=LoginLog.Result.SUCCESS, user=user)
+    reason = password_change_reason(user)
+    if reason and request is not None:
+        setattr(request, REQUEST_CHANGE_REASON, reason)
+    return user
+
+
+class PolicyBackend(ModelBackend):
+    """Django's model backend under the sign-in policy (the one backend in ``AUTHENTICATION_BACKENDS``).
+
+    django-axes 8 works the same way (a backend plus its own attempt tables); it was evaluated and not
+    used: its lock and access log would duplicate ``LoginThrottle``/``LoginLog``, it knows nothing of
+    the forced change and expiry, and two logs would have to be kept in step (docs/ui.md, *Sign-in policy*).
+    """
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any | None:
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        name = str(username).strip()
+        return check_credentials(
+            request, name, lambda: super(PolicyBackend, self).authenticate(request, name, password, **kwargs)
+        )
 
 
 @dataclass
@@ -213,33 +277,35 @@ class SignIn:
 
 
 def sign_in(request: HttpRequest, username: str, password: str) -> SignIn:
-    """Authenticate under the policy, log the attempt, and log the user in on success.
+    """Authenticate under the policy (``PolicyBackend``) and log the user in on success.
 
-    Every login form (staff, applicants) should call this so the lockout and the login log cover all
-    of them. On success with a password change due, the session is flagged (see ``staff_required``
-    and ``PasswordPolicyMiddleware``).
+    On success with a password change due, the session is flagged (see ``staff_required`` and
+    ``PasswordPolicyMiddleware``).
     """
     from django.contrib.auth import authenticate, login
 
-    from township.web.selectors import user_by_username
-
-    username = username.strip()
-    if is_locked(username):
-        login_log_write(request, username=username, result=LoginLog.Result.LOCKED, user=user_by_username(username))
-        return SignIn(None, str(GENERIC_LOGIN_ERROR))
-    user = authenticate(request, username=username, password=password)
+    user = authenticate(request, username=username.strip(), password=password)
     if user is None:
-        locked_now = record_failure(username)
-        known = user_by_username(username)
-        result = LoginLog.Result.FAILED if known is not None and known.is_active else LoginLog.Result.INACTIVE
-        if locked_now:
-            result = LoginLog.Result.LOCKED_NOW
-        login_log_write(request, username=username, result=result, user=known)
         return SignIn(None, str(GENERIC_LOGIN_ERROR))
-    record_success(username)
     login(request, user)
-    login_log_write(request, username=username, result=LoginLog.Result.SUCCESS, user=user)
-    reason = password_change_reason(user)
+    reason = getattr(request, REQUEST_CHANGE_REASON, "")
     if reason:
         request.session[SESSION_CHANGE_REQUIRED] = reason
     return SignIn(user, "", reason)
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+def token_refusal(user: Any) -> None:
+    """Refuse a personal API token whose account is locked or whose password has expired.
+
+    (An inactive account and a pending first-login change are refused by ``township.org.services``
+    itself.) Raises ``AccountRefused``; the API answers ``{code, message, field}``.
+    """
+    from township.org.services import AccountRefused
+
+    if is_locked(user.get_username()):
+        raise AccountRefused("account_locked", _("账户已被临时锁定，请稍后再试或联系安全管理员解锁"))
+    if password_expired(user):
+        raise AccountRefused("password_change_required", _("密码已过期：请先登录网页端修改密码，再使用 API 令牌"))
