@@ -118,6 +118,9 @@ TOWNSHIP_OFFICE_HOURS = [("08:30", "12:00"), ("14:00", "17:30")]
 # base address printed in QR codes of certificates (the verification page).
 TOWNSHIP_SEAL_MASTER_KEY = env_str("SEAL_MASTER_KEY", "")
 TOWNSHIP_PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Personal data (resident IDs, phone numbers): the key of SM4 encryption and of the SM3 blind index
+# (township/core/crypto.py). Empty → derived from SECRET_KEY, development only (check --deploy warns).
+TOWNSHIP_PERSONAL_DATA_KEY = env_str("PERSONAL_DATA_KEY", "")
 
 LOGGING = {
     "version": 1,

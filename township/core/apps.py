@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the holiday-cache invalidation and the re-seed-after-flush hooks.
-        from township.core import calendar  # noqa: F401
+        from township.core import calendar, checks  # noqa: F401  (checks: registers the deploy check)
