@@ -208,6 +208,8 @@ def town_b_people() -> list[tuple[str, User]]:
         people.append((role.value, user))
     everyone = User.objects.create_user(username="b_all_roles", password="B-town-pass-2026", is_staff=True)
     for role in Role:
+        if role in (Role.SECURITY_ADMIN, Role.AUDITOR):  # 三员分立: one administrator role per user
+            continue
         RoleGrant.objects.create(user=everyone, jurisdiction=town_b, role=role)
     people.append(("all roles", everyone))
     far = User.objects.create_user(username="far_leader", password="B-town-pass-2026")

@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from township.org.duties import admin_role_conflict, conflict_message
 from township.org.models import ApiToken, Department, Jurisdiction, Level, RoleGrant, User
 
 if TYPE_CHECKING:  # the admin classes are generic for mypy only (django-stubs), not at run time
@@ -58,8 +61,24 @@ class DepartmentAdmin(_DepartmentAdminBase):
     autocomplete_fields = ("jurisdiction",)
 
 
+class RoleGrantFormSet(BaseInlineFormSet):  # type: ignore[type-arg]  # generic in the stubs only
+    """三员分立 across the rows of one save: no two of the three administrator roles for the user."""
+
+    def clean(self) -> None:
+        super().clean()
+        roles = [
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")
+        ]
+        pair = admin_role_conflict(roles)
+        if pair is not None:
+            raise ValidationError(conflict_message(pair), code="role_conflict")
+
+
 class RoleGrantInline(_RoleGrantInlineBase):
     model = RoleGrant
+    formset = RoleGrantFormSet
     extra = 0
     fields = ("jurisdiction", "department", "role", "data_scope", "created_at")
     readonly_fields = ("created_at",)
@@ -70,12 +89,13 @@ class RoleGrantInline(_RoleGrantInlineBase):
 class UserAdmin(_UserAdminBase):
     list_display = ("username", "full_name", "masked_phone", "is_active", "must_change_password", "last_login")
     list_filter = ("is_active", "is_staff", "must_change_password", "grants__role")
-    search_fields = ("username", "full_name", "phone")
+    search_fields = ("username", "full_name")  # phone and resident ID are encrypted: not searchable here
     inlines = (RoleGrantInline,)
     actions = ("force_password_change",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("个人信息"), {"fields": ("full_name", "phone", "email", "resident_id", "uscc")}),
+        # Personal data shown masked, never in clear here (docs/security.md, Personal data).
+        (_("个人信息"), {"fields": ("full_name", "masked_phone", "email", "masked_resident_id", "uscc")}),
         (_("账户安全"), {"fields": ("is_active", "must_change_password", "last_login", "date_joined")}),
         (_("后台权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
     )
@@ -88,11 +108,17 @@ class UserAdmin(_UserAdminBase):
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "masked_phone", "masked_resident_id")
 
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj: User) -> str:
         return _mask(obj.phone, 3, 4) if obj.phone else ""
+
+    @admin.display(description=_("身份证号"))
+    def masked_resident_id(self, obj: User) -> str:
+        from township.core.identifiers import mask_resident_id
+
+        return mask_resident_id(obj.resident_id) if obj.resident_id else ""
 
     @admin.action(description=_("下次登录须修改密码"))
     def force_password_change(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

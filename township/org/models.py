@@ -5,9 +5,13 @@ Jurisdiction, Department, User and RoleGrant are small shared (reference) tables
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from township.core.fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
 
 
 class Level(models.TextChoices):
@@ -118,12 +122,14 @@ class DataScope(models.TextChoices):
     SELF = "self", _("仅本人")
 
 
-class User(AbstractUser):
-    """A staff member or a registered applicant."""
+class User(BlindIndexedModel, AbstractUser):
+    """A staff member or a registered applicant. Phone and resident ID are SM4-encrypted; look the resident ID
+    up with ``resident_id_index=blind_index(value)`` (township.core.crypto)."""
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
-    resident_id = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)
+    resident_id = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
+    resident_id_index = BlindIndexField(_("身份证号索引"), source="resident_id", db_index=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
     must_change_password = models.BooleanField(_("首次登录须改密"), default=False)
 
@@ -168,6 +174,24 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.jurisdiction.name} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """三员分立: the three administrator roles exclude each other per user (township.org.duties)."""
+        from django.core.exceptions import ValidationError
+
+        from township.org.duties import RoleConflict, check_grant
+
+        super().clean()
+        try:
+            check_grant(self.user_id, self.role, self.pk)
+        except RoleConflict as exc:
+            raise ValidationError({"role": exc.message}, code=exc.code) from exc
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from township.org.duties import check_grant
+
+        check_grant(self.user_id, self.role, self.pk)  # refused at save too, whatever the path (RoleConflict)
+        super().save(*args, **kwargs)
 
 
 class ApiToken(models.Model):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from township.org.duties import counted_grants
 from township.org.models import DataScope, Jurisdiction, Level, RoleGrant, User
 
 
@@ -84,7 +85,7 @@ def _compute_reach(actor: User, roles: frozenset[str] | None) -> Reach:
     codes: set[str] = set()
     villages: set[tuple[str, str]] = set()
     below_prefixes: list[str] = []
-    for grant in _grants(actor):
+    for grant in counted_grants(actor, _grants(actor), roles):  # 三员分立 (township.org.duties)
         if wanted is not None and grant.role not in wanted:
             continue
         jur = grant.jurisdiction
@@ -303,7 +304,7 @@ def scope(actor: User | None, roles: Iterable[str] | None = None) -> Scope:
         cache = {}
         actor._township_scope = cache  # type: ignore[attr-defined]  # per-request cache on the instance
     if key not in cache:
-        grants = [g for g in _grants(actor) if key is None or g.role in key]
+        grants = [g for g in counted_grants(actor, _grants(actor), key) if key is None or g.role in key]
         custom = _custom_units(actor, grants)
         cache[key] = resolve_scope([_spec(g, custom) for g in grants], _below)
     return cache[key]

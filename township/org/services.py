@@ -9,8 +9,10 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from township.core.errors import DomainError
-from township.org.models import ApiToken, User
+from township.core.errors import DomainError, PermissionRefused
+from township.org.duties import check_grant
+from township.org.models import ApiToken, DataScope, Department, Jurisdiction, Role, RoleGrant, User
+from township.org.scoping import clear_cache, has_role
 
 
 class AccountRefused(DomainError):
@@ -68,3 +70,31 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     return bool(
         ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     )
+
+
+# --- role grants (三员分立) ------------------------------------------------------------------------
+
+
+def role_grant_create(
+    *,
+    user: User,
+    jurisdiction: Jurisdiction,
+    role: str,
+    department: Department | None = None,
+    data_scope: str = DataScope.UNIT,
+    actor: User | None = None,
+) -> RoleGrant:
+    """Grant ``role`` in ``jurisdiction``. Only a security administrator of the unit grants roles (``actor``
+    None: the system, e.g. the demo loader); the three administrator roles exclude each other per user."""
+    if role not in Role.values:
+        raise DomainError("invalid_role", _("未知角色"), "role")
+    if department is not None and department.jurisdiction_id != jurisdiction.code:
+        raise DomainError("invalid_department", _("部门不属于该单位"), "department")
+    if actor is not None and not has_role(actor, jurisdiction.tenant_code, [Role.SECURITY_ADMIN]):
+        raise PermissionRefused("forbidden", _("只有安全管理员可以授予角色"))
+    check_grant(user.pk, role)
+    grant, _created = RoleGrant.objects.get_or_create(
+        user=user, jurisdiction=jurisdiction, role=role, department=department, defaults={"data_scope": data_scope}
+    )
+    clear_cache(user)
+    return grant
