@@ -6,6 +6,7 @@ import sys
 
 
 def main() -> None:
+    # Development by default; production sets DJANGO_SETTINGS_MODULE=config.settings.production.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     from django.core.management import execute_from_command_line
 

@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 scripts/install.sh
 PY=.venv/bin/python
 PORT="${PORT:-8000}"
+# The demo runs with DEBUG on (runserver then serves the static files itself); the default is off.
+# Production: scripts/serve.sh (docs/dev/setup.md, section Production).
+export DEBUG="${DEBUG:-true}"
 
 echo "[demo] migrating the database (${DATABASE_URL:-SQLite: township.sqlite3})"
 $PY manage.py migrate --noinput

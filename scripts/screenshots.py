@@ -4,7 +4,7 @@ Needs a running demo server with seeded data, e.g.:
 
     SQLITE_PATH=/tmp/shots.sqlite3 .venv/bin/python manage.py migrate
     SQLITE_PATH=/tmp/shots.sqlite3 .venv/bin/python manage.py seed_demo
-    SQLITE_PATH=/tmp/shots.sqlite3 .venv/bin/python manage.py runserver 127.0.0.1:8021 --noreload &
+    DEBUG=true SQLITE_PATH=/tmp/shots.sqlite3 .venv/bin/python manage.py runserver 127.0.0.1:8021 --noreload &
     .venv/bin/python scripts/screenshots.py --base http://127.0.0.1:8021
 
 Signs in through the login form; if the first sign-in forces a password change (等保), it changes the

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, database_config, env_bool, env_int, env_str
+from config.env import BASE_DIR, DEV_SECRET_KEY, database_config, env_bool, env_int, env_str
 
-SECRET_KEY = env_str("SECRET_KEY", "township-dev-only-secret-change-me-in-production")
-DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+# Off unless asked for: scripts/demo.sh sets DEBUG=true; production uses config/settings/production.py.
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
