@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("township.web.urls")),
+    path("", include("township.audit.urls")),
     path("", include("township.certificates.urls")),
     path("credit/", include("township.credit.urls")),
     path("catalog/", include("township.catalog.urls")),

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "pgtrigger",
     "township.core",
     "township.org",
     "township.cases",
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "township.approval",
     "township.web",
     "township.grid",
+    "township.audit",
 ]
 
 MIDDLEWARE = [
@@ -40,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "township.audit.context.AuditContextMiddleware",  # actor and IP of the operation log
     "township.web.middleware.PasswordPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
