@@ -11,6 +11,7 @@ from township.approval.models import (
     SupplementNotice,
     VerificationTask,
 )
+from township.core.fields import BlindIndexSearchAdminMixin
 
 
 class MaterialInline(admin.TabularInline):
@@ -21,10 +22,11 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(BlindIndexSearchAdminMixin, admin.ModelAdmin):
     list_display = ["case", "title", "applicant", "channel", "accept_mode", "decision", "received_at", "jurisdiction"]
     list_filter = ["channel", "accept_mode", "decision", "kind", "jurisdiction"]
-    search_fields = ["case__number", "title", "applicant__name", "applicant__resident_id", "applicant__uscc"]
+    search_fields = ["case__number", "title", "applicant__name", "applicant__uscc"]
+    blind_index_search = ("applicant__resident_id_index",)
     list_select_related = ["case", "applicant", "jurisdiction"]
     raw_id_fields = [
         "case",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from township.approval.models import Grade, VerificationMethod
 from township.approval.rules import SPECIAL_REASONS
+from township.core.crypto import blind_index
 
 
 class RegisterForm(forms.Form):
@@ -34,7 +35,7 @@ class ApplicantLoginForm(AuthenticationForm):
             found = users.filter(username=name).first()
             if found is None and len(name) == 18:
                 ident = name.upper()
-                found = users.filter(resident_id=ident).first() or users.filter(uscc=ident).first()
+                found = users.filter(resident_id_index=blind_index(ident)).first() or users.filter(uscc=ident).first()
             username = found.username if found else name
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:

@@ -21,6 +21,7 @@ from township.approval.models import (
     SupplementNotice,
     TicketStatus,
 )
+from township.core.crypto import blind_index
 from township.core.errors import NotFound
 from township.org.models import Role, User
 from township.org.scoping import reach
@@ -72,7 +73,7 @@ def application_list(
             Q(case__number__icontains=q)
             | Q(title__icontains=q)
             | Q(applicant__name__icontains=q)
-            | Q(applicant__resident_id=q.upper())
+            | Q(applicant__resident_id_index=blind_index(q) or "-")
             | Q(applicant__uscc=q.upper())
         )
     return qs.order_by("-id")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from township.certificates.models import Certificate, CertificateStatusChange, LibraryItem, SealKey
+from township.core.fields import BlindIndexSearchAdminMixin
 
 
 @admin.register(SealKey)
@@ -21,18 +22,21 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(BlindIndexSearchAdminMixin, admin.ModelAdmin):
     list_display = ["identifier", "type_name", "holder", "issuer_name", "status", "issued_at", "valid_until"]
     list_filter = ["status", "type_code", "jurisdiction"]
-    search_fields = ["identifier", "holder__name", "holder__resident_id", "holder__uscc"]
-    readonly_fields = ["identifier", "signed_payload", "signature", "seal_key", "serial", "version"]
+    search_fields = ["identifier", "holder__name", "holder__uscc"]
+    blind_index_search = ("holder__resident_id_index",)  # a resident ID typed in full
+    readonly_fields = ["identifier", "signature", "seal_key", "serial", "version"]
+    exclude = ["signed_payload"]  # holds the holder's resident ID (encrypted at rest, not shown)
     raw_id_fields = ["holder", "issuer_department", "source_case", "issued_by"]
     inlines = [StatusChangeInline]
 
 
 @admin.register(LibraryItem)
-class LibraryItemAdmin(admin.ModelAdmin):
+class LibraryItemAdmin(BlindIndexSearchAdminMixin, admin.ModelAdmin):
     list_display = ["title", "material_type_code", "subject", "jurisdiction", "verified_at", "withdrawn_at"]
     list_filter = ["material_type_code"]
-    search_fields = ["subject__name", "subject__resident_id", "subject__uscc", "sha256"]
+    search_fields = ["subject__name", "subject__uscc", "sha256"]
+    blind_index_search = ("subject__resident_id_index",)
     raw_id_fields = ["subject", "certificate", "source_case", "verified_by"]

@@ -32,6 +32,7 @@ from township.core.errors import DomainError, PermissionRefused
 from township.org.models import Department, Role
 from township.org.scoping import has_role
 from township.subjects.models import Subject
+from township.subjects.services import subject_mark_present
 
 ISSUER_ROLES = (Role.APPROVER, Role.APPROVAL_HEAD, Role.WINDOW_CLERK, Role.ADMINISTRATOR)
 STATUS_ROLES = (Role.APPROVER, Role.APPROVAL_HEAD, Role.ENFORCEMENT_OFFICER, Role.ADMINISTRATOR)
@@ -171,6 +172,7 @@ def certificate_issue(
     cert.signed_payload = signed.decode("utf-8")
     cert.signature = crypto.sign(signed, private_key=private_key, public_key=key.public_key)
     cert.save()
+    subject_mark_present(subject=holder, jurisdiction=cert.jurisdiction_id, source="certificate")
     library_store(
         subject=holder,
         material_type_code=cert.material_type_code,

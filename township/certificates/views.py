@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from township.certificates import pdf, selectors
-from township.core.errors import NotFound
+from township.core.errors import DomainError, NotFound
 
 
 @require_GET
@@ -66,23 +66,26 @@ def library_item_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def staff_subject_lookup(request: HttpRequest) -> HttpResponse:
-    """Staff: type or scan a resident ID / USCC to open the subject's certificates and library."""
-    from township.subjects.selectors import is_staff, subject_find
+    """Staff: type or scan a resident ID / USCC to open the subject's certificates and library.
+
+    Only subjects present in the staff member's reach are found or listed (an unknown identifier and one of
+    another town read the same: "not found")."""
+    from django.core.paginator import Paginator
+
+    from township.subjects.models import CreditClass, SubjectKind
+    from township.subjects.selectors import is_staff, subject_find_for, subject_list
 
     if not is_staff(request.user):
         raise Http404
     identifier = request.GET.get("identifier", "").strip()
     not_found = False
     if identifier:
-        subject = subject_find(identifier)
-        if subject is not None:
+        try:
+            subject = subject_find_for(actor=request.user, identifier=identifier)
+        except NotFound:
+            not_found = True
+        else:
             return redirect("certificates:staff_subject", pk=subject.pk)
-        not_found = True
-    from django.core.paginator import Paginator
-
-    from township.subjects.models import CreditClass, SubjectKind
-    from township.subjects.selectors import subject_list
-
     filters = {
         "q": request.GET.get("q", "").strip(),
         "kind": request.GET.get("kind", ""),
@@ -106,15 +109,30 @@ def staff_subject_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_subject(request: HttpRequest, pk: int) -> HttpResponse:
+    """One subject's certificates and library, personal data masked; 404 outside the staff member's scope.
+
+    POST ``field=resident_id|phone`` is the 显示完整 action: the value in full, for a window clerk or an
+    enforcement officer where the subject is present (or the explicit permission), logged each time."""
     from township.credit.selectors import credit_summary
-    from township.subjects.models import Subject
-    from township.subjects.selectors import is_staff
+    from township.subjects.selectors import is_staff, may_reveal, subject_get
+    from township.subjects.services import subject_reveal
 
     if not is_staff(request.user):
         raise Http404
-    subject = Subject.objects.filter(pk=pk).select_related("registered_in").first()  # shared reference row
-    if subject is None:
-        raise Http404
+    try:
+        subject = subject_get(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    revealed: dict[str, str] = {}
+    reveal_error = ""
+    if request.method == "POST":
+        field = request.POST.get("field", "")
+        try:
+            revealed[field] = subject_reveal(
+                subject=subject, field=field, actor=request.user, ip=request.META.get("REMOTE_ADDR")
+            )
+        except DomainError as exc:
+            reveal_error = exc.message
     certificates = [(c, c.effective_status()) for c in selectors.certificates_for_subject(subject)]
     materials = list(selectors.library_items_for(subject).filter(certificate__isnull=True))
     return render(
@@ -125,7 +143,11 @@ def staff_subject(request: HttpRequest, pk: int) -> HttpResponse:
             "certificates": certificates,
             "materials": materials,
             "credit": credit_summary(subject),
+            "may_reveal": may_reveal(actor=request.user, subject=subject),
+            "revealed": revealed,
+            "reveal_error": reveal_error,
         },
+        status=403 if reveal_error else 200,
     )
 
 

@@ -127,3 +127,67 @@ class BlindIndexedModel(models.Model):
             names |= {f.name for f in blind_index_fields(type(self)) if f.source in names}
             update_fields = names
         super().save(*args, update_fields=update_fields, **kwargs)
+
+
+def encrypt_existing(model_label: str, fields: dict[str, str | None]) -> Any:
+    """A ``migrations.RunPython`` that encrypts a table's clear values in place (and its reverse).
+
+    ``fields`` maps each encrypted column to its blind index column (or None). Plain SQL, row by row, so it
+    runs the same on SQLite and PostgreSQL and does not depend on the model's current Python code.
+    """
+    from django.db import migrations
+
+    def _rows(apps: Any, schema_editor: Any) -> tuple[Any, str, Any]:
+        model = apps.get_model(model_label)
+        connection = schema_editor.connection
+        quote = connection.ops.quote_name
+        return connection, quote(model._meta.db_table), quote
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        connection, table, quote = _rows(apps, schema_editor)
+        columns = list(fields)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {table}")  # noqa: S608
+            rows = cursor.fetchall()
+            for pk, *values in rows:
+                sets: dict[str, Any] = {}
+                for column, value in zip(columns, values, strict=True):
+                    if value in (None, "") or crypto.is_encrypted(value):
+                        continue
+                    sets[column] = crypto.encrypt(value)
+                    if fields[column]:
+                        sets[str(fields[column])] = crypto.blind_index(value)
+                if sets:
+                    assignments = ", ".join(f"{quote(c)} = %s" for c in sets)
+                    cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*sets.values(), pk])  # noqa: S608
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        connection, table, quote = _rows(apps, schema_editor)
+        columns = list(fields)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {', '.join(quote(c) for c in columns)} FROM {table}")  # noqa: S608
+            for pk, *values in cursor.fetchall():
+                sets = {c: crypto.decrypt(v) for c, v in zip(columns, values, strict=True) if crypto.is_encrypted(v)}
+                if sets:
+                    assignments = ", ".join(f"{quote(c)} = %s" for c in sets)
+                    cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*sets.values(), pk])  # noqa: S608
+
+    return migrations.RunPython(forward, backward, elidable=False)
+
+
+class BlindIndexSearchAdminMixin:
+    """Admin search that also finds rows by an encrypted value typed in full, through its blind index.
+
+    ``blind_index_search = ["holder__resident_id_index"]``: each path is compared with the blind index of
+    the search term (encrypted columns cannot be searched with ``icontains``).
+    """
+
+    blind_index_search: tuple[str, ...] = ()
+
+    def get_search_results(self, request: Any, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        results, duplicates = super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
+        index = crypto.blind_index(search_term)
+        if index:
+            for path in self.blind_index_search:
+                results = results | queryset.filter(**{path: index})
+        return results, duplicates

@@ -13,6 +13,7 @@ from township.credit.models import CreditKind, CreditRecord
 from township.org.models import Role
 from township.org.scoping import has_role
 from township.subjects.models import Subject
+from township.subjects.services import subject_mark_present
 
 WRITER_ROLES = (
     Role.WINDOW_CLERK,
@@ -57,7 +58,7 @@ def credit_record_create(
     if source_case is not None:
         source_number = source_number or source_case.number
         source_app = source_app or source_case.case_type
-    return CreditRecord.objects.create(
+    record = CreditRecord.objects.create(
         jurisdiction_id=jurisdiction_id,
         subject=subject,
         kind=kind,
@@ -70,6 +71,8 @@ def credit_record_create(
         valid_from=valid_from,
         valid_until=valid_until,
     )
+    subject_mark_present(subject=subject, jurisdiction=jurisdiction_id, source="credit")
+    return record
 
 
 def credit_record_repair(*, record: CreditRecord, actor: Any, reason: str) -> CreditRecord:

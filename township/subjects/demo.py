@@ -58,5 +58,7 @@ def seed(stdout: Any) -> None:
             credit_class=credit_class,
         )
     # The demo applicant account is Ms Luo: give it her resident ID so "my library" finds her.
-    User.objects.filter(username="applicant", resident_id="").update(resident_id=LUO_RESIDENT_ID)
+    for account in User.objects.filter(username="applicant", resident_id=""):
+        account.resident_id = LUO_RESIDENT_ID  # encrypted, with its blind index, by save()
+        account.save(update_fields=["resident_id"])
     stdout.write(f"subjects: {len(PERSONS)} persons, {len(ORGANISATIONS)} organisations in 白沙镇")

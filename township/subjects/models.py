@@ -1,17 +1,26 @@
 """The subject registry: natural persons (resident ID) and organisations (USCC).
 
-Subjects are shared reference rows keyed by their identifier, not tenant rows: a person or an
-enterprise is the same everywhere. ``registered_in`` records where the subject was first registered.
-Every later capability (approval, library, enforcement, inspections, credit) points at ``Subject``.
+A person or an enterprise is one row everywhere (keyed by its identifier), but it is *seen* only where
+it is present: ``SubjectPresence`` is the tenant row (town code + village) written wherever the subject
+registered, applied, was a party or got a credit record, and every staff read is scoped by it (fail-closed,
+see selectors). ``registered_in`` records where the subject was first registered.
+
+Resident IDs and phone numbers are encrypted at rest (SM4, township.core.fields) and looked up through
+the keyed SM3 blind index ``resident_id_index``; showing them in full is the permission
+``subjects.reveal_personal_data`` and every reveal is a ``RevealLog`` row (docs/security.md).
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from township.core.fields import BlindIndexedModel, BlindIndexField, EncryptedCharField
+from township.core.tenancy import JurisdictionScoped
 
 
 class SubjectKind(models.TextChoices):
@@ -38,9 +47,10 @@ class CreditClass(models.TextChoices):
     D = "D", _("D类（信用差）")
 
 
-class Subject(models.Model):
+class Subject(BlindIndexedModel):
     kind = models.CharField(_("主体类别"), max_length=8, choices=SubjectKind.choices)
-    resident_id = models.CharField(_("身份证号"), max_length=18, null=True, blank=True, unique=True)
+    resident_id = EncryptedCharField(_("身份证号"), max_length=18, null=True, blank=True)
+    resident_id_index = BlindIndexField(_("身份证号索引"), source="resident_id", unique=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
     name = models.CharField(_("名称/姓名"), max_length=128)
     org_kind = models.CharField(_("组织类型"), max_length=24, choices=OrgKind.choices, blank=True)
@@ -53,7 +63,7 @@ class Subject(models.Model):
         on_delete=models.SET_NULL,
         related_name="represented_orgs",
     )
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("地址/住所"), max_length=255, blank=True)
     registered_in = models.ForeignKey(
         "org.Jurisdiction",
@@ -74,6 +84,7 @@ class Subject(models.Model):
         ordering = ["id"]
         verbose_name = _("主体")
         verbose_name_plural = _("主体")
+        permissions = [("reveal_personal_data", _("查看完整个人信息（身份证号、手机号）"))]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -89,7 +100,7 @@ class Subject(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.identifier}）"
+        return f"{self.masked_name}（{self.masked_identifier}）"
 
     @property
     def identifier(self) -> str:
@@ -128,3 +139,71 @@ class Subject(models.Model):
         from township.core.identifiers import mask_resident_id
 
         return mask_resident_id(self.resident_id or "") if self.is_person else self.identifier
+
+    @property
+    def masked_phone(self) -> str:
+        from township.core.identifiers import mask_phone
+
+        return mask_phone(self.phone)
+
+
+class PresenceSource(models.TextChoices):
+    REGISTERED = "registered", _("登记")
+    APPLICATION = "application", _("办件申请人")
+    ENFORCEMENT = "enforcement", _("执法当事人")
+    CREDIT = "credit", _("信用记录")
+    CERTIFICATE = "certificate", _("证照持有人")
+
+
+class SubjectPresence(JurisdictionScoped):
+    """The subject is known in this town (tenant key) and, if set, this village: the scope of every read."""
+
+    subject = models.ForeignKey(Subject, verbose_name=_("主体"), on_delete=models.CASCADE, related_name="presences")
+    village = models.ForeignKey(
+        "org.Jurisdiction", verbose_name=_("村社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=PresenceSource.choices)
+    created_at = models.DateTimeField(_("首次出现"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("主体所在辖区")
+        verbose_name_plural = _("主体所在辖区")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "subject", "village"], name="subjects_presence_once"),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "subject"],
+                condition=Q(village__isnull=True),
+                name="subjects_presence_town_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["subject", "jurisdiction"], name="subjects_presence_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} @ {self.jurisdiction_id}"
+
+
+class RevealField(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("身份证号")
+    PHONE = "phone", _("联系电话")
+
+
+class RevealLog(JurisdictionScoped):
+    """One showing of a personal value in full: who, when, from where, which subject and field (append-only)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    subject = models.ForeignKey(Subject, verbose_name=_("主体"), on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(_("字段"), max_length=16, choices=RevealField.choices)
+    channel = models.CharField(_("途径"), max_length=8, default="web")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        indexes = [models.Index(fields=["jurisdiction", "at"], name="subjects_reveal_at")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.field} {self.subject_id} {self.at:%Y-%m-%d %H:%M}"

@@ -1,30 +1,50 @@
-"""Reads from the subject registry.
+"""Reads from the subject registry, scoped by presence.
 
-Subjects are shared reference rows: an exact identifier lookup finds a subject wherever it was
-registered (a window clerk must find a person from another town). Browsing lists are limited to
-subjects registered inside the actor's reach (fail-closed).
+A subject is one shared row, but staff see it only where it is *present* (``SubjectPresence``: a town, and
+a village inside it, where it registered, applied, was a party, holds a certificate or has a credit
+record) and only inside their reach — the same fail-closed rule as every business row: no presence in
+reach, no subject (404, never "exists elsewhere"). The subject's own account always sees itself.
+
+``subject_find`` (no actor) is for services that already hold the full identifier from the person or
+the law (an application being filed, a party being registered); views and endpoints use
+``subject_find_for`` / ``subject_get``. Resident IDs are looked up through their blind index.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
+from township.core.crypto import blind_index
+from township.core.errors import NotFound
+from township.org.models import Role
 from township.org.scoping import reach
-from township.subjects.models import Subject
+from township.subjects.models import Subject, SubjectPresence
+
+# Roles that need full personal data in their work: the window clerk identifies applicants at the window,
+# the enforcement officer serves documents on parties. Others see masked values only (docs/security.md).
+REVEAL_ROLES: tuple[str, ...] = (Role.WINDOW_CLERK, Role.ENFORCEMENT_OFFICER)
+REVEAL_PERMISSION = ("subjects", "reveal_personal_data")
 
 
 def normalise_identifier(identifier: str) -> str:
-    return (identifier or "").strip().upper()
+    return "".join((identifier or "").split()).upper()
 
 
 def subject_find(identifier: str) -> Subject | None:
-    """The person (resident ID) or organisation (USCC) with this identifier, or None."""
+    """The person (resident ID) or organisation (USCC) with this identifier, or None. Unscoped: services only."""
     identifier = normalise_identifier(identifier)
     if len(identifier) != 18:
         return None
-    return Subject.objects.filter(Q(resident_id=identifier) | Q(uscc=identifier)).first()
+    return Subject.objects.filter(Q(resident_id_index=blind_index(identifier)) | Q(uscc=identifier)).first()
+
+
+def subject_by_resident_id(resident_id: str) -> Subject | None:
+    index = blind_index(resident_id)
+    return Subject.objects.filter(resident_id_index=index).first() if index else None
 
 
 def subject_for_user(user: Any, *, create: bool = False) -> Subject | None:
@@ -35,7 +55,7 @@ def subject_for_user(user: Any, *, create: bool = False) -> Subject | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     uscc = normalise_identifier(getattr(user, "uscc", ""))
-    resident_id = normalise_identifier(getattr(user, "resident_id", ""))
+    resident_id = normalise_identifier(getattr(user, "resident_id", "") or "")
     if uscc:
         subject = Subject.objects.filter(uscc=uscc).first()
         if subject is None and create:
@@ -44,7 +64,7 @@ def subject_for_user(user: Any, *, create: bool = False) -> Subject | None:
             subject = subject_get_or_create_org(uscc=uscc, name=user.full_name or user.username, actor=user)
         return subject
     if resident_id:
-        subject = Subject.objects.filter(resident_id=resident_id).first()
+        subject = subject_by_resident_id(resident_id)
         if subject is None and create:
             from township.subjects.services import subject_get_or_create_person
 
@@ -55,13 +75,31 @@ def subject_for_user(user: Any, *, create: bool = False) -> Subject | None:
     return None
 
 
+def staff_roles() -> list[str]:
+    """Every role but applicant: an applicant account sees its own subject only (subject_for_user)."""
+    return [role for role in Role.values if role != Role.APPLICANT]
+
+
+def presences_in_reach(actor: Any, roles: Iterable[str] | None = None) -> QuerySet[SubjectPresence]:
+    """Presences in the actor's reach as staff (for ``roles`` if given)."""
+    return SubjectPresence.objects.filter(reach(actor, staff_roles() if roles is None else roles).q())
+
+
+def subjects_visible(actor: Any, roles: Iterable[str] | None = None) -> QuerySet[Subject]:
+    """Subjects present somewhere in the actor's reach (for ``roles`` if given); fail-closed."""
+    return Subject.objects.filter(pk__in=presences_in_reach(actor, roles).values("subject_id"))
+
+
 def subject_list(*, actor: Any, q: str = "", kind: str = "", credit_class: str = "") -> QuerySet[Subject]:
-    """Subjects registered inside the actor's reach, optionally filtered by name/identifier, kind, class."""
-    r = reach(actor)
-    qs = Subject.objects.filter(r.q("registered_in", "village")).select_related("registered_in")
+    """Subjects present inside the actor's reach, optionally filtered by name / exact identifier, kind, class."""
+    qs = subjects_visible(actor).select_related("registered_in")
     if q:
         q = q.strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(resident_id=q.upper()) | Q(uscc=q.upper()))
+        by_id = Q(uscc=normalise_identifier(q))
+        index = blind_index(q) if len(normalise_identifier(q)) == 18 else None
+        if index:
+            by_id |= Q(resident_id_index=index)
+        qs = qs.filter(Q(name__icontains=q) | by_id)
     if kind:
         qs = qs.filter(kind=kind)
     if credit_class:
@@ -70,18 +108,64 @@ def subject_list(*, actor: Any, q: str = "", kind: str = "", credit_class: str =
 
 
 def subject_is_visible_to(*, actor: Any, subject: Subject) -> bool:
-    """Staff with any grant may look a subject up; the subject's own account may see itself."""
+    """The subject's own account, or staff whose reach covers one of the subject's presences."""
     if actor is None or not actor.is_authenticated:
         return False
     own = subject_for_user(actor)
     if own is not None and own.pk == subject.pk:
         return True
-    return is_staff(actor)
+    return presences_in_reach(actor).filter(subject=subject).exists()
+
+
+def subject_get(*, actor: Any, pk: int) -> Subject:
+    """One subject by id, if visible to the actor. Errors: ``not_found`` (missing or out of scope alike)."""
+    subject = Subject.objects.filter(pk=pk).select_related("registered_in").first()
+    if subject is None or not subject_is_visible_to(actor=actor, subject=subject):
+        raise NotFound()
+    return subject
+
+
+def subject_find_for(*, actor: Any, identifier: str) -> Subject:
+    """Exact lookup by resident ID or USCC, answered only inside the actor's scope. Errors: ``not_found``."""
+    subject = subject_find(identifier)
+    if subject is None or not subject_is_visible_to(actor=actor, subject=subject):
+        raise NotFound()
+    return subject
+
+
+def has_reveal_permission(actor: Any) -> bool:
+    """The Django permission ``subjects.reveal_personal_data`` given explicitly (user or group).
+
+    Deliberately not ``actor.has_perm``: a superuser holds every permission implicitly, and no administrator
+    reads personal data (三员分立).
+    """
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    app_label, codename = REVEAL_PERMISSION
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=actor) | Q(group__user=actor))
+        .exists()
+    )
+
+
+def reveal_town(*, actor: Any, subject: Subject) -> str | None:
+    """The town in which the actor may see this subject's data in full, or None.
+
+    A window clerk or enforcement officer where the subject is present; or a holder of the explicit
+    permission, where the subject is present inside the holder's reach.
+    """
+    presence = presences_in_reach(actor, REVEAL_ROLES).filter(subject=subject).order_by("jurisdiction_id").first()
+    if presence is None and has_reveal_permission(actor):
+        presence = presences_in_reach(actor).filter(subject=subject).order_by("jurisdiction_id").first()
+    return presence.jurisdiction_id if presence is not None else None
+
+
+def may_reveal(*, actor: Any, subject: Subject) -> bool:
+    return reveal_town(actor=actor, subject=subject) is not None
 
 
 def is_staff(actor: Any) -> bool:
     """Holds any role other than applicant somewhere."""
-    from township.org.models import Role
-
-    r = reach(actor, [role for role in Role.values if role != Role.APPLICANT])
+    r = reach(actor, staff_roles())
     return bool(r.codes or r.villages)

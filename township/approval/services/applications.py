@@ -44,6 +44,7 @@ from township.cases.types import case_type_for
 from township.org.models import Jurisdiction, Level, Role, User
 from township.org.scoping import has_role
 from township.subjects.models import Subject
+from township.subjects.services import subject_mark_present
 
 # ---- submission ----------------------------------------------------------------------------------------
 
@@ -205,6 +206,7 @@ def _open_application(
         title=title[:200],
         received_at=now,
     )
+    subject_mark_present(subject=applicant, jurisdiction=jurisdiction_id, village=village, source="application")
     if kind != Kind.CHILD:
         required = required if required is not None else _required_materials([version.snapshot])
         reused = _record_materials(app, required, actor=actor, uploads=uploads, paper=paper, use_library=use_library)

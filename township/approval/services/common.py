@@ -57,7 +57,9 @@ def user_for_subject(subject: Subject) -> User | None:
     users = get_user_model().objects
     if subject.kind == "org":
         return users.filter(uscc=subject.uscc, is_active=True).order_by("id").first()
-    return users.filter(resident_id=subject.resident_id, uscc="", is_active=True).order_by("id").first()
+    if not subject.resident_id_index:
+        return None
+    return users.filter(resident_id_index=subject.resident_id_index, uscc="", is_active=True).order_by("id").first()
 
 
 def _notify_applicant(app: Application, title: str, body: str = "") -> None:

@@ -19,6 +19,7 @@ def applicant_register(*, username: str, password: str, full_name: str, identifi
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    from township.core.crypto import blind_index
     from township.core.identifiers import is_valid_resident_id, is_valid_uscc, validate_resident_id, validate_uscc
     from township.subjects.services import subject_get_or_create_org, subject_get_or_create_person
 
@@ -35,7 +36,7 @@ def applicant_register(*, username: str, password: str, full_name: str, identifi
         raise error(Code.PASSWORD_WEAK, field="password", why="；".join(exc.messages)) from None
     if is_valid_resident_id(identifier):
         rid = validate_resident_id(identifier)
-        if users.filter(resident_id=rid, uscc="").exists():
+        if users.filter(resident_id_index=blind_index(rid), uscc="").exists():
             raise error(Code.IDENTIFIER_TAKEN, field="identifier", variant="person")
         subject_get_or_create_person(resident_id=rid, name=full_name, phone=phone)
         return users.create_user(

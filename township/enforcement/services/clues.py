@@ -28,6 +28,7 @@ from township.enforcement.services.base import (
 )
 from township.org.models import Jurisdiction, Role, User
 from township.org.scoping import has_role
+from township.subjects.services import subject_mark_present
 
 # ---------------------------------------------------------------------------------------------
 # 4. Clues
@@ -68,7 +69,7 @@ def clue_create(
         party_kind = party_kind or (PartyKind.PERSON if subject.kind == "person" else PartyKind.ORGANISATION)
         party_name = party_name or subject.name
         party_id_number = party_id_number or (subject.resident_id or subject.uscc or "")
-    return Clue.objects.create(
+    clue = Clue.objects.create(
         jurisdiction=town,
         source=source,
         summary=summary.strip(),
@@ -84,6 +85,9 @@ def clue_create(
         decide_by=decide_by,
         created_by=actor,
     )
+    if subject is not None:  # the party becomes visible to the town's staff (subjects are scoped by presence)
+        subject_mark_present(subject=subject, jurisdiction=town, village=clue.village_id, source="enforcement")
+    return clue
 
 
 def clue_create_from_grid_event(

@@ -69,6 +69,7 @@ def _subject_for(party_kind: str, party_id_number: str, name: str, address: str,
         return None
     found = subject_selectors.subject_find(party_id_number)
     if found is not None:
+        subject_services.subject_mark_present(subject=found, jurisdiction=town, source="enforcement")
         return found
     try:
         if party_kind == PartyKind.PERSON:

@@ -89,11 +89,14 @@ def test_list_is_limited_to_the_actors_reach(town_a, town_b, clerk_a, clerk_b, m
     assert list(subject_list(actor=make_user())) == []
 
 
-def test_find_api_for_staff_only(client, clerk_b, make_user, town_a):
-    subject_get_or_create_person(resident_id=LUO_ID, name="罗晓梅", registered_in=town_a)
-    client.force_login(clerk_b)  # another town's clerk still finds her by exact ID
+def test_find_api_answers_only_inside_the_callers_scope(client, clerk_a, clerk_b, make_user, town_a):
+    subject_get_or_create_person(resident_id=LUO_ID, name="罗晓梅", phone="13983000001", registered_in=town_a)
+    client.force_login(clerk_b)  # another town's clerk: not found, exactly like an unknown ID
     response = client.get("/api/v1/subjects/find", {"identifier": LUO_ID})
-    assert response.status_code == 200 and response.json()["name"] == "罗晓梅"
+    assert response.status_code == 404 and LUO_ID not in response.content.decode()
+    client.force_login(clerk_a)
+    body = client.get("/api/v1/subjects/find", {"identifier": LUO_ID}).json()
+    assert body["name"] == "罗晓梅" and body["identifier"] == "500116********0266" and body["phone"] == "139****0001"
     client.force_login(make_user((town_a, Role.APPLICANT), resident_id="11010519491231002X"))
     assert client.get("/api/v1/subjects/find", {"identifier": LUO_ID}).status_code == 404
 
