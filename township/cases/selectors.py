@@ -17,9 +17,24 @@ from township.org.models import User
 from township.org.scoping import reach
 
 
+def _type_scopes(actor: User | None) -> dict[str, Q]:
+    """The ``visible`` filter of each case type that declares one (数据权限 of its records; the scopes they read
+    are cached per request by ``township.org.scoping``)."""
+    if actor is None or not actor.is_authenticated:
+        return {}
+    return {ct.key: ct.visible(actor) for ct in all_case_types() if ct.visible is not None}
+
+
 def case_visible_q(actor: User | None) -> Q:
-    """Cases the actor may see: any role reaching their jurisdiction, or cases they own."""
+    """Cases the actor may see: any role reaching their jurisdiction — narrowed, for a case type that declares
+    ``visible``, to what it allows (a department's events…) — or cases they own."""
     q = reach(actor).q("jurisdiction", "village")
+    scoped = _type_scopes(actor)
+    if scoped:
+        narrowed = Q(pk__in=[])
+        for key, visible in scoped.items():
+            narrowed |= Q(case_type=key) & visible
+        q = (q & ~Q(case_type__in=sorted(scoped))) | (q & narrowed)
     if actor is not None and actor.is_authenticated:
         q |= Q(owner_id=actor.pk)
     return q
@@ -47,6 +62,7 @@ def actionable_parts(actor: User | None) -> tuple[Q, Q]:
     owner_q = Q(pk__in=[])
     if actor is None or not actor.is_authenticated:
         return staff, owner_q
+    scoped = _type_scopes(actor)
     for ct in all_case_types():
         machine = ct.machine
         by_state: dict[str, set[str]] = {st.key: set() for st in machine.states}
@@ -63,7 +79,8 @@ def actionable_parts(actor: User | None) -> tuple[Q, Q]:
             if roles:
                 scope = reach(actor, roles)
                 if scope.codes or scope.villages:
-                    staff |= Q(case_type=machine.case_type, state=state_key) & scope.q("jurisdiction", "village")
+                    part = Q(case_type=machine.case_type, state=state_key) & scope.q("jurisdiction", "village")
+                    staff |= part & scoped[ct.key] if ct.key in scoped else part
             if OWNER in held:
                 owner_q |= Q(case_type=machine.case_type, state=state_key)
     return staff, owner_q & Q(owner_id=actor.pk)

@@ -10,6 +10,7 @@ A capability app declares its case type in ``<app>/case_type.py``::
         timed=(TimedJob("grid.escalations", escalate, 300),),
         menu=(MenuEntry(_("调度台"), "grid:desk", roles=(Role.DISPATCHER,), order=30),),
         facts=lambda case: {"source": …},      # what the guards need to know, as data
+        visible=lambda actor: Q(...),          # optional: its cases the actor may see (数据权限 of its records)
     )
 
 and registers it in ``AppConfig.ready`` with :func:`register_case_type`. From it the engine derives, for every case
@@ -35,6 +36,7 @@ from township.cases.machine import Machine, Transition, Via
 if TYPE_CHECKING:
     from django import forms
     from django.db import models
+    from django.db.models import Q
 
     from township.cases.models import Case, CaseEvent
 
@@ -96,6 +98,10 @@ class CaseType:
     timed: Sequence[TimedJob] = ()
     menu: Sequence[MenuEntry] = ()
     facts: Callable[[Any], dict[str, Any]] | None = None
+    # The cases of this type ``actor`` may see, as a ``Q`` on Case (e.g. by the department its records are
+    # dispatched to); the engine ANDs it with the tenant scope in every case list, page and the workbench.
+    # None: every case of the type in the actor's reach.
+    visible: Callable[[Any], Q] | None = None
     record_case_field: str = "case"
     declared_at_startup: bool = field(default=False, init=False)
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False)

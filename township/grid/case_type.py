@@ -42,7 +42,12 @@ def _dispatch(event: Event, actor: Any, d: dict[str, Any], files: Any) -> Any:
     from township.grid import services
 
     return services.event_dispatch_by_ids(
-        event=event, actor=actor, department=d.get("department"), handler=d.get("handler"), comment=d.get("reason", "")
+        event=event,
+        actor=actor,
+        department=d.get("department"),
+        handler=d.get("handler"),
+        assisting=d.get("assisting") or [],
+        comment=d.get("reason", ""),
     )
 
 
@@ -182,17 +187,41 @@ EVENT = CaseType(
         MenuEntry(_("超期督办"), "grid:escalations", roles=(Role.GRID_SUPERVISOR, Role.LEADER), order=36),
     ),
     timed=(TimedJob("grid.escalations", _escalate, every_seconds=300),),
-    facts=lambda case: {"source": _source(case)},
+    facts=lambda case: _facts(case),
+    visible=lambda actor: _visible(actor),
 )
 
 
-def _source(case: Any) -> str:
+def _facts(case: Any) -> dict[str, Any]:
+    """What the guards read: the event's source, and who handles it (承办 department and person)."""
     record = getattr(case, "_case_type_record", None)
     if record is not None:
-        return str(record.source)
-    return str(
+        dept = record.department if record.department_id else None
+        return {
+            "source": str(record.source),
+            "lead_department": record.department_id,
+            "lead_department_name": dept.name if dept is not None else "",
+            "lead_handler": record.handler_id,
+        }
+    row = (
         Event.objects.filter(jurisdiction_id=case.jurisdiction_id, case_id=case.pk)
-        .values_list("source", flat=True)
+        .values_list("source", "department_id", "department__name", "handler_id")
         .first()
-        or ""
     )
+    if row is None:
+        return {"source": ""}
+    return {
+        "source": str(row[0]),
+        "lead_department": row[1],
+        "lead_department_name": row[2] or "",
+        "lead_handler": row[3],
+    }
+
+
+def _visible(actor: Any) -> Any:
+    """Cases of grid events the actor may see: those of the events in their data scope (承办/协办, own grids…)."""
+    from django.db.models import Q
+
+    from township.grid.selectors import event_scope_q
+
+    return Q(pk__in=Event.objects.filter(event_scope_q(actor)).values("case_id"))

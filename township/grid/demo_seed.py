@@ -69,7 +69,8 @@ def _photo(name: str = "现场.png") -> Any:
 
 
 def _actor(role: str, username: str, full_name: str, town: Jurisdiction, department: Department | None = None) -> User:
-    grant = RoleGrant.objects.filter(jurisdiction=town, role=role).select_related("user").first()
+    # a handler acts for its own department only (承办), so it is looked up with it
+    grant = RoleGrant.objects.filter(jurisdiction=town, role=role, department=department).select_related("user").first()
     if grant is not None:
         return grant.user
     user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})

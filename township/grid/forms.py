@@ -47,6 +47,12 @@ class FeedbackForm(forms.Form):
 class DispatchForm(forms.Form):
     department = forms.TypedChoiceField(label=_("处置部门"), coerce=int, required=False, empty_value=None)
     handler = forms.IntegerField(label=_("处置人（用户编号，可选）"), required=False, widget=forms.HiddenInput)
+    assisting = forms.TypedMultipleChoiceField(
+        label=_("协办部门（可多选）"),
+        coerce=int,
+        required=False,
+        help_text=_("协办部门可查看事件并配合处置，由承办部门签收和反馈"),
+    )
     reason = forms.CharField(label=_("派遣意见"), max_length=500, required=False)
 
     def __init__(
@@ -60,6 +66,9 @@ class DispatchForm(forms.Form):
         choices: list[tuple[Any, str]] = [("", _("请选择处置部门"))]
         choices += departments or []
         self.fields["department"].choices = choices
+        assisting = self.fields["assisting"]
+        if isinstance(assisting, forms.ChoiceField):
+            assisting.choices = list(departments or [])
         self.fields["department"].initial = suggested  # the department the event class names responsible
 
 

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 
 from township.cases.errors import TransitionRefused
 from township.cases.machine import needs_input
+from township.core.errors import PermissionRefused
 from township.grid.errors import Code
+from township.org.models import Role
+from township.org.scoping import scope
 
 PUBLIC_SOURCES = ("public", "open311")
 
@@ -61,3 +64,26 @@ def rating_valid(case: Any, actor: Any, data: dict[str, Any]) -> None:
     rating = data.get("rating")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise TransitionRefused(Code.RATING_INVALID, _("评价须为1至5星"), field="rating")
+
+
+def handler_in_charge(case: Any, actor: Any, data: dict[str, Any]) -> None:
+    """承办 only: the department the event is dispatched to (or the person named) signs, sends back, reports back
+    and asks to postpone; an assisting department (协办) sees the event but does not finish it. A handler whose
+    grant covers the whole unit (全部, or no department) may act on any event of it.
+
+    Facts: ``lead_department`` (id), ``lead_department_name``, ``lead_handler`` (user id) of the event.
+    """
+    if actor is None:  # timed work
+        return
+    if data.get("lead_handler") is not None and data.get("lead_handler") == actor.pk:
+        return
+    handlers = scope(actor, (Role.HANDLER,))
+    if handlers.covers_department(case.jurisdiction_id, data.get("lead_department"), case.village_id):
+        return
+    name = data.get("lead_department_name") or ""
+    message = (
+        _("该事件由“%(d)s”承办，您所在部门不能办理此步骤（协办部门只能查看和配合）") % {"d": name}
+        if name
+        else _("该事件已指定处置人，您不能办理此步骤")
+    )
+    raise PermissionRefused(Code.NOT_IN_CHARGE, message)

@@ -14,10 +14,40 @@ from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff,
 from township.org.models import User
 
 EVENT_LIST_RELATED = ("case", "event_class", "grid", "department", "village")
+LEAD, ASSIST = "lead", "assist"  # the engine's Assignment.role: 承办 / 协办
+
+
+def event_scope_q(actor: User | None) -> Q:
+    """Events the actor may see (数据权限, fail-closed), the union of:
+
+    - the whole-tenant part of the actor's grants (全部, 本单位 without a department, 本单位及以下 …);
+    - 承办: events dispatched to one of the actor's departments; 协办: events whose case has an open assisting
+      assignment to one of them;
+    - taking part, inside the units where the actor holds a grant: events they reported or handle, and events in
+      the grids they staff (and in the grids below those).
+    """
+    from township.cases.models import Assignment
+    from township.org.scoping import reach, scope
+
+    s = scope(actor)
+    q = s.tenant_q("jurisdiction", "village") | s.department_q("department", "jurisdiction")
+    if s.departments:
+        assisting = Assignment.objects.filter(
+            s.department_q("department", "jurisdiction"), role=ASSIST, ended_at__isnull=True
+        ).values("case_id")
+        q |= Q(case_id__in=assisting)
+    units = reach(actor)
+    if actor is not None and actor.pk is not None and (units.codes or units.villages):
+        staffed = GridStaff.objects.filter(user_id=actor.pk).values("grid_id")
+        mine = Q(reporter_id=actor.pk) | Q(handler_id=actor.pk)
+        mine |= Q(grid_id__in=staffed) | Q(grid__parent_id__in=staffed) | Q(grid__parent__parent_id__in=staffed)
+        q |= units.q("jurisdiction", "village") & mine
+    return q
 
 
 def event_queryset(*, actor: User | None) -> QuerySet[Event]:
-    return Event.objects.for_actor(actor)
+    """Every read of events goes through here (lists, pages, map, statistics, exports, the API)."""
+    return Event.objects.filter(event_scope_q(actor))
 
 
 def event_list(
@@ -188,11 +218,14 @@ def event_class_list(*, public_only: bool = False) -> QuerySet[EventClass]:
 
 
 def handover_list(*, actor: User | None, limit: int = 200) -> list[Handover]:
-    return list(Handover.objects.for_actor(actor).select_related("event__case", "event__event_class", "actor")[:limit])
+    """Handovers of the events the actor may see."""
+    qs = Handover.objects.for_actor(actor).filter(event__in=event_queryset(actor=actor).values("id"))
+    return list(qs.select_related("event__case", "event__event_class", "actor")[:limit])
 
 
 def escalation_list(*, actor: User | None, limit: int = 200) -> list[Escalation]:
-    return list(Escalation.objects.for_actor(actor).select_related("case", "to_jurisdiction")[:limit])
+    qs = Escalation.objects.for_actor(actor).filter(event__in=event_queryset(actor=actor).values("id"))
+    return list(qs.select_related("case", "to_jurisdiction")[:limit])
 
 
 ESCALATION_STATUSES = ("open", "supervised", "all")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from township.cases.models import EventKind
+from township.cases.models import Assignment, EventKind
 from township.cases.services import case_assign, case_attach, case_note, case_open
 from township.cases.types import case_type_for
 from township.core.errors import DomainError, PermissionRefused
@@ -23,7 +23,9 @@ from township.grid.machine import CASE_TYPE, OPEN_STATES
 from township.grid.models import Event, EventClass, EventPhoto, Grid, Source
 from township.grid.services._common import PUBLIC_SOURCES, REPORTER_ROLES, _setting
 from township.org.models import Department, Jurisdiction, Level, Role, User
-from township.org.scoping import has_role
+from township.org.scoping import has_role, scope
+
+ASSIST = "assist"  # the engine's Assignment.role for 协办 (承办 is "lead")
 
 
 def _clock(event_class: EventClass, step: str) -> dict[str, Any]:
@@ -294,23 +296,57 @@ def event_dispatch(
     actor: User,
     department: Department | None = None,
     handler: User | None = None,
+    assisting: Sequence[Department] = (),
     comment: str = "",
     at: datetime | None = None,
 ) -> Event:
-    """派遣 to a department and/or a person of the event's jurisdiction; the disposal clock starts."""
+    """派遣 to a department (承办) and/or a person of it, with assisting departments (协办) that see the event but do
+    not sign or report back; the disposal clock starts.
+    Errors: department_out_of_scope, handler_invalid, assisting_invalid, and the edge's own."""
     if department is not None and department.jurisdiction_id != event.jurisdiction_id:
         raise DomainError(Code.DEPARTMENT_OUT_OF_SCOPE, _("处置部门须属于事件所在辖区"), field="department")
     if handler is not None and not has_role(handler, event.jurisdiction_id, (Role.HANDLER,)):
         raise DomainError(Code.HANDLER_INVALID, _("处置人须为本辖区的处置部门人员"), field="handler")
+    if (
+        handler is not None
+        and department is not None
+        and not scope(handler, (Role.HANDLER,)).covers_department(event.jurisdiction_id, department.pk)
+    ):
+        raise DomainError(
+            Code.HANDLER_INVALID, _("处置人须为“%(d)s”的处置人员") % {"d": department.name}, field="handler"
+        )
+    helpers = _assisting(event, department, assisting)
     now = at or timezone.now()
     data = {
         "clock": _clock(event.event_class, "handle"),
         "department": department.pk if department else None,
         "handler": handler.pk if handler else None,
+        "assisting": [d.pk for d in helpers],
     }
     case_type_for(CASE_TYPE).fire(event.case, "dispatch", actor, data, comment=comment, at=now)
     case_assign(case=event.case, actor=actor, assignee=handler, department=department, comment=comment)
+    for helper in helpers:
+        case_assign(case=event.case, actor=actor, department=helper, role=ASSIST, comment=comment)
     return _save(event, department=department, handler=handler, dispatched_at=now)
+
+
+def _assisting(event: Event, lead: Department | None, assisting: Sequence[Department]) -> list[Department]:
+    """The assisting departments (协办), distinct, of the event's jurisdiction, other than the lead (承办)."""
+    out: dict[int, Department] = {}
+    for dept in assisting:
+        if dept.jurisdiction_id != event.jurisdiction_id or (lead is not None and dept.pk == lead.pk):
+            raise DomainError(
+                Code.ASSISTING_INVALID, _("协办部门须为事件所在辖区内承办部门以外的部门"), field="assisting"
+            )
+        out.setdefault(dept.pk, dept)
+    return list(out.values())
+
+
+def _end_assisting(event: Event) -> None:
+    """A returned event leaves its assisting departments (协办) too: the next dispatch names them again."""
+    Assignment.objects.filter(
+        jurisdiction_id=event.jurisdiction_id, case_id=event.case_id, role=ASSIST, ended_at__isnull=True
+    ).update(ended_at=timezone.now())
 
 
 @transaction.atomic
@@ -327,6 +363,7 @@ def event_return(*, event: Event, actor: User, reason: str) -> Event:
     case_type_for(CASE_TYPE).fire(
         event.case, "return", actor, {"reason": reason, "clock": _clock(event.event_class, "dispatch")}, comment=reason
     )
+    _end_assisting(event)
     return _save(event, department=None, handler=None, return_count=event.return_count + 1)
 
 
@@ -453,10 +490,17 @@ def event_cancel(*, event: Event, actor: User, reason: str) -> Event:
 
 
 def event_dispatch_by_ids(
-    *, event: Event, actor: User, department: int | None = None, handler: int | None = None, comment: str = ""
+    *,
+    event: Event,
+    actor: User,
+    department: int | None = None,
+    handler: int | None = None,
+    assisting: Sequence[int] = (),
+    comment: str = "",
 ) -> Event:
-    """派遣 naming the department and the person by id (the forms and the API): both must be of the event's
-    jurisdiction. Errors: department_out_of_scope, handler_invalid, and those of ``event_dispatch``."""
+    """派遣 naming the department, the person and the assisting departments by id (the forms and the API): all of
+    the event's jurisdiction. Errors: department_out_of_scope, handler_invalid, assisting_invalid, and those of
+    ``event_dispatch``."""
     dept = None
     if department:
         dept = Department.objects.filter(pk=department, jurisdiction_id=event.jurisdiction_id).first()
@@ -465,4 +509,7 @@ def event_dispatch_by_ids(
     person = User.objects.filter(pk=handler).first() if handler else None
     if handler and person is None:
         raise DomainError(Code.HANDLER_INVALID, _("处置人须为本辖区的处置部门人员"), field="handler")
-    return event_dispatch(event=event, actor=actor, department=dept, handler=person, comment=comment)
+    helpers = list(Department.objects.filter(pk__in=list(assisting or ()), jurisdiction_id=event.jurisdiction_id))
+    if len(helpers) != len(set(assisting or ())):
+        raise DomainError(Code.ASSISTING_INVALID, _("协办部门须为事件所在辖区内承办部门以外的部门"), field="assisting")
+    return event_dispatch(event=event, actor=actor, department=dept, handler=person, assisting=helpers, comment=comment)
