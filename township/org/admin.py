@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
@@ -76,13 +77,39 @@ class RoleGrantFormSet(BaseInlineFormSet):  # type: ignore[type-arg]  # generic 
             raise ValidationError(conflict_message(pair), code="role_conflict")
 
 
+class RoleGrantForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only
+    """A grant with its 数据权限; the 自定 units (a picker of departments and divisions) are checked by
+    ``township.org.scoping.custom_units_errors``."""
+
+    class Meta:
+        model = RoleGrant
+        fields = ("user", "jurisdiction", "department", "role", "data_scope", "custom_departments", "custom_units")
+
+    def clean(self) -> dict[str, Any]:
+        from township.org.scoping import custom_units_errors
+
+        data: dict[str, Any] = super().clean() or {}
+        unit = data.get("jurisdiction")
+        if unit is None:
+            return data
+        departments = [(str(d.jurisdiction_id), d.name) for d in data.get("custom_departments") or []]
+        units = [(u.code, u.name) for u in data.get("custom_units") or []]
+        for field, message in custom_units_errors(data.get("data_scope", ""), unit.code, departments, units).items():
+            self.add_error(field, message)
+        return data
+
+
+SCOPE_FIELDS = ("data_scope", "custom_departments", "custom_units")
+
+
 class RoleGrantInline(_RoleGrantInlineBase):
     model = RoleGrant
+    form = RoleGrantForm
     formset = RoleGrantFormSet
     extra = 0
-    fields = ("jurisdiction", "department", "role", "data_scope", "created_at")
+    fields = ("jurisdiction", "department", "role", *SCOPE_FIELDS, "created_at")
     readonly_fields = ("created_at",)
-    autocomplete_fields = ("jurisdiction", "department")
+    autocomplete_fields = ("jurisdiction", "department", "custom_departments", "custom_units")
 
 
 @admin.register(User)
@@ -128,11 +155,13 @@ class UserAdmin(_UserAdminBase):
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(_RoleGrantAdminBase):
+    form = RoleGrantForm
     list_display = ("user", "jurisdiction", "department", "role", "data_scope", "created_at")
     list_filter = ("role", "data_scope")
     search_fields = ("user__username", "user__full_name", "jurisdiction__name", "jurisdiction__code")
     list_select_related = ("user", "jurisdiction", "department")
-    autocomplete_fields = ("user", "jurisdiction", "department")
+    fields = ("user", "jurisdiction", "department", "role", *SCOPE_FIELDS)
+    autocomplete_fields = ("user", "jurisdiction", "department", "custom_departments", "custom_units")
 
 
 @admin.register(ApiToken)

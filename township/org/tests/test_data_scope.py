@@ -87,3 +87,29 @@ def test_scope_reads_the_grants_with_their_ticked_units(make_user, town_a, town_
     assert s.departments == {(town_a.code, dept.pk)} and s.villages == {(town_a.code, village_a.code)}
     assert not s.own and scope(user).own
     assert scope(None) == Scope()
+
+
+def test_custom_units_are_checked_against_the_grant():
+    from township.org.scoping import custom_units_errors
+
+    assert custom_units_errors(DataScope.CUSTOM, TOWN, [(TOWN, "供电所")], [(VILLAGE, "黑石山村")]) == {}
+    assert set(custom_units_errors(DataScope.CUSTOM, TOWN, [], [])) == {"data_scope"}
+    assert set(custom_units_errors(DataScope.UNIT, TOWN, [(TOWN, "供电所")], [])) == {"data_scope"}
+    wrong = custom_units_errors(DataScope.CUSTOM, TOWN, [(OTHER_TOWN, "环卫所")], [(OTHER_TOWN, "石蟆镇")])
+    assert "环卫所" in wrong["custom_departments"] and "石蟆镇" in wrong["custom_units"]
+
+
+def test_the_grant_form_edits_the_scope_with_its_units(make_user, town_a, town_b, village_a):
+    from township.org.admin import RoleGrantForm
+
+    dept = Department.objects.create(jurisdiction=town_a, name="供电所")
+    foreign = Department.objects.create(jurisdiction=town_b, name="环卫所")
+    user = make_user()
+    base = {"user": user.pk, "jurisdiction": town_a.code, "role": Role.HANDLER, "data_scope": DataScope.CUSTOM}
+    refused = RoleGrantForm({**base, "custom_departments": [foreign.pk]})
+    assert not refused.is_valid() and "环卫所" in str(refused.errors["custom_departments"])
+    assert not RoleGrantForm(base).is_valid()  # 自定 with nothing ticked
+    form = RoleGrantForm({**base, "custom_departments": [dept.pk], "custom_units": [village_a.code]})
+    assert form.is_valid(), form.errors
+    grant = form.save()
+    assert scope(user).departments == {(town_a.code, dept.pk)} and grant.custom_units.count() == 1
