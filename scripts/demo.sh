@@ -12,7 +12,9 @@ export DEBUG="${DEBUG:-true}"
 
 echo "[demo] migrating the database (${DATABASE_URL:-SQLite: township.sqlite3})"
 $PY manage.py migrate --noinput
-$PY manage.py seed_demo
+# --keep-demo-passwords: the printed demo passwords keep working (a demo on your own machine). Without it
+# (a shared or production-like set-up) every demo account must change its password at first sign-in.
+$PY manage.py seed_demo --keep-demo-passwords
 
 worker_pid=""
 if $PY manage.py help worker >/dev/null 2>&1; then

@@ -99,6 +99,8 @@ def seed(stdout: Any) -> None:
         stdout.write("enforcement demo: demo accounts missing, skipped")
         return
     RoleGrant.objects.get_or_create(user=admin, jurisdiction=town, role=Role.ADMINISTRATOR, department=None)
+    # The town's leader sets up teams, officers and items: the system administrator reaches no business rows
+    # (三员分立, township/org/duties.py).
     enf_dept = Department.objects.filter(jurisdiction=town, kind="enforcement").first()
     safety_dept = Department.objects.filter(jurisdiction=town, kind="emergency").first() or enf_dept
 
@@ -122,7 +124,7 @@ def seed(stdout: Any) -> None:
                 kind=kind,
                 domains=domains,
                 villages=zone,
-                actor=admin,
+                actor=leader,
                 department=safety_dept if kind == Team.Kind.WORK_SAFETY else enf_dept,
             )
         )
@@ -138,14 +140,14 @@ def seed(stdout: Any) -> None:
         users.append(u)
     for k, u in enumerate(users):
         team = teams[k % len(teams)]
-        off = services.officer_create(jurisdiction=town, user=u, team=team, actor=admin, department=team.department)
+        off = services.officer_create(jurisdiction=town, user=u, team=team, actor=leader, department=team.department)
         services.credential_add(
             officer=off,
             number=f"渝执字50011608{k + 1:04d}",
             issuer="重庆市人民政府",
             valid_from=valid_from,
             valid_until=valid_until,
-            actor=admin,
+            actor=leader,
         )
     services.legal_reviewer_create(
         jurisdiction=town,
@@ -153,7 +155,7 @@ def seed(stdout: Any) -> None:
         qualification=LegalReviewer.Qualification.LEGAL_PROFESSION,
         certificate_number="A20205001160317",
         qualified_on=dt.date(2020, 3, 1),
-        actor=admin,
+        actor=leader,
     )
     for domain, person, org in (
         (Domain.CITY, 5000, 50000),
@@ -166,13 +168,13 @@ def seed(stdout: Any) -> None:
             person_fine=person,
             organisation_fine=org,
             confiscation_value=50000,
-            actor=admin,
+            actor=leader,
             source="重庆市行政处罚听证较大数额标准（演示值，请按本地规定配置）",
         )
-    items = [services.penalty_item_create(jurisdiction=town, actor=admin, **spec) for spec in ITEMS]
+    items = [services.penalty_item_create(jurisdiction=town, actor=leader, **spec) for spec in ITEMS]
 
     _cases(town, villages, items, leader, officer, officer2, legal)
-    _inspection(town, enf_dept, safety_dept, admin, users)
+    _inspection(town, enf_dept, safety_dept, leader, users)
     stdout.write(
         f"enforcement demo: {len(teams)} brigades, {len(users)} officers, {len(items)} penalty items, cases and a plan"
     )
@@ -298,7 +300,7 @@ def _cases(
     services.summary_record(penalty_case=s, actor=o1)
 
 
-def _inspection(town: Jurisdiction, enf_dept: Any, safety_dept: Any, admin: User, users: list[User]) -> None:
+def _inspection(town: Jurisdiction, enf_dept: Any, safety_dept: Any, leader: User, users: list[User]) -> None:
     if enf_dept is None:
         return
     item1 = inspection.inspection_item_create(
@@ -306,7 +308,7 @@ def _inspection(town: Jurisdiction, enf_dept: Any, safety_dept: Any, admin: User
         department=enf_dept,
         code="SJ-ZF-001",
         name="户外广告设置情况检查",
-        actor=admin,
+        actor=leader,
         domain=Domain.CITY,
     )
     items = [item1]
@@ -318,7 +320,7 @@ def _inspection(town: Jurisdiction, enf_dept: Any, safety_dept: Any, admin: User
                 department=safety_dept,
                 code="SJ-AQ-001",
                 name="安全生产主体责任落实情况检查",
-                actor=admin,
+                actor=leader,
                 domain=Domain.WORK_SAFETY,
             )
         )
@@ -329,7 +331,7 @@ def _inspection(town: Jurisdiction, enf_dept: Any, safety_dept: Any, admin: User
             jurisdiction=town,
             uscc=_uscc(100 + n),
             name=names[n % len(names)] + (f"（{n // len(names) + 1}号店）" if n >= len(names) else ""),
-            actor=admin,
+            actor=leader,
             credit_class="ABBBCCD"[n % 7],
             kind="individual_business",
         )
@@ -341,7 +343,7 @@ def _inspection(town: Jurisdiction, enf_dept: Any, safety_dept: Any, admin: User
         period_start=timezone.localdate(),
         period_end=timezone.localdate() + dt.timedelta(days=60),
         ratios={"A": 0.05, "B": 0.1, "C": 0.2, "D": 0.5},
-        actor=admin,
+        actor=leader,
     )
     if Officer.objects.filter(jurisdiction=town, department__in=departments).count() >= 2:
-        inspection.inspection_plan_draw(plan=plan, actor=admin, seed="baisha-demo-2026q4")
+        inspection.inspection_plan_draw(plan=plan, actor=leader, seed="baisha-demo-2026q4")

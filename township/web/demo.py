@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from township.org.demo import create_demo_user
 from township.org.models import DataScope, Jurisdiction, Role, RoleGrant, User
 
 BAISHA = "500116108"
@@ -17,9 +18,7 @@ def seed(stdout: Any) -> None:
         return
     user = User.objects.filter(username=USERNAME).first()
     if user is None:
-        user = User(username=USERNAME, full_name="王晓燕")
-        user.set_password(PASSWORD)
-        user.save()
+        user = create_demo_user(USERNAME, PASSWORD, full_name="王晓燕")  # must change it unless the demo keeps them
     for code, role in ((BAISHA, Role.WINDOW_CLERK), (DEMO_VILLAGE, Role.VILLAGE_AGENT)):
         RoleGrant.objects.get_or_create(
             user=user, jurisdiction_id=code, role=role, department=None, defaults={"data_scope": DataScope.UNIT}

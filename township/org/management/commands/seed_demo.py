@@ -41,8 +41,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--only-org", action="store_true", help="only divisions, departments and accounts")
+        parser.add_argument(
+            "--keep-demo-passwords",
+            action="store_true",
+            help="demo only: new demo accounts keep their printed passwords (else each must change it at first sign-in)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        demo.keep_demo_passwords(bool(options["keep_demo_passwords"]))
+        try:
+            self.seed(**options)
+        finally:
+            demo.keep_demo_passwords(False)
+
+    def seed(self, **options: Any) -> None:
         demo.seed(self.stdout)
         failed: list[str] = []
         if not options["only_org"]:
@@ -78,6 +90,13 @@ class Command(BaseCommand):
             if i == 0:
                 self.stdout.write(line)
         self.stdout.write(line)
+        if demo.demo_passwords_kept():
+            self.stdout.write("演示密码保留（--keep-demo-passwords，仅供演示）。Demo passwords kept (demo only).")
+        else:
+            self.stdout.write(
+                "新建的演示账号首次登录须修改密码（演示可加 --keep-demo-passwords）。"
+                "New demo accounts must change their password at first sign-in (--keep-demo-passwords keeps them)."
+            )
 
 
 def _width(text: str) -> int:
