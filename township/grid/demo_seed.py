@@ -69,8 +69,10 @@ def _photo(name: str = "现场.png") -> Any:
 
 
 def _actor(role: str, username: str, full_name: str, town: Jurisdiction, department: Department | None = None) -> User:
-    # a handler acts for its own department only (承办), so it is looked up with it
-    grant = RoleGrant.objects.filter(jurisdiction=town, role=role, department=department).select_related("user").first()
+    grants = RoleGrant.objects.filter(jurisdiction=town, role=role).select_related("user")
+    if department is not None:  # a handler acts for its own department only (承办): looked up with it
+        grants = grants.filter(department=department)
+    grant = grants.first()
     if grant is not None:
         return grant.user
     user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
@@ -139,6 +141,7 @@ def seed_baisha(stdout: Any) -> None:
                         actor=dispatcher,
                         department=dept,
                         handler=handler if dept.pk == depts["环卫所"].pk else None,
+                        assisting=_assisting(town, dept, code, depts),
                     )
                 elif step == "accept":
                     services.event_accept(
@@ -170,6 +173,14 @@ def seed_baisha(stdout: Any) -> None:
                 services.grid_event_to_clue(event=event, actor=dispatcher, reason="疑似违法建设，移交综合执法立案查处")
             made += 1
     stdout.write(f"白沙镇网格事件：{made} 件（各环节均有）\n")
+
+
+def _assisting(town: Jurisdiction, lead: Department, code: str, depts: dict[str, Department]) -> list[Department]:
+    """协办 in the demo: 规划建设管理局 (or 建设环保办) assists on the suspected illegal building (200101)."""
+    if code != "200101":
+        return []
+    planning = Department.objects.filter(jurisdiction=town, name="规划建设管理局").first() or depts["建设环保办"]
+    return [planning] if planning.pk != lead.pk else []
 
 
 def _dept_handler(town: Jurisdiction, dept: Department) -> User:
