@@ -6,16 +6,28 @@ mounted below; the OpenAPI 3 document is generated from the code (snapshot: docs
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from township.core.errors import DomainError
 from township.org.services import api_token_authenticate
+
+
+def _has_token(request: HttpRequest) -> bool:
+    auth = request.headers.get("Authorization", "")
+    return auth.lower().startswith("bearer ") or bool(request.headers.get("X-API-Token"))
 
 
 class TokenAuth(HttpBearer):
@@ -40,13 +52,125 @@ class TokenHeader(APIKeyHeader):
         return user
 
 
-api = NinjaAPI(
+class BrowserSession(SessionAuth):
+    """The browser's session, with Django's CSRF check. A request that presents a token is judged by its token
+    alone (no CSRF: a token is never sent by the browser on its own), and one without a signed-in session is
+    simply unauthenticated (401), not refused for a missing CSRF token."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if _has_token(request) or not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+class ErrorOut(Schema):
+    """Every refusal: a stable code, a Chinese message and the field at fault (if any)."""
+
+    code: str
+    message: str
+    field: str | None
+
+
+# Statuses any operation may answer with ErrorOut besides its documented successes (401 only where auth applies).
+ERROR_STATUSES = {
+    400: "请求格式有误（无法解析、含不允许的字符或超出长度）",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作",
+    404: "记录不存在或无权访问",
+    409: "与当前状态冲突",
+    422: "输入有误或业务规则不允许",
+}
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string (keys included) in a parsed JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _nul_field(request: HttpRequest, path_kwargs: dict[str, Any]) -> str | None:
+    """The name of the first input carrying a NUL character, or None: path, query, form fields and JSON body."""
+    for name, value in path_kwargs.items():
+        if "\x00" in str(value):
+            return name
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in v for v in values):
+            return name.replace("\x00", "")
+    content_type = request.content_type or ""
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        for name, values in request.POST.lists():
+            if "\x00" in name or any("\x00" in v for v in values):
+                return name.replace("\x00", "")
+    elif request.method in ("POST", "PUT", "PATCH") and (content_type in ("", "text/plain") or "json" in content_type):
+        if b"\x00" in request.body:
+            return "body"
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            return None  # not JSON: the operation's parser answers 400
+        if isinstance(data, dict):
+            for key, item in data.items():
+                if any("\x00" in s for s in _strings({key: item})):
+                    return str(key).replace("\x00", "")
+        elif any("\x00" in s for s in _strings(data)):
+            return "body"
+    return None
+
+
+class TownshipAPI(NinjaAPI):
+    """NinjaAPI with the defences every operation shares: NUL characters refused before any code runs (they
+    cannot be stored in PostgreSQL text), and the error responses documented on every operation."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = self._refuse_nul(pattern.callback)
+        return urls
+
+    def _refuse_nul(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            field = _nul_field(request, kwargs)
+            if field is not None:
+                return _error(
+                    request, 400, "invalid_characters", _("输入含有不允许的控制字符（NUL），请删除后重试"), field
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema()
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    if status == 401 and not operation.get("security"):
+                        continue
+                    responses.setdefault(status, {"description": description, "content": ref})
+        return schema
+
+
+api = TownshipAPI(
     title="Township API",
     version="1",
-    description="乡镇综合治理平台 API。会话（浏览器）或个人令牌（Authorization: Bearer）认证；"
-    '错误统一为 {"code", "message", "field"}。',
+    description="乡镇综合治理平台 API。会话（浏览器，需 CSRF 令牌）或个人令牌（Authorization: Bearer 或 "
+    'X-API-Token，无需 CSRF）认证；错误统一为 {"code", "message", "field"}。',
     urls_namespace="api",
-    auth=[SessionAuth(), TokenAuth(), TokenHeader()],
+    auth=[TokenAuth(), TokenHeader(), BrowserSession()],
     docs_url="/docs",
 )
 
@@ -68,13 +192,40 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _error(request, 422, "invalid", _("输入有误：%(msg)s") % {"msg": first.get("msg", "")}, field)
 
 
+@api.exception_handler(DjangoValidationError)
+def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.error_dict.items()))
+        message = "；".join(str(m) for e in errors for m in e.messages)
+        return _error(request, 422, "invalid", message, None if field == "__all__" else field)
+    return _error(request, 422, "invalid", "；".join(exc.messages))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """The database refused a value (too long, out of range) that no check caught first."""
+    return _error(request, 400, "invalid_value", _("输入的值超出允许的长度或范围"))
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    return _error(request, 409, "conflict", _("与已有记录冲突（重复或被引用），请刷新后重试"))
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "unauthenticated", _("请先登录或提供有效的 API 令牌"))
 
 
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("记录不存在或无权访问"))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return _error(request, 400, "bad_request", _("请求格式有误，无法解析"))
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

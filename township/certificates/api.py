@@ -15,7 +15,7 @@ from township.subjects.models import Subject
 router = Router(tags=["certificates"])
 
 
-class VerifyOut(Schema):
+class CertificateVerifyOut(Schema):
     identifier: str
     status: str
     type_name: str | None = None
@@ -26,6 +26,8 @@ class VerifyOut(Schema):
     issued_on: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
+    status_changed_at: str | None = None
+    status_changed_on: str | None = None
     signature_valid: bool | None = None
     signature_algorithm: str | None = None
 
@@ -80,7 +82,7 @@ class StatusIn(Schema):
     reason: str
 
 
-@router.get("/verify/{identifier}", response=VerifyOut, auth=None)
+@router.get("/verify/{identifier}", response=CertificateVerifyOut, auth=None)
 def verify(request: HttpRequest, identifier: str) -> dict:
     """Public check (no login): status valid / suspended / revoked / expired / not_yet_valid /
     signature_invalid / not_found / malformed. The holder's name and ID are masked."""

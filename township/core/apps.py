@@ -9,4 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the holiday-cache invalidation and the re-seed-after-flush hooks.
+        from django.db.models.signals import pre_save
+
         from township.core import calendar, checks  # noqa: F401  (checks: registers the deploy check)
+        from township.core.limits import on_pre_save
+
+        # Every save: text within its max_length and without NUL, on SQLite as on PostgreSQL (core/limits.py).
+        pre_save.connect(on_pre_save, dispatch_uid="township.core.limits")

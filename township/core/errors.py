@@ -34,3 +34,10 @@ class NotFound(DomainError):
 
 class PermissionRefused(DomainError):
     status = 403
+
+
+class BadInput(DomainError):
+    """Malformed input rather than a refused action (an empty or unknown reference, a value too long for its
+    field, forbidden characters): the API answers 400."""
+
+    status = 400

@@ -20,7 +20,7 @@ from township.enforcement.models import Clue, PenaltyCase
 router = Router(tags=["enforcement"])
 
 
-class CaseOut(Schema):
+class PenaltyCaseOut(Schema):
     id: int
     case_id: int  # the engine's case: its steps are ``POST /api/v1/cases/{case_id}/actions/{name}``
     number: str
@@ -37,12 +37,12 @@ class CaseOut(Schema):
     finished_late: bool  # the decision came after the due time (the engine's record of the case, never reset)
 
 
-class CasePage(Schema):
-    items: list[CaseOut]
+class PenaltyCasePage(Schema):
+    items: list[PenaltyCaseOut]
     next_cursor: str | None
 
 
-class CaseDetailOut(CaseOut):
+class PenaltyCaseDetailOut(PenaltyCaseOut):
     facts: str
     notice: dict[str, Any]
     decision: dict[str, Any]
@@ -119,7 +119,7 @@ class PlanOut(Schema):
     visits: int
 
 
-class VerifyOut(Schema):
+class PlanVerifyOut(Schema):
     ok: bool
     problems: list[str]
 
@@ -190,7 +190,7 @@ def _pc(request: HttpRequest, pk: int) -> PenaltyCase:
     return selectors.penalty_case_get(actor=request.user, pk=pk)
 
 
-@router.get("/cases", response=CasePage)
+@router.get("/cases", response=PenaltyCasePage)
 def list_cases(
     request: HttpRequest,
     state: str = "",
@@ -208,7 +208,7 @@ def list_cases(
     return {"items": [_case_out(pc) for pc in page.rows], "next_cursor": page.next_cursor}
 
 
-@router.get("/cases/{pk}", response=CaseDetailOut)
+@router.get("/cases/{pk}", response=PenaltyCaseDetailOut)
 def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
     """One case. Errors: not_found (404)."""
     return _detail(_pc(request, pk))
@@ -220,7 +220,7 @@ def late_fine(request: HttpRequest, pk: int, until: dt.date | None = None) -> li
     return [d.__dict__ for d in services.penalty_late_fine(_pc(request, pk), until)]
 
 
-@router.post("/cases", response={201: CaseDetailOut})
+@router.post("/cases", response={201: PenaltyCaseDetailOut})
 def file_case(request: HttpRequest, payload: FileIn) -> Status:
     """立案. Errors: permission_denied, user_not_found (an approver outside the unit), filing_approver, limitation_expired,
     two_officers_required, credential_invalid, clue_decided, not_found."""
@@ -250,7 +250,7 @@ class SummaryIn(Schema):
     statement: str = ""
 
 
-@router.post("/summary", response={201: CaseDetailOut})
+@router.post("/summary", response={201: PenaltyCaseDetailOut})
 def summary_create(request: HttpRequest, payload: SummaryIn) -> Status:
     """当场处罚 (简易程序, Art 51, 52): a warning or a fine ≤ 200 / 3,000 yuan, two credentialed officers, evidence,
     the party told the penalty and its rights (Art 44). Errors: summary_type_not_allowed, summary_fine_cap,
@@ -268,7 +268,8 @@ def list_clues(request: HttpRequest, decision: str = "", source: str = "", limit
 
 @router.post("/clues", response={201: ClueOut})
 def create_clue(request: HttpRequest, payload: ClueIn) -> Status:
-    """Register a clue. Errors: permission_denied, source_invalid, summary_required, village_outside."""
+    """Register a clue. Errors: permission_denied, source_invalid, summary_required, village_outside,
+    jurisdiction_invalid (400), resident_id_invalid / uscc_invalid (``party_id_number``: check digit and format)."""
     return Status(201, _clue_out(services.clue_create(actor=request.user, **payload.dict())))
 
 
@@ -305,7 +306,7 @@ def draw_plan(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _plan_out(inspection.inspection_plan_draw(plan=plan, actor=request.user))
 
 
-@router.get("/plans/{pk}/verify", response=VerifyOut)
+@router.get("/plans/{pk}/verify", response=PlanVerifyOut)
 def verify_plan(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Re-run the recorded draw (the same check as ``manage.py verify_draw``). Errors: not_found."""
     ok, problems = inspection.inspection_plan_verify(selectors.plan_get(actor=request.user, pk=pk))

@@ -79,6 +79,7 @@ class Code(enum.StrEnum):
     INSTALMENT_UNTIL = "instalment_until"
     INVESTIGATION_MISSING = "investigation_missing"
     ITEM_OUTSIDE = "item_outside"
+    JURISDICTION_INVALID = "jurisdiction_invalid"
     JURISDICTION_LEVEL = "jurisdiction_level"
     LATE_FINE_UNPAID = "late_fine_unpaid"
     LEGACY_REVIEWER_DATE = "legacy_reviewer_date"

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from township.cases.models import Case
 from township.cases.services import case_note
-from township.core.errors import DomainError, PermissionRefused
+from township.core.errors import BadInput, DomainError, PermissionRefused
 from township.enforcement.errors import Code
 from township.enforcement.models import (
     Disclosure,
     EnforcementConfig,
+    PartyKind,
     PenaltyCase,
 )
 from township.org.models import Jurisdiction, Level, Role
@@ -84,8 +85,36 @@ def config_for(jurisdiction: Jurisdiction | str) -> EnforcementConfig:
     return EnforcementConfig.objects.filter(jurisdiction_id=code).first() or EnforcementConfig(jurisdiction_id=code)
 
 
+def _jurisdiction(code: Jurisdiction | str, field: str) -> Jurisdiction:
+    """The jurisdiction an input names; an empty or unknown code is bad input naming the field (400)."""
+    if isinstance(code, Jurisdiction):
+        return code
+    jur = Jurisdiction.objects.filter(pk=code).first() if code else None
+    if jur is None:
+        raise BadInput(
+            Code.JURISDICTION_INVALID,
+            _("请填写有效的行政区划代码（“%(code)s”不存在）") % {"code": code} if code else _("请选择所属单位"),
+            field=field,
+        )
+    return jur
+
+
+def validate_party_id(party_kind: str, number: str) -> str:
+    """An entered party ID checked with its check digit, compact: a person's resident ID, an organisation's USCC;
+    with no kind given, the shape decides (17 digits first: a resident ID). Empty stays empty."""
+    from township.core.identifiers import validate_resident_id, validate_uscc
+
+    number = (number or "").strip()
+    if not number:
+        return ""
+    compact = number.replace(" ", "").replace("-", "")
+    if party_kind == PartyKind.PERSON or (not party_kind and compact[:17].isdigit()):
+        return validate_resident_id(number, field="party_id_number")
+    return validate_uscc(number, field="party_id_number")
+
+
 def _town(jurisdiction: Jurisdiction | str) -> Jurisdiction:
-    jur = jurisdiction if isinstance(jurisdiction, Jurisdiction) else Jurisdiction.objects.get(pk=jurisdiction)
+    jur = _jurisdiction(jurisdiction, "jurisdiction")
     if jur.level == Level.VILLAGE:
         raise DomainError(
             Code.JURISDICTION_LEVEL, _("执法业务归属乡镇（街道）或区县，不能归属村社区"), field="jurisdiction"
@@ -96,7 +125,7 @@ def _town(jurisdiction: Jurisdiction | str) -> Jurisdiction:
 def _village(town: Jurisdiction, village: Jurisdiction | str | None) -> Jurisdiction | None:
     if village in (None, ""):
         return None
-    v = village if isinstance(village, Jurisdiction) else Jurisdiction.objects.get(pk=village)
+    v = _jurisdiction(village, "village")
     if v.parent_id != town.pk:
         raise DomainError(Code.VILLAGE_OUTSIDE, _("村社区不属于该乡镇"), field="village")
     return v

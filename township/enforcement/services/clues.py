@@ -25,6 +25,7 @@ from township.enforcement.services.base import (
     _village,
     config_for,
     require_role,
+    validate_party_id,
 )
 from township.org.models import Jurisdiction, Role, User
 from township.org.scoping import has_role
@@ -61,6 +62,7 @@ def clue_create(
         raise DomainError(Code.SOURCE_INVALID, _("案源来源无效"), field="source")
     if not summary.strip():
         raise DomainError(Code.SUMMARY_REQUIRED, _("请填写案源摘要"), field="summary")
+    party_id_number = validate_party_id(party_kind, party_id_number)
     if source_case is not None and source_case.jurisdiction_id != town.pk:
         raise DomainError(Code.SOURCE_OUTSIDE, _("来源案件不属于该单位"), field="source_case")
     received_at = received_at or timezone.now()
