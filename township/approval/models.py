@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from township.core.fields import EncryptedCharField
 from township.core.tenancy import JurisdictionScoped
 
 
@@ -373,7 +374,7 @@ class QueueTicket(JurisdictionScoped):
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)  # SM4 at rest
 
     class Meta:
         ordering = ["day", "category", "seq"]

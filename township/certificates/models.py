@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from township.core.fields import EncryptedTextField
 from township.core.tenancy import JurisdictionScoped
 
 
@@ -85,7 +86,8 @@ class Certificate(JurisdictionScoped):
         "cases.Case", verbose_name=_("来源案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     seal_key = models.ForeignKey(SealKey, verbose_name=_("签章密钥"), on_delete=models.PROTECT, related_name="+")
-    signed_payload = models.TextField(_("签名原文（规范化JSON）"))
+    # Holds the holder's resident ID: SM4-encrypted at rest, clear (and signed bytes unchanged) in Python.
+    signed_payload = EncryptedTextField(_("签名原文（规范化JSON）"))
     signature = models.CharField(_("SM2签名（DER，十六进制）"), max_length=160)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

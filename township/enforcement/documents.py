@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 
 from township.certificates.pdf import _font, draw_seal
 from township.core.errors import DomainError
+from township.core.identifiers import mask_resident_id
 from township.enforcement.errors import Code
 from township.enforcement.models import CaseDocument, PenaltyCase, PenaltyType
 from township.enforcement.services import CASE_ROLES, config_for, require_role
@@ -47,7 +48,7 @@ def _people(ids: list[int]) -> str:
 def _party(pc: PenaltyCase) -> Rows:
     return [
         (_("当事人"), pc.party_name),
-        (_("证件号码"), pc.party_id_number),
+        (_("证件号码"), mask_resident_id(pc.party_id_number) if pc.party_kind == "person" else pc.party_id_number),
         (_("住所（地址）"), pc.party_address),
     ]
 

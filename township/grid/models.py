@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from township.cases.models import ClockUnit
+from township.core.fields import EncryptedCharField
 from township.core.tenancy import JurisdictionScoped
 from township.org.models import Role
 
@@ -109,7 +110,7 @@ class GridStaff(JurisdictionScoped):
         settings.AUTH_USER_MODEL, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("网格角色"), max_length=32, choices=GRID_STAFF_ROLES)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # SM4 at rest
     since = models.DateField(_("任职日期"), null=True, blank=True)
 
     class Meta:
@@ -227,7 +228,7 @@ class Event(JurisdictionScoped):
         related_name="+",
     )
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # SM4 at rest
     contact_email = models.CharField(_("电子邮箱"), max_length=128, blank=True)
     ticket = models.CharField(_("查询码"), max_length=24, unique=True)
     public = models.BooleanField(_("可公开"), default=True)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from township.core.fields import EncryptedCharField
 from township.core.tenancy import JurisdictionScoped
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -340,7 +341,7 @@ class Clue(JurisdictionScoped):
     source_ref = models.CharField(_("来源编号"), max_length=64, blank=True)
     party_kind = models.CharField(_("当事人类型"), max_length=20, choices=PartyKind.choices, blank=True)
     party_name = models.CharField(_("当事人"), max_length=128, blank=True)
-    party_id_number = models.CharField(_("证件号码/统一社会信用代码"), max_length=18, blank=True)
+    party_id_number = EncryptedCharField(_("证件号码/统一社会信用代码"), max_length=18, blank=True)  # SM4 at rest
     subject = models.ForeignKey(
         "subjects.Subject", verbose_name=_("主体"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -396,7 +397,7 @@ class PenaltyCase(JurisdictionScoped):
     # The party
     party_kind = models.CharField(_("当事人类型"), max_length=20, choices=PartyKind.choices)
     party_name = models.CharField(_("当事人"), max_length=128)
-    party_id_number = models.CharField(_("证件号码/统一社会信用代码"), max_length=18, blank=True)
+    party_id_number = EncryptedCharField(_("证件号码/统一社会信用代码"), max_length=18, blank=True)  # SM4 at rest
     party_address = models.CharField(_("住所"), max_length=200, blank=True)
     party_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
     subject = models.ForeignKey(

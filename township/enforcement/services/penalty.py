@@ -15,6 +15,7 @@ from township.cases.errors import TransitionRefused
 from township.cases.services import case_attach, case_extend, case_open
 from township.cases.types import case_type_for
 from township.core.errors import DomainError
+from township.core.identifiers import mask_resident_id
 from township.enforcement import facts as case_facts
 from township.enforcement import rules
 from township.enforcement.errors import Code
@@ -617,7 +618,10 @@ def _decision_document(
     doc = {
         "party_name": pc.party_name,
         "party_address": pc.party_address,
-        "party_id_number": pc.party_id_number,
+        # Stored in the decision's JSON (not encrypted): a person's ID number masked (docs/security.md).
+        "party_id_number": mask_resident_id(pc.party_id_number)
+        if pc.party_kind == PartyKind.PERSON
+        else pc.party_id_number,
         "facts": pc.notice.get("facts") or pc.facts,
         "evidence": evidence,
         "penalty_types": [str(PenaltyType(t).label) for t in penalty["types"]],
