@@ -5,13 +5,15 @@
   ``township.org.services.role_grant_create`` and the admin's inline form call it.
 - None of them, and no superuser, reaches business rows: ``counted_grants`` keeps their grants out of every
   business question asked of ``township.org.scoping`` (``reach``/``scope``). A question about administrator
-  duties only (the login log, 用户管理, seal keys) still counts them.
+  duties only (the login log, 用户管理, seal keys) still counts them. In the Django admin a superuser's
+  implicit "all permissions" stops at business tables (``superuser_refused``, used by ``User.has_perm``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,8 @@ from township.core.errors import DomainError
 from township.org.models import Role
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from township.org.models import RoleGrant, User
 
 ADMIN_ROLE_ORDER: tuple[str, ...] = (Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDITOR)
@@ -71,3 +75,41 @@ def counted_grants(actor: User, grants: Iterable[RoleGrant], roles: frozenset[st
     if actor.is_superuser:
         return []
     return [g for g in grants if g.role not in ADMIN_ROLES]
+
+
+# --- a superuser's implicit permissions stop at business tables ------------------------------------
+
+
+def is_business_model(model: type[Model]) -> bool:
+    """A business row: it carries the tenant key (``JurisdictionScoped``), or points at a row that does."""
+    from township.core.tenancy import JurisdictionScoped
+
+    def scoped(m: Any) -> bool:
+        return isinstance(m, type) and issubclass(m, JurisdictionScoped)
+
+    if scoped(model):
+        return True
+    return any(f.many_to_one and f.concrete and scoped(f.related_model) for f in model._meta.get_fields())
+
+
+@lru_cache(maxsize=1)
+def business_permission_suffixes() -> dict[str, frozenset[str]]:
+    """app label → model names of its business tables (their default permissions end in ``_<model>``)."""
+    from django.apps import apps
+
+    out: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        if is_business_model(model):
+            out.setdefault(model._meta.app_label, set()).add(model._meta.model_name or "")
+    return {label: frozenset(names) for label, names in out.items()}
+
+
+def superuser_refused(perm: str) -> bool:
+    """Whether ``perm`` ("app.codename") is a business table's permission, which a superuser is not given
+    (三员分立: no super-administrator reads business data, not in the Django admin either)."""
+    app_label, _sep, codename = perm.partition(".")
+    models = business_permission_suffixes().get(app_label)
+    if not models:
+        return False
+    action, _sep, model_name = codename.partition("_")
+    return action in ("add", "change", "delete", "view") and model_name in models

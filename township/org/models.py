@@ -145,6 +145,14 @@ class User(BlindIndexedModel, AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """As Django's, except that a superuser is not implicitly given business tables (三员分立, org.duties)."""
+        from township.org.duties import superuser_refused
+
+        if self.is_active and self.is_superuser and superuser_refused(perm):
+            return False  # business work needs role grants in a unit, not a superuser flag
+        return super().has_perm(perm, obj)
+
 
 class RoleGrant(models.Model):
     """One role held by one user in one unit (and optionally one department there)."""

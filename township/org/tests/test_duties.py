@@ -138,3 +138,18 @@ def test_admin_inline_refuses_two_administrator_roles_with_a_chinese_message(cli
     res = client.post(f"/admin/org/user/{user.pk}/change/", data)
     assert res.status_code == 200 and "三员分立" in res.content.decode()
     assert RoleGrant.objects.filter(user=user).count() == 1
+
+
+def test_superuser_gets_no_business_table_in_the_django_admin(client, make_user, town_a):
+    root = User.objects.create_superuser("root", password="Root-pass-123")
+    assert root.has_perm("org.change_user") and root.has_perm("grid.change_eventclass")
+    assert root.has_perm("core.add_holiday") and root.has_perm("subjects.reveal_personal_data")
+    for perm in ("cases.view_case", "approval.view_application", "grid.view_event", "approval.view_notification"):
+        assert not root.has_perm(perm), perm
+    client.force_login(root)
+    assert client.get("/admin/org/user/").status_code == 200
+    assert client.get("/admin/grid/eventclass/").status_code == 200
+    for url in ("/admin/approval/application/", "/admin/grid/event/", "/admin/enforcement/penaltycase/"):
+        assert client.get(url).status_code in (403, 404), url
+    index = client.get("/admin/").content.decode()
+    assert "/admin/approval/application/" not in index and "/admin/org/user/" in index
