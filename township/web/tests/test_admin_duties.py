@@ -110,3 +110,9 @@ def test_auditor_reads_the_login_log_but_cannot_unlock(client, demo):
     client.force_login(User.objects.get(username="security"))
     client.post("/security/login-log/", {"unlock": "clerk"})
     assert not security.is_locked("clerk")
+
+
+def test_system_menu_for_the_two_administrators_not_the_auditor(client, make_user, town_a):
+    for role, shown in ((Role.ADMINISTRATOR, True), (Role.SECURITY_ADMIN, True), (Role.AUDITOR, False)):
+        client.force_login(make_user((town_a, role), is_staff=True))
+        assert ('href="/admin/"' in client.get("/").content.decode()) is shown, role
