@@ -6,18 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from township.core.errors import NotFound
 from township.credit import selectors
-from township.subjects.models import Subject
-from township.subjects.selectors import is_staff
+from township.subjects.selectors import is_staff, subject_get
 
 
 @login_required
 def subject_records(request: HttpRequest, subject_id: int) -> HttpResponse:
     if not is_staff(request.user):
         raise Http404
-    subject = Subject.objects.filter(pk=subject_id).first()  # shared reference row, not tenant data
-    if subject is None:
-        raise Http404
+    try:
+        subject = subject_get(actor=request.user, pk=subject_id)  # present in the actor's reach, else 404
+    except NotFound as exc:
+        raise Http404 from exc
     records = list(selectors.credit_records_for(subject, actor=request.user))
     summary = selectors.credit_summary(subject)
     return render(

@@ -105,6 +105,7 @@ def test_another_towns_user_opens_no_subject_page_and_ids_enumerate_nothing(clie
                 == 404
             )
             assert client.get(f"/api/v1/subjects/{pk}").status_code == 404
+            assert client.get(reverse("credit:subject_records", args=[pk])).status_code == 404
             assert (
                 client.post(
                     f"/api/v1/subjects/{pk}/reveal", {"field": "phone"}, content_type="application/json"
