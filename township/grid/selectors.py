@@ -105,6 +105,20 @@ def event_get(*, actor: User | None, pk: int) -> Event:
     return event
 
 
+def event_assisting_departments(*, event: Event) -> list[str]:
+    """The names of the departments assisting on ``event`` (协办: open assisting assignments of its case)."""
+    from township.cases.models import Assignment
+
+    return list(
+        Assignment.objects.filter(
+            jurisdiction_id=event.jurisdiction_id, case_id=event.case_id, role=ASSIST, ended_at__isnull=True
+        )
+        .exclude(department__isnull=True)
+        .order_by("id")
+        .values_list("department__name", flat=True)
+    )
+
+
 def event_get_by_ticket(*, ticket: str) -> Event:
     """Public tracking by the ticket printed on the receipt (no personal data is shown)."""
     event = Event.objects.select_related("case", "event_class", "grid").filter(ticket=(ticket or "").upper()).first()

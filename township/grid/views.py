@@ -145,6 +145,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": photos,
             "suggested": suggested,
             "departments": departments,
+            "assisting": selectors.event_assisting_departments(event=event),
             "escalations": list(event.escalations.all()),
             "handovers": list(event.handovers.select_related("actor")),
             "warning": event.case.warning(),

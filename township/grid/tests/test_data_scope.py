@@ -97,6 +97,8 @@ def test_an_assisting_department_sees_but_cannot_finish(
     client.force_login(planner)
     refused = client.post(f"/api/v1/cases/{event.case_id}/actions/sign", {}, content_type="application/json")
     assert refused.status_code == 403 and refused.json()["code"] == "not_in_charge"
+    shown = client.get(f"/grid/events/{event.pk}/").content.decode()
+    assert "协办部门" in shown and "规划建设管理局" in shown
     page = client.post(f"/cases/{event.case_id}/actions/sign/", follow=True)
     assert "供电所" in page.content.decode()  # the Chinese message on the page
     services.event_accept(event=event, actor=lineman)
