@@ -53,15 +53,30 @@ def object_type_choices() -> list[tuple[str, str]]:
     return out
 
 
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(9998, 12, 31)
+MAX_ID = 2**63 - 1
+
+
 def _date(raw: Any, field: str) -> dt.date | None:
     if raw in (None, ""):
         return None
     if isinstance(raw, dt.date):
-        return raw
-    try:
-        return dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise DomainError("invalid", _("日期格式应为 YYYY-MM-DD"), field) from None
+        day = raw
+    else:
+        try:
+            day = dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise DomainError("invalid", _("日期格式应为 YYYY-MM-DD"), field) from None
+    if not EARLIEST <= day <= LATEST:
+        raise DomainError("invalid", _("日期超出范围（1970-01-01 至 9998-12-31）"), field)
+    return day
+
+
+def _text(raw: Mapping[str, Any], key: str, field: str, max_length: int) -> str:
+    value = str(raw.get(key) or "").strip()
+    if "\x00" in value:
+        raise DomainError("invalid", _("不能包含空字符"), field)
+    return value[:max_length]
 
 
 def operation_filter(raw: Mapping[str, Any]) -> OperationFilter:
@@ -76,12 +91,12 @@ def operation_filter(raw: Mapping[str, Any]) -> OperationFilter:
     if date_from and date_to and date_to < date_from:
         raise DomainError("invalid", _("结束日期不能早于开始日期"), "date_to")
     return OperationFilter(
-        actor=str(raw.get("actor") or "").strip()[:150],
+        actor=_text(raw, "actor", "actor", 150),
         object_type=object_type,
         action=action,
         date_from=date_from,
         date_to=date_to,
-        text=str(raw.get("q") or "").strip()[:100],
+        text=_text(raw, "q", "q", 100),
     )
 
 
@@ -124,10 +139,9 @@ def operation_log_list(
 ) -> LogPage:
     """One page of 操作日志, newest first; ``cursor`` is the last id of the previous page."""
     qs = operation_log_qs(actor=actor, f=f)
-    try:
-        last = int(cursor) if cursor else None
-    except ValueError:
-        raise DomainError("invalid", _("分页参数无效"), "cursor") from None
+    last = int(cursor) if cursor and cursor.isascii() and cursor.isdigit() and int(cursor) <= MAX_ID else None
+    if cursor and last is None:
+        raise DomainError("invalid", _("分页参数无效"), "cursor")
     if last is not None:
         qs = qs.filter(pk__lt=last)
     limit = max(1, min(limit, MAX_LIMIT))

@@ -38,9 +38,11 @@ def operation_log(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error, f = exc.message, selectors.OperationFilter()
     cursor = request.GET.get("cursor") or None
-    if cursor and not cursor.isdigit():
+    try:
+        page = selectors.operation_log_list(actor=request.user, f=f, cursor=cursor)  # type: ignore[arg-type]
+    except DomainError:  # a damaged cursor: start again at the first page
         cursor = None
-    page = selectors.operation_log_list(actor=request.user, f=f, cursor=cursor)  # type: ignore[arg-type]
+        page = selectors.operation_log_list(actor=request.user, f=f)  # type: ignore[arg-type]
     params = {k: v for k, v in raw.items() if v}
     rows = [{"row": r, "lines": selectors.change_lines(r)} for r in page.items]
     return render(

@@ -60,9 +60,12 @@ def test_filters_narrow_the_list(client, auditor_a, some_changes):
 
 def test_a_bad_filter_is_a_clear_message_not_an_error(client, auditor_a, some_changes):
     client.force_login(auditor_a)
-    resp = client.get(URL, {"date_from": "2026-13-40", "object_type": "x.y", "cursor": "abc"})
+    resp = client.get(URL, {"date_from": "2026-13-40", "cursor": "9" * 30})
     assert resp.status_code == 200
-    assert "日期格式应为 YYYY-MM-DD" in resp.content.decode() or "未知的对象类型" in resp.content.decode()
+    assert "日期格式应为 YYYY-MM-DD" in resp.content.decode()
+    assert "未知的对象类型" in client.get(URL, {"object_type": "x.y"}).content.decode()
+    assert "不能包含空字符" in client.get(URL, {"q": "a\x00b"}).content.decode()
+    assert client.get(URL + "export/", {"action": "erase"}).status_code == 400
 
 
 def test_pages_follow_one_another(client, auditor_a, town_a):
@@ -154,6 +157,11 @@ def test_api_refuses_bad_filters_with_a_422(client, auditor_a):
     assert resp.status_code == 422 and resp.json()["field"] == "date_to"
     assert client.get(API, {"date_from": "not-a-date"}).status_code == 422
     assert client.get(API, {"cursor": "x"}).json()["field"] == "cursor"
+    assert client.get(API, {"cursor": "9" * 30}).json()["field"] == "cursor"
+    assert client.get(API, {"q": "a\x00b"}).json()["field"] == "q"
+    assert client.get(API, {"date_to": "9999-12-31"}).json()["field"] == "date_to"
+    assert client.get(API, {"date_from": "0001-01-01"}).json()["field"] == "date_from"
+    assert client.get(API, {"limit": -5}).status_code == 200
 
 
 def test_date_range_uses_beijing_days(client, auditor_a, town_a):
