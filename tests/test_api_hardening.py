@@ -179,6 +179,30 @@ def test_clue_with_a_valid_party_id_is_stored_compact(world, token, client):
     assert response.status_code == 201, response.content
 
 
+@pytest.mark.parametrize(
+    ("applicant", "code", "words"),
+    [
+        ("11010519491231002Y", "resident_id_invalid", "最后一位"),
+        ("110105194912310021", "resident_id_invalid", "校验位"),
+        ("91350100M000100Y4A", "uscc_invalid", "校验位"),
+        ("", "identifier_invalid", "请填写"),
+    ],
+)
+def test_window_applicant_id_is_checked_naming_the_field(world, token, client, applicant, code, words):
+    payload = {"item_ids": [1], "applicant": applicant}
+    response = _post(client, "/api/v1/approval/applications", payload, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == code and body["field"] == "applicant" and words in body["message"]
+
+
+def test_validate_identifier_accepts_either_kind():
+    from township.core.identifiers import validate_identifier
+
+    assert validate_identifier("110105 19491231 002x") == "11010519491231002X"
+    assert validate_identifier("91350100M000100Y43") == "91350100M000100Y43"
+
+
 # --- the OpenAPI document -----------------------------------------------------------------------------------
 
 

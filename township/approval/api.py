@@ -157,12 +157,14 @@ class SubmitIn(Schema):
 @router.post("/applications", response={201: ApplicationOut})
 def submit(request: HttpRequest, payload: SubmitIn):
     """File an application (one item) or a bundle (several items, 一件事). Library items are reused
-    automatically. Errors: applicant_not_found, item_not_published, channel_not_offered, permission_denied,
+    automatically. Errors: resident_id_invalid / uscc_invalid (``applicant``: format and check digit),
+    applicant_not_found, item_not_published, channel_not_offered, permission_denied,
     bundle_mixed, not_village_resident."""
     from township.catalog.selectors import item_get
+    from township.core.identifiers import validate_identifier
     from township.subjects.selectors import subject_find
 
-    subject = subject_find(payload.applicant)
+    subject = subject_find(validate_identifier(payload.applicant, field="applicant"))
     if subject is None:
         raise error(Code.APPLICANT_NOT_FOUND, field="applicant")
     items = [item_get(actor=request.user, pk=pk) for pk in payload.item_ids]

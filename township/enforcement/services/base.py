@@ -101,16 +101,17 @@ def _jurisdiction(code: Jurisdiction | str, field: str) -> Jurisdiction:
 
 def validate_party_id(party_kind: str, number: str) -> str:
     """An entered party ID checked with its check digit, compact: a person's resident ID, an organisation's USCC;
-    with no kind given, the shape decides (17 digits first: a resident ID). Empty stays empty."""
-    from township.core.identifiers import validate_resident_id, validate_uscc
+    with no kind given, either. Empty stays empty."""
+    from township.core.identifiers import validate_identifier, validate_resident_id, validate_uscc
 
     number = (number or "").strip()
     if not number:
         return ""
-    compact = number.replace(" ", "").replace("-", "")
-    if party_kind == PartyKind.PERSON or (not party_kind and compact[:17].isdigit()):
+    if party_kind == PartyKind.PERSON:
         return validate_resident_id(number, field="party_id_number")
-    return validate_uscc(number, field="party_id_number")
+    if party_kind:
+        return validate_uscc(number, field="party_id_number")
+    return validate_identifier(number, field="party_id_number")
 
 
 def _town(jurisdiction: Jurisdiction | str) -> Jurisdiction:
