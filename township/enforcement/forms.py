@@ -329,7 +329,7 @@ def file_from_clue(clue: Any, actor: Any, d: dict[str, Any]) -> Any:
         approved_by=selectors.staff_user(jurisdiction=clue.jurisdiction_id, pk=d["approved_by"]),
         party_kind=d["party_kind"],
         party_name=d["party_name"],
-        party_id_number=d.get("party_id_number", ""),
+        party_id_number=d.get("party_id_number") or clue.party_id_number,  # blank: the clue's (not shown in clear)
         party_address=d.get("party_address", ""),
         act_date=d["act_date"],
         act_ended_on=d.get("act_ended_on"),

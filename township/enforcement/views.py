@@ -150,7 +150,9 @@ def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form_class = {"file": forms.FileCaseForm, "reject": forms.RejectClueForm}.get(action)
     if form_class is None:
         raise Http404
-    initial = {"party_name": clue.party_name, "party_id_number": clue.party_id_number, "party_kind": clue.party_kind}
+    initial = {"party_name": clue.party_name, "party_kind": clue.party_kind}
+    if clue.party_kind != "person":  # a USCC is public; a resident ID is not put in the page (left blank: the clue's)
+        initial["party_id_number"] = clue.party_id_number
     people = {"jurisdictions": [clue.jurisdiction_id]} if form_class is forms.FileCaseForm else {}
     form = form_class(request.POST or None, initial=initial, **people)
     error, status = "", 200
