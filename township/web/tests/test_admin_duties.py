@@ -34,6 +34,9 @@ def _items(body: Any) -> list[Any]:
 
 @pytest.fixture
 def demo(db):
+    from township.grid import spatial
+
+    spatial.clear()  # a process-wide index built from an earlier test's (rolled back) grids must not leak in
     call_command("seed_demo", "--keep-demo-passwords", stdout=io.StringIO())
     from township.approval.models import Application
     from township.cases.models import Case
@@ -49,7 +52,8 @@ def demo(db):
         "subject": Subject.objects.order_by("pk").first(),
     }
     assert all(rows.values()), rows
-    return rows
+    yield rows
+    spatial.clear()
 
 
 def _pages(rows: dict[str, Any]) -> list[str]:
