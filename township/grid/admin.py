@@ -64,9 +64,15 @@ class GridAdmin(admin.ModelAdmin):
 
 @admin.register(GridStaff)
 class GridStaffAdmin(admin.ModelAdmin):
-    list_display = ("grid", "user", "role", "phone")
+    list_display = ("grid", "user", "role", "masked_phone")
     list_filter = ("role",)
     raw_id_fields = ("grid", "user", "jurisdiction")
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj: GridStaff) -> str:
+        from township.core.identifiers import mask_phone
+
+        return mask_phone(obj.phone)  # encrypted at rest, masked in lists (docs/security.md)
 
 
 @admin.register(Open311Key)
