@@ -37,10 +37,13 @@ def event_scope_q(actor: User | None) -> Q:
         ).values("case_id")
         q |= Q(case_id__in=assisting)
     units = reach(actor)
-    if actor is not None and actor.pk is not None and (units.codes or units.villages):
+    whole = units.codes <= s.codes and all(v in s.villages or v[0] in s.codes for v in units.villages)
+    if actor is not None and actor.pk is not None and (units.codes or units.villages) and not whole:
         staffed = GridStaff.objects.filter(user_id=actor.pk).values("grid_id")
-        mine = Q(reporter_id=actor.pk) | Q(handler_id=actor.pk)
-        mine |= Q(grid_id__in=staffed) | Q(grid__parent_id__in=staffed) | Q(grid__parent__parent_id__in=staffed)
+        grids = Grid.objects.filter(
+            Q(pk__in=staffed) | Q(parent_id__in=staffed) | Q(parent__parent_id__in=staffed)
+        ).values("pk")
+        mine = Q(reporter_id=actor.pk) | Q(handler_id=actor.pk) | Q(grid_id__in=grids)
         q |= units.q("jurisdiction", "village") & mine
     return q
 
