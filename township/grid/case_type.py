@@ -222,6 +222,8 @@ def _visible(actor: Any) -> Any:
     """Cases of grid events the actor may see: those of the events in their data scope (承办/协办, own grids…)."""
     from django.db.models import Q
 
-    from township.grid.selectors import event_scope_q
+    from township.grid.selectors import covers_reach, event_scope_q
 
+    if covers_reach(actor):
+        return Q()  # all the events of the units they reach: the engine's tenant filter is enough
     return Q(pk__in=Event.objects.filter(event_scope_q(actor)).values("case_id"))

@@ -37,8 +37,7 @@ def event_scope_q(actor: User | None) -> Q:
         ).values("case_id")
         q |= Q(case_id__in=assisting)
     units = reach(actor)
-    whole = units.codes <= s.codes and all(v in s.villages or v[0] in s.codes for v in units.villages)
-    if actor is not None and actor.pk is not None and (units.codes or units.villages) and not whole:
+    if actor is not None and actor.pk is not None and (units.codes or units.villages) and not covers_reach(actor):
         staffed = GridStaff.objects.filter(user_id=actor.pk).values("grid_id")
         grids = Grid.objects.filter(
             Q(pk__in=staffed) | Q(parent_id__in=staffed) | Q(parent__parent_id__in=staffed)
@@ -46,6 +45,15 @@ def event_scope_q(actor: User | None) -> Q:
         mine = Q(reporter_id=actor.pk) | Q(handler_id=actor.pk) | Q(grid_id__in=grids)
         q |= units.q("jurisdiction", "village") & mine
     return q
+
+
+def covers_reach(actor: User | None) -> bool:
+    """Whether the whole-unit part of the actor's scope already covers every unit they reach (全部, or grants
+    without a department): then their events are simply those of their units."""
+    from township.org.scoping import reach, scope
+
+    s, units = scope(actor), reach(actor)
+    return units.codes <= s.codes and all(v in s.villages or v[0] in s.codes for v in units.villages)
 
 
 def event_queryset(*, actor: User | None) -> QuerySet[Event]:
