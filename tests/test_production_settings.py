@@ -151,3 +151,130 @@ def test_log_lines_are_one_json_object_each():
     parsed = json.loads(line)
     assert parsed["level"] == "ERROR" and parsed["logger"] == "township" and parsed["message"] == "案件 A-1 出错"
     assert "ValueError: 坏" in parsed["exc"]
+
+
+# --- The application server and the deployment files ------------------------------------------------------
+
+DEPLOY = ROOT / "deploy"
+INSTALL_DIR = "/srv/township/"  # where the systemd units expect the checkout
+
+
+def _unit_lines(unit: Path, key: str) -> list[str]:
+    return [line.split("=", 1)[1].strip() for line in unit.read_text().splitlines() if line.startswith(f"{key}=")]
+
+
+def test_systemd_units_run_commands_that_exist():
+    from django.core.management import get_commands
+
+    units = sorted((DEPLOY / "systemd").glob("*.service"))
+    assert {u.name for u in units} >= {"township-web.service", "township-worker.service"}
+    commands = get_commands()
+    seen = set()
+    for unit in units:
+        assert _unit_lines(unit, "EnvironmentFile") == ["/etc/township/township.env"], unit.name
+        assert "DJANGO_SETTINGS_MODULE=config.settings.production" in _unit_lines(unit, "Environment"), unit.name
+        assert _unit_lines(unit, "WorkingDirectory") == [INSTALL_DIR.rstrip("/")], unit.name
+        for exec_line in _unit_lines(unit, "ExecStart"):
+            program, *args = exec_line.split()
+            assert program.startswith(INSTALL_DIR), exec_line
+            local = ROOT / program.removeprefix(INSTALL_DIR)
+            if local.parts[-3:-1] == (".venv", "bin"):
+                assert (Path(sys.executable).parent / local.name).exists(), exec_line
+            else:
+                assert local.is_file() and os.access(local, os.X_OK), exec_line
+            if args[:1] == ["manage.py"]:
+                assert args[1] in commands, exec_line
+                seen.add(args[1])
+    assert {"worker", "verify_timeline"} <= seen
+    timer = DEPLOY / "systemd" / "township-verify.timer"
+    assert "OnCalendar=" in timer.read_text()
+
+
+def test_the_env_example_sets_the_required_variables_and_each_is_documented():
+    values = dict(
+        line.split("=", 1)
+        for line in (DEPLOY / "township.env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SEAL_MASTER_KEY", "PERSONAL_DATA_KEY"} <= values.keys()
+    assert values["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    setup = (ROOT / "docs" / "dev" / "setup.md").read_text()
+    for name in values:
+        assert f"`{name}`" in setup, f"{name} is not documented in docs/dev/setup.md"
+    server_conf = (ROOT / "config" / "server.py").read_text()
+    for name in ("WEB_BIND", "WEB_WORKERS", "WEB_THREADS", "WEB_BACKLOG", "WEB_WORKERS_MAX_RSS", "WEB_KILL_TIMEOUT"):
+        assert name in server_conf and f"`{name}`" in setup, name
+
+
+def test_server_options_come_from_the_environment_and_granian_accepts_them(monkeypatch):
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    from config import server
+
+    for name in ("WEB_BIND", "WEB_WORKERS", "WEB_THREADS", "WEB_ACCESS_LOG", "WEB_WORKERS_MAX_RSS", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    default = server.options()
+    assert (default["address"], default["port"]) == ("127.0.0.1", 8000)
+    assert default["target"] == "config.wsgi:application" and default["workers"] == (os.cpu_count() or 1)
+    assert default["blocking_threads"] == 2 and default["workers_max_rss"] == 1024 and default["log_access"] is True
+    monkeypatch.setenv("WEB_BIND", "10.0.0.5:8080")
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    monkeypatch.setenv("WEB_ACCESS_LOG", "false")
+    monkeypatch.setenv("WEB_WORKERS_MAX_RSS", "0")
+    chosen = server.options()
+    assert (chosen["address"], chosen["port"], chosen["workers"]) == ("10.0.0.5", 8080, 3)
+    assert chosen["log_access"] is False and chosen["workers_max_rss"] is None
+    built = Granian(interface=Interfaces.WSGI, **(chosen | {"log_level": LogLevels(chosen["log_level"])}))
+    assert built.workers == 3 and built.bind_port == 8080
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_the_server_serves_the_production_app_and_logs_json_lines(tmp_path):
+    """python -m config.server (what scripts/serve.sh ends with) answers over HTTP under the production profile."""
+    import http.client
+    import time
+
+    port = _free_port()
+    env = _env(
+        DATABASE_URL=None, SQLITE_PATH=str(tmp_path / "db.sqlite3"), WEB_BIND=f"127.0.0.1:{port}", WEB_WORKERS="1"
+    )
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "config.server"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        answer = None
+        deadline = time.monotonic() + 60
+        while answer is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/accounts/login/", headers={"Host": "township.example.cn"})
+                response = conn.getresponse()
+                answer = (response.status, response.getheader("Location"))
+            except OSError:
+                time.sleep(0.3)
+        assert answer == (301, "https://township.example.cn/accounts/login/"), log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert any(line["logger"] == "granian.access" and " 301 " in line["message"] for line in lines), log.read_text()
+
+
+def test_serve_script_is_valid_shell_and_runs_the_pinned_server():
+    serve = ROOT / "scripts" / "serve.sh"
+    assert os.access(serve, os.X_OK)
+    assert subprocess.run(["bash", "-n", str(serve)], capture_output=True).returncode == 0
+    text = serve.read_text()
+    assert 'exec "$PY" -m config.server' in text and "collectstatic" in text and "check --deploy" in text
+    pins = [line.split("==")[0] for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line]
+    assert "granian" in pins and "gunicorn" not in pins

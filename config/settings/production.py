@@ -14,9 +14,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import DEV_SECRET_KEY, env_bool, env_int, env_list, env_required, env_str
+from config.env import BASE_DIR, DEV_SECRET_KEY, env_bool, env_int, env_list, env_required, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, DATABASES
+from config.settings.base import DATABASES
 
 # A mistyped URL must not list every URL of the site.
 DEBUG = env_bool("DEBUG", False)
