@@ -22,8 +22,8 @@ from township.grid import evaluation, selectors, services
 from township.grid.demo import BAISHA_BOUNDS
 from township.grid.machine import OPEN_STATES, S
 from township.grid.models import GridLevel, Source
-from township.org.models import GRID_ROLES, Department, Role
-from township.org.scoping import has_role, reach, units_of
+from township.org.models import GRID_ROLES, Department, Role, User
+from township.org.scoping import has_role, reach, scope_labels, units_of
 
 INCOMING = [S.REPORTED, S.VERIFYING, S.VERIFIED]
 AWAITING_DISPATCH = [S.REGISTERED]
@@ -113,6 +113,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "states": [(s.value, s.label) for s in S],
             "f": request.GET,
             "next_url": next_url,
+            "scope": scope_labels(request.user if isinstance(request.user, User) else None),
         },
     )
 

@@ -48,7 +48,7 @@ class Reach:
 def _grants(actor: User) -> list[RoleGrant]:
     cached = getattr(actor, "_township_grants", None)
     if cached is None:
-        cached = list(RoleGrant.objects.filter(user=actor).select_related("jurisdiction"))
+        cached = list(RoleGrant.objects.filter(user=actor).select_related("jurisdiction", "department"))
         actor._township_grants = cached  # type: ignore[attr-defined]  # per-request cache on the instance
     return cached
 
@@ -335,3 +335,22 @@ def custom_units_errors(
     if outside:
         errors["custom_units"] = _("区划不在本授权单位内：%(n)s") % {"n": "、".join(outside)}
     return errors
+
+
+def scope_labels(actor: User | None, roles: Iterable[str] | None = None) -> list[str]:
+    """The actor's data scopes in words, one per counted grant ("白沙镇 供电所 · 本单位"), to show them to the user
+    (CONVENTIONS §3.3: the rules are shown, 您可查看…)."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    wanted = frozenset(roles) if roles is not None else None
+    out: list[str] = []
+    for grant in counted_grants(actor, grants_of(actor), wanted):
+        if wanted is not None and grant.role not in wanted:
+            continue
+        unit = grant.jurisdiction.name
+        if grant.department is not None:
+            unit = f"{unit} {grant.department.name}"
+        label = f"{unit} · {DataScope(grant.data_scope).label}" if grant.data_scope in DataScope.values else unit
+        if label not in out:
+            out.append(label)
+    return out

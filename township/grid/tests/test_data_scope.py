@@ -64,6 +64,8 @@ def test_a_handler_does_not_see_another_departments_event(to_power, planner, lin
     assert client.get(f"/api/v1/grid/events/{to_power.pk}").status_code == 404
     assert client.get(f"/api/v1/cases/{to_power.case_id}").status_code == 404
     assert to_power.pk not in {e["id"] for e in client.get("/api/v1/grid/events").json()["items"]}
+    listed = client.get("/grid/events/").content.decode()
+    assert to_power.case.number not in listed and "您可查看：" in listed and "规划建设管理局 · 本单位" in listed
 
 
 def test_a_handler_cannot_sign_or_report_back_on_another_departments_event(to_power, planner, lineman, client):

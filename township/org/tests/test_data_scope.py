@@ -113,3 +113,15 @@ def test_the_grant_form_edits_the_scope_with_its_units(make_user, town_a, town_b
     assert form.is_valid(), form.errors
     grant = form.save()
     assert scope(user).departments == {(town_a.code, dept.pk)} and grant.custom_units.count() == 1
+
+
+def test_scopes_are_shown_in_words(make_user, town_a):
+    from township.org.scoping import scope_labels
+
+    dept = Department.objects.create(jurisdiction=town_a, name="供电所")
+    user = make_user()
+    RoleGrant.objects.create(user=user, jurisdiction=town_a, department=dept, role=Role.HANDLER)
+    RoleGrant.objects.create(user=user, jurisdiction=town_a, role=Role.LEADER, data_scope=DataScope.ALL)
+    assert sorted(scope_labels(user)) == sorted([f"{town_a.name} · 全部", f"{town_a.name} 供电所 · 本单位"])
+    assert scope_labels(user, [Role.HANDLER]) == [f"{town_a.name} 供电所 · 本单位"]
+    assert scope_labels(None) == []
