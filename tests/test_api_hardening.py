@@ -196,6 +196,16 @@ def test_window_applicant_id_is_checked_naming_the_field(world, token, client, a
     assert body["code"] == code and body["field"] == "applicant" and words in body["message"]
 
 
+@pytest.mark.parametrize(
+    ("ident", "words"), [("110105194912310021", "校验位"), ("11010519", "18位"), ("91350100M000100Y4A", "校验位")]
+)
+def test_window_page_names_the_problem_with_an_entered_id(clerk_a, client, ident, words):
+    client.force_login(clerk_a)
+    body = client.get("/approval/window/", {"id": ident}).content.decode()
+    assert 'id="ident-error"' in body and words in body
+    assert "未找到该主体" not in body
+
+
 def test_validate_identifier_accepts_either_kind():
     from township.core.identifiers import validate_identifier
 

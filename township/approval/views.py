@@ -290,6 +290,7 @@ def window(request: HttpRequest) -> HttpResponse:
     """综合窗口工作台: scan/enter an ID → subject and library → tick items → file (and accept) at once."""
     from township.catalog.selectors import item_list, item_version_current
     from township.certificates.selectors import library_items_for
+    from township.core.identifiers import validate_identifier
     from township.credit.selectors import credit_summary
     from township.subjects.selectors import subject_find
 
@@ -297,7 +298,13 @@ def window(request: HttpRequest) -> HttpResponse:
     if town is None:
         raise Http404
     ident = (request.GET.get("id") or request.POST.get("id") or "").strip().upper()
-    subject = subject_find(ident) if ident else None
+    ident_error = ""
+    if ident:
+        try:
+            ident = validate_identifier(ident, field="id")
+        except DomainError as exc:
+            ident_error = exc.message  # the specific problem (length, a character, the check digit)
+    subject = subject_find(ident) if ident and not ident_error else None
     if request.method == "POST" and subject is not None:
         item_ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
         if town in reach(request.user).codes:
@@ -360,6 +367,7 @@ def window(request: HttpRequest) -> HttpResponse:
         "approval/window.html",
         {
             "ident": ident,
+            "ident_error": ident_error,
             "subject": subject,
             "library": library,
             "credit": credit,
