@@ -123,6 +123,24 @@ def test_overlong_party_name_is_refused_naming_the_field(world, token, client):
     assert not Clue.objects.exists()
 
 
+def test_api_maps_database_refusals_to_4xx(rf):
+    from django.core.exceptions import ValidationError
+    from django.db import DataError, IntegrityError
+
+    from config.api import on_data_error, on_integrity_error, on_model_validation_error
+
+    request = rf.get("/api/v1/")
+    assert on_data_error(request, DataError("value too long")).status_code == 400
+    conflict = on_integrity_error(request, IntegrityError("duplicate key"))
+    assert conflict.status_code == 409 and json.loads(conflict.content)["code"] == "conflict"
+    invalid = on_model_validation_error(request, ValidationError({"name": ["名称已存在"]}))
+    assert invalid.status_code == 422 and json.loads(invalid.content) == {
+        "code": "invalid",
+        "message": "名称已存在",
+        "field": "name",
+    }
+
+
 # --- enums, empty jurisdiction, check digits -----------------------------------------------------------------
 
 
