@@ -156,16 +156,19 @@ def object_type_label(row: OperationLog) -> str:
 
 
 def change_lines(row: OperationLog) -> list[tuple[str, Any, Any]]:
-    """(field label, before, after) of a row, labels from the model when it still has the field."""
+    """(field label, before, after) of a row for people: the model's field names and choice labels (角色: 综合窗口)
+    when the model still has the field; the stored values otherwise."""
     model = row.content_type.model_class()
     out = []
     for name, pair in (row.changes or {}).items():
-        label = name
+        label, choices = name, {}
         if model is not None:
             try:
-                label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+                field = model._meta.get_field(name)
             except Exception:  # a removed field, or a reverse m2m accessor
-                label = name
+                field = None
+            label = str(getattr(field, "verbose_name", name))
+            choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        out.append((label, before, after))
+        out.append((label, choices.get(str(before), before), choices.get(str(after), after)))
     return out

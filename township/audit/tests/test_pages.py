@@ -44,6 +44,7 @@ def test_the_auditor_sees_the_log_of_their_town_with_before_and_after(client, au
     assert "admin_a" in html and "10.1.2.3" in html
     assert "乙镇党政办" not in html  # another town's rows
     assert "13812345678" not in html
+    assert "角色：— → 审计管理员" in html  # choice labels, not codes
 
 
 def test_filters_narrow_the_list(client, auditor_a, some_changes):
