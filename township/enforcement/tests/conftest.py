@@ -39,12 +39,14 @@ def _uscc(body: str) -> str:
 def licensed_shop(world):
     from township.certificates.services import certificate_issue
     from township.org.models import Department, RoleGrant
+    from township.org.scoping import clear_cache
     from township.subjects.services import subject_get_or_create_org
 
     dept = Department.objects.create(
         jurisdiction=world.town, name="行政审批办", kind="approval", uscc=_uscc("11500116MB1234567")
     )
     RoleGrant.objects.create(user=world.leader, jurisdiction=world.town, role=Role.APPROVAL_HEAD)
+    clear_cache(world.leader)  # the grants are cached on the instance (his 系统管理员 grant no longer issues: 三员分立)
     shop = subject_get_or_create_org(uscc=_uscc("92500116MA6000001"), name="白沙镇好再来餐馆", registered_in=world.town)
     cert = certificate_issue(
         holder=shop, type_code="11100000000013338W001", type_name="食品经营许可证", department=dept, actor=world.leader

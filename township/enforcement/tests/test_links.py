@@ -95,8 +95,10 @@ def test_clue_warning_colours(world):
 
 def test_penalty_items_are_imported_from_the_catalogs_published_penalty_items(world):
     from township.catalog import services as catalog_services
+    from township.org.scoping import clear_cache
 
     RoleGrant.objects.create(user=world.leader, jurisdiction=world.town, role=Role.APPROVAL_HEAD)
+    clear_cache(world.leader)  # grants are cached on the instance; his 系统管理员 grant edits no catalog (三员分立)
     penalty = catalog_services.item_create(
         actor=world.leader,
         jurisdiction=world.town.code,
