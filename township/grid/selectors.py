@@ -38,9 +38,11 @@ def event_scope_q(actor: User | None) -> Q:
         q |= Q(case_id__in=assisting)
     units = reach(actor)
     if actor is not None and actor.pk is not None and (units.codes or units.villages) and not covers_reach(actor):
-        staffed = GridStaff.objects.filter(user_id=actor.pk).values("grid_id")
+        tenants = sorted(units.codes | {town for town, _village in units.villages})  # the tenant key (Citus)
+        staffed = GridStaff.objects.filter(jurisdiction_id__in=tenants, user_id=actor.pk).values("grid_id")
         grids = Grid.objects.filter(
-            Q(pk__in=staffed) | Q(parent_id__in=staffed) | Q(parent__parent_id__in=staffed)
+            Q(pk__in=staffed) | Q(parent_id__in=staffed) | Q(parent__parent_id__in=staffed),
+            jurisdiction_id__in=tenants,
         ).values("pk")
         mine = Q(reporter_id=actor.pk) | Q(handler_id=actor.pk) | Q(grid_id__in=grids)
         q |= units.q("jurisdiction", "village") & mine
