@@ -253,7 +253,11 @@ class Assignment(JurisdictionScoped):
         ordering = ["case_id", "assigned_at"]
         verbose_name = _("指派")
         verbose_name_plural = _("指派")
-        indexes = [models.Index(fields=["jurisdiction", "assignee", "ended_at"], name="cases_assign_user")]
+        indexes = [
+            models.Index(fields=["jurisdiction", "assignee", "ended_at"], name="cases_assign_user"),
+            # 承办/协办 by department (data scope: a department sees the cases it handles or assists on)
+            models.Index(fields=["jurisdiction", "department", "ended_at"], name="cases_assign_dept"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.assignee_id or self.department_id}"
