@@ -71,12 +71,12 @@ TEMPLATES = [
 DATABASES = {"default": database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
-
 # One sign-in policy for every door (shell, applicant form, /admin/login/): lock, failure count, login log,
 # forced change (township/web/security.py; django-axes was evaluated and not used, docs/ui.md).
 AUTHENTICATION_BACKENDS = ["township.web.security.PolicyBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
 AUTH_PASSWORD_VALIDATORS = [
     # 等保 level 3: ≥ 8 characters from 3 of 4 classes, no reuse of the last 5 (township/web/security.py).
     {"NAME": "township.web.security.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},

@@ -55,7 +55,6 @@ class DemoAccount:
     department: str | None = None
     data_scope: str = DataScope.UNIT
     staff: bool = False
-    superuser: bool = False
 
 
 # One account per role (Role), plus a second officer (enforcement needs two) and a county leader.
@@ -63,7 +62,8 @@ class DemoAccount:
 # 数据权限 (docs/security.md, Data scope): the dispatcher, the town leader and the grid supervisor see the whole town
 # (全部); a handler sees what its department handles (承办/协办), a grid worker its own grids and reports.
 DEMO_ACCOUNTS: list[DemoAccount] = [
-    DemoAccount("admin", "Bs-admin-2026", "管理员", Role.ADMINISTRATOR, staff=True, superuser=True),
+    # 三员分立: no superuser; each administrator works in the Django admin with the permissions of its duty only.
+    DemoAccount("admin", "Bs-admin-2026", "管理员", Role.ADMINISTRATOR, staff=True),
     DemoAccount("security", "Bs-security-2026", "安全员", Role.SECURITY_ADMIN, staff=True),
     DemoAccount("auditor", "Bs-auditor-2026", "审计员", Role.AUDITOR, staff=True),
     DemoAccount("applicant", "Bs-applicant-2026", "罗晓梅", Role.APPLICANT),
@@ -138,21 +138,88 @@ def seed_departments() -> int:
     return created
 
 
+# Django admin permissions of the three administrators (三员分立, CONVENTIONS §4.3): system tables only, never
+# a business table. The system administrator keeps the organisation and the calendar; the security
+# administrator the accounts, role grants, tokens and locks; the auditor reads the login log.
+ADMIN_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMINISTRATOR: [
+        *(f"org.{a}_{m}" for m in ("jurisdiction", "department") for a in ("view", "add", "change")),
+        "org.view_user",
+        "org.add_user",
+        "org.view_rolegrant",
+        *(f"core.{a}_{m}" for m in ("holiday", "calendaryear") for a in ("view", "add", "change", "delete")),
+    ],
+    Role.SECURITY_ADMIN: [
+        "org.view_user",
+        "org.change_user",
+        *(f"org.{a}_rolegrant" for a in ("view", "add", "change", "delete")),
+        "org.view_apitoken",
+        "org.change_apitoken",
+        "web.view_loginlog",
+        "web.view_loginthrottle",
+        "web.change_loginthrottle",
+    ],
+    Role.AUDITOR: ["web.view_loginlog"],
+}
+
+# Set by ``seed_demo --keep-demo-passwords``: demo accounts keep their printed passwords (a demo on a
+# private machine). Without it every demo account must change its password at its first sign-in.
+_keep_passwords = False
+
+
+def keep_demo_passwords(keep: bool) -> None:
+    global _keep_passwords
+    _keep_passwords = keep
+
+
+def demo_passwords_kept() -> bool:
+    return _keep_passwords
+
+
+def create_demo_user(username: str, password: str, **fields: Any) -> User:
+    """A demo account with a printed password: it must change it at first sign-in unless the demo keeps them."""
+    user = User(username=username, must_change_password=not _keep_passwords, **fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+# The Django groups of the three duties (data, not translated).
+ADMIN_GROUPS: dict[str, str] = {
+    Role.ADMINISTRATOR: "系统管理员",
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.AUDITOR: "审计管理员",
+}
+
+
+def seed_admin_groups() -> None:
+    """One Django group per administrator role, holding the admin permissions of that duty only."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ADMIN_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=ADMIN_GROUPS[role])
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:
+                wanted.append(found)
+        group.permissions.add(*wanted)
+
+
 def seed_accounts() -> int:
+    from django.contrib.auth.models import Group
+
     departments = {d.name: d for d in Department.objects.filter(jurisdiction_id=BAISHA)}
+    groups = {g.name: g for g in Group.objects.filter(name__in=ADMIN_GROUPS.values())}
     created = 0
     for acc in DEMO_ACCOUNTS:
         user = User.objects.filter(username=acc.username).first()
         if user is None:
-            user = User(
-                username=acc.username,
-                full_name=acc.full_name,
-                is_staff=acc.staff,
-                is_superuser=acc.superuser,
-            )
-            user.set_password(acc.password)
-            user.save()
+            user = create_demo_user(acc.username, acc.password, full_name=acc.full_name, is_staff=acc.staff)
             created += 1
+            if acc.role in ADMIN_PERMISSIONS:
+                user.groups.add(groups[ADMIN_GROUPS[acc.role]])
         RoleGrant.objects.get_or_create(
             user=user,
             jurisdiction_id=acc.unit,
@@ -169,6 +236,7 @@ def seed(stdout: Any) -> None:
     n_div = seed_jurisdictions()
     Jurisdiction.objects.filter(code=BAISHA, short_name="").update(short_name="白沙")
     n_dep = seed_departments()
+    seed_admin_groups()
     n_acc = seed_accounts()
     stdout.write(f"org: {n_div} divisions, {n_dep} departments, {n_acc} accounts created")
 
