@@ -44,14 +44,6 @@ def test_the_demo_flag_keeps_the_printed_passwords(client):
     assert not demo_passwords_kept()
 
 
-def test_web_demo_account_follows_the_flag(db):
-    from township.web import demo as web_demo
-
-    _seed()
-    web_demo.seed(io.StringIO())
-    assert User.objects.get(username=web_demo.USERNAME).must_change_password
-
-
 def test_demo_has_no_superuser_and_each_administrator_holds_only_system_tables(client):
     _seed("--keep-demo-passwords")
     assert not User.objects.filter(is_superuser=True).exists()
