@@ -20,7 +20,7 @@ import pytest
 from township.core import crypto
 from township.core.identifiers import is_valid_resident_id
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 CIPHER = re.compile(rb"sm4:1:[A-Za-z0-9+/=]+")
 RESIDENT_ID = re.compile(rb"(?<![0-9])[0-9]{17}[0-9X](?![0-9A-Z])")
 
