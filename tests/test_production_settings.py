@@ -22,7 +22,11 @@ STRONG_KEY = "k9Vh2-pQ7rT4wX8zB1nM6sD3fG5jL0aE_yU" + "cR8tY2iO4pA6sD9fH1kL"  # 5
 
 def _env(**overrides: str | None) -> dict[str, str]:
     """A deployment's environment: the required variables set, nothing inherited that could change the result."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": STRONG_KEY,
