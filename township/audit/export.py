@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from township.audit.selectors import OperationFilter, change_lines, object_type_label, operation_log_list
+from township.audit.selectors import OperationFilter, change_lines_for, object_type_label, operation_log_list
 from township.org.models import User
 
 EXPORT_MAX_ROWS = 100_000
@@ -27,8 +27,8 @@ def _show(value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def changes_text(row: Any) -> str:
-    return "；".join(f"{label}: {_show(before)} → {_show(after)}" for label, before, after in change_lines(row))
+def changes_text(lines: list[tuple[str, Any, Any]]) -> str:
+    return "；".join(f"{label}: {_show(before)} → {_show(after)}" for label, before, after in lines)
 
 
 def operation_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
@@ -43,7 +43,7 @@ def operation_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
     written = 0
     while written < EXPORT_MAX_ROWS:
         page = operation_log_list(actor=actor, f=f, cursor=cursor, limit=200)
-        for row in page.items:
+        for row, lines in zip(page.items, change_lines_for(page.items), strict=True):
             values = [
                 timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
                 row.actor_username,
@@ -55,7 +55,7 @@ def operation_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
                 object_type_label(row),
                 row.object_id,
                 row.object_repr,
-                changes_text(row),
+                changes_text(lines),
             ]
             ws.append([_cell(ws, v) for v in values])
             written += 1

@@ -156,19 +156,55 @@ def object_type_label(row: OperationLog) -> str:
 
 
 def change_lines(row: OperationLog) -> list[tuple[str, Any, Any]]:
-    """(field label, before, after) of a row for people: the model's field names and choice labels (角色: 综合窗口)
-    when the model still has the field; the stored values otherwise."""
-    model = row.content_type.model_class()
-    out = []
-    for name, pair in (row.changes or {}).items():
-        label, choices = name, {}
-        if model is not None:
-            try:
-                field = model._meta.get_field(name)
-            except Exception:  # a removed field, or a reverse m2m accessor
-                field = None
-            label = str(getattr(field, "verbose_name", name))
-            choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
-        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        out.append((label, choices.get(str(before), before), choices.get(str(after), after)))
-    return out
+    return change_lines_for([row])[0]
+
+
+def change_lines_for(rows: list[OperationLog]) -> list[list[tuple[str, Any, Any]]]:
+    """(field label, before, after) of each row for people: the model's field names, choice labels (角色: 综合窗口),
+    the names of related rows (单位: 白沙镇, not 500116108; one query per related model for the whole page) and
+    times in local time; the stored values where the model no longer has the field or the related row is gone."""
+    plan: list[list[tuple[str, Any, Any, Any]]] = []  # (label, before, after, field)
+    wanted: dict[type[Any], set[str]] = {}
+    for row in rows:
+        model = row.content_type.model_class()
+        lines = []
+        for name, pair in (row.changes or {}).items():
+            field = None
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                except Exception:  # a removed field, or a reverse m2m accessor
+                    field = None
+            before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            if field is not None and field.many_to_one and field.related_model is not None:
+                wanted.setdefault(field.related_model, set()).update(
+                    str(v) for v in (before, after) if v not in (None, "")
+                )
+            lines.append((str(getattr(field, "verbose_name", name)), before, after, field))
+        plan.append(lines)
+    names: dict[tuple[type[Any], str], str] = {}
+    for related, pks in wanted.items():
+        for obj in related._default_manager.filter(pk__in=sorted(pks)):
+            names[(related, str(obj.pk))] = str(obj)
+    return [
+        [(label, _shown(field, before, names), _shown(field, after, names)) for label, before, after, field in lines]
+        for lines in plan
+    ]
+
+
+def _shown(field: Any, value: Any, names: Mapping[tuple[type[Any], str], str]) -> Any:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if field is None or value in (None, ""):
+        return value
+    if field.many_to_one and field.related_model is not None:
+        return names.get((field.related_model, str(value)), value)
+    choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
+    if str(value) in choices:
+        return choices[str(value)]
+    if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
+        try:
+            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return value
+    return value

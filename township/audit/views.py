@@ -44,7 +44,9 @@ def operation_log(request: HttpRequest) -> HttpResponse:
         cursor = None
         page = selectors.operation_log_list(actor=request.user, f=f)  # type: ignore[arg-type]
     params = {k: v for k, v in raw.items() if v}
-    rows = [{"row": r, "lines": selectors.change_lines(r)} for r in page.items]
+    rows = [
+        {"row": r, "lines": lines} for r, lines in zip(page.items, selectors.change_lines_for(page.items), strict=True)
+    ]
     return render(
         request,
         "audit/operation_log.html",

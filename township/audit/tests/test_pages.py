@@ -47,6 +47,19 @@ def test_the_auditor_sees_the_log_of_their_town_with_before_and_after(client, au
     assert "角色：— → 审计管理员" in html  # choice labels, not codes
 
 
+def test_related_rows_by_name_and_times_in_local_time(client, auditor_a, town_a, some_changes):
+    """单位：— → 甲镇, not its code; 授予时间 in Beijing time, not an ISO string in UTC."""
+    client.force_login(auditor_a)
+    html = client.get(URL).content.decode()
+    assert f"所属区划：— → {town_a.name}" in html
+    assert f"所属区划：— → {town_a.code}<" not in html
+    assert "有效：— → 是" in html and "True" not in html
+    grant_row = OperationLog.objects.filter(content_type__model="rolegrant").first()
+    stored = grant_row.changes["created_at"][1]
+    local = timezone.localtime(dt.datetime.fromisoformat(stored)).strftime("%Y-%m-%d %H:%M:%S")
+    assert local in html and stored not in html
+
+
 def test_filters_narrow_the_list(client, auditor_a, some_changes):
     client.force_login(auditor_a)
     only_updates = client.get(URL, {"action": "update", "object_type": "org.department"}).content.decode()
