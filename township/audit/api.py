@@ -67,3 +67,48 @@ def operations(
     )
     page = selectors.operation_log_list(actor=request.user, f=f, cursor=cursor, limit=limit)  # type: ignore[arg-type]
     return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+class RevealOut(Schema):
+    id: int
+    at: dt.datetime
+    actor_id: int
+    actor_username: str
+    ip: str | None
+    channel: str
+    subject_id: int
+    subject_name: str
+    field: str
+
+    @staticmethod
+    def resolve_actor_username(obj: Any) -> str:
+        return str(obj.actor.username)
+
+    @staticmethod
+    def resolve_subject_name(obj: Any) -> str:
+        return str(obj.subject.name)
+
+
+class RevealPage(Schema):
+    items: list[RevealOut]
+    next_cursor: str | None
+
+
+@router.get("/reveals", response=RevealPage, summary="个人信息查看记录（审计管理员）")
+def reveals(
+    request: HttpRequest,
+    actor: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Every showing in full of a resident ID or phone number: who, when, from where, which subject and field.
+    Newest first; ``actor`` matches who looked, ``q`` the subject's name. 403 for anyone but the auditor."""
+    from township.audit.reveals import reveal_log_list
+
+    selectors.require_auditor(request.user)  # type: ignore[arg-type]
+    f = selectors.operation_filter({"actor": actor, "date_from": date_from, "date_to": date_to, "q": q})
+    page = reveal_log_list(actor=request.user, f=f, cursor=cursor, limit=limit)  # type: ignore[arg-type]
+    return {"items": page.items, "next_cursor": page.next_cursor}

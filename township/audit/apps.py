@@ -14,3 +14,4 @@ class AuditConfig(AppConfig):
 
         capture.connect()
         register_menu(label=_("操作日志"), url_name="operation-log", roles=(Role.AUDITOR,), order=951)
+        register_menu(label=_("个人信息查看记录"), url_name="reveal-log", roles=(Role.AUDITOR,), order=952)

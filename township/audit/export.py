@@ -65,3 +65,36 @@ def operation_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def reveal_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
+    """个人信息查看记录 matching ``f`` as an Excel file (at most EXPORT_MAX_ROWS rows, newest first)."""
+    from openpyxl import Workbook
+
+    from township.audit.reveals import channel_label, reveal_log_list
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=str(_("个人信息查看记录")))
+    ws.append([str(h) for h in (_("时间"), _("登录名"), _("查看人"), _("IP 地址"), _("途径"), _("主体"), _("字段"))])
+    cursor: str | None = None
+    written = 0
+    while written < EXPORT_MAX_ROWS:
+        page = reveal_log_list(actor=actor, f=f, cursor=cursor, limit=200)
+        for row in page.items:
+            values = [
+                timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
+                row.actor.username,
+                row.actor.full_name,
+                row.ip or "",
+                channel_label(row.channel),
+                str(row.subject),
+                str(row.get_field_display()),
+            ]
+            ws.append([_cell(ws, v) for v in values])
+            written += 1
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -40,7 +40,7 @@ class OperationFilter:
 
 @dataclass
 class LogPage:
-    items: list[OperationLog]
+    items: list[Any]  # OperationLog rows (or subjects' RevealLog rows for 个人信息查看记录)
     next_cursor: str | None
 
 

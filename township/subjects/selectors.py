@@ -22,7 +22,7 @@ from township.core.crypto import blind_index
 from township.core.errors import NotFound
 from township.org.models import Role
 from township.org.scoping import reach
-from township.subjects.models import Subject, SubjectPresence
+from township.subjects.models import RevealLog, Subject, SubjectPresence
 
 # Roles that need full personal data in their work: the window clerk identifies applicants at the window,
 # the enforcement officer serves documents on parties. Others see masked values only (docs/security.md).
@@ -169,3 +169,10 @@ def is_staff(actor: Any) -> bool:
     """Holds any role other than applicant somewhere."""
     r = reach(actor, staff_roles())
     return bool(r.codes or r.villages)
+
+
+def reveal_log_in(codes: Iterable[str]) -> QuerySet[RevealLog]:
+    """Every showing in full of a personal value in these towns (for the auditor's 个人信息查看记录), newest first."""
+    return (
+        RevealLog.objects.filter(jurisdiction_id__in=sorted(codes)).select_related("actor", "subject").order_by("-id")
+    )
