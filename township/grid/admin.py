@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from township.core.forms import PersonalFieldsForm
 from township.grid import services, spatial
 from township.grid.models import EventClass, Grid, GridStaff, Open311Key
 
@@ -62,8 +63,17 @@ class GridAdmin(admin.ModelAdmin):
         spatial.bump(obj.jurisdiction_id)
 
 
+class GridStaffForm(PersonalFieldsForm):
+    personal_fields = ("phone",)
+
+    class Meta:
+        model = GridStaff
+        fields = "__all__"
+
+
 @admin.register(GridStaff)
 class GridStaffAdmin(admin.ModelAdmin):
+    form = GridStaffForm  # the phone is never put into the page in clear
     list_display = ("grid", "user", "role", "masked_phone")
     list_filter = ("role",)
     raw_id_fields = ("grid", "user", "jurisdiction")

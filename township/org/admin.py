@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from township.core.forms import PersonalFieldsForm
 from township.org.duties import admin_role_conflict, conflict_message
 from township.org.models import ApiToken, Department, Jurisdiction, Level, RoleGrant, User
 
@@ -23,7 +25,9 @@ if TYPE_CHECKING:  # the admin classes are generic for mypy only (django-stubs),
     _UserAdminBase = BaseUserAdmin[User]
     _RoleGrantAdminBase = admin.ModelAdmin[RoleGrant]
     _ApiTokenAdminBase = admin.ModelAdmin[ApiToken]
+    _UserChangeFormBase = BaseUserChangeForm[User]
 else:
+    _UserChangeFormBase = BaseUserChangeForm
     _JurisdictionAdminBase = _DepartmentAdminBase = _RoleGrantAdminBase = _ApiTokenAdminBase = admin.ModelAdmin
     _RoleGrantInlineBase = admin.TabularInline
     _UserAdminBase = BaseUserAdmin
@@ -112,8 +116,19 @@ class RoleGrantInline(_RoleGrantInlineBase):
     autocomplete_fields = ("jurisdiction", "department", "custom_departments", "custom_units")
 
 
+class UserChangeForm(PersonalFieldsForm, _UserChangeFormBase):
+    """Phone and resident ID can be replaced, but are never put into the page in clear."""
+
+    personal_fields = ("phone", "resident_id")
+
+    class Meta(BaseUserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
 @admin.register(User)
 class UserAdmin(_UserAdminBase):
+    form = UserChangeForm
     list_display = ("username", "full_name", "masked_phone", "is_active", "must_change_password", "last_login")
     list_filter = ("is_active", "is_staff", "must_change_password", "grants__role")
     search_fields = ("username", "full_name")  # phone and resident ID are encrypted: not searchable here
@@ -122,7 +137,7 @@ class UserAdmin(_UserAdminBase):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         # Personal data shown masked, never in clear here (docs/security.md, Personal data).
-        (_("个人信息"), {"fields": ("full_name", "masked_phone", "email", "masked_resident_id", "uscc")}),
+        (_("个人信息"), {"fields": ("full_name", "phone", "email", "resident_id", "uscc")}),
         (_("账户安全"), {"fields": ("is_active", "must_change_password", "last_login", "date_joined")}),
         (_("后台权限"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
     )
@@ -135,17 +150,11 @@ class UserAdmin(_UserAdminBase):
             },
         ),
     )
-    readonly_fields = ("last_login", "date_joined", "masked_phone", "masked_resident_id")
+    readonly_fields = ("last_login", "date_joined")
 
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj: User) -> str:
         return _mask(obj.phone, 3, 4) if obj.phone else ""
-
-    @admin.display(description=_("身份证号"))
-    def masked_resident_id(self, obj: User) -> str:
-        from township.core.identifiers import mask_resident_id
-
-        return mask_resident_id(obj.resident_id) if obj.resident_id else ""
 
     @admin.action(description=_("下次登录须修改密码"))
     def force_password_change(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
