@@ -69,7 +69,7 @@ def operations(
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-class RevealOut(Schema):
+class RevealLogOut(Schema):
     id: int
     at: dt.datetime
     actor_id: int
@@ -89,12 +89,12 @@ class RevealOut(Schema):
         return str(obj.subject.name)
 
 
-class RevealPage(Schema):
-    items: list[RevealOut]
+class RevealLogPage(Schema):
+    items: list[RevealLogOut]
     next_cursor: str | None
 
 
-@router.get("/reveals", response=RevealPage, summary="个人信息查看记录（审计管理员）")
+@router.get("/reveals", response=RevealLogPage, summary="个人信息查看记录（审计管理员）")
 def reveals(
     request: HttpRequest,
     actor: str = "",
