@@ -106,7 +106,7 @@ def require_auditor(actor: User | None) -> None:
         raise PermissionRefused("forbidden", _("只有审计管理员可以查看操作日志"))
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
+def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -126,9 +126,9 @@ def operation_log_qs(*, actor: User | None, f: OperationFilter) -> QuerySet[Oper
     if f.action:
         qs = qs.filter(action=f.action)
     if f.date_from:
-        qs = qs.filter(at__gte=_local_midnight(f.date_from))
+        qs = qs.filter(at__gte=local_midnight(f.date_from))
     if f.date_to:
-        qs = qs.filter(at__lt=_local_midnight(f.date_to + dt.timedelta(days=1)))
+        qs = qs.filter(at__lt=local_midnight(f.date_to + dt.timedelta(days=1)))
     if f.text:
         qs = qs.filter(Q(object_repr__icontains=f.text) | Q(object_id=f.text) | Q(changes__icontains=f.text))
     return qs.select_related("content_type")
@@ -138,7 +138,11 @@ def operation_log_list(
     *, actor: User | None, f: OperationFilter, cursor: str | None = None, limit: int = 50
 ) -> LogPage:
     """One page of 操作日志, newest first; ``cursor`` is the last id of the previous page."""
-    qs = operation_log_qs(actor=actor, f=f)
+    return keyset_page(operation_log_qs(actor=actor, f=f), cursor=cursor, limit=limit)
+
+
+def keyset_page(qs: QuerySet[Any], *, cursor: str | None, limit: int) -> LogPage:
+    """One page of ``qs`` newest first by id; ``cursor`` is the last id of the previous page (422 if damaged)."""
     last = int(cursor) if cursor and cursor.isascii() and cursor.isdigit() and int(cursor) <= MAX_ID else None
     if cursor and last is None:
         raise DomainError("invalid", _("分页参数无效"), "cursor")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from township.audit import selectors
 from township.audit.export import operation_log_xlsx, reveal_log_xlsx
 from township.audit.models import Action
 from township.audit.reveals import reveal_log_list
+from township.audit.selectors import LogPage
 from township.core.errors import DomainError, PermissionRefused
 
 _FILTER_KEYS = ("actor", "object_type", "action", "date_from", "date_to", "q")
@@ -27,12 +30,13 @@ def _auditor(request: HttpRequest) -> None:
         raise PermissionDenied from None
 
 
-@login_required
-@require_GET
-def operation_log(request: HttpRequest) -> HttpResponse:
-    """The searchable, paged list; a bad filter is shown as a message and the list is not filtered by it."""
+def _log_page(
+    request: HttpRequest, keys: tuple[str, ...], lister: Callable[..., LogPage]
+) -> tuple[dict[str, Any], LogPage]:
+    """The auditor's list pages: filters from the query (a bad one is shown as a message and ignored), one keyset
+    page (a damaged cursor starts again at the first page), and the links to export and page on."""
     _auditor(request)
-    raw = {k: request.GET.get(k, "").strip() for k in _FILTER_KEYS}
+    raw = {k: request.GET.get(k, "").strip() for k in keys}
     error = ""
     try:
         f = selectors.operation_filter(raw)
@@ -40,44 +44,53 @@ def operation_log(request: HttpRequest) -> HttpResponse:
         error, f = exc.message, selectors.OperationFilter()
     cursor = request.GET.get("cursor") or None
     try:
-        page = selectors.operation_log_list(actor=request.user, f=f, cursor=cursor)  # type: ignore[arg-type]
-    except DomainError:  # a damaged cursor: start again at the first page
+        page = lister(actor=request.user, f=f, cursor=cursor)
+    except DomainError:
         cursor = None
-        page = selectors.operation_log_list(actor=request.user, f=f)  # type: ignore[arg-type]
+        page = lister(actor=request.user, f=f)
     params = {k: v for k, v in raw.items() if v}
+    context = {
+        "error": error,
+        "filters": raw,
+        "export_url": "export/?" + urlencode(params),
+        "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else "",
+        "first_url": "?" + urlencode(params),
+        "paged": bool(cursor),
+    }
+    return context, page
+
+
+def _log_export(
+    request: HttpRequest, keys: tuple[str, ...], writer: Callable[..., bytes], filename: str
+) -> HttpResponse:
+    _auditor(request)
+    try:
+        f = selectors.operation_filter({k: request.GET.get(k, "") for k in keys})
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    data = writer(actor=request.user, f=f)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def operation_log(request: HttpRequest) -> HttpResponse:
+    """The searchable, paged list of 操作日志."""
+    context, page = _log_page(request, _FILTER_KEYS, selectors.operation_log_list)
     rows = [
         {"row": r, "lines": lines} for r, lines in zip(page.items, selectors.change_lines_for(page.items), strict=True)
     ]
-    return render(
-        request,
-        "audit/operation_log.html",
-        {
-            "rows": rows,
-            "error": error,
-            "filters": raw,
-            "object_types": selectors.object_type_choices(),
-            "actions": Action.choices,
-            "export_url": "export/?" + urlencode(params),
-            "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else "",
-            "first_url": "?" + urlencode(params),
-            "paged": bool(cursor),
-        },
-    )
+    context |= {"rows": rows, "object_types": selectors.object_type_choices(), "actions": Action.choices}
+    return render(request, "audit/operation_log.html", context)
 
 
 @login_required
 @require_GET
 def operation_log_export(request: HttpRequest) -> HttpResponse:
-    _auditor(request)
-    try:
-        f = selectors.operation_filter({k: request.GET.get(k, "") for k in _FILTER_KEYS})
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    data = operation_log_xlsx(actor=request.user, f=f)  # type: ignore[arg-type]
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="operation-log-{stamp}.xlsx"'
-    return response
+    return _log_export(request, _FILTER_KEYS, operation_log_xlsx, "operation-log")
 
 
 _REVEAL_KEYS = ("actor", "date_from", "date_to", "q")
@@ -87,45 +100,11 @@ _REVEAL_KEYS = ("actor", "date_from", "date_to", "q")
 @require_GET
 def reveal_log(request: HttpRequest) -> HttpResponse:
     """个人信息查看记录: who showed which resident ID or phone number in full, when and from where."""
-    _auditor(request)
-    raw = {k: request.GET.get(k, "").strip() for k in _REVEAL_KEYS}
-    error = ""
-    try:
-        f = selectors.operation_filter(raw)
-    except DomainError as exc:
-        error, f = exc.message, selectors.OperationFilter()
-    cursor = request.GET.get("cursor") or None
-    try:
-        page = reveal_log_list(actor=request.user, f=f, cursor=cursor)  # type: ignore[arg-type]
-    except DomainError:
-        cursor = None
-        page = reveal_log_list(actor=request.user, f=f)  # type: ignore[arg-type]
-    params = {k: v for k, v in raw.items() if v}
-    return render(
-        request,
-        "audit/reveal_log.html",
-        {
-            "rows": page.items,
-            "error": error,
-            "filters": raw,
-            "export_url": "export/?" + urlencode(params),
-            "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else "",
-            "first_url": "?" + urlencode(params),
-            "paged": bool(cursor),
-        },
-    )
+    context, page = _log_page(request, _REVEAL_KEYS, reveal_log_list)
+    return render(request, "audit/reveal_log.html", {**context, "rows": page.items})
 
 
 @login_required
 @require_GET
 def reveal_log_export(request: HttpRequest) -> HttpResponse:
-    _auditor(request)
-    try:
-        f = selectors.operation_filter({k: request.GET.get(k, "") for k in _REVEAL_KEYS})
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    data = reveal_log_xlsx(actor=request.user, f=f)  # type: ignore[arg-type]
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="reveal-log-{stamp}.xlsx"'
-    return response
+    return _log_export(request, _REVEAL_KEYS, reveal_log_xlsx, "reveal-log")
