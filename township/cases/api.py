@@ -206,6 +206,29 @@ def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     return actions_out(case, _user(request))
 
 
+class CaseLinkOut(Schema):
+    link_id: int
+    kind: str
+    kind_label: str
+    direction: str
+    other_id: int
+    other_number: str
+    other_type_label: str
+    other_state_label: str
+    visible: bool
+    note: str
+    created_at: datetime
+
+
+@router.get("/{case_id}/links", response=list[CaseLinkOut], summary="关联案件（双向）")
+def case_links(request: HttpRequest, case_id: int) -> list[Any]:
+    """The typed links of the case both ways (``direction`` out: this case was forwarded/referred to the other;
+    in: the other led to this one). The other side's number and state are empty and ``visible`` false when it is
+    outside your scope. Error codes: not_found."""
+    case = selectors.case_get(actor=_user(request), pk=case_id)
+    return list(selectors.case_links(actor=_user(request), case=case))
+
+
 @router.post("/{case_id}/transitions", response=CaseDetailOut, summary="执行流转")
 def case_fire(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
     """Fire a *button* transition (a person's own step with no record to write). A step that writes a decision, a

@@ -28,6 +28,10 @@ MESSAGES = {
     "clock_not_paused": _("计时未暂停，无法恢复"),
     "clock_already_paused": _("计时已暂停"),
     "extension_invalid": _("延长期限须为正数，并写明理由和批准人"),
+    "link_self": _("案件不能与自身关联"),
+    "link_cross_unit": _("只能关联本单位（同一乡镇）的案件"),
+    "link_exists": _("这两个案件已有该关联"),
+    "forward_unsupported": _("“{case_type}”不接受转办"),
 }
 
 

@@ -289,6 +289,45 @@ class Attachment(JurisdictionScoped):
         return self.name
 
 
+class LinkKind(models.TextChoices):
+    """How two cases are related (a typed link; the origin is kept on both sides)."""
+
+    FORWARDED = "forwarded", _("转办")  # the target was created from the source (社情民意 → 12345 / 信访 / 事件 / 调解)
+    REFERRED = "referred", _("移送")  # the source handed its matter to the target (调解不成 → 诉调, 线索 → 立案 …)
+    REOPENED = "reopened", _("重办")  # the target reopens the source's matter (不满意 → 重办, 复查, 复核)
+    RELATED = "related", _("关联")  # the same matter seen twice (duplicates, 同一事项)
+
+
+class CaseLink(JurisdictionScoped):
+    """A typed link between two cases of the same town, navigable both ways (``links_out`` / ``links_in``).
+
+    Written only by ``township.cases.services.case_link`` (or ``case_forward``), which also notes it on both
+    timelines. Both cases carry the same tenant key, so the link stays on one shard.
+    """
+
+    source = models.ForeignKey(Case, verbose_name=_("来源案件"), on_delete=models.PROTECT, related_name="links_out")
+    target = models.ForeignKey(Case, verbose_name=_("目标案件"), on_delete=models.PROTECT, related_name="links_in")
+    kind = models.CharField(_("关系"), max_length=16, choices=LinkKind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("关联时间"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("案件关联")
+        verbose_name_plural = _("案件关联")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "source", "target", "kind"], name="cases_link_unique"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="cases_link_not_self"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "target"], name="cases_link_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} ({self.kind})"
+
+
 class CaseCounter(models.Model):
     """Per jurisdiction, prefix and year: the last number handed out (no gaps, no duplicates)."""
 

@@ -199,3 +199,68 @@ def late_counts(*, actor: User | None, jurisdiction: str | None = None) -> dict[
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case, jurisdiction_id=case.jurisdiction_id).select_related("actor")
+
+
+@dataclass
+class LinkView:
+    """One typed link seen from one case: the other case (None when it is outside the actor's scope — the link is
+    shown, its content is not), the relation and the direction."""
+
+    link_id: int
+    kind: str
+    kind_label: str
+    direction: str  # "out": this case → other; "in": other → this case
+    other_id: int
+    other_number: str
+    other_type_label: str
+    other_state_label: str
+    other_url: str | None
+    visible: bool
+    note: str
+    created_at: datetime
+
+
+def case_links(*, actor: User | None, case: Case) -> list[LinkView]:
+    """The typed links of ``case`` both ways (the caller has already been allowed to see ``case``). The other side
+    is named by number only when the actor may see it too (fail-closed: a 检举 item's target stays opaque)."""
+    from township.cases.models import CaseLink, LinkKind
+    from township.cases.types import find_case_type
+
+    links = list(
+        CaseLink.objects.filter(jurisdiction_id=case.jurisdiction_id)
+        .filter(Q(source_id=case.pk) | Q(target_id=case.pk))
+        .select_related("source", "target")
+        .order_by("id")
+    )
+    if not links:
+        return []
+    others = {(lk.target if lk.source_id == case.pk else lk.source).pk for lk in links}
+    seen = set(
+        Case.objects.filter(case_visible_q(actor), pk__in=others, jurisdiction_id=case.jurisdiction_id).values_list(
+            "pk", flat=True
+        )
+    )
+    out: list[LinkView] = []
+    for lk in links:
+        outgoing = lk.source_id == case.pk
+        other = lk.target if outgoing else lk.source
+        ct = find_case_type(other.case_type)
+        visible = other.pk in seen
+        state_label = ct.machine.state_label(other.state) if ct is not None and visible else ""
+        out.append(
+            LinkView(
+                link_id=lk.pk,
+                kind=lk.kind,
+                kind_label=str(LinkKind(lk.kind).label),
+                direction="out" if outgoing else "in",
+                other_id=other.pk,
+                other_number=other.number if visible else "",
+                other_type_label=str(ct.label) if ct is not None else other.case_type,
+                other_state_label=state_label,
+                other_url=(ct.url_for(other) if ct is not None else None) if visible else None,
+                visible=visible,
+                note=lk.note,
+                created_at=lk.created_at,
+            )
+        )
+    return out

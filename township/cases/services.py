@@ -24,11 +24,13 @@ from township.cases.models import (
     Case,
     CaseCounter,
     CaseEvent,
+    CaseLink,
     ClockPause,
     EventKind,
+    LinkKind,
 )
 from township.cases.registry import machine_for
-from township.cases.types import CaseType, find_case_type
+from township.cases.types import CaseType, Intake, find_case_type
 from township.org.models import Department, Jurisdiction, User
 from township.org.scoping import has_role
 
@@ -357,6 +359,61 @@ def case_transition(
 def _ensure_open(case: Case) -> None:
     if case.closed_at is not None:
         raise TransitionRefused("case_closed")
+
+
+@transaction.atomic
+def case_link(*, source: Case, target: Case, kind: str, actor: User | None, note: str = "") -> CaseLink:
+    """Link two cases of the same town with a typed link and note it on both timelines (the origin stays visible
+    from either side). Refuses a self-link, a link across towns and the same link twice."""
+    if source.pk == target.pk:
+        raise TransitionRefused("link_self")
+    if source.jurisdiction_id != target.jurisdiction_id:
+        raise TransitionRefused("link_cross_unit")
+    if CaseLink.objects.filter(
+        jurisdiction_id=source.jurisdiction_id, source=source, target=target, kind=kind
+    ).exists():
+        raise TransitionRefused("link_exists")
+    link = CaseLink.objects.create(
+        jurisdiction_id=source.jurisdiction_id,
+        source=source,
+        target=target,
+        kind=kind,
+        note=note[:200],
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    kind_label = str(LinkKind(kind).label)
+    data = {"link": link.pk, "kind": kind, "source": source.pk, "target": target.pk}
+    case_note(
+        case=source,
+        actor=actor,
+        name="link_out",
+        label=_("%(kind)s至 %(number)s") % {"kind": kind_label, "number": target.number},
+        data=data,
+        comment=note,
+    )
+    case_note(
+        case=target,
+        actor=actor,
+        name="link_in",
+        label=_("由 %(number)s %(kind)s而来") % {"kind": kind_label, "number": source.number},
+        data=data,
+        comment=note,
+    )
+    return link
+
+
+@transaction.atomic
+def case_forward(*, intake: Intake, case_type: str, kind: str = "forwarded", note: str = "") -> Case:
+    """Forward ``intake.origin`` to ``case_type``: the receiving type creates its case from the intake (its own
+    service and checks), and both are linked in the same transaction (nothing half-forwarded)."""
+    target_type = find_case_type(case_type)
+    if target_type is None or target_type.intake is None:
+        label = target_type.label if target_type is not None else case_type
+        raise TransitionRefused("forward_unsupported", case_type=label)
+    created = target_type.intake(intake)
+    case_link(source=intake.origin, target=created, kind=kind, actor=intake.actor, note=note)
+    return created
 
 
 @transaction.atomic

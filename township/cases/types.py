@@ -75,6 +75,24 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Intake:
+    """What another case type hands over when it forwards a matter to this one (社情民意 → 12345 / 信访 / 网格事件 /
+    调解 …). ``origin`` is the forwarding case; the receiving type's ``intake`` creates its own case from it (through
+    its own services, with its own checks) and returns the new ``Case``; the engine links the two
+    (``township.cases.services.case_forward``)."""
+
+    origin: Case
+    actor: Any
+    title: str
+    description: str = ""
+    village: Any = None
+    person_name: str = ""
+    person_phone: str = ""
+    location: tuple[float, float] | None = None  # (longitude, latitude), WGS-84
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class TimedJob:
     name: str
     fn: Callable[[datetime], dict[str, Any]]
@@ -102,6 +120,8 @@ class CaseType:
     # dispatched to); the engine ANDs it with the tenant scope in every case list, page and the workbench.
     # None: every case of the type in the actor's reach.
     visible: Callable[[Any], Q] | None = None
+    # Accepts a matter forwarded from another case type: ``intake(Intake) -> Case`` (None: not a forward target).
+    intake: Callable[[Intake], Case] | None = None
     record_case_field: str = "case"
     declared_at_startup: bool = field(default=False, init=False)
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
