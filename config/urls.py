@@ -19,4 +19,8 @@ urlpatterns = [
     path("open311/v2/", include("township.grid.open311_urls")),
     path("approval/", include("township.approval.urls")),
     path("enforcement/", include("township.enforcement.urls")),
+    path("opinions/", include("township.opinions.urls")),
+    path("hotline/", include("township.hotline.urls")),
+    path("petitions/", include("township.petitions.urls")),
+    path("mediation/", include("township.mediation.urls")),
 ]

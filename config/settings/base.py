@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "township.web",
     "township.grid",
     "township.audit",
+    "township.opinions",
+    "township.hotline",
+    "township.petitions",
+    "township.mediation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""API of the hotline capability (mounted at /api/v1/hotline/)."""
+
+from ninja import Router
+
+router = Router(tags=["hotline"])

@@ -1,0 +1,5 @@
+"""API of the opinions capability (mounted at /api/v1/opinions/)."""
+
+from ninja import Router
+
+router = Router(tags=["opinions"])
