@@ -93,6 +93,21 @@ class Intake:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """An evaluation indicator (考核指标) a case type registers: ``compute(jurisdiction_ids, start, end)`` returns
+    ``(numerator, denominator)`` over the cases of those units in the half-open period [start, end); the rate is
+    numerator / denominator (None when the denominator is 0). Formulas are documented where they are declared and
+    tested against hand-computed figures; the command center's evaluation reads every case type's indicators
+    through :func:`all_indicators`."""
+
+    key: str
+    label: str | Promise
+    compute: Callable[[Sequence[str], datetime, datetime], tuple[int, int]]
+    higher_is_better: bool = True
+    formula: str | Promise = ""  # human-readable formula, e.g. 「按时办结数 / 办结数」
+
+
+@dataclass(frozen=True)
 class TimedJob:
     name: str
     fn: Callable[[datetime], dict[str, Any]]
@@ -122,6 +137,8 @@ class CaseType:
     visible: Callable[[Any], Q] | None = None
     # Accepts a matter forwarded from another case type: ``intake(Intake) -> Case`` (None: not a forward target).
     intake: Callable[[Intake], Case] | None = None
+    # 考核指标 this case type contributes to the evaluation (响应率, 按时办结率 …).
+    indicators: Sequence[Indicator] = ()
     record_case_field: str = "case"
     declared_at_startup: bool = field(default=False, init=False)
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
@@ -282,6 +299,11 @@ def find_case_type(key: str) -> CaseType | None:
 
 def all_case_types() -> list[CaseType]:
     return [_TYPES[k] for k in sorted(_TYPES)]
+
+
+def all_indicators() -> list[tuple[CaseType, Indicator]]:
+    """Every registered indicator with its case type, in case-type order."""
+    return [(ct, ind) for ct in all_case_types() for ind in ct.indicators]
 
 
 def problems() -> list[str]:

@@ -96,3 +96,16 @@ def test_links_api_both_ways(client, town_a, clerk_a):
     page = client.get(f"/cases/{a.pk}/")
     assert page.status_code == 200
     assert b.number in page.content.decode() and "关联案件" in page.content.decode()
+
+
+def test_indicators_are_collected_from_every_case_type():
+    from township.cases.types import Indicator, all_indicators
+
+    unregister_case_type(TOY_MACHINE.case_type)
+    ind = Indicator("toy_rate", "测试率", compute=lambda units, start, end: (1, 2), formula="一 / 二")
+    register_case_type(CaseType(machine=TOY_MACHINE, indicators=(ind,)))
+    try:
+        assert ("toy", "toy_rate") in [(ct.key, i.key) for ct, i in all_indicators()]
+    finally:
+        unregister_case_type(TOY_MACHINE.case_type)
+        register_case_type(CaseType(machine=TOY_MACHINE))
