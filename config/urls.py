@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("township.audit.urls")),
     path("", include("township.certificates.urls")),
     path("credit/", include("township.credit.urls")),
+    path("subjects/", include("township.subjects.urls")),
     path("catalog/", include("township.catalog.urls")),
     path("guide/", include("township.catalog.guide_urls")),
     path("grid/", include("township.grid.urls")),
