@@ -95,6 +95,10 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         data_scope=DataScope.ALL,
     ),
     DemoAccount("handler", "Bs-handler-2026", "冯处置", Role.HANDLER, department="规划建设管理局"),
+    DemoAccount("hotline", "Bs-hotline-2026", "陶热线", Role.HOTLINE_OPERATOR, department="综合指挥中心"),
+    DemoAccount("petition", "Bs-petition-2026", "蒋信访", Role.PETITION_OFFICER, department="社会治理办公室"),
+    DemoAccount("mediator", "Bs-mediator-2026", "彭调解", Role.MEDIATOR, unit=DEMO_VILLAGE),
+    DemoAccount("credit", "Bs-credit-2026", "方信用", Role.CREDIT_OFFICER, department="综合行政执法局"),
     DemoAccount("leader", "Bs-leader-2026", "黄镇长", Role.LEADER, department="党政办公室", data_scope=DataScope.ALL),
     DemoAccount(
         "leader_county",
