@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.audit.selectors import OperationFilter, change_lines_for, object_type_label, operation_log_list
+from township.core.excel import append_row, workbook_bytes
 from township.org.models import User
 
 EXPORT_MAX_ROWS = 100_000
-
-
-def _cell(ws: Any, value: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
-    return cell
 
 
 def _show(value: Any) -> str:
@@ -57,14 +48,12 @@ def operation_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
                 row.object_repr,
                 changes_text(lines),
             ]
-            ws.append([_cell(ws, v) for v in values])
+            append_row(ws, values)
             written += 1
         if not page.next_cursor:
             break
         cursor = page.next_cursor
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def reveal_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
@@ -90,11 +79,9 @@ def reveal_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
                 str(row.subject),
                 str(row.get_field_display()),
             ]
-            ws.append([_cell(ws, v) for v in values])
+            append_row(ws, values)
             written += 1
         if not page.next_cursor:
             break
         cursor = page.next_cursor
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

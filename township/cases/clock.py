@@ -136,3 +136,40 @@ def recompute_provisional(limit: int = 5000) -> int:
         )
         settled += 1
     return settled
+
+
+def remaining_text(case: Case, now: datetime) -> str:
+    """剩余 3 个工作日 / 超期 2 天 … in the case's own clock unit ("" without a running clock)."""
+    from django.utils.translation import gettext as _
+
+    from township.core import calendar
+    from township.core.errors import DomainError
+
+    if case.due_at is None or case.closed_at or case.clock_stopped_at:
+        return ""
+    if case.clock_paused_at:
+        return _("计时暂停中")
+    try:
+        if case.clock_unit == "working_hours":
+            hours = calendar.working_hours_between(now, case.due_at) if now <= case.due_at else 0.0
+            if now > case.due_at:
+                return _("已超过期限")
+            return _("剩余 %(n)s 个工作小时") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".")}
+        if case.clock_unit == "natural_hours":
+            if now > case.due_at:
+                return _("已超过期限")
+            hours = (case.due_at - now).total_seconds() / 3600
+            return _("剩余 %(n)s 小时") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".")}
+        today = timezone.localdate(now)
+        due = timezone.localdate(case.due_at)
+        if case.clock_unit == "working_days":
+            n = calendar.working_days_between(today, due)
+            if now > case.due_at:
+                return _("超期 %(n)d 个工作日") % {"n": max(-n, 1)}
+            return _("剩余 %(n)d 个工作日") % {"n": n}
+        n = (due - today).days
+        if now > case.due_at:
+            return _("超期 %(n)d 天") % {"n": max(-n, 1)}
+        return _("剩余 %(n)d 天") % {"n": n}
+    except DomainError:  # e.g. CalendarNotCovered
+        return ""

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,9 +28,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from township.cases import selectors as case_selectors
 from township.cases import services as case_services
+from township.cases.clock import remaining_text
 from township.cases.models import Case, ClockUnit, EventKind, Warning
 from township.cases.registry import all_machines, machine_for
 from township.core.errors import DomainError, NotFound
+from township.core.excel import append_row, xlsx_response
 from township.org.models import Level, Role
 from township.org.scoping import reach, units_of
 from township.org.services import api_token_create, api_token_revoke
@@ -195,40 +196,6 @@ def _page(request: HttpRequest, f: dict[str, Any], cursor: str | None, limit: in
     return web_selectors.case_history_list(tab=f["tab"], **common)
 
 
-def remaining_text(case: Case, now: Any) -> str:
-    """剩余 3 个工作日 / 超期 2 天 … in the case's own clock unit ("" without a running clock)."""
-    from township.core import calendar
-
-    if case.due_at is None or case.closed_at or case.clock_stopped_at:
-        return ""
-    if case.clock_paused_at:
-        return _("计时暂停中")
-    try:
-        if case.clock_unit == "working_hours":
-            hours = calendar.working_hours_between(now, case.due_at) if now <= case.due_at else 0.0
-            if now > case.due_at:
-                return _("已超过期限")
-            return _("剩余 %(n)s 个工作小时") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".")}
-        if case.clock_unit == "natural_hours":
-            if now > case.due_at:
-                return _("已超过期限")
-            hours = (case.due_at - now).total_seconds() / 3600
-            return _("剩余 %(n)s 小时") % {"n": f"{hours:.1f}".rstrip("0").rstrip(".")}
-        today = timezone.localdate(now)
-        due = timezone.localdate(case.due_at)
-        if case.clock_unit == "working_days":
-            n = calendar.working_days_between(today, due)
-            if now > case.due_at:
-                return _("超期 %(n)d 个工作日") % {"n": max(-n, 1)}
-            return _("剩余 %(n)d 个工作日") % {"n": n}
-        n = (due - today).days
-        if now > case.due_at:
-            return _("超期 %(n)d 天") % {"n": max(-n, 1)}
-        return _("剩余 %(n)d 天") % {"n": n}
-    except DomainError:  # e.g. CalendarNotCovered
-        return ""
-
-
 def _row(case: Case, now: Any) -> dict[str, Any]:
     level = case.warning(now)
     return {
@@ -289,19 +256,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
 EXPORT_MAX_ROWS = 20000
 
 
-def append_row(ws: Any, values: list[Any]) -> None:
-    """Append cells as plain text: a title like "=HYPERLINK(…)" must never become a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for v in values:
-        cell = WriteOnlyCell(ws, value=v)
-        if isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
-            cell.data_type = "s"
-        cells.append(cell)
-    ws.append(cells)
-
-
 @staff_required
 def workbench_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as an Excel file (openpyxl, write-only; read page by page)."""
@@ -335,16 +289,8 @@ def workbench_export(request: HttpRequest) -> HttpResponse:
         if not page.next_cursor:
             break
         cursor = page.next_cursor
-    buf = BytesIO()
-    wb.save(buf)
-    buf.seek(0)
     stamp = timezone.localtime(now).strftime("%Y%m%d%H%M")
-    return FileResponse(
-        buf,
-        as_attachment=True,
-        filename=f"workbench-{f['tab']}-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_response(wb, f"workbench-{f['tab']}-{stamp}.xlsx")
 
 
 # --- the case page -------------------------------------------------------------------------------
