@@ -1,8 +1,22 @@
+from datetime import datetime
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _publications(now: datetime) -> dict[str, Any]:
+    from township.credit.services import credit_publications_expire
+
+    return {"expired": credit_publications_expire(now)}
 
 
 class CreditConfig(AppConfig):
     name = "township.credit"
     label = "credit"
     verbose_name = _("信用记录")
+
+    def ready(self) -> None:
+        from township.cases.timed import register_timed
+
+        register_timed("credit.publications", _publications, every_seconds=3600)

@@ -27,6 +27,30 @@ class CreditKind(models.TextChoices):
         return (cls.FALSE_COMMITMENT, cls.BLACKLIST, cls.PENALTY)
 
 
+class CreditSeverity(models.TextChoices):
+    """失信程度 of NDRC Order 36 《信用修复管理办法》 (in force 2026-04-01; DOMAIN2 §5.1)."""
+
+    MINOR = "minor", _("轻微")
+    GENERAL = "general", _("一般")
+    SERIOUS = "serious", _("严重")
+
+
+class CreditSource(models.TextChoices):
+    APPROVAL = "approval", _("行政审批")
+    COMMITMENT = "commitment", _("告知承诺核查")
+    ENFORCEMENT = "enforcement", _("行政执法")
+    HOTLINE = "hotline", _("12345热线")
+    COMPLAINT = "complaint", _("投诉举报")
+    CREDIT = "credit", _("信用管理")
+    OTHER = "other", _("其他")
+
+
+class PublicationEnd(models.TextChoices):
+    EXPIRED = "expired", _("公示期满自动停止")
+    REPAIRED = "repaired", _("信用修复")
+    REMOVED = "removed", _("移出名单")
+
+
 class CreditRecord(JurisdictionScoped):
     subject = models.ForeignKey(
         "subjects.Subject", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="credit_records"
@@ -59,6 +83,18 @@ class CreditRecord(JurisdictionScoped):
         related_name="+",
     )
     repair_reason = models.TextField(_("修复理由"), blank=True)
+    # NDRC Order 36 tiers and publication periods (DOMAIN2 §5.1), computed by township.credit.periods.
+    source = models.CharField(_("信息来源"), max_length=16, choices=CreditSource.choices, default=CreditSource.OTHER)
+    positive = models.BooleanField(_("守信记录"), default=False)
+    severity = models.CharField(_("失信程度"), max_length=8, choices=CreditSeverity.choices, blank=True)
+    public = models.BooleanField(_("向社会公示"), default=True)
+    published_from = models.DateField(_("公示起始日"), null=True, blank=True)
+    min_until = models.DateField(_("最短公示期届满日"), null=True, blank=True)
+    max_until = models.DateField(_("最长公示期届满日"), null=True, blank=True)
+    publication_ended_at = models.DateTimeField(_("停止公示时间"), null=True, blank=True)
+    publication_end_reason = models.CharField(
+        _("停止公示原因"), max_length=16, choices=PublicationEnd.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -67,6 +103,7 @@ class CreditRecord(JurisdictionScoped):
         indexes = [
             models.Index(fields=["subject", "kind", "valid_from"], name="credit_subject_kind"),
             models.Index(fields=["jurisdiction", "recorded_at", "id"], name="credit_jur_recorded"),
+            models.Index(fields=["publication_ended_at", "max_until"], name="credit_pub_end"),
         ]
 
     def __str__(self) -> str:
@@ -80,3 +117,94 @@ class CreditRecord(JurisdictionScoped):
         if self.valid_until is not None and self.valid_until < day:
             return False
         return not (self.repaired_at is not None and timezone.localtime(self.repaired_at).date() <= day)
+
+
+class CreditGradeScheme(JurisdictionScoped):
+    """信用分级分类规则 of one town (the defaults in ``township.credit.grading.DEFAULT_SCHEME`` apply without a row).
+
+    score = base − Σ weight(severity) of negative records in force + min(positives × bonus, bonus cap);
+    on the 严重失信主体名单 → D; else A ≥ threshold_a, B ≥ threshold_b, C ≥ threshold_c, otherwise D.
+    """
+
+    base = models.PositiveSmallIntegerField(_("基础分"), default=100)
+    weight_minor = models.PositiveSmallIntegerField(_("轻微失信扣分"), default=5)
+    weight_general = models.PositiveSmallIntegerField(_("一般失信扣分"), default=20)
+    weight_serious = models.PositiveSmallIntegerField(_("严重失信扣分"), default=50)
+    positive_bonus = models.PositiveSmallIntegerField(_("守信记录加分"), default=5)
+    positive_cap = models.PositiveSmallIntegerField(_("守信加分上限"), default=10)
+    threshold_a = models.PositiveSmallIntegerField(_("A类最低分"), default=105)
+    threshold_b = models.PositiveSmallIntegerField(_("B类最低分"), default=90)
+    threshold_c = models.PositiveSmallIntegerField(_("C类最低分"), default=60)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("信用分级规则")
+        verbose_name_plural = _("信用分级规则")
+        constraints = [models.UniqueConstraint(fields=["jurisdiction"], name="credit_scheme_one_per_unit")]
+
+
+class CreditGradeHistory(JurisdictionScoped):
+    """One period of a subject's grade: which grade, from when to when, why, computed when."""
+
+    subject = models.ForeignKey(
+        "subjects.Subject", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="credit_grades"
+    )
+    grade = models.CharField(_("信用等级"), max_length=1)
+    previous = models.CharField(_("原等级"), max_length=1, blank=True)
+    score = models.IntegerField(_("信用分"), default=0)
+    valid_from = models.DateTimeField(_("起始时间"))
+    valid_to = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    reason = models.TextField(_("依据"))
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+    override = models.ForeignKey(
+        "credit.CreditGradeOverride",
+        verbose_name=_("人工调整"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("信用等级历史")
+        verbose_name_plural = _("信用等级历史")
+        indexes = [models.Index(fields=["subject", "valid_to"], name="credit_grade_current")]
+
+
+class OverrideStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    REVOKED = "revoked", _("已撤销")
+
+
+class CreditGradeOverride(JurisdictionScoped):
+    """A hand-set grade: proposed by one person with a reason, in force only once a second person approves."""
+
+    subject = models.ForeignKey(
+        "subjects.Subject", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="credit_overrides"
+    )
+    grade = models.CharField(_("调整后等级"), max_length=1)
+    reason = models.TextField(_("调整理由"))
+    status = models.CharField(_("状态"), max_length=12, choices=OverrideStatus.choices, default=OverrideStatus.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("信用等级人工调整")
+        verbose_name_plural = _("信用等级人工调整")

@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from township.credit.models import CreditKind, CreditRecord
+from township.credit import grading
+from township.credit.models import CreditGradeOverride, CreditGradeScheme, CreditKind, CreditRecord, OverrideStatus
 from township.org.models import Role
 from township.subjects.models import Subject
 
@@ -26,15 +27,38 @@ READER_ROLES = (
     Role.LEADER,
     Role.ADMINISTRATOR,
     Role.AUDITOR,
+    Role.CREDIT_OFFICER,
 )
 
 
+def _next_day(on: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time()))
+
+
 def _in_force(on: datetime.date) -> Q:
-    start_of_next_day = timezone.make_aware(datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time()))
+    """Started, not expired, not repaired, publication not ended (expiry, repair or removal from the list)."""
+    start_of_next_day = _next_day(on)
     return (
         Q(valid_from__lte=on)
         & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
         & (Q(repaired_at__isnull=True) | Q(repaired_at__gte=start_of_next_day))
+        & (Q(publication_ended_at__isnull=True) | Q(publication_ended_at__gte=start_of_next_day))
+    )
+
+
+def records_in_force(on: datetime.date | None = None) -> QuerySet[CreditRecord]:
+    """Every record in force on ``on`` (system use: grading, statistics)."""
+    return CreditRecord.objects.filter(_in_force(on or timezone.localdate()))
+
+
+def public_records(on: datetime.date | None = None) -> QuerySet[CreditRecord]:
+    """What the 信用公示 shows: public records inside their publication period on ``on`` (DOMAIN2 §5.1)."""
+    day = on or timezone.localdate()
+    return (
+        records_in_force(day)
+        .filter(public=True, positive=False)
+        .filter(Q(max_until__isnull=True) | Q(max_until__gte=day))
+        .filter(Q(published_from__isnull=True) | Q(published_from__lte=day))
     )
 
 
@@ -68,5 +92,63 @@ def credit_summary(subject: Subject, *, on: datetime.date | None = None) -> dict
         "blacklisted": credit_is_blacklisted(subject, on),
         "false_commitment": credit_has_false_commitment(subject, on),
         "credit_class": subject.credit_class,
+        "listed": credit_is_listed(subject, on),
+        "grade": credit_grade(subject, on),
+        "grade_reason": credit_grade_reason(subject, on),
         "total": CreditRecord.objects.filter(subject=subject).count(),
     }
+
+
+def credit_is_listed(subject: Subject | None, on: datetime.date | None = None) -> bool:
+    """On the 严重失信主体名单 on ``on`` and not removed or repaired (the BLACKLIST record the listing wrote)."""
+    return credit_is_blacklisted(subject, on)
+
+
+def grade_scheme(jurisdiction_id: str | None) -> dict[str, int]:
+    """The town's 信用分级规则 (``CreditGradeScheme``), else the defaults of ``grading.DEFAULT_SCHEME``."""
+    if jurisdiction_id:
+        row = CreditGradeScheme.objects.filter(jurisdiction_id=jurisdiction_id).values(*grading.SCHEME_FIELDS).first()
+        if row:
+            return {**grading.DEFAULT_SCHEME, **row}
+    return dict(grading.DEFAULT_SCHEME)
+
+
+def credit_grade_computed(subject: Subject, on: datetime.date | None = None) -> grading.Grade:
+    """The grade the rule gives from the records in force on ``on`` (every jurisdiction: credit follows the subject)."""
+    rows = records_in_force(on).filter(subject=subject).values_list("severity", "positive", "kind")
+    counts = grading.counts_of((sev, pos, kind == CreditKind.BLACKLIST) for sev, pos, kind in rows)
+    return grading.compute_grade(counts, grade_scheme(subject.registered_in_id))
+
+
+def credit_override_in_force(subject: Subject, on: datetime.date | None = None) -> CreditGradeOverride | None:
+    """An approved hand-set grade (two people, with a reason) in force on ``on``, the newest first."""
+    day = on or timezone.localdate()
+    return (
+        CreditGradeOverride.objects.filter(
+            subject=subject, status=OverrideStatus.APPROVED, decided_at__lt=_next_day(day)
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def credit_grade(subject: Subject | None, on: datetime.date | None = None) -> str:
+    """ "A"/"B"/"C"/"D": the grade computed by the rule from the records (B when nothing is known), unless an approved
+    override (proposer + approver + reason) is in force. See ``township.credit.grading``."""
+    if subject is None:
+        return grading.DEFAULT_GRADE
+    override = credit_override_in_force(subject, on)
+    if override is not None:
+        return override.grade
+    return credit_grade_computed(subject, on).grade
+
+
+def credit_grade_reason(subject: Subject | None, on: datetime.date | None = None) -> str:
+    """Why the subject has its grade, in one Chinese sentence shown to clerks."""
+    if subject is None:
+        return f"无主体信息，按默认规则为{grading.DEFAULT_GRADE}类。"
+    override = credit_override_in_force(subject, on)
+    if override is not None:
+        return f"经人工调整为{override.grade}类（理由：{override.reason}；已经审批）。"
+    return credit_grade_computed(subject, on).reason

@@ -1,15 +1,31 @@
-"""Writes credit entries. Every entry names its writer, reason, source and the writer's jurisdiction."""
+"""Writes credit entries. Every entry names its writer, reason, source and the writer's jurisdiction.
+
+Every write that changes what is in force recomputes the subject's grade (``credit_grade_recompute``): a history
+row per change and ``Subject.credit_class`` updated with a queryset ``.update()``.
+"""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError, PermissionRefused
-from township.credit.models import CreditKind, CreditRecord
+from township.credit import periods
+from township.credit.errors import Code
+from township.credit.models import (
+    CreditGradeHistory,
+    CreditGradeOverride,
+    CreditKind,
+    CreditRecord,
+    CreditSeverity,
+    CreditSource,
+    OverrideStatus,
+    PublicationEnd,
+)
 from township.org.models import Role
 from township.org.scoping import has_role
 from township.subjects.models import Subject
@@ -22,8 +38,23 @@ WRITER_ROLES = (
     Role.ENFORCEMENT_OFFICER,
     Role.LEGAL_REVIEWER,
     Role.ADMINISTRATOR,
+    Role.CREDIT_OFFICER,
 )
-REPAIR_ROLES = (Role.APPROVAL_HEAD, Role.LEGAL_REVIEWER, Role.ADMINISTRATOR)
+REPAIR_ROLES = (Role.APPROVAL_HEAD, Role.LEGAL_REVIEWER, Role.ADMINISTRATOR, Role.CREDIT_OFFICER)
+OVERRIDE_PROPOSERS = (Role.CREDIT_OFFICER, Role.ADMINISTRATOR)
+OVERRIDE_APPROVERS = (Role.LEADER, Role.CREDIT_OFFICER, Role.ADMINISTRATOR)
+
+
+def _source_for(kind: str, source_app: str) -> str:
+    if kind == CreditKind.FALSE_COMMITMENT:
+        return CreditSource.COMMITMENT
+    if source_app in CreditSource.values:
+        return source_app
+    if source_app.startswith("credit"):
+        return CreditSource.CREDIT
+    return {"approval_application": CreditSource.APPROVAL, "enforcement_penalty": CreditSource.ENFORCEMENT}.get(
+        source_app, CreditSource.OTHER
+    )
 
 
 def credit_record_create(
@@ -38,14 +69,31 @@ def credit_record_create(
     source_number: str = "",
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
+    severity: str | None = None,
+    positive: bool | None = None,
+    source: str | None = None,
+    public: bool | None = None,
 ) -> CreditRecord:
     """Write one credit entry. ``actor=None`` is the system (e.g. a deemed false commitment found by a worker).
 
-    ``source_case`` defaults the source number and app from the case. Errors: ``invalid_kind``,
-    ``reason_required``, ``invalid_validity``, ``permission_denied``.
+    ``source_case`` defaults the source number and app from the case. ``severity`` (minor/general/serious) defaults
+    by kind (``periods.DEFAULT_SEVERITY``); ``positive`` defaults to ``kind == positive``. The publication start,
+    minimum and maximum end follow NDRC Order 36 (``periods.publication_for``) from ``valid_from`` (the decision
+    date); ``valid_until`` defaults to the maximum end. The subject's grade is recomputed.
+    Errors: ``invalid_kind``, ``invalid_severity``, ``invalid_source``, ``reason_required``, ``invalid_validity``,
+    ``permission_denied``.
     """
     if kind not in CreditKind.values:
         raise DomainError("invalid_kind", _("信用记录类别无效"), field="kind")
+    is_positive = (kind == CreditKind.POSITIVE) if positive is None else bool(positive)
+    if is_positive:
+        severity = ""
+    else:
+        severity = severity or periods.DEFAULT_SEVERITY.get(kind) or CreditSeverity.GENERAL
+        if severity not in CreditSeverity.values:
+            raise DomainError(Code.INVALID_SEVERITY, _("失信程度须为轻微、一般或严重"), field="severity")
+    if source is not None and source not in CreditSource.values:
+        raise DomainError(Code.INVALID_SOURCE, _("信息来源无效"), field="source")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("reason_required", _("请填写事由"), field="reason")
@@ -58,7 +106,19 @@ def credit_record_create(
     if source_case is not None:
         source_number = source_number or source_case.number
         source_app = source_app or source_case.case_type
+    publication = periods.publication_for(severity, valid_from) if severity else None
+    if publication is not None and valid_until is None:
+        valid_until = publication.max_until
     record = CreditRecord.objects.create(
+        source=source or _source_for(kind, source_app),
+        positive=is_positive,
+        severity=severity,
+        public=(publication.public if publication else False) if public is None else public,
+        published_from=publication.start if publication else None,
+        min_until=publication.min_until if publication else None,
+        max_until=(min(publication.max_until, valid_until) if valid_until else publication.max_until)
+        if publication
+        else None,
         jurisdiction_id=jurisdiction_id,
         subject=subject,
         kind=kind,
@@ -72,6 +132,9 @@ def credit_record_create(
         valid_until=valid_until,
     )
     subject_mark_present(subject=subject, jurisdiction=jurisdiction_id, source="credit")
+    credit_grade_recompute(
+        subject=subject, jurisdiction=jurisdiction_id, cause=_("新增信用记录：%(r)s") % {"r": reason[:60]}
+    )
     return record
 
 
@@ -87,8 +150,140 @@ def credit_record_repair(*, record: CreditRecord, actor: Any, reason: str) -> Cr
         raise DomainError("not_repairable", _("守信记录无需修复"))
     if record.repaired_at is not None:
         raise DomainError("already_repaired", _("该记录已修复"))
-    record.repaired_at = timezone.now()
+    now = timezone.now()
+    record.repaired_at = now
     record.repaired_by = actor
     record.repair_reason = reason
-    record.save(update_fields=["repaired_at", "repaired_by", "repair_reason"])
+    record.publication_ended_at = now
+    record.publication_end_reason = PublicationEnd.REPAIRED
+    record.save(
+        update_fields=["repaired_at", "repaired_by", "repair_reason", "publication_ended_at", "publication_end_reason"]
+    )
+    credit_grade_recompute(
+        subject=record.subject, jurisdiction=record.jurisdiction_id, cause=_("信用修复：%(r)s") % {"r": reason[:60]}
+    )
     return record
+
+
+def credit_publication_end(*, record: CreditRecord, why: str, when: datetime.datetime | None = None) -> CreditRecord:
+    """Stop publishing a record (period expired, removed from the list) and recompute the grade."""
+    record.publication_ended_at = when or timezone.now()
+    record.publication_end_reason = why
+    record.save(update_fields=["publication_ended_at", "publication_end_reason"])
+    credit_grade_recompute(
+        subject=record.subject, jurisdiction=record.jurisdiction_id, cause=str(PublicationEnd(why).label)
+    )
+    return record
+
+
+def credit_publications_expire(now: datetime.datetime | None = None) -> int:
+    """Timed work: records past their maximum publication period leave public view by themselves (NDRC Order 36:
+    at the maximum, publication stops automatically). Returns how many records ended."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    ended = 0
+    due = CreditRecord.objects.filter(publication_ended_at__isnull=True, max_until__lt=today).select_related("subject")
+    for record in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            credit_publication_end(record=record, why=PublicationEnd.EXPIRED, when=now)
+        ended += 1
+    return ended
+
+
+# --- grades ------------------------------------------------------------------------------------------------------
+
+
+def credit_grade_recompute(*, subject: Subject, jurisdiction: Any = None, cause: str = "") -> str:
+    """Recompute the subject's grade (override first, else the rule) and, when it changed, close the current history
+    row, open a new one and write ``Subject.credit_class``. Returns the grade."""
+    from township.credit.selectors import credit_grade_computed, credit_override_in_force
+
+    override = credit_override_in_force(subject)
+    computed = credit_grade_computed(subject)
+    grade = override.grade if override is not None else computed.grade
+    reason = (
+        _("经人工调整为%(g)s类（理由：%(r)s；已经审批）。") % {"g": override.grade, "r": override.reason}
+        if override is not None
+        else computed.reason
+    )
+    if cause:
+        reason = f"{reason}（{cause}）"
+    now = timezone.now()
+    current = CreditGradeHistory.objects.filter(subject=subject, valid_to__isnull=True).order_by("-id").first()
+    if current is None or current.grade != grade or current.override_id != (override.pk if override else None):
+        jurisdiction_id = subject.registered_in_id or (str(getattr(jurisdiction, "pk", jurisdiction) or "") or None)
+        if current is not None:
+            CreditGradeHistory.objects.filter(pk=current.pk).update(valid_to=now)
+        if jurisdiction_id:
+            CreditGradeHistory.objects.create(
+                jurisdiction_id=jurisdiction_id,
+                subject=subject,
+                grade=grade,
+                previous=current.grade if current else (subject.credit_class or ""),
+                score=computed.score,
+                valid_from=now,
+                reason=reason,
+                computed_at=now,
+                override=override,
+            )
+    if subject.credit_class != grade:
+        Subject.objects.filter(pk=subject.pk).update(credit_class=grade)
+        subject.credit_class = grade
+    return grade
+
+
+def credit_grade_override_propose(
+    *,
+    subject: Subject,
+    grade: str,
+    reason: str,
+    actor: Any,
+    jurisdiction: Any,
+    valid_until: datetime.date | None = None,
+) -> CreditGradeOverride:
+    """A hand-set grade is only a proposal until a second person approves it. Errors: ``grade_invalid``,
+    ``reason_required``, ``permission_denied``."""
+    if grade not in ("A", "B", "C", "D"):
+        raise DomainError(Code.GRADE_INVALID, _("信用等级须为A、B、C、D之一"), field="grade")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(Code.REASON_REQUIRED, _("人工调整信用等级须写明理由"), field="reason")
+    jurisdiction_id = str(getattr(jurisdiction, "pk", jurisdiction))
+    if actor is None or not has_role(actor, jurisdiction_id, OVERRIDE_PROPOSERS):
+        raise PermissionRefused(Code.PERMISSION_DENIED, _("无权提出信用等级调整"))
+    return CreditGradeOverride.objects.create(
+        jurisdiction_id=jurisdiction_id,
+        subject=subject,
+        grade=grade,
+        reason=reason,
+        proposed_by=actor,
+        valid_until=valid_until,
+    )
+
+
+def credit_grade_override_decide(
+    *, override: CreditGradeOverride, actor: Any, approve: bool, note: str = ""
+) -> CreditGradeOverride:
+    """The second person approves or rejects. Errors: ``override_same_person`` (the proposer cannot approve his own
+    proposal), ``override_decided``, ``permission_denied``."""
+    if actor is None or not has_role(actor, override.jurisdiction_id, OVERRIDE_APPROVERS):
+        raise PermissionRefused(Code.PERMISSION_DENIED, _("无权审批信用等级调整"))
+    if override.proposed_by_id == actor.pk:
+        raise DomainError(Code.OVERRIDE_SAME_PERSON, _("提出人不能审批自己提出的信用等级调整"))
+    if override.status != OverrideStatus.PROPOSED:
+        raise DomainError(Code.OVERRIDE_DECIDED, _("该调整已审批"))
+    with transaction.atomic():
+        updated = CreditGradeOverride.objects.filter(pk=override.pk, status=OverrideStatus.PROPOSED).update(
+            status=OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED,
+            approved_by=actor,
+            decided_at=timezone.now(),
+            decision_note=(note or "").strip(),
+        )
+        if not updated:
+            raise DomainError(Code.OVERRIDE_DECIDED, _("该调整已审批"))
+        override.refresh_from_db()
+        if approve:
+            credit_grade_recompute(
+                subject=override.subject, jurisdiction=override.jurisdiction_id, cause=_("人工调整已批准")
+            )
+    return override
