@@ -11,6 +11,7 @@ from township.cases.types import Action, CaseType, MenuEntry, TimedJob
 from township.core.errors import DomainError
 from township.grid import forms
 from township.grid.errors import Code
+from township.grid.intake import grid_event_intake
 from township.grid.machine import MACHINE, OPEN_STATES, S
 from township.grid.models import Event
 from township.grid.services._common import HANDOVER_ROLES
@@ -188,6 +189,7 @@ EVENT = CaseType(
     ),
     timed=(TimedJob("grid.escalations", _escalate, every_seconds=300),),
     facts=lambda case: _facts(case),
+    intake=grid_event_intake,  # 社情民意 and others forward matters here (issue 14)
     visible=lambda actor: _visible(actor),
 )
 

@@ -8,5 +8,7 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("社情民意")
 
     def ready(self) -> None:
-        # The case type(s) of this app are registered here (township.cases.types.register_case_type).
-        pass
+        from township.cases.types import register_case_type
+        from township.opinions.case_type import OPINION
+
+        register_case_type(OPINION)
