@@ -8,5 +8,7 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("信访")
 
     def ready(self) -> None:
-        # The case type(s) of this app are registered here (township.cases.types.register_case_type).
-        pass
+        from township.cases.types import register_case_type
+        from township.petitions.case_type import PETITION
+
+        register_case_type(PETITION)
