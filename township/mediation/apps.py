@@ -8,5 +8,7 @@ class MediationConfig(AppConfig):
     verbose_name = _("人民调解")
 
     def ready(self) -> None:
-        # The case type(s) of this app are registered here (township.cases.types.register_case_type).
-        pass
+        from township.cases.types import register_case_type
+        from township.mediation.case_type import MEDIATION_CASE
+
+        register_case_type(MEDIATION_CASE)
