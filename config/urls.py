@@ -24,4 +24,5 @@ urlpatterns = [
     path("hotline/", include("township.hotline.urls")),
     path("petitions/", include("township.petitions.urls")),
     path("mediation/", include("township.mediation.urls")),
+    path("command/", include("township.command.urls")),
 ]

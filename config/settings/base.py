@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "township.hotline",
     "township.petitions",
     "township.mediation",
+    "township.command",
 ]
 
 MIDDLEWARE = [

@@ -101,7 +101,8 @@ class Page:
     next_cursor: str | None
 
 
-def _warning_q(level: str, now: datetime) -> Q:
+def warning_q(level: str, now: datetime) -> Q:
+    """Cases at warning ``level`` (normal / yellow / red / overdue / paused) at ``now``, as a filter on Case."""
     running = Q(due_at__isnull=False, clock_stopped_at__isnull=True, clock_paused_at__isnull=True)
     if level == "overdue":
         return running & Q(due_at__lt=now)
@@ -132,6 +133,25 @@ def _encode_cursor(case: Case) -> str:
     return f"{due}_{case.pk}"
 
 
+def _after_due_cursor(qs: QuerySet[Case], cursor: str | None) -> QuerySet[Case]:
+    """Rows after ``cursor`` in (due time, nulls last; id) order (a damaged cursor starts at the first page)."""
+    key = _decode_cursor(cursor)
+    if key is None:
+        return qs
+    due, pk = key
+    if due is None:
+        return qs.filter(due_at__isnull=True, pk__gt=pk)
+    return qs.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk) | Q(due_at__isnull=True))
+
+
+def keyset_by_due(qs: QuerySet[Case], *, cursor: str | None = None, limit: int = 20) -> Page:
+    """One keyset page of ``qs`` by due time (nulls last), then id."""
+    ordered = _after_due_cursor(qs, cursor).select_related("jurisdiction", "village")
+    rows = list(ordered.order_by(F("due_at").asc(nulls_last=True), "id")[: limit + 1])
+    items = rows[:limit]
+    return Page(items=items, next_cursor=_encode_cursor(items[-1]) if len(rows) > limit and items else None)
+
+
 def workbench_list(
     *,
     actor: User | None,
@@ -154,17 +174,10 @@ def workbench_list(
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
     if warning in WARNING_FILTERS:
-        qs = qs.filter(_warning_q(warning, now))
+        qs = qs.filter(warning_q(warning, now))
     if search:
         qs = qs.filter(Q(number__icontains=search) | Q(title__icontains=search))
-    key = _decode_cursor(cursor)
-    if key is not None:
-        due, pk = key
-        if due is None:
-            qs = qs.filter(due_at__isnull=True, pk__gt=pk)
-        else:
-            qs = qs.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk) | Q(due_at__isnull=True))
-    qs = qs.select_related("jurisdiction").order_by(F("due_at").asc(nulls_last=True), "id")
+    qs = _after_due_cursor(qs, cursor).select_related("jurisdiction").order_by(F("due_at").asc(nulls_last=True), "id")
     staff_q, owner_q = actionable_parts(actor)
     rows = list(qs.filter(staff_q)[: limit + 1])
     if actor is not None and actor.is_authenticated and Case.objects.filter(owner_id=actor.pk).exists():

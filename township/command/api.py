@@ -1,0 +1,258 @@
+"""API of the command center: 预警中心 (counts, breakdowns, lists across every case type), 督办, 站内通知."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from township.cases import selectors as case_selectors
+from township.command import selectors, services
+from township.command.errors import MESSAGES
+from township.command.models import Notice, Supervision
+from township.command.present import case_page, named, parse_filter, row
+from township.core.errors import PermissionRefused
+from township.org.scoping import reach
+
+router = Router(tags=["command"])
+
+
+def _leading(request: HttpRequest) -> None:
+    r = reach(request.user, services.LEADING_ROLES)  # type: ignore[arg-type]
+    if not r.codes and not r.villages:
+        raise PermissionRefused("command_role_required", MESSAGES["command_role_required"])
+
+
+class WarningCounts(Schema):
+    overdue: int
+    red: int
+    yellow: int
+    normal: int
+    paused: int
+    late: int
+
+
+class BreakdownRow(Schema):
+    key: str
+    name: str
+    overdue: int
+    red: int
+    yellow: int
+    normal: int
+    paused: int
+    late: int
+
+
+class WarningSummary(Schema):
+    counts: WarningCounts
+    by_unit: list[BreakdownRow]
+    by_department: list[BreakdownRow]
+    by_person: list[BreakdownRow]
+    by_case_type: list[BreakdownRow]
+
+
+class WarningCaseOut(Schema):
+    id: int
+    number: str
+    title: str
+    case_type: str
+    case_type_label: str
+    state: str
+    state_label: str
+    jurisdiction: str
+    village: str | None
+    due_at: dt.datetime | None
+    warning: str
+    warning_label: str
+    remaining: str
+
+
+class WarningPage(Schema):
+    items: list[WarningCaseOut]
+    next_cursor: str | None
+
+
+_FILTER_DOC = (
+    "Filters: ``case_type``, ``level`` (overdue / red / yellow / normal / paused, or late = 超期办结), ``unit`` (a town "
+    "or village code), ``department`` and ``person`` (the active 承办/协办 assignment), ``q`` (number or title), "
+    "``opened_from`` / ``opened_to`` (YYYY-MM-DD). Malformed values are ignored. 403 without a leading role "
+    "(领导, 指挥中心调度员, 网格督导员)."
+)
+
+
+@router.get("/warnings/summary", response=WarningSummary, summary="预警中心：各级预警数量及分组统计")
+def warnings_summary(request: HttpRequest) -> dict[str, Any]:
+    _leading(request)
+    f, _params = parse_filter(request.GET)
+    now = timezone.now()
+
+    def rows(by: str) -> list[dict[str, Any]]:
+        out = []
+        for r in named(selectors.warning_breakdown(actor=request.user, f=f, by=by, now=now), by):  # type: ignore[arg-type]
+            key = next(iter(r["params"].values()), "") if r["params"] else ""
+            out.append({**r, "key": str(key)})
+        return out
+
+    return {
+        "counts": selectors.warning_counts(actor=request.user, f=f, now=now),  # type: ignore[arg-type]
+        "by_unit": rows("unit"),
+        "by_department": rows("department"),
+        "by_person": rows("person"),
+        "by_case_type": rows("case_type"),
+    }
+
+
+warnings_summary.__doc__ = _FILTER_DOC
+
+
+@router.get("/warnings", response=WarningPage, summary="预警中心：案件列表（全部业务类型）")
+def warnings_list(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
+    _leading(request)
+    f, _params = parse_filter(request.GET)
+    now = timezone.now()
+    page = selectors.warning_list(actor=request.user, f=f, cursor=cursor, limit=max(1, min(limit, 200)), now=now)  # type: ignore[arg-type]
+    items = []
+    for case in page.items:
+        r = row(case, now)
+        items.append(
+            {
+                "id": case.pk,
+                "number": case.number,
+                "title": case.title,
+                "case_type": case.case_type,
+                "case_type_label": r["type_label"],
+                "state": case.state,
+                "state_label": r["state_label"],
+                "jurisdiction": case.jurisdiction_id,
+                "village": case.village_id,
+                "due_at": case.due_at,
+                "warning": r["warning"],
+                "warning_label": str(r["warning_label"]),
+                "remaining": r["remaining"],
+            }
+        )
+    return {"items": items, "next_cursor": page.next_cursor}
+
+
+warnings_list.__doc__ = _FILTER_DOC + " Earliest due first; ``cursor`` is the previous page's ``next_cursor``."
+
+
+class SupervisionIn(Schema):
+    case_id: int
+    instruction: str
+    due_at: dt.datetime
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+class SupervisionOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    instruction: str
+    due_at: dt.datetime
+    issued_by: str
+    issued_at: dt.datetime
+    responsible: list[str]
+    status: str
+    status_label: str
+    overdue: bool
+    answer: str
+    answered_by: str | None
+    answered_at: dt.datetime | None
+    answered_late: bool
+
+
+def _sup_out(s: Supervision) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "case_id": s.case_id,
+        "case_number": s.case.number,
+        "instruction": s.instruction,
+        "due_at": s.due_at,
+        "issued_by": s.issued_by.display_name,
+        "issued_at": s.issued_at,
+        "responsible": [u.display_name for u in s.responsible.all()],
+        "status": s.status,
+        "status_label": str(s.get_status_display()),
+        "overdue": s.status == "open" and s.due_at < timezone.now(),
+        "answer": s.answer,
+        "answered_by": s.answered_by.display_name if s.answered_by else None,
+        "answered_at": s.answered_at,
+        "answered_late": s.answered_late,
+    }
+
+
+@router.post("/supervisions", response={201: SupervisionOut}, summary="督办")
+def supervision_create(request: HttpRequest, payload: SupervisionIn) -> Status:
+    """Issue a 督办 on a case: an instruction with a deadline (within 30 days) that lands on the case's timeline and
+    notifies its responsible people. Error codes: not_found, supervise_role_required (403), supervise_case_closed
+    (409), supervise_instruction_required, supervise_due_invalid (400)."""
+    case = case_selectors.case_get(actor=request.user, pk=payload.case_id)  # type: ignore[arg-type]
+    s = services.supervision_issue(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        instruction=payload.instruction,
+        due_at=payload.due_at if timezone.is_aware(payload.due_at) else timezone.make_aware(payload.due_at),
+        url=case_page(case),
+    )
+    return Status(201, _sup_out(s))
+
+
+@router.get("/supervisions", response=list[SupervisionOut], summary="督办列表")
+def supervision_list(
+    request: HttpRequest, status: str = "", overdue: bool = False, mine: bool = False, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """督办 you issued or must answer, and all 督办 of your units if you hold a leading role. ``mine``: open ones
+    waiting for your answer; ``overdue``: open past their deadline."""
+    qs = selectors.supervision_list(actor=request.user, status=status, overdue=overdue, mine=mine)  # type: ignore[arg-type]
+    qs = qs.prefetch_related("responsible")
+    return [_sup_out(s) for s in qs[max(0, offset) : max(0, offset) + max(1, min(limit, 200))]]
+
+
+@router.get("/supervisions/{supervision_id}", response=SupervisionOut, summary="督办详情")
+def supervision_detail(request: HttpRequest, supervision_id: int) -> dict[str, Any]:
+    """Error codes: not_found."""
+    return _sup_out(selectors.supervision_get(actor=request.user, pk=supervision_id))  # type: ignore[arg-type]
+
+
+@router.post("/supervisions/{supervision_id}/answer", response=SupervisionOut, summary="答复督办")
+def supervision_answer(request: HttpRequest, supervision_id: int, payload: AnswerIn) -> dict[str, Any]:
+    """The responsible person's answer (noted on the case's timeline, sent to the issuer). Error codes: not_found,
+    supervise_not_responsible (403), supervise_answered (409), supervise_answer_required (400)."""
+    s = selectors.supervision_get(actor=request.user, pk=supervision_id)  # type: ignore[arg-type]
+    s = services.supervision_answer(
+        supervision=s,
+        actor=request.user,  # type: ignore[arg-type]
+        answer=payload.answer,
+        url=reverse("command:supervision", args=[s.pk]),
+    )
+    return _sup_out(s)
+
+
+class NoticeOut(Schema):
+    id: int
+    title: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+@router.get("/notices", response=list[NoticeOut], summary="站内通知")
+def notice_list(request: HttpRequest, unread: bool = False, limit: int = 50, offset: int = 0) -> list[Notice]:
+    qs = selectors.notices_for(request.user, unread=unread)  # type: ignore[arg-type]
+    return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 200))])
+
+
+@router.post("/notices/{notice_id}/read", response=NoticeOut, summary="标记通知已读")
+def notice_read(request: HttpRequest, notice_id: int) -> Notice:
+    """Error codes: not_found."""
+    n = selectors.notice_get(actor=request.user, pk=notice_id)  # type: ignore[arg-type]
+    return services.notice_mark_read(notice=n, actor=request.user)  # type: ignore[arg-type]

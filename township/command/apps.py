@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommandConfig(AppConfig):
+    name = "township.command"
+    label = "command"
+    verbose_name = _("指挥中心")
+
+    def ready(self) -> None:
+        from township.cases.panels import register_case_panel
+        from township.command.panel import supervision_panel
+        from township.command.services import LEADING_ROLES
+        from township.core.navigation import register_menu
+        from township.org.models import Role
+
+        staff = tuple(
+            r for r in Role.values if r not in (Role.APPLICANT, Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDITOR)
+        )
+
+        register_menu(label=_("预警中心"), url_name="command:warnings", roles=LEADING_ROLES, order=12)
+        register_menu(label=_("督办"), url_name="command:supervisions", roles=staff, order=13)
+        register_menu(label=_("站内通知"), url_name="command:notices", roles=staff, order=14)
+        register_case_panel("command.supervision", supervision_panel)

@@ -1,0 +1,79 @@
+"""督办 (supervision instructions on any case) and 站内通知 (the staff inbox that tells people about them).
+
+A 督办 is an instruction with a deadline, issued by a leader or the command center on a case of any type; it lands
+on the case's timeline, notifies the people responsible for the case, and is itself tracked until answered.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from township.core.tenancy import JurisdictionScoped
+
+
+class SupervisionStatus(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复")
+
+
+class Supervision(JurisdictionScoped):
+    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="+")
+    instruction = models.TextField(_("督办要求"))
+    due_at = models.DateTimeField(_("答复期限"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("督办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("督办时间"))
+    responsible = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("责任人"), related_name="+", blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SupervisionStatus.choices, default=SupervisionStatus.OPEN
+    )
+    answer = models.TextField(_("答复内容"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_late = models.BooleanField(_("逾期答复"), default=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        indexes = [
+            models.Index(fields=["jurisdiction", "status", "due_at"], name="command_sup_open"),
+            models.Index(fields=["jurisdiction", "case"], name="command_sup_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"督办 #{self.pk}"
+
+
+class Notice(JurisdictionScoped):
+    """One message in a staff member's inbox (站内通知): what happened, where to look."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("通知时间"))
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="command_notice_inbox")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,177 @@
+"""Reads of the command center: the warnings center across every case type, 督办 and the inbox — all scoped
+through the engine (``case_visible_q``: tenant reach, village grants, each case type's ``visible``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from township.cases import selectors as cs
+from township.cases.models import Assignment, Case
+from township.command.models import Notice, Supervision, SupervisionStatus
+from township.core.errors import NotFound
+from township.org.models import User
+
+LEVELS = ("overdue", "red", "yellow", "normal", "paused")
+LATE = "late"  # closed after the due time (超期办结): a fact kept on the case (``Case.finished_late``)
+
+
+@dataclass(frozen=True)
+class WarningFilter:
+    case_type: str = ""
+    level: str = ""  # one of LEVELS, or "late"
+    jurisdiction: str = ""
+    village: str = ""
+    department: int | None = None
+    person: int | None = None
+    q: str = ""
+    opened_from: date | None = None
+    opened_to: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _local_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _base(actor: User | None, f: WarningFilter) -> QuerySet[Case]:
+    qs = Case.objects.filter(cs.case_visible_q(actor))
+    if f.case_type:
+        qs = qs.filter(case_type=f.case_type)
+    if f.jurisdiction:
+        qs = qs.filter(jurisdiction_id=f.jurisdiction)
+    if f.village:
+        qs = qs.filter(village_id=f.village)
+    if f.department is not None or f.person is not None:
+        active = Assignment.objects.filter(case_id=OuterRef("pk"), jurisdiction_id=OuterRef("jurisdiction_id"))
+        active = active.filter(ended_at__isnull=True)
+        if f.department is not None:
+            active = active.filter(department_id=f.department)
+        if f.person is not None:
+            active = active.filter(assignee_id=f.person)
+        qs = qs.filter(Exists(active))
+    if f.q:
+        qs = qs.filter(Q(number__icontains=f.q) | Q(title__icontains=f.q))
+    if f.opened_from:
+        qs = qs.filter(opened_at__gte=_local_start(f.opened_from))
+    if f.opened_to:
+        qs = qs.filter(opened_at__lt=_local_start(f.opened_to) + timezone.timedelta(days=1))
+    return qs
+
+
+def _level_q(level: str, now: datetime) -> Q:
+    if level == LATE:
+        return Q(finished_late=True)
+    return Q(closed_at__isnull=True) & cs.warning_q(level, now)
+
+
+def warning_counts(*, actor: User | None, f: WarningFilter, now: datetime | None = None) -> dict[str, int]:
+    """How many visible cases are at each level now (open cases), and how many were finished late — one query."""
+    now = now or timezone.now()
+    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""}))
+    aggregates = {level: Count("id", filter=_level_q(level, now)) for level in (*LEVELS, LATE)}
+    return dict(base.aggregate(**aggregates))
+
+
+def warning_breakdown(
+    *, actor: User | None, f: WarningFilter, by: str, now: datetime | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Counts per level grouped by ``by``: "case_type", "unit" (town, village), "department" or "person" (the
+    active 承办 assignment). Rows sorted by overdue, red, yellow."""
+    now = now or timezone.now()
+    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""}))
+    aggregates = {level: Count("id", filter=_level_q(level, now), distinct=True) for level in (*LEVELS, LATE)}
+    if by == "case_type":
+        keys: tuple[str, ...] = ("case_type",)
+    elif by == "unit":
+        keys = ("jurisdiction_id", "jurisdiction__name", "village_id", "village__name")
+    elif by in ("department", "person"):
+        lead = Q(assignments__ended_at__isnull=True, assignments__role="lead")
+        base = base.filter(lead)
+        keys = (
+            ("assignments__department_id", "assignments__department__name")
+            if by == "department"
+            else ("assignments__assignee_id", "assignments__assignee__full_name", "assignments__assignee__username")
+        )
+    else:
+        raise ValueError(by)
+    rows = list(base.values(*keys).annotate(**aggregates).order_by("-overdue", "-red", "-yellow")[:limit])
+    return [r for r in rows if any(r[level] for level in (*LEVELS, LATE))]
+
+
+def warning_list(
+    *, actor: User | None, f: WarningFilter, cursor: str | None = None, limit: int = 20, now: datetime | None = None
+) -> cs.Page:
+    """The cases at ``f.level`` (all open cases when empty), earliest due first, keyset pages."""
+    now = now or timezone.now()
+    qs = _base(actor, f)
+    qs = qs.filter(_level_q(f.level, now)) if f.level else qs.filter(closed_at__isnull=True)
+    return cs.keyset_by_due(qs, cursor=cursor, limit=limit)
+
+
+# --- 督办 ------------------------------------------------------------------------------------------------------
+
+
+def supervisions_visible(actor: User | None) -> QuerySet[Supervision]:
+    """督办 the actor issued or must answer, and every 督办 on cases the actor may see as a leader."""
+    if actor is None or not actor.is_authenticated:
+        return Supervision.objects.none()
+    from township.command.services import LEADING_ROLES
+    from township.org.scoping import reach
+
+    mine = Q(issued_by_id=actor.pk) | Q(responsible=actor.pk)
+    lead = reach(actor, LEADING_ROLES).q("jurisdiction", None)
+    return Supervision.objects.filter(mine | lead).distinct()
+
+
+def supervision_list(
+    *, actor: User | None, status: str = "", overdue: bool = False, mine: bool = False, now: datetime | None = None
+) -> QuerySet[Supervision]:
+    now = now or timezone.now()
+    qs = supervisions_visible(actor).select_related("case", "issued_by", "answered_by")
+    if status in SupervisionStatus.values:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status=SupervisionStatus.OPEN, due_at__lt=now)
+    if mine and actor is not None:
+        qs = qs.filter(responsible=actor.pk, status=SupervisionStatus.OPEN)
+    return qs.order_by("status", "due_at", "id")
+
+
+def supervision_get(*, actor: User | None, pk: int) -> Supervision:
+    s = supervision_list(actor=actor).filter(pk=pk).first()
+    if s is None:
+        raise NotFound()
+    return s
+
+
+def supervisions_of_case(*, actor: User | None, case: Case) -> list[Supervision]:
+    return list(
+        supervisions_visible(actor)
+        .filter(jurisdiction_id=case.jurisdiction_id, case=case)
+        .select_related("issued_by", "answered_by")
+        .order_by("-issued_at")
+    )
+
+
+# --- 站内通知 ----------------------------------------------------------------------------------------------------
+
+
+def notices_for(actor: User | None, *, unread: bool = False) -> QuerySet[Notice]:
+    if actor is None or not actor.is_authenticated:
+        return Notice.objects.none()
+    qs = Notice.objects.filter(recipient_id=actor.pk)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def notice_get(*, actor: User | None, pk: int) -> Notice:
+    n = notices_for(actor).filter(pk=pk).first()
+    if n is None:
+        raise NotFound()
+    return n

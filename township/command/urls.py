@@ -1,0 +1,15 @@
+from django.urls import path
+
+from township.command import views
+
+app_name = "command"
+
+urlpatterns = [
+    path("warnings/", views.warnings, name="warnings"),
+    path("warnings/export/", views.warnings_export, name="warnings-export"),
+    path("cases/<int:case_id>/supervise/", views.supervise, name="supervise"),
+    path("supervisions/", views.supervisions, name="supervisions"),
+    path("supervisions/<int:pk>/", views.supervision, name="supervision"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/open/", views.notice_open, name="notice-open"),
+]

@@ -1,0 +1,252 @@
+"""Pages of the command center: 预警中心 (every case type), 督办, 站内通知. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from township.cases import selectors as case_selectors
+from township.cases.registry import all_machines
+from township.command import selectors, services
+from township.command.forms import AnswerForm, SuperviseForm
+from township.command.present import LEVEL_LABELS, case_page, named, parse_filter, row
+from township.command.selectors import LATE, LEVELS
+from township.core.errors import DomainError, NotFound
+from township.core.excel import append_row, xlsx_response
+from township.org.models import Department
+from township.org.scoping import reach, units_of
+
+PAGE_SIZE = 20
+EXPORT_MAX_ROWS = 20000
+
+
+def _require_leading(request: HttpRequest) -> None:
+    r = reach(request.user, services.LEADING_ROLES)  # type: ignore[arg-type]
+    if not r.codes and not r.villages:
+        raise PermissionDenied
+
+
+@login_required
+def warnings(request: HttpRequest) -> HttpResponse:
+    """预警中心: every visible case of every type at its warning level, by unit, department and person."""
+    _require_leading(request)
+    f, params = parse_filter(request.GET)
+    now = timezone.now()
+    cursor = request.GET.get("cursor") or None
+    page = selectors.warning_list(actor=request.user, f=f, cursor=cursor, limit=PAGE_SIZE, now=now)  # type: ignore[arg-type]
+    counts = selectors.warning_counts(actor=request.user, f=f, now=now)  # type: ignore[arg-type]
+    groups = [
+        (by, label, named(selectors.warning_breakdown(actor=request.user, f=f, by=by, now=now, limit=15), by))  # type: ignore[arg-type]
+        for by, label in (
+            ("unit", _("按单位")),
+            ("department", _("按承办部门")),
+            ("person", _("按承办人")),
+            ("case_type", _("按业务类型")),
+        )
+    ]
+    base = {k: v for k, v in params.items() if k != "level"}
+    return render(
+        request,
+        "command/warnings.html",
+        {
+            "f": f,
+            "params": params,
+            "kpis": [
+                (level, LEVEL_LABELS[level], counts[level], "?" + urlencode({**base, "level": level}))
+                for level in (*LEVELS, LATE)
+            ],
+            "groups": groups,
+            "rows": [row(c, now) for c in page.items],
+            "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else "",
+            "first_url": "?" + urlencode(params),
+            "paged": bool(cursor),
+            "export_url": reverse("command:warnings-export") + "?" + urlencode(params),
+            "case_types": [(m.case_type, str(m.label)) for m in all_machines()],
+            "levels": [(level, LEVEL_LABELS[level]) for level in (*LEVELS, LATE)],
+            "units": units_of(request.user),  # type: ignore[arg-type]
+            "departments": Department.objects.filter(jurisdiction_id__in=sorted(reach(request.user).codes)).order_by(  # type: ignore[arg-type]
+                "jurisdiction_id", "sort", "id"
+            ),
+        },
+    )
+
+
+@login_required
+def warnings_export(request: HttpRequest) -> HttpResponse:
+    """The filtered warnings list as an Excel file (what the filter shows, at most EXPORT_MAX_ROWS rows)."""
+    from openpyxl import Workbook
+
+    _require_leading(request)
+    f, _params = parse_filter(request.GET)
+    now = timezone.now()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=str(_("预警中心")))
+    append_row(
+        ws,
+        [
+            _("预警"),
+            _("编号"),
+            _("标题"),
+            _("业务类型"),
+            _("状态"),
+            _("单位"),
+            _("村（社区）"),
+            _("受理时间"),
+            _("期限"),
+            _("剩余/超期"),
+        ],
+    )
+    cursor: str | None = None
+    written = 0
+    while written < EXPORT_MAX_ROWS:
+        page = selectors.warning_list(actor=request.user, f=f, cursor=cursor, limit=500, now=now)  # type: ignore[arg-type]
+        for case in page.items:
+            r = row(case, now)
+            append_row(
+                ws,
+                [
+                    str(r["warning_label"]),
+                    case.number,
+                    case.title,
+                    r["type_label"],
+                    r["state_label"],
+                    case.jurisdiction.name,
+                    case.village.name if case.village_id and case.village else "",
+                    timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "",
+                    r["remaining"],
+                ],
+            )
+            written += 1
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    return xlsx_response(wb, f"warnings-{timezone.localtime(now):%Y%m%d%H%M}.xlsx")
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def supervise(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Issue a 督办 on a case from its page (the panel's form)."""
+    try:
+        case = case_selectors.case_get(actor=request.user, pk=case_id)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    back = _safe_next(request, case_page(case))
+    form = SuperviseForm(request.POST, prefix="sup")
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        messages.error(request, _("督办未提交：%(e)s") % {"e": first})
+        return redirect(back)
+    try:
+        s = services.supervision_issue(
+            case=case,
+            actor=request.user,  # type: ignore[arg-type]
+            instruction=form.cleaned_data["instruction"],
+            due_at=form.cleaned_data["due_at"],
+            url=case_page(case),
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(back)
+    messages.success(request, _("已督办，已通知 %(n)d 名责任人") % {"n": s.responsible.count()})
+    return redirect(back)
+
+
+@login_required
+def supervisions(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    overdue = request.GET.get("overdue") == "1"
+    mine = request.GET.get("mine") == "1"
+    qs = selectors.supervision_list(actor=request.user, status=status, overdue=overdue, mine=mine)  # type: ignore[arg-type]
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {
+        k: v for k, v in {"status": status, "overdue": "1" if overdue else "", "mine": "1" if mine else ""}.items() if v
+    }
+    return render(
+        request,
+        "command/supervisions.html",
+        {
+            "page": page,
+            "status": status,
+            "overdue": overdue,
+            "mine": mine,
+            "now": timezone.now(),
+            "query": urlencode(params),
+        },
+    )
+
+
+@login_required
+def supervision(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        s = selectors.supervision_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervision_answer(
+                supervision=s,
+                actor=request.user,  # type: ignore[arg-type]
+                answer=form.cleaned_data["answer"],
+                url=reverse("command:supervision", args=[s.pk]),
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("已答复督办"))
+            return redirect("command:supervision", pk=s.pk)
+    return render(
+        request,
+        "command/supervision.html",
+        {
+            "s": s,
+            "case_url": case_page(s.case),
+            "responsible": list(s.responsible.all()),
+            "may_answer": s.status == "open" and services.may_answer(s, request.user),
+            "form": form,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    unread = request.GET.get("unread") == "1"
+    page = Paginator(selectors.notices_for(request.user, unread=unread), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    return render(request, "command/notices.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        n = selectors.notice_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    services.notice_mark_read(notice=n, actor=request.user)  # type: ignore[arg-type]
+    if n.url and url_has_allowed_host_and_scheme(n.url, allowed_hosts={request.get_host()}):
+        return redirect(n.url)
+    return redirect("command:notices")
