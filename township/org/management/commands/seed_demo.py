@@ -69,8 +69,10 @@ class Command(BaseCommand):
                 except Exception:  # one app's broken demo must not hide the others
                     failed.append(module_name)
                     self.stderr.write(f"demo data of {module_name} failed:\n{traceback.format_exc()}")
-            # Then each app's ``finish(stdout)``: work over everything seeded (the engine's timeline checkpoint).
-            for module_name in demo_modules():
+            # Then each app's ``finish(stdout)``: work over everything seeded (forwarding between case types …);
+            # the engine's own finish (the timeline checkpoint) goes last, so it seals what the others wrote.
+            finishing = sorted(demo_modules(), key=lambda n: n == "township.cases.demo")
+            for module_name in finishing:
                 finish = getattr(importlib.import_module(module_name), "finish", None)
                 if finish is not None:
                     finish(self.stdout)
