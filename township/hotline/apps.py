@@ -8,5 +8,7 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12345热线工单")
 
     def ready(self) -> None:
-        # The case type(s) of this app are registered here (township.cases.types.register_case_type).
-        pass
+        from township.cases.types import register_case_type
+        from township.hotline.case_type import HOTLINE
+
+        register_case_type(HOTLINE)
