@@ -121,6 +121,8 @@ TOWNSHIP_ATTACHMENT_TYPES = [
 # Warning levels: share of the allowed time already used when the case turns yellow / red.
 TOWNSHIP_WARNING_YELLOW = 0.6
 TOWNSHIP_WARNING_RED = 0.85
+# Field positions (officers, grid workers): how many days tracks are kept before the worker purges them.
+TOWNSHIP_POSITION_RETENTION_DAYS = env_int("POSITION_RETENTION_DAYS", 30)
 # Office hours for working-hour deadlines (local time).
 TOWNSHIP_OFFICE_HOURS = [("08:30", "12:00"), ("14:00", "17:30")]
 # Certificates: the key that encrypts the seal private keys (falls back to SECRET_KEY) and the public

@@ -256,3 +256,92 @@ def notice_read(request: HttpRequest, notice_id: int) -> Notice:
     """Error codes: not_found."""
     n = selectors.notice_get(actor=request.user, pk=notice_id)  # type: ignore[arg-type]
     return services.notice_mark_read(notice=n, actor=request.user)  # type: ignore[arg-type]
+
+
+# --- positions (field devices → map) -----------------------------------------------------------------------------
+
+
+class PositionIn(Schema):
+    client_id: str
+    at: str
+    lon: float
+    lat: float
+    accuracy: float | None = None
+
+
+class PositionsIn(Schema):
+    points: list[PositionIn]
+    jurisdiction: str | None = None
+
+
+class RecordedOut(Schema):
+    accepted: int
+    duplicates: int
+
+
+class LastPositionOut(Schema):
+    user_id: int
+    name: str
+    jurisdiction: str
+    at: dt.datetime
+    lon: float
+    lat: float
+    accuracy: float | None
+
+
+class TrackPointOut(Schema):
+    at: dt.datetime
+    lon: float
+    lat: float
+    accuracy: float | None
+
+
+@router.post("/positions", response=RecordedOut, summary="上报位置（外勤设备，批量、幂等）")
+def positions_post(request: HttpRequest, payload: PositionsIn) -> Any:
+    """A batch of at most 500 positions from a field device (网格员, 执法队员, 处置人员): device time (ISO 8601),
+    WGS-84 longitude/latitude, accuracy in metres, and the device's ``client_id`` per point — a point already
+    stored is counted as a duplicate, so a batch may be resent safely. ``jurisdiction`` is needed only when you work
+    in the field in several towns. All or nothing: one malformed point refuses the batch (400 position_invalid with
+    the point in ``field``). Other codes: position_role_required, position_unit_required, position_unit_invalid,
+    position_batch_too_large."""
+    from township.command.positions import positions_record
+
+    return positions_record(
+        actor=request.user,  # type: ignore[arg-type]
+        points=[p.dict() for p in payload.points],
+        jurisdiction=payload.jurisdiction,
+    )
+
+
+@router.get("/positions/last", response=list[LastPositionOut], summary="最新位置（领导、调度员可见）")
+def positions_last(request: HttpRequest, unit: str | None = None, within_hours: int = 24) -> list[dict[str, Any]]:
+    """The newest position of each field worker of the units you watch (领导, 指挥中心调度员, 网格督导员), reported
+    within the last ``within_hours`` hours. Empty for everyone else."""
+    from township.command.positions import last_positions
+
+    since = timezone.now() - dt.timedelta(hours=max(1, min(within_hours, 24 * 30)))
+    return [
+        {
+            "user_id": p.user_id,
+            "name": p.user.display_name,
+            "jurisdiction": p.jurisdiction_id,
+            "at": p.device_time,
+            "lon": p.lon,
+            "lat": p.lat,
+            "accuracy": p.accuracy_m,
+        }
+        for p in last_positions(actor=request.user, unit=unit, since=since)  # type: ignore[arg-type]
+    ]
+
+
+@router.get("/positions/track", response=list[TrackPointOut], summary="人员轨迹（某日）")
+def positions_track(request: HttpRequest, user_id: int, date: dt.date | None = None) -> list[dict[str, Any]]:
+    """One person's track on a day (Beijing time; default today), for those who watch the person's unit.
+    Error codes: not_found."""
+    from township.command.positions import track
+
+    day = date or timezone.localdate()
+    return [
+        {"at": p.device_time, "lon": p.lon, "lat": p.lat, "accuracy": p.accuracy_m}
+        for p in track(actor=request.user, user_id=user_id, day=day)  # type: ignore[arg-type]
+    ]

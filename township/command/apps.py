@@ -22,3 +22,8 @@ class CommandConfig(AppConfig):
         register_menu(label=_("督办"), url_name="command:supervisions", roles=staff, order=13)
         register_menu(label=_("站内通知"), url_name="command:notices", roles=staff, order=14)
         register_case_panel("command.supervision", supervision_panel)
+
+        from township.cases.timed import register_timed
+        from township.command.positions import positions_purge
+
+        register_timed("command.positions_purge", positions_purge, every_seconds=3600)

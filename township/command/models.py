@@ -77,3 +77,53 @@ class Notice(JurisdictionScoped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Position(JurisdictionScoped):
+    """One position a field device sent (officers, grid workers): device time, place, accuracy. ``client_id`` is the
+    device's idempotency key, so a batch sent twice after a lost answer is stored once. Kept for the configured
+    retention (``TOWNSHIP_POSITION_RETENTION_DAYS``), then purged by the worker — a track is personal data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+"
+    )
+    client_id = models.CharField(_("设备流水号"), max_length=64)
+    device_time = models.DateTimeField(_("定位时间"))
+    received_at = models.DateTimeField(_("接收时间"))
+    lon = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    accuracy_m = models.FloatField(_("精度（米）"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user_id", "device_time", "id"]
+        verbose_name = _("位置")
+        verbose_name_plural = _("位置")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "user", "client_id"], name="command_position_once")
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "user", "device_time"], name="command_position_track")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.device_time:%H:%M:%S}"
+
+
+class LastPosition(JurisdictionScoped):
+    """The newest known position of each person in a unit (kept current by ``positions_record``; the map reads it
+    without scanning tracks)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+"
+    )
+    device_time = models.DateTimeField(_("定位时间"))
+    lon = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    accuracy_m = models.FloatField(_("精度（米）"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "user_id"]
+        verbose_name = _("最新位置")
+        verbose_name_plural = _("最新位置")
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "user"], name="command_last_position_one")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.device_time:%H:%M}"
