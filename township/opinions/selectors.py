@@ -63,14 +63,14 @@ def opinion_list(*, actor: User | None, f: OpinionFilter) -> QuerySet[Opinion]:
 def opinion_get(*, actor: User | None, pk: int) -> Opinion:
     row = opinion_queryset(actor=actor).filter(pk=pk).first()
     if row is None:
-        raise NotFound("not_found", "未找到该社情民意")
+        raise NotFound()
     return row
 
 
 def opinion_by_case(*, actor: User | None, case_id: int) -> Opinion:
     row = opinion_queryset(actor=actor).filter(case_id=case_id).first()
     if row is None:
-        raise NotFound("not_found", "未找到该社情民意")
+        raise NotFound()
     return row
 
 
@@ -172,10 +172,10 @@ def opinion_track(*, code: str) -> TrackView:
 
     code = normalise_track_code(code)
     if len(code) < 12:
-        raise NotFound("not_found", "查询码不存在")
+        raise NotFound("查询码不存在")
     o = Opinion.objects.select_related("case", "village").filter(track_code=code).first()
     if o is None:
-        raise NotFound("not_found", "查询码不存在")
+        raise NotFound("查询码不存在")
     links = CaseLink.objects.filter(
         jurisdiction_id=o.jurisdiction_id, source_id=o.case_id, kind=LinkKind.FORWARDED
     ).select_related("target")

@@ -176,6 +176,8 @@ def opinion_submit_public(
     """A resident's suggestion or complaint from the portal (no sign-in needed); the answer carries the
     follow-up code. A named submission needs a phone or a signed-in account so a reply can reach them."""
     resident = actor if actor is not None and actor.is_authenticated else None
+    village = _village(village)
+    _check_text(title, content)
     if not anonymous and not resident and not (reporter_phone or "").strip():
         raise DomainError(Code.CONTACT_REQUIRED, _("请填写联系电话，或选择匿名提交"), field="reporter_phone")
     return opinion_collect(
