@@ -19,7 +19,7 @@ from township.cases.errors import TransitionRefused
 from township.cases.machine import needs_input
 from township.hotline.errors import Code
 from township.org.models import Role
-from township.org.scoping import has_role, scope
+from township.org.scoping import has_role, reach, scope
 
 CITE_DUTY = "《潍坊市12345政务服务便民热线管理办法》第24条；《北京市接诉即办工作条例》第17条"
 CITE_RETURN = "《潍坊市12345政务服务便民热线管理办法》第20条"
@@ -93,7 +93,7 @@ def unit_in_charge(case: Any, actor: Any, data: dict[str, Any]) -> None:
     handlers = scope(actor, (Role.HANDLER,))
     if dept and (code, dept) in handlers.departments:
         return
-    if code in scope(actor, (Role.HOTLINE_OPERATOR, Role.DISPATCHER)).codes:
+    if code in reach(actor, (Role.HOTLINE_OPERATOR, Role.DISPATCHER)).codes:
         return
     raise TransitionRefused(Code.NOT_IN_CHARGE, _("仅承办单位可以办理此步骤"))
 
