@@ -158,13 +158,13 @@ def _docs(p: Petition) -> list[dict[str, Any]]:
             "issued_on": d.issued_on,
             "delivered_on": d.delivered_on,
             "verification_code": d.sealed.code,
-            "pdf": f"/api/v1/petitions/{p.pk}/documents/{d.pk}.pdf",
+            "pdf": f"/api/v1/petitions/items/{p.pk}/documents/{d.pk}.pdf",
         }
         for d in selectors.documents(petition=p)
     ]
 
 
-@router.get("", response=PetitionPage)
+@router.get("/items", response=PetitionPage)
 def petition_list(
     request: HttpRequest,
     q: str = "",
@@ -182,7 +182,7 @@ def petition_list(
     return {"items": [_out(p) for p in rows], "next_before_id": rows[-1].pk if len(rows) == limit else None}
 
 
-@router.post("", response={201: PetitionDetailOut})
+@router.post("/items", response={201: PetitionDetailOut})
 def petition_register(request: HttpRequest, payload: RegisterIn) -> Any:
     """Register an item. Error codes: permission_denied, channel_invalid, category_invalid, source_invalid,
     matter_required, petitioner_required, petitioners_too_many, phone_invalid, resident_id_invalid, sender_required,
@@ -250,7 +250,7 @@ def access_log(request: HttpRequest) -> Any:
     return _access_out(selectors.access_log_list(actor=request.user))  # type: ignore[arg-type]
 
 
-@router.get("/{petition_id}", response=PetitionDetailOut)
+@router.get("/items/{petition_id}", response=PetitionDetailOut)
 def petition_detail(request: HttpRequest, petition_id: int) -> Any:
     """One item (logged). Error codes: not_found."""
     p = selectors.petition_get(actor=request.user, pk=petition_id)  # type: ignore[arg-type]
@@ -260,7 +260,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> Any:
     return {**_out(p), **_detail(p)}
 
 
-@router.get("/{petition_id}/documents", response=list[DocumentOut])
+@router.get("/items/{petition_id}/documents", response=list[DocumentOut])
 def petition_documents(request: HttpRequest, petition_id: int) -> Any:
     """The sealed documents of an item. Error codes: not_found."""
     p = selectors.petition_get(actor=request.user, pk=petition_id)  # type: ignore[arg-type]
@@ -270,7 +270,7 @@ def petition_documents(request: HttpRequest, petition_id: int) -> Any:
     return _docs(p)
 
 
-@router.get("/{petition_id}/documents/{doc_id}.pdf")
+@router.get("/items/{petition_id}/documents/{doc_id}.pdf")
 def petition_document_pdf(request: HttpRequest, petition_id: int, doc_id: int) -> HttpResponse:
     """A sealed document as PDF (logged). Error codes: not_found."""
     from township.petitions.views import document_pdf_bytes
@@ -288,7 +288,7 @@ def petition_document_pdf(request: HttpRequest, petition_id: int, doc_id: int) -
     return response
 
 
-@router.get("/{petition_id}/access-log", response=list[AccessOut])
+@router.get("/items/{petition_id}/access-log", response=list[AccessOut])
 def petition_access_log(request: HttpRequest, petition_id: int) -> Any:
     """The access log of one item (领导 and 审计管理员 only). Error codes: not_found, permission_denied."""
     p = selectors.petition_get(actor=request.user, pk=petition_id)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from township.cases.models import Warning
 from township.core.errors import DomainError, NotFound
 from township.org.models import User
 from township.org.scoping import reach
@@ -146,6 +147,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notices": list(petition.notices.order_by("-created_at")[:20]),
             "can_read_log": selectors.may_read_log(request.user, petition),  # type: ignore[arg-type]
             "warning": petition.case.warning(),
+            "warning_label": dict(Warning.choices).get(petition.case.warning(), ""),
         },
     )
 
