@@ -1,15 +1,21 @@
-"""Subject registry endpoints (staff): find by resident ID or USCC, list, read — all inside the caller's
-scope (404 outside it) and masked; ``POST /{id}/reveal`` shows one field in full to those allowed, logged."""
+"""Subject registry endpoints: find by resident ID or USCC (400 naming the problem for a malformed one, 404 for a
+well-formed one not found), list with filters, read — all inside the caller's scope (404 outside it) and masked;
+``POST /{id}/reveal`` shows one field in full to those allowed, logged. Registration (window, village agent,
+online ``/me``), Excel import (all or nothing, row errors) and merging duplicates by a recorded correction."""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
+from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
+from township.core.errors import NotFound
 from township.subjects import selectors, services
-from township.subjects.models import Subject
+from township.subjects.models import Subject, SubjectCorrection
 
 router = Router(tags=["subjects"])
 
@@ -24,7 +30,10 @@ class SubjectOut(Schema):
     phone: str
     address: str
     registered_in: str | None
+    village: str | None
     credit_class: str
+    registration_channel: str
+    merged_into: int | None
 
     @staticmethod
     def resolve_identifier(obj: Subject) -> str:
@@ -39,6 +48,15 @@ class SubjectOut(Schema):
     @staticmethod
     def resolve_registered_in(obj: Subject) -> str | None:
         return obj.registered_in_id
+
+    @staticmethod
+    def resolve_village(obj: Subject) -> str | None:
+        return obj.village_id
+
+    @staticmethod
+    def resolve_merged_into(obj: Subject) -> int | None:
+        """The survivor's id when this record is a merged duplicate (tombstone)."""
+        return obj.merged_into_id
 
 
 class RevealIn(Schema):
@@ -56,16 +74,160 @@ def _ip(request: HttpRequest) -> str | None:
 
 @router.get("/find", response=SubjectOut)
 def find(request: HttpRequest, identifier: str) -> Subject:
-    """Exact lookup by resident ID or USCC, inside the caller's scope. Errors: ``not_found`` (unknown, or
-    not present in any town the caller reaches)."""
-    return selectors.subject_find_for(actor=request.user, identifier=identifier)
+    """Exact lookup by resident ID or USCC, inside the caller's scope. Errors: ``resident_id_invalid`` /
+    ``uscc_invalid`` / ``identifier_invalid`` (400: malformed, the message names the problem such as the expected
+    check character), ``not_found`` (404: well-formed but unknown, or not present in any town the caller reaches)."""
+    return selectors.subject_lookup_for(actor=request.user, identifier=identifier)
 
 
 @router.get("/", response=list[SubjectOut])
-def subject_list(request: HttpRequest, q: str = "", kind: str = "", credit_class: str = "", limit: int = 50) -> list:
-    """Subjects present inside the caller's reach (name contains ``q`` or exact identifier)."""
-    qs = selectors.subject_list(actor=request.user, q=q, kind=kind, credit_class=credit_class)
-    return list(qs[: max(1, min(limit, 200))])
+def subject_list(
+    request: HttpRequest,
+    q: str = "",
+    kind: str = "",
+    credit_class: str = "",
+    village: str = "",
+    include_merged: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[Subject]:
+    """Subjects present inside the caller's reach (name contains ``q`` or exact identifier); ``kind`` is
+    ``person``, ``org``, ``enterprise``, ``individual_business`` or ``other_org``; paged by offset/limit."""
+    qs = selectors.subject_list(
+        actor=request.user,
+        q=q,
+        kind=kind,
+        credit_class=credit_class,
+        village=village,
+        include_merged=include_merged,
+    )
+    offset = max(0, offset)
+    return list(qs[offset : offset + max(1, min(limit, 200))])
+
+
+class RegisterIn(Schema):
+    identifier: str
+    name: str
+    phone: str = ""
+    address: str = ""
+    legal_representative: str = ""
+    town: str | None = None
+    village: str | None = None
+    channel: Literal["window", "village_agent"] | None = None
+
+
+class RegisterOut(Schema):
+    created: bool
+    subject: SubjectOut
+
+
+@router.post("/", response={200: RegisterOut, 201: RegisterOut})
+def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]]:
+    """登记新主体 by staff (window clerk in the town, village agent in the village). An identifier already
+    registered answers 200 with the existing subject (now present here too). Errors: ``resident_id_invalid`` /
+    ``uscc_invalid`` (field identifier), ``name_required``, ``subject_name_mismatch``, ``register_not_permitted``
+    (403), ``town_required`` / ``village_required`` / ``village_invalid``."""
+    from township.subjects.models import RegistrationChannel
+    from township.subjects.registration import default_channel
+
+    channel = payload.channel or default_channel(request.user)
+    if channel == RegistrationChannel.ONLINE:
+        from township.core.errors import PermissionRefused
+
+        raise PermissionRefused("register_not_permitted", "无权登记主体，请使用网上自行登记", field="channel")
+    reg = services.subject_register(actor=request.user, channel=channel, **payload.dict(exclude={"channel"}))
+    return Status(201 if reg.created else 200, {"created": reg.created, "subject": reg.subject})
+
+
+class MeIn(Schema):
+    identifier: str
+    name: str
+    phone: str = ""
+    address: str = ""
+    legal_representative: str = ""
+    town: str
+    village: str | None = None
+
+
+@router.get("/me", response=SubjectOut)
+def me(request: HttpRequest) -> Subject:
+    """The subject this account stands for. Errors: ``not_found`` (not registered yet: ``POST /me``)."""
+    own = selectors.subject_for_user(request.user)
+    if own is None:
+        raise NotFound()
+    return own
+
+
+@router.post("/me", response={200: RegisterOut, 201: RegisterOut})
+def me_register(request: HttpRequest, payload: MeIn) -> Status[dict[str, Any]]:
+    """网上自行登记: the account registers its own identifier in its town. Errors: ``register_not_own`` (403),
+    as for ``POST /``."""
+    reg = services.subject_register(actor=request.user, channel="online", **payload.dict())
+    return Status(201 if reg.created else 200, {"created": reg.created, "subject": reg.subject})
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+    existing: int
+
+
+@router.post("/import", response={200: ImportOut, 400: dict})
+def import_file(request: HttpRequest, file: UploadedFile = File(...), town: str = "") -> Any:  # noqa: B008
+    """Excel 批量导入 (the template: ``GET /subjects/import/template.xlsx``): every row or none. Errors:
+    ``import_rows_invalid`` (400, ``errors``: row, column, message for each), ``import_header_invalid``,
+    ``import_file_invalid``, ``import_empty``, ``register_not_permitted`` (403)."""
+    from township.subjects.importer import ImportRefused, subjects_import
+
+    try:
+        result = subjects_import(actor=request.user, content=file.read(), town=town or None)
+    except ImportRefused as exc:
+        body = exc.as_dict() | {"errors": [e.__dict__ for e in exc.errors]}
+        return Status(400, body)
+    return Status(200, {"created": result.created, "existing": result.existing})
+
+
+class CorrectionOut(Schema):
+    id: int
+    kind: str
+    survivor_id: int
+    merged_id: int
+    reason: str
+    actor: str
+    at: datetime
+    moved: dict[str, int]
+    kept: list[str]
+
+    @staticmethod
+    def resolve_actor(obj: SubjectCorrection) -> str:
+        return str(obj.actor)
+
+
+class MergeIn(Schema):
+    merged_id: int
+    reason: str
+
+
+@router.post("/{subject_id}/merge", response=CorrectionOut)
+def merge(request: HttpRequest, subject_id: int, payload: MergeIn) -> SubjectCorrection:
+    """Merge subject ``merged_id`` (a duplicate) into this one by a recorded correction: every row pointing at
+    the duplicate moves here, the duplicate stays as a tombstone. Errors: ``not_found``, ``merge_not_permitted``
+    (403), ``merge_same_subject``, ``merge_kind_mismatch``, ``subject_already_merged``, ``reason_required``."""
+    survivor = selectors.subject_get(actor=request.user, pk=subject_id)
+    merged = selectors.subject_get(actor=request.user, pk=payload.merged_id)
+    return services.subject_merge(survivor=survivor, merged=merged, reason=payload.reason, actor=request.user)
+
+
+@router.get("/{subject_id}/corrections", response=list[CorrectionOut])
+def corrections(request: HttpRequest, subject_id: int) -> list[SubjectCorrection]:
+    """更正记录 of this subject, as survivor or as the merged duplicate."""
+    subject = selectors.subject_get(actor=request.user, pk=subject_id)
+    return list(SubjectCorrection.objects.filter(Q(survivor=subject) | Q(merged=subject)).select_related("actor"))
 
 
 @router.get("/{subject_id}", response=SubjectOut)

@@ -38,6 +38,16 @@ class OrgKind(models.TextChoices):
     OTHER = "other", _("其他组织")
 
 
+class RegistrationChannel(models.TextChoices):
+    """Where a subject was registered (登记途径)."""
+
+    WINDOW = "window", _("综合窗口登记")
+    VILLAGE_AGENT = "village_agent", _("村代办员登记")
+    IMPORT = "import", _("Excel批量导入")
+    ONLINE = "online", _("网上自行登记")
+    OTHER = "other", _("业务办理中登记")
+
+
 class CreditClass(models.TextChoices):
     """信用风险分类 used to set random-inspection ratios (A best, D worst)."""
 
@@ -77,6 +87,27 @@ class Subject(BlindIndexedModel):
         "org.Jurisdiction", verbose_name=_("村社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     credit_class = models.CharField(_("信用风险分类"), max_length=1, choices=CreditClass.choices, blank=True)
+    registration_channel = models.CharField(
+        _("登记途径"), max_length=16, choices=RegistrationChannel.choices, default=RegistrationChannel.OTHER
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A duplicate merged by a recorded correction (SubjectCorrection) stays as a tombstone pointing here.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_subjects",
+    )
+    merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -105,6 +136,17 @@ class Subject(BlindIndexedModel):
     @property
     def identifier(self) -> str:
         return (self.resident_id if self.kind == SubjectKind.PERSON else self.uscc) or ""
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+    @property
+    def kind_label(self) -> str:
+        """自然人, or the organisation kind (企业, 个体工商户, …)."""
+        if self.is_person:
+            return str(self.get_kind_display())
+        return str(self.get_org_kind_display() or self.get_kind_display())
 
     @property
     def is_person(self) -> bool:
@@ -207,3 +249,38 @@ class RevealLog(JurisdictionScoped):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.field} {self.subject_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CorrectionKind(models.TextChoices):
+    MERGE = "merge", _("重复主体合并")
+
+
+class SubjectCorrection(JurisdictionScoped):
+    """A recorded correction of the registry (更正记录): two records of one subject merged into the survivor.
+
+    Append-only. Shown on both subjects' pages; ``moved`` counts the rows moved per model, ``kept`` lists rows
+    left on the merged subject because the survivor already held an identical one (nothing is deleted).
+    """
+
+    kind = models.CharField(_("更正类型"), max_length=8, choices=CorrectionKind.choices, default=CorrectionKind.MERGE)
+    survivor = models.ForeignKey(
+        Subject, verbose_name=_("保留主体"), on_delete=models.PROTECT, related_name="corrections_kept"
+    )
+    merged = models.ForeignKey(
+        Subject, verbose_name=_("被合并主体"), on_delete=models.PROTECT, related_name="corrections_merged"
+    )
+    reason = models.TextField(_("更正理由"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+    moved = models.JSONField(_("迁移记录数"), default=dict, blank=True)
+    kept = models.JSONField(_("保留在原主体的重复记录"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("主体更正记录")
+        verbose_name_plural = _("主体更正记录")
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"

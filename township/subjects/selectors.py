@@ -39,7 +39,12 @@ def subject_find(identifier: str) -> Subject | None:
     identifier = normalise_identifier(identifier)
     if len(identifier) != 18:
         return None
-    return Subject.objects.filter(Q(resident_id_index=blind_index(identifier)) | Q(uscc=identifier)).first()
+    found = Subject.objects.filter(Q(resident_id_index=blind_index(identifier)) | Q(uscc=identifier)).first()
+    if found is not None and found.merged_into_id is not None:
+        from township.subjects.services import surviving
+
+        return surviving(found)  # a merged duplicate answers with the record that survived it
+    return found
 
 
 def subject_by_resident_id(resident_id: str) -> Subject | None:
@@ -90,9 +95,32 @@ def subjects_visible(actor: Any, roles: Iterable[str] | None = None) -> QuerySet
     return Subject.objects.filter(pk__in=presences_in_reach(actor, roles).values("subject_id"))
 
 
-def subject_list(*, actor: Any, q: str = "", kind: str = "", credit_class: str = "") -> QuerySet[Subject]:
-    """Subjects present inside the actor's reach, optionally filtered by name / exact identifier, kind, class."""
-    qs = subjects_visible(actor).select_related("registered_in")
+KIND_FILTERS: dict[str, Q] = {
+    "person": Q(kind="person"),
+    "org": Q(kind="org"),
+    "enterprise": Q(kind="org", org_kind="enterprise"),
+    "individual_business": Q(kind="org", org_kind="individual_business"),
+    "other_org": Q(kind="org") & ~Q(org_kind__in=["enterprise", "individual_business"]),
+}
+
+
+def subject_list(
+    *,
+    actor: Any,
+    q: str = "",
+    kind: str = "",
+    credit_class: str = "",
+    village: str = "",
+    include_merged: bool = False,
+) -> QuerySet[Subject]:
+    """Subjects present inside the actor's reach, optionally filtered by name / exact identifier, kind (``person``,
+    ``org``, ``enterprise``, ``individual_business``, ``other_org``), credit class and village (a presence there).
+    Merged duplicates (tombstones) are left out unless ``include_merged``."""
+    qs = subjects_visible(actor).select_related("registered_in", "village")
+    if not include_merged:
+        qs = qs.filter(merged_into__isnull=True)
+    if village:
+        qs = qs.filter(pk__in=presences_in_reach(actor).filter(village_id=village).values("subject_id"))
     if q:
         q = q.strip()
         by_id = Q(uscc=normalise_identifier(q))
@@ -101,7 +129,7 @@ def subject_list(*, actor: Any, q: str = "", kind: str = "", credit_class: str =
             by_id |= Q(resident_id_index=index)
         qs = qs.filter(Q(name__icontains=q) | by_id)
     if kind:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(KIND_FILTERS.get(kind, Q(pk__in=[])))
     if credit_class:
         qs = qs.filter(credit_class=credit_class)
     return qs.order_by("id")
@@ -131,6 +159,20 @@ def subject_find_for(*, actor: Any, identifier: str) -> Subject:
     if subject is None or not subject_is_visible_to(actor=actor, subject=subject):
         raise NotFound()
     return subject
+
+
+def subject_lookup_for(*, actor: Any, identifier: str, field: str = "identifier") -> Subject:
+    """Like ``subject_find_for``, but a malformed identifier is a 400 naming the problem (e.g. the expected check
+    character), not a 404. Errors: ``resident_id_invalid`` / ``uscc_invalid`` / ``identifier_invalid`` (400),
+    ``not_found`` (a well-formed identifier unknown here)."""
+    from township.core.errors import BadInput, DomainError
+    from township.core.identifiers import validate_identifier
+
+    try:
+        identifier = validate_identifier(identifier, field=field)
+    except DomainError as exc:
+        raise BadInput(exc.code, exc.message, field=field) from exc
+    return subject_find_for(actor=actor, identifier=identifier)
 
 
 def has_reveal_permission(actor: Any) -> bool:

@@ -52,9 +52,19 @@ def _fill_blanks(subject: Subject, values: dict[str, Any]) -> None:
 def _get_or_create(lookup: dict[str, Any], defaults: dict[str, Any]) -> tuple[Subject, bool]:
     try:
         with transaction.atomic():
-            return Subject.objects.get_or_create(**lookup, defaults=defaults)
+            subject, created = Subject.objects.get_or_create(**lookup, defaults=defaults)
     except IntegrityError:
-        return Subject.objects.get(**lookup), False
+        subject, created = Subject.objects.get(**lookup), False
+    return surviving(subject), created
+
+
+def surviving(subject: Subject) -> Subject:
+    """The record that stands for ``subject``: itself, or the survivor it was merged into (followed to the end)."""
+    seen = {subject.pk}
+    while subject.merged_into_id is not None and subject.merged_into_id not in seen:
+        seen.add(subject.merged_into_id)
+        subject = Subject.objects.get(pk=subject.merged_into_id)
+    return subject
 
 
 def _code(unit: Any) -> str | None:
@@ -232,3 +242,18 @@ def subject_reveal(*, subject: Subject, field: str, actor: Any, ip: str | None =
         jurisdiction_id=town, actor=actor, ip=ip or None, subject=subject, field=field, channel=channel[:8]
     )
     return str(getattr(subject, field) or "")
+
+
+# The registry's other writes live in their own modules; other apps call them through here.
+def subject_register(**kwargs: Any) -> Any:
+    """Register a subject (window, village agent, import, online): see township.subjects.registration."""
+    from township.subjects.registration import subject_register as register
+
+    return register(**kwargs)
+
+
+def subject_merge(**kwargs: Any) -> Any:
+    """Merge a duplicate subject into a survivor by a recorded correction: see township.subjects.merge."""
+    from township.subjects.merge import subject_merge as merge
+
+    return merge(**kwargs)
