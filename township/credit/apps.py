@@ -18,5 +18,9 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from township.cases.timed import register_timed
+        from township.cases.types import register_case_type
+        from township.credit.case_type import LISTING_CASE_TYPE, REPAIR_CASE_TYPE
 
         register_timed("credit.publications", _publications, every_seconds=3600)
+        register_case_type(LISTING_CASE_TYPE)
+        register_case_type(REPAIR_CASE_TYPE)

@@ -135,6 +135,14 @@ class CreditGradeScheme(JurisdictionScoped):
     threshold_a = models.PositiveSmallIntegerField(_("A类最低分"), default=105)
     threshold_b = models.PositiveSmallIntegerField(_("B类最低分"), default=90)
     threshold_c = models.PositiveSmallIntegerField(_("C类最低分"), default=60)
+    statement_working_days = models.PositiveSmallIntegerField(
+        _("陈述申辩期（工作日）"), default=5, help_text=_("拟列入严重失信主体名单告知后的陈述申辩期")
+    )
+    repair_working_days = models.PositiveSmallIntegerField(
+        _("信用修复办理时限（工作日）"),
+        default=3,
+        help_text=_("受理后作出修复决定的时限（深圳经济特区社会信用条例第82条）"),
+    )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     class Meta:
@@ -208,3 +216,76 @@ class CreditGradeOverride(JurisdictionScoped):
         ordering = ["-proposed_at", "-id"]
         verbose_name = _("信用等级人工调整")
         verbose_name_plural = _("信用等级人工调整")
+
+
+class Listing(JurisdictionScoped):
+    """严重失信主体名单 listing case (``credit_blacklisting``): proposal → 告知 → 陈述申辩 → decision → publication →
+    removal. The state lives on the case; this row holds the facts and the BLACKLIST record the decision writes."""
+
+    case = models.OneToOneField("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        "subjects.Subject", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="credit_listings"
+    )
+    severity = models.CharField(
+        _("失信程度"), max_length=8, choices=CreditSeverity.choices, default=CreditSeverity.SERIOUS
+    )
+    facts = models.TextField(_("失信事实"))
+    basis = models.TextField(_("列入依据"))
+    basis_record = models.ForeignKey(
+        CreditRecord,
+        verbose_name=_("依据的信用记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    statement_days = models.PositiveSmallIntegerField(_("陈述申辩期（工作日）"), default=5)
+    notified_at = models.DateTimeField(_("告知时间"), null=True, blank=True)
+    statement = models.TextField(_("陈述申辩意见"), blank=True)
+    statement_at = models.DateTimeField(_("陈述申辩时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("名单记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("严重失信主体名单列入案件")
+        verbose_name_plural = _("严重失信主体名单列入案件")
+
+
+class Repair(JurisdictionScoped):
+    """信用修复 case (``credit_repair``): application (online or at the window) → acceptance → review → decision."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("网上申请")
+        WINDOW = "window", _("窗口代为申请")
+
+    case = models.OneToOneField("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        "subjects.Subject", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="credit_repairs"
+    )
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("申请修复的记录"), on_delete=models.PROTECT, related_name="repairs"
+    )
+    channel = models.CharField(_("申请途径"), max_length=8, choices=Channel.choices)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    performance = models.TextField(_("履行情况"), help_text=_("已纠正失信行为、履行法定义务的情况"))
+    performance_proven = models.BooleanField(_("履行情况已核实"), default=False)
+    pledge = models.TextField(_("信用承诺"))
+    pledge_public = models.BooleanField(_("信用承诺已公开"), default=False)
+    review_opinion = models.TextField(_("审查意见"), blank=True)
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("信用修复申请")
+        verbose_name_plural = _("信用修复申请")

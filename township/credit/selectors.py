@@ -87,21 +87,47 @@ def credit_records_for(subject: Subject, *, actor: Any = None) -> QuerySet[Credi
 
 
 def credit_summary(subject: Subject, *, on: datetime.date | None = None) -> dict[str, Any]:
-    """Flags across every jurisdiction (no record details): what other capabilities act on."""
+    """Flags, grade and its reason across every jurisdiction (no record details): what other capabilities act on.
+    Three queries: the records in force, an override, the town's scheme."""
+    rows = list(records_in_force(on).filter(subject=subject).values_list("severity", "positive", "kind"))
+    kinds = {kind for _s, _p, kind in rows}
+    override = credit_override_in_force(subject, on)
+    computed = grading.compute_grade(
+        grading.counts_of((sev, pos, kind == CreditKind.BLACKLIST) for sev, pos, kind in rows),
+        grade_scheme(subject.registered_in_id),
+    )
     return {
-        "blacklisted": credit_is_blacklisted(subject, on),
-        "false_commitment": credit_has_false_commitment(subject, on),
+        "blacklisted": CreditKind.BLACKLIST in kinds,
+        "false_commitment": CreditKind.FALSE_COMMITMENT in kinds,
         "credit_class": subject.credit_class,
-        "listed": credit_is_listed(subject, on),
-        "grade": credit_grade(subject, on),
-        "grade_reason": credit_grade_reason(subject, on),
+        "listed": CreditKind.BLACKLIST in kinds,
+        "grade": override.grade if override is not None else computed.grade,
+        "grade_reason": _override_reason(override) if override is not None else computed.reason,
+        "score": computed.score,
         "total": CreditRecord.objects.filter(subject=subject).count(),
     }
+
+
+def _override_reason(override: CreditGradeOverride) -> str:
+    return f"经人工调整为{override.grade}类（理由：{override.reason}；已经审批）。"
 
 
 def credit_is_listed(subject: Subject | None, on: datetime.date | None = None) -> bool:
     """On the 严重失信主体名单 on ``on`` and not removed or repaired (the BLACKLIST record the listing wrote)."""
     return credit_is_blacklisted(subject, on)
+
+
+SETTING_DEFAULTS = {"statement_working_days": 5, "repair_working_days": 3}
+
+
+def grade_settings(jurisdiction_id: str | None) -> dict[str, int]:
+    """The grading rule and the procedural periods of the town (defaults without a ``CreditGradeScheme`` row)."""
+    out = {**grading.DEFAULT_SCHEME, **SETTING_DEFAULTS}
+    if jurisdiction_id:
+        row = CreditGradeScheme.objects.filter(jurisdiction_id=jurisdiction_id).values(*out).first()
+        if row:
+            out.update(row)
+    return out
 
 
 def grade_scheme(jurisdiction_id: str | None) -> dict[str, int]:
@@ -150,5 +176,5 @@ def credit_grade_reason(subject: Subject | None, on: datetime.date | None = None
         return f"无主体信息，按默认规则为{grading.DEFAULT_GRADE}类。"
     override = credit_override_in_force(subject, on)
     if override is not None:
-        return f"经人工调整为{override.grade}类（理由：{override.reason}；已经审批）。"
+        return _override_reason(override)
     return credit_grade_computed(subject, on).reason
