@@ -5,6 +5,8 @@ from township.command import views
 app_name = "command"
 
 urlpatterns = [
+    path("screen/", views.screen, name="screen"),
+    path("screen/data/", views.screen_feed, name="screen-data"),
     path("warnings/", views.warnings, name="warnings"),
     path("warnings/export/", views.warnings_export, name="warnings-export"),
     path("cases/<int:case_id>/supervise/", views.supervise, name="supervise"),

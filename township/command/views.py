@@ -250,3 +250,38 @@ def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
     if n.url and url_has_allowed_host_and_scheme(n.url, allowed_hosts={request.get_host()}):
         return redirect(n.url)
     return redirect("command:notices")
+
+
+# --- 大屏 -----------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    """大屏 (1920×1080, dark): KPI cards, live map, trends, breakdowns, rankings; drill-down county → town → village.
+    The page polls ``screen/data/`` every 30 s and redraws without reloading."""
+    from township.command.screen import breadcrumb, resolve_unit, screen_data
+
+    try:
+        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+    except NotFound:
+        raise PermissionDenied from None
+    data = screen_data(actor=request.user, unit=unit)  # type: ignore[arg-type]
+    town = unit.code if unit.level == "town" else (str(unit.parent_id) if unit.level == "village" else "")
+    return render(
+        request,
+        "command/screen.html",
+        {"unit": unit, "data": data, "crumbs": breadcrumb(unit, request.user), "town": town},  # type: ignore[arg-type]
+    )
+
+
+@login_required
+def screen_feed(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from township.command.screen import resolve_unit, screen_data
+
+    try:
+        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+    except NotFound:
+        raise PermissionDenied from None
+    return JsonResponse(screen_data(actor=request.user, unit=unit))  # type: ignore[arg-type]

@@ -1,0 +1,199 @@
+"""The 大屏 and its drill-down (county → town → village): the figures of one unit, computed from the engine's cases
+with a handful of aggregate queries (every case type through the registry), for the dark screen and its JSON feed."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from township.cases.models import Case
+from township.cases.selectors import case_visible_q
+from township.cases.types import all_indicators, find_case_type
+from township.command.selectors import WarningFilter, warning_breakdown, warning_counts
+from township.command.services import LEADING_ROLES
+from township.core.errors import NotFound
+from township.org.models import Jurisdiction, Level, User
+from township.org.scoping import reach
+
+TREND_DAYS = 30
+
+
+def _label(key: str) -> str:
+    ct = find_case_type(key)
+    return str(ct.label) if ct is not None else key
+
+
+def watched_units(actor: User | None) -> list[Jurisdiction]:
+    """The top units the actor watches as a leader (a county leader: the county; a town leader: the town)."""
+    r = reach(actor, LEADING_ROLES)
+    towns = list(Jurisdiction.objects.filter(code__in=sorted(r.codes)).exclude(level=Level.VILLAGE))
+    return sorted(towns, key=lambda j: (len(j.code), j.code))
+
+
+def resolve_unit(actor: User | None, code: str | None) -> Jurisdiction:
+    """The unit to show: ``code`` when the actor watches it (a town of theirs, a county all of whose towns they
+    reach… or a village of a watched town), else their highest unit; 404 for anything outside."""
+    r = reach(actor, LEADING_ROLES)
+    if not r.codes:
+        raise NotFound()
+    if not code:
+        return watched_units(actor)[0]
+    unit = Jurisdiction.objects.filter(code=code).first()
+    if unit is None:
+        raise NotFound()
+    if unit.level == Level.VILLAGE:
+        if str(unit.parent_id) in r.codes:
+            return unit
+        raise NotFound()
+    if unit.code in r.codes:
+        return unit
+    raise NotFound()
+
+
+def _scope(unit: Jurisdiction) -> tuple[Q, WarningFilter]:
+    if unit.level == Level.VILLAGE:
+        return Q(jurisdiction_id=unit.parent_id, village_id=unit.code), WarningFilter(
+            jurisdiction=str(unit.parent_id), village=unit.code
+        )
+    if unit.level == Level.TOWN:
+        return Q(jurisdiction_id=unit.code), WarningFilter(jurisdiction=unit.code)
+    return Q(jurisdiction__code__startswith=unit.code), WarningFilter()
+
+
+def children(unit: Jurisdiction) -> list[Jurisdiction]:
+    return list(Jurisdiction.objects.filter(parent_id=unit.code).order_by("code"))
+
+
+def screen_data(*, actor: User | None, unit: Jurisdiction, now: datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    today = timezone.make_aware(datetime.combine(local.date(), time.min))
+    month = today.replace(day=1)
+    trend_from = today - timedelta(days=TREND_DAYS - 1)
+    where, f = _scope(unit)
+    cases = Case.objects.filter(case_visible_q(actor)).filter(where)
+
+    opened = (
+        cases.filter(opened_at__gte=month)
+        .values("case_type")
+        .annotate(month=Count("id"), today=Count("id", filter=Q(opened_at__gte=today)))
+    )
+    per_type = {r["case_type"]: r for r in opened.order_by()}
+    types = sorted(per_type, key=lambda k: -per_type[k]["month"])
+    counts = warning_counts(actor=actor, f=f, now=now)
+    late_month = cases.filter(finished_late=True, closed_at__gte=month).count()
+
+    trend_rows = (
+        cases.filter(opened_at__gte=trend_from)
+        .annotate(day=TruncDate("opened_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "case_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    days = [(trend_from + timedelta(days=i)).date() for i in range(TREND_DAYS)]
+    series: dict[str, list[int]] = {}
+    for r in trend_rows:
+        day = r["day"]
+        if day in days:
+            series.setdefault(r["case_type"], [0] * TREND_DAYS)[days.index(day)] += r["n"]
+
+    open_by_state = (
+        cases.filter(closed_at__isnull=True).values("case_type", "state").annotate(n=Count("id")).order_by("-n")[:40]
+    )
+    states: dict[str, list[dict[str, Any]]] = {}
+    for r in open_by_state:
+        ct = find_case_type(r["case_type"])
+        label = ct.machine.state_label(r["state"]) if ct is not None else r["state"]
+        states.setdefault(r["case_type"], []).append({"state": label, "n": r["n"]})
+
+    kids = children(unit)
+    child_rows: list[dict[str, Any]] = []
+    if kids:
+        key = "village_id" if unit.level == Level.TOWN else "jurisdiction_id"
+        grouped = {
+            r[key]: r
+            for r in cases.filter(**{f"{key}__in": [k.code for k in kids]})
+            .values(key)
+            .annotate(
+                open=Count("id", filter=Q(closed_at__isnull=True)),
+                month=Count("id", filter=Q(opened_at__gte=month)),
+                overdue=Count(
+                    "id",
+                    filter=Q(
+                        closed_at__isnull=True,
+                        clock_stopped_at__isnull=True,
+                        clock_paused_at__isnull=True,
+                        due_at__lt=now,
+                    ),
+                ),
+            )
+            .order_by()
+        }
+        for k in kids:
+            g = grouped.get(k.code, {})
+            child_rows.append(
+                {
+                    "code": k.code,
+                    "name": k.name,
+                    "open": g.get("open", 0),
+                    "month": g.get("month", 0),
+                    "overdue": g.get("overdue", 0),
+                }
+            )
+        child_rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["code"]))
+
+    departments = [
+        {"name": r["assignments__department__name"] or "—", "overdue": r["overdue"], "red": r["red"], "late": r["late"]}
+        for r in warning_breakdown(actor=actor, f=f, by="department", now=now, limit=10)
+    ]
+
+    town_codes = (
+        [unit.code] if unit.level == Level.TOWN else ([str(unit.parent_id)] if unit.level == Level.VILLAGE else [])
+    )
+    if unit.level not in (Level.TOWN, Level.VILLAGE):
+        town_codes = sorted(c for c in reach(actor, LEADING_ROLES).codes if c.startswith(unit.code) and len(c) == 9)
+    indicators = []
+    for ct, ind in all_indicators():
+        num, den = ind.compute(town_codes, month, now)
+        indicators.append(
+            {
+                "key": ind.key,
+                "label": str(ind.label),
+                "type": str(ct.label),
+                "rate": round(100 * num / den, 1) if den else None,
+                "n": den,
+            }
+        )
+
+    return {
+        "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
+        "generated_at": local.strftime("%Y-%m-%d %H:%M:%S"),
+        "kpis": [
+            {"key": k, "label": _label(k), "today": per_type[k]["today"], "month": per_type[k]["month"]} for k in types
+        ],
+        "warnings": counts,
+        "late_month": late_month,
+        "trend": {
+            "days": [d.strftime("%m-%d") for d in days],
+            "series": [{"key": k, "label": _label(k), "data": v} for k, v in sorted(series.items())],
+        },
+        "states": [{"key": k, "label": _label(k), "rows": v} for k, v in states.items()],
+        "children": child_rows,
+        "departments": departments,
+        "indicators": indicators,
+    }
+
+
+def breadcrumb(unit: Jurisdiction, actor: User | None) -> list[Jurisdiction]:
+    """From the actor's highest watched unit down to ``unit`` (links for drilling back up)."""
+    top = {u.code for u in watched_units(actor)}
+    chain = [unit]
+    current = unit
+    while current.code not in top and current.parent_id:
+        current = Jurisdiction.objects.get(code=current.parent_id)
+        chain.append(current)
+    return list(reversed(chain))
