@@ -61,7 +61,7 @@ def _forward_available(key: str) -> Any:
 def _event_classes(case: Any, actor: Any) -> dict[str, Any]:
     from township.grid.selectors import event_class_list
 
-    return {"classes": [(c.code, f"{c.major_name} / {c.name}") for c in event_class_list().filter(kind="event")]}
+    return {"classes": [(c.code, f"{c.major_name} / {c.name}") for c in event_class_list()]}
 
 
 def _forward_action(name: str, label: str, key: str, form: Any = forms.ForwardForm, kwargs: Any = None) -> Action:

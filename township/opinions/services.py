@@ -194,13 +194,13 @@ def opinion_submit_public(
     )
 
 
-def _notice(opinion: Opinion, title: str, body: str) -> Notice:
+def _notice(opinion: Opinion, title: str, body: str, at: Any = None) -> Notice:
     return Notice.objects.create(
         jurisdiction_id=opinion.jurisdiction_id,
         opinion=opinion,
         title=title[:200],
         body=body,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
     )
 
 
@@ -209,19 +209,21 @@ def _ct() -> Any:
 
 
 @transaction.atomic
-def opinion_classify(*, opinion: Opinion, actor: User, category: str, note: str = "") -> Opinion:
+def opinion_classify(*, opinion: Opinion, actor: User, category: str, note: str = "", at: Any = None) -> Opinion:
     """研判分类: set (or correct) the category. Error code: opinion_category_required."""
     if category not in Category.values:
         category = ""
-    _ct().fire(opinion.case, "classify", actor, {"new_category": category, "note": note}, comment=note)
-    now = timezone.now()
+    _ct().fire(opinion.case, "classify", actor, {"new_category": category, "note": note}, comment=note, at=at)
+    now = at or timezone.now()
     Opinion.objects.filter(pk=opinion.pk).update(category=category, assessed_by=actor, assessed_at=now)
     opinion.category, opinion.assessed_by, opinion.assessed_at = category, actor, now
     return opinion
 
 
-def _close(opinion: Opinion, actor: User, outcome: str, reply: str, note: str, forwarded_type: str = "") -> None:
-    now = timezone.now()
+def _close(
+    opinion: Opinion, actor: User, outcome: str, reply: str, note: str, forwarded_type: str = "", at: Any = None
+) -> None:
+    now = at or timezone.now()
     fields = {
         "outcome": outcome,
         "public_reply": reply,
@@ -236,25 +238,25 @@ def _close(opinion: Opinion, actor: User, outcome: str, reply: str, note: str, f
 
 
 @transaction.atomic
-def opinion_answer(*, opinion: Opinion, actor: User, reply: str, internal_note: str = "") -> Opinion:
+def opinion_answer(*, opinion: Opinion, actor: User, reply: str, internal_note: str = "", at: Any = None) -> Opinion:
     """答复: the reply to the people is written and sent to the reporter. Error codes: opinion_category_required,
     opinion_reply_required."""
     reply = (reply or "").strip()
-    _ct().fire(opinion.case, "answer", actor, {"reply": reply}, comment=internal_note)
-    _close(opinion, actor, Outcome.ANSWERED, reply, internal_note)
-    _notice(opinion, _("您反映的事项已答复"), reply)
+    _ct().fire(opinion.case, "answer", actor, {"reply": reply}, comment=internal_note, at=at)
+    _close(opinion, actor, Outcome.ANSWERED, reply, internal_note, at=at)
+    _notice(opinion, _("您反映的事项已答复"), reply, at=at)
     return opinion
 
 
 @transaction.atomic
-def opinion_archive(*, opinion: Opinion, actor: User, outcome: str, reply: str = "") -> Opinion:
+def opinion_archive(*, opinion: Opinion, actor: User, outcome: str, reply: str = "", at: Any = None) -> Opinion:
     """存档 (登记备查, 已知悉 …): the outcome is written; a reply, when given, reaches the reporter.
     Error codes: opinion_category_required, opinion_outcome_required."""
     outcome = (outcome or "").strip()
     reply = (reply or "").strip()
-    _ct().fire(opinion.case, "archive", actor, {"outcome": outcome}, comment=outcome)
-    _close(opinion, actor, Outcome.ARCHIVED, reply, outcome)
-    _notice(opinion, _("您反映的事项已登记存档"), reply or _("您反映的情况已登记，供有关部门研究参考。"))
+    _ct().fire(opinion.case, "archive", actor, {"outcome": outcome}, comment=outcome, at=at)
+    _close(opinion, actor, Outcome.ARCHIVED, reply, outcome, at=at)
+    _notice(opinion, _("您反映的事项已登记存档"), reply or _("您反映的情况已登记，供有关部门研究参考。"), at=at)
     return opinion
 
 
