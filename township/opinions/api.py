@@ -176,7 +176,7 @@ class TrackIn(Schema):
 def public_submit(request: HttpRequest, payload: PublicIn) -> Any:
     throttle.check(request, throttle.SUBMIT)
     user = request.user if request.user.is_authenticated else None
-    o = services.opinion_submit_public(actor=user, **payload.dict())  # type: ignore[arg-type]
+    o = services.opinion_submit_public(actor=user, **payload.dict())
     return 201, {"number": o.case.number, "track_code": o.track_code}
 
 

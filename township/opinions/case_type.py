@@ -64,7 +64,7 @@ def _event_classes(case: Any, actor: Any) -> dict[str, Any]:
     return {"classes": [(c.code, f"{c.major_name} / {c.name}") for c in event_class_list()]}
 
 
-def _forward_action(name: str, label: str, key: str, form: Any = forms.ForwardForm, kwargs: Any = None) -> Action:
+def _forward_action(name: str, label: Any, key: str, form: Any = forms.ForwardForm, kwargs: Any = None) -> Action:
     return Action(
         name,
         label,

@@ -56,7 +56,9 @@ class CollectForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", "—"), *(villages or [])]
+        village = self.fields["village"]
+        assert isinstance(village, forms.ChoiceField)
+        village.choices = [("", "—"), *(villages or [])]
 
 
 class PublicForm(forms.Form):
@@ -74,4 +76,6 @@ class PublicForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", "—"), *(villages or [])]
+        village = self.fields["village"]
+        assert isinstance(village, forms.ChoiceField)
+        village.choices = [("", "—"), *(villages or [])]

@@ -56,6 +56,7 @@ def _feedback_days() -> int:
 
 
 def _village(village: Jurisdiction | str | None) -> Jurisdiction:
+    unit: Jurisdiction | None
     if isinstance(village, Jurisdiction):
         unit = village
     else:

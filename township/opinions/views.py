@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,7 +77,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def opinion_export(request: HttpRequest) -> HttpResponse:
+def opinion_export(request: HttpRequest) -> FileResponse:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
