@@ -105,6 +105,9 @@ class Indicator:
     compute: Callable[[Sequence[str], datetime, datetime], tuple[int, int]]
     higher_is_better: bool = True
     formula: str | Promise = ""  # human-readable formula, e.g. 「按时办结数 / 办结数」
+    # Optional: the same figures grouped by "unit" (town), "department" or "person" (the case's 承办 department /
+    # person): ``grouped(jurisdiction_ids, start, end, by) -> {group key: (numerator, denominator)}``.
+    grouped: Callable[[Sequence[str], datetime, datetime, str], dict[Any, tuple[int, int]]] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,117 @@
+"""Indicators every case type can declare from the engine's own facts (考核指标 of SPEC §3.10 / DOMAIN §1.7).
+
+Each builder returns an :class:`~township.cases.types.Indicator` counting the cases of one type whose period field
+(default: ``closed_at``, the day the case was finished) falls in the half-open period [start, end), in the given
+towns; ``grouped`` splits the same counts by town, by 承办 department or by 承办 person (the case's latest lead
+assignment). The formulas are in docs/evaluation.md and tested against hand-computed figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from township.cases.models import Assignment, Case, ClockPause
+from township.cases.types import Indicator
+
+GROUPS = ("unit", "department", "person")
+ON_TIME = _("按时办结率")
+EARLY = _("提前办结率")
+ONE_PASS = _("一次办结率")
+
+
+def _lead(field: str) -> Subquery:
+    return Subquery(
+        Assignment.objects.filter(case_id=OuterRef("pk"), jurisdiction_id=OuterRef("jurisdiction_id"), role="lead")
+        .order_by("-assigned_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def case_rate(
+    *,
+    key: str,
+    label: str | Promise,
+    case_type: str,
+    success: Q | Any,
+    population: Q | None = None,
+    period_field: str = "closed_at",
+    formula: str | Promise = "",
+    higher_is_better: bool = True,
+) -> Indicator:
+    """``success`` cases / ``population`` cases of ``case_type`` whose ``period_field`` is in the period."""
+
+    def base(units: Sequence[str], start: datetime, end: datetime) -> QuerySet[Case]:
+        qs = Case.objects.filter(
+            case_type=case_type,
+            jurisdiction_id__in=list(units),
+            **{f"{period_field}__gte": start, f"{period_field}__lt": end},
+        )
+        return qs.filter(population) if population is not None else qs
+
+    def compute(units: Sequence[str], start: datetime, end: datetime) -> tuple[int, int]:
+        agg = base(units, start, end).aggregate(den=Count("id"), num=Count("id", filter=success))
+        return agg["num"], agg["den"]
+
+    def grouped(units: Sequence[str], start: datetime, end: datetime, by: str) -> dict[Any, tuple[int, int]]:
+        qs = base(units, start, end)
+        if by == "unit":
+            qs = qs.annotate(g=F("jurisdiction_id"))
+        elif by == "department":
+            qs = qs.annotate(g=_lead("department_id"))
+        elif by == "person":
+            qs = qs.annotate(g=_lead("assignee_id"))
+        else:
+            raise ValueError(by)
+        rows = qs.values("g").annotate(den=Count("id"), num=Count("id", filter=success)).order_by()
+        return {r["g"]: (r["num"], r["den"]) for r in rows}
+
+    return Indicator(key, label, compute, higher_is_better, formula, grouped=grouped)
+
+
+def on_time_rate(case_type: str, key: str = "on_time_rate", label: str | Promise = ON_TIME) -> Indicator:
+    """Finished within the time limit: closed cases not marked 超期办结 / closed cases (with a clock)."""
+    return case_rate(
+        key=key,
+        label=label,
+        case_type=case_type,
+        population=Q(due_at__isnull=False),
+        success=Q(finished_late=False),
+        formula=_("期内办结数 / 有办理时限的办结数"),
+    )
+
+
+def early_rate(case_type: str, key: str = "early_rate", label: str | Promise = EARLY) -> Indicator:
+    """Finished before the time limit was reached: clock stopped before the due time / closed cases with a clock."""
+    return case_rate(
+        key=key,
+        label=label,
+        case_type=case_type,
+        population=Q(due_at__isnull=False),
+        success=Q(clock_stopped_at__lt=F("due_at"), finished_late=False),
+        formula=_("在期限届满前办结数 / 有办理时限的办结数"),
+    )
+
+
+def one_pass_rate(
+    case_type: str,
+    reason: str = ClockPause.Reason.SUPPLEMENT,
+    key: str = "one_pass_rate",
+    label: str | Promise = ONE_PASS,
+) -> Indicator:
+    """Finished without asking the applicant for more (no 补正 pause): closed without such a pause / closed."""
+    paused = ClockPause.objects.filter(
+        case_id=OuterRef("pk"), jurisdiction_id=OuterRef("jurisdiction_id"), reason=reason
+    )
+    return case_rate(
+        key=key,
+        label=label,
+        case_type=case_type,
+        success=~Exists(paused),
+        formula=_("未经补正即办结数 / 办结数"),
+    )
