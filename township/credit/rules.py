@@ -44,7 +44,8 @@ def review_opinion_given(case: Any, actor: Any, data: dict[str, Any]) -> None:
 def statement_period_over(case: Any, actor: Any, data: dict[str, Any]) -> None:
     """The decision waits for the 陈述申辩 period (行政处罚法第45条; length per the town's rule)."""
     due = data.get("statement_due")
-    if due and timezone.now() < datetime.datetime.fromisoformat(due):
+    now = datetime.datetime.fromisoformat(data["now"]) if data.get("now") else timezone.now()
+    if due and now < datetime.datetime.fromisoformat(due):
         raise TransitionRefused("statement_period_running", _("陈述申辩期尚未届满，不得作出列入决定"))
 
 

@@ -129,13 +129,22 @@ def listings_expire(now: datetime.datetime | None = None) -> dict[str, int]:
     lapsed = removed = 0
     for listing in Listing.objects.filter(case__state="statement", case__due_at__lte=now).select_related("case"):
         with transaction.atomic():
-            _ct(LISTING).fire(listing.case, "statement_lapse", None, {}, comment=_("陈述申辩期届满，未提出意见"))
+            _ct(LISTING).fire(
+                listing.case,
+                "statement_lapse",
+                None,
+                {"now": now.isoformat()},
+                comment=_("陈述申辩期届满，未提出意见"),
+                at=now,
+            )
         lapsed += 1
     today = timezone.localtime(now).date()
     due = Listing.objects.filter(case__state="listed", record__max_until__lt=today).select_related("case", "record")
     for listing in due:
         with transaction.atomic():
-            _ct(LISTING).fire(listing.case, "expire", None, {}, comment=_("公示期满，自动移出名单"))
+            _ct(LISTING).fire(
+                listing.case, "expire", None, {"today": today.isoformat()}, comment=_("公示期满，自动移出名单"), at=now
+            )
             if listing.record is not None and listing.record.publication_ended_at is None:
                 credit_publication_end(record=listing.record, why=PublicationEnd.EXPIRED, when=now)
             listing.removed_at = now
