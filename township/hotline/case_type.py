@@ -39,9 +39,7 @@ def _dispatch(order: Order, actor: Any, d: dict[str, Any], files: Any) -> Any:
         village = Jurisdiction.objects.filter(pk=key, parent_id=order.jurisdiction_id).first()
     if department is None and village is None:
         raise DomainError(Code.UNIT_REQUIRED, _("请选择一个承办单位（部门或村）"), field="unit")
-    assisting = list(
-        Department.objects.filter(pk__in=d.get("assisting") or [], jurisdiction_id=order.jurisdiction_id)
-    )
+    assisting = list(Department.objects.filter(pk__in=d.get("assisting") or [], jurisdiction_id=order.jurisdiction_id))
     return services.order_dispatch(
         order=order,
         actor=actor,
@@ -142,8 +140,8 @@ def _intake(intake: Intake) -> Any:
         jurisdiction=intake.origin.jurisdiction_id,
         actor=intake.actor,
         content=content,
-        kind=extra.get("kind") if extra.get("kind") in Kind.values else Kind.HELP,
-        urgency=extra.get("urgency") if extra.get("urgency") in Urgency.values else Urgency.NORMAL,
+        kind=str(extra.get("kind")) if extra.get("kind") in Kind.values else str(Kind.HELP),
+        urgency=str(extra.get("urgency")) if extra.get("urgency") in Urgency.values else str(Urgency.NORMAL),
         matter=str(extra.get("matter") or ""),
         caller_name=intake.person_name,
         caller_phone=intake.person_phone,
@@ -167,7 +165,9 @@ HOTLINE = CaseType(
     page="hotline:case",
     actions=ACTIONS,
     menu=(
-        MenuEntry(_("12345工单"), "hotline:list", roles=(*CENTRE, Role.LEADER, Role.HANDLER, Role.VILLAGE_AGENT), order=40),
+        MenuEntry(
+            _("12345工单"), "hotline:list", roles=(*CENTRE, Role.LEADER, Role.HANDLER, Role.VILLAGE_AGENT), order=40
+        ),
         MenuEntry(_("12345受理"), "hotline:intake", roles=CENTRE, order=41),
         MenuEntry(_("12345导入"), "hotline:imports", roles=CENTRE, order=42),
         MenuEntry(_("12345统计"), "hotline:stats", roles=(*CENTRE, Role.LEADER), order=43),

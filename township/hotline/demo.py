@@ -64,7 +64,9 @@ def seed(stdout: Any) -> None:
     if operator is None:
         return
     villages = list(
-        Jurisdiction.objects.filter(parent_id=BAISHA, level=Level.VILLAGE).order_by("code").values_list("name", flat=True)
+        Jurisdiction.objects.filter(parent_id=BAISHA, level=Level.VILLAGE)
+        .order_by("code")
+        .values_list("name", flat=True)
     )
     start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=31)
     rows = sample_rows(DEMO_ROWS, villages=villages, start=start, days=30, prefix=PREFIX, seed=2026)
@@ -102,7 +104,16 @@ def _work(operator: Any) -> dict[str, int]:
         "综合行政执法局": _user("hotline_enforce"),
     }
     agent = _user("agent")  # 黑石山村's agent
-    counts = {"即时答复": 0, "派单": 0, "退回热线中心": 0, "退回后指定承办": 0, "延期": 0, "结案": 0, "重办": 0, "未办结": 0}
+    counts = {
+        "即时答复": 0,
+        "派单": 0,
+        "退回热线中心": 0,
+        "退回后指定承办": 0,
+        "延期": 0,
+        "结案": 0,
+        "重办": 0,
+        "未办结": 0,
+    }
     now = timezone.now()
     rework_done = False
     orders = list(Order.objects.filter(jurisdiction_id=BAISHA, external_no__startswith=PREFIX).order_by("called_at"))
@@ -111,7 +122,9 @@ def _work(operator: Any) -> dict[str, int]:
         age = now - t
         duty = duty_level(BAISHA, order.matter)
         if order.kind == "consult" and duty != "county" and i % 3 != 2:
-            services.order_answer(order=order, actor=operator, reply="已根据知识库当场答复来电人。", at=_clamp(t + timedelta(minutes=8)))
+            services.order_answer(
+                order=order, actor=operator, reply="已根据知识库当场答复来电人。", at=_clamp(t + timedelta(minutes=8))
+            )
             counts["即时答复"] += 1
             continue
         if age < timedelta(days=2) and i % 2 == 0:
@@ -119,7 +132,10 @@ def _work(operator: Any) -> dict[str, int]:
             continue
         if duty == "county":
             services.order_to_center(
-                order=order, actor=operator, reason=f"“{order.matter}”属县级部门职责，退回热线中心另行派单", at=_clamp(t + timedelta(minutes=30))
+                order=order,
+                actor=operator,
+                reason=f"“{order.matter}”属县级部门职责，退回热线中心另行派单",
+                at=_clamp(t + timedelta(minutes=30)),
             )
             counts["退回热线中心"] += 1
             continue
@@ -134,13 +150,17 @@ def _work(operator: Any) -> dict[str, int]:
         unit_user = unit_user or operator
         assisting = [depts["应急管理局"]] if order.urgency == "urgent" and "应急管理局" in depts and dept else []
         at = _clamp(t + timedelta(minutes=40))
-        services.order_dispatch(order=order, actor=operator, department=dept, village=village, assisting=assisting, at=at)
+        services.order_dispatch(
+            order=order, actor=operator, department=dept, village=village, assisting=assisting, at=at
+        )
         counts["派单"] += 1
         if age < timedelta(days=3):
             counts["未办结"] += 1
             continue
         if i % 17 == 5 and dept is not None:  # returned once, then designated
-            services.order_return(order=order, actor=unit_user, reason="经核实不属于本单位职责", at=_clamp(at + timedelta(hours=1)))
+            services.order_return(
+                order=order, actor=unit_user, reason="经核实不属于本单位职责", at=_clamp(at + timedelta(hours=1))
+            )
             services.order_dispatch(order=order, actor=operator, department=dept, at=_clamp(at + timedelta(hours=2)))
             counts["退回后指定承办"] += 1
             at = at + timedelta(hours=2)
@@ -150,8 +170,16 @@ def _work(operator: Any) -> dict[str, int]:
             counts["未办结"] += 1
             continue
         if i % 13 == 7:
-            services.order_extend_request(order=order, actor=unit_user, days=5, reason="需协调相关单位现场处理", at=_clamp(at + timedelta(hours=5)))
-            services.order_extend_approve(order=order, actor=leader, comment="同意延期5个工作日", at=_clamp(at + timedelta(hours=6)))
+            services.order_extend_request(
+                order=order,
+                actor=unit_user,
+                days=5,
+                reason="需协调相关单位现场处理",
+                at=_clamp(at + timedelta(hours=5)),
+            )
+            services.order_extend_approve(
+                order=order, actor=leader, comment="同意延期5个工作日", at=_clamp(at + timedelta(hours=6))
+            )
             counts["延期"] += 1
         done = _clamp(at + timedelta(days=2))
         services.order_finish(order=order, actor=unit_user, reply="已到现场处理，并电话告知来电人处理结果。", at=done)
@@ -165,9 +193,18 @@ def _work(operator: Any) -> dict[str, int]:
             at=_clamp(done + timedelta(days=1)),
         )
         if satisfaction == "unsatisfied" and not rework_done:
-            services.order_rework(order=order, actor=operator, reason="来电人不满意，重新办理", at=_clamp(done + timedelta(days=1, hours=1)))
-            services.order_finish(order=order, actor=unit_user, reply="再次到场处理，问题已解决。", at=_clamp(done + timedelta(days=2)))
-            services.order_callback(order=order, actor=operator, satisfaction="basic", note="二次回访", at=_clamp(done + timedelta(days=3)))
+            services.order_rework(
+                order=order,
+                actor=operator,
+                reason="来电人不满意，重新办理",
+                at=_clamp(done + timedelta(days=1, hours=1)),
+            )
+            services.order_finish(
+                order=order, actor=unit_user, reply="再次到场处理，问题已解决。", at=_clamp(done + timedelta(days=2))
+            )
+            services.order_callback(
+                order=order, actor=operator, satisfaction="basic", note="二次回访", at=_clamp(done + timedelta(days=3))
+            )
             rework_done = True
             counts["重办"] += 1
         services.order_close(order=order, actor=operator, at=_clamp(done + timedelta(days=3, hours=1)))

@@ -12,7 +12,9 @@ from township.hotline.models import DutyItem, Kind, PeriodSetting, Satisfaction,
 
 
 class IntakeForm(forms.Form):
-    external_no = forms.CharField(label=_("工单编号"), max_length=40, required=False, help_text=_("热线系统编号，可留空"))
+    external_no = forms.CharField(
+        label=_("工单编号"), max_length=40, required=False, help_text=_("热线系统编号，可留空")
+    )
     called_at = forms.DateTimeField(label=_("来电时间"), required=False, help_text=_("留空为当前时间"))
     caller_name = forms.CharField(label=_("来电人"), max_length=40, required=False)
     caller_phone = forms.RegexField(
@@ -84,7 +86,7 @@ class ImportForm(forms.Form):
     )
 
 
-class PeriodForm(forms.ModelForm):
+class PeriodForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PeriodSetting
         fields = [
@@ -104,7 +106,7 @@ class PeriodForm(forms.ModelForm):
         ]
 
 
-class DutyForm(forms.ModelForm):
+class DutyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = DutyItem
         fields = ["matter", "level", "basis"]

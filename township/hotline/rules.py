@@ -110,7 +110,8 @@ def return_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if until is not None and now is not None and now > until:
         raise TransitionRefused(
             Code.RETURN_WINDOW,
-            _("已超过退回时限（%(t)s），不得退回（%(cite)s）") % {"t": until.strftime("%Y-%m-%d %H:%M"), "cite": CITE_RETURN},
+            _("已超过退回时限（%(t)s），不得退回（%(cite)s）")
+            % {"t": until.strftime("%Y-%m-%d %H:%M"), "cite": CITE_RETURN},
         )
 
 
@@ -118,7 +119,8 @@ def extension_available(case: Any, actor: Any, data: dict[str, Any]) -> None:
     if int(data.get("extension_count") or 0) >= int(data.get("extension_max_count") or 1):
         raise TransitionRefused(
             Code.EXTENSION_COUNT,
-            _("延期次数已达上限（%(n)s次）（%(cite)s）") % {"n": data.get("extension_max_count") or 1, "cite": CITE_EXTEND},
+            _("延期次数已达上限（%(n)s次）（%(cite)s）")
+            % {"n": data.get("extension_max_count") or 1, "cite": CITE_EXTEND},
         )
 
 

@@ -117,7 +117,9 @@ def order_list(*, actor: User | None, f: OrderFilter | None = None) -> QuerySet[
     if f.village:
         qs = qs.filter(Q(village_id=f.village) | Q(lead_village_id=f.village))
     if f.overdue:
-        qs = qs.filter(case__closed_at__isnull=True, case__clock_paused_at__isnull=True, case__due_at__lt=timezone.now())
+        qs = qs.filter(
+            case__closed_at__isnull=True, case__clock_paused_at__isnull=True, case__due_at__lt=timezone.now()
+        )
     if f.date_from:
         qs = qs.filter(called_at__gte=_local_start(f.date_from))
     if f.date_to:

@@ -33,8 +33,13 @@ from township.org.scoping import reach
 PAGE = 50
 
 
+def _me(request: HttpRequest) -> Any:
+    """The signed-in user (the selectors and services take ``User | None``; an anonymous user reaches nothing)."""
+    return request.user
+
+
 def _towns(request: HttpRequest, roles: Any = CENTRE) -> list[str]:
-    return sorted(reach(request.user, roles).codes)
+    return sorted(reach(_me(request), roles).codes)
 
 
 def _town_or_404(request: HttpRequest, roles: Any = CENTRE) -> str:
@@ -55,10 +60,10 @@ def _row(o: Order, now: datetime) -> dict[str, Any]:
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     f = selectors.OrderFilter.from_query(request.GET)
-    qs = selectors.order_list(actor=request.user, f=f)
+    qs = selectors.order_list(actor=_me(request), f=f)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
-    towns = sorted(reach(request.user).codes)
+    towns = sorted(reach(_me(request)).codes)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -80,7 +85,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_export(request: HttpRequest) -> HttpResponse:
+def order_export(request: HttpRequest) -> Any:
     from openpyxl import Workbook
 
     from township.core.excel import append_row, xlsx_response
@@ -96,7 +101,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
         ],
     )  # fmt: skip
     tz = timezone.get_current_timezone()
-    for o in selectors.order_list(actor=request.user, f=f)[:20000]:
+    for o in selectors.order_list(actor=_me(request), f=f)[:20000]:
         append_row(
             ws,
             [
@@ -124,7 +129,9 @@ def order_export(request: HttpRequest) -> HttpResponse:
 
 
 def _villages(town: str) -> list[tuple[str, str]]:
-    return list(Jurisdiction.objects.filter(parent_id=town, level=Level.VILLAGE).order_by("code").values_list("code", "name"))
+    return list(
+        Jurisdiction.objects.filter(parent_id=town, level=Level.VILLAGE).order_by("code").values_list("code", "name")
+    )
 
 
 @login_required
@@ -136,7 +143,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         try:
             order = services.order_create(
                 jurisdiction=town,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_me(request),
                 content=d["content"],
                 kind=d["kind"],
                 urgency=d["urgency"],
@@ -158,7 +165,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 def _order_or_404(request: HttpRequest, pk: int) -> Order:
     try:
-        return selectors.order_get(actor=request.user, pk=pk)
+        return selectors.order_get(actor=_me(request), pk=pk)
     except NotFound as exc:
         raise Http404 from exc
 
@@ -198,7 +205,12 @@ def _limit_text(order: Order) -> str:
     case = order.case
     if not case.clock_unit or case.clock_limit is None:
         return ""
-    unit = {"working_days": _("个工作日"), "natural_days": _("日"), "working_hours": _("个工作小时"), "natural_hours": _("小时")}
+    unit = {
+        "working_days": _("个工作日"),
+        "natural_days": _("日"),
+        "working_hours": _("个工作小时"),
+        "natural_hours": _("小时"),
+    }
     step = _("派单") if case.state == S.REGISTERED else _("办结")
     return f"{step}：{case.clock_limit}{unit.get(case.clock_unit, '')}"
 
@@ -206,7 +218,7 @@ def _limit_text(order: Order) -> str:
 @login_required
 def case_redirect(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
-        order = selectors.order_by_case(actor=request.user, case_id=case_id)
+        order = selectors.order_by_case(actor=_me(request), case_id=case_id)
     except NotFound as exc:
         raise Http404 from exc
     return redirect("hotline:detail", pk=order.pk)
@@ -221,7 +233,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         try:
             content = upload.read()
             job = services.job_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_me(request),
                 jurisdiction=town,
                 filename=upload.name,
                 content=content,
@@ -238,7 +250,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 if claimed:
                     services.job_run(job)
             return redirect("hotline:import-detail", pk=job.pk)
-    jobs = selectors.job_queryset(actor=request.user).select_related("created_by")[:20]
+    jobs = selectors.job_queryset(actor=_me(request)).select_related("created_by")[:20]
     return render(request, "hotline/imports.html", {"form": form, "jobs": jobs, "inline_rows": INLINE_ROWS})
 
 
@@ -247,13 +259,15 @@ def import_template(request: HttpRequest) -> HttpResponse:
     from township.core.excel import XLSX_TYPE
 
     response = HttpResponse(services.template_xlsx(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''12345%E5%B7%A5%E5%8D%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''12345%E5%B7%A5%E5%8D%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
     try:
-        return selectors.job_get(actor=request.user, pk=pk)
+        return selectors.job_get(actor=_me(request), pk=pk)
     except NotFound as exc:
         raise Http404 from exc
 
@@ -309,11 +323,19 @@ def stats(request: HttpRequest) -> HttpResponse:
     if not towns:
         raise Http404
     start, end, d1, d2 = _period(request)
-    figures = selectors.statistics(actor=request.user, start=start, end=end)
+    figures = selectors.statistics(actor=_me(request), start=start, end=end)
     rates = []
     for ind in INDICATORS:
         num, den = ind.compute(towns, start, end)
-        rates.append({"label": ind.label, "num": num, "den": den, "rate": (100 * num / den) if den else None, "formula": ind.formula})
+        rates.append(
+            {
+                "label": ind.label,
+                "num": num,
+                "den": den,
+                "rate": (100 * num / den) if den else None,
+                "formula": ind.formula,
+            }
+        )
     states = dict(S.choices)
     kinds = dict(Kind.choices)
     return render(
@@ -332,12 +354,12 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    towns = sorted(set(_towns(request)) | set(settings_towns(request.user)))  # type: ignore[arg-type]
+    towns = sorted(set(_towns(request)) | set(settings_towns(_me(request))))
     if not towns:
         raise Http404
     wanted = request.GET.get("town") or ""
     town = wanted if wanted in towns else towns[0]
-    can_edit = town in settings_towns(request.user)  # type: ignore[arg-type]
+    can_edit = town in settings_towns(_me(request))
     period_form = PeriodForm(request.POST if request.POST.get("form") == "period" else None)
     duty_form = DutyForm(request.POST if request.POST.get("form") == "duty" else None)
     if request.method == "POST":
@@ -345,19 +367,27 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             if request.POST.get("form") == "period" and period_form.is_valid():
                 d = dict(period_form.cleaned_data)
                 kind, urgency = d.pop("kind") or "", d.pop("urgency") or ""
-                services.period_save(actor=request.user, jurisdiction=town, kind=kind, urgency=urgency, values=d)  # type: ignore[arg-type]
+                services.period_save(actor=_me(request), jurisdiction=town, kind=kind, urgency=urgency, values=d)
                 messages.success(request, _("办理时限设置已保存"))
                 return redirect("hotline:settings")
             if request.POST.get("form") == "duty" and duty_form.is_valid():
                 d = duty_form.cleaned_data
-                services.duty_save(actor=request.user, jurisdiction=town, matter=d["matter"], level=d["level"], basis=d["basis"])  # type: ignore[arg-type]
+                services.duty_save(
+                    actor=_me(request), jurisdiction=town, matter=d["matter"], level=d["level"], basis=d["basis"]
+                )
                 messages.success(request, _("事项清单已保存"))
                 return redirect("hotline:settings")
         except DomainError as exc:
             messages.error(request, exc.message)
     defaults = []
     for (kind, urgency), p in DEFAULTS.items():
-        defaults.append({"kind": dict(Kind.choices).get(kind, _("全部")), "urgency": dict(Urgency.choices).get(urgency, _("全部")), "p": p})
+        defaults.append(
+            {
+                "kind": dict(Kind.choices).get(kind, _("全部")),
+                "urgency": dict(Urgency.choices).get(urgency, _("全部")),
+                "p": p,
+            }
+        )
     return render(
         request,
         "hotline/settings.html",
@@ -376,10 +406,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def period_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    row = PeriodSetting.objects.filter(pk=pk, jurisdiction_id__in=settings_towns(request.user)).first()
+    row = PeriodSetting.objects.filter(pk=pk, jurisdiction_id__in=settings_towns(_me(request))).first()
     if row is None:
         raise Http404
-    services.period_delete(actor=request.user, setting=row)  # type: ignore[arg-type]
+    services.period_delete(actor=_me(request), setting=row)
     messages.success(request, _("已删除"))
     return redirect("hotline:settings")
 
@@ -387,9 +417,9 @@ def period_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    row = DutyItem.objects.filter(pk=pk, jurisdiction_id__in=settings_towns(request.user)).first()
+    row = DutyItem.objects.filter(pk=pk, jurisdiction_id__in=settings_towns(_me(request))).first()
     if row is None:
         raise Http404
-    services.duty_delete(actor=request.user, item=row)  # type: ignore[arg-type]
+    services.duty_delete(actor=_me(request), item=row)
     messages.success(request, _("已删除"))
     return redirect("hotline:settings")

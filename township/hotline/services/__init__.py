@@ -18,8 +18,8 @@ from township.hotline.services.orders import (
     order_extend_reject,
     order_extend_request,
     order_finish,
-    order_rework,
     order_return,
+    order_rework,
     order_sign,
     order_to_center,
 )

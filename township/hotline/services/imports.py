@@ -32,7 +32,18 @@ from township.hotline.models import Channel, ImportJob, Kind, Order, Urgency
 from township.org.models import Jurisdiction, Level, User
 from township.org.scoping import has_role
 
-COLUMNS = ["工单编号", "来电时间", "来电人", "联系电话", "诉求类型", "紧急程度", "事项分类", "诉求内容", "地址", "所属村"]
+COLUMNS = [
+    "工单编号",
+    "来电时间",
+    "来电人",
+    "联系电话",
+    "诉求类型",
+    "紧急程度",
+    "事项分类",
+    "诉求内容",
+    "地址",
+    "所属村",
+]
 REQUIRED = ("工单编号", "来电时间", "诉求类型", "诉求内容")
 KINDS = {str(k.label): k.value for k in Kind}
 URGENCIES = {str(u.label): u.value for u in Urgency} | {"普通": Urgency.NORMAL, "特急": Urgency.URGENT}
@@ -158,7 +169,7 @@ def _when(value: Any) -> datetime | None:
     text = _text(value).replace("/", "-").replace("T", " ")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
-            return timezone.make_aware(datetime.strptime(text, fmt))
+            return timezone.make_aware(datetime.strptime(text, fmt))  # noqa: DTZ007 - Beijing time by the template
         except ValueError:
             continue
     return None
@@ -396,7 +407,9 @@ def _finish(
 def run_queued_jobs(now: datetime) -> dict[str, Any]:
     """The worker's job (``hotline.imports``): claim each queued import (one worker wins) and run it."""
     done = 0
-    for pk in list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED).order_by("id").values_list("pk", flat=True)[:5]):
+    for pk in list(
+        ImportJob.objects.filter(status=ImportJob.Status.QUEUED).order_by("id").values_list("pk", flat=True)[:5]
+    ):
         claimed = ImportJob.objects.filter(pk=pk, status=ImportJob.Status.QUEUED).update(
             status=ImportJob.Status.VALIDATING, started_at=now
         )

@@ -45,13 +45,12 @@ def village_of(town: str, value: Jurisdiction | str | None) -> Jurisdiction | No
     """The village (by code or name) inside ``town``; None when blank. Refuses a village of another town."""
     if value in (None, ""):
         return None
+    village: Jurisdiction | None
     if isinstance(value, Jurisdiction):
         village = value
     else:
         village = (
-            Jurisdiction.objects.filter(parent_id=town, level=Level.VILLAGE)
-            .filter(code=value)
-            .first()
+            Jurisdiction.objects.filter(parent_id=town, level=Level.VILLAGE).filter(code=value).first()
             or Jurisdiction.objects.filter(parent_id=town, level=Level.VILLAGE, name=value).first()
         )
     if village is None or village.parent_id != town or village.level != Level.VILLAGE:
@@ -256,7 +255,9 @@ def order_extend_approve(*, order: Order, actor: User, comment: str = "", at: da
     """批准延期: the 办理时限 moves by the requested working days (once, bounded by the local setting)."""
     _fire(order, "hl_extend_approve", actor, {"days": order.extension_days}, comment=comment, at=at)
     reason = comment or _("延期%(n)s个工作日") % {"n": order.extension_days}
-    case_extend(case=order.case, actor=actor, amount=_amount(order.case, order.extension_days), reason=reason, approved_by=actor)
+    case_extend(
+        case=order.case, actor=actor, amount=_amount(order.case, order.extension_days), reason=reason, approved_by=actor
+    )
     return _save(order, extension_count=order.extension_count + 1)
 
 

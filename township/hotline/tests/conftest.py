@@ -18,7 +18,9 @@ def village_b(town_a) -> Jurisdiction:
 
 @pytest.fixture
 def dept(town_a) -> Department:
-    return Department.objects.get_or_create(jurisdiction=town_a, name="规划建设管理局", defaults={"kind": "planning"})[0]
+    return Department.objects.get_or_create(jurisdiction=town_a, name="规划建设管理局", defaults={"kind": "planning"})[
+        0
+    ]
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_pages_render_and_act(client, new_order, operator, dept, town_a):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
-    values = [row for row in wb.active.iter_rows(values_only=True)]
+    values = list(wb.active.iter_rows(values_only=True))
     assert values[0][0] == "工单编号" and values[1][0] == order.external_no and values[1][4] == "138****8000"
     for url in ("/hotline/intake/", "/hotline/imports/", "/hotline/stats/", "/hotline/settings/"):
         assert client.get(url).status_code == 200, url
@@ -74,7 +74,13 @@ def test_intake_page_creates_an_order(client, operator, village_a, town_a):
     client.force_login(operator)
     r = client.post(
         "/hotline/intake/",
-        {"kind": "consult", "urgency": "normal", "content": "咨询医保缴费", "village": village_a.code, "caller_phone": "13700000000"},
+        {
+            "kind": "consult",
+            "urgency": "normal",
+            "content": "咨询医保缴费",
+            "village": village_a.code,
+            "caller_phone": "13700000000",
+        },
     )
     assert r.status_code == 302
     assert Order.objects.filter(content="咨询医保缴费", channel=Channel.OPERATOR).exists()
@@ -116,7 +122,9 @@ def test_api_intake_list_and_import(client, operator, town_a, village_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     rows = sample_rows(3, villages=["石门村"], start=timezone.now() - timedelta(days=5), days=4)
-    r = client.post("/api/v1/hotline/imports", {"file": SimpleUploadedFile("e.xlsx", export_bytes(rows)), "mode": "all"})
+    r = client.post(
+        "/api/v1/hotline/imports", {"file": SimpleUploadedFile("e.xlsx", export_bytes(rows)), "mode": "all"}
+    )
     assert r.status_code == 201, r.content
     assert r.json()["created"] == 3
     r = client.get("/api/v1/hotline/indicators")

@@ -235,7 +235,11 @@ def test_per_locality_periods_apply(new_order, operator, dept, town_a, make_user
 
     admin = make_user((town_a, Role.ADMINISTRATOR))
     services.period_save(
-        actor=admin, jurisdiction=town_a.code, kind="complaint", urgency="", values={"handle_amount": 7, "sign_hours": 4}
+        actor=admin,
+        jurisdiction=town_a.code,
+        kind="complaint",
+        urgency="",
+        values={"handle_amount": 7, "sign_hours": 4},
     )
     order = new_order()
     services.order_dispatch(order=order, actor=operator, department=dept)
@@ -252,7 +256,11 @@ def test_longer_statutory_period_prevails_and_urgent_counts_hours(new_order, ope
 
     admin = make_user((town_a, Role.ADMINISTRATOR))
     services.period_save(
-        actor=admin, jurisdiction=town_a.code, kind="report", urgency="", values={"handle_amount": 5, "statutory_days": 20}
+        actor=admin,
+        jurisdiction=town_a.code,
+        kind="report",
+        urgency="",
+        values={"handle_amount": 5, "statutory_days": 20},
     )
     assert periods_for(town_a.code, "report", "normal").handle == ("working_days", 20)
     assert periods_for(town_a.code, "consult", "urgent").handle == ("natural_hours", 24)
