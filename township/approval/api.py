@@ -146,6 +146,61 @@ def get_application(request: HttpRequest, pk: int):
     return _out(_get(request, pk))
 
 
+class CreditEffectOut(Schema):
+    key: str = Field(description="green_lane, gap, commitment, commitment_false or check")
+    applied: bool
+    label: str
+    reason: str
+    rule: str
+
+
+class SupervisionTaskOut(Schema):
+    id: int
+    purpose: str
+    purpose_label: str
+    level: str
+    level_label: str
+    method: str
+    due_date: date
+    due_provisional: bool
+    status: str
+    basis: str
+
+
+class CreditEffectsOut(Schema):
+    grade: str = Field(description="the applicant's computed credit grade A/B/C/D (township.credit)")
+    grade_reason: str
+    listed: bool = Field(description="on the list of seriously untrustworthy subjects (not repaired)")
+    effects: list[CreditEffectOut]
+    task: SupervisionTaskOut | None = Field(description="the post-approval supervision task once decided (一线贯通)")
+
+
+@router.get("/applications/{pk}/credit-effects", response=CreditEffectsOut)
+def credit_effects(request: HttpRequest, pk: int):
+    """The credit effects on an application with their reasons and rules (绿色通道, 容缺/告知承诺 refused, check
+    intensity) and its supervision task. Errors: not_found."""
+    app = _get(request, pk)
+    out = sel.application_credit_effects(app)
+    t = out["task"]
+    out["task"] = (
+        None
+        if t is None
+        else {
+            "id": t.pk,
+            "purpose": t.purpose,
+            "purpose_label": t.get_purpose_display(),
+            "level": t.level,
+            "level_label": t.get_level_display(),
+            "method": t.method,
+            "due_date": t.due_date,
+            "due_provisional": t.due_provisional,
+            "status": t.status,
+            "basis": t.basis,
+        }
+    )
+    return out
+
+
 class SubmitIn(Schema):
     item_ids: list[int]
     applicant: str  # resident ID or USCC
@@ -273,6 +328,10 @@ class TaskOut(Schema):
         "it is recomputed when the year is entered"
     )
     status: str
+    purpose: str = Field(
+        description="commitment 告知承诺核查, gap 容缺受理后核查, licence 许可后监管, denied 无证经营巡查"
+    )
+    level: str = Field(description="light, routine, key or full (credit_effects.check_plan)")
 
 
 class CompleteIn(Schema):
@@ -284,7 +343,7 @@ class CompleteIn(Schema):
 
 @router.get("/verification-tasks", response=list[TaskOut])
 def verification_tasks(request: HttpRequest, jurisdiction: str):
-    """Open 告知承诺 verification tasks (for enforcement)."""
+    """Open post-approval supervision tasks (一线贯通, the 告知承诺 checks among them) for enforcement."""
     return [
         {
             "id": t.pk,
@@ -295,6 +354,8 @@ def verification_tasks(request: HttpRequest, jurisdiction: str):
             "due_date": t.due_date,
             "due_provisional": t.due_provisional,
             "status": t.status,
+            "purpose": t.purpose,
+            "level": t.level,
         }
         for t in svc.verification_tasks_open(actor=request.user, jurisdiction=jurisdiction)
     ]
@@ -313,13 +374,18 @@ def verification_complete(request: HttpRequest, pk: int, payload: CompleteIn, ju
 
 class TicketIn(Schema):
     category: str
+    id: str = ""  # resident ID / USCC read from the card at the kiosk: a grade-A applicant is called first
 
 
 @router.post("/queue/{town}/tickets", auth=None)
 def take_ticket(request: HttpRequest, town: str, payload: TicketIn):
-    """Take a number (public kiosk). Errors: bad_category."""
-    t = svc.ticket_take(jurisdiction=town, category=payload.category)
-    return {"number": t.number, "category": t.category, "taken_at": t.taken_at}
+    """Take a number (public kiosk); with the card's ``id``, the 绿色通道 (grade A) is called first (``priority``).
+    Errors: bad_category."""
+    from township.subjects.selectors import subject_find
+
+    subject = subject_find(payload.id) if payload.id else None
+    t = svc.ticket_take(jurisdiction=town, category=payload.category, subject=subject)
+    return {"number": t.number, "category": t.category, "taken_at": t.taken_at, "priority": t.priority}
 
 
 @router.get("/queue/{town}/board", auth=None)

@@ -41,6 +41,7 @@ class Code(StrEnum):
     GAP_CONTROL_ITEM = "gap_control_item"
     GAP_NOT_ALLOWED = "gap_not_allowed"
     GAP_BLACKLISTED = "gap_blacklisted"
+    GAP_CREDIT_D = "gap_credit_d"
     GAP_NOTHING_MISSING = "gap_nothing_missing"
     GAP_MATERIAL_NOT_ALLOWED = "gap_material_not_allowed"
     GAP_PLEDGE_REQUIRED = "gap_pledge_required"
@@ -53,6 +54,7 @@ class Code(StrEnum):
     COMMITMENT_NOT_CHOSEN = "commitment_not_chosen"
     COMMITMENT_BLACKLISTED = "commitment_blacklisted"
     COMMITMENT_FALSE_RECORD = "commitment_false_record"
+    COMMITMENT_CREDIT_D = "commitment_credit_d"
     COMMITMENT_PLEDGE_REQUIRED = "commitment_pledge_required"
     BAD_METHOD = "bad_method"
     REASON_REQUIRED = "reason_required"
@@ -84,6 +86,7 @@ class Code(StrEnum):
     CHILDREN_OPEN = "children_open"
     # 告知承诺 verification, 好差评, queue
     VERIFICATION_DONE = "verification_done"
+    OUTCOME_PURPOSE = "outcome_purpose"
     OUTCOME_REQUIRED = "outcome_required"
     OUTCOME_ORDER = "outcome_order"
     NOTE_REQUIRED = "note_required"
@@ -124,7 +127,10 @@ MESSAGES: dict[Code, Message] = {
     Code.MATERIALS_INCOMPLETE: _("必备材料不齐：%(names)s。请一次性告知补正，或按规定容缺受理"),
     Code.GAP_CONTROL_ITEM: _("控制类事项不适用容缺受理"),
     Code.GAP_NOT_ALLOWED: _("该事项未列入容缺受理清单"),
-    Code.GAP_BLACKLISTED: _("申请人被列入严重失信主体名单，不适用容缺受理"),
+    Code.GAP_BLACKLISTED: _(
+        "申请人被列入严重失信主体名单（未完成信用修复），不适用容缺受理（河南省社会信用条例第三十二条第一项）"
+    ),
+    Code.GAP_CREDIT_D: _("申请人信用等级为D（未完成信用修复），不适用容缺受理（河南省社会信用条例第三十二条第一项）"),
     Code.GAP_NOTHING_MISSING: _("没有缺少的材料，请正常受理"),
     Code.GAP_MATERIAL_NOT_ALLOWED: _("以下材料不可容缺（必备材料须齐全）：%(codes)s"),
     Code.GAP_PLEDGE_REQUIRED: _("容缺受理须由申请人签署书面承诺"),
@@ -137,6 +143,9 @@ MESSAGES: dict[Code, Message] = {
     Code.COMMITMENT_NOT_CHOSEN: _("告知承诺须由申请人自愿选择，不得强制"),
     Code.COMMITMENT_BLACKLISTED: _("申请人被列入严重失信主体名单（未完成信用修复），不适用告知承诺制"),
     Code.COMMITMENT_FALSE_RECORD: _("申请人有虚假承诺记录（未完成信用修复），不适用告知承诺制"),
+    Code.COMMITMENT_CREDIT_D: _(
+        "申请人信用等级为D（未完成信用修复），不适用告知承诺制（深圳经济特区社会信用条例第五十九条）"
+    ),
     Code.COMMITMENT_PLEDGE_REQUIRED: _("请由申请人签署承诺书"),
     Code.BAD_METHOD: _("核查方式无效"),
     Code.REASON_REQUIRED: {"refuse": _("不予受理须写明理由"), "deny": _("不予许可须说明理由")},
@@ -175,6 +184,7 @@ MESSAGES: dict[Code, Message] = {
     Code.ISSUER_MISSING: _("未配置有统一社会信用代码的审批局（签章单位）"),
     Code.CHILDREN_OPEN: _("尚有子件未办结"),
     Code.VERIFICATION_DONE: _("该核查任务已完成"),
+    Code.OUTCOME_PURPOSE: _("“虚假承诺”仅适用于告知承诺或容缺受理的核查"),
     Code.OUTCOME_REQUIRED: _("请选择核查结论：符合、限期整改、虚假承诺或整改后仍不符合"),
     Code.OUTCOME_ORDER: {
         "": _("须先责令限期整改，逾期未整改或整改后仍不符合的才撤销许可"),

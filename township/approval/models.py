@@ -230,10 +230,37 @@ class VerificationOutcome(models.TextChoices):
     FALSE = "false", _("虚假承诺，撤销许可并记入信用记录")
 
 
+class SupervisionPurpose(models.TextChoices):
+    """Why the post-approval supervision task exists (一线贯通: one per decided application)."""
+
+    COMMITMENT = "commitment", _("告知承诺核查")
+    GAP = "gap", _("容缺受理后核查")
+    LICENCE = "licence", _("许可后监管核查")
+    DENIED = "denied", _("不予许可后无证经营巡查")
+
+
+class SupervisionLevel(models.TextChoices):
+    LIGHT = "light", _("简化核查（网络核验）")
+    ROUTINE = "routine", _("常规核查（书面核查）")
+    KEY = "key", _("重点核查（实地核查）")
+    FULL = "full", _("全覆盖核查（实地核查）")
+
+
 class VerificationTask(JurisdictionScoped):
-    """告知承诺 post-approval check; enforcement picks these up through the services."""
+    """The post-approval supervision task (事中事后监管任务) of a decided application, for the enforcement bureau:
+    exactly one per decided application (一线贯通), its purpose and intensity set by the item's risk class, the
+    容缺/告知承诺 history and the applicant's credit grade (``credit_effects.check_plan``); the 告知承诺 check is one
+    purpose among them. Enforcement picks these up through the services."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="verification")
+    purpose = models.CharField(
+        _("监管类别"), max_length=12, choices=SupervisionPurpose.choices, default=SupervisionPurpose.COMMITMENT
+    )
+    level = models.CharField(_("核查强度"), max_length=8, choices=SupervisionLevel.choices, blank=True)
+    risk_class = models.CharField(_("事项风险等级"), max_length=12, blank=True)
+    credit_grade = models.CharField(_("决定时信用等级"), max_length=1, blank=True)
+    basis = models.TextField(_("核查强度依据"), blank=True)
+    due_working_days = models.PositiveSmallIntegerField(_("核查期限（工作日）"), null=True, blank=True)
     village = models.ForeignKey("org.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="+")
     method = models.CharField(_("核查方式"), max_length=12, choices=VerificationMethod.choices)
@@ -255,8 +282,8 @@ class VerificationTask(JurisdictionScoped):
 
     class Meta:
         ordering = ["due_date", "id"]
-        verbose_name = _("承诺核查任务")
-        verbose_name_plural = _("承诺核查任务")
+        verbose_name = _("事后监管任务")
+        verbose_name_plural = _("事后监管任务")
         indexes = [models.Index(fields=["jurisdiction", "status", "due_date"], name="approval_verify_open")]
 
     def __str__(self) -> str:
@@ -375,6 +402,8 @@ class QueueTicket(JurisdictionScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     phone = EncryptedCharField(_("手机号"), max_length=20, blank=True)  # SM4 at rest
+    # 绿色通道: a grade-A applicant identified at the kiosk is called first (credit_effects.green_lane_eligible).
+    priority = models.BooleanField(_("绿色通道优先"), default=False)
 
     class Meta:
         ordering = ["day", "category", "seq"]

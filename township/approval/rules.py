@@ -68,15 +68,17 @@ def essential_materials_complete(case: Any, actor: Any, data: dict[str, Any]) ->
 
 
 def gap_acceptance_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    """容缺受理 (安阳条例 Art 24): the item allows it, not 控制类, the applicant not blacklisted (and, after the input
-    check, every essential material there: ``essential_materials_complete``)."""
+    """容缺受理 (安阳条例 Art 24): the item allows it, not 控制类, the applicant neither listed nor graded D (河南条例
+    Art 32(1); until credit repair) (and, after the input check, every essential material there: ``essential_materials_complete``)."""
     rule = data.get("gap_rule") or {}
     if data.get("risk_class") == "control":
         raise refused(Code.GAP_CONTROL_ITEM)
     if not rule.get("allowed"):
         raise refused(Code.GAP_NOT_ALLOWED)
-    if data.get("blacklisted"):
+    if data.get("blacklisted") or data.get("listed"):
         raise refused(Code.GAP_BLACKLISTED)
+    if data.get("credit_grade") == "D":
+        raise refused(Code.GAP_CREDIT_D)
 
 
 @needs_input
@@ -94,15 +96,17 @@ def gap_acceptance_input(case: Any, actor: Any, data: dict[str, Any]) -> None:
 
 
 def commitment_allowed(case: Any, actor: Any, data: dict[str, Any]) -> None:
-    """告知承诺 (国办发〔2020〕42号): the item allows it, no false-commitment record and not on the list of seriously
-    untrustworthy subjects (until credit repair)."""
+    """告知承诺 (国办发〔2020〕42号; 深圳条例 Art 59; 河南条例 Art 32(1)): the item allows it, no false-commitment
+    record, not on the list of seriously untrustworthy subjects and not graded D (until credit repair)."""
     rule = data.get("commitment_rule") or {}
     if not rule.get("allowed"):
         raise refused(Code.COMMITMENT_NOT_ALLOWED)
-    if data.get("blacklisted"):
+    if data.get("blacklisted") or data.get("listed"):
         raise refused(Code.COMMITMENT_BLACKLISTED)
     if data.get("false_commitment"):
         raise refused(Code.COMMITMENT_FALSE_RECORD)
+    if data.get("credit_grade") == "D":
+        raise refused(Code.COMMITMENT_CREDIT_D)
 
 
 @needs_input

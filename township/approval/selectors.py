@@ -20,6 +20,7 @@ from township.approval.models import (
     RectificationTask,
     SupplementNotice,
     TicketStatus,
+    VerificationTask,
 )
 from township.core.crypto import blind_index
 from township.core.errors import NotFound
@@ -450,8 +451,9 @@ def application_facts(case: Any) -> dict[str, Any]:
         "gap_deadline": app.gap_deadline,
     }
     if case.state == S.SUBMITTED:
-        from township.credit.selectors import credit_has_false_commitment, credit_is_blacklisted
+        from township.approval.credit_effects import credit_standing
 
+        standing = credit_standing(app.applicant)
         first = (
             SupplementNotice.objects.filter(jurisdiction_id=app.jurisdiction_id, application_id=app.pk)
             .order_by("issued_at")
@@ -464,8 +466,10 @@ def application_facts(case: Any) -> dict[str, Any]:
             risk_class=snap.get("risk_class") or "",
             gap_rule=snap.get("gap_rule") or {},
             commitment_rule=snap.get("commitment_rule") or {},
-            blacklisted=credit_is_blacklisted(app.applicant),
-            false_commitment=credit_has_false_commitment(app.applicant),
+            blacklisted=standing["blacklisted"],
+            false_commitment=standing["false_commitment"],
+            listed=standing["listed"],
+            credit_grade=standing["grade"],
             received_on=timezone.localdate(app.received_at),
             first_notice_codes=[i["code"] for i in first.items] if first is not None else None,
         )
@@ -479,3 +483,21 @@ def application_facts(case: Any) -> dict[str, Any]:
         )
         facts["supplement_deadline"] = notice.deadline if notice is not None else None
     return facts
+
+
+def application_credit_effects(app: Application) -> dict[str, Any]:
+    """What the applicant's credit does to this application (shown to the clerk and in the API): the grade with its
+    reason, whether listed, every effect with its rule (``credit_effects.effects_for``) and the supervision task."""
+    from township.approval.credit_effects import credit_standing, effects_for
+
+    standing = credit_standing(app.applicant)
+    task = VerificationTask.objects.filter(jurisdiction_id=app.jurisdiction_id, application_id=app.pk).first()
+    return {
+        "grade": standing["grade"],
+        "grade_reason": standing["grade_reason"],
+        "listed": standing["listed"] or standing["blacklisted"],
+        "effects": effects_for(
+            standing=standing, snapshot=app.snapshot, accept_mode=app.accept_mode, decision=app.decision
+        ),
+        "task": task,
+    }

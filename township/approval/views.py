@@ -208,6 +208,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rate_form": RateForm() if is_owner and app.case.closed_at and app.kind != Kind.BUNDLE else None,
         "rating": getattr(app, "rating", None) if hasattr(app, "rating") else None,
         "documents": sel.document_kinds(app),
+        # the credit effects with their reasons, for staff (the applicant sees the outcome, not the grading)
+        "credit": sel.application_credit_effects(app) if not is_owner and app.kind != Kind.BUNDLE else None,
     }
     return render(request, "approval/detail.html", ctx)
 
@@ -484,7 +486,11 @@ def queue_take(request: HttpRequest, town: str) -> HttpResponse:
     ticket = None
     if request.method == "POST":
         try:
-            ticket = svc.ticket_take(jurisdiction=town, category=request.POST.get("category", ""))
+            from township.subjects.selectors import subject_find
+
+            ident = (request.POST.get("id") or "").strip()
+            subject = subject_find(ident) if ident else None
+            ticket = svc.ticket_take(jurisdiction=town, category=request.POST.get("category", ""), subject=subject)
         except DomainError as exc:
             _error(request, exc)
     board = sel.queue_board(jurisdiction=town)

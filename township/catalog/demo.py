@@ -596,7 +596,7 @@ def _delegations(
 
 
 def _ensure_divisions() -> None:
-    if Jurisdiction.objects.filter(code__in=[BAISHA, SHANGCUN]).count() != 2:
+    if Jurisdiction.objects.filter(code__in=[BAISHA, SHANGCUN, "420703101"]).count() != 3:
         from township.core.demo import seed_jurisdictions
 
         seed_jurisdictions()
@@ -696,6 +696,10 @@ def seed(stdout: Any) -> None:
     n_shangcun = _delegations(shangcun, SUNING, sources, ("肃政字〔2021〕8号", datetime.date(2021, 3, 1)))
     _publish_all(shangcun, None, "演示数据：首次发布")
 
+    from township.catalog.gedian import GEDIAN, seed_gedian
+
+    if Jurisdiction.objects.filter(code=GEDIAN).exists():
+        seed_gedian(stdout)
     reg, food, social = luo
     if not ThemeItem.objects.filter(jurisdiction_id=BAISHA, theme__code="kaiban-xiaocanyin").exists():
         _theme(BAISHA, "kaiban-xiaocanyin", "开办小餐饮店", [reg, food, social])

@@ -172,6 +172,10 @@ def inspection_plan_create(
     if period_end < period_start:
         raise DomainError(Code.PERIOD_INVALID, _("结束日期不能早于开始日期"), field="period_end")
     clean: dict[str, float] = {}
+    if not ratios:  # the ratios by grade of the credit policy (信用风险分类监管)
+        from township.enforcement.credit_policy import default_ratios
+
+        ratios = default_ratios()
     for cls in drawing.CLASSES:
         value = float(ratios.get(cls, 0))
         if not 0 <= value <= 1:
@@ -201,11 +205,7 @@ def inspection_plan_create(
 def build_snapshot(plan: InspectionPlan, on: dt.date) -> drawing.Snapshot:
     """The pool as it stands: active targets, credentialed inspectors of the plan's departments, conflicts."""
     code = plan.jurisdiction_id
-    targets = list(
-        InspectionTarget.objects.filter(jurisdiction_id=code, active=True)
-        .order_by("id")
-        .values_list("id", "credit_class")
-    )
+    targets = graded_targets(code, on)
     covered: dict[int, set[str] | None] = {}  # officer → domains their valid credentials cover (None: every domain)
     for oid, domains in Credential.objects.filter(
         jurisdiction_id=code, revoked=False, valid_from__lte=on, valid_until__gte=on
@@ -254,6 +254,29 @@ def build_snapshot(plan: InspectionPlan, on: dt.date) -> drawing.Snapshot:
         params=params,
         coverage=coverage or None,
     )
+
+
+def graded_targets(jurisdiction_id: str, on: dt.date) -> list[tuple[int, str]]:
+    """(target id, grade) of the active pool: the credit core's computed grade of the target's subject on ``on``
+    (``credit.selectors.credit_grade``; the stored class for a target without a subject), leaving out a subject
+    checked more recently than its grade's frequency allows (``credit_policy.due_again``)."""
+    from django.db.models import Max
+
+    from township.credit import selectors as credit
+    from township.enforcement import credit_policy
+
+    rows = list(
+        InspectionTarget.objects.filter(jurisdiction_id=jurisdiction_id, active=True)
+        .select_related("subject")
+        .annotate(last_checked=Max("visits__checked_on"))
+        .order_by("id")
+    )
+    out = []
+    for t in rows:
+        grade = credit.credit_grade(t.subject, on=on) if t.subject_id else (t.credit_class or "B")
+        if credit_policy.due_again(grade, t.last_checked, on):
+            out.append((t.pk, grade))
+    return out
 
 
 def _domain_shortage(plan: InspectionPlan, params: dict[str, Any]) -> DomainError:

@@ -3,7 +3,8 @@
 - ``applications``: submission (single, 一件事, every channel), acceptance, 补正, withdrawal;
 - ``decisions``: special procedures, extension, 准予/不予许可, the certificate;
 - ``timed``: the worker's deemed acceptance and deemed withdrawals;
-- ``verification``: 告知承诺 post-approval checks (the interface for enforcement);
+- ``supervision``: 一线贯通 — the one post-approval supervision task of every decided application;
+- ``verification``: the outcomes of those checks (the interface for enforcement);
 - ``ratings``: 好差评 and the rectification of a bad rating;
 - ``queue``: tickets in the hall;
 - ``portal``: applicant accounts and notifications;
@@ -48,6 +49,7 @@ from township.approval.services.portal import applicant_register, notifications_
 from township.approval.services.provisional import approval_provisional_dates_refresh
 from township.approval.services.queue import ticket_call_next, ticket_finish, ticket_take
 from township.approval.services.ratings import application_rate, rectification_callback
+from township.approval.services.supervision import supervision_task_create
 from township.approval.services.timed import _run_one, approval_run_timed_work
 from township.approval.services.verification import verification_task_complete, verification_tasks_open
 
@@ -81,6 +83,7 @@ __all__ = [
     "issuer_department",
     "notifications_mark_read",
     "rectification_callback",
+    "supervision_task_create",
     "ticket_call_next",
     "ticket_finish",
     "ticket_take",

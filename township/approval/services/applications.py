@@ -22,7 +22,6 @@ from township.approval.models import (
     MaterialSource,
     SupplementNotice,
     VerificationMethod,
-    VerificationTask,
 )
 from township.approval.services.common import (
     CLERK_ROLES,
@@ -36,6 +35,7 @@ from township.approval.services.common import (
     _require_case_actor,
     _required_materials,
     _store_verified_uploads,
+    green_lane_note,
     user_for_subject,
 )
 from township.approval.services.decisions import application_issue
@@ -323,6 +323,7 @@ def application_accept(*, application: Application, actor: User | None, comment:
     application.accepted_at = now
     application.accept_mode = AcceptMode.NORMAL
     application.save(update_fields=["accepted_at", "accept_mode"])
+    green_lane_note(application, actor)
     _store_verified_uploads(application, actor)
     _notify_applicant(
         application,
@@ -362,6 +363,7 @@ def application_accept_gap(
     application.gap_deadline = deadline
     application.gap_pledge = pledge
     application.save(update_fields=["accepted_at", "accept_mode", "gap_missing", "gap_deadline", "gap_pledge"])
+    green_lane_note(application, actor)
     ApplicationMaterial.objects.filter(
         application_id=application.material_owner_id, material_type_code__in=missing, source=MaterialSource.MISSING
     ).update(source=MaterialSource.GAP)
@@ -422,8 +424,6 @@ def application_approve_on_commitment(
     commitment_false_record, commitment_pledge_required, bad_method."""
     if method not in VerificationMethod.values:
         raise error(Code.BAD_METHOD, field="method")
-    from township.approval.services.provisional import commitment_check_due
-
     now = timezone.now()
     rule = application.snapshot.get("commitment_rule") or {}
     case_type_for(APPLICATION).fire(
@@ -440,17 +440,10 @@ def application_approve_on_commitment(
     application.decided_at = now
     application.decided_by = actor
     application.save()
-    # The check is the agency's own deadline: provisional (暂定) past the holiday table, never a refusal.
-    due, provisional = commitment_check_due(application, timezone.localdate(now))
-    VerificationTask.objects.create(
-        jurisdiction_id=application.jurisdiction_id,
-        application=application,
-        village=application.village,
-        subject=application.applicant,
-        method=method,
-        due_date=due,
-        due_provisional=provisional,
-    )
+    # 一线贯通: the post-approval check (the item's check period; provisional past the holiday table).
+    from township.approval.services.supervision import supervision_task_create
+
+    supervision_task_create(application, method=method)
     application_issue(application=application, actor=actor)
     return application
 

@@ -39,6 +39,45 @@ VERIFY_ROLES = (Role.ENFORCEMENT_OFFICER, Role.APPROVER, Role.APPROVAL_HEAD)
 
 
 def _clock_spec(app: Application) -> dict[str, Any] | None:
+    """The acceptance clock: the item's promised (else statutory) limit, shortened by the 绿色通道 for a grade-A
+    applicant in working days (``credit_effects.green_lane_limit``; the statutory default of Art 42 is never shortened
+    below the floor either)."""
+    spec = _item_clock_spec(app)
+    if spec is None or spec["unit"] != "working_days":
+        return spec
+    from township.approval.credit_effects import credit_standing, green_lane_limit
+
+    standing = credit_standing(app.applicant)
+    limit = green_lane_limit(
+        spec["limit"],
+        grade=standing["grade"],
+        listed=standing["listed"] or standing["blacklisted"],
+        legal_min=app.snapshot.get("legal_min_limit"),
+    )
+    return {**spec, "limit": limit} if limit != spec["limit"] else spec
+
+
+def green_lane_note(app: Application, actor: User | None) -> None:
+    """Record the 绿色通道 on the timeline when the acceptance clock was shortened (shown to the clerk with its rule)."""
+    from township.approval.credit_effects import GREEN_LANE_RULE
+    from township.cases.services import case_note
+
+    item = _item_clock_spec(app)
+    used = _clock_spec(app)
+    if item is None or used is None or used["limit"] == item["limit"]:
+        return
+    case_note(
+        case=app.case,
+        actor=actor,
+        name="green_lane",
+        label=_("绿色通道：信用等级A，承诺时限缩短"),
+        data={"from": item["limit"], "to": used["limit"], "unit": used["unit"], "rule": GREEN_LANE_RULE},
+        comment=_("承诺时限由%(a)s个工作日缩短为%(b)s个工作日（%(r)s）")
+        % {"a": item["limit"], "b": used["limit"], "r": GREEN_LANE_RULE},
+    )
+
+
+def _item_clock_spec(app: Application) -> dict[str, Any] | None:
     snap = app.snapshot
     limit = snap.get("promised_limit")
     unit = snap.get("promised_unit") or "working_days"

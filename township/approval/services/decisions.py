@@ -22,6 +22,7 @@ from township.approval.services.common import (
     _notify_applicant,
     issuer_department,
 )
+from township.approval.services.supervision import supervision_task_create
 from township.cases.models import EventKind
 from township.cases.services import case_extend
 from township.cases.types import case_type_for
@@ -139,6 +140,7 @@ def application_approve(
     application.decided_by = actor
     application.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by"])
     _notify_applicant(application, _("准予许可：%(t)s") % {"t": application.title})
+    supervision_task_create(application)  # 一线贯通: the decision flows on to the enforcement bureau
     if issue:
         application_issue(application=application, actor=actor)
     return application
@@ -161,6 +163,7 @@ def application_deny(
     application.decided_by = actor
     application.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by"])
     _notify_applicant(application, _("不予许可：%(t)s") % {"t": application.title}, f"{reason}\n{rights}")
+    supervision_task_create(application)  # 一线贯通: 无证经营巡查
     _after_terminal(application)
     return application
 

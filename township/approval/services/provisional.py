@@ -50,7 +50,12 @@ def approval_provisional_dates_refresh(year: int | None = None) -> int:
     )
     for task in tasks.select_related("application").select_for_update(of=("self",)):
         start = timezone.localdate(task.application.decided_at or task.created_at)
-        due, provisional = commitment_check_due(task.application, start)
+        if task.due_working_days:
+            from township.core.calendar import agency_add_working_days
+
+            due, provisional = agency_add_working_days(start, task.due_working_days)
+        else:
+            due, provisional = commitment_check_due(task.application, start)
         if (due, provisional) != (task.due_date, task.due_provisional):
             task.due_date, task.due_provisional = due, provisional
             task.save(update_fields=["due_date", "due_provisional"])

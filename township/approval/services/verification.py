@@ -1,4 +1,5 @@
-"""告知承诺 post-approval verification (interface for enforcement): the checks and their outcomes."""
+"""Post-approval supervision tasks (一线贯通; the 告知承诺 check among them), the interface for enforcement: the
+checks and their outcomes; findings become clues, every final outcome writes its credit record."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from township.approval.errors import Code, error
 from township.approval.models import (
     Application,
+    SupervisionPurpose,
     VerificationOutcome,
     VerificationStatus,
     VerificationTask,
@@ -73,6 +75,11 @@ def verification_task_complete(
         raise error(Code.OUTCOME_ORDER, field="outcome")
     if outcome == VerificationOutcome.RECTIFY and task.status == VerificationStatus.RECTIFYING:
         raise error(Code.OUTCOME_ORDER, field="outcome", variant="again")
+    if outcome == VerificationOutcome.FALSE and task.purpose not in (
+        SupervisionPurpose.COMMITMENT,
+        SupervisionPurpose.GAP,
+    ):
+        raise error(Code.OUTCOME_PURPOSE, field="outcome")
     now = timezone.now()
     app = Application.objects.select_related("case", "certificate", "applicant").get(pk=task.application_id)
     task.outcome = outcome
@@ -104,19 +111,7 @@ def verification_task_complete(
         reason = _("告知承诺事后核查不通过：%(n)s") % {"n": note}
         if app.certificate_id and app.certificate.status != "revoked":
             certificate_revoke(certificate=app.certificate, actor=actor, reason=reason, source_case=app.case)
-        if outcome == VerificationOutcome.FALSE:
-            from township.credit.models import CreditKind
-            from township.credit.services import credit_record_create
-
-            credit_record_create(
-                subject=app.applicant,
-                kind=CreditKind.FALSE_COMMITMENT,
-                reason=reason,
-                actor=actor,
-                jurisdiction=app.jurisdiction_id,
-                source_case=app.case,
-                source_app="approval",
-            )
+        _outcome_credit_record(app, task, actor, reason)
         # 审管联动: the failed check reaches the enforcement team as a clue (案源).
         from township.enforcement.services import clue_create_from_verification
 
@@ -124,7 +119,37 @@ def verification_task_complete(
             jurisdiction=app.jurisdiction_id, source_case=app.case, subject=app.applicant, actor=None, summary=reason
         )
         _notify_applicant(app, _("承诺核查不通过，证照已撤销：%(t)s") % {"t": app.title}, note)
+    else:
+        _outcome_credit_record(
+            app, task, actor, _("事后监管核查符合：%(n)s") % {"n": note or task.get_purpose_display()}
+        )
     return task
+
+
+# What each final outcome writes into the credit file (every outcome writes its record; 限期整改 is not final):
+# (kind, severity). 虚假承诺: serious (NDRC Order 36 tiers; DOMAIN2 §5.1 — a false pledge excludes 告知承诺 until
+# repaired); not rectified: the licence is withdrawn for unmet conditions, general; met: a positive record.
+OUTCOME_CREDIT = {
+    VerificationOutcome.MET: ("positive", "minor"),
+    VerificationOutcome.NOT_RECTIFIED: ("penalty", "general"),
+    VerificationOutcome.FALSE: ("false_commitment", "serious"),
+}
+
+
+def _outcome_credit_record(app: Application, task: VerificationTask, actor: User | None, reason: str) -> None:
+    from township.credit.services import credit_record_create
+
+    kind, severity = OUTCOME_CREDIT[VerificationOutcome(task.outcome)]
+    credit_record_create(
+        subject=app.applicant,
+        kind=kind,
+        reason=reason,
+        actor=actor,
+        jurisdiction=app.jurisdiction_id,
+        source_case=app.case,
+        source_app="approval",
+        severity=severity,
+    )
 
 
 def _verification_note(app: Application, actor: User | None, task: VerificationTask, note: str) -> None:

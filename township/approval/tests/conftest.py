@@ -96,3 +96,23 @@ def pdf_upload(name: str = "doc.pdf"):
 @pytest.fixture
 def upload():
     return pdf_upload
+
+
+@pytest.fixture
+def grades(monkeypatch):
+    """``grades[subject.pk] = "A"`` / ``grades.listed.add(subject.pk)``: the credit core's answers for the test."""
+    from township.credit import selectors as credit
+
+    class Grades(dict):
+        listed: set[int] = set()
+
+    table = Grades()
+    table.listed = set()
+    monkeypatch.setattr(
+        credit, "credit_grade", lambda s, on=None: table.get(getattr(s, "pk", None), "B"), raising=False
+    )
+    monkeypatch.setattr(
+        credit, "credit_is_listed", lambda s, on=None: getattr(s, "pk", None) in table.listed, raising=False
+    )
+    monkeypatch.setattr(credit, "credit_grade_reason", lambda s, on=None: "测试评级", raising=False)
+    return table
