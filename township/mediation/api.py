@@ -37,8 +37,13 @@ class CommitteeOut(Schema):
 
 def _committee_out(c: Committee) -> dict[str, Any]:
     return {
-        "id": c.pk, "name": c.name, "village": c.village_id, "village_name": c.village.name,
-        "term_start": c.term_start, "term_end": c.term_end, "can_seal": c.department_id is not None,
+        "id": c.pk,
+        "name": c.name,
+        "village": c.village_id,
+        "village_name": c.village.name,
+        "term_start": c.term_start,
+        "term_end": c.term_end,
+        "can_seal": c.department_id is not None,
         "members": [
             {"user": cm.user_id, "name": cm.user.get_full_name() or cm.user.username, "title": cm.get_title_display()}
             for cm in c.members.filter(active=True).select_related("user")
@@ -156,36 +161,73 @@ def _out(m: Mediation, detail: bool = True) -> dict[str, Any]:
     agreement = selectors.agreement_of(m) if detail else None
     conf = selectors.confirmation_of(m) if detail else None
     return {
-        "id": m.pk, "case": m.case_id, "number": m.case.number, "state": m.case.state,
-        "state_label": str(m.case.state_label), "village": m.village_id, "committee": m.committee_id,
-        "source": m.source, "court_name": m.court_name, "dispute_type": m.dispute_type, "summary": m.summary,
-        "received_on": m.received_on, "mediator": m.mediator.get_full_name() if m.mediator else "",
-        "outcome": m.outcome, "ended_on": m.ended_on, "due_at": m.case.due_at,
+        "id": m.pk,
+        "case": m.case_id,
+        "number": m.case.number,
+        "state": m.case.state,
+        "state_label": str(m.case.state_label),
+        "village": m.village_id,
+        "committee": m.committee_id,
+        "source": m.source,
+        "court_name": m.court_name,
+        "dispute_type": m.dispute_type,
+        "summary": m.summary,
+        "received_on": m.received_on,
+        "mediator": m.mediator.get_full_name() if m.mediator else "",
+        "outcome": m.outcome,
+        "ended_on": m.ended_on,
+        "due_at": m.case.due_at,
         "parties": [
-            {"id": p.pk, "side": p.side, "name": p.name, "resident_id": mask_resident_id(p.resident_id),
-             "phone": mask_phone(p.phone), "consent": p.consent}
+            {
+                "id": p.pk,
+                "side": p.side,
+                "name": p.name,
+                "resident_id": mask_resident_id(p.resident_id),
+                "phone": mask_phone(p.phone),
+                "consent": p.consent,
+            }
             for p in m.parties.all()
         ],
         "sessions": [
             {"held_on": s.held_on.isoformat(), "place": s.place, "present": s.present, "summary": s.summary}
             for s in (m.sessions.all() if detail else [])
         ],
-        "agreement": None if agreement is None else {
-            "form": agreement.form, "number": agreement.number, "facts": agreement.facts, "issues": agreement.issues,
-            "responsibilities": agreement.responsibilities, "content": agreement.content,
-            "performance": agreement.performance, "performance_deadline": agreement.performance_deadline,
-            "reached_on": agreement.reached_on, "effective_on": agreement.effective_on,
-            "seal_code": agreement.sealed_document.code if agreement.sealed_document_id else "",
+        "agreement": None
+        if agreement is None
+        else {
+            "form": agreement.form,
+            "number": agreement.number,
+            "facts": agreement.facts,
+            "issues": agreement.issues,
+            "responsibilities": agreement.responsibilities,
+            "content": agreement.content,
+            "performance": agreement.performance,
+            "performance_deadline": agreement.performance_deadline,
+            "reached_on": agreement.reached_on,
+            "effective_on": agreement.effective_on,
+            "seal_code": agreement.sealed_document.code if agreement.sealed_document is not None else "",
             "signatures": [
-                {"signer": s.signer_name, "mediator": s.party_id is None, "method": s.method, "signed_on": s.signed_on.isoformat()}
+                {
+                    "signer": s.signer_name,
+                    "mediator": s.party_id is None,
+                    "method": s.method,
+                    "signed_on": s.signed_on.isoformat(),
+                }
                 for s in agreement.signatures.all()
             ],
         },
-        "confirmation": None if conf is None else {
-            "court": conf.court, "matter": conf.matter, "applied_on": conf.applied_on, "ruling": conf.ruling,
-            "ruling_number": conf.ruling_number, "ruled_on": conf.ruled_on,
+        "confirmation": None
+        if conf is None
+        else {
+            "court": conf.court,
+            "matter": conf.matter,
+            "applied_on": conf.applied_on,
+            "ruling": conf.ruling,
+            "ruling_number": conf.ruling_number,
+            "ruled_on": conf.ruled_on,
         },
-        "routes_notice": m.routes_notice, "referral_court": m.referral_court,
+        "routes_notice": m.routes_notice,
+        "referral_court": m.referral_court,
         "documents": documents.document_list(m) if detail else [],
     }
 
@@ -197,13 +239,29 @@ class MediationPage(Schema):
 
 @router.get("/cases", response=MediationPage)
 def mediation_list(
-    request: HttpRequest, q: str = "", state: str = "", village: str = "", dispute_type: str = "", source: str = "",
-    outcome: str = "", start: dt.date | None = None, end: dt.date | None = None, limit: int = 50, offset: int = 0,
+    request: HttpRequest,
+    q: str = "",
+    state: str = "",
+    village: str = "",
+    dispute_type: str = "",
+    source: str = "",
+    outcome: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> Any:
     """Mediation cases the actor may see, newest first (names in full, ID numbers and phones masked)."""
     qs = selectors.mediation_list(
-        actor=request.user, q=q, state=state, village=village, dispute_type=dispute_type, source=source,
-        outcome=outcome, start=start, end=end,
+        actor=request.user,
+        q=q,
+        state=state,
+        village=village,
+        dispute_type=dispute_type,
+        source=source,
+        outcome=outcome,
+        start=start,
+        end=end,
     ).prefetch_related("parties")
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
@@ -216,8 +274,14 @@ def mediation_register(request: HttpRequest, payload: MediationIn) -> Any:
     mediation_role_required, party_invalid, court_required, mediation_resident_id_invalid, phone_invalid."""
     committee = selectors.committee_get(actor=request.user, pk=payload.committee)
     m = services.mediation_register(
-        actor=request.user, committee=committee, dispute_type=payload.dispute_type, summary=payload.summary,
-        claims=payload.claims, source=payload.source, court_name=payload.court_name, received_on=payload.received_on,
+        actor=request.user,
+        committee=committee,
+        dispute_type=payload.dispute_type,
+        summary=payload.summary,
+        claims=payload.claims,
+        source=payload.source,
+        court_name=payload.court_name,
+        received_on=payload.received_on,
         parties=[p.dict() for p in payload.parties],
     )
     return Status(201, _out(selectors.mediation_get(actor=request.user, pk=m.pk)))
@@ -250,7 +314,9 @@ def confirmation_pack(request: HttpRequest, case_id: int, matter: str = "civil",
     agreement = selectors.agreement_of(m)
     if agreement is None:
         raise DomainError("agreement_incomplete", "尚未制作调解协议")
-    pdf = documents.render("司法确认申请书及材料", m, documents.confirmation_pack_paragraphs(m, agreement, court), number=agreement.number)
+    pdf = documents.render(
+        "司法确认申请书及材料", m, documents.confirmation_pack_paragraphs(m, agreement, court), number=agreement.number
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="confirmation-pack.pdf"'
     return response

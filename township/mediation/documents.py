@@ -12,7 +12,9 @@ from township.mediation.models import Agreement, Mediation, Party, Session, Sign
 
 
 def _parties(mediation: Mediation) -> list[Party]:
-    return list(Party.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation).order_by("side", "id"))
+    return list(
+        Party.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation).order_by("side", "id")
+    )
 
 
 def party_line(p: Party, *, full: bool) -> str:
@@ -37,7 +39,9 @@ def agreement_paragraphs(agreement: Agreement, *, full: bool = False) -> list[st
         f"各方当事人的责任：{agreement.responsibilities}",
         f"经{m.committee.name}调解，双方当事人自愿达成如下协议：{agreement.content}",
         f"履行方式：{agreement.performance}",
-        f"履行期限：{agreement.performance_deadline:%Y年%m月%d日}前" if agreement.performance_deadline else "履行期限：—",
+        f"履行期限：{agreement.performance_deadline:%Y年%m月%d日}前"
+        if agreement.performance_deadline
+        else "履行期限：—",
         "本协议经各方当事人签名（盖章或按指印）、人民调解员签名并加盖人民调解委员会印章之日起生效。"
         "本协议一式三份，双方当事人、人民调解委员会各持一份。双方当事人可自协议生效之日起三十日内共同向人民法院申请司法确认。",
     ]
@@ -68,22 +72,30 @@ def confirmation_pack_paragraphs(mediation: Mediation, agreement: Agreement, cou
         "一、申请人基本情况（身份、住址、联系方式）",
         *[party_line(p, full=True) for p in _parties(mediation)],
         "二、调解协议",
-        f"协议编号：{agreement.number}；生效日期：{agreement.effective_on:%Y年%m月%d日}" if agreement.effective_on else "",
+        f"协议编号：{agreement.number}；生效日期：{agreement.effective_on:%Y年%m月%d日}"
+        if agreement.effective_on
+        else "",
         *agreement_paragraphs(agreement, full=False)[len(_parties(mediation)) :],
         "三、调解组织主持调解的证明",
         f"调解组织：{mediation.committee.name}（{mediation.village.name}）；案件编号：{mediation.case.number}；"
         f"登记日期：{mediation.received_on:%Y年%m月%d日}；调解员：{mediation.mediator.get_full_name() if mediation.mediator else '—'}",
     ]
-    for s in Session.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation).order_by("held_on", "id"):
+    for s in Session.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation).order_by(
+        "held_on", "id"
+    ):
         out.append(f"调解记录：{s.held_on:%Y年%m月%d日}，{s.place}，参加人员：{s.present}")
-    if agreement.sealed_document_id:
+    if agreement.sealed_document is not None:
         out.append(f"调解协议书电子签章核验码：{agreement.sealed_document.code}")
-    out.append("四、申请人承诺：出于解决纠纷的目的自愿达成协议，没有恶意串通、规避法律的行为；如因虚假调解给他人造成损失，愿承担相应责任。")
+    out.append(
+        "四、申请人承诺：出于解决纠纷的目的自愿达成协议，没有恶意串通、规避法律的行为；如因虚假调解给他人造成损失，愿承担相应责任。"
+    )
     out.append("申请人签名：                                  申请日期：")
     return [p for p in out if p]
 
 
-def render(title: str, mediation: Mediation, paragraphs: list[str], *, number: str = "", verify: str = "", seal_label: str = "") -> bytes:
+def render(
+    title: str, mediation: Mediation, paragraphs: list[str], *, number: str = "", verify: str = "", seal_label: str = ""
+) -> bytes:
     from township.certificates.pdf import render_document
 
     return render_document(
@@ -104,7 +116,9 @@ def document_list(mediation: Mediation) -> list[dict[str, Any]]:
         docs.append({"key": "sessions", "label": "调解记录"})
     agreement = Agreement.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation).first()
     if agreement is not None:
-        docs.append({"key": "agreement", "label": "人民调解协议书" if agreement.form == "written" else "口头调解协议登记表"})
+        docs.append(
+            {"key": "agreement", "label": "人民调解协议书" if agreement.form == "written" else "口头调解协议登记表"}
+        )
     if mediation.routes_notice:
         docs.append({"key": "routes", "label": "终止调解告知书"})
     return docs

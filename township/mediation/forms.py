@@ -15,8 +15,13 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class _Choices(forms.Form):
     """A form whose ``party`` / ``mediator`` / ``signer`` choices are the case's own (passed by ``form_kwargs``)."""
 
-    def __init__(self, *args: Any, parties: list[tuple[int, str]] | None = None,
-                 mediators: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        parties: list[tuple[int, str]] | None = None,
+        mediators: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if not isinstance(field, forms.ChoiceField):
@@ -26,7 +31,11 @@ class _Choices(forms.Form):
             elif name in ("mediator", "replacement"):
                 field.choices = [("", _("请选择调解员")), *(mediators or [])]
             elif name == "signer":
-                field.choices = [("", _("请选择签署人")), *[(str(k), v) for k, v in (parties or [])], ("mediator", _("调解员"))]
+                field.choices = [
+                    ("", _("请选择签署人")),
+                    *[(str(k), v) for k, v in (parties or [])],
+                    ("mediator", _("调解员")),
+                ]
 
 
 class PartyForm(forms.Form):
@@ -79,7 +88,9 @@ class AgreementDraftForm(forms.Form):
 
     facts = forms.CharField(label=_("纠纷的主要事实"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     issues = forms.CharField(label=_("争议事项"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    responsibilities = forms.CharField(label=_("各方当事人的责任"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    responsibilities = forms.CharField(
+        label=_("各方当事人的责任"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     content = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     performance = forms.CharField(label=_("履行方式"), max_length=500, required=False)
     performance_deadline = forms.DateField(label=_("履行期限"), required=False, widget=DATE)
@@ -121,7 +132,9 @@ class ConfirmationForm(forms.Form):
 
 
 class RulingForm(forms.Form):
-    ruling = forms.ChoiceField(label=_("裁定结果"), choices=[("valid", _("裁定调解协议有效")), ("rejected", _("裁定驳回申请"))])
+    ruling = forms.ChoiceField(
+        label=_("裁定结果"), choices=[("valid", _("裁定调解协议有效")), ("rejected", _("裁定驳回申请"))]
+    )
     court = forms.CharField(label=_("作出裁定的法院"), max_length=64, required=False)
     ruling_number = forms.CharField(label=_("裁定书文号"), max_length=64, required=False)
     ruled_on = forms.DateField(label=_("裁定日期"), required=False, widget=DATE)

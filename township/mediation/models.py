@@ -34,7 +34,9 @@ class Committee(JurisdictionScoped):
         ordering = ["village_id", "id"]
         verbose_name = _("人民调解委员会")
         verbose_name_plural = _("人民调解委员会")
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "village", "name"], name="mediation_committee_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "village", "name"], name="mediation_committee_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -48,8 +50,12 @@ class MemberTitle(models.TextChoices):
 
 
 class CommitteeMember(JurisdictionScoped):
-    committee = models.ForeignKey(Committee, verbose_name=_("调解委员会"), on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("调解员"), on_delete=models.PROTECT, related_name="+")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("调解委员会"), on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("调解员"), on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("职务"), max_length=16, choices=MemberTitle.choices, default=MemberTitle.MEMBER)
     active = models.BooleanField(_("在任"), default=True)
 
@@ -57,7 +63,9 @@ class CommitteeMember(JurisdictionScoped):
         ordering = ["committee_id", "id"]
         verbose_name = _("调解委员会成员")
         verbose_name_plural = _("调解委员会成员")
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "committee", "user"], name="mediation_member_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "committee", "user"], name="mediation_member_once")
+        ]
 
 
 class Source(models.TextChoices):
@@ -90,9 +98,15 @@ class Outcome(models.TextChoices):
 class Mediation(JurisdictionScoped):
     """One mediation case (调解案件); ``case`` carries state, clock, number and timeline."""
 
-    case = models.OneToOneField("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="mediation")
-    village = models.ForeignKey("org.Jurisdiction", verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+")
-    committee = models.ForeignKey(Committee, verbose_name=_("调解委员会"), on_delete=models.PROTECT, related_name="cases")
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="mediation"
+    )
+    village = models.ForeignKey(
+        "org.Jurisdiction", verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("调解委员会"), on_delete=models.PROTECT, related_name="cases"
+    )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.APPLICATION)
     court_name = models.CharField(_("委派法院"), max_length=64, blank=True)
     dispute_type = models.CharField(_("纠纷类型"), max_length=20, choices=DisputeType.choices)
@@ -100,7 +114,12 @@ class Mediation(JurisdictionScoped):
     claims = models.TextField(_("当事人请求"), blank=True)
     received_on = models.DateField(_("申请日期"))
     mediator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("调解员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调解员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     mediator_chosen_by = models.CharField(_("调解员产生方式"), max_length=32, blank=True)
     outcome = models.CharField(_("调解结果"), max_length=20, choices=Outcome.choices, blank=True)
@@ -135,7 +154,9 @@ class Consent(models.TextChoices):
 
 
 class Party(BlindIndexedModel, JurisdictionScoped):
-    mediation = models.ForeignKey(Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="parties")
+    mediation = models.ForeignKey(
+        Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="parties"
+    )
     side = models.CharField(_("当事人地位"), max_length=12, choices=Side.choices)
     name = models.CharField(_("姓名/名称"), max_length=64)
     resident_id = EncryptedCharField(_("身份证号"), max_length=18, blank=True)
@@ -155,12 +176,16 @@ class Party(BlindIndexedModel, JurisdictionScoped):
 class Session(JurisdictionScoped):
     """调解记录 (人民调解法第27条)."""
 
-    mediation = models.ForeignKey(Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="sessions")
+    mediation = models.ForeignKey(
+        Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="sessions"
+    )
     held_on = models.DateField(_("调解日期"))
     place = models.CharField(_("调解地点"), max_length=128)
     present = models.CharField(_("参加人员"), max_length=300)
     summary = models.TextField(_("调解情况"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -172,9 +197,13 @@ class Session(JurisdictionScoped):
 class Recusal(JurisdictionScoped):
     """回避: a party asked that a mediator withdraw (人民调解法第23条：选择或者接受调解员)."""
 
-    mediation = models.ForeignKey(Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="recusals")
+    mediation = models.ForeignKey(
+        Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="recusals"
+    )
     party = models.ForeignKey(Party, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
-    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回避的调解员"), on_delete=models.PROTECT, related_name="+")
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("回避的调解员"), on_delete=models.PROTECT, related_name="+"
+    )
     replacement = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("更换的调解员"), on_delete=models.PROTECT, related_name="+"
     )
@@ -195,7 +224,9 @@ class AgreementForm(models.TextChoices):
 class Agreement(JurisdictionScoped):
     """调解协议 (人民调解法第28–30条)."""
 
-    mediation = models.OneToOneField(Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="agreement")
+    mediation = models.OneToOneField(
+        Mediation, verbose_name=_("调解案件"), on_delete=models.CASCADE, related_name="agreement"
+    )
     form = models.CharField(_("协议形式"), max_length=8, choices=AgreementForm.choices)
     number = models.CharField(_("协议编号"), max_length=64)
     facts = models.TextField(_("纠纷的主要事实"), blank=True)
@@ -207,11 +238,17 @@ class Agreement(JurisdictionScoped):
     reached_on = models.DateField(_("达成日期"))
     sealed_on = models.DateField(_("盖章日期"), null=True, blank=True)
     sealed_document = models.ForeignKey(
-        "certificates.SealedDocument", verbose_name=_("电子签章"), null=True, blank=True, on_delete=models.PROTECT,
+        "certificates.SealedDocument",
+        verbose_name=_("电子签章"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("制作人"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("制作人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("制作时间"), auto_now_add=True)
 
     class Meta:
@@ -228,12 +265,18 @@ class SignMethod(models.TextChoices):
 class Signature(JurisdictionScoped):
     """One signature on the agreement: a party's (签名/盖章/按指印) or the mediator's (``party`` empty)."""
 
-    agreement = models.ForeignKey(Agreement, verbose_name=_("调解协议"), on_delete=models.CASCADE, related_name="signatures")
-    party = models.ForeignKey(Party, verbose_name=_("当事人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("调解协议"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("当事人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signer_name = models.CharField(_("签署人"), max_length=64)
     method = models.CharField(_("方式"), max_length=12, choices=SignMethod.choices, default=SignMethod.SIGN)
     signed_on = models.DateField(_("签署日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -275,7 +318,9 @@ class Confirmation(JurisdictionScoped):
     ruling_number = models.CharField(_("裁定书文号"), max_length=64, blank=True)
     ruled_on = models.DateField(_("裁定日期"), null=True, blank=True)
     ruling_note = models.CharField(_("说明"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

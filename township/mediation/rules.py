@@ -94,7 +94,9 @@ def mediator_choice_valid(members: list[int], recused: list[int], user_id: int |
             Code.MEDIATOR_NOT_MEMBER, _("调解员须为本村人民调解委员会的调解员（人民调解法第19条）"), field="mediator"
         )
     if user_id in recused:
-        raise TransitionRefused(Code.MEDIATOR_RECUSED, _("该调解员已因当事人申请回避，不得再主持本案调解"), field="mediator")
+        raise TransitionRefused(
+            Code.MEDIATOR_RECUSED, _("该调解员已因当事人申请回避，不得再主持本案调解"), field="mediator"
+        )
 
 
 @needs_input
@@ -210,7 +212,8 @@ def matter_confirmable_check(matter: Any) -> None:
     if matter in NOT_CONFIRMABLE:
         raise TransitionRefused(
             Code.MATTER_NOT_CONFIRMABLE,
-            _("涉及%(what)s的调解协议，人民法院不予受理司法确认申请（民诉法解释第355条）") % {"what": NOT_CONFIRMABLE[matter]},
+            _("涉及%(what)s的调解协议，人民法院不予受理司法确认申请（民诉法解释第355条）")
+            % {"what": NOT_CONFIRMABLE[matter]},
             field="matter",
         )
     if not matter:
@@ -232,5 +235,7 @@ def ruling_recorded(case: Any, actor: Any, data: dict[str, Any]) -> None:
     ]
     if missing:
         raise TransitionRefused(
-            Code.RULING_INCOMPLETE, _("请登记法院裁定的%(parts)s") % {"parts": "、".join(missing)}, field="ruling_number"
+            Code.RULING_INCOMPLETE,
+            _("请登记法院裁定的%(parts)s") % {"parts": "、".join(missing)},
+            field="ruling_number",
         )

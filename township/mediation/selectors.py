@@ -43,7 +43,9 @@ def committee_get(*, actor: Any, pk: int) -> Committee:
 def committee_for_village(*, jurisdiction: str, village: str | None) -> Committee | None:
     if not village:
         return None
-    return Committee.objects.filter(jurisdiction_id=jurisdiction, village_id=village, active=True).order_by("id").first()
+    return (
+        Committee.objects.filter(jurisdiction_id=jurisdiction, village_id=village, active=True).order_by("id").first()
+    )
 
 
 def member_ids(committee_id: int) -> list[int]:
@@ -84,7 +86,10 @@ def mediation_list(
     qs = mediation_qs(actor)
     if q:
         qs = qs.filter(
-            Q(case__number__icontains=q) | Q(summary__icontains=q) | Q(case__title__icontains=q) | Q(parties__name__icontains=q)
+            Q(case__number__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(case__title__icontains=q)
+            | Q(parties__name__icontains=q)
         ).distinct()
     if state:
         qs = qs.filter(case__state=state)
@@ -130,7 +135,9 @@ def facts(mediation: Mediation) -> dict[str, Any]:
             "responsibilities": agreement.responsibilities,
             "content": agreement.content,
             "performance": agreement.performance,
-            "performance_deadline": agreement.performance_deadline.isoformat() if agreement.performance_deadline else "",
+            "performance_deadline": agreement.performance_deadline.isoformat()
+            if agreement.performance_deadline
+            else "",
             "signed_parties": [s.party_id for s in signatures if s.party_id],
             "mediator_signed": any(s.party_id is None for s in signatures),
             "sealed": agreement.sealed_document_id is not None or bool(agreement.sealed_on),
@@ -140,7 +147,9 @@ def facts(mediation: Mediation) -> dict[str, Any]:
         "parties": parties,
         "mediator": mediation.mediator_id,
         "members": member_ids(mediation.committee_id),
-        "recused": list(Recusal.objects.filter(jurisdiction_id=jur, mediation=mediation).values_list("mediator_id", flat=True)),
+        "recused": list(
+            Recusal.objects.filter(jurisdiction_id=jur, mediation=mediation).values_list("mediator_id", flat=True)
+        ),
         "agreement": agreement_facts,
         "routes_notice": mediation.routes_notice,
         "routes_told_on": mediation.routes_told_on.isoformat() if mediation.routes_told_on else "",
@@ -184,5 +193,7 @@ def statistics(*, actor: Any, start: date | None = None, end: date | None = None
             for code, n in sorted(by_village.items())
         ],
         "by_type": [{"key": k, "label": str(type_labels.get(k, k)), "count": n} for k, n in by_type.most_common()],
-        "by_outcome": [{"key": k, "label": str(outcome_labels.get(k, k)), "count": n} for k, n in by_outcome.most_common()],
+        "by_outcome": [
+            {"key": k, "label": str(outcome_labels.get(k, k)), "count": n} for k, n in by_outcome.most_common()
+        ],
     }

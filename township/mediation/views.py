@@ -37,6 +37,10 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
 def _mediation_by_case(request: HttpRequest, case_id: int) -> Mediation:
     found = selectors.mediation_qs(request.user).filter(case_id=case_id).first()
     if found is None:
@@ -45,7 +49,7 @@ def _mediation_by_case(request: HttpRequest, case_id: int) -> Mediation:
 
 
 def _villages(request: HttpRequest) -> list[tuple[str, str]]:
-    r = reach(request.user, [Role.MEDIATOR, Role.LEADER, Role.ADMINISTRATOR])
+    r = reach(_user(request), [Role.MEDIATOR, Role.LEADER, Role.ADMINISTRATOR])
     qs = Jurisdiction.objects.filter(level=Level.VILLAGE)
     codes = set(qs.filter(parent_id__in=sorted(r.codes)).values_list("code", flat=True)) | {v for _t, v in r.villages}
     return list(qs.filter(code__in=codes).order_by("code").values_list("code", "name"))
@@ -68,9 +72,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 def _party_names(m: Mediation, masked: bool = True) -> str:
     from township.core.identifiers import mask_name
 
-    return "、".join(
-        f"{mask_name(p.name) if masked else p.name}（{p.get_side_display()}）" for p in m.parties.all()
-    )
+    return "、".join(f"{mask_name(p.name) if masked else p.name}（{p.get_side_display()}）" for p in m.parties.all())
 
 
 @login_required
@@ -80,14 +82,44 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     labels = dict(Warning.choices)
-    rows = [{"m": m, "warning": m.case.warning(now), "warning_label": labels.get(m.case.warning(now), ""),
-             "parties": _party_names(m)} for m in page]
+    rows = [
+        {
+            "m": m,
+            "warning": m.case.warning(now),
+            "warning_label": labels.get(m.case.warning(now), ""),
+            "parties": _party_names(m),
+        }
+        for m in page
+    ]
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
-    return render(request, "mediation/list.html", {
-        "rows": rows, "page": page, "query": query, "f": request.GET,
-        "states": [(s.key, s.label) for s in MACHINE.states], "villages": _villages(request),
-        "types": DisputeType.choices, "sources": Source.choices, "outcomes": Outcome.choices,
-    })
+    return render(
+        request,
+        "mediation/list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "query": query,
+            "f": request.GET,
+            "states": [(s.key, s.label) for s in MACHINE.states],
+            "villages": _villages(request),
+            "types": DisputeType.choices,
+            "sources": Source.choices,
+            "outcomes": Outcome.choices,
+        },
+    )
+
+
+def append_row(ws: Any, values: list[Any]) -> None:
+    """Append cells as plain text: a value like "=HYPERLINK(…)" must never become a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for v in values:
+        cell = WriteOnlyCell(ws, value=v)
+        if isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
+            cell.data_type = "s"
+        cells.append(cell)
+    ws.append(cells)
 
 
 @login_required
@@ -95,26 +127,51 @@ def mediation_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as Excel; names and phones masked (个人信息保护法: minimum necessary)."""
     from openpyxl import Workbook
 
-    from township.web.views import append_row
-
     f = _filters(request)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_("调解案件"))
-    ws.append([_("编号"), _("村（社区）"), _("调解委员会"), _("来源"), _("纠纷类型"), _("当事人"), _("联系电话"),
-               _("申请日期"), _("状态"), _("调解员"), _("调解结果"), _("终结日期")])
+    ws.append(
+        [
+            _("编号"),
+            _("村（社区）"),
+            _("调解委员会"),
+            _("来源"),
+            _("纠纷类型"),
+            _("当事人"),
+            _("联系电话"),
+            _("申请日期"),
+            _("状态"),
+            _("调解员"),
+            _("调解结果"),
+            _("终结日期"),
+        ]
+    )
     qs = selectors.mediation_list(actor=request.user, **f).prefetch_related("parties")[:EXPORT_MAX_ROWS]
     for m in qs.iterator(chunk_size=500):
         parties = list(m.parties.all())
-        append_row(ws, [
-            m.case.number, m.village.name, m.committee.name, m.get_source_display(), m.get_dispute_type_display(),
-            _party_names(m), "、".join(mask_phone(p.phone) for p in parties if p.phone), m.received_on.isoformat(),
-            str(m.case.state_label), m.mediator.get_full_name() if m.mediator else "", m.get_outcome_display(),
-            m.ended_on.isoformat() if m.ended_on else "",
-        ])
+        append_row(
+            ws,
+            [
+                m.case.number,
+                m.village.name,
+                m.committee.name,
+                m.get_source_display(),
+                m.get_dispute_type_display(),
+                _party_names(m),
+                "、".join(mask_phone(p.phone) for p in parties if p.phone),
+                m.received_on.isoformat(),
+                str(m.case.state_label),
+                m.mediator.get_full_name() if m.mediator else "",
+                m.get_outcome_display(),
+                m.ended_on.isoformat() if m.ended_on else "",
+            ],
+        )
     buf = BytesIO()
     wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename=\"mediation.xlsx\""
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mediation.xlsx"'
     return response
 
 
@@ -123,9 +180,7 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     from township.cases.actions import panel
 
     m = _mediation_by_case(request, case_id)
-    parties = [
-        {"p": p, "rid": mask_resident_id(p.resident_id), "phone": mask_phone(p.phone)} for p in m.parties.all()
-    ]
+    parties = [{"p": p, "rid": mask_resident_id(p.resident_id), "phone": mask_phone(p.phone)} for p in m.parties.all()]
     agreement = selectors.agreement_of(m)
     pack_error = ""
     if m.case.state == S.EFFECTIVE and agreement is not None:
@@ -133,14 +188,24 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
             services.confirmation_precheck(m)
         except DomainError as exc:
             pack_error = exc.message
-    return render(request, "mediation/case.html", {
-        "m": m, "case": m.case, "parties": parties, "agreement": agreement,
-        "signatures": agreement.signatures.all() if agreement else [],
-        "sessions": m.sessions.all(), "recusals": m.recusals.select_related("party", "mediator", "replacement"),
-        "confirmation": selectors.confirmation_of(m), "panel": panel(request, m.case),
-        "documents": documents.document_list(m), "pack_error": pack_error,
-        "members": m.committee.members.filter(active=True).select_related("user"),
-    })
+    return render(
+        request,
+        "mediation/case.html",
+        {
+            "m": m,
+            "case": m.case,
+            "parties": parties,
+            "agreement": agreement,
+            "signatures": agreement.signatures.all() if agreement else [],
+            "sessions": m.sessions.all(),
+            "recusals": m.recusals.select_related("party", "mediator", "replacement"),
+            "confirmation": selectors.confirmation_of(m),
+            "panel": panel(request, m.case),
+            "documents": documents.document_list(m),
+            "pack_error": pack_error,
+            "members": m.committee.members.filter(active=True).select_related("user"),
+        },
+    )
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
@@ -156,26 +221,48 @@ def document_pdf(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
     agreement = selectors.agreement_of(m)
     if key == "registration":
         paras = [documents.party_line(p, full=False) for p in m.parties.all()]
-        paras += [f"纠纷类型：{m.get_dispute_type_display()}；来源：{m.get_source_display()}"
-                  + (f"（{m.court_name}）" if m.court_name else ""),
-                  f"纠纷简要情况：{m.summary}", f"当事人请求：{m.claims or '—'}",
-                  f"申请日期：{m.received_on:%Y年%m月%d日}；调解员：{m.mediator.get_full_name() if m.mediator else '—'}（{m.mediator_chosen_by or '—'}）"]
+        paras += [
+            f"纠纷类型：{m.get_dispute_type_display()}；来源：{m.get_source_display()}"
+            + (f"（{m.court_name}）" if m.court_name else ""),
+            f"纠纷简要情况：{m.summary}",
+            f"当事人请求：{m.claims or '—'}",
+            f"申请日期：{m.received_on:%Y年%m月%d日}；调解员：{m.mediator.get_full_name() if m.mediator else '—'}（{m.mediator_chosen_by or '—'}）",
+        ]
         paras += [f"{p.name}：{p.get_consent_display()}（{p.consent_on or '—'}）" for p in m.parties.all()]
         return _pdf(documents.render("人民调解申请登记表", m, paras, number=m.case.number), "registration")
     if key == "sessions":
-        paras = [f"{s.held_on:%Y年%m月%d日}，{s.place}；参加人员：{s.present}；调解情况：{s.summary}"
-                 for s in Session.objects.filter(jurisdiction_id=m.jurisdiction_id, mediation=m)]
+        paras = [
+            f"{s.held_on:%Y年%m月%d日}，{s.place}；参加人员：{s.present}；调解情况：{s.summary}"
+            for s in Session.objects.filter(jurisdiction_id=m.jurisdiction_id, mediation=m)
+        ]
         return _pdf(documents.render("人民调解记录", m, paras, number=m.case.number), "sessions")
     if key == "agreement" and agreement is not None:
         title = "人民调解协议书" if agreement.form == "written" else "口头调解协议登记表"
         verify = ""
-        if agreement.sealed_document_id:
-            verify = request.build_absolute_uri(reverse("certificates:verify-document", args=[agreement.sealed_document.code]))
-        paras = documents.agreement_paragraphs(agreement, full=False) if agreement.form == "written" else [
-            f"口头协议内容：{agreement.content}", f"履行方式和期限：{agreement.performance}",
-            f"达成日期（即生效日期）：{agreement.reached_on:%Y年%m月%d日}（人民调解法第28条、第30条）"]
-        return _pdf(documents.render(title, m, paras, number=agreement.number, verify=verify,
-                                     seal_label="人民调解委员会印章" if agreement.sealed_on else ""), "agreement")
+        if agreement.sealed_document is not None:
+            verify = request.build_absolute_uri(
+                reverse("certificates:verify-document", args=[agreement.sealed_document.code])
+            )
+        paras = (
+            documents.agreement_paragraphs(agreement, full=False)
+            if agreement.form == "written"
+            else [
+                f"口头协议内容：{agreement.content}",
+                f"履行方式和期限：{agreement.performance}",
+                f"达成日期（即生效日期）：{agreement.reached_on:%Y年%m月%d日}（人民调解法第28条、第30条）",
+            ]
+        )
+        return _pdf(
+            documents.render(
+                title,
+                m,
+                paras,
+                number=agreement.number,
+                verify=verify,
+                seal_label="人民调解委员会印章" if agreement.sealed_on else "",
+            ),
+            "agreement",
+        )
     if key == "routes" and m.routes_notice:
         return _pdf(documents.render("终止调解告知书", m, [m.routes_notice], number=m.case.number), "routes")
     raise Http404
@@ -186,7 +273,7 @@ def confirmation_pack(request: HttpRequest, case_id: int) -> HttpResponse:
     """The 司法确认 application pack (rule 9), refused after 30 days, for oral agreements and for matters a court
     cannot confirm (the matter is asked in ?matter=)."""
     m = _mediation_by_case(request, case_id)
-    if not has_role(request.user, m.jurisdiction_id, (Role.MEDIATOR,), village=m.village_id):
+    if not has_role(_user(request), m.jurisdiction_id, (Role.MEDIATOR,), village=m.village_id):
         raise Http404
     try:
         matter = request.GET.get("matter")
@@ -198,7 +285,7 @@ def confirmation_pack(request: HttpRequest, case_id: int) -> HttpResponse:
     assert agreement is not None
     from township.cases.services import case_note
 
-    case_note(case=m.case, actor=request.user, name="pack", label=_("生成司法确认申请材料"))
+    case_note(case=m.case, actor=_user(request), name="pack", label=_("生成司法确认申请材料"))
     paras = documents.confirmation_pack_paragraphs(m, agreement, court=request.GET.get("court", ""))
     return _pdf(documents.render("司法确认申请书及材料", m, paras, number=agreement.number), "confirmation-pack")
 
@@ -209,26 +296,50 @@ def dossier(request: HttpRequest, case_id: int) -> HttpResponse:
     from township.cases.selectors import case_timeline
 
     m = _mediation_by_case(request, case_id)
-    return render(request, "mediation/dossier.html", {
-        "m": m, "case": m.case, "documents": documents.document_list(m), "events": case_timeline(case=m.case),
-        "confirmation": selectors.confirmation_of(m),
-    })
+    return render(
+        request,
+        "mediation/dossier.html",
+        {
+            "m": m,
+            "case": m.case,
+            "documents": documents.document_list(m),
+            "events": case_timeline(case=m.case),
+            "confirmation": selectors.confirmation_of(m),
+        },
+    )
 
 
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
-    committees = [(c.pk, f"{c.name}（{c.village.name}）") for c in selectors.committee_list(actor=request.user, ) if c.active]
+    committees = [
+        (c.pk, f"{c.name}（{c.village.name}）")
+        for c in selectors.committee_list(
+            actor=request.user,
+        )
+        if c.active
+    ]
     form = forms.ApplicationForm(request.POST or None, committees=committees)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             committee = selectors.committee_get(actor=request.user, pk=d["committee"])
             m = services.mediation_register(
-                actor=request.user, committee=committee, dispute_type=d["dispute_type"], summary=d["summary"],
-                claims=d["claims"], source=d["source"], court_name=d["court_name"], received_on=d["received_on"],
+                actor=request.user,
+                committee=committee,
+                dispute_type=d["dispute_type"],
+                summary=d["summary"],
+                claims=d["claims"],
+                source=d["source"],
+                court_name=d["court_name"],
+                received_on=d["received_on"],
                 parties=[
-                    {"side": side, "name": d[f"{side}_name"], "resident_id": d[f"{side}_id"],
-                     "phone": d[f"{side}_phone"], "address": d[f"{side}_address"]}
+                    {
+                        "side": side,
+                        "name": d[f"{side}_name"],
+                        "resident_id": d[f"{side}_id"],
+                        "phone": d[f"{side}_phone"],
+                        "address": d[f"{side}_address"],
+                    }
                     for side in ("applicant", "respondent")
                 ],
             )
@@ -258,10 +369,17 @@ def committee_list(request: HttpRequest) -> HttpResponse:
         "members__user"
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "mediation/committees.html", {
-        "page": page, "form": form, "villages": _villages(request), "f": request.GET,
-        "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
-    })
+    return render(
+        request,
+        "mediation/committees.html",
+        {
+            "page": page,
+            "form": form,
+            "villages": _villages(request),
+            "f": request.GET,
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+        },
+    )
 
 
 @login_required
@@ -292,6 +410,11 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def stats(request: HttpRequest) -> HttpResponse:
     start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
-    return render(request, "mediation/stats.html", {
-        "s": selectors.statistics(actor=request.user, start=start, end=end), "f": request.GET,
-    })
+    return render(
+        request,
+        "mediation/stats.html",
+        {
+            "s": selectors.statistics(actor=request.user, start=start, end=end),
+            "f": request.GET,
+        },
+    )

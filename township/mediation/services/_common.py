@@ -37,5 +37,7 @@ def fire(mediation: Mediation, name: str, actor: Any, data: dict[str, Any] | Non
     return event
 
 
-def note(mediation: Mediation, actor: Any, name: str, label: str, data: dict[str, Any] | None = None, comment: str = "") -> None:
+def note(
+    mediation: Mediation, actor: Any, name: str, label: str, data: dict[str, Any] | None = None, comment: str = ""
+) -> None:
     case_note(case=mediation.case, actor=actor, name=name, label=label, data=data or {}, comment=comment)

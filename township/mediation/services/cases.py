@@ -127,16 +127,25 @@ def mediation_register(
 
 
 @transaction.atomic
-def party_add(*, mediation: Mediation, actor: Any, side: str, name: str, resident_id: str = "", phone: str = "", address: str = "") -> Party:
+def party_add(
+    *, mediation: Mediation, actor: Any, side: str, name: str, resident_id: str = "", phone: str = "", address: str = ""
+) -> Party:
     require_mediator(actor, mediation)
     require_open(mediation)
     party = party_add_row(mediation, side=side, name=name, resident_id=resident_id, phone=phone, address=address)
-    note(mediation, actor, "party_add", _("登记当事人：%(name)s（%(side)s）") % {"name": party.name, "side": party.get_side_display()})
+    note(
+        mediation,
+        actor,
+        "party_add",
+        _("登记当事人：%(name)s（%(side)s）") % {"name": party.name, "side": party.get_side_display()},
+    )
     return party
 
 
 def _party(mediation: Mediation, party_id: Any) -> Party:
-    party = Party.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation, pk=party_id).first()
+    party: Party | None = Party.objects.filter(
+        jurisdiction_id=mediation.jurisdiction_id, mediation=mediation, pk=party_id
+    ).first()
     if party is None:
         raise BadInput(Code.PARTY_INVALID, _("请选择本案当事人"), field="party")
     return party
@@ -155,9 +164,12 @@ def consent_record(
     party.consent_note = remark[:200]
     party.save(update_fields=["consent", "consent_on", "consent_note"])
     note(
-        mediation, actor, "consent",
+        mediation,
+        actor,
+        "consent",
         _("%(name)s%(what)s") % {"name": party.name, "what": _("同意调解") if agreed else _("明确拒绝调解")},
-        {"party": party.pk, "agreed": agreed, "on": party.consent_on.isoformat()}, remark,
+        {"party": party.pk, "agreed": agreed, "on": party.consent_on.isoformat()},
+        remark,
     )
     if not agreed:
         mediation.outcome = Outcome.REFUSED
@@ -169,7 +181,9 @@ def consent_record(
 
 
 @transaction.atomic
-def mediator_appoint(*, mediation: Mediation, actor: Any, mediator: User | int, chosen_by: str = "committee") -> Mediation:
+def mediator_appoint(
+    *, mediation: Mediation, actor: Any, mediator: User | int, chosen_by: str = "committee"
+) -> Mediation:
     """选定调解员: by the committee or the parties, from the village's committee only (人民调解法第19条)."""
     require_mediator(actor, mediation)
     require_open(mediation)
@@ -177,10 +191,17 @@ def mediator_appoint(*, mediation: Mediation, actor: Any, mediator: User | int, 
     user_id = mediator if isinstance(mediator, int) else mediator.pk
     rules.mediator_choice_valid(facts["members"], facts["recused"], user_id)
     mediation.mediator_id = user_id
-    mediation.mediator_chosen_by = {"committee": _("调解委员会指定"), "parties": _("当事人选定")}.get(chosen_by, chosen_by)[:32]
+    mediation.mediator_chosen_by = {"committee": _("调解委员会指定"), "parties": _("当事人选定")}.get(
+        chosen_by, chosen_by
+    )[:32]
     mediation.save(update_fields=["mediator", "mediator_chosen_by"])
     name = User.objects.filter(pk=user_id).values_list("full_name", flat=True).first() or ""
-    note(mediation, actor, "mediator", _("选定调解员：%(name)s（%(how)s）") % {"name": name, "how": mediation.mediator_chosen_by})
+    note(
+        mediation,
+        actor,
+        "mediator",
+        _("选定调解员：%(name)s（%(how)s）") % {"name": name, "how": mediation.mediator_chosen_by},
+    )
     return mediation
 
 
@@ -198,12 +219,23 @@ def mediator_recuse(*, mediation: Mediation, actor: Any, party_id: int, reason: 
     recused = [*facts["recused"], mediation.mediator_id]
     rules.mediator_choice_valid(facts["members"], recused, replacement)
     recusal = Recusal.objects.create(
-        jurisdiction_id=mediation.jurisdiction_id, mediation=mediation, party=party, mediator_id=mediation.mediator_id,
-        replacement_id=replacement, reason=reason.strip()[:300],
+        jurisdiction_id=mediation.jurisdiction_id,
+        mediation=mediation,
+        party=party,
+        mediator_id=mediation.mediator_id,
+        replacement_id=replacement,
+        reason=reason.strip()[:300],
     )
     mediation.mediator_id = replacement
     mediation.save(update_fields=["mediator"])
-    note(mediation, actor, "recusal", _("%(name)s申请调解员回避，已更换调解员") % {"name": party.name}, {"recusal": recusal.pk}, reason)
+    note(
+        mediation,
+        actor,
+        "recusal",
+        _("%(name)s申请调解员回避，已更换调解员") % {"name": party.name},
+        {"recusal": recusal.pk},
+        reason,
+    )
     return recusal
 
 
@@ -211,7 +243,13 @@ def mediator_recuse(*, mediation: Mediation, actor: Any, party_id: int, reason: 
 def mediation_accept(*, mediation: Mediation, actor: Any, comment: str = "") -> Mediation:
     """受理调解 once every party agreed and a mediator is chosen; the (default 30-day) mediation period starts."""
     require_mediator(actor, mediation)
-    fire(mediation, "accept", actor, {"clock": {"unit": "natural_days", "limit": rules.DEFAULT_PERIOD_DAYS}}, comment=comment)
+    fire(
+        mediation,
+        "accept",
+        actor,
+        {"clock": {"unit": "natural_days", "limit": rules.DEFAULT_PERIOD_DAYS}},
+        comment=comment,
+    )
     return mediation
 
 
@@ -225,10 +263,21 @@ def session_record(
     if not place.strip() or not present.strip() or not summary.strip():
         raise BadInput(Code.PARTY_INVALID, _("请填写调解地点、参加人员和调解情况"), field="summary")
     session = Session.objects.create(
-        jurisdiction_id=mediation.jurisdiction_id, mediation=mediation, held_on=held_on, place=place.strip()[:128],
-        present=present.strip()[:300], summary=summary.strip(), recorded_by=actor,
+        jurisdiction_id=mediation.jurisdiction_id,
+        mediation=mediation,
+        held_on=held_on,
+        place=place.strip()[:128],
+        present=present.strip()[:300],
+        summary=summary.strip(),
+        recorded_by=actor,
     )
-    note(mediation, actor, "session", _("调解记录：%(day)s %(place)s") % {"day": held_on.isoformat(), "place": session.place}, {"session": session.pk})
+    note(
+        mediation,
+        actor,
+        "session",
+        _("调解记录：%(day)s %(place)s") % {"day": held_on.isoformat(), "place": session.place},
+        {"session": session.pk},
+    )
     return session
 
 

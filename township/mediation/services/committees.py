@@ -30,10 +30,15 @@ def _signing_unit(committee: Committee) -> Department | None:
 
     if not committee.uscc or not is_valid_uscc(committee.uscc):
         return None
-    dept = Department.objects.filter(jurisdiction_id=committee.jurisdiction_id, kind="mediation", name=committee.name).first()
+    dept = Department.objects.filter(
+        jurisdiction_id=committee.jurisdiction_id, kind="mediation", name=committee.name
+    ).first()
     if dept is None:
         dept = Department.objects.create(
-            jurisdiction_id=committee.jurisdiction_id, name=committee.name, short_name="调委会", kind="mediation",
+            jurisdiction_id=committee.jurisdiction_id,
+            name=committee.name,
+            short_name="调委会",
+            kind="mediation",
             uscc=committee.uscc.upper(),
         )
     elif dept.uscc != committee.uscc.upper():
@@ -63,11 +68,16 @@ def committee_create(
         if not is_valid_uscc(uscc):
             raise BadInput(Code.COMMITTEE_INVALID, _("统一社会信用代码无效"), field="uscc")
     label = name.strip() or f"{v.name.replace('村民委员会', '村').replace('居民委员会', '')}人民调解委员会"
-    if Committee.objects.filter(jurisdiction_id=v.parent_id, village=v, name=label).exists():
+    if Committee.objects.filter(jurisdiction_id=str(v.parent_id), village=v, name=label).exists():
         raise DomainError(Code.COMMITTEE_INVALID, _("该村（社区）已有同名调解委员会"), field="name")
     committee = Committee.objects.create(
-        jurisdiction_id=v.parent_id, village=v, name=label[:64], uscc=uscc.upper(), address=address[:128],
-        term_start=term_start, term_end=term_end,
+        jurisdiction_id=str(v.parent_id),
+        village=v,
+        name=label[:64],
+        uscc=uscc.upper(),
+        address=address[:128],
+        term_start=term_start,
+        term_end=term_end,
     )
     dept = _signing_unit(committee)
     if dept is not None:
@@ -77,7 +87,9 @@ def committee_create(
 
 
 @transaction.atomic
-def committee_set_members(*, actor: Any, committee: Committee, members: Iterable[tuple[User, str]]) -> list[CommitteeMember]:
+def committee_set_members(
+    *, actor: Any, committee: Committee, members: Iterable[tuple[User, str]]
+) -> list[CommitteeMember]:
     """Replace the committee's members (users with the 人民调解员 role, and a title each)."""
     if not has_role(actor, committee.jurisdiction_id, COMMITTEE_ADMIN_ROLES, village=committee.village_id):
         raise PermissionRefused(Code.ROLE_REQUIRED, _("无权维护该调解委员会"))
@@ -88,7 +100,9 @@ def committee_set_members(*, actor: Any, committee: Committee, members: Iterable
         if title not in MemberTitle.values:
             raise BadInput(Code.COMMITTEE_INVALID, _("职务无效"), field="title")
         member, _created = CommitteeMember.objects.update_or_create(
-            jurisdiction_id=committee.jurisdiction_id, committee=committee, user=user,
+            jurisdiction_id=committee.jurisdiction_id,
+            committee=committee,
+            user=user,
             defaults={"title": title, "active": True},
         )
         out.append(member)

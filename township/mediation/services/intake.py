@@ -34,7 +34,9 @@ def mediation_intake(intake: Intake) -> Case:
     village = getattr(intake.village, "pk", intake.village) or origin.village_id
     committee = selectors.committee_for_village(jurisdiction=origin.jurisdiction_id, village=village)
     if committee is None:
-        raise DomainError(Code.COMMITTEE_MISSING, _("该村（社区）尚未设立人民调解委员会，无法转为调解案件"), field="village")
+        raise DomainError(
+            Code.COMMITTEE_MISSING, _("该村（社区）尚未设立人民调解委员会，无法转为调解案件"), field="village"
+        )
     extra: dict[str, Any] = dict(intake.extra or {})
     dispute_type = extra.get("dispute_type") or DisputeType.OTHER
     if dispute_type not in DisputeType.values:
@@ -43,7 +45,13 @@ def mediation_intake(intake: Intake) -> Case:
     if intake.person_name:
         parties.append({"side": Side.APPLICANT, "name": intake.person_name, "phone": intake.person_phone})
     if extra.get("respondent_name"):
-        parties.append({"side": Side.RESPONDENT, "name": str(extra["respondent_name"]), "phone": str(extra.get("respondent_phone") or "")})
+        parties.append(
+            {
+                "side": Side.RESPONDENT,
+                "name": str(extra["respondent_name"]),
+                "phone": str(extra.get("respondent_phone") or ""),
+            }
+        )
     summary = intake.description or intake.title
     mediation = mediation_register(
         actor=intake.actor,

@@ -51,8 +51,12 @@ def agreement_draft(
     require_mediator(actor, mediation)
     require_open(mediation)
     values = {
-        "facts": facts, "issues": issues, "responsibilities": responsibilities, "content": content,
-        "performance": performance, "performance_deadline": performance_deadline,
+        "facts": facts,
+        "issues": issues,
+        "responsibilities": responsibilities,
+        "content": content,
+        "performance": performance,
+        "performance_deadline": performance_deadline,
     }
     missing = rules.agreement_missing_parts(values)
     if missing:  # the same rule as the guard, answered before anything is written
@@ -60,10 +64,18 @@ def agreement_draft(
     if selectors.agreement_of(mediation) is not None:
         raise DomainError(Code.AGREEMENT_EXISTS, _("本案已有调解协议"))
     agreement = Agreement.objects.create(
-        jurisdiction_id=mediation.jurisdiction_id, mediation=mediation, form=AgreementForm.WRITTEN,
-        number=f"{mediation.case.number}-协", facts=facts.strip(), issues=issues.strip(),
-        responsibilities=responsibilities.strip(), content=content.strip(), performance=performance.strip(),
-        performance_deadline=performance_deadline, reached_on=reached_on or timezone.localdate(), created_by=actor,
+        jurisdiction_id=mediation.jurisdiction_id,
+        mediation=mediation,
+        form=AgreementForm.WRITTEN,
+        number=f"{mediation.case.number}-协",
+        facts=facts.strip(),
+        issues=issues.strip(),
+        responsibilities=responsibilities.strip(),
+        content=content.strip(),
+        performance=performance.strip(),
+        performance_deadline=performance_deadline,
+        reached_on=reached_on or timezone.localdate(),
+        created_by=actor,
     )
     fire(mediation, "reach_agreement", actor, {"agreement_id": agreement.pk})
     return agreement
@@ -78,12 +90,20 @@ def agreement_oral(
     require_open(mediation)
     if selectors.agreement_of(mediation) is not None:
         raise DomainError(Code.AGREEMENT_EXISTS, _("本案已有调解协议"))
-    rules.oral_agreement_recorded(mediation.case, actor, {"agreement": {"form": "oral", "content": content, "performance": performance}})
+    rules.oral_agreement_recorded(
+        mediation.case, actor, {"agreement": {"form": "oral", "content": content, "performance": performance}}
+    )
     day = reached_on or timezone.localdate()
     agreement = Agreement.objects.create(
-        jurisdiction_id=mediation.jurisdiction_id, mediation=mediation, form=AgreementForm.ORAL,
-        number=f"{mediation.case.number}-口", content=content.strip(), performance=performance.strip(),
-        reached_on=day, effective_on=day, created_by=actor,
+        jurisdiction_id=mediation.jurisdiction_id,
+        mediation=mediation,
+        form=AgreementForm.ORAL,
+        number=f"{mediation.case.number}-口",
+        content=content.strip(),
+        performance=performance.strip(),
+        reached_on=day,
+        effective_on=day,
+        created_by=actor,
     )
     mediation.outcome = Outcome.AGREEMENT_ORAL
     mediation.ended_on = day
@@ -106,10 +126,11 @@ def agreement_sign(
         raise BadInput(Code.PARTY_INVALID, _("签署方式无效"), field="method")
     day = signed_on or timezone.localdate()
     if str(signer) == "mediator":
-        if not mediation.mediator_id:
+        who = mediation.mediator
+        if who is None:
             raise DomainError(Code.MEDIATOR_MISSING, _("尚未选定调解员"))
         party = None
-        name = mediation.mediator.get_full_name() or mediation.mediator.username
+        name = who.get_full_name() or who.username
         if Signature.objects.filter(agreement=agreement, party__isnull=True).exists():
             raise DomainError(Code.ALREADY_SIGNED, _("调解员已签名"))
         method = SignMethod.SIGN
@@ -123,11 +144,21 @@ def agreement_sign(
     if day < agreement.reached_on:
         raise BadInput(Code.PARTY_INVALID, _("签署日期不得早于协议达成日期"), field="signed_on")
     sig = Signature.objects.create(
-        jurisdiction_id=mediation.jurisdiction_id, agreement=agreement, party=party, signer_name=name, method=method,
-        signed_on=day, recorded_by=actor,
+        jurisdiction_id=mediation.jurisdiction_id,
+        agreement=agreement,
+        party=party,
+        signer_name=name,
+        method=method,
+        signed_on=day,
+        recorded_by=actor,
     )
-    note(mediation, actor, "sign", _("%(name)s在调解协议书上%(how)s") % {"name": name, "how": sig.get_method_display()},
-         {"signature": sig.pk, "on": day.isoformat()})
+    note(
+        mediation,
+        actor,
+        "sign",
+        _("%(name)s在调解协议书上%(how)s") % {"name": name, "how": sig.get_method_display()},
+        {"signature": sig.pk, "on": day.isoformat()},
+    )
     return sig
 
 
@@ -136,12 +167,21 @@ def committee_seal_document(mediation: Mediation, agreement: Agreement, day: dt.
     from township.certificates.services import document_seal
 
     committee = mediation.committee
-    if committee.department_id is None:
+    department = committee.department
+    if department is None:
         raise DomainError(Code.COMMITTEE_USCC_MISSING, _("调解委员会未登记签章用的统一社会信用代码，无法加盖电子印章"))
-    first = ", ".join(p.name for p in Party.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation))
+    first = ", ".join(
+        p.name for p in Party.objects.filter(jurisdiction_id=mediation.jurisdiction_id, mediation=mediation)
+    )
     return document_seal(
-        department=committee.department, kind="mediation.agreement", title="人民调解协议书", number=agreement.number,
-        addressee=first, issued_on=day, paragraphs=documents.agreement_paragraphs(agreement), source_case=mediation.case,
+        department=department,
+        kind="mediation.agreement",
+        title="人民调解协议书",
+        number=agreement.number,
+        addressee=first,
+        issued_on=day,
+        paragraphs=documents.agreement_paragraphs(agreement),
+        source_case=mediation.case,
     )
 
 
@@ -153,9 +193,13 @@ def agreement_seal(*, mediation: Mediation, actor: Any, sealed_on: dt.date | Non
     agreement = _agreement(mediation)
     facts = selectors.facts(mediation)
     try:
-        rules.signatures_and_seal_complete(mediation.case, actor, {**facts, "agreement": {**facts["agreement"], "sealed": True}})
+        rules.signatures_and_seal_complete(
+            mediation.case, actor, {**facts, "agreement": {**facts["agreement"], "sealed": True}}
+        )
     except DomainError as exc:
-        raise DomainError(Code.SEAL_BEFORE_SIGNATURES, _("须各方当事人和调解员签署后再加盖印章：") + exc.message) from exc
+        raise DomainError(
+            Code.SEAL_BEFORE_SIGNATURES, _("须各方当事人和调解员签署后再加盖印章：") + exc.message
+        ) from exc
     day = sealed_on or timezone.localdate()
     last_signed = max(Signature.objects.filter(agreement=agreement).values_list("signed_on", flat=True))
     if day < last_signed:
@@ -171,7 +215,9 @@ def agreement_seal(*, mediation: Mediation, actor: Any, sealed_on: dt.date | Non
     return agreement
 
 
-def confirmation_precheck(mediation: Mediation, *, applied_on: dt.date | None = None, matter: str | None = None) -> None:
+def confirmation_precheck(
+    mediation: Mediation, *, applied_on: dt.date | None = None, matter: str | None = None
+) -> None:
     """Why a 司法确认 pack cannot be prepared now (rule 9): oral agreement, more than 30 days, not confirmable."""
     agreement = _agreement(mediation)
     rules.written_agreement_only(mediation.case, None, {"agreement": {"form": agreement.form}})
@@ -190,13 +236,17 @@ def confirmation_apply(
     if selectors.confirmation_of(mediation) is not None:
         raise DomainError(Code.COURT_REQUIRED, _("已登记司法确认申请"))
     data = {"court": court, "matter": matter, "applied_on": applied_on.isoformat(), "joint": joint}
-    from township.mediation.case_type import MEDIATION_CASE
     from township.cases.services import check_transition
+    from township.mediation.case_type import MEDIATION_CASE
 
     check_transition(mediation.case, "apply_confirmation", actor, data, by=MEDIATION_CASE)
     conf = Confirmation.objects.create(
-        jurisdiction_id=mediation.jurisdiction_id, mediation=mediation, court=court.strip()[:64], matter=matter,
-        applied_on=applied_on, recorded_by=actor,
+        jurisdiction_id=mediation.jurisdiction_id,
+        mediation=mediation,
+        court=court.strip()[:64],
+        matter=matter,
+        applied_on=applied_on,
+        recorded_by=actor,
     )
     fire(mediation, "apply_confirmation", actor, data)
     return conf
@@ -204,7 +254,14 @@ def confirmation_apply(
 
 @transaction.atomic
 def ruling_record(
-    *, mediation: Mediation, actor: Any, ruling: str, ruling_number: str, ruled_on: dt.date, court: str = "", remark: str = ""
+    *,
+    mediation: Mediation,
+    actor: Any,
+    ruling: str,
+    ruling_number: str,
+    ruled_on: dt.date,
+    court: str = "",
+    remark: str = "",
 ) -> Confirmation:
     """The court's ruling as an external event (民诉法第206条): court, ruling number, date, result."""
     require_mediator(actor, mediation)
@@ -223,8 +280,17 @@ def ruling_record(
     conf.ruling_note = remark[:300]
     conf.save(update_fields=["ruling", "ruling_number", "ruled_on", "court", "ruling_note"])
     name = "ruling_valid" if ruling == Ruling.VALID else "ruling_rejected"
-    fire(mediation, name, actor, {"court": conf.court, "ruling_number": conf.ruling_number,
-                                   "ruled_on": ruled_on.isoformat() if ruled_on else ""}, comment=remark)
+    fire(
+        mediation,
+        name,
+        actor,
+        {
+            "court": conf.court,
+            "ruling_number": conf.ruling_number,
+            "ruled_on": ruled_on.isoformat() if ruled_on else "",
+        },
+        comment=remark,
+    )
     return conf
 
 
@@ -247,7 +313,9 @@ def mediation_fail(*, mediation: Mediation, actor: Any, reason: str, told_on: dt
 
 
 @transaction.atomic
-def mediation_refer_court(*, mediation: Mediation, actor: Any, court: str, referred_on: dt.date | None = None, remark: str = "") -> Mediation:
+def mediation_refer_court(
+    *, mediation: Mediation, actor: Any, court: str, referred_on: dt.date | None = None, remark: str = ""
+) -> Mediation:
     """引导诉讼: the materials go to the court's 诉调对接 centre (特邀调解规定第21条)."""
     require_mediator(actor, mediation)
     require_open(mediation)
@@ -255,7 +323,13 @@ def mediation_refer_court(*, mediation: Mediation, actor: Any, court: str, refer
     mediation.referral_on = referred_on or timezone.localdate()
     mediation.referral_note = remark.strip()
     mediation.save(update_fields=["referral_court", "referral_on", "referral_note"])
-    fire(mediation, "refer_court", actor, {"court": court, "referred_on": mediation.referral_on.isoformat()}, comment=remark)
+    fire(
+        mediation,
+        "refer_court",
+        actor,
+        {"court": court, "referred_on": mediation.referral_on.isoformat()},
+        comment=remark,
+    )
     return mediation
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from township.core.identifiers import uscc_check_char
 from township.mediation import services
@@ -48,8 +49,12 @@ def committee(mediator, mediator2, village_a):
 @pytest.fixture
 def mediation(committee, mediator):
     return services.mediation_register(
-        actor=mediator, committee=committee, dispute_type="neighbour", summary="宅旁排水沟堵塞引发纠纷",
-        parties=[dict(p) for p in PARTIES], received_on=dt.date.today(),
+        actor=mediator,
+        committee=committee,
+        dispute_type="neighbour",
+        summary="宅旁排水沟堵塞引发纠纷",
+        parties=[dict(p) for p in PARTIES],
+        received_on=timezone.localdate(),
     )
 
 
@@ -73,7 +78,7 @@ AGREEMENT = {
     "responsibilities": "李二河堆放杂物堵塞排水沟，负主要责任。",
     "content": "李二河于协议生效后三日内清理杂物，并赔偿张大山损失人民币800元。",
     "performance": "现金当面支付，清理后由调解员现场确认。",
-    "performance_deadline": dt.date.today() + dt.timedelta(days=10),
+    "performance_deadline": timezone.localdate() + dt.timedelta(days=10),
 }
 
 

@@ -11,7 +11,6 @@ from township.cases.actions import act
 from township.cases.models import CaseLink
 from township.cases.services import case_forward, case_open
 from township.cases.types import Intake
-from township.mediation import services
 from township.mediation.machine import S
 from township.mediation.models import Agreement, Mediation
 from township.mediation.tests.conftest import AGREEMENT, parties_of
@@ -23,9 +22,16 @@ pytestmark = pytest.mark.django_db
 def test_pages_render_for_the_mediator(client, mediator, effective):
     client.force_login(mediator)
     case_id = effective.case_id
-    for url in ("/mediation/", "/mediation/apply/", "/mediation/stats/", "/mediation/committees/",
-                f"/mediation/committees/{effective.committee_id}/", f"/mediation/cases/{case_id}/",
-                f"/mediation/cases/{case_id}/dossier/", "/mediation/?q=张&state=effective&village=500116108201"):
+    for url in (
+        "/mediation/",
+        "/mediation/apply/",
+        "/mediation/stats/",
+        "/mediation/committees/",
+        f"/mediation/committees/{effective.committee_id}/",
+        f"/mediation/cases/{case_id}/",
+        f"/mediation/cases/{case_id}/dossier/",
+        "/mediation/?q=张&state=effective&village=500116108201",
+    ):
         r = client.get(url)
         assert r.status_code == 200, url
     page = client.get(f"/mediation/cases/{case_id}/").content.decode()
@@ -55,10 +61,18 @@ def test_excel_export_is_masked(client, mediator, effective):
 
 def test_apply_form_registers_a_case(client, mediator, committee):
     client.force_login(mediator)
-    r = client.post("/mediation/apply/", {
-        "committee": committee.pk, "source": "application", "dispute_type": "homestead", "summary": "宅基地界址争议",
-        "applicant_name": "王一", "applicant_phone": "13900000001", "respondent_name": "赵二",
-    })
+    r = client.post(
+        "/mediation/apply/",
+        {
+            "committee": committee.pk,
+            "source": "application",
+            "dispute_type": "homestead",
+            "summary": "宅基地界址争议",
+            "applicant_name": "王一",
+            "applicant_phone": "13900000001",
+            "respondent_name": "赵二",
+        },
+    )
     assert r.status_code == 302
     m = Mediation.objects.get()
     assert m.case.state == S.APPLIED and m.parties.count() == 2
@@ -72,7 +86,12 @@ def test_steps_through_the_engine_actions(mediation, mediator):
     act(mediation.case, "mediation_accept", mediator, {})
     mediation.case.refresh_from_db()
     assert mediation.case.state == S.MEDIATING and mediation.case.due_at is not None
-    act(mediation.case, "mediation_session", mediator, {"held_on": "2026-12-01", "place": "村调解室", "present": "双方", "summary": "释法说理"})
+    act(
+        mediation.case,
+        "mediation_session",
+        mediator,
+        {"held_on": "2026-12-01", "place": "村调解室", "present": "双方", "summary": "释法说理"},
+    )
     data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in AGREEMENT.items()}
     act(mediation.case, "mediation_agreement", mediator, data)
     for p in ps.values():
@@ -91,8 +110,11 @@ def test_api_list_detail_and_register(client, mediator, effective, committee):
     body = r.json()
     assert body["state"] == "effective" and body["agreement"]["seal_code"]
     assert body["parties"][0]["phone"].startswith("139****")
-    r = client.post("/api/v1/mediation/cases", {
-        "committee": committee.pk, "dispute_type": "nope", "summary": "x", "parties": []}, content_type="application/json")
+    r = client.post(
+        "/api/v1/mediation/cases",
+        {"committee": committee.pk, "dispute_type": "nope", "summary": "x", "parties": []},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and r.json()["field"] == "dispute_type"
     r = client.get("/api/v1/mediation/stats")
     assert r.status_code == 200 and r.json()["total"] == 1
@@ -112,11 +134,20 @@ def test_other_town_gets_404(client, make_user, town_b, effective):
 
 def test_forwarded_matter_becomes_a_mediation_case(committee, make_user, town_a, village_a, mediator):
     agent = make_user((town_a, Role.WINDOW_CLERK), username="agent1")
-    origin = case_open(case_type="approval_application", jurisdiction=town_a, village=village_a, actor=agent, title="邻里噪音投诉")
+    origin = case_open(
+        case_type="approval_application", jurisdiction=town_a, village=village_a, actor=agent, title="邻里噪音投诉"
+    )
     created = case_forward(
-        intake=Intake(origin=origin, actor=agent, title="邻里噪音纠纷", description="楼上深夜噪音", village=village_a,
-                      person_name="陈某", person_phone="13800000000",
-                      extra={"dispute_type": "neighbour", "respondent_name": "周某"}),
+        intake=Intake(
+            origin=origin,
+            actor=agent,
+            title="邻里噪音纠纷",
+            description="楼上深夜噪音",
+            village=village_a,
+            person_name="陈某",
+            person_phone="13800000000",
+            extra={"dispute_type": "neighbour", "respondent_name": "周某"},
+        ),
         case_type="mediation_case",
     )
     m = Mediation.objects.get(case=created)
@@ -131,16 +162,21 @@ def test_forward_refused_where_no_committee(make_user, town_a, county):
 
     other_village = Jurisdiction.objects.create(code="500116108203", name="金盆村", level=Level.VILLAGE, parent=town_a)
     agent = make_user((town_a, Role.WINDOW_CLERK), username="agent2")
-    origin = case_open(case_type="approval_application", jurisdiction=town_a, village=other_village, actor=agent, title="x")
+    origin = case_open(
+        case_type="approval_application", jurisdiction=town_a, village=other_village, actor=agent, title="x"
+    )
     with pytest.raises(DomainError) as exc:
-        case_forward(intake=Intake(origin=origin, actor=agent, title="x", village=other_village), case_type="mediation_case")
+        case_forward(
+            intake=Intake(origin=origin, actor=agent, title="x", village=other_village), case_type="mediation_case"
+        )
     assert exc.value.code == "committee_missing"
     assert not Mediation.objects.exists()
 
 
 def test_indicator_success_rate(effective, committee):
-    from township.mediation.case_type import _success_rate
     from django.utils import timezone
+
+    from township.mediation.case_type import _success_rate
 
     now = timezone.now()
     assert _success_rate([committee.jurisdiction_id], now - dt.timedelta(days=1), now + dt.timedelta(days=1)) == (1, 1)

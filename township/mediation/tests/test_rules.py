@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from township.cases.errors import TransitionRefused
 from township.core.errors import DomainError
@@ -35,14 +36,23 @@ def test_accept_refused_without_every_party_consent(mediation, mediator):
 def test_a_party_refusal_stops_the_mediation(mediation, mediator):
     ps = parties_of(mediation)
     services.consent_record(mediation=mediation, actor=mediator, party_id=ps["applicant"].pk, agreed=True)
-    services.consent_record(mediation=mediation, actor=mediator, party_id=ps["respondent"].pk, agreed=False, remark="不愿调解")
+    services.consent_record(
+        mediation=mediation, actor=mediator, party_id=ps["respondent"].pk, agreed=False, remark="不愿调解"
+    )
     mediation.refresh_from_db()
     assert mediation.case.state == S.NOT_MEDIATED
     assert mediation.case.closed_at is not None
     assert mediation.outcome == "refused"
     # closed: nothing can be changed any more
     with pytest.raises(DomainError) as exc:
-        services.session_record(mediation=mediation, actor=mediator, held_on=dt.date.today(), place="村调解室", present="双方", summary="x")
+        services.session_record(
+            mediation=mediation,
+            actor=mediator,
+            held_on=timezone.localdate(),
+            place="村调解室",
+            present="双方",
+            summary="x",
+        )
     assert _code(exc) == "mediation_case_closed"
 
 
@@ -70,7 +80,13 @@ def test_accept_refused_without_a_mediator(mediation, mediator):
 
 def test_recusal_replaces_the_mediator_and_bars_the_recused_one(mediating, mediator, mediator2):
     applicant = parties_of(mediating)["applicant"]
-    services.mediator_recuse(mediation=mediating, actor=mediator, party_id=applicant.pk, reason="调解员系被申请人亲属", replacement=mediator2.pk)
+    services.mediator_recuse(
+        mediation=mediating,
+        actor=mediator,
+        party_id=applicant.pk,
+        reason="调解员系被申请人亲属",
+        replacement=mediator2.pk,
+    )
     mediating.refresh_from_db()
     assert mediating.mediator_id == mediator2.pk
     with pytest.raises(TransitionRefused) as exc:
@@ -78,7 +94,9 @@ def test_recusal_replaces_the_mediator_and_bars_the_recused_one(mediating, media
     assert _code(exc) == "mediator_recused"
 
 
-@pytest.mark.parametrize("missing", ["facts", "issues", "responsibilities", "content", "performance", "performance_deadline"])
+@pytest.mark.parametrize(
+    "missing", ["facts", "issues", "responsibilities", "content", "performance", "performance_deadline"]
+)
 def test_agreement_missing_an_article_29_part_is_refused(mediating, mediator, missing):
     values = {**AGREEMENT, missing: "" if missing != "performance_deadline" else None}
     with pytest.raises(TransitionRefused) as exc:
@@ -106,7 +124,7 @@ def test_agreement_not_effective_before_all_signatures_and_seal(mediating, media
 def test_effective_on_all_signatures_mediator_and_seal(effective):
     agreement = effective.agreement
     assert effective.case.state == S.EFFECTIVE
-    assert agreement.effective_on == dt.date.today()
+    assert agreement.effective_on == timezone.localdate()
     assert agreement.sealed_document is not None and agreement.sealed_document.code.startswith("D")
     assert agreement.signatures.count() == 3
 
@@ -132,7 +150,9 @@ def test_failure_tells_the_parties_their_other_routes(mediating, mediator):
     assert mediating.case.state == S.FAILED
     for route in ("诉讼", "仲裁", "行政"):
         assert route in mediating.routes_notice
-    services.mediation_refer_court(mediation=mediating, actor=mediator, court="重庆市江津区人民法院", remark="移送诉调对接中心")
+    services.mediation_refer_court(
+        mediation=mediating, actor=mediator, court="重庆市江津区人民法院", remark="移送诉调对接中心"
+    )
     services.mediation_archive(mediation=mediating, actor=mediator)
     mediating.refresh_from_db()
     assert mediating.case.state == S.ARCHIVED and mediating.case.closed_at is not None
@@ -145,13 +165,19 @@ def test_failure_tells_the_parties_their_other_routes(mediating, mediator):
 
 
 def _apply(m, mediator, **kw):
-    values = {"court": "重庆市江津区人民法院", "matter": "civil", "applied_on": dt.date.today(), "joint": True, **kw}
+    values = {
+        "court": "重庆市江津区人民法院",
+        "matter": "civil",
+        "applied_on": timezone.localdate(),
+        "joint": True,
+        **kw,
+    }
     return services.confirmation_apply(mediation=m, actor=mediator, **values)
 
 
 def test_confirmation_refused_after_30_days(effective, mediator):
     agreement = effective.agreement
-    Agreement.objects.filter(pk=agreement.pk).update(effective_on=dt.date.today() - dt.timedelta(days=31))
+    Agreement.objects.filter(pk=agreement.pk).update(effective_on=timezone.localdate() - dt.timedelta(days=31))
     with pytest.raises(TransitionRefused) as exc:
         _apply(effective, mediator)
     assert _code(exc) == "confirmation_late"
@@ -161,7 +187,9 @@ def test_confirmation_refused_after_30_days(effective, mediator):
 
 
 def test_confirmation_on_day_30_is_allowed(effective, mediator):
-    Agreement.objects.filter(pk=effective.agreement.pk).update(effective_on=dt.date.today() - dt.timedelta(days=30))
+    Agreement.objects.filter(pk=effective.agreement.pk).update(
+        effective_on=timezone.localdate() - dt.timedelta(days=30)
+    )
     _apply(effective, mediator)
     effective.case.refresh_from_db()
     assert effective.case.state == S.CONFIRMATION_APPLIED
@@ -191,10 +219,16 @@ def test_oral_agreement_cannot_be_confirmed(mediating, mediator):
 def test_court_ruling_recorded_as_external_event(effective, mediator):
     _apply(effective, mediator)
     with pytest.raises(TransitionRefused) as exc:
-        services.ruling_record(mediation=effective, actor=mediator, ruling="valid", ruling_number="", ruled_on=dt.date.today())
+        services.ruling_record(
+            mediation=effective, actor=mediator, ruling="valid", ruling_number="", ruled_on=timezone.localdate()
+        )
     assert _code(exc) == "ruling_incomplete"
     services.ruling_record(
-        mediation=effective, actor=mediator, ruling="valid", ruling_number="（2026）渝0116民特123号", ruled_on=dt.date.today()
+        mediation=effective,
+        actor=mediator,
+        ruling="valid",
+        ruling_number="（2026）渝0116民特123号",
+        ruled_on=timezone.localdate(),
     )
     effective.case.refresh_from_db()
     assert effective.case.state == S.CONFIRMED
@@ -209,7 +243,7 @@ def test_no_edge_lets_the_village_confirm_by_itself():
     assert [t.name for t in into] == ["ruling_valid"]
     assert into[0].sources == (S.CONFIRMATION_APPLIED,)
     assert any(g.__name__ == "ruling_recorded" for g in into[0].guards)
-    assert not any("confirm" == t.name for t in MACHINE.transitions)
+    assert not any(t.name == "confirm" for t in MACHINE.transitions)
 
 
 def test_only_a_mediator_of_the_village_may_act(mediation, clerk_a):
