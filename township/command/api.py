@@ -345,3 +345,88 @@ def positions_track(request: HttpRequest, user_id: int, date: dt.date | None = N
         {"at": p.device_time, "lon": p.lon, "lat": p.lat, "accuracy": p.accuracy_m}
         for p in track(actor=request.user, user_id=user_id, day=day)  # type: ignore[arg-type]
     ]
+
+
+# --- 考核 -----------------------------------------------------------------------------------------------------------
+
+
+class EvaluationIn(Schema):
+    unit: str
+    month: str  # YYYY-MM
+
+
+class ScoreOut(Schema):
+    case_type: str
+    indicator: str
+    label: str
+    group: str
+    group_key: str
+    group_name: str
+    numerator: int
+    denominator: int
+    rate: float | None
+    rank: int | None
+
+
+class EvaluationOut(Schema):
+    id: int
+    unit: str
+    month: str
+    status: str
+    status_label: str
+    computed_at: dt.datetime
+    published_at: dt.datetime | None
+    scores: list[ScoreOut]
+
+
+def _eval_out(period: Any) -> dict[str, Any]:
+    from township.command.evaluation import scores_of
+
+    return {
+        "id": period.pk,
+        "unit": period.jurisdiction_id,
+        "month": period.month.strftime("%Y-%m"),
+        "status": period.status,
+        "status_label": str(period.get_status_display()),
+        "computed_at": period.computed_at,
+        "published_at": period.published_at,
+        "scores": list(scores_of(period)),
+    }
+
+
+@router.get("/evaluation", response=EvaluationOut, summary="考核结果（某单位某月）")
+def evaluation_get(request: HttpRequest, unit: str, month: str) -> dict[str, Any]:
+    """The town's, its departments' and its staff's figures for every registered indicator, with ranks. Error codes:
+    not_found (not computed yet, or not your unit), evaluation_month_invalid."""
+    from township.command import evaluation as ev
+    from township.core.errors import NotFound
+
+    period = ev.period_find(actor=request.user, jurisdiction=unit, month=ev.parse_month(month))  # type: ignore[arg-type]
+    if period is None:
+        raise NotFound()
+    return _eval_out(period)
+
+
+@router.post("/evaluation/compute", response=EvaluationOut, summary="计算考核（草稿）")
+def evaluation_compute(request: HttpRequest, payload: EvaluationIn) -> dict[str, Any]:
+    """Compute (or recompute) the draft of a town for a month. Error codes: not_found, evaluation_role_required (403),
+    evaluation_unit_invalid, evaluation_month_invalid (400), evaluation_published (409: frozen)."""
+    from township.command import evaluation as ev
+    from township.core.errors import NotFound
+    from township.org.models import Jurisdiction
+
+    unit = Jurisdiction.objects.filter(code=payload.unit).first()
+    if unit is None or unit.code not in reach(request.user, services.LEADING_ROLES).codes:  # type: ignore[arg-type]
+        raise NotFound()
+    period = ev.evaluation_compute(actor=request.user, jurisdiction=unit, month=ev.parse_month(payload.month))  # type: ignore[arg-type]
+    return _eval_out(period)
+
+
+@router.post("/evaluation/{period_id}/publish", response=EvaluationOut, summary="发布考核（冻结）")
+def evaluation_publish(request: HttpRequest, period_id: int) -> dict[str, Any]:
+    """Freeze a past month's results. Error codes: not_found, evaluation_role_required (403), evaluation_published,
+    evaluation_month_open (409)."""
+    from township.command import evaluation as ev
+
+    period = ev.period_get(actor=request.user, pk=period_id)  # type: ignore[arg-type]
+    return _eval_out(ev.evaluation_publish(actor=request.user, period=period))  # type: ignore[arg-type]

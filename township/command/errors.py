@@ -15,12 +15,18 @@ MESSAGES = {
     "supervise_not_responsible": _("您不是该督办的责任人，不能答复"),
     "supervise_answered": _("该督办已答复"),
     "supervise_answer_required": _("请填写答复内容"),
+    "evaluation_role_required": _("只有本单位的领导、指挥中心调度员或网格督导员可以计算或发布考核"),
+    "evaluation_unit_invalid": _("考核以乡镇（街道）为单位"),
+    "evaluation_month_invalid": _("考核月份格式应为 YYYY-MM，且不能晚于本月"),
+    "evaluation_published": _("该月考核已发布，结果已冻结，不能重新计算"),
+    "evaluation_month_open": _("本月尚未结束，不能发布考核结果"),
 }
 
 FIELDS = {
     "supervise_due_invalid": "due_at",
     "supervise_instruction_required": "instruction",
     "supervise_answer_required": "answer",
+    "evaluation_month_invalid": "month",
 }
 
 

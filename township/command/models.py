@@ -127,3 +127,72 @@ class LastPosition(JurisdictionScoped):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.device_time:%H:%M}"
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class EvaluationPeriod(JurisdictionScoped):
+    """考核 of one town for one month: computed on demand while a draft, frozen once published (its scores never
+    change when later data arrives)."""
+
+    month = models.DateField(_("考核月份"), help_text=_("该月第一天"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    computed_at = models.DateTimeField(_("计算时间"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("计算人"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-month", "jurisdiction_id"]
+        verbose_name = _("考核期")
+        verbose_name_plural = _("考核期")
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "month"], name="command_evaluation_month")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.month:%Y-%m}"
+
+
+class EvaluationScore(JurisdictionScoped):
+    """One indicator's figure for the town, one department or one person in a period (with its rank)."""
+
+    period = models.ForeignKey(
+        EvaluationPeriod, verbose_name=_("考核期"), on_delete=models.CASCADE, related_name="scores"
+    )
+    case_type = models.CharField(_("业务类型"), max_length=40)
+    indicator = models.CharField(_("指标"), max_length=40)
+    label = models.CharField(_("指标名称"), max_length=64)
+    group = models.CharField(_("考核对象类别"), max_length=16)  # unit / department / person
+    group_key = models.CharField(_("考核对象"), max_length=32, blank=True)
+    group_name = models.CharField(_("考核对象名称"), max_length=100)
+    numerator = models.PositiveIntegerField(_("分子"))
+    denominator = models.PositiveIntegerField(_("分母"))
+    rate = models.FloatField(_("比率（%）"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["period_id", "case_type", "indicator", "group", "rank", "group_name"]
+        verbose_name = _("考核得分")
+        verbose_name_plural = _("考核得分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "period", "case_type", "indicator", "group", "group_key"],
+                name="command_evaluation_score_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.group_name}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from township.cases import selectors as case_selectors
 from township.cases.registry import all_machines
 from township.command import selectors, services
 from township.command.forms import AnswerForm, SuperviseForm
-from township.command.present import LEVEL_LABELS, case_page, named, parse_filter, row
+from township.command.present import LEVEL_LABELS, case_page, named, parse_filter, row, type_label
 from township.command.selectors import LATE, LEVELS
 from township.core.errors import DomainError, NotFound
 from township.core.excel import append_row, xlsx_response
@@ -285,3 +286,154 @@ def screen_feed(request: HttpRequest) -> HttpResponse:
     except NotFound:
         raise PermissionDenied from None
     return JsonResponse(screen_data(actor=request.user, unit=unit))  # type: ignore[arg-type]
+
+
+# --- 考核 -----------------------------------------------------------------------------------------------------------
+
+
+def _eval_units(request: HttpRequest) -> list[Any]:
+    from township.org.models import Jurisdiction, Level
+
+    return list(
+        Jurisdiction.objects.filter(
+            code__in=sorted(reach(request.user, services.LEADING_ROLES).codes), level=Level.TOWN
+        ).order_by("code")  # type: ignore[arg-type]
+    )
+
+
+@login_required
+def evaluation(request: HttpRequest) -> HttpResponse:
+    """考核: one town, one month — the town's figure, department and staff rankings for every indicator."""
+    from township.command import evaluation as ev
+
+    _require_leading(request)
+    units = _eval_units(request)
+    if not units:
+        raise PermissionDenied
+    code = request.GET.get("unit") or units[0].code
+    unit = next((u for u in units if u.code == code), units[0])
+    today = timezone.localdate()
+    default_month = (today.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    try:
+        month = ev.parse_month(request.GET["month"]) if request.GET.get("month") else default_month
+    except DomainError:
+        month = default_month
+    period = ev.period_find(actor=request.user, jurisdiction=unit.code, month=month)  # type: ignore[arg-type]
+    blocks: list[dict[str, Any]] = []
+    if period is not None:
+        by_key: dict[tuple[str, str], dict[str, Any]] = {}
+        for s in ev.scores_of(period):
+            b = by_key.setdefault(
+                (s.case_type, s.indicator),
+                {"label": s.label, "type": type_label(s.case_type), "unit": None, "department": [], "person": []},
+            )
+            if s.group == "unit":
+                b["unit"] = s
+            else:
+                b[s.group].append(s)
+        blocks = list(by_key.values())
+    return render(
+        request,
+        "command/evaluation.html",
+        {
+            "units": units,
+            "unit": unit,
+            "month": month,
+            "month_value": month.strftime("%Y-%m"),
+            "period": period,
+            "blocks": blocks,
+            "may_publish": period is not None and period.status == "draft" and month < today.replace(day=1),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_compute(request: HttpRequest) -> HttpResponse:
+    from township.command import evaluation as ev
+    from township.org.models import Jurisdiction
+
+    unit = Jurisdiction.objects.filter(code=request.POST.get("unit", "")).first()
+    back = (
+        reverse("command:evaluation")
+        + "?"
+        + urlencode({"unit": request.POST.get("unit", ""), "month": request.POST.get("month", "")})
+    )
+    if unit is None:
+        raise Http404
+    try:
+        ev.evaluation_compute(
+            actor=request.user, jurisdiction=unit, month=ev.parse_month(request.POST.get("month", ""))
+        )  # type: ignore[arg-type]
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("已计算考核结果（草稿）"))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def evaluation_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    from township.command import evaluation as ev
+
+    try:
+        period = ev.period_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    try:
+        ev.evaluation_publish(actor=request.user, period=period)  # type: ignore[arg-type]
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("考核结果已发布，不再随后续数据变化"))
+    return redirect(
+        reverse("command:evaluation")
+        + "?"
+        + urlencode({"unit": period.jurisdiction_id, "month": period.month.strftime("%Y-%m")})
+    )
+
+
+@login_required
+def evaluation_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from openpyxl import Workbook
+
+    from township.command import evaluation as ev
+
+    try:
+        period = ev.period_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=str(_("考核结果")))
+    append_row(
+        ws,
+        [
+            _("业务类型"),
+            _("指标"),
+            _("考核对象类别"),
+            _("考核对象"),
+            _("分子"),
+            _("分母"),
+            _("比率（%）"),
+            _("排名"),
+            _("状态"),
+        ],
+    )
+    status = str(period.get_status_display())
+    for s in ev.scores_of(period):
+        append_row(
+            ws,
+            [
+                type_label(s.case_type),
+                s.label,
+                str(ev.GROUP_LABELS.get(s.group, s.group)),
+                s.group_name,
+                s.numerator,
+                s.denominator,
+                s.rate,
+                s.rank,
+                status,
+            ],
+        )
+    return xlsx_response(wb, f"evaluation-{period.jurisdiction_id}-{period.month:%Y%m}.xlsx")
