@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from township.opinions import selectors, services, throttle
 from township.opinions.machine import S
@@ -120,7 +120,7 @@ class CollectIn(Schema):
 @router.post("/items", response={201: OpinionOut})
 def collect(request: HttpRequest, payload: CollectIn) -> Any:
     o = services.opinion_collect(actor=request.user, **payload.dict())  # type: ignore[arg-type]
-    return 201, _out(o)
+    return Status(201, _out(o))
 
 
 # --- public (no sign-in) ---------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ def public_submit(request: HttpRequest, payload: PublicIn) -> Any:
     throttle.check(request, throttle.SUBMIT)
     user = request.user if request.user.is_authenticated else None
     o = services.opinion_submit_public(actor=user, **payload.dict())
-    return 201, {"number": o.case.number, "track_code": o.track_code}
+    return Status(201, {"number": o.case.number, "track_code": o.track_code})
 
 
 @router.post("/public/track", response=TrackOut, auth=None)
