@@ -250,3 +250,22 @@ def test_only_a_mediator_of_the_village_may_act(mediation, clerk_a):
     with pytest.raises(DomainError) as exc:
         services.party_add(mediation=mediation, actor=clerk_a, side="respondent", name="王五")
     assert _code(exc) == "mediation_role_required"
+
+
+def test_accept_refused_without_both_sides(committee, mediator):
+    m = services.mediation_register(
+        actor=mediator,
+        committee=committee,
+        dispute_type="other",
+        summary="只有申请人",
+        parties=[{"side": "applicant", "name": "孤某"}],
+    )
+    with pytest.raises(TransitionRefused) as exc:
+        services.mediation_accept(mediation=m, actor=mediator)
+    assert _code(exc) == "parties_missing"
+
+
+def test_confirmation_needs_the_court(effective, mediator):
+    with pytest.raises(TransitionRefused) as exc:
+        _apply(effective, mediator, court="")
+    assert _code(exc) == "court_required"
