@@ -111,3 +111,33 @@ def test_progress_is_committed_while_validating(operator, town_a, village_a, vil
     assert seen[:4] == [10, 20, 30, 40]
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.created_count == 45
+
+
+@pytest.mark.django_db(transaction=True)
+def test_write_progress_is_visible_to_another_connection_on_postgresql(operator, town_a, village_a, monkeypatch):
+    """The write phase is one transaction; on PostgreSQL its counter goes through a second connection, so a poll
+    (another connection) sees it before the commit. SQLite has one writer: there the count appears at the end."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from township.hotline.services import imports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite: one writer at a time, the write phase shows no running count")
+    seen: list[int] = []
+    poll = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def read(job):
+        with poll.cursor() as cur:
+            cur.execute("SELECT written, status FROM hotline_importjob WHERE id = %s", [job.pk])
+            written, status = cur.fetchone()
+        if status == ImportJob.Status.WRITING:
+            seen.append(written)
+
+    rows = sample_rows(450, villages=["石门村"], start=_start())
+    job = _job(operator, town_a, rows)
+    try:
+        imports.job_run(job, on_progress=read)
+    finally:
+        poll.close()
+    assert seen[-2:] == [200, 400]
+    assert Order.objects.filter(import_job=job).count() == 450
