@@ -146,3 +146,64 @@ def _seed(stdout: Any) -> None:
     stdout.write("approval: 罗晓梅 licence (closed, rated), 一件事 (1 of 2 decided); agent filing with 补正; queue")
     for label in waiting:
         stdout.write(f"approval: {label} waits for next year's holiday arrangement (manage.py holidays_import)")
+
+
+# 葛店's story (issue 13 item 9): its own accounts, created here with org's helper (usernames prefixed by the app).
+GEDIAN_ACCOUNTS = (
+    ("approval_gd_clerk", "Gd-clerk-2026!", "葛店窗口", "window_clerk"),
+    ("approval_gd_approver", "Gd-approver-2026!", "葛店审批", "approver"),
+    ("approval_gd_head", "Gd-head-2026!", "葛店审批局长", "approval_head"),
+    ("approval_gd_officer", "Gd-officer-2026!", "葛店执法", "enforcement_officer"),
+    ("approval_gd_credit", "Gd-credit-2026!", "葛店信用", "credit_officer"),
+)
+
+
+def finish(stdout: Any) -> None:
+    """葛店: its story played live (today), after every app's demo data exists. Idempotent."""
+    try:
+        _gedian(stdout)
+    except DomainError as exc:
+        stdout.write(f"approval: 葛店 story stopped ({exc.code}: {exc.message})")
+
+
+@transaction.atomic
+def _gedian(stdout: Any) -> None:
+    from township.approval import gedian
+    from township.approval.models import Application
+    from township.org.demo import create_demo_user
+    from township.org.models import DataScope, Department, Role, RoleGrant, User
+
+    town = gedian.ensure_town()
+    if Application.objects.filter(jurisdiction_id=gedian.GEDIAN, applicant__uscc=gedian.RESTAURANT_USCC).exists():
+        stdout.write("approval: 葛店 story already played")
+        return
+    users: dict[str, Any] = {}
+    for username, password, name, role in GEDIAN_ACCOUNTS:
+        user = User.objects.filter(username=username).first() or create_demo_user(username, password, full_name=name)
+        dept_name = "综合行政执法局" if role == "enforcement_officer" else "行政审批局"
+        dept = Department.objects.filter(jurisdiction=town, name=dept_name).first()
+        roles = [role, Role.LEADER] if role == "credit_officer" else [role]
+        for r in roles:
+            RoleGrant.objects.get_or_create(
+                user=user,
+                jurisdiction=town,
+                role=r,
+                defaults={"data_scope": DataScope.UNIT, "department": dept if r != Role.LEADER else None},
+            )
+        users[role] = user
+    cast = gedian.Cast(
+        clerk=users["window_clerk"],
+        approver=users["approver"],
+        head=users["approval_head"],
+        officer=users["enforcement_officer"],
+        credit=users["credit_officer"],
+    )
+    story = gedian.run(cast)
+    for line in story.lines:
+        stdout.write(f"approval: 葛店 {line}")
+    if story.facts.get("repair_refused"):
+        stdout.write(
+            "approval: 葛店 信用修复须待最短公示期（严重失信1年）届满后方可准予；"
+            "修复后恢复绿色通道的一段由 tests/e2e/test_gedian_story.py 在时间推移后演示"
+        )
+    stdout.write("approval: 葛店 accounts: " + ", ".join(f"{u} / {p}" for u, p, _n, _r in GEDIAN_ACCOUNTS))

@@ -138,7 +138,7 @@ def run(cast: Cast, *, repair: bool = True, after_minimum: Any = None) -> Story:
     from township.cases.errors import TransitionRefused
     from township.credit.models import CreditKind
     from township.credit.services import credit_record_create
-    from township.enforcement.models import Clue
+    from township.enforcement.selectors import clue_list
     from township.subjects.services import subject_get_or_create_org
 
     story = Story()
@@ -193,7 +193,7 @@ def run(cast: Cast, *, repair: bool = True, after_minimum: Any = None) -> Story:
     story.facts.update(
         revoked=second.certificate.status,
         false_record=false_record,
-        clue=Clue.objects.filter(source_case=second.case).first(),
+        clue=clue_list(actor=cast.officer, source="verification").filter(source_case=second.case).first(),
         grade_after_false=_grade(shop),
     )
     story.say(
@@ -227,13 +227,21 @@ def run(cast: Cast, *, repair: bool = True, after_minimum: Any = None) -> Story:
     return story
 
 
+def _credit_workflows() -> Any:
+    """The credit core's list and repair case types, reached through its services (the capability contract)."""
+    from township.credit import services
+
+    names = ("listing_propose", "listing_notify", "listing_statement", "listing_decide")
+    names += ("repair_apply", "repair_accept", "repair_review", "repair_decide")
+    return services if all(hasattr(services, n) for n in names) else None
+
+
 def _list(cast: Cast, shop: Any, record: Any, town: Any, story: Story) -> bool:
     from township.credit.selectors import credit_is_listed
 
-    try:
-        from township.credit import workflows
-    except ImportError:
-        story.say("6. 严重失信主体名单：信用核心尚未提供列入流程，本步未执行")
+    workflows = _credit_workflows()
+    if workflows is None:
+        story.say("6. 严重失信主体名单：信用核心的服务层尚未提供列入流程（listing_propose …），本步未执行")
         return False
     listing = workflows.listing_propose(
         subject=shop,
@@ -261,10 +269,9 @@ def _repair(cast: Cast, shop: Any, town: Any, item: Any, story: Story, after_min
     from township.core.errors import DomainError
     from township.credit.models import CreditRecord
 
-    try:
-        from township.credit import workflows
-    except ImportError:
-        story.say("9. 信用修复：信用核心尚未提供修复流程，本步未执行")
+    workflows = _credit_workflows()
+    if workflows is None:
+        story.say("9. 信用修复：信用核心的服务层尚未提供修复流程（repair_apply …），本步未执行")
         return
     if after_minimum is not None:
         after_minimum()

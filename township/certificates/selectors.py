@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from township.certificates import identifier as ident
-from township.certificates.models import Certificate, CertificateStatus, LibraryItem
+from township.certificates.models import Certificate, CertificateStatus, CertificateStatusChange, LibraryItem
 from township.core.errors import NotFound
 from township.org.models import Role
 from township.subjects.models import Subject
@@ -192,3 +192,12 @@ def sealed_document_verify(code: str) -> dict[str, Any] | None:
         "valid": sealed_document_ok(doc),
         "sha256": _hashlib.sha256(doc.content.encode("utf-8")).hexdigest(),
     }
+
+
+def certificates_revoked_by_case(case: Any) -> QuerySet[Certificate]:
+    """Certificates revoked on the authority of ``case`` (a penalty decision that revokes a licence, a failed
+    post-approval check): the status change names the case."""
+    ids = CertificateStatusChange.objects.filter(
+        jurisdiction_id=case.jurisdiction_id, source_case=case, to_status=CertificateStatus.REVOKED
+    ).values("certificate_id")
+    return Certificate.objects.filter(pk__in=ids).select_related("holder").order_by("id")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from township.cases.models import Warning
 from township.core.errors import NotFound
@@ -212,6 +212,30 @@ def list_cases(
 def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
     """One case. Errors: not_found (404)."""
     return _detail(_pc(request, pk))
+
+
+class CaseCertificateOut(Schema):
+    id: int
+    type_name: str
+    identifier: str
+    status: str
+
+
+class CaseCertificatesOut(Schema):
+    revocable: list[CaseCertificateOut] = Field(description="the party's valid certificates a revocation can name")
+    revoked: list[CaseCertificateOut] = Field(description="certificates revoked in the library by this case")
+
+
+@router.get("/cases/{pk}/certificates", response=CaseCertificatesOut)
+def case_certificates(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The party's certificates for a revocation (name them with ``certificates`` in the ``decide`` action,
+    ``POST /api/v1/cases/{case_id}/actions/decide``) and those this case revoked. Errors: not_found (404)."""
+    found = selectors.penalty_case_certificates(penalty_case=_pc(request, pk))
+
+    def out(c: Any) -> dict[str, Any]:
+        return {"id": c.pk, "type_name": c.type_name, "identifier": c.identifier, "status": c.status}
+
+    return {"revocable": [out(c) for c in found["revocable"]], "revoked": [out(c) for c in found["revoked"]]}
 
 
 @router.get("/cases/{pk}/late-fine", response=list[LateFineDayOut])

@@ -332,3 +332,14 @@ def revocable_certificates(*, penalty_case: PenaltyCase, pks: Any = None) -> lis
     if pks is not None:
         qs = qs.filter(pk__in=[int(p) for p in pks])
     return list(qs.order_by("issued_at", "id"))
+
+
+def penalty_case_certificates(*, penalty_case: PenaltyCase) -> dict[str, list[Any]]:
+    """The party's certificates a revocation can name (valid, in the library) and those this case revoked
+    (SPEC §3.9: a decision that revokes a licence names the certificate and revokes it in the library)."""
+    from township.certificates.selectors import certificates_revoked_by_case
+
+    return {
+        "revocable": revocable_certificates(penalty_case=penalty_case),
+        "revoked": list(certificates_revoked_by_case(penalty_case.case)),
+    }

@@ -131,6 +131,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_served": pc.case.state in (PenaltyState.SERVED, PenaltyState.OVERDUE),
             "panel": case_actions.panel(request, pc.case),
             "disclosure": services.disclosure_for(pc),
+            "certificates": selectors.penalty_case_certificates(penalty_case=pc),
         },
     )
 

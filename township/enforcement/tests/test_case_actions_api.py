@@ -131,9 +131,18 @@ def test_a_revocation_names_the_certificate_it_revokes_through_the_api(world, li
     )
     cert.refresh_from_db()
     assert cert.status == "valid"
+    client.force_login(world.leader)
+    before = client.get(f"/api/v1/enforcement/cases/{pc.pk}/certificates").json()
+    assert [c["identifier"] for c in before["revocable"]] == [cert.identifier] and before["revoked"] == []
     done(act(client, pc, "penalty_decide", world.leader, {**decide, "certificates": [cert.pk]}), S.DECIDED)
     cert.refresh_from_db()
     assert cert.status == "revoked" and "吊销" in cert.status_reason
+    # the case names the certificate it revoked, in the API and on its page (issue 13 item 7)
+    client.force_login(world.leader)
+    after = client.get(f"/api/v1/enforcement/cases/{pc.pk}/certificates").json()
+    assert after["revocable"] == [] and [c["identifier"] for c in after["revoked"]] == [cert.identifier]
+    page = client.get(f"/enforcement/cases/{pc.pk}/").content.decode()
+    assert cert.identifier in page and "已由本案吊销" in page
 
 
 def test_instalments_overdue_demand_and_court_enforcement_through_the_api(world, client, travel):
