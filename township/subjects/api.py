@@ -178,7 +178,7 @@ class ImportOut(Schema):
 
 
 @router.post("/import", response={200: ImportOut, 400: dict})
-def import_file(request: HttpRequest, file: UploadedFile = File(...), town: str = "") -> Any:  # noqa: B008
+def import_file(request: HttpRequest, file: File[UploadedFile], town: str = "") -> Any:
     """Excel 批量导入 (the template: ``GET /subjects/import/template.xlsx``): every row or none. Errors:
     ``import_rows_invalid`` (400, ``errors``: row, column, message for each), ``import_header_invalid``,
     ``import_file_invalid``, ``import_empty``, ``register_not_permitted`` (403)."""
@@ -220,7 +220,10 @@ def merge(request: HttpRequest, subject_id: int, payload: MergeIn) -> SubjectCor
     (403), ``merge_same_subject``, ``merge_kind_mismatch``, ``subject_already_merged``, ``reason_required``."""
     survivor = selectors.subject_get(actor=request.user, pk=subject_id)
     merged = selectors.subject_get(actor=request.user, pk=payload.merged_id)
-    return services.subject_merge(survivor=survivor, merged=merged, reason=payload.reason, actor=request.user)
+    correction: SubjectCorrection = services.subject_merge(
+        survivor=survivor, merged=merged, reason=payload.reason, actor=request.user
+    )
+    return correction
 
 
 @router.get("/{subject_id}/corrections", response=list[CorrectionOut])

@@ -30,6 +30,19 @@ def _village_choices(actor: Any, channel: str, towns: list[str]) -> list[tuple[s
     return [(u.code, u.name) for u in qs.order_by("code")[:1000]]
 
 
+def set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def choices_of(form: forms.Form, name: str) -> list[tuple[str, Any]]:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    choices: Any = field.choices
+    return list(choices)
+
+
 class SubjectRegisterForm(forms.Form):
     """Used everywhere a subject is registered; the identifier field also takes a card reader's input."""
 
@@ -52,15 +65,15 @@ class SubjectRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.channel = channel
         towns = _town_choices(actor, channel)
-        self.fields["town"].choices = towns
+        set_choices(self, "town", towns)
         if len(towns) == 1:
             self.fields["town"].initial = towns[0][0]
-        self.fields["village"].choices = [("", _("（不限村社区）"))] + _village_choices(
-            actor, channel, [c for c, _n in towns]
+        set_choices(
+            self, "village", [("", _("（不限村社区）")), *_village_choices(actor, channel, [c for c, _n in towns])]
         )
         if channel == RegistrationChannel.VILLAGE_AGENT:
             self.fields["village"].required = True
-            self.fields["village"].choices = self.fields["village"].choices[1:]
+            set_choices(self, "village", choices_of(self, "village")[1:])
         if channel == RegistrationChannel.ONLINE:
             self.fields["town"].required = True
             self.fields["town"].label = _("所在乡镇（街道）")
@@ -72,7 +85,7 @@ class SubjectImportForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].choices = _town_choices(actor, RegistrationChannel.IMPORT)
+        set_choices(self, "town", _town_choices(actor, RegistrationChannel.IMPORT))
 
 
 class SubjectMergeForm(forms.Form):

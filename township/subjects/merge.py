@@ -46,7 +46,7 @@ def may_merge(actor: Any, subject: Subject) -> bool:
     return presences_in_reach(actor, MERGE_ROLES).filter(subject=subject).exists()
 
 
-def _pointers() -> list[models.ForeignKey[Any, Any]]:
+def _pointers() -> list[Any]:
     """Every foreign key (and one-to-one) to Subject, hidden reverse relations included."""
     fields = []
     for rel in Subject._meta.get_fields(include_hidden=True):
@@ -59,7 +59,7 @@ def _pointers() -> list[models.ForeignKey[Any, Any]]:
     return fields
 
 
-def _move(field: models.ForeignKey[Any, Any], merged: Subject, survivor: Subject) -> tuple[int, list[str]]:
+def _move(field: Any, merged: Subject, survivor: Subject) -> tuple[int, list[str]]:
     """Point every row of ``field`` at the survivor; rows refused by a unique constraint stay (listed)."""
     model = field.model
     qs = model._base_manager.filter(**{field.name: merged})

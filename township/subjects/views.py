@@ -21,8 +21,15 @@ from django.utils.translation import gettext as _
 from township.core.crypto import blind_index
 from township.core.errors import DomainError, NotFound
 from township.org.models import Jurisdiction, Level
+from township.org.scoping import reach
 from township.subjects import selectors
-from township.subjects.forms import SubjectFilterForm, SubjectImportForm, SubjectMergeForm, SubjectRegisterForm
+from township.subjects.forms import (
+    SubjectFilterForm,
+    SubjectImportForm,
+    SubjectMergeForm,
+    SubjectRegisterForm,
+    set_choices,
+)
 from township.subjects.importer import ImportRefused, import_template_xlsx, subjects_import
 from township.subjects.merge import may_merge, subject_merge
 from township.subjects.models import RegistrationChannel, Subject, SubjectCorrection
@@ -39,14 +46,14 @@ def _staff_or_404(request: HttpRequest) -> None:
 
 
 def _village_choices(actor: Any) -> list[tuple[str, str]]:
-    r = selectors.reach(actor, selectors.staff_roles())
+    r = reach(actor, selectors.staff_roles())
     q = Q(parent_id__in=sorted(r.codes)) | Q(pk__in=[v for _t, v in r.villages])
     return [(u.code, u.name) for u in Jurisdiction.objects.filter(q, level=Level.VILLAGE).order_by("code")[:1000]]
 
 
 def _filtered(request: HttpRequest) -> tuple[SubjectFilterForm, Any]:
     form = SubjectFilterForm(request.GET or None)
-    form.fields["village"].choices = [("", _("全部"))] + _village_choices(request.user)
+    set_choices(form, "village", [("", _("全部")), *_village_choices(request.user)])
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.subject_list(
         actor=request.user,
@@ -208,13 +215,14 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """网上自行登记: the account registers the subject it stands for (its own ID or USCC) and sees it."""
-    own = selectors.subject_for_user(request.user)
+    user: Any = request.user
+    own = selectors.subject_for_user(user)
     if own is not None and own.presences.exists():  # registered somewhere: its page
         return redirect("subjects:detail", pk=own.pk)
     initial = {
-        "identifier": (request.user.uscc or request.user.resident_id or ""),
-        "name": own.name if own else request.user.full_name,
-        "phone": request.user.phone,
+        "identifier": (user.uscc or user.resident_id or ""),
+        "name": own.name if own else user.full_name,
+        "phone": user.phone,
     }
     form = SubjectRegisterForm(
         request.POST or None, actor=request.user, channel=RegistrationChannel.ONLINE, initial=initial
