@@ -430,3 +430,155 @@ def evaluation_publish(request: HttpRequest, period_id: int) -> dict[str, Any]:
 
     period = ev.period_get(actor=request.user, pk=period_id)  # type: ignore[arg-type]
     return _eval_out(ev.evaluation_publish(actor=request.user, period=period))  # type: ignore[arg-type]
+
+
+# --- 案卷评查 ---------------------------------------------------------------------------------------------------------
+
+
+class ReviewPlanIn(Schema):
+    unit: str
+    title: str = ""
+    case_type: str
+    closed_from: dt.date
+    closed_to: dt.date
+    count: int
+    reviewers_per_file: int = 1
+    seed: str = ""
+
+
+class ReviewItemOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    reviewers: list[str]
+    scores: dict[str, int]
+    total: int | None
+    grade: str
+    findings: str
+    rectification_required: bool
+    rectified_at: dt.datetime | None
+    rectification_note: str
+
+
+class ReviewPlanOut(Schema):
+    id: int
+    unit: str
+    title: str
+    case_type: str
+    closed_from: dt.date
+    closed_to: dt.date
+    count: int
+    reviewers_per_file: int
+    seed: str
+    pool_hash: str
+    result_hash: str
+    verified: bool
+    items: list[ReviewItemOut]
+
+
+class ScoreIn(Schema):
+    scores: dict[str, int]
+    findings: str = ""
+    rectify: bool = False
+
+
+class RectifiedIn(Schema):
+    note: str
+
+
+def _review_item_out(item: Any) -> dict[str, Any]:
+    from township.command.review import grade_of
+
+    return {
+        "id": item.pk,
+        "case_id": item.case_id,
+        "case_number": item.case.number,
+        "reviewers": [u.display_name for u in item.reviewers.all()],
+        "scores": item.scores,
+        "total": item.total,
+        "grade": grade_of(item.total),
+        "findings": item.findings,
+        "rectification_required": item.rectification_required,
+        "rectified_at": item.rectified_at,
+        "rectification_note": item.rectification_note,
+    }
+
+
+def _review_out(plan: Any) -> dict[str, Any]:
+    from township.command.review import review_verify
+
+    items = plan.items.select_related("case").prefetch_related("reviewers").order_by("id")
+    return {
+        "id": plan.pk,
+        "unit": plan.jurisdiction_id,
+        "title": plan.title,
+        "case_type": plan.case_type,
+        "closed_from": plan.closed_from,
+        "closed_to": plan.closed_to,
+        "count": plan.count,
+        "reviewers_per_file": plan.reviewers_per_file,
+        "seed": plan.seed,
+        "pool_hash": plan.pool_hash,
+        "result_hash": plan.result_hash,
+        "verified": review_verify(plan)[0],
+        "items": [_review_item_out(i) for i in items],
+    }
+
+
+@router.post("/reviews", response={201: ReviewPlanOut}, summary="案卷评查：随机抽取案卷和评查人员")
+def review_create(request: HttpRequest, payload: ReviewPlanIn) -> Status:
+    """Draw ``count`` closed files of ``case_type`` closed in the date range, and ``reviewers_per_file`` reviewers
+    for each (nobody reviews a file they worked on), reproducibly from ``seed`` (generated when empty, then public).
+    Error codes: not_found, review_role_required (403), review_case_type_invalid, review_params_invalid,
+    review_pool_empty (400), review_reviewers_insufficient (409)."""
+    from township.command import review as rv
+    from township.core.errors import NotFound
+    from township.org.models import Jurisdiction
+
+    unit = Jurisdiction.objects.filter(code=payload.unit).first()
+    if unit is None:
+        raise NotFound()
+    plan = rv.review_plan_create(
+        actor=request.user,  # type: ignore[arg-type]
+        jurisdiction=unit,
+        title=payload.title,
+        case_type=payload.case_type,
+        closed_from=payload.closed_from,
+        closed_to=payload.closed_to,
+        count=payload.count,
+        reviewers_per_file=payload.reviewers_per_file,
+        seed=payload.seed,
+    )
+    return Status(201, _review_out(plan))
+
+
+@router.get("/reviews/{plan_id}", response=ReviewPlanOut, summary="案卷评查详情（含复核结果）")
+def review_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    """``verified``: the draw re-run from the stored snapshot and seed gives the stored files and reviewers.
+    Error codes: not_found."""
+    from township.command.review import plan_get
+
+    return _review_out(plan_get(actor=request.user, pk=plan_id))  # type: ignore[arg-type]
+
+
+@router.post("/reviews/items/{item_id}/score", response=ReviewItemOut, summary="案卷评分")
+def review_item_score(request: HttpRequest, item_id: int, payload: ScoreIn) -> dict[str, Any]:
+    """Scores per checklist item (subject 10, facts 25, law 20, procedure 25, discretion 10, documents 10); below 75
+    the file needs rectification and findings. Error codes: not_found, review_not_reviewer (403),
+    review_already_scored (409), review_score_invalid, review_findings_required (400)."""
+    from township.command import review as rv
+
+    item = rv.item_get(actor=request.user, pk=item_id)  # type: ignore[arg-type]
+    item = rv.review_score(
+        item=item, actor=request.user, scores=payload.scores, findings=payload.findings, rectify=payload.rectify
+    )  # type: ignore[arg-type]
+    return _review_item_out(item)
+
+
+@router.post("/reviews/items/{item_id}/rectified", response=ReviewItemOut, summary="记录案卷整改")
+def review_item_rectified(request: HttpRequest, item_id: int, payload: RectifiedIn) -> dict[str, Any]:
+    """Error codes: not_found, review_role_required (403), review_nothing_to_rectify (409), review_note_required."""
+    from township.command import review as rv
+
+    item = rv.item_get(actor=request.user, pk=item_id)  # type: ignore[arg-type]
+    return _review_item_out(rv.review_rectified(item=item, actor=request.user, note=payload.note))  # type: ignore[arg-type]

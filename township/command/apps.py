@@ -21,6 +21,12 @@ class CommandConfig(AppConfig):
         register_menu(label=_("指挥大屏"), url_name="command:screen", roles=LEADING_ROLES, order=11)
         register_menu(label=_("预警中心"), url_name="command:warnings", roles=LEADING_ROLES, order=12)
         register_menu(label=_("考核"), url_name="command:evaluation", roles=LEADING_ROLES, order=12)
+        register_menu(
+            label=_("案卷评查"),
+            url_name="command:reviews",
+            roles=LEADING_ROLES + (Role.LEGAL_REVIEWER, Role.ENFORCEMENT_OFFICER, Role.APPROVAL_HEAD),
+            order=12,
+        )
         register_menu(label=_("督办"), url_name="command:supervisions", roles=staff, order=13)
         register_menu(label=_("站内通知"), url_name="command:notices", roles=staff, order=14)
         register_case_panel("command.supervision", supervision_panel)

@@ -24,3 +24,23 @@ class SuperviseForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReviewPlanForm(forms.Form):
+    unit = forms.ChoiceField(label=_("单位"))
+    title = forms.CharField(label=_("评查名称"), max_length=100, required=False)
+    case_type = forms.ChoiceField(label=_("业务类型"))
+    closed_from = forms.DateField(label=_("办结日期自"), widget=forms.DateInput(attrs={"type": "date"}))
+    closed_to = forms.DateField(label=_("办结日期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    count = forms.IntegerField(label=_("抽取案卷数"), min_value=1, max_value=200, initial=10)
+    reviewers_per_file = forms.IntegerField(label=_("每卷评查人数"), min_value=1, max_value=3, initial=2)
+    seed = forms.CharField(
+        label=_("随机种子"), max_length=64, required=False, help_text=_("留空由系统生成；抽取后公开，任何人可复核")
+    )
+
+    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from township.cases.types import all_case_types
+
+        self.fields["unit"].choices = [(u.code, u.name) for u in units or []]
+        self.fields["case_type"].choices = [(ct.key, str(ct.label)) for ct in all_case_types()]

@@ -196,3 +196,63 @@ class EvaluationScore(JurisdictionScoped):
 
     def __str__(self) -> str:
         return f"{self.label} {self.group_name}"
+
+
+class FileReviewPlan(JurisdictionScoped):
+    """案卷评查: a seeded, verifiable random draw of closed case files of one type and of the reviewers who score them
+    (the 双随机 draw engine, so anyone can re-run it from the stored pool, parameters and seed)."""
+
+    title = models.CharField(_("评查名称"), max_length=100)
+    case_type = models.CharField(_("业务类型"), max_length=40)
+    closed_from = models.DateField(_("办结日期自"))
+    closed_to = models.DateField(_("办结日期至"))
+    count = models.PositiveIntegerField(_("抽取案卷数"))
+    reviewers_per_file = models.PositiveSmallIntegerField(_("每卷评查人数"), default=1)
+    seed = models.CharField(_("随机种子"), max_length=64)
+    pool = models.JSONField(_("抽取范围快照"))
+    pool_hash = models.CharField(_("抽取范围摘要"), max_length=64)
+    result_hash = models.CharField(_("抽取结果摘要"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("抽取时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("案卷评查")
+        verbose_name_plural = _("案卷评查")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FileReviewItem(JurisdictionScoped):
+    """One drawn case file, its reviewer(s), the checklist scores, findings and the rectification they require."""
+
+    plan = models.ForeignKey(FileReviewPlan, verbose_name=_("评查"), on_delete=models.PROTECT, related_name="items")
+    case = models.ForeignKey("cases.Case", verbose_name=_("案卷"), on_delete=models.PROTECT, related_name="+")
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("评查人"), related_name="+")
+    scores = models.JSONField(_("评查得分"), default=dict, blank=True)
+    total = models.PositiveSmallIntegerField(_("总分"), null=True, blank=True)
+    findings = models.TextField(_("评查意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评分人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("评查时间"), null=True, blank=True)
+    rectification_required = models.BooleanField(_("需要整改"), default=False)
+    rectified_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
+    rectification_note = models.TextField(_("整改情况"), blank=True)
+
+    class Meta:
+        ordering = ["plan_id", "id"]
+        verbose_name = _("评查案卷")
+        verbose_name_plural = _("评查案卷")
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "plan", "case"], name="command_review_once")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.case_id}"

@@ -24,7 +24,7 @@ from township.command.present import LEVEL_LABELS, case_page, named, parse_filte
 from township.command.selectors import LATE, LEVELS
 from township.core.errors import DomainError, NotFound
 from township.core.excel import append_row, xlsx_response
-from township.org.models import Department
+from township.org.models import Department, Role
 from township.org.scoping import reach, units_of
 
 PAGE_SIZE = 20
@@ -291,14 +291,11 @@ def screen_feed(request: HttpRequest) -> HttpResponse:
 # --- 考核 -----------------------------------------------------------------------------------------------------------
 
 
-def _eval_units(request: HttpRequest) -> list[Any]:
+def _eval_units(request: HttpRequest, roles: tuple[str, ...] = services.LEADING_ROLES) -> list[Any]:
     from township.org.models import Jurisdiction, Level
 
-    return list(
-        Jurisdiction.objects.filter(
-            code__in=sorted(reach(request.user, services.LEADING_ROLES).codes), level=Level.TOWN
-        ).order_by("code")  # type: ignore[arg-type]
-    )
+    codes = sorted(reach(request.user, roles).codes)  # type: ignore[arg-type]
+    return list(Jurisdiction.objects.filter(code__in=codes, level=Level.TOWN).order_by("code"))
 
 
 @login_required
@@ -437,3 +434,119 @@ def evaluation_export(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         )
     return xlsx_response(wb, f"evaluation-{period.jurisdiction_id}-{period.month:%Y%m}.xlsx")
+
+
+# --- 案卷评查 ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    """案卷评查: the draws of the units the actor may see, and the form to draw a new one."""
+    from django.core.paginator import Paginator
+
+    from township.command import review as rv
+    from township.command.forms import ReviewPlanForm
+
+    units = _eval_units(request, services.LEADING_ROLES + (Role.LEGAL_REVIEWER,))
+    form = ReviewPlanForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        from township.org.models import Jurisdiction
+
+        d = form.cleaned_data
+        try:
+            plan = rv.review_plan_create(
+                actor=request.user,  # type: ignore[arg-type]
+                jurisdiction=Jurisdiction.objects.get(code=d["unit"]),
+                title=d["title"],
+                case_type=d["case_type"],
+                closed_from=d["closed_from"],
+                closed_to=d["closed_to"],
+                count=d["count"],
+                reviewers_per_file=d["reviewers_per_file"],
+                seed=d["seed"],
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("已随机抽取 %(n)d 份案卷") % {"n": plan.items.count()})
+            return redirect("command:review", pk=plan.pk)
+    page = Paginator(rv.plans_visible(request.user).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )  # type: ignore[arg-type]
+    return render(request, "command/reviews.html", {"page": page, "form": form, "may_draw": bool(units)})
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    from township.command import review as rv
+
+    try:
+        plan = rv.plan_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    ok, problems = rv.review_verify(plan)
+    items = list(plan.items.select_related("case", "reviewed_by").prefetch_related("reviewers").order_by("id"))
+    rows = [
+        {
+            "item": i,
+            "url": case_page(i.case),
+            "grade": rv.grade_of(i.total),
+            "mine": any(u.pk == request.user.pk for u in i.reviewers.all()) and i.reviewed_at is None,
+        }
+        for i in items
+    ]
+    return render(
+        request,
+        "command/review.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "verified": ok,
+            "problems": problems,
+            "checklist": rv.CHECKLIST,
+            "type_label": type_label(plan.case_type),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_item_score(request: HttpRequest, pk: int) -> HttpResponse:
+    from township.command import review as rv
+
+    try:
+        item = rv.item_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    scores = {key: request.POST.get(f"score_{key}", "") for key, _label, _points in rv.CHECKLIST}
+    try:
+        rv.review_score(
+            item=item,
+            actor=request.user,  # type: ignore[arg-type]
+            scores=scores,  # type: ignore[arg-type]
+            findings=request.POST.get("findings", ""),
+            rectify=request.POST.get("rectify") == "on",
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("已提交评查"))
+    return redirect("command:review", pk=item.plan_id)
+
+
+@login_required
+@require_POST
+def review_item_rectified(request: HttpRequest, pk: int) -> HttpResponse:
+    from township.command import review as rv
+
+    try:
+        item = rv.item_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    try:
+        rv.review_rectified(item=item, actor=request.user, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("已记录整改情况"))
+    return redirect("command:review", pk=item.plan_id)
