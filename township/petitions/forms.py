@@ -30,7 +30,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, departments: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["accused_department"].choices = [("", "—")] + [(d.pk, d.name) for d in departments or []]
+        self.fields["accused_department"].choices = [("", "—")] + [(d.pk, d.name) for d in departments or []]  # type: ignore[attr-defined]
         for i in range(1, PETITIONER_SLOTS + 1):
             self.fields[f"p{i}_name"] = forms.CharField(label=_("姓名"), max_length=64, required=False)
             self.fields[f"p{i}_phone"] = forms.CharField(label=_("联系电话"), max_length=20, required=False)
@@ -73,7 +73,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, departments: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [(d.pk, d.name) for d in departments or []]
+        self.fields["department"].choices = [(d.pk, d.name) for d in departments or []]  # type: ignore[attr-defined]
 
 
 class ExtendForm(forms.Form):
@@ -109,4 +109,4 @@ class RecuseForm(forms.Form):
 
     def __init__(self, *args: Any, users: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u.pk, u.display_name) for u in users or []]
+        self.fields["user"].choices = [(u.pk, u.display_name) for u in users or []]  # type: ignore[attr-defined]

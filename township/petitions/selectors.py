@@ -92,7 +92,7 @@ def documents(*, petition: Petition) -> list[PetitionDocument]:
 
 def document_get(*, actor: User | None, petition_id: int, doc_id: int) -> PetitionDocument:
     petition = petition_get(actor=actor, pk=petition_id)
-    doc = petition.documents.select_related("sealed", "sealed__key").filter(pk=doc_id).first()
+    doc: PetitionDocument | None = petition.documents.select_related("sealed", "sealed__key").filter(pk=doc_id).first()
     if doc is None:
         raise NotFound()
     return doc

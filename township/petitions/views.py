@@ -58,7 +58,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     next_url = None
     if len(rows) == PAGE:
         params = request.GET.copy()
-        params["before"] = rows[-1].pk
+        params["before"] = str(rows[-1].pk)
         next_url = f"?{params.urlencode()}"
     export = request.GET.copy()
     export.pop("before", None)

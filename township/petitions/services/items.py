@@ -185,7 +185,9 @@ def petition_intake(intake: Intake) -> Case:
     origin = intake.origin
     extra = dict(intake.extra or {})
     people = [{"name": intake.person_name, "phone": intake.person_phone}] if intake.person_name else []
-    category = extra.get("category") if extra.get("category") in Category.values else Category.CLAIM
+    category = str(extra.get("category") or "")
+    if category not in Category.values:
+        category = Category.CLAIM
     petition = petition_register(
         actor=intake.actor,
         jurisdiction=origin.jurisdiction_id,

@@ -323,9 +323,8 @@ def petition_deliver(*, petition: Petition, actor: User, delivered_on: dt.date, 
 @transaction.atomic
 def petition_conclude(*, petition: Petition, actor: User, note: str = "") -> Petition:
     """办结 (or the 复查 / 复核 answer): only with the written reply delivered. Errors: opinion_not_delivered."""
-    name = {S.ACCEPTED: "conclude", S.REVIEW: "answer_review", S.RE_REVIEW: "answer_re_review"}.get(
-        petition.case.state, "conclude"
-    )
+    names: dict[str, str] = {S.ACCEPTED: "conclude", S.REVIEW: "answer_review", S.RE_REVIEW: "answer_re_review"}
+    name = names.get(str(petition.case.state), "conclude")
     _fire(petition, name, actor, {}, comment=note)
     return petition
 
