@@ -27,6 +27,7 @@ class CommandConfig(AppConfig):
             roles=LEADING_ROLES + (Role.LEGAL_REVIEWER, Role.ENFORCEMENT_OFFICER, Role.APPROVAL_HEAD),
             order=12,
         )
+        register_menu(label=_("问责"), url_name="command:accountability", roles=LEADING_ROLES, order=12)
         register_menu(label=_("督办"), url_name="command:supervisions", roles=staff, order=13)
         register_menu(label=_("站内通知"), url_name="command:notices", roles=staff, order=14)
         register_case_panel("command.supervision", supervision_panel)

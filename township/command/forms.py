@@ -44,3 +44,20 @@ class ReviewPlanForm(forms.Form):
 
         self.fields["unit"].choices = [(u.code, u.name) for u in units or []]
         self.fields["case_type"].choices = [(ct.key, str(ct.label)) for ct in all_case_types()]
+
+
+class ResponsibilityForm(forms.Form):
+    case_type = forms.ChoiceField(label=_("业务类型"))
+    department = forms.ModelChoiceField(label=_("责任部门"), queryset=None)  # type: ignore[arg-type]
+    section = forms.CharField(label=_("责任科室"), max_length=64, required=False)
+    person = forms.ModelChoiceField(label=_("责任人"), queryset=None, required=False)  # type: ignore[arg-type]
+    duty = forms.CharField(label=_("职责"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, unit: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from township.cases.types import all_case_types
+        from township.org.models import Department, User
+
+        self.fields["case_type"].choices = [(ct.key, str(ct.label)) for ct in all_case_types()]
+        self.fields["department"].queryset = Department.objects.filter(jurisdiction=unit).order_by("sort", "id")  # type: ignore[attr-defined]
+        self.fields["person"].queryset = User.objects.filter(grants__jurisdiction=unit).distinct().order_by("id")  # type: ignore[attr-defined]

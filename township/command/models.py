@@ -256,3 +256,37 @@ class FileReviewItem(JurisdictionScoped):
 
     def __str__(self) -> str:
         return f"{self.plan_id}/{self.case_id}"
+
+
+class Responsibility(JurisdictionScoped):
+    """One line of the responsibility list (责任清单, Gedian): for a case type — optionally one state in it — which
+    department, section (科室) and person answer for it. The accountability report names them for each late,
+    reworked or failed case; without a line, the case's 承办 department and person answer."""
+
+    case_type = models.CharField(_("业务类型"), max_length=40)
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    section = models.CharField(_("责任科室"), max_length=64, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    duty = models.CharField(_("职责"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "case_type", "id"]
+        verbose_name = _("责任清单")
+        verbose_name_plural = _("责任清单")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "case_type", "department"], name="command_responsibility_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type} → {self.department_id}"

@@ -550,3 +550,91 @@ def review_item_rectified(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已记录整改情况"))
     return redirect("command:review", pk=item.plan_id)
+
+
+# --- 问责 (accountability) ------------------------------------------------------------------------------------------
+
+
+def _unit_month(request: HttpRequest) -> tuple[Any, Any, list[Any]]:
+    from township.command import evaluation as ev
+
+    units = _eval_units(request)
+    if not units:
+        raise PermissionDenied
+    code = request.GET.get("unit") or units[0].code
+    unit = next((u for u in units if u.code == code), units[0])
+    today = timezone.localdate()
+    try:
+        month = ev.parse_month(request.GET["month"]) if request.GET.get("month") else today.replace(day=1)
+    except DomainError:
+        month = today.replace(day=1)
+    return unit, month, units
+
+
+@login_required
+def accountability(request: HttpRequest) -> HttpResponse:
+    """问责: every late, reworked or failed case of the month with who answers for it (责任清单), per department."""
+    from township.command import accountability as acc
+    from township.command.forms import ResponsibilityForm
+    from township.command.models import Responsibility
+
+    unit, month, units = _unit_month(request)
+    form = ResponsibilityForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        Responsibility.objects.update_or_create(
+            jurisdiction=unit,
+            case_type=d["case_type"],
+            department=d["department"],
+            defaults={"section": d["section"], "person": d["person"], "duty": d["duty"]},
+        )
+        messages.success(request, _("已保存责任清单"))
+        return redirect(
+            reverse("command:accountability") + "?" + urlencode({"unit": unit.code, "month": month.strftime("%Y-%m")})
+        )
+    rows = acc.report(actor=request.user, unit=unit, month=month)  # type: ignore[arg-type]
+    return render(
+        request,
+        "command/accountability.html",
+        {
+            "unit": unit,
+            "units": units,
+            "month_value": month.strftime("%Y-%m"),
+            "rows": [{"r": r, "url": case_page(r.case), "type": type_label(r.case.case_type)} for r in rows],
+            "summary": acc.summary(rows),
+            "listing": [
+                {"type": type_label(line.case_type), "l": line}
+                for line in Responsibility.objects.filter(jurisdiction=unit).select_related("department", "person")
+            ],
+            "form": form,
+        },
+    )
+
+
+@login_required
+def accountability_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    from township.command import accountability as acc
+
+    unit, month, _units = _unit_month(request)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=str(_("问责报告")))
+    append_row(
+        ws, [_("案件编号"), _("标题"), _("业务类型"), _("问题"), _("责任部门"), _("责任科室"), _("责任人"), _("依据")]
+    )
+    for r in acc.report(actor=request.user, unit=unit, month=month):  # type: ignore[arg-type]
+        append_row(
+            ws,
+            [
+                r.case.number,
+                r.case.title,
+                type_label(r.case.case_type),
+                r.reason_label,
+                r.department,
+                r.section,
+                r.person,
+                str(_("责任清单")) if r.source == "list" else str(_("承办指派")),
+            ],
+        )
+    return xlsx_response(wb, f"accountability-{unit.code}-{month:%Y%m}.xlsx")
