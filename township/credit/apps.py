@@ -11,6 +11,12 @@ def _publications(now: datetime) -> dict[str, Any]:
     return {"expired": credit_publications_expire(now)}
 
 
+def _grades(now: datetime) -> dict[str, Any]:
+    from township.credit.services import credit_grades_recompute_all
+
+    return credit_grades_recompute_all(now=now)
+
+
 class CreditConfig(AppConfig):
     name = "township.credit"
     label = "credit"
@@ -22,5 +28,6 @@ class CreditConfig(AppConfig):
         from township.credit.case_type import LISTING_CASE_TYPE, REPAIR_CASE_TYPE
 
         register_timed("credit.publications", _publications, every_seconds=3600)
+        register_timed("credit.grades", _grades, every_seconds=86400)
         register_case_type(LISTING_CASE_TYPE)
         register_case_type(REPAIR_CASE_TYPE)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError, PermissionRefused
-from township.credit import periods
+from township.credit import grading, periods
 from township.credit.errors import Code
 from township.credit.models import (
     CreditGradeHistory,
@@ -288,3 +288,95 @@ def credit_grade_override_decide(
                 subject=override.subject, jurisdiction=override.jurisdiction_id, cause=_("人工调整已批准")
             )
     return override
+
+
+def credit_grades_recompute_all(*, now: datetime.datetime | None = None, batch: int = 5000) -> dict[str, int]:
+    """Recompute the grade of every subject the rule governs (with a record or a grade history) in bulk: one pass
+    over the records in force, overrides and schemes read once, ``credit_class`` written by one ``.update()`` per
+    (batch, grade), history rows closed and opened in bulk. The nightly safety net beside the per-change
+    recomputation. Returns ``{"subjects": n, "changed": m}``."""
+    from django.db.models import Count, Q
+
+    from township.credit.models import CreditGradeScheme
+    from township.credit.selectors import records_in_force
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    counts: dict[int, dict[str, Any]] = {}
+    rows = (
+        records_in_force(today)
+        .values_list("subject_id", "severity", "positive", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for subject_id, severity, positive, kind, n in rows.iterator(chunk_size=batch):
+        c = counts.setdefault(subject_id, {"minor": 0, "general": 0, "serious": 0, "positive": 0, "listed": False})
+        if positive:
+            c["positive"] += n
+        else:
+            c[severity or "general"] += n
+            c["listed"] = c["listed"] or kind == CreditKind.BLACKLIST
+    overrides = dict(
+        CreditGradeOverride.objects.filter(status=OverrideStatus.APPROVED, decided_at__lte=now)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .order_by("subject_id", "decided_at", "id")
+        .values_list("subject_id", "grade")
+    )
+    schemes = {
+        row["jurisdiction_id"]: {**grading.DEFAULT_SCHEME, **{k: row[k] for k in grading.SCHEME_FIELDS}}
+        for row in CreditGradeScheme.objects.values("jurisdiction_id", *grading.SCHEME_FIELDS)
+    }
+    governed = set(counts) | set(overrides)
+    governed |= set(CreditGradeHistory.objects.filter(valid_to__isnull=True).values_list("subject_id", flat=True))
+    ids = sorted(governed)
+    fallback_unit = (
+        dict(CreditRecord.objects.filter(subject_id__in=ids).values_list("subject_id", "jurisdiction_id").order_by())
+        if len(ids) <= batch
+        else {}
+    )
+    changed = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        current = dict(
+            CreditGradeHistory.objects.filter(subject_id__in=chunk, valid_to__isnull=True).values_list(
+                "subject_id", "grade"
+            )
+        )
+        subjects = Subject.objects.filter(pk__in=chunk).values_list("id", "registered_in_id", "credit_class")
+        by_grade: dict[str, list[int]] = {}
+        history: list[CreditGradeHistory] = []
+        closing: list[int] = []
+        units = fallback_unit or dict(
+            CreditRecord.objects.filter(subject_id__in=chunk).values_list("subject_id", "jurisdiction_id").order_by()
+        )
+        for subject_id, unit, credit_class in subjects:
+            c = counts.get(subject_id, {})
+            computed = grading.compute_grade(grading.Counts(**c), schemes.get(unit))
+            grade = overrides.get(subject_id, computed.grade)
+            if credit_class != grade:
+                by_grade.setdefault(grade, []).append(subject_id)
+            if current.get(subject_id) != grade:
+                changed += 1
+                if subject_id in current:
+                    closing.append(subject_id)
+                jurisdiction_id = unit or units.get(subject_id)
+                if jurisdiction_id:
+                    history.append(
+                        CreditGradeHistory(
+                            jurisdiction_id=jurisdiction_id,
+                            subject_id=subject_id,
+                            grade=grade,
+                            previous=current.get(subject_id, credit_class or ""),
+                            score=computed.score,
+                            valid_from=now,
+                            reason=computed.reason if subject_id not in overrides else _("经人工调整（已经审批）"),
+                            computed_at=now,
+                        )
+                    )
+        with transaction.atomic():
+            for grade, pks in by_grade.items():
+                Subject.objects.filter(pk__in=pks).update(credit_class=grade)
+            if closing:
+                CreditGradeHistory.objects.filter(subject_id__in=closing, valid_to__isnull=True).update(valid_to=now)
+            CreditGradeHistory.objects.bulk_create(history, batch_size=1000)
+    return {"subjects": len(ids), "changed": changed}

@@ -178,3 +178,22 @@ def test_old_signature_still_works(shop, town_a, approver_a):
     )
     assert r.severity == "general" and r.source == "commitment"
     assert CreditRecord.objects.filter(subject=shop).count() == 1
+
+
+def test_bulk_recompute_matches_the_per_subject_rule(shop, town_a, officer):
+    from township.credit.services import credit_grades_recompute_all
+
+    other = subject_get_or_create_org(uscc="91500116MA60LWJ12B", name="白沙老街食品", registered_in=town_a)
+    credit_record_create(subject=shop, kind=CreditKind.PENALTY, reason="罚款", actor=officer, jurisdiction=town_a)
+    credit_record_create(subject=other, kind=CreditKind.POSITIVE, reason="示范", actor=officer, jurisdiction=town_a)
+    Subject.objects.filter(pk__in=[shop.pk, other.pk]).update(credit_class="")  # drifted by hand
+    result = credit_grades_recompute_all()
+    assert result["subjects"] == 2 and result["changed"] == 0  # history already right; only credit_class restored
+    assert dict(Subject.objects.filter(pk__in=[shop.pk, other.pk]).values_list("pk", "credit_class")) == {
+        shop.pk: credit_grade(shop),
+        other.pk: credit_grade(other),
+    }
+    CreditRecord.objects.filter(subject=shop).update(valid_until=D(2000, 1, 1))  # no longer in force
+    assert credit_grades_recompute_all()["changed"] == 1
+    assert Subject.objects.get(pk=shop.pk).credit_class == "B"
+    assert CreditGradeHistory.objects.filter(subject=shop, valid_to__isnull=True).get().grade == "B"
