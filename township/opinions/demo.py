@@ -137,7 +137,8 @@ def seed(stdout: Any) -> None:
 
 # Which categories go where (when the receiving type is registered with an intake).
 ROUTES = {"safety": "grid_event", "dispute": "mediation_case"}
-EXTRA_ROUTES = ("hotline_order", "petition")
+# 矛盾纠纷 in turn to 调解 / 信访 / 12345; when one cannot take it (no committee in the village …), the next.
+DISPUTE_ROUTES = ("mediation_case", "petition", "hotline_order")
 
 
 def finish(stdout: Any) -> None:
@@ -151,37 +152,36 @@ def finish(stdout: Any) -> None:
     center = User.objects.filter(username=CENTER).first()
     if center is None:
         return
-    open_items = list(
-        Opinion.objects.filter(
-            jurisdiction_id=TOWN,
-            collector__username__startswith=AGENT_PREFIX,
-            case__state="assessed",
-            category__in=tuple(ROUTES),
-        ).order_by("collected_at", "id")
-    )
+    mine = Opinion.objects.filter(jurisdiction_id=TOWN, collector__username__startswith=AGENT_PREFIX)
+    disputes = list(mine.filter(category="dispute").order_by("collected_at", "id").values_list("pk", flat=True))
+    open_items = list(mine.filter(case__state="assessed", category__in=tuple(ROUTES)).order_by("collected_at", "id"))
     done: dict[str, int] = {}
     skipped: dict[str, str] = {}
     for o in open_items:
-        target = ROUTES[o.category]
-        if o.category == "dispute" and o.pk % 3 == 1:  # the item decides, so a second run picks the same
-            target = EXTRA_ROUTES[o.pk % 2]
-        reason = services.forward_unavailable(target)
-        if reason:
-            skipped[target] = reason
-            continue
+        if o.category == "dispute":  # by its place among all the demo's disputes, so a second run picks the same
+            first = DISPUTE_ROUTES[disputes.index(o.pk) % len(DISPUTE_ROUTES)]
+            chain = [first, *[t for t in DISPUTE_ROUTES if t != first]]
+        else:
+            chain = [ROUTES[o.category]]
         extra = {"event_class": "100211" if "护栏" in o.title else "200401"}  # 交通护栏 / 路面塌陷
-        try:
-            services.opinion_forward(
-                opinion=o,
-                actor=center,
-                target=target,
-                note="社情民意研判转办",
-                extra=extra if target == "grid_event" else {},
-            )
-        except DomainError as exc:
-            skipped[target] = exc.message
-            continue
-        done[target] = done.get(target, 0) + 1
+        for target in chain:
+            reason = services.forward_unavailable(target)
+            if reason:
+                skipped[target] = reason
+                continue
+            try:
+                services.opinion_forward(
+                    opinion=o,
+                    actor=center,
+                    target=target,
+                    note="社情民意研判转办",
+                    extra=extra if target == "grid_event" else {},
+                )
+            except DomainError as exc:
+                skipped[target] = exc.message
+                continue
+            done[target] = done.get(target, 0) + 1
+            break
     if done or skipped:
         parts = [f"{k} {v} 件" for k, v in done.items()] + [f"{k} 未转（{v}）" for k, v in skipped.items()]
         stdout.write("社情民意转办：" + "；".join(parts) + "\n")
