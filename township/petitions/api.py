@@ -38,6 +38,7 @@ class RegisterIn(Schema):
     urgent: bool = False
     accused_name: str = ""
     accused_department: int | None = None
+    accused_user: int | None = None
     received_at: dt.datetime | None = None
     village: str | None = None
     petitioners: list[PetitionerIn] = []

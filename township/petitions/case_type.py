@@ -72,7 +72,9 @@ def _svc(name: str, **mapping: str) -> Any:
         from township.petitions import services
 
         kwargs = {target: d.get(source) for target, source in mapping.items()}
-        return getattr(services, name)(petition=petition, actor=actor, **kwargs)
+        result = getattr(services, name)(petition=petition, actor=actor, **kwargs)
+        services.access_log(petition=petition, actor=actor, kind="act", detail=name)
+        return result
 
     return handler
 

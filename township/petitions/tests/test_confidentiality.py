@@ -104,6 +104,13 @@ def test_every_access_is_logged_and_shown_to_the_head_only(client, register, off
     assert page.status_code == 200 and "蒋信访" in page.content.decode()
     rows = client.get(f"/api/v1/petitions/items/{p.pk}/access-log").json()
     assert {r["kind"] for r in rows} >= {"view", "api", "document", "export"}
+    client.force_login(officer)
+    client.post(
+        f"/api/v1/cases/{p.case_id}/actions/petition_assign",
+        {"department": p.jurisdiction.departments.first().pk},
+        content_type=J,
+    )
+    assert AccessLog.objects.filter(petition=p, user=officer, kind="act", detail="petition_assign").exists()
 
 
 def test_personal_data_masked_on_pages_api_and_export(client, register, officer):
