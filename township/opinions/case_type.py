@@ -99,6 +99,7 @@ OPINION = CaseType(
         MenuEntry(_("社情民意"), "opinions:list", roles=tuple(dict.fromkeys(VIEWERS)), order=60),
         MenuEntry(_("登记社情民意"), "opinions:collect", roles=COLLECTORS, order=61),
         MenuEntry(_("社情民意统计"), "opinions:stats", roles=HANDLERS, order=62),
+        MenuEntry(_("我的意见建议"), "opinions:mine", roles=(Role.APPLICANT,), order=63),
     ),
     facts=lambda case: _facts(case),
 )

@@ -165,6 +165,14 @@ def _state_label(case: Any) -> str:
         return str(case.state)
 
 
+def opinions_of_resident(*, actor: User | None) -> list[TrackView]:
+    """The signed-in resident's own portal submissions, as the tracking page shows them (public facts only)."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    codes = Opinion.objects.filter(resident_id=actor.pk).order_by("-collected_at").values_list("track_code", flat=True)
+    return [opinion_track(code=c) for c in codes[:50]]
+
+
 def opinion_track(*, code: str) -> TrackView:
     """What the follow-up code shows: status, public reply and notices, and the forwarded item's public status.
     Never the reporter's data, the internal note, the collector or the timeline. Unknown code → NotFound."""

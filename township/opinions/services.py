@@ -128,7 +128,9 @@ def opinion_collect(
         actor=actor if staff else owner,
         title=title,
         village=unit,
-        owner=owner,
+        # No case owner: a resident follows the item by its code and on "我的意见建议" (public facts only), never
+        # on the case page, whose timeline carries the staff's internal opinions.
+        owner=None,
         clock_unit="natural_days",
         clock_limit=_feedback_days(),
         data={"channel": channel, "kind": kind, "category": category},

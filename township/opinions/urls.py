@@ -13,4 +13,5 @@ urlpatterns = [
     # Public (no sign-in): submit, and follow by the code (in the query string, never an <int:> in the path).
     path("public/", views.public_submit, name="public-submit"),
     path("track/", views.public_track, name="track"),
+    path("mine/", views.mine, name="mine"),
 ]

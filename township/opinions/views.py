@@ -253,3 +253,10 @@ def public_track(request: HttpRequest) -> HttpResponse:
         {"view": view, "code": code if view else "", "new": new},
         status=status,
     )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的意见建议: a signed-in resident's submissions with their status, replies and notices."""
+    return render(request, "opinions/mine.html", {"views": selectors.opinions_of_resident(actor=_user(request))})

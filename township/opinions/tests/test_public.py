@@ -105,3 +105,21 @@ def test_public_api_submit_and_track(client, village_a, dispatcher_a):
     assert bad.status_code == 404
     r = client.post("/api/v1/opinions/public/submit", {"village": "x", "content": ""}, content_type="application/json")
     assert r.status_code == 422 and r.json()["field"] in ("village", "content")
+
+
+def test_signed_in_resident_sees_own_items_and_replies_not_the_case_page(client, village_a, make_user, dispatcher_a):
+    resident = make_user(username="op_resident")
+    client.force_login(resident)
+    r = _submit(client, village_a, reporter_phone="")  # signed in: no phone needed
+    assert r.status_code == 302
+    o = Opinion.objects.get()
+    assert o.resident_id == resident.pk and o.case.owner_id is None
+    services.opinion_classify(opinion=o, actor=dispatcher_a, category="livelihood", note="研判：内部")
+    services.opinion_answer(opinion=o, actor=dispatcher_a, reply="已责令施工单位夜间停工", internal_note="内部意见")
+    page = client.get("/opinions/mine/").content.decode()
+    assert "已责令施工单位夜间停工" in page and "内部意见" not in page and "研判：内部" not in page
+    assert client.get(f"/cases/{o.case_id}/").status_code == 404
+    assert client.get(f"/opinions/cases/{o.case_id}/").status_code == 404
+    other = make_user(username="op_resident2")
+    client.force_login(other)
+    assert "已责令施工单位夜间停工" not in client.get("/opinions/mine/").content.decode()
