@@ -176,7 +176,7 @@ class CreditEffectsOut(Schema):
 
 
 @router.get("/applications/{pk}/credit-effects", response=CreditEffectsOut)
-def credit_effects(request: HttpRequest, pk: int):
+def credit_effects(request: HttpRequest, pk: int) -> dict[str, Any]:
     """The credit effects on an application with their reasons and rules (绿色通道, 容缺/告知承诺 refused, check
     intensity) and its supervision task. Errors: not_found."""
     app = _get(request, pk)

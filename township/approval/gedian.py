@@ -182,22 +182,23 @@ def run(cast: Cast, *, repair: bool = True, after_minimum: Any = None) -> Story:
         application=second, actor=cast.clerk, applicant_chose=True, pledge=item.commitment_text, method="on_site"
     )
     second.refresh_from_db()
+    cert = second.certificate
+    assert cert is not None  # issued on the spot
     check = VerificationTask.objects.get(application=second)
-    story.say(f"4. 告知承诺当场准予许可（证照 {second.certificate.identifier}），核查任务：{check.get_level_display()}")
+    story.say(f"4. 告知承诺当场准予许可（证照 {cert.identifier}），核查任务：{check.get_level_display()}")
     svc.verification_task_complete(
         task=check, actor=cast.officer, outcome="false", note="实地核查：无独立粗加工间，承诺内容虚假"
     )
-    second.refresh_from_db()
-    second.certificate.refresh_from_db()
+    cert.refresh_from_db()
     false_record = shop.credit_records.filter(kind=CreditKind.FALSE_COMMITMENT).latest("id")
     story.facts.update(
-        revoked=second.certificate.status,
+        revoked=cert.status,
         false_record=false_record,
         clue=clue_list(actor=cast.officer, source="verification").filter(source_case=second.case).first(),
         grade_after_false=_grade(shop),
     )
     story.say(
-        f"5. 虚假承诺：证照已撤销（{second.certificate.get_status_display()}），记入信用记录"
+        f"5. 虚假承诺：证照已撤销（{cert.get_status_display()}），记入信用记录"
         f"（{false_record.get_severity_display()}），转执法案源，信用等级 {story.facts['grade_after_false']}"
     )
 
@@ -231,7 +232,7 @@ def _credit_workflows() -> Any:
     """The credit core's list and repair case types, reached through its services (the capability contract)."""
     from township.credit import services
 
-    names = ("listing_propose", "listing_notify", "listing_statement", "listing_decide")
+    names: tuple[str, ...] = ("listing_propose", "listing_notify", "listing_statement", "listing_decide")
     names += ("repair_apply", "repair_accept", "repair_review", "repair_decide")
     return services if all(hasattr(services, n) for n in names) else None
 

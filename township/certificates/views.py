@@ -113,7 +113,6 @@ def staff_subject(request: HttpRequest, pk: int) -> HttpResponse:
 
     POST ``field=resident_id|phone`` is the 显示完整 action: the value in full, for a window clerk or an
     enforcement officer where the subject is present (or the explicit permission), logged each time."""
-    from township.credit.selectors import credit_summary
     from township.subjects.selectors import is_staff, may_reveal, subject_get
     from township.subjects.services import subject_reveal
 
@@ -142,7 +141,6 @@ def staff_subject(request: HttpRequest, pk: int) -> HttpResponse:
             "subject": subject,
             "certificates": certificates,
             "materials": materials,
-            "credit": credit_summary(subject),
             "may_reveal": may_reveal(actor=request.user, subject=subject),
             "revealed": revealed,
             "reveal_error": reveal_error,

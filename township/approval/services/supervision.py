@@ -29,7 +29,7 @@ def supervision_task_create(application: Application, *, method: str = "") -> Ve
     decided itself (each child is) and gets none."""
     if application.kind == Kind.BUNDLE or application.decision not in (Decision.APPROVED, Decision.DENIED):
         return None
-    existing = VerificationTask.objects.filter(application=application).first()
+    existing: VerificationTask | None = VerificationTask.objects.filter(application=application).first()
     if existing is not None:
         return existing
     from township.cases.services import case_note
