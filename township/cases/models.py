@@ -328,6 +328,33 @@ class CaseLink(JurisdictionScoped):
         return f"{self.source_id} → {self.target_id} ({self.kind})"
 
 
+class CaseDayCount(JurisdictionScoped):
+    """Per town, village, case type and day (Beijing time): cases opened, closed and closed late — kept current by
+    the engine's services (``case_open``, the closing transition), so dashboards and the 大屏 count a month from a
+    few rows per type instead of scanning every case. ``manage.py recount_cases`` rebuilds it from the cases."""
+
+    village_code = models.CharField(_("村（社区）"), max_length=12, blank=True, default="")
+    case_type = models.CharField(_("案件类型"), max_length=40)
+    day = models.DateField(_("日期"))
+    opened = models.PositiveIntegerField(_("新增"), default=0)
+    closed = models.PositiveIntegerField(_("办结"), default=0)
+    closed_late = models.PositiveIntegerField(_("超期办结"), default=0)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "day", "case_type"]
+        verbose_name = _("案件日统计")
+        verbose_name_plural = _("案件日统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "village_code", "case_type", "day"], name="cases_daycount_once"
+            )
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "day"], name="cases_daycount_day")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.case_type} {self.day}"
+
+
 class CaseCounter(models.Model):
     """Per jurisdiction, prefix and year: the last number handed out (no gaps, no duplicates)."""
 

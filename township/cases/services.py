@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from township.cases import clock
+from township.cases import clock, counts
 from township.cases.errors import ConcurrentTransition, TransitionRefused
 from township.cases.hashing import canonical, chain_hash, event_content
 from township.cases.machine import OWNER, SYSTEM, Clock, Machine, Transition, Via, is_input_guard
@@ -164,6 +164,7 @@ def case_open(
     if clock_unit and clock_limit is not None:
         clock.start_clock(case, now, clock_unit, clock_limit)
     case.save()
+    counts.bump(case, now, opened=1)
     _append(
         case,
         kind=EventKind.OPEN,
@@ -329,6 +330,8 @@ def case_transition(
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(**changes, updated_at=now)
     if updated != 1:
         raise ConcurrentTransition()
+    if machine.is_terminal(transition.target):
+        counts.bump(case, now, closed=1, closed_late=1 if case.finished_late else 0)
     case.state = transition.target
     case.version += 1
     if pause is not None:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from township.cases.models import Case
+from township.cases.models import Case, CaseDayCount
 from township.cases.selectors import case_visible_q
 from township.cases.types import all_indicators, find_case_type
 from township.command.selectors import WarningFilter, warning_breakdown, warning_counts
@@ -64,6 +63,16 @@ def _scope(unit: Jurisdiction) -> tuple[Q, WarningFilter]:
     return Q(jurisdiction__code__startswith=unit.code), WarningFilter()
 
 
+def _count_scope(actor: User | None, unit: Jurisdiction) -> Q:
+    """The per-day counts of ``unit`` (only towns the actor watches as a leader)."""
+    towns = sorted(reach(actor, LEADING_ROLES).codes)
+    if unit.level == Level.VILLAGE:
+        return Q(jurisdiction_id__in=towns, jurisdiction_id=unit.parent_id, village_code=unit.code)
+    if unit.level == Level.TOWN:
+        return Q(jurisdiction_id__in=towns, jurisdiction_id=unit.code)
+    return Q(jurisdiction_id__in=[t for t in towns if t.startswith(unit.code)])
+
+
 def children(unit: Jurisdiction) -> list[Jurisdiction]:
     return list(Jurisdiction.objects.filter(parent_id=unit.code).order_by("code"))
 
@@ -77,29 +86,24 @@ def screen_data(*, actor: User | None, unit: Jurisdiction, now: datetime | None 
     where, f = _scope(unit)
     cases = Case.objects.filter(case_visible_q(actor)).filter(where)
 
-    opened = (
-        cases.filter(opened_at__gte=month)
-        .values("case_type")
-        .annotate(month=Count("id"), today=Count("id", filter=Q(opened_at__gte=today)))
-    )
-    per_type = {r["case_type"]: r for r in opened.order_by()}
-    types = sorted(per_type, key=lambda k: -per_type[k]["month"])
-    counts = warning_counts(actor=actor, f=f, now=now)
-    late_month = cases.filter(finished_late=True, closed_at__gte=month).count()
-
-    trend_rows = (
-        cases.filter(opened_at__gte=trend_from)
-        .annotate(day=TruncDate("opened_at", tzinfo=timezone.get_current_timezone()))
-        .values("day", "case_type")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    # New and finished cases from the per-day counts the engine keeps current (a few rows per type and day).
     days = [(trend_from + timedelta(days=i)).date() for i in range(TREND_DAYS)]
+    first_day = min(days[0], month.date())
+    counted = CaseDayCount.objects.filter(_count_scope(actor, unit), day__gte=first_day, day__lte=local.date())
+    per_type: dict[str, dict[str, int]] = {}
     series: dict[str, list[int]] = {}
-    for r in trend_rows:
-        day = r["day"]
-        if day in days:
-            series.setdefault(r["case_type"], [0] * TREND_DAYS)[days.index(day)] += r["n"]
+    late_month = 0
+    for r in counted.values("case_type", "day").annotate(opened=Sum("opened"), late=Sum("closed_late")).order_by():
+        t = per_type.setdefault(r["case_type"], {"today": 0, "month": 0})
+        if r["day"] >= month.date():
+            t["month"] += r["opened"]
+            late_month += r["late"]
+        if r["day"] == local.date():
+            t["today"] += r["opened"]
+        if r["day"] in days:
+            series.setdefault(r["case_type"], [0] * TREND_DAYS)[days.index(r["day"])] += r["opened"]
+    types = sorted((k for k in per_type if per_type[k]["month"]), key=lambda k: -per_type[k]["month"])
+    counts = warning_counts(actor=actor, f=f, now=now)
 
     open_by_state = (
         cases.filter(closed_at__isnull=True).values("case_type", "state").annotate(n=Count("id")).order_by("-n")[:40]
@@ -114,25 +118,21 @@ def screen_data(*, actor: User | None, unit: Jurisdiction, now: datetime | None 
     child_rows: list[dict[str, Any]] = []
     if kids:
         key = "village_id" if unit.level == Level.TOWN else "jurisdiction_id"
-        grouped = {
+        grouped: dict[str, dict[str, int]] = {
             r[key]: r
-            for r in cases.filter(**{f"{key}__in": [k.code for k in kids]})
+            for r in cases.filter(closed_at__isnull=True, **{f"{key}__in": [k.code for k in kids]})
             .values(key)
             .annotate(
-                open=Count("id", filter=Q(closed_at__isnull=True)),
-                month=Count("id", filter=Q(opened_at__gte=month)),
+                open=Count("id"),
                 overdue=Count(
-                    "id",
-                    filter=Q(
-                        closed_at__isnull=True,
-                        clock_stopped_at__isnull=True,
-                        clock_paused_at__isnull=True,
-                        due_at__lt=now,
-                    ),
+                    "id", filter=Q(clock_stopped_at__isnull=True, clock_paused_at__isnull=True, due_at__lt=now)
                 ),
             )
             .order_by()
         }
+        count_key = "village_code" if unit.level == Level.TOWN else "jurisdiction_id"
+        for r in counted.filter(day__gte=month.date()).values(count_key).annotate(month=Sum("opened")).order_by():
+            grouped.setdefault(r[count_key], {})["month"] = r["month"]
         for k in kids:
             g = grouped.get(k.code, {})
             child_rows.append(

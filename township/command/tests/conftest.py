@@ -82,6 +82,10 @@ def at_level(town_a, clerk_a):
             )
         type(case).objects.filter(pk=case.pk).update(**fields)
         case.refresh_from_db()
+        if level == "late":  # closed behind the engine's back: count it as the closing transition would
+            from township.cases import counts
+
+            counts.bump(case, case.closed_at, closed=1, closed_late=1)
         return case
 
     return open_at
