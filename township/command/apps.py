@@ -19,6 +19,12 @@ class CommandConfig(AppConfig):
         )
 
         register_menu(label=_("指挥大屏"), url_name="command:screen", roles=LEADING_ROLES, order=11)
+        register_menu(
+            label=_("调度台（全渠道）"),
+            url_name="command:dispatch",
+            roles=(Role.DISPATCHER, Role.HOTLINE_OPERATOR, *LEADING_ROLES),
+            order=11,
+        )
         register_menu(label=_("预警中心"), url_name="command:warnings", roles=LEADING_ROLES, order=12)
         register_menu(label=_("考核"), url_name="command:evaluation", roles=LEADING_ROLES, order=12)
         register_menu(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reviews/items/<int:pk>/rectified/", views.review_item_rectified, name="review-rectified"),
     path("accountability/", views.accountability, name="accountability"),
     path("accountability/export/", views.accountability_export, name="accountability-export"),
+    path("dispatch/", views.dispatch, name="dispatch"),
     path("warnings/", views.warnings, name="warnings"),
     path("warnings/export/", views.warnings_export, name="warnings-export"),
     path("cases/<int:case_id>/supervise/", views.supervise, name="supervise"),

@@ -24,7 +24,7 @@ from township.command.present import LEVEL_LABELS, case_page, named, parse_filte
 from township.command.selectors import LATE, LEVELS
 from township.core.errors import DomainError, NotFound
 from township.core.excel import append_row, xlsx_response
-from township.org.models import Department, Role
+from township.org.models import Department, Role, RoleGrant
 from township.org.scoping import reach, units_of
 
 PAGE_SIZE = 20
@@ -638,3 +638,59 @@ def accountability_export(request: HttpRequest) -> HttpResponse:
             ],
         )
     return xlsx_response(wb, f"accountability-{unit.code}-{month:%Y%m}.xlsx")
+
+
+# --- 调度台 (dispatch board) ----------------------------------------------------------------------------------------
+
+
+DISPATCH_ROLES = (Role.DISPATCHER, Role.HOTLINE_OPERATOR)
+
+
+@login_required
+def dispatch(request: HttpRequest) -> HttpResponse:
+    """调度台: what waits for the center across every case type (events, clues, 12345 orders, 社情民意 …: the cases on
+    which the center may act now), and the follow-up of what it has dispatched (open cases with an active 承办
+    assignment made by the center), with their warnings."""
+    from township.cases.models import Assignment
+
+    r = reach(request.user, DISPATCH_ROLES + services.LEADING_ROLES)  # type: ignore[arg-type]
+    if not r.codes and not r.villages:
+        raise PermissionDenied
+    case_type = request.GET.get("case_type", "")
+    case_type = case_type if any(m.case_type == case_type for m in all_machines()) else ""
+    now = timezone.now()
+    waiting = case_selectors.workbench_list(actor=request.user, case_type=case_type or None, limit=50, now=now)  # type: ignore[arg-type]
+    centre = set(
+        RoleGrant.objects.filter(jurisdiction_id__in=sorted(r.codes), role__in=DISPATCH_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
+    followed = (
+        Assignment.objects.filter(
+            jurisdiction_id__in=sorted(r.codes),
+            ended_at__isnull=True,
+            role="lead",
+            assigned_by_id__in=sorted(centre),
+            case__closed_at__isnull=True,
+        )
+        .select_related("case", "case__jurisdiction", "department", "assignee")
+        .order_by("case__due_at", "id")
+    )
+    if case_type:
+        followed = followed.filter(case__case_type=case_type)
+    follow_rows = [{"a": a, **row(a.case, now)} for a in followed[:50]]
+    by_type: dict[str, int] = {}
+    for c in waiting.items:
+        by_type[c.case_type] = by_type.get(c.case_type, 0) + 1
+    return render(
+        request,
+        "command/dispatch.html",
+        {
+            "waiting": [row(c, now) for c in waiting.items],
+            "more_waiting": bool(waiting.next_cursor),
+            "followed": follow_rows,
+            "case_types": [(m.case_type, str(m.label)) for m in all_machines()],
+            "case_type": case_type,
+            "by_type": [(type_label(k), n) for k, n in sorted(by_type.items(), key=lambda kv: -kv[1])],
+        },
+    )
