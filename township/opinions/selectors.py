@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext
 
 from township.cases.models import CaseLink, LinkKind
 from township.cases.selectors import case_visible_q
@@ -110,7 +111,7 @@ def opinion_stats(*, actor: User | None, f: OpinionFilter | None = None) -> Stat
     )
     st.open = qs.filter(case__state__in=(S.COLLECTED, S.ASSESSED)).count()
     st.by_category = [
-        (str(cat.get(k, "未分类")) if k else "未分类", n)
+        (str(cat.get(k, k)) if k else gettext("未分类"), n)
         for k, n in qs.values_list("category").annotate(n=Count("id")).order_by("-n").values_list("category", "n")
     ]
     st.by_village = list(
