@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from township.core.errors import NotFound
 from township.credit import queries, selectors, services, workflows
 from township.credit.models import CreditGradeOverride, CreditRecord
+from township.org.models import User
 from township.org.scoping import reach
 from township.subjects.models import Subject
 from township.subjects.selectors import is_staff, subject_find, subject_for_user, subject_get
@@ -144,19 +145,20 @@ class CaseRowOut(Schema):
 
     @staticmethod
     def resolve_number(obj: Any) -> str:
-        return obj.case.number
+        return str(obj.case.number)
 
     @staticmethod
     def resolve_state(obj: Any) -> str:
-        return obj.case.state
+        return str(obj.case.state)
 
     @staticmethod
     def resolve_subject_name(obj: Any) -> str:
-        return obj.subject.masked_name
+        return str(obj.subject.masked_name)
 
     @staticmethod
     def resolve_due_at(obj: Any) -> datetime | None:
-        return obj.case.due_at
+        due: datetime | None = obj.case.due_at
+        return due
 
 
 class ListingIn(Schema):
@@ -203,7 +205,7 @@ def record_list(
     source: str = "",
     status: str = "",
     before: int | None = None,
-) -> list:
+) -> list[Any]:
     """Records written inside the caller's reach, newest first; ``before`` = the last id of the previous page."""
     return list(
         queries.record_list(
@@ -213,19 +215,19 @@ def record_list(
 
 
 @router.get("/subjects/{identifier}/records", response=list[RecordOut])
-def records(request: HttpRequest, identifier: str) -> list:
+def records(request: HttpRequest, identifier: str) -> list[Any]:
     """Entries of a subject written inside the caller's reach. Errors: ``not_found``."""
     return list(selectors.credit_records_for(_subject(request, identifier), actor=request.user))
 
 
 @router.get("/subjects/{identifier}/summary", response=SummaryOut)
-def summary(request: HttpRequest, identifier: str) -> dict:
+def summary(request: HttpRequest, identifier: str) -> dict[str, Any]:
     """Blacklist / false-commitment flags and the grade across every jurisdiction. Errors: ``not_found``."""
     return selectors.credit_summary(_subject(request, identifier))
 
 
 @router.get("/subjects/{identifier}/grade", response=GradeOut, summary="信用等级及变化历史")
-def grade(request: HttpRequest, identifier: str) -> dict:
+def grade(request: HttpRequest, identifier: str) -> dict[str, Any]:
     subject = _subject(request, identifier)
     return {
         "grade": selectors.credit_grade(subject),
@@ -236,7 +238,7 @@ def grade(request: HttpRequest, identifier: str) -> dict:
 
 
 @router.post("/records", response={201: RecordOut})
-def create(request: HttpRequest, payload: RecordIn) -> Status:
+def create(request: HttpRequest, payload: RecordIn) -> Status[Any]:
     """Write an entry (the grade is recomputed). Errors: ``not_found``, ``invalid_kind``, ``invalid_severity``,
     ``invalid_source``, ``reason_required``, ``invalid_validity``, ``permission_denied``."""
     record = services.credit_record_create(
@@ -255,7 +257,7 @@ def create(request: HttpRequest, payload: RecordIn) -> Status:
 
 
 @router.post("/subjects/{identifier}/overrides", response={201: OverrideOut}, summary="提出人工调整信用等级")
-def override_propose(request: HttpRequest, identifier: str, payload: OverrideIn) -> Status:
+def override_propose(request: HttpRequest, identifier: str, payload: OverrideIn) -> Status[Any]:
     """Errors: ``grade_invalid``, ``reason_required``, ``permission_denied``, ``not_found``."""
     override = services.credit_grade_override_propose(
         subject=_subject(request, identifier),
@@ -283,12 +285,12 @@ def override_decide(request: HttpRequest, override_id: int, payload: OverrideDec
 
 
 @router.get("/listings", response=list[CaseRowOut], summary="严重失信主体名单列入案件")
-def listing_list(request: HttpRequest, state: str = "") -> list:
+def listing_list(request: HttpRequest, state: str = "") -> list[Any]:
     return list(queries.listing_list(actor=request.user, state=state)[:200])
 
 
 @router.post("/listings", response={201: CaseRowOut}, summary="拟列入严重失信主体名单")
-def listing_create(request: HttpRequest, payload: ListingIn) -> Status:
+def listing_create(request: HttpRequest, payload: ListingIn) -> Status[Any]:
     """Then 告知, 陈述申辩 and 决定 through ``/api/v1/cases/{id}/actions/{name}``. Errors: ``facts_required``,
     ``basis_required``, ``permission_denied``, ``not_found``."""
     listing = workflows.listing_propose(
@@ -302,12 +304,12 @@ def listing_create(request: HttpRequest, payload: ListingIn) -> Status:
 
 
 @router.get("/repairs", response=list[CaseRowOut], summary="信用修复申请")
-def repair_list(request: HttpRequest, state: str = "") -> list:
+def repair_list(request: HttpRequest, state: str = "") -> list[Any]:
     return list(queries.repair_list(actor=request.user, state=state)[:200])
 
 
 @router.post("/repairs", response={201: CaseRowOut}, summary="申请信用修复（本人网上申请或窗口代为申请）")
-def repair_create(request: HttpRequest, payload: RepairIn) -> Status:
+def repair_create(request: HttpRequest, payload: RepairIn) -> Status[Any]:
     """Then 受理, 审查 and 决定 through ``/api/v1/cases/{id}/actions/{name}``. Errors: ``not_found``,
     ``not_repairable``, ``already_repaired``, ``repair_pending``, ``performance_required``, ``pledge_required``,
     ``permission_denied``."""
@@ -326,14 +328,14 @@ def repair_create(request: HttpRequest, payload: RepairIn) -> Status:
 
 
 @router.get("/statistics", summary="信用统计（本辖区）")
-def statistics(request: HttpRequest) -> dict:
+def statistics(request: HttpRequest) -> dict[str, Any]:
     if not is_staff(request.user):
         raise NotFound()
     return queries.statistics(actor=request.user)
 
 
 @router.get("/public", response=list[PublicSubjectOut], auth=None, summary="信用公示查询（公开）")
-def public(request: HttpRequest, q: str) -> list:
+def public(request: HttpRequest, q: str) -> list[Any]:
     """Records inside their publication period of the subjects matching an exact USCC / resident ID or part of an
     organisation's name; names and ID numbers of persons masked."""
     out = []
@@ -371,7 +373,7 @@ def report(request: HttpRequest, subject_id: int) -> HttpResponse:
         if not is_staff(request.user):
             raise NotFound()
         subject = subject_get(actor=request.user, pk=subject_id)
-        codes = sorted(reach(request.user).codes)
+        codes = sorted(reach(request.user if isinstance(request.user, User) else None).codes)
         unit = subject.registered_in_id if subject.registered_in_id in codes else (codes[0] if codes else None)
     if not unit:
         raise NotFound()

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from township.core.errors import NotFound
 from township.credit.models import CreditGradeHistory, CreditRecord, Listing, Repair
+
+__all__ = ["Repair", "record_list", "listing_list", "repair_list", "statistics", "public_search", "grade_history"]
 from township.credit.selectors import READER_ROLES, public_records, records_in_force
 from township.org.models import Role
 from township.subjects.models import Subject
@@ -85,7 +87,9 @@ def repair_get(*, actor: Any, pk: int) -> Repair:
 
 
 def record_get(*, actor: Any, pk: int) -> CreditRecord:
-    found = CreditRecord.objects.for_actor(actor, READER_ROLES).select_related("subject").filter(pk=pk).first()
+    found: CreditRecord | None = (
+        CreditRecord.objects.for_actor(actor, READER_ROLES).select_related("subject").filter(pk=pk).first()
+    )
     if found is None:
         raise NotFound()
     return found

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from township.core.errors import DomainError, NotFound
 from township.credit import forms, queries, selectors, services, workflows
 from township.credit.machine import LISTING_MACHINE, REPAIR_MACHINE
 from township.credit.models import CreditKind, CreditSeverity, CreditSource, OverrideStatus
-from township.org.models import Role
+from township.org.models import Role, User
 from township.org.scoping import reach
 from township.subjects.selectors import is_staff, subject_find_for, subject_for_user, subject_get
 
@@ -31,8 +32,12 @@ def _staff_or_404(request: HttpRequest) -> None:
         raise Http404
 
 
+def _user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
 def _officer_unit(request: HttpRequest) -> str | None:
-    codes = sorted(reach(request.user, OFFICER).codes)
+    codes = sorted(reach(_user(request), OFFICER).codes)
     return codes[0] if codes else None
 
 
@@ -41,19 +46,19 @@ def _error(request: HttpRequest, exc: DomainError) -> None:
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: HttpRequest) -> HttpResponseBase:
     """信用工作台: records with filters, search, pagination and an Excel export."""
     _staff_or_404(request)
     f = request.GET
     before = f.get("before", "")
-    filters = {k: f.get(k, "") for k in ("q", "kind", "severity", "source", "status")}
+    filters: dict[str, Any] = {k: f.get(k, "") for k in ("q", "kind", "severity", "source", "status")}
     if f.get("format") == "xlsx":
         return _export(request, queries.record_list(actor=request.user, limit=5000, **filters))
     rows = list(queries.record_list(actor=request.user, before_id=int(before) if before.isdigit() else None, **filters))
     next_url = None
     if len(rows) == queries.PAGE:
         params = f.copy()
-        params["before"] = rows[-1].pk
+        params["before"] = str(rows[-1].pk)
         next_url = f"?{params.urlencode()}"
     export = f.copy()
     export.pop("before", None)
@@ -75,7 +80,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest, rows: Any) -> HttpResponse:
+def _export(request: HttpRequest, rows: Any) -> HttpResponseBase:
     from openpyxl import Workbook
 
     from township.core.excel import append_row, xlsx_response
@@ -389,7 +394,7 @@ def report_pdf(request: HttpRequest, subject_id: int) -> HttpResponse:
             subject = subject_get(actor=request.user, pk=subject_id)
         except NotFound as exc:
             raise Http404 from exc
-        codes = sorted(reach(request.user).codes)
+        codes = sorted(reach(_user(request)).codes)
         unit = subject.registered_in_id if subject.registered_in_id in codes else (codes[0] if codes else None)
     if not unit:
         raise Http404
