@@ -18,13 +18,13 @@ from township.mediation.models import Committee, Mediation
 router = Router(tags=["mediation"])
 
 
-class MemberOut(Schema):
+class MediationMemberOut(Schema):
     user: int
     name: str
     title: str
 
 
-class CommitteeOut(Schema):
+class MediationCommitteeOut(Schema):
     id: int
     name: str
     village: str
@@ -32,7 +32,7 @@ class CommitteeOut(Schema):
     term_start: dt.date | None
     term_end: dt.date | None
     can_seal: bool
-    members: list[MemberOut]
+    members: list[MediationMemberOut]
 
 
 def _committee_out(c: Committee) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def _committee_out(c: Committee) -> dict[str, Any]:
     }
 
 
-class CommitteeIn(Schema):
+class MediationCommitteeIn(Schema):
     village: str
     name: str = ""
     uscc: str = ""
@@ -60,26 +60,26 @@ class CommitteeIn(Schema):
     term_end: dt.date | None = None
 
 
-@router.get("/committees", response=list[CommitteeOut])
+@router.get("/committees", response=list[MediationCommitteeOut])
 def committees(request: HttpRequest, village: str = "") -> Any:
     """The committees of the villages the actor reaches."""
     return [_committee_out(c) for c in selectors.committee_list(actor=request.user, village=village or None)]
 
 
-@router.post("/committees", response={201: CommitteeOut})
-def committee_create(request: HttpRequest, payload: CommitteeIn) -> Any:
+@router.post("/committees", response={201: MediationCommitteeOut})
+def committee_create(request: HttpRequest, payload: MediationCommitteeIn) -> Any:
     """Set up a village's committee. Error codes: village_invalid, mediation_role_required, committee_invalid."""
     c = services.committee_create(actor=request.user, **payload.dict())
     return Status(201, _committee_out(c))
 
 
-@router.get("/committees/{committee_id}", response=CommitteeOut)
+@router.get("/committees/{committee_id}", response=MediationCommitteeOut)
 def committee(request: HttpRequest, committee_id: int) -> Any:
     """One committee. Error codes: not_found."""
     return _committee_out(selectors.committee_get(actor=request.user, pk=committee_id))
 
 
-class PartyIn(Schema):
+class MediationPartyIn(Schema):
     side: str
     name: str
     resident_id: str = ""
@@ -95,10 +95,10 @@ class MediationIn(Schema):
     source: str = "application"
     court_name: str = ""
     received_on: dt.date | None = None
-    parties: list[PartyIn]
+    parties: list[MediationPartyIn]
 
 
-class PartyOut(Schema):
+class MediationPartyOut(Schema):
     id: int
     side: str
     name: str
@@ -107,7 +107,7 @@ class PartyOut(Schema):
     consent: str
 
 
-class AgreementOut(Schema):
+class MediationAgreementOut(Schema):
     form: str
     number: str
     facts: str
@@ -122,7 +122,7 @@ class AgreementOut(Schema):
     signatures: list[dict[str, Any]]
 
 
-class ConfirmationOut(Schema):
+class MediationConfirmationOut(Schema):
     court: str
     matter: str
     applied_on: dt.date
@@ -148,10 +148,10 @@ class MediationOut(Schema):
     outcome: str
     ended_on: dt.date | None
     due_at: dt.datetime | None
-    parties: list[PartyOut]
+    parties: list[MediationPartyOut]
     sessions: list[dict[str, Any]]
-    agreement: AgreementOut | None
-    confirmation: ConfirmationOut | None
+    agreement: MediationAgreementOut | None
+    confirmation: MediationConfirmationOut | None
     routes_notice: str
     referral_court: str
     documents: list[dict[str, Any]]
@@ -322,7 +322,7 @@ def confirmation_pack(request: HttpRequest, case_id: int, matter: str = "civil",
     return response
 
 
-class StatsOut(Schema):
+class MediationStatsOut(Schema):
     total: int
     ended: int
     success: int
@@ -332,7 +332,7 @@ class StatsOut(Schema):
     by_outcome: list[dict[str, Any]]
 
 
-@router.get("/stats", response=StatsOut)
+@router.get("/stats", response=MediationStatsOut)
 def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None) -> Any:
     """Counts by village, dispute type and outcome, and the success rate."""
     return selectors.statistics(actor=request.user, start=start, end=end)
