@@ -18,6 +18,7 @@ class CommandConfig(AppConfig):
             r for r in Role.values if r not in (Role.APPLICANT, Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDITOR)
         )
 
+        register_menu(label=_("驾驶舱"), url_name="command:cockpit", roles=LEADING_ROLES, order=11)
         register_menu(label=_("指挥大屏"), url_name="command:screen", roles=LEADING_ROLES, order=11)
         register_menu(
             label=_("调度台（全渠道）"),

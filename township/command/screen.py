@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from township.cases.models import Case, CaseDayCount
 from township.cases.selectors import case_visible_q
@@ -77,7 +78,28 @@ def children(unit: Jurisdiction) -> list[Jurisdiction]:
     return list(Jurisdiction.objects.filter(parent_id=unit.code).order_by("code"))
 
 
-def screen_data(*, actor: User | None, unit: Jurisdiction, now: datetime | None = None) -> dict[str, Any]:
+# 驾驶舱 themes: the case types of the apps behind each theme (by the app of the case type's record).
+THEMES: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "approval": (_("审批"), ("approval",)),
+    "enforcement": (_("执法"), ("enforcement",)),
+    "grid": (_("网格"), ("grid",)),
+    "credit": (_("信用"), ("credit",)),
+    "voices": (_("民生"), ("opinions", "hotline", "petitions", "mediation")),
+}
+
+
+def theme_case_types(theme: str) -> tuple[str, ...]:
+    """The registered case types of a 驾驶舱 theme."""
+    from township.cases.types import all_case_types
+
+    apps = THEMES[theme][1]
+    return tuple(ct.key for ct in all_case_types() if ct.record is not None and ct.record._meta.app_label in apps)
+
+
+def screen_data(
+    *, actor: User | None, unit: Jurisdiction, now: datetime | None = None, case_types: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The figures of ``unit`` (all case types, or only ``case_types`` for a 驾驶舱 theme)."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     today = timezone.make_aware(datetime.combine(local.date(), time.min))
@@ -85,11 +107,16 @@ def screen_data(*, actor: User | None, unit: Jurisdiction, now: datetime | None 
     trend_from = today - timedelta(days=TREND_DAYS - 1)
     where, f = _scope(unit)
     cases = Case.objects.filter(case_visible_q(actor)).filter(where)
+    if case_types:
+        cases = cases.filter(case_type__in=list(case_types))
+        f = WarningFilter(**{**f.__dict__, "case_types": case_types})
 
     # New and finished cases from the per-day counts the engine keeps current (a few rows per type and day).
     days = [(trend_from + timedelta(days=i)).date() for i in range(TREND_DAYS)]
     first_day = min(days[0], month.date())
     counted = CaseDayCount.objects.filter(_count_scope(actor, unit), day__gte=first_day, day__lte=local.date())
+    if case_types:
+        counted = counted.filter(case_type__in=list(case_types))
     per_type: dict[str, dict[str, int]] = {}
     series: dict[str, list[int]] = {}
     late_month = 0
@@ -158,6 +185,8 @@ def screen_data(*, actor: User | None, unit: Jurisdiction, now: datetime | None 
         town_codes = sorted(c for c in reach(actor, LEADING_ROLES).codes if c.startswith(unit.code) and len(c) == 9)
     indicators = []
     for ct, ind in all_indicators():
+        if case_types and ct.key not in case_types:
+            continue
         num, den = ind.compute(town_codes, month, now)
         indicators.append(
             {

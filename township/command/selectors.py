@@ -23,6 +23,7 @@ LATE = "late"  # closed after the due time (超期办结): a fact kept on the ca
 @dataclass(frozen=True)
 class WarningFilter:
     case_type: str = ""
+    case_types: tuple[str, ...] = ()  # a theme of the 驾驶舱 (several types); empty: all
     level: str = ""  # one of LEVELS, or "late"
     jurisdiction: str = ""
     village: str = ""
@@ -42,6 +43,8 @@ def _base(actor: User | None, f: WarningFilter) -> QuerySet[Case]:
     qs = Case.objects.filter(cs.case_visible_q(actor))
     if f.case_type:
         qs = qs.filter(case_type=f.case_type)
+    if f.case_types:
+        qs = qs.filter(case_type__in=list(f.case_types))
     if f.jurisdiction:
         qs = qs.filter(jurisdiction_id=f.jurisdiction)
     if f.village:

@@ -694,3 +694,45 @@ def dispatch(request: HttpRequest) -> HttpResponse:
             "by_type": [(type_label(k), n) for k, n in sorted(by_type.items(), key=lambda kv: -kv[1])],
         },
     )
+
+
+@login_required
+def cockpit(request: HttpRequest) -> HttpResponse:
+    """驾驶舱: the 大屏's figures for a desk screen, one tab per theme (审批 / 执法 / 网格 / 信用 / 民生)."""
+    from township.command.screen import THEMES, breadcrumb, resolve_unit, screen_data, theme_case_types
+
+    try:
+        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+    except NotFound:
+        raise PermissionDenied from None
+    theme = request.GET.get("theme", "approval")
+    theme = theme if theme in THEMES else "approval"
+    types = theme_case_types(theme)
+    data = screen_data(actor=request.user, unit=unit, case_types=types or ("-",))  # type: ignore[arg-type]
+    return render(
+        request,
+        "command/cockpit.html",
+        {
+            "unit": unit,
+            "data": data,
+            "crumbs": breadcrumb(unit, request.user),  # type: ignore[arg-type]
+            "theme": theme,
+            "themes": [(k, v[0]) for k, v in THEMES.items()],
+            "feed": reverse("command:cockpit-data") + "?" + urlencode({"unit": unit.code, "theme": theme}),
+        },
+    )
+
+
+@login_required
+def cockpit_feed(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from township.command.screen import THEMES, resolve_unit, screen_data, theme_case_types
+
+    try:
+        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+    except NotFound:
+        raise PermissionDenied from None
+    theme = request.GET.get("theme", "approval")
+    types = theme_case_types(theme if theme in THEMES else "approval")
+    return JsonResponse(screen_data(actor=request.user, unit=unit, case_types=types or ("-",)))  # type: ignore[arg-type]

@@ -63,3 +63,14 @@ def test_pages(client, leader_a, clerk_a, at_level, town_b):
     client.force_login(clerk_a)
     assert client.get("/command/screen/").status_code == 403
     assert client.get("/command/screen/data/").status_code == 403
+
+
+def test_cockpit_tabs(client, leader_a, at_level):
+    at_level("overdue")
+    client.force_login(leader_a)
+    for theme in ("approval", "enforcement", "grid", "credit", "voices", "nonsense"):
+        r = client.get(f"/command/cockpit/?theme={theme}")
+        assert r.status_code == 200, theme
+        assert "驾驶舱" in r.content.decode()
+    # The toy case type belongs to no theme: no theme counts it.
+    assert client.get("/command/cockpit/data/?theme=grid").json()["warnings"]["overdue"] == 0

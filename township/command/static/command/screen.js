@@ -5,6 +5,7 @@
   var root = document.getElementById("scr");
   if (!root) { return; }
   var feed = root.dataset.feed, town = root.dataset.town;
+  var light = root.dataset.light === "1", extra = root.dataset.linkExtra || "";
   var COLORS = ["#3ba0ff", "#36cbcb", "#4ecb73", "#fbd437", "#f2637b", "#975fe5", "#ff9845", "#5ad8a6"];
   var charts = {};
 
@@ -16,7 +17,10 @@
     if (!charts[id]) { var el = document.getElementById(id); if (!el) { return null; } charts[id] = echarts.init(el, null, {renderer: "canvas"}); }
     return charts[id];
   }
-  var AXIS = {axisLine: {lineStyle: {color: "#4a5a78"}}, axisLabel: {color: "#9fb3d9", fontSize: 14}, splitLine: {lineStyle: {color: "#1f2d4a"}}};
+  var INK = light ? "#606266" : "#cfe0ff";
+  var AXIS = light
+    ? {axisLine: {lineStyle: {color: "#c0c4cc"}}, axisLabel: {color: "#606266", fontSize: 12}, splitLine: {lineStyle: {color: "#ebeef5"}}}
+    : {axisLine: {lineStyle: {color: "#4a5a78"}}, axisLabel: {color: "#9fb3d9", fontSize: 14}, splitLine: {lineStyle: {color: "#1f2d4a"}}};
 
   function draw(d) {
     text("k-overdue", d.warnings.overdue); text("k-red", d.warnings.red); text("k-yellow", d.warnings.yellow);
@@ -25,7 +29,7 @@
     if (trend) {
       trend.setOption({
         color: COLORS, grid: {left: 50, right: 20, top: 40, bottom: 30},
-        legend: {textStyle: {color: "#cfe0ff", fontSize: 14}, top: 0},
+        legend: {textStyle: {color: INK, fontSize: light ? 12 : 14}, top: 0},
         tooltip: {trigger: "axis"},
         xAxis: Object.assign({type: "category", data: d.trend.days}, AXIS),
         yAxis: Object.assign({type: "value", minInterval: 1}, AXIS),
@@ -39,14 +43,14 @@
       states.setOption({
         color: COLORS, grid: {left: 190, right: 30, top: 10, bottom: 20},
         tooltip: {}, xAxis: Object.assign({type: "value", minInterval: 1}, AXIS),
-        yAxis: Object.assign({type: "category", data: labels.reverse(), axisLabel: {color: "#cfe0ff", fontSize: 14}}, {axisLine: AXIS.axisLine}),
+        yAxis: Object.assign({type: "category", data: labels.reverse(), axisLabel: {color: INK, fontSize: light ? 12 : 14}}, {axisLine: AXIS.axisLine}),
         series: [{type: "bar", data: values.reverse(), barMaxWidth: 18, itemStyle: {color: "#3ba0ff"}}]
       }, true);
     }
     var kids = document.getElementById("t-children");
     if (kids && d.children.length) {
       kids.innerHTML = d.children.map(function (c) {
-        return "<tr><td><a href=\"?unit=" + esc(c.code) + "\">" + esc(c.name) + "</a></td><td>" + c.open + "</td><td>" + c.month + "</td><td class=\"" + (c.overdue ? "hot" : "") + "\">" + c.overdue + "</td></tr>";
+        return "<tr><td><a href=\"?unit=" + esc(c.code) + extra + "\">" + esc(c.name) + "</a></td><td>" + c.open + "</td><td>" + c.month + "</td><td class=\"" + (c.overdue ? "hot" : "") + "\">" + c.overdue + "</td></tr>";
       }).join("");
     }
     var depts = document.getElementById("t-depts");
