@@ -130,9 +130,11 @@ def _grade(subject: Any) -> str:
     return credit_grade(subject)
 
 
-def run(cast: Cast, *, repair: bool = True, after_minimum: Any = None) -> Story:
+def run(cast: Cast, *, repair: bool = True, after_minimum: Any = None, credit_flow: Any = None) -> Story:
     """Play the story. ``after_minimum``: a callable that moves time past the minimum publication period (the e2e
-    test's clock); without it the repair is attempted today and its refusal is reported."""
+    test's clock); without it the repair is attempted today and its refusal is reported. ``credit_flow``: what
+    provides the credit core's list and repair steps (``listing_propose`` … ``repair_decide``); by default its
+    services, when they expose them (the capability contract: services and selectors only)."""
     from township.approval import services as svc
     from township.approval.models import Channel, VerificationTask
     from township.cases.errors import TransitionRefused
@@ -142,6 +144,7 @@ def run(cast: Cast, *, repair: bool = True, after_minimum: Any = None) -> Story:
     from township.subjects.services import subject_get_or_create_org
 
     story = Story()
+    story.facts["credit_flow"] = credit_flow if credit_flow is not None else _credit_workflows()
     town = ensure_town()
     item = ensure_item(cast.head)
     shop = subject_get_or_create_org(
@@ -240,7 +243,7 @@ def _credit_workflows() -> Any:
 def _list(cast: Cast, shop: Any, record: Any, town: Any, story: Story) -> bool:
     from township.credit.selectors import credit_is_listed
 
-    workflows = _credit_workflows()
+    workflows = story.facts["credit_flow"]
     if workflows is None:
         story.say("6. 严重失信主体名单：信用核心的服务层尚未提供列入流程（listing_propose …），本步未执行")
         return False
@@ -270,7 +273,7 @@ def _repair(cast: Cast, shop: Any, town: Any, item: Any, story: Story, after_min
     from township.core.errors import DomainError
     from township.credit.models import CreditRecord
 
-    workflows = _credit_workflows()
+    workflows = story.facts["credit_flow"]
     if workflows is None:
         story.say("9. 信用修复：信用核心的服务层尚未提供修复流程（repair_apply …），本步未执行")
         return
