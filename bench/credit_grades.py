@@ -1,7 +1,7 @@
 """Credit grade bench (issue 13): grade recomputation for ``--scale`` subjects next to the baseline, in the same run.
 
 Workloads:
-- ``recompute_all``: ``credit_grades_recompute_all`` over every governed subject (one pass over the records in force,
+- ``recompute_all``: ``credit_grades_recompute_all(everyone=True)`` over every subject (one pass over the records in force,
   bulk ``.update()`` of ``Subject.credit_class``, bulk history) — the nightly job; each sample first clears the
   grades (untimed) so that every grade is written again. Reported per call (the whole population) and per subject.
 - ``recompute_one``: ``credit_grade_recompute`` of one subject (what every record change does).
@@ -129,7 +129,7 @@ def recompute_all(ctx: Context) -> dict[str, Measurement]:
         CreditGradeHistory.objects.filter(subject__name__startswith=PREFIX).delete()
         Subject.objects.filter(name__startswith=PREFIX).update(credit_class="")
         t0 = time.perf_counter()
-        result = credit_grades_recompute_all()
+        result = credit_grades_recompute_all(everyone=True)
         samples.append(time.perf_counter() - t0)
         ctx.out(f"  recompute_all: {result['subjects']:,} subjects, {result['changed']:,} changed, {samples[-1]:.1f}s")
     n = max(result.get("subjects", 1), 1)

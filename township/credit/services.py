@@ -290,8 +290,11 @@ def credit_grade_override_decide(
     return override
 
 
-def credit_grades_recompute_all(*, now: datetime.datetime | None = None, batch: int = 5000) -> dict[str, int]:
-    """Recompute the grade of every subject the rule governs (with a record or a grade history) in bulk: one pass
+def credit_grades_recompute_all(
+    *, now: datetime.datetime | None = None, batch: int = 5000, everyone: bool = False
+) -> dict[str, int]:
+    """Recompute the grade of every subject the rule governs (with a record, an override or a grade history; with
+    ``everyone`` every registered subject, those with nothing known becoming B) in bulk: one pass
     over the records in force, overrides and schemes read once, ``credit_class`` written by one ``.update()`` per
     (batch, grade), history rows closed and opened in bulk. The nightly safety net beside the per-change
     recomputation. Returns ``{"subjects": n, "changed": m}``."""
@@ -328,12 +331,9 @@ def credit_grades_recompute_all(*, now: datetime.datetime | None = None, batch: 
     }
     governed = set(counts) | set(overrides)
     governed |= set(CreditGradeHistory.objects.filter(valid_to__isnull=True).values_list("subject_id", flat=True))
+    if everyone:
+        governed |= set(Subject.objects.filter(merged_into__isnull=True).values_list("id", flat=True))
     ids = sorted(governed)
-    fallback_unit = (
-        dict(CreditRecord.objects.filter(subject_id__in=ids).values_list("subject_id", "jurisdiction_id").order_by())
-        if len(ids) <= batch
-        else {}
-    )
     changed = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
@@ -342,13 +342,20 @@ def credit_grades_recompute_all(*, now: datetime.datetime | None = None, batch: 
                 "subject_id", "grade"
             )
         )
-        subjects = Subject.objects.filter(pk__in=chunk).values_list("id", "registered_in_id", "credit_class")
+        subjects = list(Subject.objects.filter(pk__in=chunk).values_list("id", "registered_in_id", "credit_class"))
+        homeless = [pk for pk, unit, _c in subjects if not unit]
+        units = (
+            dict(
+                CreditRecord.objects.filter(subject_id__in=homeless)
+                .values_list("subject_id", "jurisdiction_id")
+                .order_by()
+            )
+            if homeless
+            else {}
+        )
         by_grade: dict[str, list[int]] = {}
         history: list[CreditGradeHistory] = []
         closing: list[int] = []
-        units = fallback_unit or dict(
-            CreditRecord.objects.filter(subject_id__in=chunk).values_list("subject_id", "jurisdiction_id").order_by()
-        )
         for subject_id, unit, credit_class in subjects:
             c = counts.get(subject_id, {})
             computed = grading.compute_grade(grading.Counts(**c), schemes.get(unit))
