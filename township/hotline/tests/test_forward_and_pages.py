@@ -154,3 +154,22 @@ def test_a_handler_sees_only_orders_of_their_department(client, new_order, opera
     other = new_order()
     assert set(order_queryset(actor=handler).values_list("pk", flat=True)) == {mine.pk}
     assert other.pk not in set(order_queryset(actor=other_handler).values_list("pk", flat=True))
+
+
+def test_a_large_file_is_queued_for_the_worker_and_polled(client, operator, town_a, village_a, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from township.hotline import views
+
+    monkeypatch.setattr(views, "INLINE_ROWS", 2)
+    client.force_login(operator)
+    rows = sample_rows(5, villages=["石门村"], start=timezone.now() - timedelta(days=5), days=4)
+    r = client.post("/hotline/imports/", {"file": SimpleUploadedFile("big.xlsx", export_bytes(rows)), "mode": "all"})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.QUEUED
+    page = client.get(r["Location"]).content.decode()
+    assert "<progress" in page and "import-progress" not in page  # the poll URL is in data-url
+    assert client.get(f"/hotline/imports/{job.pk}/progress/").json()["finished"] is False
+    services.run_queued_jobs(timezone.now())
+    body = client.get(f"/hotline/imports/{job.pk}/progress/").json()
+    assert body["finished"] and body["created"] == 5 and body["percent"] == 100
