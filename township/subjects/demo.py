@@ -109,10 +109,17 @@ def _seed_registrations(stdout: Any, town: Jurisdiction, village: Jurisdiction |
         stdout.write("subjects: demo account clerk missing, registrations skipped")
         return
     if subject_find(WALK_IN[0]) is None:
-        subject_register(actor=clerk, identifier=WALK_IN[0], name=WALK_IN[1], phone=WALK_IN[2], town=town)
+        subject_register(
+            actor=clerk, identifier=WALK_IN[0], name=WALK_IN[1], phone=WALK_IN[2], address="白沙镇朝阳街18号", town=town
+        )
     if agent is not None and village is not None and subject_find(AGENT_RESIDENT[0]) is None:
         subject_register(
-            actor=agent, identifier=AGENT_RESIDENT[0], name=AGENT_RESIDENT[1], phone=AGENT_RESIDENT[2], village=village
+            actor=agent,
+            identifier=AGENT_RESIDENT[0],
+            name=AGENT_RESIDENT[1],
+            phone=AGENT_RESIDENT[2],
+            address="黑石山村5组",
+            village=village,
         )
     right = (
         subject_find(DUPLICATE_RIGHT[0])
