@@ -270,3 +270,19 @@ def test_rule5_recused_user_cannot_act(register, officer, head):
     with pytest.raises(DomainError) as exc:
         case_type_for("petition").fire(p.case, "accept", officer, {"notice": "x"})
     assert exc.value.code == "recused"
+
+
+def test_indicator_on_time_counts_first_level_conclusions(register, officer):
+    from township.cases.types import case_type_for
+
+    p = _concluded(register, officer)
+    _concluded(register, officer, title="另一事项")
+    (indicator,) = case_type_for("petition").indicators
+    start = timezone.now() - dt.timedelta(days=1)
+    end = timezone.now() + dt.timedelta(days=1)
+    assert indicator.compute([p.jurisdiction_id], start, end) == (2, 2)
+    from township.cases.models import Case
+
+    Case.objects.filter(pk=p.case.pk).update(finished_late=True)
+    assert indicator.compute([p.jurisdiction_id], start, end) == (1, 2)
+    assert indicator.compute(["500116100"], start, end) == (0, 0)
