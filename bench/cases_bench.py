@@ -55,9 +55,10 @@ def bench_machine() -> Any:
 
 
 def register_machine() -> None:
-    from township.cases.registry import _MACHINES, register
+    from township.cases.registry import register
+    from township.cases.types import find_case_type
 
-    if BENCH not in _MACHINES:
+    if find_case_type(BENCH) is None:
         register(bench_machine())
 
 

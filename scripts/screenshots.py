@@ -1,4 +1,4 @@
-"""Screenshots of the grid app for docs/screenshots/ (issue 5).
+"""Screenshots for docs/screenshots/: the grid app (issue 5), the command center (``--set command``, issue 12).
 
 Needs a running demo server with seeded data, e.g.:
 
@@ -46,7 +46,15 @@ def sign_in(page: Page, base: str, username: str, password: str, new_password: s
 
 
 def shoot(
-    browser: Browser, base: str, user: str, password: str, jobs: list[tuple[str, str]], new_password: str, **ctx
+    browser: Browser,
+    base: str,
+    user: str,
+    password: str,
+    jobs: list[tuple[str, str]],
+    new_password: str,
+    full: bool = True,
+    settle: int = 0,
+    **ctx,
 ) -> None:
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **ctx)
     page = context.new_page()
@@ -62,9 +70,49 @@ def shoot(
             page.wait_for_selector("#grid-map .leaflet-overlay-pane canvas", timeout=30_000)
             page.wait_for_function("document.getElementById('grid-map-count').textContent !== '0'", timeout=30_000)
             page.wait_for_timeout(1500)
-        page.screenshot(path=str(OUT / name), full_page=True)
+        if settle:
+            page.wait_for_timeout(settle)  # charts and map layers draw after the data arrives
+        page.screenshot(path=str(OUT / name), full_page=full)
         sys.stdout.write(f"saved {OUT / name}\n")
     context.close()
+
+
+def command_shots(browser: Browser, args: argparse.Namespace) -> None:
+    """The command center (issue 12): the 大屏 at 1920×1080 for the county and each drill-down level, and the
+    leader's desk pages."""
+    user, pw = args.county.split(":", 1)
+    shoot(
+        browser,
+        args.base,
+        user,
+        pw,
+        [
+            ("/command/screen/?unit=500116", "command-screen-county.png"),
+            ("/command/screen/?unit=500116108", "command-screen-town.png"),
+            ("/command/screen/?unit=500116108201", "command-screen-village.png"),
+        ],
+        new_password=args.new_password,
+        viewport={"width": 1920, "height": 1080},
+        full=False,
+        settle=2500,
+    )
+    user, pw = args.leader.split(":", 1)
+    shoot(
+        browser,
+        args.base,
+        user,
+        pw,
+        [
+            ("/command/warnings/", "command-warnings.png"),
+            ("/command/cockpit/?theme=grid", "command-cockpit.png"),
+            ("/command/evaluation/", "command-evaluation.png"),
+            ("/command/dispatch/", "command-dispatch.png"),
+            ("/command/supervisions/", "command-supervisions.png"),
+        ],
+        new_password=args.new_password,
+        viewport={"width": 1440, "height": 900},
+        settle=1500,
+    )
 
 
 def main() -> None:
@@ -72,7 +120,10 @@ def main() -> None:
     ap.add_argument("--base", default="http://127.0.0.1:8021")
     ap.add_argument("--dispatcher", default="dispatcher:Bs-dispatcher-2026")
     ap.add_argument("--patroller", default="patroller:Bs-patroller-2026")
+    ap.add_argument("--leader", default="leader:Bs-leader-2026")
+    ap.add_argument("--county", default="leader_county:Bs-county-2026")
     ap.add_argument("--new-password", default=NEW_PASSWORD, help="used if a forced password change comes up")
+    ap.add_argument("--set", choices=["grid", "command"], default="grid", help="which pages to shoot")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -81,6 +132,10 @@ def main() -> None:
             args=CHROMIUM_ARGS,
             env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"},
         )
+        if args.set == "command":
+            command_shots(browser, args)
+            browser.close()
+            return
         user, pw = args.dispatcher.split(":", 1)
         shoot(
             browser,

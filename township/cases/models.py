@@ -97,6 +97,12 @@ class Case(JurisdictionScoped):
             # Lists in receipt order within one state (e.g. the window's 待受理).
             models.Index(fields=["jurisdiction", "case_type", "state", "id"], name="cases_case_state_id"),
             models.Index(fields=["owner", "id"], name="cases_case_owner"),
+            # The warnings center and the 大屏: the open cases of a unit by due time (the closed are most rows).
+            models.Index(
+                fields=["jurisdiction", "due_at", "id"],
+                name="cases_case_open_due",
+                condition=models.Q(closed_at__isnull=True),
+            ),
             # Supervision: the cases finished late, per unit and type.
             models.Index(
                 fields=["jurisdiction", "case_type", "id"],
