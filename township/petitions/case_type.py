@@ -273,6 +273,7 @@ PETITION = CaseType(
         MenuEntry(_("信访事项"), "petitions:list", roles=(*OFFICERS, Role.AUDITOR), order=60),
         MenuEntry(_("信访登记"), "petitions:register", roles=OFFICERS, order=61),
         MenuEntry(_("信访查阅记录"), "petitions:access-log", roles=(Role.LEADER, Role.AUDITOR), order=62),
+        MenuEntry(_("我的信访回复"), "petitions:notices", roles=(Role.APPLICANT,), order=63),
     ),
     timed=(TimedJob("petitions.finalize", _finalize, every_seconds=3600),),
     facts=petition_facts,
