@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -175,6 +175,18 @@ class ImportErrorOut(Schema):
 class ImportOut(Schema):
     created: int
     existing: int
+
+
+@router.get("/import/template", response={200: None})
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The Excel template of the import (columns 证件号码, 姓名/名称, 联系电话, 地址, 法定代表人/经营者, 村（社区）)."""
+    from township.subjects.importer import import_template_xlsx
+
+    response = HttpResponse(
+        import_template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="subject-import-template.xlsx"'
+    return response
 
 
 @router.post("/import", response={200: ImportOut, 400: dict})

@@ -103,6 +103,7 @@ def test_import_refuses_a_wrong_header_and_non_staff(clerk_a, make_user, town_a)
 def test_import_page_lists_row_errors_and_api_returns_them(client, clerk_a):
     client.force_login(clerk_a)
     assert client.get(reverse("subjects:import-template")).status_code == 200
+    assert client.get("/api/v1/subjects/import/template").content.startswith(b"PK")  # an xlsx (zip)
     bad = _xlsx([(A[:17] + "9", "王小红", "", "", "", "")])
     page = client.post(
         reverse("subjects:import"), {"file": SimpleUploadedFile("s.xlsx", bad)}, follow=True
