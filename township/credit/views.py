@@ -217,10 +217,7 @@ def _case_page(request: HttpRequest, template: str, record: Any, machine: Any) -
 
 @login_required
 def listing_page(request: HttpRequest, case_id: int) -> HttpResponse:
-    try:
-        listing = queries.listing_list(actor=request.user).filter(case_id=case_id).first()
-    except NotFound:
-        listing = None
+    listing = queries.listing_list(actor=request.user).filter(case_id=case_id).first()
     if listing is None:
         raise Http404
     return _case_page(request, "credit/listing.html", listing, LISTING_MACHINE)
