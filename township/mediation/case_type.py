@@ -121,6 +121,16 @@ ACTIONS = (
     ),
     Action("mediation_accept", _("受理调解"), _str("mediation_accept", "comment"), forms.CommentForm, "accept"),
     Action(
+        "mediation_extend",
+        _("延长调解期限"),
+        _svc("mediation_extend", "days", "reason", "parties_agree"),
+        forms.ExtendForm,
+        roles=M,
+        states=(S.MEDIATING,),
+        cite="最高人民法院关于人民法院特邀调解的规定第27条",
+        help=_("经双方当事人同意，可以延长调解期限"),
+    ),
+    Action(
         "mediation_session",
         _("调解记录"),
         _str("session_record", "held_on", "place", "present", "summary"),

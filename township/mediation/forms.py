@@ -76,6 +76,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("理由"), max_length=500)
+    parties_agree = forms.BooleanField(label=_("双方当事人同意延长"), required=False)
+
+
 class SessionForm(forms.Form):
     held_on = forms.DateField(label=_("调解日期"), widget=DATE)
     place = forms.CharField(label=_("调解地点"), max_length=128)

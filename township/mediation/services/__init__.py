@@ -3,6 +3,7 @@
 from township.mediation.services.cases import (
     consent_record,
     mediation_accept,
+    mediation_extend,
     mediation_register,
     mediation_withdraw,
     mediator_appoint,
@@ -37,6 +38,7 @@ __all__ = [
     "consent_record",
     "mediation_accept",
     "mediation_archive",
+    "mediation_extend",
     "mediation_fail",
     "mediation_intake",
     "mediation_refer_court",

@@ -253,6 +253,27 @@ def mediation_accept(*, mediation: Mediation, actor: Any, comment: str = "") -> 
     return mediation
 
 
+MAX_EXTENSION_DAYS = 30
+
+
+@transaction.atomic
+def mediation_extend(*, mediation: Mediation, actor: Any, days: int, reason: str, parties_agree: bool) -> Mediation:
+    """延长调解期限 only with both parties' consent (特邀调解规定第27条；深圳多元化解条例第25条)."""
+    from township.cases.services import case_extend
+
+    require_mediator(actor, mediation)
+    require_open(mediation)
+    if not parties_agree:
+        raise DomainError(Code.CONSENT_MISSING, _("延长调解期限须经双方当事人同意"), field="parties_agree")
+    if not 1 <= int(days or 0) <= MAX_EXTENSION_DAYS:
+        raise BadInput(Code.REASON_REQUIRED, _("请填写延长的天数（1至30日）"), field="days")
+    if not reason.strip():
+        raise BadInput(Code.REASON_REQUIRED, _("请填写延长理由"), field="reason")
+    case_extend(case=mediation.case, actor=actor, amount=int(days), reason=reason.strip(), approved_by=actor)
+    mediation.case.refresh_from_db()
+    return mediation
+
+
 @transaction.atomic
 def session_record(
     *, mediation: Mediation, actor: Any, held_on: dt.date, place: str, present: str, summary: str

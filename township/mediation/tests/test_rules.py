@@ -269,3 +269,14 @@ def test_confirmation_needs_the_court(effective, mediator):
     with pytest.raises(TransitionRefused) as exc:
         _apply(effective, mediator, court="")
     assert _code(exc) == "court_required"
+
+
+def test_extension_needs_both_parties_consent(mediating, mediator):
+    due = mediating.case.due_at
+    with pytest.raises(DomainError) as exc:
+        services.mediation_extend(
+            mediation=mediating, actor=mediator, days=15, reason="需鉴定损失", parties_agree=False
+        )
+    assert _code(exc) == "consent_missing"
+    services.mediation_extend(mediation=mediating, actor=mediator, days=15, reason="需鉴定损失", parties_agree=True)
+    assert mediating.case.due_at > due
