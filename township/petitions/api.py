@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from township.core.errors import NotFound
 from township.petitions import selectors, services
@@ -199,7 +199,7 @@ def petition_register(request: HttpRequest, payload: RegisterIn) -> Any:
         petitioners=people,
         **d,
     )
-    return 201, {**_out(p), **_detail(p)}
+    return Status(201, {**_out(p), **_detail(p)})
 
 
 def _detail(p: Petition) -> dict[str, Any]:
