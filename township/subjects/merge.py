@@ -135,7 +135,7 @@ def subject_merge(*, survivor: Subject, merged: Subject, reason: str, actor: Any
         merged.merged_into = survivor
         merged.merged_at = timezone.now()
         merged.save(update_fields=["merged_into", "merged_at", "updated_at"])
-        return SubjectCorrection.objects.create(
+        correction = SubjectCorrection.objects.create(
             jurisdiction_id=towns[0],
             survivor=survivor,
             merged=merged,
@@ -144,3 +144,9 @@ def subject_merge(*, survivor: Subject, merged: Subject, reason: str, actor: Any
             moved=moved,
             kept=kept,
         )
+        from township.subjects.signals import subject_merged
+
+        transaction.on_commit(
+            lambda: subject_merged.send(sender=Subject, survivor=survivor, merged=merged, correction=correction)
+        )
+        return correction

@@ -178,6 +178,24 @@ def test_merge_moves_credit_records_of_another_app(clerk_a, credit_a, pair, town
     assert correction.moved.get("credit.CreditRecord.subject") == 1
 
 
+def test_merge_sends_subject_merged_after_commit(credit_a, pair, django_capture_on_commit_callbacks):
+    from township.subjects.signals import subject_merged
+
+    right, wrong, _org = pair
+    seen = []
+
+    def receiver(sender, survivor, merged, correction, **kwargs):
+        seen.append((survivor.pk, merged.pk, correction.pk))
+
+    subject_merged.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            correction = subject_merge(survivor=right, merged=wrong, reason="重复登记", actor=credit_a)
+    finally:
+        subject_merged.disconnect(receiver)
+    assert seen == [(right.pk, wrong.pk, correction.pk)]
+
+
 def test_merge_is_refused_without_the_role_for_itself_kinds_and_twice(clerk_a, credit_a, pair, clerk_b):
     right, wrong, org = pair
     with pytest.raises(DomainError) as exc:
