@@ -159,7 +159,7 @@ def _plan(purpose: str, level: str, reasons: list[str]) -> CheckPlan:
 # ---- reading the credit core (township.credit.selectors) -----------------------------------------------------
 
 
-def credit_standing(subject: Any, on: Any = None) -> dict[str, Any]:
+def credit_standing(subject: Any, on: Any = None, *, with_reason: bool = True) -> dict[str, Any]:
     """The applicant's computed grade, list status and the flags approval already used, with the grade's reason."""
     from township.credit import selectors as credit
 
@@ -171,7 +171,7 @@ def credit_standing(subject: Any, on: Any = None) -> dict[str, Any]:
         "listed": listed,
         "blacklisted": bool(credit.credit_is_blacklisted(subject, on)),
         "false_commitment": bool(credit.credit_has_false_commitment(subject, on)),
-        "grade_reason": str(credit.credit_grade_reason(subject) or ""),
+        "grade_reason": str(credit.credit_grade_reason(subject) or "") if with_reason else "",
     }
 
 

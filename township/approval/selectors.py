@@ -453,7 +453,7 @@ def application_facts(case: Any) -> dict[str, Any]:
     if case.state == S.SUBMITTED:
         from township.approval.credit_effects import credit_standing
 
-        standing = credit_standing(app.applicant)
+        standing = credit_standing(app.applicant, with_reason=False)
         first = (
             SupplementNotice.objects.filter(jurisdiction_id=app.jurisdiction_id, application_id=app.pk)
             .order_by("issued_at")

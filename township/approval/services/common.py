@@ -47,7 +47,7 @@ def _clock_spec(app: Application) -> dict[str, Any] | None:
         return spec
     from township.approval.credit_effects import credit_standing, green_lane_limit
 
-    standing = credit_standing(app.applicant)
+    standing = credit_standing(app.applicant, with_reason=False)
     limit = green_lane_limit(
         spec["limit"],
         grade=standing["grade"],

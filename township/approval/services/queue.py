@@ -35,7 +35,7 @@ def ticket_take(*, jurisdiction: str, category: str, phone: str = "", subject: A
         raise error(Code.BAD_CATEGORY, field="category")
     priority = False
     if subject is not None:
-        standing = credit_standing(subject)
+        standing = credit_standing(subject, with_reason=False)
         priority = green_lane_eligible(standing["grade"], standing["listed"] or standing["blacklisted"])
     now = timezone.now()
     day = timezone.localdate(now)

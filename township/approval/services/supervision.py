@@ -35,7 +35,7 @@ def supervision_task_create(application: Application, *, method: str = "") -> Ve
     from township.cases.services import case_note
     from township.core.calendar import agency_add_working_days
 
-    standing = credit_standing(application.applicant)
+    standing = credit_standing(application.applicant, with_reason=False)
     snap = application.snapshot
     plan = check_plan(
         risk_class=snap.get("risk_class") or "",
