@@ -281,7 +281,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _job_or_404(request, pk)
+    from django.db import OperationalError
+
+    try:
+        job = _job_or_404(request, pk)
+    except OperationalError:  # SQLite while a large import holds the write lock: the page polls again
+        return JsonResponse(
+            {"code": "hotline_import_busy", "message": _("正在写入，请稍候"), "field": None}, status=503
+        )
     return JsonResponse(
         {
             "status": job.status,
