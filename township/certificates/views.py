@@ -91,7 +91,10 @@ def staff_subject_lookup(request: HttpRequest) -> HttpResponse:
         "kind": request.GET.get("kind", ""),
         "credit_class": request.GET.get("credit_class", ""),
     }
-    page = Paginator(subject_list(actor=request.user, **filters), 50).get_page(request.GET.get("page"))
+    subjects = subject_list(
+        actor=request.user, q=filters["q"], kind=filters["kind"], credit_class=filters["credit_class"]
+    )
+    page = Paginator(subjects, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "certificates/staff_subject.html",
