@@ -196,8 +196,21 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warning": level,
             "warning_label": dict(Warning.choices).get(level, ""),
             "limit": _limit_text(order),
+            "callback_due": _callback_due(order),
+            "now": timezone.now(),
         },
     )
+
+
+def _callback_due(order: Order) -> datetime | None:
+    """回访时限: the local number of working days after 办结 (shown while the order waits for its 回访)."""
+    if order.case.state != S.REPLIED or order.answered_at is None:
+        return None
+    from township.core.calendar import agency_due_datetime
+    from township.hotline.periods import periods_for
+
+    days = periods_for(order.jurisdiction_id, order.kind, order.urgency).callback_days
+    return agency_due_datetime(order.answered_at, days, "working_days")[0]
 
 
 def _limit_text(order: Order) -> str:

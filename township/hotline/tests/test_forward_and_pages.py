@@ -173,3 +173,13 @@ def test_a_large_file_is_queued_for_the_worker_and_polled(client, operator, town
     services.run_queued_jobs(timezone.now())
     body = client.get(f"/hotline/imports/{job.pk}/progress/").json()
     assert body["finished"] and body["created"] == 5 and body["percent"] == 100
+
+
+def test_order_page_shows_the_callback_deadline_after_finish(client, new_order, operator, handler, dept):
+    order = new_order()
+    services.order_dispatch(order=order, actor=operator, department=dept)
+    services.order_sign(order=order, actor=handler)
+    services.order_finish(order=order, actor=handler, reply="已处理")
+    client.force_login(operator)
+    body = client.get(f"/hotline/orders/{order.pk}/").content.decode()
+    assert "回访时限" in body and "回访" in body
