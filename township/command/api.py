@@ -236,7 +236,7 @@ def supervision_answer(request: HttpRequest, supervision_id: int, payload: Answe
     return _sup_out(s)
 
 
-class NoticeOut(Schema):
+class InboxNoticeOut(Schema):
     id: int
     title: str
     body: str
@@ -245,13 +245,13 @@ class NoticeOut(Schema):
     read_at: dt.datetime | None
 
 
-@router.get("/notices", response=list[NoticeOut], summary="站内通知")
+@router.get("/notices", response=list[InboxNoticeOut], summary="站内通知")
 def notice_list(request: HttpRequest, unread: bool = False, limit: int = 50, offset: int = 0) -> list[Notice]:
     qs = selectors.notices_for(request.user, unread=unread)  # type: ignore[arg-type]
     return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 200))])
 
 
-@router.post("/notices/{notice_id}/read", response=NoticeOut, summary="标记通知已读")
+@router.post("/notices/{notice_id}/read", response=InboxNoticeOut, summary="标记通知已读")
 def notice_read(request: HttpRequest, notice_id: int) -> Notice:
     """Error codes: not_found."""
     n = selectors.notice_get(actor=request.user, pk=notice_id)  # type: ignore[arg-type]
