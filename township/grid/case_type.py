@@ -7,12 +7,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from township.cases.indicators import on_time_rate
 from township.cases.types import Action, CaseType, MenuEntry, TimedJob
 from township.core.errors import DomainError
 from township.grid import forms
 from township.grid.errors import Code
 from township.grid.intake import grid_event_intake
-from township.grid.machine import MACHINE, OPEN_STATES, S
+from township.grid.machine import CASE_TYPE, MACHINE, OPEN_STATES, S
 from township.grid.models import Event
 from township.grid.services._common import HANDOVER_ROLES
 from township.org.models import GRID_ROLES, Role
@@ -190,6 +191,9 @@ EVENT = CaseType(
     timed=(TimedJob("grid.escalations", _escalate, every_seconds=300),),
     facts=lambda case: _facts(case),
     intake=grid_event_intake,  # 社情民意 and others forward matters here (issue 14)
+    # 考核 (issue 12): events closed within their time limit, by the engine's formula (docs/evaluation.md); the
+    # GB/T 30428 set stays on the grid's own evaluation page.
+    indicators=(on_time_rate(CASE_TYPE, label=_("事件按期办结率")),),
     visible=lambda actor: _visible(actor),
 )
 
