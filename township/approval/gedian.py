@@ -60,12 +60,13 @@ def ensure_town() -> Any:
             code="420703", defaults={"name": "华容区", "level": Level.COUNTY, "parent": None}
         )[0]
         town = Jurisdiction.objects.create(code=GEDIAN, name="葛店镇", level=Level.TOWN, parent=county)
-    Department.objects.get_or_create(
+    bureau, _made = Department.objects.get_or_create(
         jurisdiction=town, name="行政审批局", defaults={"kind": "approval", "uscc": BUREAU_USCC, "short_name": "审批局"}
     )
-    Department.objects.get_or_create(
-        jurisdiction=town, name="综合行政执法局", defaults={"kind": "enforcement", "short_name": "执法局"}
-    )
+    if not bureau.uscc or bureau.kind != "approval":  # created bare by the catalog seed (its powers' department)
+        bureau.uscc, bureau.kind = bureau.uscc or BUREAU_USCC, "approval"
+        bureau.save(update_fields=["uscc", "kind"])
+    Department.objects.update_or_create(jurisdiction=town, name="综合行政执法局", defaults={"kind": "enforcement"})
     return town
 
 

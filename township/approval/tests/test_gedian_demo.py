@@ -12,6 +12,11 @@ def test_gedian_demo_plays_the_story_once(now, db):
     from township.approval.testing import ensure_holidays
 
     ensure_holidays()
+    from township.approval.gedian import ensure_town
+    from township.org.models import Department
+
+    town = ensure_town()
+    Department.objects.filter(jurisdiction=town, name="行政审批局").update(uscc="", kind="")  # as the catalog seed
     out = io.StringIO()
     demo.finish(out)
     text = out.getvalue()
