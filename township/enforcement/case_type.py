@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from township.cases.indicators import on_time_rate
 from township.cases.types import Action, CaseType, MenuEntry
 from township.core.errors import DomainError
 from township.enforcement import facts as penalty_facts
@@ -502,6 +503,8 @@ PENALTY = CaseType(
         MenuEntry(_("双随机抽查"), "enforcement:plan-list", roles=STAFF, order=42),
         MenuEntry(_("执法队伍"), "enforcement:team-list", roles=STAFF, order=43),
     ),
+    # 考核 (issue 12): 按期结案率 by the engine's formula (docs/evaluation.md).
+    indicators=(on_time_rate(PENALTY_MACHINE.case_type, label=_("按期结案率")),),
 )
 
 SUMMARY = CaseType(
