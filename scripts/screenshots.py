@@ -115,6 +115,32 @@ def command_shots(browser: Browser, args: argparse.Namespace) -> None:
     )
 
 
+def voices_shots(browser: Browser, args: argparse.Namespace) -> None:
+    """社情民意 / 12345 / 信访 / 调解 (issue 14) and credit / subjects (issue 13), each as the role that works there."""
+    desk = {"viewport": {"width": 1440, "height": 900}, "settle": 800}
+    for account, jobs in (
+        ("leader:Bs-leader-2026", [("/opinions/", "opinions-list.png"), ("/opinions/stats/", "opinions-stats.png")]),
+        ("hotline:Bs-hotline-2026", [("/hotline/", "hotline-list.png"), ("/hotline/imports/", "hotline-imports.png")]),
+        ("petition:Bs-petition-2026", [("/petitions/", "petitions-list.png")]),
+        ("mediator:Bs-mediator-2026", [("/mediation/", "mediation-list.png")]),
+        ("credit:Bs-credit-2026", [("/credit/", "credit-workbench.png"), ("/credit/listings/", "credit-listings.png")]),
+        ("clerk:Bs-clerk-2026", [("/subjects/", "subjects-registry.png")]),
+    ):
+        user, pw = account.split(":", 1)
+        shoot(browser, args.base, user, pw, jobs, new_password=args.new_password, **desk)  # type: ignore[arg-type]
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path, name in (
+        ("/opinions/public/", "opinions-public-phone.png"),
+        ("/credit/public/", "credit-public-phone.png"),
+    ):
+        page.goto(args.base + path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(OUT / name), full_page=True)
+        sys.stdout.write(f"saved {OUT / name}\n")
+    context.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", default="http://127.0.0.1:8021")
@@ -123,7 +149,7 @@ def main() -> None:
     ap.add_argument("--leader", default="leader:Bs-leader-2026")
     ap.add_argument("--county", default="leader_county:Bs-county-2026")
     ap.add_argument("--new-password", default=NEW_PASSWORD, help="used if a forced password change comes up")
-    ap.add_argument("--set", choices=["grid", "command"], default="grid", help="which pages to shoot")
+    ap.add_argument("--set", choices=["grid", "command", "voices"], default="grid", help="which pages to shoot")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -132,8 +158,8 @@ def main() -> None:
             args=CHROMIUM_ARGS,
             env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"},
         )
-        if args.set == "command":
-            command_shots(browser, args)
+        if args.set in ("command", "voices"):
+            (command_shots if args.set == "command" else voices_shots)(browser, args)
             browser.close()
             return
         user, pw = args.dispatcher.split(":", 1)

@@ -22,7 +22,7 @@ from township.web.models import LoginLog
 def _warning_q(level: str, now: datetime) -> Q:
     from township.cases import selectors as cs
 
-    return cs._warning_q(level, now) if level in cs.WARNING_FILTERS else Q()
+    return cs.warning_q(level, now) if level in cs.WARNING_FILTERS else Q()
 
 
 def _id_cursor(cursor: str | None) -> int | None:
