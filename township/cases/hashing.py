@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -34,7 +34,8 @@ def event_content(
         "from": from_state,
         "to": to_state,
         "actor": actor_id,
-        "at": at.isoformat(timespec="microseconds"),
+        # In UTC, as the database gives it back: a caller's local time (+08:00) must hash as the stored value does.
+        "at": (at.astimezone(UTC) if at.tzinfo is not None else at).isoformat(timespec="microseconds"),
         "data": data,
         "comment": comment,
         "jurisdiction": jurisdiction_id,

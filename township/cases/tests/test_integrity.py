@@ -115,3 +115,18 @@ def test_postgresql_refuses_changes_to_the_timeline(busy_case, sql):
     checkpoint_create()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         _raw(sql, [busy_case.pk], bypass_triggers=False)
+
+
+@pytest.mark.django_db
+def test_an_event_dated_in_local_time_verifies(toy_case, clerk_a):
+    """A service may pass ``at`` in Beijing time (+08:00); the chain hashes the instant as stored (UTC)."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from township.cases.services import _append
+
+    local = timezone.now().astimezone(ZoneInfo("Asia/Shanghai"))
+    _append(toy_case, kind="note", actor=clerk_a, at=local, name="n", label="备注")
+    case_note(case=toy_case, actor=clerk_a, name="n2", label="备注")
+    assert verify_all()[1] == []
