@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from township.cases import selectors as case_selectors
+from township.cases.models import Case
 from township.cases.registry import all_machines
 from township.command import selectors, services
 from township.command.forms import AnswerForm, SuperviseForm
@@ -676,6 +677,10 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         .select_related("case", "case__jurisdiction", "department", "assignee")
         .order_by("case__due_at", "id")
     )
+    # Only cases the actor may see (each case type's own 数据权限, e.g. grid events by department).
+    followed = followed.filter(
+        case_id__in=Case.objects.filter(case_selectors.case_visible_q(request.user)).values("pk")
+    )  # type: ignore[arg-type]
     if case_type:
         followed = followed.filter(case__case_type=case_type)
     follow_rows = [{"a": a, **row(a.case, now)} for a in followed[:50]]
