@@ -141,7 +141,7 @@ class PublicOut(Schema):
     track_code: str
 
 
-class NoticeOut(Schema):
+class OpinionNoticeOut(Schema):
     title: str
     body: str
     created_at: datetime
@@ -164,7 +164,7 @@ class TrackOut(Schema):
     collected_at: datetime
     closed: bool
     reply: str
-    notices: list[NoticeOut]
+    notices: list[OpinionNoticeOut]
     forwarded: list[ForwardedOut]
 
 

@@ -109,7 +109,7 @@ class AccessOut(Schema):
     ip: str | None
 
 
-class NoticeOut(Schema):
+class PetitionNoticeOut(Schema):
     id: int
     petition_id: int
     number: str
@@ -213,7 +213,7 @@ def _detail(p: Petition) -> dict[str, Any]:
     }
 
 
-@router.get("/notices", response=list[NoticeOut])
+@router.get("/notices", response=list[PetitionNoticeOut])
 def my_notices(request: HttpRequest) -> Any:
     """The signed-in petitioner's notices (受理、延期、意见书 …)."""
     return [

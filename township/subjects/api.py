@@ -105,7 +105,7 @@ def subject_list(
     return list(qs[offset : offset + max(1, min(limit, 200))])
 
 
-class RegisterIn(Schema):
+class SubjectRegisterIn(Schema):
     identifier: str
     name: str
     phone: str = ""
@@ -122,7 +122,7 @@ class RegisterOut(Schema):
 
 
 @router.post("/", response={200: RegisterOut, 201: RegisterOut})
-def register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]]:
+def register(request: HttpRequest, payload: SubjectRegisterIn) -> Status[dict[str, Any]]:
     """登记新主体 by staff (window clerk in the town, village agent in the village). An identifier already
     registered answers 200 with the existing subject (now present here too). Errors: ``resident_id_invalid`` /
     ``uscc_invalid`` (field identifier), ``name_required``, ``subject_name_mismatch``, ``register_not_permitted``
@@ -172,7 +172,7 @@ class ImportErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class SubjectImportOut(Schema):
     created: int
     existing: int
 
@@ -189,7 +189,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@router.post("/import", response={200: ImportOut, 400: dict})
+@router.post("/import", response={200: SubjectImportOut, 400: dict})
 def import_file(request: HttpRequest, file: File[UploadedFile], town: str = "") -> Any:
     """Excel 批量导入 (the template: ``GET /subjects/import/template.xlsx``): every row or none. Errors:
     ``import_rows_invalid`` (400, ``errors``: row, column, message for each), ``import_header_invalid``,
