@@ -387,3 +387,16 @@ def credit_grades_recompute_all(
                 CreditGradeHistory.objects.filter(subject_id__in=closing, valid_to__isnull=True).update(valid_to=now)
             CreditGradeHistory.objects.bulk_create(history, batch_size=1000)
     return {"subjects": len(ids), "changed": changed}
+
+
+# The list and repair case types' steps, reachable by other capabilities through the services (the 葛店 story).
+from township.credit.workflows import (  # noqa: E402, F401
+    listing_decide,
+    listing_notify,
+    listing_propose,
+    listing_statement,
+    repair_accept,
+    repair_apply,
+    repair_decide,
+    repair_review,
+)
