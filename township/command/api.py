@@ -14,7 +14,7 @@ from township.cases import selectors as case_selectors
 from township.command import selectors, services
 from township.command.errors import MESSAGES
 from township.command.models import Notice, Supervision
-from township.command.present import case_page, named, parse_filter, row
+from township.command.present import case_page, named, parse_filter, row, user_of
 from township.core.errors import PermissionRefused
 from township.org.scoping import reach
 
@@ -22,7 +22,7 @@ router = Router(tags=["command"])
 
 
 def _leading(request: HttpRequest) -> None:
-    r = reach(request.user, services.LEADING_ROLES)  # type: ignore[arg-type]
+    r = reach(user_of(request), services.LEADING_ROLES)
     if not r.codes and not r.villages:
         raise PermissionRefused("command_role_required", MESSAGES["command_role_required"])
 
@@ -92,13 +92,13 @@ def warnings_summary(request: HttpRequest) -> dict[str, Any]:
 
     def rows(by: str) -> list[dict[str, Any]]:
         out = []
-        for r in named(selectors.warning_breakdown(actor=request.user, f=f, by=by, now=now), by):  # type: ignore[arg-type]
+        for r in named(selectors.warning_breakdown(actor=user_of(request), f=f, by=by, now=now), by):
             key = next(iter(r["params"].values()), "") if r["params"] else ""
             out.append({**r, "key": str(key)})
         return out
 
     return {
-        "counts": selectors.warning_counts(actor=request.user, f=f, now=now),  # type: ignore[arg-type]
+        "counts": selectors.warning_counts(actor=user_of(request), f=f, now=now),
         "by_unit": rows("unit"),
         "by_department": rows("department"),
         "by_person": rows("person"),
@@ -114,7 +114,7 @@ def warnings_list(request: HttpRequest, cursor: str | None = None, limit: int = 
     _leading(request)
     f, _params = parse_filter(request.GET)
     now = timezone.now()
-    page = selectors.warning_list(actor=request.user, f=f, cursor=cursor, limit=max(1, min(limit, 200)), now=now)  # type: ignore[arg-type]
+    page = selectors.warning_list(actor=user_of(request), f=f, cursor=cursor, limit=max(1, min(limit, 200)), now=now)
     items = []
     for case in page.items:
         r = row(case, now)
@@ -190,14 +190,14 @@ def _sup_out(s: Supervision) -> dict[str, Any]:
 
 
 @router.post("/supervisions", response={201: SupervisionOut}, summary="督办")
-def supervision_create(request: HttpRequest, payload: SupervisionIn) -> Status:
+def supervision_create(request: HttpRequest, payload: SupervisionIn) -> Status[Any]:
     """Issue a 督办 on a case: an instruction with a deadline (within 30 days) that lands on the case's timeline and
     notifies its responsible people. Error codes: not_found, supervise_role_required (403), supervise_case_closed
     (409), supervise_instruction_required, supervise_due_invalid (400)."""
-    case = case_selectors.case_get(actor=request.user, pk=payload.case_id)  # type: ignore[arg-type]
+    case = case_selectors.case_get(actor=user_of(request), pk=payload.case_id)
     s = services.supervision_issue(
         case=case,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=user_of(request),
         instruction=payload.instruction,
         due_at=payload.due_at if timezone.is_aware(payload.due_at) else timezone.make_aware(payload.due_at),
         url=case_page(case),
@@ -211,7 +211,7 @@ def supervision_list(
 ) -> list[dict[str, Any]]:
     """督办 you issued or must answer, and all 督办 of your units if you hold a leading role. ``mine``: open ones
     waiting for your answer; ``overdue``: open past their deadline."""
-    qs = selectors.supervision_list(actor=request.user, status=status, overdue=overdue, mine=mine)  # type: ignore[arg-type]
+    qs = selectors.supervision_list(actor=user_of(request), status=status, overdue=overdue, mine=mine)
     qs = qs.prefetch_related("responsible")
     return [_sup_out(s) for s in qs[max(0, offset) : max(0, offset) + max(1, min(limit, 200))]]
 
@@ -219,17 +219,17 @@ def supervision_list(
 @router.get("/supervisions/{supervision_id}", response=SupervisionOut, summary="督办详情")
 def supervision_detail(request: HttpRequest, supervision_id: int) -> dict[str, Any]:
     """Error codes: not_found."""
-    return _sup_out(selectors.supervision_get(actor=request.user, pk=supervision_id))  # type: ignore[arg-type]
+    return _sup_out(selectors.supervision_get(actor=user_of(request), pk=supervision_id))
 
 
 @router.post("/supervisions/{supervision_id}/answer", response=SupervisionOut, summary="答复督办")
 def supervision_answer(request: HttpRequest, supervision_id: int, payload: AnswerIn) -> dict[str, Any]:
     """The responsible person's answer (noted on the case's timeline, sent to the issuer). Error codes: not_found,
     supervise_not_responsible (403), supervise_answered (409), supervise_answer_required (400)."""
-    s = selectors.supervision_get(actor=request.user, pk=supervision_id)  # type: ignore[arg-type]
+    s = selectors.supervision_get(actor=user_of(request), pk=supervision_id)
     s = services.supervision_answer(
         supervision=s,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=user_of(request),
         answer=payload.answer,
         url=reverse("command:supervision", args=[s.pk]),
     )
@@ -247,15 +247,15 @@ class InboxNoticeOut(Schema):
 
 @router.get("/notices", response=list[InboxNoticeOut], summary="站内通知")
 def notice_list(request: HttpRequest, unread: bool = False, limit: int = 50, offset: int = 0) -> list[Notice]:
-    qs = selectors.notices_for(request.user, unread=unread)  # type: ignore[arg-type]
+    qs = selectors.notices_for(user_of(request), unread=unread)
     return list(qs[max(0, offset) : max(0, offset) + max(1, min(limit, 200))])
 
 
 @router.post("/notices/{notice_id}/read", response=InboxNoticeOut, summary="标记通知已读")
 def notice_read(request: HttpRequest, notice_id: int) -> Notice:
     """Error codes: not_found."""
-    n = selectors.notice_get(actor=request.user, pk=notice_id)  # type: ignore[arg-type]
-    return services.notice_mark_read(notice=n, actor=request.user)  # type: ignore[arg-type]
+    n = selectors.notice_get(actor=user_of(request), pk=notice_id)
+    return services.notice_mark_read(notice=n, actor=user_of(request))
 
 
 # --- positions (field devices → map) -----------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def positions_post(request: HttpRequest, payload: PositionsIn) -> Any:
     from township.command.positions import positions_record
 
     return positions_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=user_of(request),
         points=[p.dict() for p in payload.points],
         jurisdiction=payload.jurisdiction,
     )
@@ -330,7 +330,7 @@ def positions_last(request: HttpRequest, unit: str | None = None, within_hours: 
             "lat": p.lat,
             "accuracy": p.accuracy_m,
         }
-        for p in last_positions(actor=request.user, unit=unit, since=since)  # type: ignore[arg-type]
+        for p in last_positions(actor=user_of(request), unit=unit, since=since)
     ]
 
 
@@ -343,7 +343,7 @@ def positions_track(request: HttpRequest, user_id: int, date: dt.date | None = N
     day = date or timezone.localdate()
     return [
         {"at": p.device_time, "lon": p.lon, "lat": p.lat, "accuracy": p.accuracy_m}
-        for p in track(actor=request.user, user_id=user_id, day=day)  # type: ignore[arg-type]
+        for p in track(actor=user_of(request), user_id=user_id, day=day)
     ]
 
 
@@ -401,7 +401,7 @@ def evaluation_get(request: HttpRequest, unit: str, month: str) -> dict[str, Any
     from township.command import evaluation as ev
     from township.core.errors import NotFound
 
-    period = ev.period_find(actor=request.user, jurisdiction=unit, month=ev.parse_month(month))  # type: ignore[arg-type]
+    period = ev.period_find(actor=user_of(request), jurisdiction=unit, month=ev.parse_month(month))
     if period is None:
         raise NotFound()
     return _eval_out(period)
@@ -416,9 +416,9 @@ def evaluation_compute(request: HttpRequest, payload: EvaluationIn) -> dict[str,
     from township.org.models import Jurisdiction
 
     unit = Jurisdiction.objects.filter(code=payload.unit).first()
-    if unit is None or unit.code not in reach(request.user, services.LEADING_ROLES).codes:  # type: ignore[arg-type]
+    if unit is None or unit.code not in reach(user_of(request), services.LEADING_ROLES).codes:
         raise NotFound()
-    period = ev.evaluation_compute(actor=request.user, jurisdiction=unit, month=ev.parse_month(payload.month))  # type: ignore[arg-type]
+    period = ev.evaluation_compute(actor=user_of(request), jurisdiction=unit, month=ev.parse_month(payload.month))
     return _eval_out(period)
 
 
@@ -428,8 +428,8 @@ def evaluation_publish(request: HttpRequest, period_id: int) -> dict[str, Any]:
     evaluation_month_open (409)."""
     from township.command import evaluation as ev
 
-    period = ev.period_get(actor=request.user, pk=period_id)  # type: ignore[arg-type]
-    return _eval_out(ev.evaluation_publish(actor=request.user, period=period))  # type: ignore[arg-type]
+    period = ev.period_get(actor=user_of(request), pk=period_id)
+    return _eval_out(ev.evaluation_publish(actor=user_of(request), period=period))
 
 
 # --- 案卷评查 ---------------------------------------------------------------------------------------------------------
@@ -526,7 +526,7 @@ def _review_out(plan: Any) -> dict[str, Any]:
 
 
 @router.post("/reviews", response={201: ReviewPlanOut}, summary="案卷评查：随机抽取案卷和评查人员")
-def review_create(request: HttpRequest, payload: ReviewPlanIn) -> Status:
+def review_create(request: HttpRequest, payload: ReviewPlanIn) -> Status[Any]:
     """Draw ``count`` closed files of ``case_type`` closed in the date range, and ``reviewers_per_file`` reviewers
     for each (nobody reviews a file they worked on), reproducibly from ``seed`` (generated when empty, then public).
     Error codes: not_found, review_role_required (403), review_case_type_invalid, review_params_invalid,
@@ -539,7 +539,7 @@ def review_create(request: HttpRequest, payload: ReviewPlanIn) -> Status:
     if unit is None:
         raise NotFound()
     plan = rv.review_plan_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=user_of(request),
         jurisdiction=unit,
         title=payload.title,
         case_type=payload.case_type,
@@ -558,7 +558,7 @@ def review_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     Error codes: not_found."""
     from township.command.review import plan_get
 
-    return _review_out(plan_get(actor=request.user, pk=plan_id))  # type: ignore[arg-type]
+    return _review_out(plan_get(actor=user_of(request), pk=plan_id))
 
 
 @router.post("/reviews/items/{item_id}/score", response=ReviewItemOut, summary="案卷评分")
@@ -568,10 +568,10 @@ def review_item_score(request: HttpRequest, item_id: int, payload: ScoreIn) -> d
     review_already_scored (409), review_score_invalid, review_findings_required (400)."""
     from township.command import review as rv
 
-    item = rv.item_get(actor=request.user, pk=item_id)  # type: ignore[arg-type]
+    item = rv.item_get(actor=user_of(request), pk=item_id)
     item = rv.review_score(
-        item=item, actor=request.user, scores=payload.scores, findings=payload.findings, rectify=payload.rectify
-    )  # type: ignore[arg-type]
+        item=item, actor=user_of(request), scores=payload.scores, findings=payload.findings, rectify=payload.rectify
+    )
     return _review_item_out(item)
 
 
@@ -580,5 +580,5 @@ def review_item_rectified(request: HttpRequest, item_id: int, payload: Rectified
     """Error codes: not_found, review_role_required (403), review_nothing_to_rectify (409), review_note_required."""
     from township.command import review as rv
 
-    item = rv.item_get(actor=request.user, pk=item_id)  # type: ignore[arg-type]
-    return _review_item_out(rv.review_rectified(item=item, actor=request.user, note=payload.note))  # type: ignore[arg-type]
+    item = rv.item_get(actor=user_of(request), pk=item_id)
+    return _review_item_out(rv.review_rectified(item=item, actor=user_of(request), note=payload.note))

@@ -41,8 +41,9 @@ def parse_month(value: str) -> date:
 
 def _rank(rows: list[EvaluationScore], higher_is_better: bool) -> None:
     rated = sorted(
-        (r for r in rows if r.rate is not None), key=lambda r: (-r.rate if higher_is_better else r.rate, r.group_name)
-    )  # type: ignore[operator]
+        (r for r in rows if r.rate is not None),
+        key=lambda r: (-(r.rate or 0.0) if higher_is_better else (r.rate or 0.0), r.group_name),
+    )
     previous: float | None = None
     rank = 0
     for i, row in enumerate(rated, start=1):
@@ -66,6 +67,7 @@ def evaluation_compute(*, actor: User, jurisdiction: Jurisdiction, month: date) 
     if month > timezone.localdate().replace(day=1):
         raise CommandError("evaluation_month_invalid")
     now = timezone.now()
+    period: EvaluationPeriod
     period, created = EvaluationPeriod.objects.select_for_update().get_or_create(
         jurisdiction=jurisdiction, month=month, defaults={"computed_at": now, "computed_by": actor}
     )
@@ -133,7 +135,9 @@ def evaluation_compute(*, actor: User, jurisdiction: Jurisdiction, month: date) 
 @transaction.atomic
 def evaluation_publish(*, actor: User, period: EvaluationPeriod) -> EvaluationPeriod:
     """Freeze the period: from now on its scores are what was published, whatever data arrives later."""
-    locked = EvaluationPeriod.objects.select_for_update().get(pk=period.pk, jurisdiction_id=period.jurisdiction_id)
+    locked: EvaluationPeriod = EvaluationPeriod.objects.select_for_update().get(
+        pk=period.pk, jurisdiction_id=period.jurisdiction_id
+    )
     if not has_role(actor, locked.jurisdiction_id, LEADING_ROLES):
         raise CommandForbidden("evaluation_role_required")
     if locked.status == EvaluationStatus.PUBLISHED:

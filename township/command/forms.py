@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from township.org.models import Department, User
 
 
 def _default_due() -> Any:
@@ -42,22 +44,25 @@ class ReviewPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         from township.cases.types import all_case_types
 
-        self.fields["unit"].choices = [(u.code, u.name) for u in units or []]
-        self.fields["case_type"].choices = [(ct.key, str(ct.label)) for ct in all_case_types()]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [(u.code, u.name) for u in units or []]
+        cast(forms.ChoiceField, self.fields["case_type"]).choices = [(ct.key, str(ct.label)) for ct in all_case_types()]
 
 
 class ResponsibilityForm(forms.Form):
     case_type = forms.ChoiceField(label=_("业务类型"))
-    department = forms.ModelChoiceField(label=_("责任部门"), queryset=None)  # type: ignore[arg-type]
+    department = forms.ModelChoiceField(label=_("责任部门"), queryset=Department.objects.none())
     section = forms.CharField(label=_("责任科室"), max_length=64, required=False)
-    person = forms.ModelChoiceField(label=_("责任人"), queryset=None, required=False)  # type: ignore[arg-type]
+    person = forms.ModelChoiceField(label=_("责任人"), queryset=User.objects.none(), required=False)
     duty = forms.CharField(label=_("职责"), max_length=200, required=False)
 
     def __init__(self, *args: Any, unit: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from township.cases.types import all_case_types
-        from township.org.models import Department, User
 
-        self.fields["case_type"].choices = [(ct.key, str(ct.label)) for ct in all_case_types()]
-        self.fields["department"].queryset = Department.objects.filter(jurisdiction=unit).order_by("sort", "id")  # type: ignore[attr-defined]
-        self.fields["person"].queryset = User.objects.filter(grants__jurisdiction=unit).distinct().order_by("id")  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["case_type"]).choices = [(ct.key, str(ct.label)) for ct in all_case_types()]
+        cast("forms.ModelChoiceField[Any]", self.fields["department"]).queryset = Department.objects.filter(
+            jurisdiction=unit
+        ).order_by("sort", "id")
+        cast("forms.ModelChoiceField[Any]", self.fields["person"]).queryset = (
+            User.objects.filter(grants__jurisdiction=unit).distinct().order_by("id")
+        )

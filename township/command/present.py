@@ -4,7 +4,7 @@ by the pages and the API)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +14,14 @@ from township.cases.models import Case, Warning
 from township.cases.registry import machine_for
 from township.cases.types import find_case_type
 from township.command.selectors import LATE, LEVELS, WarningFilter
+from township.org.models import User
 
 LEVEL_LABELS = {w.value: w.label for w in Warning}
+
+
+def user_of(request: Any) -> User:
+    """The signed-in user (the pages are behind ``login_required``, the API behind its authentication)."""
+    return cast(User, request.user)
 
 
 def case_page(case: Case) -> str:

@@ -176,9 +176,11 @@ def _stored_result(plan: FileReviewPlan) -> dict[str, Any]:
 
 @transaction.atomic
 def review_score(
-    *, item: FileReviewItem, actor: User, scores: dict[str, int], findings: str, rectify: bool = False
+    *, item: FileReviewItem, actor: User, scores: dict[str, Any], findings: str, rectify: bool = False
 ) -> FileReviewItem:
-    locked = FileReviewItem.objects.select_for_update().get(pk=item.pk, jurisdiction_id=item.jurisdiction_id)
+    locked: FileReviewItem = FileReviewItem.objects.select_for_update().get(
+        pk=item.pk, jurisdiction_id=item.jurisdiction_id
+    )
     if not locked.reviewers.filter(pk=actor.pk).exists():
         raise CommandForbidden("review_not_reviewer")
     if locked.reviewed_at is not None:
@@ -204,7 +206,9 @@ def review_score(
 
 @transaction.atomic
 def review_rectified(*, item: FileReviewItem, actor: User, note: str) -> FileReviewItem:
-    locked = FileReviewItem.objects.select_for_update().get(pk=item.pk, jurisdiction_id=item.jurisdiction_id)
+    locked: FileReviewItem = FileReviewItem.objects.select_for_update().get(
+        pk=item.pk, jurisdiction_id=item.jurisdiction_id
+    )
     if not locked.rectification_required or locked.rectified_at is not None:
         raise CommandConflict("review_nothing_to_rectify")
     if not has_role(actor, locked.jurisdiction_id, LEADING_ROLES + (Role.LEGAL_REVIEWER, Role.ENFORCEMENT_OFFICER)):
@@ -229,7 +233,7 @@ def plan_get(*, actor: User | None, pk: int) -> FileReviewPlan:
 
 
 def item_get(*, actor: User | None, pk: int) -> FileReviewItem:
-    item = FileReviewItem.objects.filter(
+    item: FileReviewItem | None = FileReviewItem.objects.filter(
         jurisdiction_id__in=sorted(reach(actor, LEADING_ROLES + REVIEWER_ROLES).codes), pk=pk
     ).first()
     if item is None:

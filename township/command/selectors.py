@@ -4,7 +4,7 @@ through the engine (``case_visible_q``: tenant reach, village grants, each case 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -62,7 +62,7 @@ def _base(actor: User | None, f: WarningFilter) -> QuerySet[Case]:
     if f.opened_from:
         qs = qs.filter(opened_at__gte=_local_start(f.opened_from))
     if f.opened_to:
-        qs = qs.filter(opened_at__lt=_local_start(f.opened_to) + timezone.timedelta(days=1))
+        qs = qs.filter(opened_at__lt=_local_start(f.opened_to) + timedelta(days=1))
     return qs
 
 

@@ -134,7 +134,9 @@ def may_answer(supervision: Supervision, actor: User | Any) -> bool:
 @transaction.atomic
 def supervision_answer(*, supervision: Supervision, actor: User, answer: str, url: str = "") -> Supervision:
     """The responsible person's answer: noted on the case's timeline and sent to whoever issued the 督办."""
-    locked = Supervision.objects.select_for_update().get(pk=supervision.pk, jurisdiction_id=supervision.jurisdiction_id)
+    locked: Supervision = Supervision.objects.select_for_update().get(
+        pk=supervision.pk, jurisdiction_id=supervision.jurisdiction_id
+    )
     if locked.status != SupervisionStatus.OPEN:
         raise CommandConflict("supervise_answered")
     if not may_answer(locked, actor):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ from township.cases.models import Case
 from township.cases.registry import all_machines
 from township.command import selectors, services
 from township.command.forms import AnswerForm, SuperviseForm
-from township.command.present import LEVEL_LABELS, case_page, named, parse_filter, row, type_label
+from township.command.present import LEVEL_LABELS, case_page, named, parse_filter, row, type_label, user_of
 from township.command.selectors import LATE, LEVELS
 from township.core.errors import DomainError, NotFound
 from township.core.excel import append_row, xlsx_response
@@ -33,7 +35,7 @@ EXPORT_MAX_ROWS = 20000
 
 
 def _require_leading(request: HttpRequest) -> None:
-    r = reach(request.user, services.LEADING_ROLES)  # type: ignore[arg-type]
+    r = reach(user_of(request), services.LEADING_ROLES)
     if not r.codes and not r.villages:
         raise PermissionDenied
 
@@ -45,10 +47,10 @@ def warnings(request: HttpRequest) -> HttpResponse:
     f, params = parse_filter(request.GET)
     now = timezone.now()
     cursor = request.GET.get("cursor") or None
-    page = selectors.warning_list(actor=request.user, f=f, cursor=cursor, limit=PAGE_SIZE, now=now)  # type: ignore[arg-type]
-    counts = selectors.warning_counts(actor=request.user, f=f, now=now)  # type: ignore[arg-type]
+    page = selectors.warning_list(actor=user_of(request), f=f, cursor=cursor, limit=PAGE_SIZE, now=now)
+    counts = selectors.warning_counts(actor=user_of(request), f=f, now=now)
     groups = [
-        (by, label, named(selectors.warning_breakdown(actor=request.user, f=f, by=by, now=now, limit=15), by))  # type: ignore[arg-type]
+        (by, label, named(selectors.warning_breakdown(actor=user_of(request), f=f, by=by, now=now, limit=15), by))
         for by, label in (
             ("unit", _("按单位")),
             ("department", _("按承办部门")),
@@ -75,16 +77,16 @@ def warnings(request: HttpRequest) -> HttpResponse:
             "export_url": reverse("command:warnings-export") + "?" + urlencode(params),
             "case_types": [(m.case_type, str(m.label)) for m in all_machines()],
             "levels": [(level, LEVEL_LABELS[level]) for level in (*LEVELS, LATE)],
-            "units": units_of(request.user),  # type: ignore[arg-type]
-            "departments": Department.objects.filter(jurisdiction_id__in=sorted(reach(request.user).codes)).order_by(  # type: ignore[arg-type]
-                "jurisdiction_id", "sort", "id"
-            ),
+            "units": units_of(user_of(request)),
+            "departments": Department.objects.filter(
+                jurisdiction_id__in=sorted(reach(user_of(request)).codes)
+            ).order_by("jurisdiction_id", "sort", "id"),
         },
     )
 
 
 @login_required
-def warnings_export(request: HttpRequest) -> HttpResponse:
+def warnings_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered warnings list as an Excel file (what the filter shows, at most EXPORT_MAX_ROWS rows)."""
     from openpyxl import Workbook
 
@@ -111,7 +113,7 @@ def warnings_export(request: HttpRequest) -> HttpResponse:
     cursor: str | None = None
     written = 0
     while written < EXPORT_MAX_ROWS:
-        page = selectors.warning_list(actor=request.user, f=f, cursor=cursor, limit=500, now=now)  # type: ignore[arg-type]
+        page = selectors.warning_list(actor=user_of(request), f=f, cursor=cursor, limit=500, now=now)
         for case in page.items:
             r = row(case, now)
             append_row(
@@ -148,7 +150,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 def supervise(request: HttpRequest, case_id: int) -> HttpResponse:
     """Issue a 督办 on a case from its page (the panel's form)."""
     try:
-        case = case_selectors.case_get(actor=request.user, pk=case_id)  # type: ignore[arg-type]
+        case = case_selectors.case_get(actor=user_of(request), pk=case_id)
     except NotFound:
         raise Http404 from None
     back = _safe_next(request, case_page(case))
@@ -160,7 +162,7 @@ def supervise(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         s = services.supervision_issue(
             case=case,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=user_of(request),
             instruction=form.cleaned_data["instruction"],
             due_at=form.cleaned_data["due_at"],
             url=case_page(case),
@@ -177,7 +179,7 @@ def supervisions(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
     mine = request.GET.get("mine") == "1"
-    qs = selectors.supervision_list(actor=request.user, status=status, overdue=overdue, mine=mine)  # type: ignore[arg-type]
+    qs = selectors.supervision_list(actor=user_of(request), status=status, overdue=overdue, mine=mine)
     from django.core.paginator import Paginator
 
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -201,7 +203,7 @@ def supervisions(request: HttpRequest) -> HttpResponse:
 @login_required
 def supervision(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        s = selectors.supervision_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        s = selectors.supervision_get(actor=user_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
     form = AnswerForm(request.POST or None)
@@ -209,7 +211,7 @@ def supervision(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supervision_answer(
                 supervision=s,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 answer=form.cleaned_data["answer"],
                 url=reverse("command:supervision", args=[s.pk]),
             )
@@ -225,7 +227,7 @@ def supervision(request: HttpRequest, pk: int) -> HttpResponse:
             "s": s,
             "case_url": case_page(s.case),
             "responsible": list(s.responsible.all()),
-            "may_answer": s.status == "open" and services.may_answer(s, request.user),
+            "may_answer": s.status == "open" and services.may_answer(s, user_of(request)),
             "form": form,
             "now": timezone.now(),
         },
@@ -237,7 +239,9 @@ def notices(request: HttpRequest) -> HttpResponse:
     from django.core.paginator import Paginator
 
     unread = request.GET.get("unread") == "1"
-    page = Paginator(selectors.notices_for(request.user, unread=unread), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page = Paginator(selectors.notices_for(user_of(request), unread=unread), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "command/notices.html", {"page": page, "unread": unread})
 
 
@@ -245,10 +249,10 @@ def notices(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        n = selectors.notice_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        n = selectors.notice_get(actor=user_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
-    services.notice_mark_read(notice=n, actor=request.user)  # type: ignore[arg-type]
+    services.notice_mark_read(notice=n, actor=user_of(request))
     if n.url and url_has_allowed_host_and_scheme(n.url, allowed_hosts={request.get_host()}):
         return redirect(n.url)
     return redirect("command:notices")
@@ -264,15 +268,15 @@ def screen(request: HttpRequest) -> HttpResponse:
     from township.command.screen import breadcrumb, resolve_unit, screen_data
 
     try:
-        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+        unit = resolve_unit(user_of(request), request.GET.get("unit"))
     except NotFound:
         raise PermissionDenied from None
-    data = screen_data(actor=request.user, unit=unit)  # type: ignore[arg-type]
+    data = screen_data(actor=user_of(request), unit=unit)
     town = unit.code if unit.level == "town" else (str(unit.parent_id) if unit.level == "village" else "")
     return render(
         request,
         "command/screen.html",
-        {"unit": unit, "data": data, "crumbs": breadcrumb(unit, request.user), "town": town},  # type: ignore[arg-type]
+        {"unit": unit, "data": data, "crumbs": breadcrumb(unit, user_of(request)), "town": town},
     )
 
 
@@ -283,10 +287,10 @@ def screen_feed(request: HttpRequest) -> HttpResponse:
     from township.command.screen import resolve_unit, screen_data
 
     try:
-        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+        unit = resolve_unit(user_of(request), request.GET.get("unit"))
     except NotFound:
         raise PermissionDenied from None
-    return JsonResponse(screen_data(actor=request.user, unit=unit))  # type: ignore[arg-type]
+    return JsonResponse(screen_data(actor=user_of(request), unit=unit))
 
 
 # --- 考核 -----------------------------------------------------------------------------------------------------------
@@ -295,7 +299,7 @@ def screen_feed(request: HttpRequest) -> HttpResponse:
 def _eval_units(request: HttpRequest, roles: tuple[str, ...] = services.LEADING_ROLES) -> list[Any]:
     from township.org.models import Jurisdiction, Level
 
-    codes = sorted(reach(request.user, roles).codes)  # type: ignore[arg-type]
+    codes = sorted(reach(user_of(request), roles).codes)
     return list(Jurisdiction.objects.filter(code__in=codes, level=Level.TOWN).order_by("code"))
 
 
@@ -311,12 +315,12 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("unit") or units[0].code
     unit = next((u for u in units if u.code == code), units[0])
     today = timezone.localdate()
-    default_month = (today.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    default_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     try:
         month = ev.parse_month(request.GET["month"]) if request.GET.get("month") else default_month
     except DomainError:
         month = default_month
-    period = ev.period_find(actor=request.user, jurisdiction=unit.code, month=month)  # type: ignore[arg-type]
+    period = ev.period_find(actor=user_of(request), jurisdiction=unit.code, month=month)
     blocks: list[dict[str, Any]] = []
     if period is not None:
         by_key: dict[tuple[str, str], dict[str, Any]] = {}
@@ -361,8 +365,8 @@ def evaluation_compute(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         ev.evaluation_compute(
-            actor=request.user, jurisdiction=unit, month=ev.parse_month(request.POST.get("month", ""))
-        )  # type: ignore[arg-type]
+            actor=user_of(request), jurisdiction=unit, month=ev.parse_month(request.POST.get("month", ""))
+        )
     except DomainError as e:
         messages.error(request, e.message)
     else:
@@ -376,11 +380,11 @@ def evaluation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     from township.command import evaluation as ev
 
     try:
-        period = ev.period_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        period = ev.period_get(actor=user_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
     try:
-        ev.evaluation_publish(actor=request.user, period=period)  # type: ignore[arg-type]
+        ev.evaluation_publish(actor=user_of(request), period=period)
     except DomainError as e:
         messages.error(request, e.message)
     else:
@@ -393,13 +397,13 @@ def evaluation_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evaluation_export(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     from openpyxl import Workbook
 
     from township.command import evaluation as ev
 
     try:
-        period = ev.period_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        period = ev.period_get(actor=user_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
     wb = Workbook(write_only=True)
@@ -456,7 +460,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             plan = rv.review_plan_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=user_of(request),
                 jurisdiction=Jurisdiction.objects.get(code=d["unit"]),
                 title=d["title"],
                 case_type=d["case_type"],
@@ -471,9 +475,9 @@ def reviews(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已随机抽取 %(n)d 份案卷") % {"n": plan.items.count()})
             return redirect("command:review", pk=plan.pk)
-    page = Paginator(rv.plans_visible(request.user).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+    page = Paginator(rv.plans_visible(user_of(request)).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
-    )  # type: ignore[arg-type]
+    )
     return render(request, "command/reviews.html", {"page": page, "form": form, "may_draw": bool(units)})
 
 
@@ -482,7 +486,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     from township.command import review as rv
 
     try:
-        plan = rv.plan_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        plan = rv.plan_get(actor=user_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
     ok, problems = rv.review_verify(plan)
@@ -492,7 +496,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "item": i,
             "url": case_page(i.case),
             "grade": rv.grade_of(i.total),
-            "mine": any(u.pk == request.user.pk for u in i.reviewers.all()) and i.reviewed_at is None,
+            "mine": any(u.pk == user_of(request).pk for u in i.reviewers.all()) and i.reviewed_at is None,
         }
         for i in items
     ]
@@ -516,15 +520,15 @@ def review_item_score(request: HttpRequest, pk: int) -> HttpResponse:
     from township.command import review as rv
 
     try:
-        item = rv.item_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        item = rv.item_get(actor=user_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
     scores = {key: request.POST.get(f"score_{key}", "") for key, _label, _points in rv.CHECKLIST}
     try:
         rv.review_score(
             item=item,
-            actor=request.user,  # type: ignore[arg-type]
-            scores=scores,  # type: ignore[arg-type]
+            actor=user_of(request),
+            scores=scores,
             findings=request.POST.get("findings", ""),
             rectify=request.POST.get("rectify") == "on",
         )
@@ -541,11 +545,11 @@ def review_item_rectified(request: HttpRequest, pk: int) -> HttpResponse:
     from township.command import review as rv
 
     try:
-        item = rv.item_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        item = rv.item_get(actor=user_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
     try:
-        rv.review_rectified(item=item, actor=request.user, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+        rv.review_rectified(item=item, actor=user_of(request), note=request.POST.get("note", ""))
     except DomainError as e:
         messages.error(request, e.message)
     else:
@@ -593,7 +597,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
         return redirect(
             reverse("command:accountability") + "?" + urlencode({"unit": unit.code, "month": month.strftime("%Y-%m")})
         )
-    rows = acc.report(actor=request.user, unit=unit, month=month)  # type: ignore[arg-type]
+    rows = acc.report(actor=user_of(request), unit=unit, month=month)
     return render(
         request,
         "command/accountability.html",
@@ -613,7 +617,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def accountability_export(request: HttpRequest) -> HttpResponse:
+def accountability_export(request: HttpRequest) -> HttpResponseBase:
     from openpyxl import Workbook
 
     from township.command import accountability as acc
@@ -624,7 +628,7 @@ def accountability_export(request: HttpRequest) -> HttpResponse:
     append_row(
         ws, [_("案件编号"), _("标题"), _("业务类型"), _("问题"), _("责任部门"), _("责任科室"), _("责任人"), _("依据")]
     )
-    for r in acc.report(actor=request.user, unit=unit, month=month):  # type: ignore[arg-type]
+    for r in acc.report(actor=user_of(request), unit=unit, month=month):
         append_row(
             ws,
             [
@@ -654,13 +658,13 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     assignment made by the center), with their warnings."""
     from township.cases.models import Assignment
 
-    r = reach(request.user, DISPATCH_ROLES + services.LEADING_ROLES)  # type: ignore[arg-type]
+    r = reach(user_of(request), DISPATCH_ROLES + services.LEADING_ROLES)
     if not r.codes and not r.villages:
         raise PermissionDenied
     case_type = request.GET.get("case_type", "")
     case_type = case_type if any(m.case_type == case_type for m in all_machines()) else ""
     now = timezone.now()
-    waiting = case_selectors.workbench_list(actor=request.user, case_type=case_type or None, limit=50, now=now)  # type: ignore[arg-type]
+    waiting = case_selectors.workbench_list(actor=user_of(request), case_type=case_type or None, limit=50, now=now)
     centre = set(
         RoleGrant.objects.filter(jurisdiction_id__in=sorted(r.codes), role__in=DISPATCH_ROLES).values_list(
             "user_id", flat=True
@@ -679,8 +683,8 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     )
     # Only cases the actor may see (each case type's own 数据权限, e.g. grid events by department).
     followed = followed.filter(
-        case_id__in=Case.objects.filter(case_selectors.case_visible_q(request.user)).values("pk")
-    )  # type: ignore[arg-type]
+        case_id__in=Case.objects.filter(case_selectors.case_visible_q(user_of(request))).values("pk")
+    )
     if case_type:
         followed = followed.filter(case__case_type=case_type)
     follow_rows = [{"a": a, **row(a.case, now)} for a in followed[:50]]
@@ -707,20 +711,20 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     from township.command.screen import THEMES, breadcrumb, resolve_unit, screen_data, theme_case_types
 
     try:
-        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+        unit = resolve_unit(user_of(request), request.GET.get("unit"))
     except NotFound:
         raise PermissionDenied from None
     theme = request.GET.get("theme", "approval")
     theme = theme if theme in THEMES else "approval"
     types = theme_case_types(theme)
-    data = screen_data(actor=request.user, unit=unit, case_types=types or ("-",))  # type: ignore[arg-type]
+    data = screen_data(actor=user_of(request), unit=unit, case_types=types or ("-",))
     return render(
         request,
         "command/cockpit.html",
         {
             "unit": unit,
             "data": data,
-            "crumbs": breadcrumb(unit, request.user),  # type: ignore[arg-type]
+            "crumbs": breadcrumb(unit, user_of(request)),
             "theme": theme,
             "themes": [(k, v[0]) for k, v in THEMES.items()],
             "feed": reverse("command:cockpit-data") + "?" + urlencode({"unit": unit.code, "theme": theme}),
@@ -735,9 +739,9 @@ def cockpit_feed(request: HttpRequest) -> HttpResponse:
     from township.command.screen import THEMES, resolve_unit, screen_data, theme_case_types
 
     try:
-        unit = resolve_unit(request.user, request.GET.get("unit"))  # type: ignore[arg-type]
+        unit = resolve_unit(user_of(request), request.GET.get("unit"))
     except NotFound:
         raise PermissionDenied from None
     theme = request.GET.get("theme", "approval")
     types = theme_case_types(theme if theme in THEMES else "approval")
-    return JsonResponse(screen_data(actor=request.user, unit=unit, case_types=types or ("-",)))  # type: ignore[arg-type]
+    return JsonResponse(screen_data(actor=user_of(request), unit=unit, case_types=types or ("-",)))
