@@ -140,6 +140,9 @@ class CaseType:
     visible: Callable[[Any], Q] | None = None
     # Accepts a matter forwarded from another case type: ``intake(Intake) -> Case`` (None: not a forward target).
     intake: Callable[[Intake], Case] | None = None
+    # The reply this case type owes the public once given, from its record ("" before): shown on the follow-up
+    # pages of the matters forwarded to it (a resident's 社情民意 → its 12345 order's 办结 reply).
+    public_reply: Callable[[Any], str] | None = None
     # 考核指标 this case type contributes to the evaluation (响应率, 按时办结率 …).
     indicators: Sequence[Indicator] = ()
     record_case_field: str = "case"
@@ -212,6 +215,12 @@ class CaseType:
             return reverse(self.page, args=[case.pk])
         except NoReverseMatch:
             return None
+
+    def reply_for(self, case: Case) -> str:
+        """The public reply of ``case`` ("" when the type declares none or has not replied yet)."""
+        if self.public_reply is None:
+            return ""
+        return str(self.public_reply(self.record_for(case)) or "")
 
     def facts_for(self, case: Case) -> dict[str, Any]:
         return dict(self.facts(case)) if self.facts is not None else {}

@@ -178,4 +178,5 @@ HOTLINE = CaseType(
     visible=_visible,
     intake=_intake,
     indicators=INDICATORS,
+    public_reply=lambda order: order.reply,  # 即时答复 / 办结 reply to the caller
 )

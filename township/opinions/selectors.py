@@ -142,6 +142,7 @@ class ForwardedStatus:
     number: str
     state_label: str
     closed: bool
+    reply: str = ""  # the reply the receiving case type owes the public (CaseType.public_reply), once given
 
 
 @dataclass
@@ -164,6 +165,13 @@ def _state_label(case: Any) -> str:
         return str(case.state_label)
     except LookupError:
         return str(case.state)
+
+
+def _public_reply(case: Any) -> str:
+    from township.cases.types import find_case_type
+
+    ct = find_case_type(case.case_type)
+    return ct.reply_for(case) if ct is not None else ""
 
 
 def opinions_of_resident(*, actor: User | None) -> list[TrackView]:
@@ -194,6 +202,7 @@ def opinion_track(*, code: str) -> TrackView:
             number=link.target.number,
             state_label=_state_label(link.target),
             closed=link.target.closed_at is not None,
+            reply=_public_reply(link.target),
         )
         for link in links
     ]

@@ -264,6 +264,11 @@ def _on_time(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) ->
     return qs.filter(finished_late=False).count(), qs.count()
 
 
+def _latest_notice(petition: Any) -> str:
+    notice = petition.notices.order_by("-created_at", "-id").first()
+    return f"{notice.title}：{notice.body}" if notice is not None and notice.body else (notice.title if notice else "")
+
+
 PETITION = CaseType(
     machine=MACHINE,
     record=Petition,
@@ -280,6 +285,7 @@ PETITION = CaseType(
     visible=_visible,
     intake=_intake,
     indicators=(Indicator("petition_on_time", _("信访按期办结率"), _on_time, formula=_("按期办结数 / 办结数")),),
+    public_reply=_latest_notice,  # what the petitioner was last told (受理 / 转送 / 意见书 …)
 )
 
 __all__ = ["OPEN_STATES", "PETITION", "petition_facts"]

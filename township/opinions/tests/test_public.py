@@ -123,3 +123,25 @@ def test_signed_in_resident_sees_own_items_and_replies_not_the_case_page(client,
     other = make_user(username="op_resident2")
     client.force_login(other)
     assert "已责令施工单位夜间停工" not in client.get("/opinions/mine/").content.decode()
+
+
+def test_track_shows_the_reply_of_the_case_it_became(client, collect, dispatcher_a):
+    """The receiving case type's public reply (CaseType.public_reply) reaches the resident under their code."""
+    import dataclasses
+
+    from township.cases.types import find_case_type, register_case_type, unregister_case_type
+    from township.opinions.tests.test_forward import _stand_in
+
+    real = find_case_type("hotline_order")
+    unregister_case_type("hotline_order")
+    stand_in = _stand_in("hotline_order")
+    register_case_type(dataclasses.replace(stand_in, public_reply=lambda record: "已派员清理，道路已恢复通行"))
+    try:
+        o = collect(category="livelihood")
+        services.opinion_forward(opinion=o, actor=dispatcher_a, target="hotline_order")
+        body = client.post("/opinions/track/", {"code": o.track_code}).content.decode()
+        assert "已派员清理，道路已恢复通行" in body
+    finally:
+        unregister_case_type("hotline_order")
+        if real is not None:
+            register_case_type(real)
