@@ -174,7 +174,12 @@ def screen_data(
         child_rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["code"]))
 
     departments = [
-        {"name": r["assignments__department__name"] or "—", "overdue": r["overdue"], "red": r["red"], "late": r["late"]}
+        {
+            "name": r["assignments__department__name"] or str(_("（未指定部门）")),
+            "overdue": r["overdue"],
+            "red": r["red"],
+            "late": r["late"],
+        }
         for r in warning_breakdown(actor=actor, f=f, by="department", now=now, limit=10)
     ]
 
@@ -184,7 +189,8 @@ def screen_data(
     if unit.level not in (Level.TOWN, Level.VILLAGE):
         town_codes = sorted(c for c in reach(actor, LEADING_ROLES).codes if c.startswith(unit.code) and len(c) == 9)
     indicators = []
-    for ct, ind in all_indicators():
+    # Indicators are computed per town: a village's screen shows none rather than its town's figures.
+    for ct, ind in all_indicators() if unit.level != Level.VILLAGE else []:
         if case_types and ct.key not in case_types:
             continue
         num, den = ind.compute(town_codes, month, now)

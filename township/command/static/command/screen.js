@@ -29,7 +29,7 @@
     if (trend) {
       trend.setOption({
         color: COLORS, grid: {left: 50, right: 20, top: 40, bottom: 30},
-        legend: {textStyle: {color: INK, fontSize: light ? 12 : 14}, top: 0},
+        legend: {type: "scroll", textStyle: {color: INK, fontSize: light ? 12 : 14}, pageTextStyle: {color: INK}, top: 0},
         tooltip: {trigger: "axis"},
         xAxis: Object.assign({type: "category", data: d.trend.days}, AXIS),
         yAxis: Object.assign({type: "value", minInterval: 1}, AXIS),
