@@ -393,3 +393,59 @@ def board(request: HttpRequest, town: str):
     """The hall display data (public)."""
     b = sel.queue_board(jurisdiction=town)
     return {"called": [{"number": t.number, "window": t.window} for t in b["called"]], "waiting": b["waiting"]}
+
+
+class RatingRowOut(Schema):
+    name: str
+    n: int
+    bad: int
+    rate: float | None
+
+
+class RatingAnalysisOut(Schema):
+    total: int
+    bad: int
+    satisfaction_rate: float | None
+    by_grade: dict[str, int]
+    by_item: list[RatingRowOut]
+    by_channel: list[RatingRowOut]
+    by_acceptor: list[RatingRowOut]
+    by_approver: list[RatingRowOut]
+    trend: list[dict[str, Any]]
+    rectification: dict[str, int]
+
+
+@router.get("/ratings/analysis", response=RatingAnalysisOut, summary="好差评分析")
+def ratings_analysis(
+    request: HttpRequest, date_from: date | None = None, date_to: date | None = None
+) -> dict[str, Any]:
+    """The ratings of your units' applications (审批负责人, 领导) between two Beijing days (default: the last year):
+    totals, by grade, item, channel, acceptor, approver and month, and the rectification and call-back of the bad
+    ones. Error codes: permission_denied (403)."""
+    from datetime import time, timedelta
+
+    from township.approval.ratings_analysis import VIEWER_ROLES, rating_analysis
+    from township.core.errors import PermissionRefused
+    from township.org.scoping import reach
+
+    units = sorted(reach(request.user, VIEWER_ROLES).codes)  # type: ignore[arg-type]
+    if not units:
+        raise PermissionRefused("permission_denied", "只有审批负责人或领导可以查看好差评分析")
+    today = timezone.localdate()
+    start_day = date_from or (today.replace(day=1) - timedelta(days=365))
+    end_day = date_to or today
+    start = timezone.make_aware(datetime.combine(start_day, time.min))
+    end = timezone.make_aware(datetime.combine(end_day, time.min)) + timedelta(days=1)
+    a = rating_analysis(units=units, start=start, end=end)
+    return {
+        "total": a["totals"]["n"],
+        "bad": a["totals"]["bad"],
+        "satisfaction_rate": a["totals"]["rate"],
+        "by_grade": dict(a["by_grade"]),
+        "by_item": a["by_item"],
+        "by_channel": a["by_channel"],
+        "by_acceptor": a["by_acceptor"],
+        "by_approver": a["by_approver"],
+        "trend": a["trend"],
+        "rectification": a["rectification"],
+    }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from township.approval import forms as f
 from township.approval.machine import APPLICATION_MACHINE, BUNDLE_MACHINE, DECIDE, STAFF_ACCEPT, S
 from township.approval.models import Application
+from township.approval.ratings_analysis import INDICATORS as RATING_INDICATORS
 from township.cases.indicators import early_rate, on_time_rate, one_pass_rate
 from township.cases.machine import OWNER
 from township.cases.types import Action, CaseType, MenuEntry, TimedJob, case_type_for
@@ -338,6 +339,7 @@ APPLICATION = CaseType(
             roles=(Role.APPROVAL_HEAD, Role.LEADER, Role.ENFORCEMENT_OFFICER, Role.ADMINISTRATOR),
             order=32,
         ),
+        MenuEntry(_("好差评分析"), "approval:ratings", roles=(Role.APPROVAL_HEAD, Role.LEADER), order=33),
     ),
     timed=(TimedJob("approval.timed_work", _timed_work, every_seconds=300),),
     # 考核 (issue 12): 按时办结率, 提前办结率, 一次办结率 by the engine's formulas (docs/evaluation.md).
@@ -345,6 +347,7 @@ APPLICATION = CaseType(
         on_time_rate(APPLICATION_MACHINE.case_type),
         early_rate(APPLICATION_MACHINE.case_type),
         one_pass_rate(APPLICATION_MACHINE.case_type),
+        *RATING_INDICATORS,
     ),
 )
 

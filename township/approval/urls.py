@@ -18,6 +18,7 @@ urlpatterns = [
     path("window/", views.window, name="window"),
     path("review/", views.review, name="review"),
     path("supervise/", views.supervise, name="supervise"),
+    path("ratings/", views.ratings, name="ratings"),
     path("verification/<int:pk>/complete/", views.verification_complete, name="verification-complete"),
     path("rectification/<int:pk>/callback/", views.rectification_callback, name="rectification-callback"),
     path("queue/call/", views.queue_call, name="queue-call"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -528,3 +529,33 @@ def queue_call(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("请 %(n)s 号到 %(w)s 号窗口") % {"n": ticket.number, "w": ticket.window})
     return redirect("approval:window")
+
+
+@login_required
+def ratings(request: HttpRequest) -> HttpResponse:
+    """好差评分析: by item, channel, staff and month; bad ratings with what was said; rectification and call-back."""
+    from datetime import date, datetime, time, timedelta
+
+    from township.approval.ratings_analysis import VIEWER_ROLES, rating_analysis
+    from township.org.scoping import reach
+
+    units = sorted(reach(request.user, VIEWER_ROLES).codes)  # type: ignore[arg-type]
+    if not units:
+        raise PermissionDenied
+
+    def day(name: str, default: date) -> date:
+        try:
+            return date.fromisoformat(request.GET.get(name, "")) if request.GET.get(name) else default
+        except ValueError:
+            return default
+
+    today = timezone.localdate()
+    start_day = day("from", today.replace(day=1) - timedelta(days=365))
+    end_day = day("to", today)
+    start = timezone.make_aware(datetime.combine(start_day, time.min))
+    end = timezone.make_aware(datetime.combine(end_day, time.min)) + timedelta(days=1)
+    return render(
+        request,
+        "approval/ratings.html",
+        {"a": rating_analysis(units=units, start=start, end=end), "start": start_day, "end": end_day, "today": today},
+    )
