@@ -53,7 +53,7 @@ INDICATORS = (
 )
 
 
-def _rows(qs: QuerySet[Rating], key: str, label: str) -> list[dict[str, Any]]:
+def _rows(qs: QuerySet[Rating], key: str, label: Any) -> list[dict[str, Any]]:
     rows = (
         qs.values(key)
         .annotate(n=Count("id"), good=Count("id", filter=SATISFIED), bad=Count("id", filter=BAD))
