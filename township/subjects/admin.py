@@ -28,7 +28,9 @@ class SubjectAdmin(BlindIndexSearchAdminMixin, _SubjectAdminBase):
     raw_id_fields = ["legal_representative_subject", "registered_in", "village"]
     list_select_related = ["registered_in"]
     exclude = ["resident_id", "phone"]
-    readonly_fields = ["masked_identifier", "masked_phone"]
+    # The grade is computed by credit from the records (信用分级分类); a hand-set grade needs a reason and a second
+    # person's approval (credit's override), never a form field here.
+    readonly_fields = ["masked_identifier", "masked_phone", "credit_class"]
 
     @admin.display(description=_("证件号码"))
     def masked_identifier(self, obj: Subject) -> str:

@@ -213,15 +213,6 @@ def subject_get_or_create_org(
     return subject
 
 
-def subject_set_credit_class(*, subject: Subject, credit_class: str, actor: Any) -> Subject:
-    """Set the random-inspection credit class (A-D). Errors: ``invalid_credit_class``."""
-    if credit_class not in CreditClass.values:
-        raise DomainError("invalid_credit_class", _("信用风险分类只能为A、B、C、D"), field="credit_class")
-    subject.credit_class = credit_class
-    subject.save(update_fields=["credit_class", "updated_at"])
-    return subject
-
-
 def subject_reveal(*, subject: Subject, field: str, actor: Any, ip: str | None = None, channel: str = "web") -> str:
     """The clear value of one personal field, for an actor allowed to see it in full; logged every time.
 
