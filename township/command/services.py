@@ -65,7 +65,8 @@ def responsible_for(case: Case) -> list[User]:
     if people:
         return people[:MAX_RESPONSIBLE]
     departments = [a.department_id for a in active if a.department_id]
-    grants = RoleGrant.objects.filter(jurisdiction_id=case.jurisdiction_id, user__is_active=True)
+    units = [case.jurisdiction_id, case.village_id] if case.village_id else [case.jurisdiction_id]
+    grants = RoleGrant.objects.filter(jurisdiction_id__in=units, user__is_active=True)
     if departments:
         grants = grants.filter(department_id__in=departments)
     else:
@@ -77,8 +78,6 @@ def responsible_for(case: Case) -> list[User]:
         if not roles:
             return []
         grants = grants.filter(role__in=sorted(roles))
-        if case.village_id:
-            grants = grants.filter(jurisdiction_id__in=[case.jurisdiction_id, case.village_id])
     ids = list(grants.values_list("user_id", flat=True).distinct()[:MAX_RESPONSIBLE])
     return list(User.objects.filter(pk__in=ids).order_by("id"))
 

@@ -141,3 +141,14 @@ def test_end_to_end_through_the_api(client, leader_a, leader_b, handler_a, assig
     assert r.status_code == 200 and r.json()["status"] == "answered"
     client.force_login(leader_b)
     assert client.get(f"/api/v1/command/supervisions/{sid}").status_code == 404
+
+
+def test_a_village_case_reaches_the_village_grant_holders(leader_a, clerk_a, make_user, village_a, at_level):
+    from township.org.models import Role
+
+    case = at_level("overdue")
+    type(case).objects.filter(pk=case.pk).update(village=village_a)
+    case.refresh_from_db()
+    village_clerk = make_user((village_a, Role.WINDOW_CLERK), username="vclerk")
+    s = supervision_issue(case=case, actor=leader_a, instruction="尽快受理", due_at=_due())
+    assert set(s.responsible.all()) == {clerk_a, village_clerk}
