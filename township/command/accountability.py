@@ -107,10 +107,11 @@ def report(*, actor: User | None, unit: Jurisdiction, month: date) -> list[Row]:
 
 def summary(rows: list[Row]) -> list[dict[str, object]]:
     """Counts per responsible department, most first."""
-    counts: dict[str, dict[str, object]] = {}
+    counts: dict[str, dict[str, int]] = {}
     for r in rows:
         key = r.department or str(_("（未指定部门）"))
-        entry = counts.setdefault(key, {"department": key, "late": 0, "reworked": 0, "review_failed": 0, "total": 0})
-        entry[r.reason] = int(entry[r.reason]) + 1  # type: ignore[call-overload]
-        entry["total"] = int(entry["total"]) + 1  # type: ignore[call-overload]
-    return sorted(counts.values(), key=lambda e: -int(e["total"]))  # type: ignore[call-overload]
+        entry = counts.setdefault(key, {"late": 0, "reworked": 0, "review_failed": 0, "total": 0})
+        entry[r.reason] += 1
+        entry["total"] += 1
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1]["total"])
+    return [{"department": name, **figures} for name, figures in ordered]
