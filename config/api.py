@@ -71,7 +71,8 @@ class ErrorOut(Schema):
     field: str | None
 
 
-# Statuses any operation may answer with ErrorOut besides its documented successes (401 only where auth applies).
+# Statuses any operation may answer with ErrorOut besides its documented successes (401 only where auth applies,
+# 429 only on the public operations, which are rate-limited).
 ERROR_STATUSES = {
     400: "请求格式有误（无法解析、含不允许的字符或超出长度）",
     401: "未登录或令牌无效",
@@ -79,6 +80,7 @@ ERROR_STATUSES = {
     404: "记录不存在或无权访问",
     409: "与当前状态冲突",
     422: "输入有误或业务规则不允许",
+    429: "请求过于频繁，请稍后再试（公开接口限流）",
 }
 
 
@@ -159,6 +161,8 @@ class TownshipAPI(NinjaAPI):
                 responses = operation.setdefault("responses", {})
                 for status, description in ERROR_STATUSES.items():
                     if status == 401 and not operation.get("security"):
+                        continue
+                    if status == 429 and operation.get("security"):  # only the public operations are rate-limited
                         continue
                     responses.setdefault(status, {"description": description, "content": ref})
         return schema
