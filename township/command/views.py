@@ -261,38 +261,6 @@ def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 大屏 -----------------------------------------------------------------------------------------------------------
 
 
-@login_required
-def screen(request: HttpRequest) -> HttpResponse:
-    """大屏 (1920×1080, dark): KPI cards, live map, trends, breakdowns, rankings; drill-down county → town → village.
-    The page polls ``screen/data/`` every 30 s and redraws without reloading."""
-    from township.command.screen import breadcrumb, resolve_unit, screen_data
-
-    try:
-        unit = resolve_unit(user_of(request), request.GET.get("unit"))
-    except NotFound:
-        raise PermissionDenied from None
-    data = screen_data(actor=user_of(request), unit=unit)
-    town = unit.code if unit.level == "town" else (str(unit.parent_id) if unit.level == "village" else "")
-    return render(
-        request,
-        "command/screen.html",
-        {"unit": unit, "data": data, "crumbs": breadcrumb(unit, user_of(request)), "town": town},
-    )
-
-
-@login_required
-def screen_feed(request: HttpRequest) -> HttpResponse:
-    from django.http import JsonResponse
-
-    from township.command.screen import resolve_unit, screen_data
-
-    try:
-        unit = resolve_unit(user_of(request), request.GET.get("unit"))
-    except NotFound:
-        raise PermissionDenied from None
-    return JsonResponse(screen_data(actor=user_of(request), unit=unit))
-
-
 # --- 考核 -----------------------------------------------------------------------------------------------------------
 
 
@@ -705,19 +673,46 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def cockpit(request: HttpRequest) -> HttpResponse:
-    """驾驶舱: the 大屏's figures for a desk screen, one tab per theme (审批 / 执法 / 网格 / 信用 / 民生)."""
-    from township.command.screen import THEMES, breadcrumb, resolve_unit, screen_data, theme_case_types
+# --- 大屏 and 驾驶舱: one unit's figures (all case types, or a theme's), as a page or as the JSON the page polls ----
+
+
+def _figures(request: HttpRequest, themed: bool) -> tuple[Any, dict[str, Any], str]:
+    """(unit, its figures, theme): the unit the actor asked for and watches (403 otherwise)."""
+    from township.command.screen import THEMES, resolve_unit, screen_data, theme_case_types
 
     try:
         unit = resolve_unit(user_of(request), request.GET.get("unit"))
     except NotFound:
         raise PermissionDenied from None
+    if not themed:
+        return unit, screen_data(actor=user_of(request), unit=unit), ""
     theme = request.GET.get("theme", "approval")
     theme = theme if theme in THEMES else "approval"
-    types = theme_case_types(theme)
-    data = screen_data(actor=user_of(request), unit=unit, case_types=types or ("-",))
+    types = theme_case_types(theme) or ("-",)  # a theme whose apps are not installed shows nothing
+    return unit, screen_data(actor=user_of(request), unit=unit, case_types=types), theme
+
+
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    """大屏 (1920×1080, dark): KPI cards, live map, trends, breakdowns, rankings; drill-down county → town → village.
+    The page polls ``screen/data/`` every 30 s and redraws without reloading."""
+    from township.command.screen import breadcrumb
+
+    unit, data, _theme = _figures(request, themed=False)
+    town = unit.code if unit.level == "town" else (str(unit.parent_id) if unit.level == "village" else "")
+    return render(
+        request,
+        "command/screen.html",
+        {"unit": unit, "data": data, "crumbs": breadcrumb(unit, user_of(request)), "town": town},
+    )
+
+
+@login_required
+def cockpit(request: HttpRequest) -> HttpResponse:
+    """驾驶舱: the 大屏's figures for a desk screen, one tab per theme (审批 / 执法 / 网格 / 信用 / 民生)."""
+    from township.command.screen import THEMES, breadcrumb
+
+    unit, data, theme = _figures(request, themed=True)
     return render(
         request,
         "command/cockpit.html",
@@ -733,15 +728,14 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def screen_feed(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    return JsonResponse(_figures(request, themed=False)[1])
+
+
+@login_required
 def cockpit_feed(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
 
-    from township.command.screen import THEMES, resolve_unit, screen_data, theme_case_types
-
-    try:
-        unit = resolve_unit(user_of(request), request.GET.get("unit"))
-    except NotFound:
-        raise PermissionDenied from None
-    theme = request.GET.get("theme", "approval")
-    types = theme_case_types(theme if theme in THEMES else "approval")
-    return JsonResponse(screen_data(actor=user_of(request), unit=unit, case_types=types or ("-",)))
+    return JsonResponse(_figures(request, themed=True)[1])

@@ -68,8 +68,12 @@ def _move(field: Any, merged: Subject, survivor: Subject) -> tuple[int, list[str
     try:
         with transaction.atomic():
             return qs.update(**{field.name: survivor}), []
-    except IntegrityError:
-        pass
+    except IntegrityError:  # a row collides with one of the survivor's: move them one by one, keep the colliding
+        return _move_one_by_one(qs, field, survivor)
+
+
+def _move_one_by_one(qs: Any, field: Any, survivor: Subject) -> tuple[int, list[str]]:
+    model = field.model
     moved, kept = 0, []
     for pk in list(qs.values_list("pk", flat=True)):
         try:
