@@ -152,3 +152,26 @@ def test_a_village_case_reaches_the_village_grant_holders(leader_a, clerk_a, mak
     village_clerk = make_user((village_a, Role.WINDOW_CLERK), username="vclerk")
     s = supervision_issue(case=case, actor=leader_a, instruction="尽快受理", due_at=_due())
     assert set(s.responsible.all()) == {clerk_a, village_clerk}
+
+
+def test_supervision_list_statements_do_not_grow_with_rows(client, leader_a, at_level, handler_a, clerk_a, dept_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(leader_a)
+
+    def add() -> None:
+        case = at_level("red")
+        case_assign(case=case, actor=clerk_a, assignee=handler_a, department=dept_a)
+        supervision_issue(case=case, actor=leader_a, instruction="核实", due_at=_due())
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    add()
+    few = (count("/command/supervisions/"), count("/api/v1/command/supervisions"))
+    for _ in range(4):
+        add()
+    assert (count("/command/supervisions/"), count("/api/v1/command/supervisions")) == few

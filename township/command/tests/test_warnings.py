@@ -97,3 +97,21 @@ def test_counts_take_a_constant_number_of_queries(leader_a, at_level, django_ass
         at_level("overdue")
     with django_assert_max_num_queries(3):
         warning_counts(actor=leader_a, f=WarningFilter())
+
+
+def test_page_statements_do_not_grow_with_rows(client, leader_a, at_level):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(leader_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/command/warnings/").status_code == 200
+        return len(ctx.captured_queries)
+
+    at_level("overdue")
+    few = count()
+    for level in ("overdue", "red", "yellow", "normal", "paused", "late", "overdue"):
+        at_level(level)
+    assert count() == few
