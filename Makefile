@@ -3,7 +3,7 @@ PY := .venv/bin/python
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-pg lint lint-imports mypy mypy-baseline max-lines fmt check messages openapi docs bench ci
+.PHONY: help install demo test test-pg lint lint-imports mypy mypy-baseline max-lines fmt check messages openapi docs bench bench-http ci
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ docs: install ## Render machine diagrams into docs/case-engine.md and merge docs
 
 bench: install ## Bench: case transitions + workbench at 100k cases on PostgreSQL (see docs/performance.md)
 	$(PY) bench/run.py cases --scale 100000 --db postgres
+
+SCALE ?= 100000
+WORKERS ?= 2
+SECONDS ?= 5
+bench-http: install ## Bench through granian (production settings) with wrk, every issue-18 workload next to the baseline: SCALE=, WORKERS=, SECONDS=
+	$(PY) -m bench.httpbench.run --scale $(SCALE) --workers $(WORKERS) --seconds $(SECONDS)
 
 ci: ## What CI runs (.ci/run): lint and guardrails, then the suite on SQLite and on PostgreSQL
 	bash .ci/run

@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from township.org.models import Jurisdiction, Level, Role, User
 from township.org.testing import user_with_roles
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` run first. tests/ is collected after township/, so on two xdist workers its long
+    demo-wide checks (the tenancy matrix alone runs minutes) would otherwise start last and run alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if os.environ.get("DATABASE_URL"):
+        # The same check, whatever the database: once per CI run is enough (it runs in the SQLite pass).
+        skip = pytest.mark.skip(reason="independent of the database: runs in the SQLite pass (marker sqlite_pass)")
+        for item in items:
+            if item.get_closest_marker("sqlite_pass"):
+                item.add_marker(skip)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Timed in a browser: beside busy workers its figures measure the machine's load, not the page.
+        # scripts/test.sh runs these alone after the parallel pass.
+        alone = pytest.mark.skip(reason="timed (marker serial): runs alone, after the parallel pass (scripts/test.sh)")
+        for item in items:
+            if item.get_closest_marker("serial"):
+                item.add_marker(alone)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache (figures cached by one test's data must not leak into the next)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture

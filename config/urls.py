@@ -25,4 +25,9 @@ urlpatterns = [
     path("petitions/", include("township.petitions.urls")),
     path("mediation/", include("township.mediation.urls")),
     path("command/", include("township.command.urls")),
+    path("field/", include("township.field.urls")),
+    path("cameras/", include("township.cameras.urls")),
+    path("party/", include("township.party.urls")),
+    path("downloads/", include("township.downloads.urls")),
+    path("system/", include("township.system.urls")),
 ]

@@ -50,6 +50,17 @@ else
   say "front-end packages up to date"
 fi
 
+# --- Front-end bundles (assets/ -> static/township/build/, esbuild; scripts/build_assets.sh) -----------
+assets_stamp="static/township/build/.township-assets.sha256"
+assets_sum="$(cat package-lock.json scripts/build_assets.sh assets/*.js | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$assets_stamp" 2>/dev/null || true)" != "$assets_sum" ] || [ ! -f static/township/build/echarts.min.js ]; then
+  say "building front-end bundles (scripts/build_assets.sh)"
+  scripts/build_assets.sh
+  echo "$assets_sum" > "$assets_stamp"
+else
+  say "front-end bundles up to date"
+fi
+
 # --- Translations (.po -> .mo); gettext's msgfmt is needed only when there are .po files -------
 if ls locale/*/LC_MESSAGES/*.po township/*/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then
   if ! command -v msgfmt >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ -z "${TOWNSHIP_SKIP_APT:-}" ]; then

@@ -78,7 +78,8 @@ def shoot(
 
 
 def command_shots(browser: Browser, args: argparse.Namespace) -> None:
-    """The command center (issue 12): the 大屏 at 1920×1080 for the county and each drill-down level, and the
+    """The command center (issue 12): the 大屏 at 1920×1080 for the county and each drill-down level (county, town,
+    village, grid), and the
     leader's desk pages."""
     user, pw = args.county.split(":", 1)
     shoot(
@@ -90,6 +91,7 @@ def command_shots(browser: Browser, args: argparse.Namespace) -> None:
             ("/command/screen/?unit=500116", "command-screen-county.png"),
             ("/command/screen/?unit=500116108", "command-screen-town.png"),
             ("/command/screen/?unit=500116108201", "command-screen-village.png"),
+            ("/command/screen/?unit=500116108201&grid=50011610820101", "command-screen-grid.png"),
         ],
         new_password=args.new_password,
         viewport={"width": 1920, "height": 1080},

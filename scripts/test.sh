@@ -30,7 +30,9 @@ done
 if [ "$own" = 0 ]; then
   workers="${TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}"
   if [ -z "${TEST_WORKERS:-}" ] && [ "$workers" -gt 2 ]; then workers=2; fi
-  if [ "$workers" -gt 1 ]; then xdist=(-n "$workers"); fi
+  # worksteal: an idle worker takes queued tests from a busy one (the slow tests, sorted first by conftest.py, would
+  # otherwise all land in the first worker's initial chunk and run there at the end)
+  if [ "$workers" -gt 1 ]; then xdist=(-n "$workers" --dist worksteal); fi
 fi
 
 echo "[test] database: ${DATABASE_URL:-SQLite}; workers: ${xdist[1]:-1}"
@@ -41,5 +43,16 @@ set -e
 if [ "$rc" = 5 ]; then
   echo "[test] FAILED: pytest collected no tests (exit code 5)" >&2
   exit 1
+fi
+# Tests timed in a browser (marker serial) are skipped on xdist workers: they run here, alone, on a quiet machine.
+# TOWNSHIP_SERIAL=skip leaves them out (the CI's PostgreSQL pass: they are measured once, in the SQLite pass).
+if [ "${#xdist[@]}" -gt 0 ] && [ "${TOWNSHIP_SERIAL:-run}" != skip ]; then
+  echo "[test] timed tests (marker serial), alone"
+  set +e
+  .venv/bin/python -m pytest -p no:xdist -m serial "$@"
+  src=$?
+  set -e
+  # 5: the arguments selected no timed test (a single module, say): nothing to run alone.
+  if [ "$src" != 0 ] && [ "$src" != 5 ]; then rc=$src; fi
 fi
 exit "$rc"

@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "township.petitions",
     "township.mediation",
     "township.command",
+    "township.field",
+    "township.cameras",
+    "township.party",
+    "township.downloads",
+    "township.system",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +120,7 @@ TOWNSHIP_ATTACHMENT_TYPES = [
     "image/jpeg",
     "image/png",
     "image/webp",
+    "video/mp4",  # short videos as field evidence (issue 15)
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ]
@@ -123,6 +129,17 @@ TOWNSHIP_WARNING_YELLOW = 0.6
 TOWNSHIP_WARNING_RED = 0.85
 # Field positions (officers, grid workers): how many days tracks are kept before the worker purges them.
 TOWNSHIP_POSITION_RETENTION_DAYS = env_int("POSITION_RETENTION_DAYS", 30)
+# Basemap under the grid polygons (issue 15): an XYZ/WMTS tile URL template of the deployment (天地图 WMTS with its
+# key, or a local tile server), e.g. "https://t{s}.tianditu.gov.cn/vec_w/wmts?...&tk=KEY"; empty = no tiles, the
+# grids, roads and villages are drawn from the project's own GeoJSON.
+TOWNSHIP_MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+TOWNSHIP_MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "")
+TOWNSHIP_MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# Video call with an officer: a standard WebRTC service's room URL; "{room}" is replaced by the room name
+# (e.g. "https://meet.example.gov.cn/{room}" for a Jitsi deployment). Empty = no call button.
+TOWNSHIP_VIDEO_CALL_URL = env_str("VIDEO_CALL_URL", "")
+# The hall's waiting-time standard (minutes): tickets called within it count for 窗口及时叫号率 (考核).
+TOWNSHIP_QUEUE_WAIT_MINUTES = env_int("QUEUE_WAIT_MINUTES", 20)
 # Office hours for working-hour deadlines (local time).
 TOWNSHIP_OFFICE_HOURS = [("08:30", "12:00"), ("14:00", "17:30")]
 # Certificates: the key that encrypts the seal private keys (falls back to SECRET_KEY) and the public

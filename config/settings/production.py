@@ -10,6 +10,7 @@ and without ``ALLOWED_HOSTS``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -57,9 +58,24 @@ X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
 
-# Static files (incl. the npm packages) collected once (scripts/serve.sh) and served by whitenoise with
-# hashed names (cached for ever) and pre-compressed (gzip) variants.
+# Static files (incl. the npm packages and the bundles of scripts/build_assets.sh) collected once
+# (scripts/serve.sh) and served by whitenoise with hashed names (cached for ever) and pre-compressed variants:
+# gzip (whitenoise would add Brotli by itself were the Brotli package installed: not done, since collectstatic
+# compresses every file of the npm packages and Brotli's cost there is minutes; docs/performance.md, "Page weight").
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# The npm packages as in the base profile (vendor/<package>/…), less the build tools (package.json
+# devDependencies: esbuild and its 11 MB platform binary under @esbuild/), which are never served.
+_NPM = BASE_DIR / "node_modules"
+_BUILD_ONLY = {*json.loads((BASE_DIR / "package.json").read_text(encoding="utf-8")).get("devDependencies", {})}
+_BUILD_ONLY |= {name.split("/", 1)[0] for name in _BUILD_ONLY} | {"@esbuild"}
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    *(
+        (f"vendor/{package.name}", package)
+        for package in (sorted(_NPM.iterdir()) if _NPM.is_dir() else [])
+        if package.is_dir() and not package.name.startswith(".") and package.name not in _BUILD_ONLY
+    ),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
