@@ -54,6 +54,12 @@ AUDITED_MODELS: tuple[str, ...] = (
     "grid.GridStaff",
     "grid.EventClass",
     "grid.Open311Key",
+    "system.Post",
+    "system.UserProfile",
+    "system.DictType",
+    "system.DictItem",
+    "system.Parameter",
+    "system.Notice",
 )
 
 # Bookkeeping fields that change on every use, not by anyone's decision (auto_now fields are skipped as well).

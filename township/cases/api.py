@@ -229,23 +229,49 @@ def case_links(request: HttpRequest, case_id: int) -> list[Any]:
     return list(selectors.case_links(actor=_user(request), case=case))
 
 
-@router.post("/{case_id}/transitions", response=CaseDetailOut, summary="执行流转")
-def case_fire(request: HttpRequest, case_id: int, payload: TransitionIn) -> dict[str, Any]:
+class TransitionDoneOut(Schema):
+    """The answer to a transition: the case's new state and version and the event just appended. The full detail
+    (timeline, offers) is ``GET /api/v1/cases/{id}``, or this same call with ``?expand=detail``."""
+
+    id: int
+    state: str
+    state_label: str
+    version: int
+    due_at: datetime | None
+    closed_at: datetime | None
+    warning: str
+    event: EventOut
+    detail: CaseDetailOut | None = None
+
+
+@router.post("/{case_id}/transitions", response=TransitionDoneOut, summary="执行流转")
+def case_fire(request: HttpRequest, case_id: int, payload: TransitionIn, expand: str = "") -> dict[str, Any]:
     """Fire a *button* transition (a person's own step with no record to write). A step that writes a decision, a
     document or a certificate is an action (``POST /api/v1/cases/{id}/actions/{name}``): firing its edge here is
-    refused. Error codes: not_found, transition_unknown, transition_service_only, transition_system_only,
-    transition_not_allowed, role_required, concurrent_transition (also when ``version`` is stale), and the guards'
-    codes."""
+    refused. Answers the new state, version and timeline event; ``?expand=detail`` adds the whole case detail
+    (timeline and offers) under ``detail``. Error codes: not_found, transition_unknown, transition_service_only,
+    transition_system_only, transition_not_allowed, role_required, concurrent_transition (also when ``version`` is
+    stale), and the guards' codes."""
     from township.cases.errors import ConcurrentTransition
 
-    case = selectors.case_get(actor=_user(request), pk=case_id)
+    user = _user(request)
+    case = selectors.case_get(actor=user, pk=case_id)
     if payload.version is not None and payload.version != case.version:
         raise ConcurrentTransition()
-    services.case_transition(
-        case=case, name=payload.name, actor=_user(request), data=payload.data, comment=payload.comment
+    event = services.case_transition(
+        case=case, name=payload.name, actor=user, data=payload.data, comment=payload.comment
     )
-    case.refresh_from_db()
-    return detail_out(case, _user(request))
+    return {
+        "id": case.pk,
+        "state": case.state,
+        "state_label": case.machine.state_label(case.state),
+        "version": case.version,
+        "due_at": case.due_at,
+        "closed_at": case.closed_at,
+        "warning": case.warning(),
+        "event": event_out(event),
+        "detail": detail_out(case, user) if expand == "detail" else None,
+    }
 
 
 @router.post("/{case_id}/attachments", response=AttachmentOut, summary="上传附件")

@@ -6,29 +6,72 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
+
+from township.core.citus import on_citus
+
+
+def _upsert(table: str, key: dict[str, Any], increments: dict[str, int], returning: str = "") -> Any:
+    """``INSERT … ON CONFLICT (key) DO UPDATE SET f = f + excluded.f`` — one statement, no savepoint, on
+    PostgreSQL and SQLite (≥ 3.35 with ``RETURNING``) alike. The row stays locked until the transaction ends."""
+    qn = connection.ops.quote_name
+    columns = [*key, *increments]
+    sets = ", ".join(f"{qn(c)} = {qn(table)}.{qn(c)} + excluded.{qn(c)}" for c in increments)
+    sql = (
+        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608 - names are ours
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET {sets}"
+        + (f" RETURNING {returning}" if returning else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*key.values(), *increments.values()])
+        return cursor.fetchone() if returning else None
+
+
+def _next_id_sql(table: str) -> str | None:
+    """SQL giving the id the next row of ``table`` will get, for the RETURNING clause of the counter's statement:
+    PostgreSQL draws it from the table's sequence; SQLite reads its AUTOINCREMENT counter — safe because every
+    SQLite transaction here holds the one write lock from its start (``transaction_mode: IMMEDIATE``) and the
+    counter's statement has just written."""
+    if connection.vendor == "postgresql":
+        if on_citus(connection):  # Citus refuses non-immutable functions in RETURNING: the caller does without
+            return None
+        return f"nextval(pg_get_serial_sequence('{connection.ops.quote_name(table)}', 'id'))"
+    if connection.vendor == "sqlite":
+        last = f"(SELECT max(seq) FROM sqlite_sequence WHERE name = '{table}')"  # noqa: S608 - our table
+        return f"(max(coalesce({last}, 0), coalesce((SELECT max(id) FROM {table}), 0)) + 1)"  # noqa: S608
+    return None
+
+
+def next_value(*, jurisdiction_id: str, case_type: str, year: int) -> tuple[int, int | None]:
+    """The next case number of a jurisdiction, case type and year (``CaseCounter``) and the id the new case may
+    take (None where the database cannot tell): one statement."""
+    from township.cases.models import Case, CaseCounter
+
+    key = {"jurisdiction_id": jurisdiction_id, "case_type": case_type, "year": year}
+    next_id = _next_id_sql(Case._meta.db_table)
+    returning = connection.ops.quote_name("last") + (f", {next_id}" if next_id else "")
+    row = _upsert(CaseCounter._meta.db_table, key, {"last": 1}, returning=returning)
+    return int(row[0]), (int(row[1]) if next_id else None)
 
 
 def bump(case: Any, at: datetime, **increments: int) -> None:
-    """Add ``increments`` (opened / closed / closed_late) to the row of ``case``'s town, village, type and day."""
+    """Add ``increments`` (opened / closed / closed_late) to the row of ``case``'s town, village, type and day:
+    one statement, the row created on first use."""
     from township.cases.models import CaseDayCount
 
+    changes = {field: n for field, n in increments.items() if n}
+    if not changes:
+        return
     key = {
         "jurisdiction_id": case.jurisdiction_id,
         "village_code": case.village_id or "",
         "case_type": case.case_type,
-        "day": timezone.localdate(at),
+        "day": connection.ops.adapt_datefield_value(timezone.localdate(at)),
     }
-    changes = {field: F(field) + n for field, n in increments.items() if n}
-    if not changes or CaseDayCount.objects.filter(**key).update(**changes):
-        return
-    try:
-        with transaction.atomic():
-            CaseDayCount.objects.create(**key, **{f: n for f, n in increments.items() if n})
-    except IntegrityError:  # created meanwhile by a concurrent transaction
-        CaseDayCount.objects.filter(**key).update(**changes)
+    fields = {"opened": 0, "closed": 0, "closed_late": 0, **changes}
+    _upsert(CaseDayCount._meta.db_table, key, fields)
 
 
 def rebuild(case_model: Any, count_model: Any) -> int:

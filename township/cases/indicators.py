@@ -8,11 +8,12 @@ assignment). The formulas are in docs/evaluation.md and tested against hand-comp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -25,11 +26,72 @@ EARLY = _("提前办结率")
 ONE_PASS = _("一次办结率")
 
 
-def _lead(field: str) -> Subquery:
+def period_days(start: datetime, end: datetime) -> tuple[Any, Any]:
+    """The period's first day and the day after it, in local (Beijing) dates, for records dated by day.
+
+    ``start.date()`` would take the UTC date: from 0:00 to 8:00 Beijing time that is yesterday, and a record dated today
+    would fall outside a period that ends tomorrow."""
+    return timezone.localdate(start), timezone.localdate(end)
+
+
+def _lead(field: str, case_ref: str = "pk") -> Subquery:
+    """The case's latest lead assignment's ``field`` (department_id / assignee_id), for a row whose ``case_ref``
+    is the case's id."""
     return Subquery(
-        Assignment.objects.filter(case_id=OuterRef("pk"), jurisdiction_id=OuterRef("jurisdiction_id"), role="lead")
+        Assignment.objects.filter(case_id=OuterRef(case_ref), jurisdiction_id=OuterRef("jurisdiction_id"), role="lead")
         .order_by("-assigned_at", "-id")
         .values(field)[:1]
+    )
+
+
+Base = Callable[[Sequence[str], datetime, datetime], QuerySet[Any]]
+
+
+def record_rate(
+    *,
+    key: str,
+    label: str | Promise,
+    base: Base,
+    success: Q | Any,
+    case_ref: str | None = "pk",
+    extra_groups: Mapping[str, str] | None = None,
+    group_names: Callable[[str, Sequence[Any]], dict[Any, str]] | None = None,
+    formula: str | Promise = "",
+    higher_is_better: bool = True,
+) -> Indicator:
+    """``success`` rows / rows of ``base(units, start, end)`` — any record that carries its town and leads to its
+    case through ``case_ref`` (``"pk"`` for cases themselves, ``"case_id"``, ``"order__case_id"`` …). The same
+    figures group by town, by the case's 承办 department or person (its latest lead assignment) and by the record's
+    own ``extra_groups`` ({group: field path}, e.g. ``{"grid": "grid__code"}``, which may also replace the lead
+    assignment's department or person). A record without a case (``case_ref=None``) groups by its own fields only."""
+    extra = dict(extra_groups or {})
+    by_lead = {"department": "department_id", "person": "assignee_id"} if case_ref is not None else {}
+    groups = tuple(dict.fromkeys([*by_lead, *extra]))
+
+    def compute(units: Sequence[str], start: datetime, end: datetime) -> tuple[int, int]:
+        agg = base(units, start, end).aggregate(den=Count("pk"), num=Count("pk", filter=success))
+        return agg["num"], agg["den"]
+
+    def grouped(units: Sequence[str], start: datetime, end: datetime, by: str) -> dict[Any, tuple[int, int]]:
+        if by == "unit":
+            g: Any = F("jurisdiction_id")
+        elif by in extra:
+            g = F(extra[by])
+        elif by in by_lead and case_ref is not None:
+            g = _lead(by_lead[by], case_ref)
+        else:
+            raise ValueError(by)
+        rows = (
+            base(units, start, end)
+            .annotate(g=g)
+            .values("g")
+            .annotate(den=Count("pk"), num=Count("pk", filter=success))
+            .order_by()
+        )
+        return {r["g"]: (r["num"], r["den"]) for r in rows}
+
+    return Indicator(
+        key, label, compute, higher_is_better, formula, grouped=grouped, groups=groups, group_names=group_names
     )
 
 
@@ -43,8 +105,11 @@ def case_rate(
     period_field: str = "closed_at",
     formula: str | Promise = "",
     higher_is_better: bool = True,
+    extra_groups: Mapping[str, str] | None = None,
+    group_names: Callable[[str, Sequence[Any]], dict[Any, str]] | None = None,
 ) -> Indicator:
-    """``success`` cases / ``population`` cases of ``case_type`` whose ``period_field`` is in the period."""
+    """``success`` cases / ``population`` cases of ``case_type`` whose ``period_field`` is in the period (grouped
+    also by ``extra_groups`` of the case's record, e.g. ``{"grid": "grid_event__grid__code"}``)."""
 
     def base(units: Sequence[str], start: datetime, end: datetime) -> QuerySet[Case]:
         qs = Case.objects.filter(
@@ -54,29 +119,23 @@ def case_rate(
         )
         return qs.filter(population) if population is not None else qs
 
-    def compute(units: Sequence[str], start: datetime, end: datetime) -> tuple[int, int]:
-        agg = base(units, start, end).aggregate(den=Count("id"), num=Count("id", filter=success))
-        return agg["num"], agg["den"]
-
-    def grouped(units: Sequence[str], start: datetime, end: datetime, by: str) -> dict[Any, tuple[int, int]]:
-        qs = base(units, start, end)
-        if by == "unit":
-            qs = qs.annotate(g=F("jurisdiction_id"))
-        elif by == "department":
-            qs = qs.annotate(g=_lead("department_id"))
-        elif by == "person":
-            qs = qs.annotate(g=_lead("assignee_id"))
-        else:
-            raise ValueError(by)
-        rows = qs.values("g").annotate(den=Count("id"), num=Count("id", filter=success)).order_by()
-        return {r["g"]: (r["num"], r["den"]) for r in rows}
-
-    return Indicator(key, label, compute, higher_is_better, formula, grouped=grouped)
+    return record_rate(
+        key=key,
+        label=label,
+        base=base,
+        success=success,
+        formula=formula,
+        higher_is_better=higher_is_better,
+        extra_groups=extra_groups,
+        group_names=group_names,
+    )
 
 
-def on_time_rate(case_type: str, key: str = "on_time_rate", label: str | Promise = ON_TIME) -> Indicator:
-    """Finished within the time limit: closed cases not marked 超期办结 / closed cases (with a clock)."""
+def on_time_rate(case_type: str, key: str = "on_time_rate", label: str | Promise = ON_TIME, **groups: Any) -> Indicator:
+    """Finished within the time limit: closed cases not marked 超期办结 / closed cases (with a clock). ``groups``:
+    ``extra_groups`` / ``group_names`` of :func:`case_rate`."""
     return case_rate(
+        **groups,
         key=key,
         label=label,
         case_type=case_type,

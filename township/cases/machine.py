@@ -71,7 +71,7 @@ class Transition:
     pause_reason: str = ""
     # Who may fire it: a person (button), only the case type's services (service), only timed work (system).
     via: Via = Via.BUTTON
-    cite: str = ""  # the law article or issue this edge implements
+    cite: str | Promise = ""  # the law article or issue this edge implements
 
 
 @dataclass

@@ -188,7 +188,8 @@ class CaseEvent(JurisdictionScoped):
         ordering = ["case_id", "seq"]
         verbose_name = _("时间线事件")
         verbose_name_plural = _("时间线事件")
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_unique_seq")]
+        # The key first (Citus: every unique constraint of a business table includes it, docs/scaling.md).
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "case", "seq"], name="cases_event_unique_seq")]
         indexes = [models.Index(fields=["jurisdiction", "at"], name="cases_event_jur_at")]
 
     def __str__(self) -> str:
@@ -382,13 +383,17 @@ class CaseCounter(models.Model):
 class CaseSeal(JurisdictionScoped):
     """The sealed head of each case's chain, so that a deleted or truncated case is detected."""
 
-    case_id_sealed = models.BigIntegerField(_("案件ID"), unique=True)
+    case_id_sealed = models.BigIntegerField(_("案件ID"))
     seq = models.PositiveIntegerField()
     hash = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
 
     class Meta:
         ordering = ["case_id_sealed"]
+        # One seal per case; the key first (Citus). A case never changes jurisdiction, so this is as strict.
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "case_id_sealed"], name="cases_seal_one_per_case")
+        ]
 
     def __str__(self) -> str:
         return f"seal {self.case_id_sealed}#{self.seq}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -50,18 +51,27 @@ def case_get(*, actor: User | None, pk: int, for_update: bool = False) -> Case:
     return case
 
 
-def actionable_parts(actor: User | None) -> tuple[Q, Q]:
-    """(staff part, owner part) of the cases the actor may act on.
+@dataclass(frozen=True)
+class Arm:
+    """One (case type, state) pair the actor may act on, with its filter (jurisdictions reached, type scope)."""
 
-    Staff part: (case_type, state) pairs where the actor holds a role for some transition, in the reached
-    jurisdictions. Owner part: pairs with an OWNER transition, on the actor's own cases. They are kept apart
-    so each can walk its own index in due order (an OR of the two makes PostgreSQL sort everything).
-    Built once per request from the machines (small) and the actor's grants (small): set-based filters.
+    case_type: str
+    state: str
+    q: Q
+
+
+def actionable_arms(actor: User | None) -> tuple[list[Arm], Q]:
+    """(staff arms, owner part) of the cases the actor may act on.
+
+    Staff arms: one per (case_type, state) pair where the actor holds a role for some transition, in the reached
+    jurisdictions — each one walks the ``cases_case_work`` index (jurisdiction, case_type, state, due_at, id) in
+    due order. Owner part: pairs with an OWNER transition, on the actor's own cases. Built once per request from
+    the machines (small) and the actor's grants (small): set-based filters.
     """
-    staff = Q(pk__in=[])
+    arms: list[Arm] = []
     owner_q = Q(pk__in=[])
     if actor is None or not actor.is_authenticated:
-        return staff, owner_q
+        return arms, owner_q
     scoped = _type_scopes(actor)
     for ct in all_case_types():
         machine = ct.machine
@@ -80,10 +90,23 @@ def actionable_parts(actor: User | None) -> tuple[Q, Q]:
                 scope = reach(actor, roles)
                 if scope.codes or scope.villages:
                     part = Q(case_type=machine.case_type, state=state_key) & scope.q("jurisdiction", "village")
-                    staff |= part & scoped[ct.key] if ct.key in scoped else part
+                    arms.append(Arm(machine.case_type, state_key, part & scoped[ct.key] if ct.key in scoped else part))
             if OWNER in held:
                 owner_q |= Q(case_type=machine.case_type, state=state_key)
-    return staff, owner_q & Q(owner_id=actor.pk)
+    return arms, owner_q & Q(owner_id=actor.pk)
+
+
+def actionable_parts(actor: User | None) -> tuple[Q, Q]:
+    """(staff part, owner part) of the cases the actor may act on (the arms of ``actionable_arms`` ORed).
+
+    They are kept apart so each can walk its own index in due order (an OR of the two makes PostgreSQL sort
+    everything).
+    """
+    arms, owner_q = actionable_arms(actor)
+    staff = Q(pk__in=[])
+    for arm in arms:
+        staff |= arm.q
+    return staff, owner_q
 
 
 def actionable_q(actor: User | None) -> Q:
@@ -177,17 +200,41 @@ def workbench_list(
         qs = qs.filter(warning_q(warning, now))
     if search:
         qs = qs.filter(Q(number__icontains=search) | Q(title__icontains=search))
-    qs = _after_due_cursor(qs, cursor).select_related("jurisdiction").order_by(F("due_at").asc(nulls_last=True), "id")
-    staff_q, owner_q = actionable_parts(actor)
-    rows = list(qs.filter(staff_q)[: limit + 1])
+    order = (F("due_at").asc(nulls_last=True), "id")
+    qs = _after_due_cursor(qs, cursor)
+    arms, owner_q = actionable_arms(actor)
+    arms = [a for a in arms if (not case_type or a.case_type == case_type) and (not state or a.state == state)]
+    rows = _first_by_due(qs, arms, limit + 1, order)
     if actor is not None and actor.is_authenticated and Case.objects.filter(owner_id=actor.pk).exists():
         seen = {c.pk for c in rows}
-        rows += [c for c in qs.filter(owner_q)[: limit + 1] if c.pk not in seen]
+        owned = qs.filter(owner_q).select_related("jurisdiction").order_by(*order)[: limit + 1]
+        rows += [c for c in owned if c.pk not in seen]
         rows.sort(key=lambda c: (c.due_at is None, c.due_at or now, c.pk))
     rows = rows[: limit + 1]
     items = rows[:limit]
     next_cursor = _encode_cursor(items[-1]) if len(rows) > limit and items else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+MAX_ARMS = 400  # beyond this many (case type, state) pairs one ORed filter is cheaper to plan than a UNION
+
+
+def _first_by_due(qs: QuerySet[Case], arms: list[Arm], n: int, order: tuple[Any, ...]) -> list[Case]:
+    """The first ``n`` rows of ``qs`` in any of ``arms``, by due time: each arm is its own ``ORDER BY … LIMIT n``
+    (an index walk of at most n rows on ``cases_case_work``), UNION ALL of their ids, and the n first of those
+    read with their jurisdiction — one statement whatever the open caseload (issue 18: the ORed filter made
+    PostgreSQL fetch and sort every actionable row of the town)."""
+    if not arms:
+        return []
+    if len(arms) > MAX_ARMS or connection.vendor != "postgresql":
+        # SQLite cannot order and limit the members of a compound query; it plans the OR on one index anyway
+        staff = Q(pk__in=[])
+        for arm in arms:
+            staff |= arm.q
+        return list(qs.filter(staff).select_related("jurisdiction").order_by(*order)[:n])
+    parts = [qs.filter(arm.q).order_by(*order).values("id")[:n] for arm in arms]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return list(Case.objects.filter(pk__in=union).select_related("jurisdiction").order_by(*order)[:n])
 
 
 def case_list(*, actor: User | None, filters: dict[str, Any] | None = None) -> QuerySet[Case]:

@@ -9,8 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,6 @@ from township.cases.models import (
     Assignment,
     Attachment,
     Case,
-    CaseCounter,
     CaseEvent,
     CaseLink,
     ClockPause,
@@ -41,6 +39,53 @@ def _plain(data: dict[str, Any] | None) -> dict[str, Any]:
     return plain
 
 
+def _event_row(
+    case: Case,
+    *,
+    seq: int,
+    prev: str,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    name: str,
+    label: str,
+    from_state: str,
+    to_state: str,
+    payload: dict[str, Any],
+    comment: str,
+) -> CaseEvent:
+    """The timeline row of ``case`` at ``seq`` after ``prev``, hashed (not saved)."""
+    content = event_content(
+        case_id=case.pk,
+        seq=seq,
+        kind=kind,
+        name=name,
+        from_state=from_state,
+        to_state=to_state,
+        actor_id=actor.pk if actor is not None else None,
+        at=at,
+        data=payload,
+        comment=comment,
+        jurisdiction_id=case.jurisdiction_id,
+    )
+    return CaseEvent(
+        case=case,
+        jurisdiction_id=case.jurisdiction_id,
+        seq=seq,
+        kind=kind,
+        name=name,
+        label=str(label)[:64],
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        at=at,
+        data=payload,
+        comment=comment,
+        prev_hash=prev,
+        hash=chain_hash(prev, content),
+    )
+
+
 def _append(
     case: Case,
     *,
@@ -54,73 +99,54 @@ def _append(
     data: dict[str, Any] | None = None,
     comment: str = "",
 ) -> CaseEvent:
-    """Append one hash-chained event; the head moves under an optimistic check (retried)."""
+    """Append one hash-chained event; the head moves under an optimistic check (retried).
+
+    The head the caller's ``case`` holds is tried first (one conditional UPDATE); only when another event was
+    appended meanwhile is the head read again."""
     payload = _plain(data)
-    actor_id = actor.pk if actor is not None else None
+    head_seq, head_hash = case.head_seq, case.head_hash
     for _attempt in range(20):
-        head = Case.objects.filter(pk=case.pk).values("head_seq", "head_hash").get()
-        seq = head["head_seq"] + 1
-        prev = head["head_hash"]
-        content = event_content(
-            case_id=case.pk,
-            seq=seq,
+        event = _event_row(
+            case,
+            seq=head_seq + 1,
+            prev=head_hash,
             kind=kind,
-            name=name,
-            from_state=from_state,
-            to_state=to_state,
-            actor_id=actor_id,
-            at=at,
-            data=payload,
-            comment=comment,
-            jurisdiction_id=case.jurisdiction_id,
-        )
-        digest = chain_hash(prev, content)
-        moved = Case.objects.filter(pk=case.pk, head_seq=head["head_seq"]).update(head_seq=seq, head_hash=digest)
-        if not moved:
-            continue
-        event = CaseEvent(
-            case=case,
-            jurisdiction_id=case.jurisdiction_id,
-            seq=seq,
-            kind=kind,
-            name=name,
-            label=str(label)[:64],
-            from_state=from_state,
-            to_state=to_state,
             actor=actor,
             at=at,
-            data=payload,
+            name=name,
+            label=label,
+            from_state=from_state,
+            to_state=to_state,
+            payload=payload,
             comment=comment,
-            prev_hash=prev,
-            hash=digest,
         )
-        event.save()
-        case.head_seq, case.head_hash = seq, digest
+        moved = Case.objects.filter(pk=case.pk, head_seq=head_seq).update(head_seq=event.seq, head_hash=event.hash)
+        if not moved:
+            head = Case.objects.filter(pk=case.pk).values("head_seq", "head_hash").get()
+            head_seq, head_hash = head["head_seq"], head["head_hash"]
+            continue
+        event.save(force_insert=True)
+        case.head_seq, case.head_hash = event.seq, event.hash
         return event
     raise ConcurrentTransition()
 
 
 def next_number(*, jurisdiction: Jurisdiction, machine: Machine, at: datetime) -> str:
-    """白沙审〔2026〕000123: a counter per jurisdiction, case type and year, no gaps or duplicates."""
+    """白沙审〔2026〕000123: a counter per jurisdiction, case type and year, no gaps or duplicates.
+
+    One statement (``INSERT … ON CONFLICT DO UPDATE SET last = last + 1 RETURNING last``, on PostgreSQL and
+    SQLite alike): the row is created on first use and locked until the transaction ends, so two concurrent
+    openings never get the same number and a rolled-back opening leaves no gap."""
+    return _numbered(jurisdiction=jurisdiction, machine=machine, at=at)[0]
+
+
+def _numbered(*, jurisdiction: Jurisdiction, machine: Machine, at: datetime) -> tuple[str, int | None]:
+    """``next_number`` and the id the new case may take (drawn in the same statement; None if unknown)."""
     year = timezone.localtime(at).year
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                CaseCounter.objects.get_or_create(jurisdiction=jurisdiction, case_type=machine.case_type, year=year)
-        except IntegrityError:
-            pass  # created concurrently by someone else
-        CaseCounter.objects.filter(jurisdiction=jurisdiction, case_type=machine.case_type, year=year).update(
-            last=F("last") + 1
-        )
-        last = (
-            CaseCounter.objects.filter(jurisdiction=jurisdiction, case_type=machine.case_type, year=year)
-            .values_list("last", flat=True)
-            .get()
-        )
-    return f"{jurisdiction.display_short()}{machine.number_prefix}〔{year}〕{last:06d}"
+    last, case_id = counts.next_value(jurisdiction_id=jurisdiction.pk, case_type=machine.case_type, year=year)
+    return f"{jurisdiction.display_short()}{machine.number_prefix}〔{year}〕{last:06d}", case_id
 
 
-@transaction.atomic
 def case_open(
     *,
     case_type: str,
@@ -138,20 +164,18 @@ def case_open(
     """Open a case of ``case_type`` in its machine's initial state and write the first timeline event.
 
     The clock starts here when a limit is given; otherwise a transition with ``Clock.START`` starts it.
+    Everything is checked and computed first; the writes (number, case, day count, head, first event: five
+    statements) run in one transaction — inside a caller's transaction without a savepoint of their own.
     """
     machine = machine_for(case_type)
     if isinstance(jurisdiction, str):
         jurisdiction = Jurisdiction.objects.get(pk=jurisdiction)
-    if isinstance(village, str):
-        village = Jurisdiction.objects.get(pk=village)
     if parent is not None and parent.jurisdiction_id != jurisdiction.pk:
         raise TransitionRefused("parent_jurisdiction", _("主件与子件必须属于同一辖区"))
     now = opened_at or timezone.now()
     case = Case(
         case_type=case_type,
         jurisdiction=jurisdiction,
-        village=village,
-        number=next_number(jurisdiction=jurisdiction, machine=machine, at=now),
         title=title[:200],
         state=machine.initial,
         owner=owner,
@@ -161,20 +185,44 @@ def case_open(
         clock_unit=clock_unit or "",
         clock_limit=clock_limit,
     )
+    if isinstance(village, str):  # a code: the key is enough (the foreign key checks it), no read
+        case.village_id = village
+    else:
+        case.village = village
     if clock_unit and clock_limit is not None:
         clock.start_clock(case, now, clock_unit, clock_limit)
-    case.save()
-    counts.bump(case, now, opened=1)
-    _append(
-        case,
-        kind=EventKind.OPEN,
-        actor=actor,
-        at=now,
-        name="open",
-        label=str(machine.label),
-        to_state=case.state,
-        data=data,
-    )
+    payload = _plain(data)
+
+    def first_event() -> CaseEvent:
+        return _event_row(
+            case,
+            seq=1,
+            prev="",
+            kind=EventKind.OPEN,
+            actor=actor,
+            at=now,
+            name="open",
+            label=str(machine.label),
+            from_state="",
+            to_state=case.state,
+            payload=payload,
+            comment="",
+        )
+
+    with transaction.atomic(savepoint=False):
+        case.number, case.pk = _numbered(jurisdiction=jurisdiction, machine=machine, at=now)
+        if case.pk is not None:  # the id is known: the case is inserted with the head of its timeline
+            event = first_event()
+            case.head_seq, case.head_hash = 1, event.hash
+            case.save(force_insert=True)
+        else:
+            case.save(force_insert=True)
+            event = first_event()
+            # Nobody else can see the new case yet: the head moves without the optimistic check.
+            Case.objects.filter(pk=case.pk).update(head_seq=1, head_hash=event.hash)
+            case.head_seq, case.head_hash = 1, event.hash
+        counts.bump(case, now, opened=1)
+        event.save(force_insert=True)
     return case
 
 
@@ -253,7 +301,6 @@ def available_transitions(case: Case, actor: User | None) -> list[Transition]:
     return [t for t in machine.available(case.state) if t.via is Via.BUTTON and _may_fire(case, t, actor)]
 
 
-@transaction.atomic
 def case_transition(
     *,
     case: Case,
@@ -275,14 +322,20 @@ def case_transition(
     guard; of two concurrent transitions exactly one wins (``ConcurrentTransition`` for the other).
     Error codes: transition_unknown, transition_service_only, transition_system_only, transition_not_allowed,
     role_required, concurrent_transition, and the guards' own codes.
+
+    Every check and the new clock are computed before anything is written; then one UPDATE moves the state, the
+    version and the head of the timeline together (under the version and head checks), and one INSERT appends
+    the event — plus a pause row or a day count when the step pauses the clock or closes the case. Inside a
+    caller's transaction no savepoint of its own is taken: a refusal is raised before the first write.
     """
     data = dict(data or {})
     transition = check_transition(case, name, actor, data, by=by)
     machine = machine_for(case.case_type)
     now = at or timezone.now()
     from_state = case.state
-    changes: dict[str, Any] = {"state": transition.target, "version": case.version + 1}
     pause: ClockPause | None = None
+    resumed = False
+    before = {f: getattr(case, f) for f in _CLOCK_FIELDS}
 
     if transition.clock is Clock.START:
         spec = data.get("clock") or {}
@@ -301,41 +354,21 @@ def case_transition(
     elif transition.clock is Clock.RESUME:
         if case.clock_paused_at is not None:
             clock.shift_for_pause(case, case.clock_paused_at, now)
-            ClockPause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=actor)
             case.clock_paused_at = None
+            resumed = True
     elif transition.clock is Clock.STOP:
         case.clock_stopped_at = now
-    if machine.is_terminal(transition.target):
+    terminal = machine.is_terminal(transition.target)
+    if terminal:
         case.closed_at = now
         if case.clock_stopped_at is None and case.due_at is not None:
             case.clock_stopped_at = now
     late = _finished_late(case, now) if case.clock_stopped_at == now else False
     if late:
         case.finished_late = True
-    for field in (
-        "clock_unit",
-        "clock_limit",
-        "clock_started_at",
-        "clock_paused_at",
-        "clock_stopped_at",
-        "due_at",
-        "yellow_at",
-        "red_at",
-        "closed_at",
-        "finished_late",
-        "due_provisional",
-    ):
-        changes[field] = getattr(case, field)
+    changes: dict[str, Any] = {"state": transition.target, "version": case.version + 1, "updated_at": now}
+    changes.update({f: getattr(case, f) for f in _CLOCK_FIELDS})
 
-    updated = Case.objects.filter(pk=case.pk, version=case.version).update(**changes, updated_at=now)
-    if updated != 1:
-        raise ConcurrentTransition()
-    if machine.is_terminal(transition.target):
-        counts.bump(case, now, closed=1, closed_late=1 if case.finished_late else 0)
-    case.state = transition.target
-    case.version += 1
-    if pause is not None:
-        pause.save()
     event_data = {k: v for k, v in data.items() if k != "clock"}
     if transition.clock is not Clock.NONE:
         event_data["clock_effect"] = transition.clock.value
@@ -345,18 +378,70 @@ def case_transition(
         event_data["pause_reason"] = pause.reason
     if late:
         event_data["late"] = True  # 超期办结: a fact of the case, kept after it closes
-    return _append(
-        case,
-        kind=EventKind.TRANSITION,
-        actor=actor,
-        at=now,
-        name=transition.name,
-        label=str(transition.label),
-        from_state=from_state,
-        to_state=transition.target,
-        data=event_data,
-        comment=comment,
-    )
+    payload = _plain(event_data)
+
+    head_seq, head_hash = case.head_seq, case.head_hash
+    event: CaseEvent | None = None
+    with transaction.atomic(savepoint=False):
+        for _attempt in range(20):
+            candidate = _event_row(
+                case,
+                seq=head_seq + 1,
+                prev=head_hash,
+                kind=EventKind.TRANSITION,
+                actor=actor,
+                at=now,
+                name=transition.name,
+                label=str(transition.label),
+                from_state=from_state,
+                to_state=transition.target,
+                payload=payload,
+                comment=comment,
+            )
+            updated = Case.objects.filter(pk=case.pk, version=case.version, head_seq=head_seq).update(
+                **changes, head_seq=candidate.seq, head_hash=candidate.hash
+            )
+            if updated == 1:
+                event = candidate
+                break
+            # Either someone moved the case (its version changed: we lose) or only noted something on its
+            # timeline meanwhile (same version, the head moved: chain after it).
+            fresh = Case.objects.filter(pk=case.pk).values("version", "head_seq", "head_hash").first()
+            if fresh is None or fresh["version"] != case.version:
+                break
+            head_seq, head_hash = fresh["head_seq"], fresh["head_hash"]
+        if event is not None:
+            if resumed:
+                ClockPause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now, ended_by=actor)
+            if pause is not None:
+                pause.save(force_insert=True)
+            if terminal:
+                counts.bump(case, now, closed=1, closed_late=1 if case.finished_late else 0)
+            event.save(force_insert=True)
+    if event is None:
+        for field, value in before.items():  # the caller's instance as it was read
+            setattr(case, field, value)
+        raise ConcurrentTransition()
+    case.state = transition.target
+    case.version += 1
+    case.updated_at = now
+    case.head_seq, case.head_hash = event.seq, event.hash
+    return event
+
+
+_CLOCK_FIELDS = (
+    "clock_unit",
+    "clock_limit",
+    "clock_started_at",
+    "clock_paused_at",
+    "clock_stopped_at",
+    "due_at",
+    "yellow_at",
+    "red_at",
+    "closed_at",
+    "finished_late",
+    "due_provisional",
+)
 
 
 def _ensure_open(case: Case) -> None:

@@ -86,12 +86,16 @@ def raise_warnings(now: datetime) -> dict[str, Any]:
         ("yellow", Q(yellow_at__lte=now, red_at__gt=now), [""]),
     ]
     for level, cond, before in wanted:
-        ids = list(Case.objects.filter(running, cond, warning_sent__in=before).values_list("pk", "warning_sent")[:5000])
-        for pk, old in ids:
+        ids = list(
+            Case.objects.filter(running, cond, warning_sent__in=before).values_list(
+                "jurisdiction_id", "pk", "warning_sent"
+            )[:5000]
+        )
+        for jur, pk, old in ids:  # each case in its own town (Citus: routed to the town's shard)
             with transaction.atomic():
-                if not Case.objects.filter(pk=pk, warning_sent=old).update(warning_sent=level):
+                if not Case.objects.filter(jurisdiction_id=jur, pk=pk, warning_sent=old).update(warning_sent=level):
                     continue  # another worker got it
-                case = Case.objects.get(pk=pk)
+                case = Case.objects.get(jurisdiction_id=jur, pk=pk)
                 case_note(
                     case=case,
                     actor=None,

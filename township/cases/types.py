@@ -70,7 +70,7 @@ class Action:
     applies: Callable[[Any, Any], bool] | None = None
     danger: bool = False  # shown in red, asks for confirmation
     help: str | Promise = ""
-    cite: str = ""
+    cite: str | Promise = ""
     success: str | Promise = ""  # the message shown after it succeeds (default: "<label>：已完成")
 
 
@@ -108,6 +108,11 @@ class Indicator:
     # Optional: the same figures grouped by "unit" (town), "department" or "person" (the case's 承办 department /
     # person): ``grouped(jurisdiction_ids, start, end, by) -> {group key: (numerator, denominator)}``.
     grouped: Callable[[Sequence[str], datetime, datetime, str], dict[Any, tuple[int, int]]] | None = None
+    # The groups ``grouped`` answers besides the town: "department" and "person" for every grouped indicator, and
+    # what the record adds ("window" — the hall's 窗口号 —, "grid").
+    groups: tuple[str, ...] = ("department", "person")
+    # Names of the record's own groups: ``group_names(group, keys) -> {key: name}`` (a grid's name, 「3号窗口」).
+    group_names: Callable[[str, Sequence[Any]], dict[Any, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class MenuEntry:
     url_name: str
     roles: tuple[str, ...] | None = None
     order: int = 100
+    group: str | None = None  # the menu group (township.core.navigation); None: placed by the URL name
 
 
 @dataclass
@@ -290,7 +296,9 @@ def register_case_type(case_type: CaseType) -> CaseType:
     for job in case_type.timed:
         register_timed(job.name, job.fn, every_seconds=job.every_seconds)
     for entry in case_type.menu:
-        register_menu(label=entry.label, url_name=entry.url_name, roles=entry.roles, order=entry.order)
+        register_menu(
+            label=entry.label, url_name=entry.url_name, roles=entry.roles, order=entry.order, group=entry.group
+        )
     return case_type
 
 

@@ -98,3 +98,61 @@ def role_grant_create(
     )
     clear_cache(user)
     return grant
+
+
+def role_grant_revoke(*, grant: RoleGrant, actor: User) -> None:
+    """Take a grant back (系统管理 → 用户管理). Only a security administrator of the grant's unit; recorded in the
+    operation log as the grant's deletion with its last values."""
+    if not has_role(actor, grant.jurisdiction.tenant_code, [Role.SECURITY_ADMIN]):
+        raise PermissionRefused("forbidden", _("只有安全管理员可以收回角色"))
+    user = grant.user
+    grant.delete()
+    clear_cache(user)
+
+
+# --- departments (系统管理 → 单位管理) -------------------------------------------------------------
+
+
+def _department_fields(*, jurisdiction: Jurisdiction, name: str, short_name: str, exclude_pk: int | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("required", _("请填写部门名称"), "name")
+    if len(name) > 64:
+        raise DomainError("too_long", _("部门名称最多64个字符"), "name")
+    if len((short_name or "").strip()) > 16:
+        raise DomainError("too_long", _("简称最多16个字符"), "short_name")
+    same = Department.objects.filter(jurisdiction=jurisdiction, name=name)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
+        raise DomainError("duplicate", _("该单位已有同名部门"), "name")
+    return name
+
+
+def department_create(
+    *, jurisdiction: Jurisdiction, name: str, short_name: str = "", kind: str = "", sort: int = 0, actor: User
+) -> Department:
+    """Add a department to a town or county. Only a system administrator of the unit."""
+    if not has_role(actor, jurisdiction.tenant_code, [Role.ADMINISTRATOR]):
+        raise PermissionRefused("forbidden", _("只有系统管理员可以维护部门"))
+    name = _department_fields(jurisdiction=jurisdiction, name=name, short_name=short_name, exclude_pk=None)
+    return Department.objects.create(
+        jurisdiction=jurisdiction, name=name, short_name=short_name.strip(), kind=kind.strip()[:32], sort=sort
+    )
+
+
+def department_update(
+    *, department: Department, name: str, short_name: str, kind: str, sort: int, active: bool, actor: User
+) -> Department:
+    """Edit a department (disabling it rather than deleting). Only a system administrator of its unit."""
+    if not has_role(actor, department.jurisdiction.tenant_code, [Role.ADMINISTRATOR]):
+        raise PermissionRefused("forbidden", _("只有系统管理员可以维护部门"))
+    department.name = _department_fields(
+        jurisdiction=department.jurisdiction, name=name, short_name=short_name, exclude_pk=department.pk
+    )
+    department.short_name = short_name.strip()
+    department.kind = kind.strip()[:32]
+    department.sort = sort
+    department.active = active
+    department.save()
+    return department

@@ -1,4 +1,5 @@
-"""登录日志 (read-only, no delete) and login locks (账户解锁) in the Django admin."""
+"""The Django admin is for superusers only (issue 16: 系统管理 lives in the app, township.system); 登录日志
+(read-only, no delete) and login locks (账户解锁) are registered here too."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from township.web.models import LoginLog, LoginThrottle
+
+
+def superuser_only(request) -> bool:  # type: ignore[no-untyped-def]
+    """The admin site's door: an active superuser (staff administrators work in 系统管理, /system/)."""
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
+
+
+admin.site.has_permission = superuser_only  # type: ignore[method-assign]
 
 
 @admin.register(LoginLog)

@@ -19,15 +19,5 @@ class WebConfig(AppConfig):
         register_menu(label=_("API 令牌"), url_name="api-tokens", order=900)
         register_menu(label=_("修改密码"), url_name="password_change", order=910)
         register_menu(label=_("登录日志"), url_name="login-log", roles=(Role.SECURITY_ADMIN, Role.AUDITOR), order=950)
-        register_menu(
-            label=_("用户管理"),
-            url_name="staff-list",
-            roles=(Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDITOR),
-            order=940,
-        )
         register_menu(label=_("接口文档"), url_name="api:openapi-view", order=960)
-        # The Django admin, for the two administrators who keep system tables there (三员分立: each sees only
-        # the tables of its duty, township.org.demo.ADMIN_PERMISSIONS); the auditor reads the logs in the app.
-        register_menu(
-            label=_("系统管理"), url_name="admin:index", roles=(Role.ADMINISTRATOR, Role.SECURITY_ADMIN), order=990
-        )
+        # 系统管理 is township.system (its own menu group); the Django admin is for superusers only.

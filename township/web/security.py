@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from township.core import params
 from township.web.models import LoginLog, LoginThrottle, PasswordHistory
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ SESSION_CHANGE_REQUIRED = "township_password_change_required"
 
 
 def max_failures() -> int:
-    return int(getattr(settings, "TOWNSHIP_LOGIN_MAX_FAILURES", 5))
+    return params.integer("TOWNSHIP_LOGIN_MAX_FAILURES", 5)  # 参数设置 in the app, else the setting
 
 
 def lock_minutes() -> int:
@@ -45,7 +46,7 @@ def lock_minutes() -> int:
 
 
 def password_max_age_days() -> int:
-    return int(getattr(settings, "TOWNSHIP_PASSWORD_MAX_AGE_DAYS", 90))
+    return params.integer("TOWNSHIP_PASSWORD_MAX_AGE_DAYS", 90)
 
 
 def password_history_size() -> int:

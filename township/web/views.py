@@ -5,6 +5,7 @@ Views are thin: they call the case engine's services/selectors and the policy in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -32,9 +33,8 @@ from township.cases.clock import remaining_text
 from township.cases.models import Case, ClockUnit, EventKind, Warning
 from township.cases.registry import all_machines, machine_for
 from township.core.errors import DomainError, NotFound
-from township.core.excel import append_row, xlsx_response
-from township.org.models import Level, Role
-from township.org.scoping import reach, units_of
+from township.org.models import Level, Role, User
+from township.org.scoping import grants_of, reach, units_of
 from township.org.services import api_token_create, api_token_revoke
 from township.web import security
 from township.web import selectors as web_selectors
@@ -181,19 +181,9 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, f: dict[str, Any], cursor: str | None, limit: int) -> case_selectors.Page:
-    common = {
-        "actor": request.user,
-        "case_type": f["case_type"] or None,
-        "state": f["state"] or None,
-        "warning": f["warning"] or None,
-        "search": f["q"] or None,
-        "jurisdiction": f["jurisdiction"],
-        "cursor": cursor,
-        "limit": limit,
-    }
-    if f["tab"] == "todo":
-        return case_selectors.workbench_list(**common)
-    return web_selectors.case_history_list(tab=f["tab"], **common)
+    from township.web.exports import case_page
+
+    return case_page(request.user, f, cursor, limit)
 
 
 def _row(case: Case, now: Any) -> dict[str, Any]:
@@ -224,10 +214,33 @@ def _state_choices(case_type: str) -> list[tuple[str, str]]:
 
 PAGE_SIZE = 20
 
+PHONE_UA = re.compile(r"Mobile|Android|iPhone")
+SESSION_DESKTOP = "township_desktop"  # set by the field app's 电脑版 link (/?desktop=1); /?desktop=0 clears it
+
+
+def _field_app_roles() -> tuple[str, ...]:
+    """The roles the field app's menu entry is shown to (empty when the field app is not installed)."""
+    from township.core.navigation import _MENU
+
+    return next((tuple(e["roles"] or ()) for e in _MENU if e["url_name"] == "field:home"), ())
+
+
+def _phone_landing(request: HttpRequest) -> bool:
+    """A phone (narrow user agent) whose user holds a field-app role lands on /field/ unless they chose 电脑版."""
+    desktop = request.GET.get("desktop")
+    if desktop in ("0", "1"):
+        request.session[SESSION_DESKTOP] = desktop == "1"
+    if request.session.get(SESSION_DESKTOP) or not PHONE_UA.search(request.headers.get("User-Agent", "")):
+        return False
+    roles, user = set(_field_app_roles()), request.user
+    return bool(roles) and isinstance(user, User) and any(g.role in roles for g in grants_of(user))
+
 
 @staff_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """我的待办 (and 已办 / 我发起): sorted by due time, warning colours, filters, keyset pages."""
+    if _phone_landing(request):
+        return redirect("field:home")
     f = _filters(request)
     cursor = request.GET.get("cursor") or None
     page = _page(request, f, cursor, PAGE_SIZE)
@@ -253,44 +266,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_MAX_ROWS = 20000
-
-
 @staff_required
 def workbench_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as an Excel file (openpyxl, write-only; read page by page)."""
-    from openpyxl import Workbook
+    """导出 of the list as the filter shows it: through the 下载中心 (kind "cases"; large lists become a job there)."""
+    from township.downloads.views import export
 
-    f = _filters(request)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=str(dict(TABS)[f["tab"]]))
-    ws.append([_("编号"), _("标题"), _("案件类型"), _("状态"), _("单位"), _("受理时间"), _("期限"), _("预警")])
-    now = timezone.now()
-    cursor: str | None = None
-    written = 0
-    while written < EXPORT_MAX_ROWS:
-        page = _page(request, f, cursor, 500)
-        for case in page.items:
-            r = _row(case, now)
-            append_row(
-                ws,
-                [
-                    case.number,
-                    case.title,
-                    r["type_label"],
-                    r["state_label"],
-                    case.jurisdiction.name,
-                    timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
-                    timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "",
-                    str(r["warning_label"]),
-                ],
-            )
-            written += 1
-        if not page.next_cursor:
-            break
-        cursor = page.next_cursor
-    stamp = timezone.localtime(now).strftime("%Y%m%d%H%M")
-    return xlsx_response(wb, f"workbench-{f['tab']}-{stamp}.xlsx")
+    return export(request, "cases")
 
 
 # --- the case page -------------------------------------------------------------------------------
@@ -552,6 +533,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "next_url": "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else "",
             "first_url": "?" + urlencode(params),
             "paged": bool(cursor),
+            "export_url": reverse("downloads:export", args=["users"]) + ("?" + urlencode(params) if params else ""),
         },
     )
 

@@ -119,4 +119,6 @@ def test_auditor_reads_the_login_log_but_cannot_unlock(client, demo):
 def test_system_menu_for_the_two_administrators_not_the_auditor(client, make_user, town_a):
     for role, shown in ((Role.ADMINISTRATOR, True), (Role.SECURITY_ADMIN, True), (Role.AUDITOR, False)):
         client.force_login(make_user((town_a, role), is_staff=True))
-        assert ('href="/admin/"' in client.get("/").content.decode()) is shown, role
+        page = client.get("/").content.decode()
+        assert ('href="/system/unit/"' in page) is shown, role  # 单位管理: not the auditor's duty
+        assert 'href="/admin/"' not in page, role  # the Django admin is for superusers only

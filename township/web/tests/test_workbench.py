@@ -74,6 +74,26 @@ def test_unit_switcher_limits_to_one_unit(client, make_user, town_a, town_b, ope
     assert numbers(client.get(f"/?unit={town_b.code}").content.decode()) == [in_a.number]
 
 
+def test_the_unit_tree_narrows_a_county_leader_to_a_town_inside_the_reach(client, make_user, county, town_a, town_b):
+    """A unit inside the user's reach (the unit tree's towns) may be chosen without a role there; never a wider one."""
+    from django.test import RequestFactory
+
+    from township.org.models import DataScope, Jurisdiction, Level
+    from township.web.units import current_unit, remember_unit
+
+    leader = make_user(username="county_leader")
+    RoleGrant.objects.create(user=leader, jurisdiction=county, role=Role.LEADER, data_scope=DataScope.UNIT_AND_BELOW)
+    far = Jurisdiction.objects.create(code="130926", name="肃宁县", level=Level.COUNTY)
+    request = RequestFactory().get("/")
+    request.user = leader
+    request.session = {}
+    assert remember_unit(request, town_b.code) == town_b and current_unit(request) == town_b
+    assert remember_unit(request, far.code) is None and current_unit(request) is None
+    clerk = make_user((town_a, Role.WINDOW_CLERK), username="clerk_only_a")
+    request.user = clerk
+    assert remember_unit(request, town_b.code) is None  # a neighbouring town: not in the clerk's reach
+
+
 def test_keyset_pages_cover_every_case_once(clerk_client, open_toy):
     made = {open_toy(limit=n % 7 + 1).number for n in range(45)}
     seen: list[str] = []
@@ -91,7 +111,8 @@ def test_keyset_pages_cover_every_case_once(clerk_client, open_toy):
 def test_query_count_does_not_grow_with_rows(clerk_client, open_toy, django_assert_max_num_queries):
     for _ in range(3):
         open_toy()
-    with django_assert_max_num_queries(10) as few:
+    # 10 + the unit tree's units + the published 通知公告 (township.system) shown above the list
+    with django_assert_max_num_queries(12) as few:
         clerk_client.get("/")
     baseline = len(few)
     for _ in range(20):
@@ -133,7 +154,7 @@ def test_history_tabs_query_count(clerk_client, open_toy, clerk_a, django_assert
     for _ in range(15):
         c = open_toy()
         case_transition(case=c, name="accept", actor=clerk_a)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):  # as the 待办 tab: the unit tree and the 通知公告 included
         res = clerk_client.get("/?tab=done")
     assert len(numbers(res.content.decode())) == 15
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import time
 import traceback
 from typing import Any
 
@@ -28,6 +29,9 @@ PREFERRED_ORDER = [
 ]
 
 
+VOLUME_MODULE = "township.command.volume"  # ``seed_volume(stdout, scale, seed)``: a year of life (--volume)
+
+
 def demo_modules() -> list[str]:
     """``township.<app>.demo`` modules of installed apps (org's own is run first, separately)."""
     skip = {"township.org", "township.core"}  # township.core.demo is only an alias of township.org.demo
@@ -46,6 +50,12 @@ class Command(BaseCommand):
             action="store_true",
             help="demo only: new demo accounts keep their printed passwords (else each must change it at first sign-in)",
         )
+        parser.add_argument(
+            "--volume",
+            choices=["town", "small", "tiny"],
+            help="after the demo, a year of life in 白沙镇 through the services (township.command.volume): "
+            "town = thousands of cases for the 大屏 and 考核; small and tiny for quick tries",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo.keep_demo_passwords(bool(options["keep_demo_passwords"]))
@@ -55,6 +65,20 @@ class Command(BaseCommand):
             demo.keep_demo_passwords(False)
 
     def seed(self, **options: Any) -> None:
+        started = time.perf_counter()
+        self.seed_demo(**options)
+        if options.get("volume") and not options["only_org"]:
+            self.stdout.write(f"seed_demo --volume {options['volume']}: {time.perf_counter() - started:.0f} 秒 (s)")
+
+    def seed_volume(self, scale: str) -> None:
+        """A year of life in 白沙镇 (``--volume``), after every app's demo data and before their ``finish`` (so last
+        month's published 考核, the 督办 and the file review of the command demo are drawn from the year).
+        org may not import the command center (import-linter): loaded by name, like the demo modules."""
+        started = time.perf_counter()
+        importlib.import_module(VOLUME_MODULE).seed_volume(self.stdout, scale=scale)
+        self.stdout.write(f"volume: {time.perf_counter() - started:.0f} 秒 (s)")
+
+    def seed_demo(self, **options: Any) -> None:
         demo.seed(self.stdout)
         failed: list[str] = []
         if not options["only_org"]:
@@ -69,6 +93,8 @@ class Command(BaseCommand):
                 except Exception:  # one app's broken demo must not hide the others
                     failed.append(module_name)
                     self.stderr.write(f"demo data of {module_name} failed:\n{traceback.format_exc()}")
+            if options.get("volume"):
+                self.seed_volume(options["volume"])
             # Then each app's ``finish(stdout)``: work over everything seeded (forwarding between case types …);
             # the engine's own finish (the timeline checkpoint) goes last, so it seals what the others wrote.
             finishing = sorted(demo_modules(), key=lambda n: n == "township.cases.demo")

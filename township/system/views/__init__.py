@@ -1,0 +1,1 @@
+"""Pages of 系统管理 (split by area; see urls.py)."""
