@@ -204,7 +204,7 @@ REVIEW_STATES = (S.UNDER_REVIEW, S.SPECIAL_PROCEDURE)
 
 APPLICATION_ACTIONS = (
     # 受理环节 (行政许可法第32条)
-    Action("accept", _("受理"), _accept, transition="accept", cite="行政许可法第32条"),
+    Action("accept", _("受理"), _accept, transition="accept", cite=_("行政许可法第32条")),
     Action(
         "request_supplement",
         _("一次性告知补正"),
@@ -213,7 +213,7 @@ APPLICATION_ACTIONS = (
         form_kwargs=_with_app,
         transition="request_supplement",
         help=_("一次告知需要补正的全部材料；计时暂停，逾期未补正的视为撤回"),
-        cite="行政许可法第32条；优化营商环境条例第36条",
+        cite=_("行政许可法第32条；优化营商环境条例第36条"),
         success=_("已出具补正材料一次性告知书"),
     ),
     Action(
@@ -223,7 +223,7 @@ APPLICATION_ACTIONS = (
         form=f.GapAcceptForm,
         form_kwargs=_with_app,
         transition="accept_gap",
-        cite="安阳市政务服务条例第24条",
+        cite=_("安阳市政务服务条例第24条"),
     ),
     Action(
         "approve_on_commitment",
@@ -233,7 +233,7 @@ APPLICATION_ACTIONS = (
         form_kwargs=_with_app,
         transition="approve_on_commitment",
         help=_("须由申请人自愿选择；当场作出决定并制发证照，事后核查"),
-        cite="国办发〔2020〕42号；安阳市政务服务条例第26条",
+        cite=_("国办发〔2020〕42号；安阳市政务服务条例第26条"),
     ),
     Action(
         "refuse_application",
@@ -242,7 +242,7 @@ APPLICATION_ACTIONS = (
         form=f.RefuseForm,
         transition="refuse",
         danger=True,
-        cite="行政许可法第32条",
+        cite=_("行政许可法第32条"),
     ),
     Action(
         "supply_materials",
@@ -262,7 +262,7 @@ APPLICATION_ACTIONS = (
         roles=STAFF_ACCEPT,  # the materials are handed in where the application was accepted
         states=REVIEW_STATES,
         applies=_gap_open,
-        cite="安阳市政务服务条例第24条",
+        cite=_("安阳市政务服务条例第24条"),
     ),
     # 审查与决定
     Action(
@@ -271,7 +271,7 @@ APPLICATION_ACTIONS = (
         _approve,
         form=f.ApproveForm,
         transition="approve",
-        cite="行政许可法第34、38、44条",
+        cite=_("行政许可法第34、38、44条"),
     ),
     Action(
         "deny_application",
@@ -281,7 +281,7 @@ APPLICATION_ACTIONS = (
         transition="deny",
         danger=True,
         help=_("决定书将告知申请行政复议或提起行政诉讼的权利"),
-        cite="行政许可法第38条",
+        cite=_("行政许可法第38条"),
     ),
     Action(
         "start_special",
@@ -289,9 +289,11 @@ APPLICATION_ACTIONS = (
         _special_start,
         form=f.SpecialStartForm,
         transition="start_special",
-        cite="行政许可法第45条",
+        cite=_("行政许可法第45条"),
     ),
-    Action("end_special", _("特别程序结束，恢复计时"), _special_end, transition="end_special", cite="行政许可法第45条"),
+    Action(
+        "end_special", _("特别程序结束，恢复计时"), _special_end, transition="end_special", cite=_("行政许可法第45条")
+    ),
     Action(
         "extend_time_limit",
         _("延长审批期限"),
@@ -301,7 +303,7 @@ APPLICATION_ACTIONS = (
         states=REVIEW_STATES,
         precheck=_extension_possible,
         help=_("经审批负责人批准，累计不超过10个工作日，并告知申请人"),
-        cite="行政许可法第42条",
+        cite=_("行政许可法第42条"),
     ),
     Action(
         "issue_certificate",
@@ -309,7 +311,7 @@ APPLICATION_ACTIONS = (
         _issue,
         transition="issue",
         precheck=_issuer_configured,
-        cite="行政许可法第44条",
+        cite=_("行政许可法第44条"),
     ),
     # 申请人
     Action(
@@ -319,7 +321,7 @@ APPLICATION_ACTIONS = (
         form=f.WithdrawForm,
         transition="withdraw",
         danger=True,
-        cite="国办发〔2020〕42号（撤回）",
+        cite=_("国办发〔2020〕42号（撤回）"),
     ),
 )
 
@@ -365,7 +367,7 @@ BUNDLE = CaseType(
             states=("open",),
             applies=_children_waiting,
             help=_("受理全部待受理的子件；任一子件材料不齐则都不受理"),
-            cite="行政许可法第32条",
+            cite=_("行政许可法第32条"),
         ),
         Action(
             "withdraw_bundle",

@@ -66,7 +66,7 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.essential_materials_complete,),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="行政许可法第32条",
+            cite=_("行政许可法第32条"),
         ),
         Transition(
             "accept_gap",
@@ -77,7 +77,7 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.gap_acceptance_allowed, rules.gap_acceptance_input, rules.essential_materials_complete),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="安阳市政务服务条例第24条",
+            cite=_("安阳市政务服务条例第24条"),
         ),
         Transition(
             "approve_on_commitment",
@@ -88,7 +88,7 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.commitment_allowed, rules.commitment_chosen_and_signed),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="国办发〔2020〕42号；安阳市政务服务条例第26条",
+            cite=_("国办发〔2020〕42号；安阳市政务服务条例第26条"),
         ),
         Transition(
             "refuse",
@@ -98,7 +98,7 @@ APPLICATION_MACHINE = Machine(
             STAFF_ACCEPT,
             guards=(rules.refusal_states_reasons,),
             via=Via.SERVICE,
-            cite="行政许可法第32条",
+            cite=_("行政许可法第32条"),
         ),
         Transition(
             "request_supplement",
@@ -114,7 +114,7 @@ APPLICATION_MACHINE = Machine(
             clock=Clock.PAUSE,
             pause_reason="supplement",
             via=Via.SERVICE,
-            cite="行政许可法第32条；优化营商环境条例第36条",
+            cite=_("行政许可法第32条；优化营商环境条例第36条"),
         ),
         Transition(
             "supply",
@@ -133,7 +133,7 @@ APPLICATION_MACHINE = Machine(
             (SYSTEM,),
             guards=(rules.supplement_deadline_passed,),
             via=Via.SYSTEM,
-            cite="安阳市政务服务条例第36条",
+            cite=_("安阳市政务服务条例第36条"),
         ),
         Transition(
             "deem_accept",
@@ -144,7 +144,7 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.notice_window_passed,),
             clock=Clock.START,
             via=Via.SYSTEM,
-            cite="行政许可法第32条",
+            cite=_("行政许可法第32条"),
         ),
         Transition(
             "expire_gap",
@@ -154,7 +154,7 @@ APPLICATION_MACHINE = Machine(
             (SYSTEM,),
             guards=(rules.gap_deadline_passed,),
             via=Via.SYSTEM,
-            cite="安阳市政务服务条例第24条",
+            cite=_("安阳市政务服务条例第24条"),
         ),
         # 行政许可法 Art 45: special procedures do not count towards the limit.
         Transition(
@@ -167,7 +167,7 @@ APPLICATION_MACHINE = Machine(
             clock=Clock.PAUSE,
             pause_reason="hearing",
             via=Via.SERVICE,
-            cite="行政许可法第45条",
+            cite=_("行政许可法第45条"),
         ),
         Transition(
             "end_special",
@@ -176,7 +176,7 @@ APPLICATION_MACHINE = Machine(
             S.UNDER_REVIEW,
             DECIDE,
             clock=Clock.RESUME,
-            cite="行政许可法第45条",
+            cite=_("行政许可法第45条"),
         ),
         Transition(
             "approve",
@@ -187,7 +187,7 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.gap_materials_supplied,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="行政许可法第34、38条",
+            cite=_("行政许可法第34、38条"),
         ),
         Transition(
             "deny",
@@ -198,10 +198,12 @@ APPLICATION_MACHINE = Machine(
             guards=(rules.denial_states_reasons_and_rights,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="行政许可法第38条",
+            cite=_("行政许可法第38条"),
         ),
         # Art 44: the certificate within 10 days of the decision.
-        Transition("issue", _("制发证照"), (S.APPROVED,), S.ISSUED, WINDOW, via=Via.SERVICE, cite="行政许可法第44条"),
+        Transition(
+            "issue", _("制发证照"), (S.APPROVED,), S.ISSUED, WINDOW, via=Via.SERVICE, cite=_("行政许可法第44条")
+        ),
         Transition("close", _("办结"), (S.ISSUED,), S.CLOSED, (*WINDOW, SYSTEM), via=Via.SERVICE),
         Transition(
             "withdraw",
@@ -211,7 +213,7 @@ APPLICATION_MACHINE = Machine(
             (OWNER, Role.VILLAGE_AGENT, Role.WINDOW_CLERK),
             guards=(rules.withdrawal_by_the_applicant, rules.withdrawal_request_stated),
             via=Via.SERVICE,
-            cite="国办发〔2020〕42号（撤回）",
+            cite=_("国办发〔2020〕42号（撤回）"),
         ),
     ],
 )

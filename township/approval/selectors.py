@@ -403,8 +403,57 @@ def missing_essential(app: Application) -> list[str]:
     return [m["name"] for m in missing_essential_materials(app)]
 
 
+def result_material_type(snapshot: dict[str, Any]) -> Any:
+    """The material type an item's result (审批结果) satisfies — "营业执照（个体工商户）" is a "营业执照" — or None."""
+    import re
+
+    from township.catalog.models import MaterialType
+
+    name = snapshot.get("result_name") or snapshot.get("name") or ""
+    base = re.sub(r"[（(][^（()）]*[)）]$", "", name).strip()
+    return MaterialType.objects.filter(name=name).first() or MaterialType.objects.filter(name=base).first()
+
+
+def produced_in_bundle(snapshots: list[dict[str, Any]]) -> set[str]:
+    """Material types that one item of a 一件事 bundle produces for another (开办小餐饮店: the 营业执照 of 个体工商户登记
+    is what 食品经营许可 needs): inside the bundle the department passes it on, it is not asked of the applicant. Only
+    the items' explicit results (``result_name``) count; a single item produces nothing for itself."""
+    if len(snapshots) < 2:
+        return set()
+    out = set()
+    for snap in snapshots:
+        if snap.get("result_name"):
+            mt = result_material_type(snap)
+            if mt is not None:
+                out.add(mt.code)
+    return out
+
+
+def bundle_materials(snapshots: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merged material list of one or more item versions (one row per material type, essential if any item needs
+    it), without what the bundle produces itself (``produced_in_bundle``)."""
+    snaps = list(snapshots)
+    produced = produced_in_bundle(snaps)
+    merged: dict[str, dict[str, Any]] = {}
+    for snap in snaps:
+        for m in snap.get("materials", []):
+            code = m["material_type_code"]
+            if code in produced:
+                continue
+            row = merged.setdefault(
+                code, {"code": code, "name": m.get("material_type_name") or m.get("name") or code, "essential": False}
+            )
+            row["essential"] = row["essential"] or bool(m["essential"])
+    return list(merged.values())
+
+
 def missing_essential_materials(app: Application) -> list[dict[str, str]]:
-    """``{"code", "name"}`` of the essential materials not provided (bundle children: the parent's shared set)."""
+    """``{"code", "name"}`` of the essential materials not provided (bundle children: the parent's shared set, less
+    what another item of the same bundle produces)."""
+    produced: set[str] = set()
+    if app.kind == Kind.CHILD and app.parent_id:
+        siblings = Application.objects.filter(jurisdiction_id=app.jurisdiction_id, parent_id=app.parent_id)
+        produced = produced_in_bundle([a.snapshot for a in siblings.select_related("item_version")])
     provided = set(
         ApplicationMaterial.objects.filter(
             jurisdiction_id=app.jurisdiction_id,
@@ -415,7 +464,7 @@ def missing_essential_materials(app: Application) -> list[dict[str, str]]:
     return [
         {"code": m["material_type_code"], "name": m["name"]}
         for m in app.snapshot.get("materials", [])
-        if m["essential"] and m["material_type_code"] not in provided
+        if m["essential"] and m["material_type_code"] not in provided and m["material_type_code"] not in produced
     ]
 
 
@@ -501,3 +550,172 @@ def application_credit_effects(app: Application) -> dict[str, Any]:
         ),
         "task": task,
     }
+
+
+# ---- the window desk (综合窗口, keyboard-first) ---------------------------------------------------------------
+
+WINDOW_ITEM_LIMIT = 12
+WINDOW_PHONE_SCAN = 5000  # phones are encrypted without a blind index: at most this many are decrypted per lookup
+
+
+def window_items_allowed(*, actor: User | None, town: str) -> QuerySet[Any]:
+    """The items this desk files: published public service items of the town (never 处罚/强制/征收/检查 or the bare
+    行政权力, ``GUIDE_TYPES``); staff of the town see the town's catalog, a village agent only items offered through
+    village agents."""
+    from township.catalog.selectors import GUIDE_TYPES, item_list, item_public_list
+
+    if town in reach(actor).codes:
+        qs = item_list(actor=actor, status="published", jurisdiction=town)
+    else:
+        qs = item_public_list(jurisdiction=town, channel="village_agent")
+    return qs.filter(item_type__in=GUIDE_TYPES, current_version__isnull=False)
+
+
+def window_items(*, actor: User | None, town: str, q: str = "", limit: int = WINDOW_ITEM_LIMIT) -> list[Any]:
+    """Type-ahead for the desk: by name, implementation code, pinyin initials or full pinyin and the guide's synonyms
+    (the public guide's ranked search), restricted to ``window_items_allowed``. Without ``q``: the items filed most
+    at this town's windows in the last 90 days, then catalog order."""
+    from township.catalog.selectors import guide_search
+
+    allowed = window_items_allowed(actor=actor, town=town)
+    q = (q or "").strip()[:50]
+    if q:
+        ranked = list(guide_search(q=q, jurisdiction=town))
+        ids = set(allowed.filter(pk__in=[i.pk for i in ranked]).values_list("pk", flat=True))
+        hits = [i for i in ranked if i.pk in ids][:limit]
+        full = {i.pk: i for i in allowed.filter(pk__in=[i.pk for i in hits])}
+        return [full[i.pk] for i in hits if i.pk in full]
+    since = timezone.now() - datetime.timedelta(days=90)
+    popular = list(
+        Application.objects.filter(jurisdiction_id=town, received_at__gte=since, item__isnull=False)
+        .values("item_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "item_id")
+        .values_list("item_id", flat=True)[: limit * 3]
+    )
+    by_id = {i.pk: i for i in allowed.filter(pk__in=popular)}
+    out = [by_id[pk] for pk in popular if pk in by_id][:limit]
+    if len(out) < limit:
+        out += list(allowed.exclude(pk__in=[i.pk for i in out])[: limit - len(out)])
+    return out
+
+
+def window_themes(*, actor: User | None, town: str) -> list[dict[str, Any]]:
+    """一件事 themes of the town whose items this desk may all file: ``{"theme", "items"}`` (one-click bundles)."""
+    from township.catalog.selectors import theme_items, theme_public_list
+
+    allowed = set(window_items_allowed(actor=actor, town=town).values_list("pk", flat=True))
+    out = []
+    for theme in theme_public_list(jurisdiction=town).order_by("name", "id"):
+        items = theme_items(theme)
+        if items and all(i.pk in allowed for i in items):
+            out.append({"theme": theme, "items": items})
+    return out
+
+
+def window_subject_search(*, actor: User | None, q: str, limit: int = 8) -> dict[str, Any]:
+    """The desk's one field: a resident ID or USCC (validated, check character included), a phone number or a name.
+
+    A full identifier is looked up in the whole registry (the applicant shows it: the record becomes present here
+    when filed or registered); names and phones only among subjects present in the actor's reach. Returns
+    ``{"kind": "identifier"|"phone"|"name"|"", "identifier", "error", "subjects": [...]}``; an unknown valid
+    identifier comes back with no subjects (the desk registers the walk-in on the spot)."""
+    from township.core.errors import DomainError
+    from township.core.identifiers import validate_identifier
+    from township.subjects.selectors import normalise_identifier, subject_find, subject_list, subjects_visible
+
+    raw = (q or "").strip()
+    compact = normalise_identifier(raw)
+    out: dict[str, Any] = {"kind": "", "identifier": "", "error": "", "subjects": []}
+    if not raw:
+        return out
+    phone = compact.isdigit() and len(compact) == 11 and compact.startswith("1")
+    if compact.isascii() and compact.isalnum() and not phone:  # names are Chinese: ASCII is an identifier
+        out["kind"] = "identifier"
+        try:
+            out["identifier"] = validate_identifier(compact, field="id")
+        except DomainError as exc:
+            out["error"] = exc.message
+            return out
+        found = subject_find(out["identifier"])
+        out["subjects"] = [found] if found is not None else []
+        return out
+    if phone:
+        out["kind"] = "phone"
+        rows = subjects_visible(actor).filter(merged_into__isnull=True).exclude(phone="").order_by("id")
+        out["subjects"] = [s for s in rows[:WINDOW_PHONE_SCAN] if normalise_identifier(s.phone) == compact][:limit]
+        return out
+    if len(raw) < 2:
+        from django.utils.translation import gettext as _
+
+        out["error"] = _("请至少输入两个字的姓名或名称，或完整的证件号、手机号")
+        return out
+    out["kind"] = "name"
+    out["subjects"] = list(subject_list(actor=actor, q=raw[:50])[:limit])
+    return out
+
+
+def window_material_plan(*, subject: Any, items: list[Any], provided: Iterable[str] = ()) -> dict[str, Any]:
+    """What the desk shows before filing: the merged materials of the chosen items (one row per type, essential if
+    any item needs it), each pre-attached from the subject's library when it holds a usable copy or ``provided`` at
+    the window (paper original checked, file uploaded); whether the essentials are complete (当场受理), and whether
+    容缺受理 may be offered (one item that allows it, not 控制类, an applicant neither listed nor graded D, every
+    essential there and only listed non-essential materials missing: ``rules.gap_acceptance_*``).
+    """
+    from township.approval.credit_effects import credit_standing
+    from township.catalog.selectors import item_version_current
+    from township.certificates.selectors import library_offer
+
+    snaps = [v.snapshot for v in (item_version_current(i) for i in items) if v is not None]
+    merged = {row["code"]: row for row in bundle_materials(snaps)}
+    offers = {li.material_type_code: li for li in library_offer(subject, list(merged))}
+    gap_rule = (snaps[0].get("gap_rule") or {}) if len(snaps) == 1 else {}
+    gap_eligible = bool(gap_rule.get("allowed")) and snaps[0].get("risk_class") != "control" if gap_rule else False
+    if gap_eligible:
+        standing = credit_standing(subject, with_reason=False)
+        gap_eligible = not (standing["blacklisted"] or standing["listed"] or standing["grade"] == "D")
+    gap_allowed = set(gap_rule.get("material_type_codes") or []) if gap_eligible else set()
+    given = set(provided)
+    rows = []
+    for row in merged.values():
+        li = offers.get(row["code"])
+        rows.append(
+            {
+                **row,
+                "library": li is not None,
+                "library_title": li.title if li is not None else "",
+                "certificate": bool(li is not None and li.certificate_id),
+                "provided": li is not None or row["code"] in given,
+                "gap_allowed": row["code"] in gap_allowed,
+            }
+        )
+    rows.sort(key=lambda r: (r["library"], not r["essential"], r["name"]))
+    missing_essential = [r["code"] for r in rows if r["essential"] and not r["provided"]]
+    gap_codes = [r["code"] for r in rows if r["gap_allowed"] and not r["provided"]]
+    return {
+        "materials": rows,
+        "complete": bool(snaps) and not missing_essential,
+        "missing_essential": missing_essential,
+        "gap_eligible": gap_eligible,
+        "gap_offered": gap_eligible and not missing_essential and bool(gap_codes),
+        "gap_codes": gap_codes,
+        "gap_deadline": gap_rule.get("deadline"),
+    }
+
+
+def with_reused_material_names(timeline: list[Any]) -> list[Any]:
+    """A ``library_reuse`` note of the timeline lists material type codes; give each such event ``reused``, the
+    materials' names (营业执照、居民身份证 — never ``yyzz sfz`` on the page)."""
+    from django.utils.translation import gettext as _
+
+    from township.catalog.models import MaterialType
+
+    notes = [e for e in timeline if e.name == "library_reuse"]
+    codes = {i.get("material_type_code") for e in notes for i in (e.data or {}).get("items", [])}
+    names = dict(MaterialType.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    for e in notes:
+        e.reused = "、".join(
+            str(names.get(i.get("material_type_code")) or i.get("title") or _("其他材料"))
+            for i in (e.data or {}).get("items", [])
+        )
+    return timeline

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from township.approval import views
+from township.approval import views, window_views
 
 app_name = "approval"
 
@@ -15,7 +15,11 @@ urlpatterns = [
     path("a/<int:pk>/rate/", views.rate, name="rate"),
     path("cases/<int:case_id>/", views.case, name="case"),
     path("list/", views.application_list, name="list"),
-    path("window/", views.window, name="window"),
+    path("window/", window_views.window, name="window"),
+    path("window/applicants/", window_views.window_applicants, name="window-applicants"),
+    path("window/items/", window_views.window_item_search, name="window-items"),
+    path("window/materials/", window_views.window_materials, name="window-materials"),
+    path("window/call/", window_views.window_call, name="window-call"),
     path("review/", views.review, name="review"),
     path("supervise/", views.supervise, name="supervise"),
     path("ratings/", views.ratings, name="ratings"),

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from township.approval import selectors as sel
 from township.approval import services as svc
-from township.approval.errors import Code, error
 from township.approval.forms import ApplicantLoginForm, RateForm, RegisterForm
 from township.approval.machine import S
 from township.approval.models import Channel, Kind, QueueCategory
@@ -91,8 +90,10 @@ def applicant_login(request: HttpRequest) -> HttpResponse:
     return render(request, "approval/login.html", {"form": form})
 
 
-@login_required
 def portal(request: HttpRequest) -> HttpResponse:
+    """我的办事 for a signed-in resident; a visitor lands on the public guide (not on the staff login)."""
+    if not request.user.is_authenticated:
+        return redirect("guide:index")
     from township.catalog.selectors import item_public_list
 
     apps = list(sel.my_applications(actor=request.user)[:50])
@@ -104,7 +105,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@login_required(login_url="approval:login")
 def apply(request: HttpRequest, item_id: int) -> HttpResponse:
     from township.catalog.selectors import item_public_get, item_version_current
     from township.certificates.selectors import library_offer
@@ -201,7 +202,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "warning_label": _warning_label(app.case.warning()),
         "children": children,
         "materials": sel.application_materials(app),
-        "timeline": list(case_timeline(case=app.case)),
+        "timeline": sel.with_reused_material_names(list(case_timeline(case=app.case))),
         "steps": _steps(app) if app.kind != Kind.BUNDLE else [],
         "notice": sel.open_notice(app),
         "is_owner": is_owner,
@@ -288,102 +289,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 # ---- staff side ------------------------------------------------------------------------------------------
 
 
-@login_required
-def window(request: HttpRequest) -> HttpResponse:
-    """综合窗口工作台: scan/enter an ID → subject and library → tick items → file (and accept) at once."""
-    from township.catalog.selectors import item_list, item_version_current
-    from township.certificates.selectors import library_items_for
-    from township.core.identifiers import validate_identifier
-    from township.credit.selectors import credit_summary
-    from township.subjects.selectors import subject_find
-
-    town = _home_town(request.user)
-    if town is None:
-        raise Http404
-    ident = (request.GET.get("id") or request.POST.get("id") or "").strip().upper()
-    ident_error = ""
-    if ident:
-        try:
-            ident = validate_identifier(ident, field="id")
-        except DomainError as exc:
-            ident_error = exc.message  # the specific problem (length, a character, the check digit)
-    subject = subject_find(ident) if ident and not ident_error else None
-    if request.method == "POST" and subject is not None:
-        item_ids = [int(x) for x in request.POST.getlist("items") if x.isdigit()]
-        if town in reach(request.user).codes:
-            items = list(item_list(actor=request.user).filter(pk__in=item_ids))
-        else:
-            from township.catalog.selectors import item_public_list
-
-            items = list(item_public_list(jurisdiction=town, channel="village_agent").filter(pk__in=item_ids))
-        uploads = {k[2:]: f for k, f in request.FILES.items() if k.startswith("m_")}
-        paper = _codes(request, "paper")
-        clerk_here = town in reach(request.user, (Role.WINDOW_CLERK, Role.APPROVER, Role.APPROVAL_HEAD)).codes
-        channel = Channel.WINDOW if clerk_here else Channel.VILLAGE_AGENT
-        try:
-            if len(items) > 1:
-                app = svc.application_bundle_submit(
-                    actor=request.user, items=items, applicant=subject, channel=channel, uploads=uploads, paper=paper
-                )
-            elif items:
-                app = svc.application_submit(
-                    actor=request.user, item=items[0], applicant=subject, channel=channel, uploads=uploads, paper=paper
-                )
-            else:
-                raise error(Code.ITEMS_REQUIRED, field="items")
-            if request.POST.get("accept_now"):
-                try:
-                    svc.application_accept(application=app, actor=request.user)
-                except DomainError as exc:
-                    messages.warning(request, _("已收件，未能当场受理：%(m)s") % {"m": exc.message})
-        except DomainError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("已收件，办件编号 %(n)s") % {"n": app.case.number})
-            return redirect("approval:detail", pk=app.pk)
-    items = []
-    library = []
-    credit = None
-    if subject is not None:
-        library = list(library_items_for(subject).filter(withdrawn_at__isnull=True))
-        credit = credit_summary(subject)
-        candidates = item_list(actor=request.user, status="published")
-        if town not in reach(request.user).codes:  # a village agent: the town's items offered through agents
-            from township.catalog.selectors import item_public_list
-
-            candidates = item_public_list(jurisdiction=town, channel="village_agent")
-        for item in candidates.select_related("current_version")[:200]:
-            version = item_version_current(item)
-            if version is not None:
-                items.append({"item": item, "materials": version.snapshot.get("materials", [])})
-    have = {li.material_type_code for li in library}
-    needed: dict[str, str] = {}
-    for row in items:
-        for m in row["materials"]:
-            if m["material_type_code"] not in have:
-                needed.setdefault(m["material_type_code"], m["material_type_name"])
-    worklist = sel.clerk_worklist(actor=request.user, limit=30)
-    board = sel.queue_board(jurisdiction=town)
-    mine = [t for t in board["called"] if t.clerk_id == request.user.pk]
-    return render(
-        request,
-        "approval/window.html",
-        {
-            "ident": ident,
-            "ident_error": ident_error,
-            "subject": subject,
-            "library": library,
-            "credit": credit,
-            "items": items,
-            "needed": sorted(needed.items()),
-            "worklist": worklist,
-            "town": town,
-            "board": board,
-            "my_ticket": mine[0] if mine else None,
-            "categories": QueueCategory.choices,
-            "now": timezone.now(),
-        },
-    )
+# The window desk (综合窗口工作台) lives in ``window_views``.
 
 
 @login_required

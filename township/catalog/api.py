@@ -415,5 +415,5 @@ def public_items(
 @router.get("/public/items/{item_id}", response=VersionDetailOut, auth=None, summary="办事指南（公开）")
 def public_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
     """The current published version of an item. Error codes: not_found."""
-    item = selectors.item_public_get(pk=item_id)
+    item = selectors.guide_item_get(pk=item_id)  # public service items only (never a penalty power)
     return version_out(item.current_version, snapshot=True)

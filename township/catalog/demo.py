@@ -701,7 +701,9 @@ def seed(stdout: Any) -> None:
     if Jurisdiction.objects.filter(code=GEDIAN).exists():
         seed_gedian(stdout)
     reg, food, social = luo
-    if not ThemeItem.objects.filter(jurisdiction_id=BAISHA, theme__code="kaiban-xiaocanyin").exists():
+    if not ThemeItem.objects.filter(
+        jurisdiction_id=BAISHA, theme__jurisdiction_id=BAISHA, theme__code="kaiban-xiaocanyin"
+    ).exists():
         _theme(BAISHA, "kaiban-xiaocanyin", "开办小餐饮店", [reg, food, social])
         shop = [reg, social]
         _theme(BAISHA, "kaiban-xiaoshangdian", "开办小商店", shop)

@@ -26,11 +26,16 @@ Interface for other apps (approval, enforcement) — stable, keep it:
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from township.catalog import pinyin
 from township.catalog.models import (
     CHANNEL_FIELDS,
     ITEM_TYPE_SHORT,
@@ -224,7 +229,10 @@ def items_for_enforcement(*, actor: Any) -> QuerySet[Item]:
 
 
 def item_public_list(*, jurisdiction: str = "", **filters: Any) -> QuerySet[Item]:
-    qs = Item.objects.filter(status=ItemStatus.PUBLISHED).select_related("jurisdiction", "responsible_user")
+    """Published public service items (``GUIDE_TYPES``; never 处罚/强制/征收/检查), unranked (the public API)."""
+    qs = Item.objects.filter(status=ItemStatus.PUBLISHED, item_type__in=GUIDE_TYPES).select_related(
+        "jurisdiction", "responsible_user"
+    )
     return _filter(qs, jurisdiction=jurisdiction, **filters).order_by("jurisdiction_id", "item_type", "id")
 
 
@@ -261,6 +269,195 @@ def theme_public_list(*, jurisdiction: str = "") -> QuerySet[Theme]:
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
     return qs
+
+
+# ---- the public guide: search as residents type it -------------------------------------------
+
+# What a resident applies for. 处罚/强制/征收/检查 (PUNITIVE_TYPES) and the bare 行政权力 (00) are the
+# government's own powers: never listed, searched or shown in the guide.
+GUIDE_TYPES = ("01", "05", "07", "08", "09", "10", "20")
+GUIDE_CANDIDATES = 3000  # rows scored in Python per search (the rest is never looked at)
+GUIDE_TERMS_FILE = Path(__file__).resolve().parent / "data" / "guide_terms.toml"
+
+
+@lru_cache(maxsize=1)
+def guide_terms() -> dict[str, Any]:
+    """The maintained list (township/catalog/data/guide_terms.toml): ``synonyms`` {说法: [事项用语]} and
+    ``topics`` [{name, slug, terms}] (生活事件)."""
+    with GUIDE_TERMS_FILE.open("rb") as fh:
+        data = tomllib.load(fh)
+    topics = [
+        {"slug": f"t{n}", "name": str(t["name"]), "terms": [str(x) for x in t.get("terms", [])]}
+        for n, t in enumerate(data.get("topics", []), start=1)
+    ]
+    synonyms = {str(k): [str(x) for x in v] for k, v in data.get("synonyms", {}).items()}
+    return {"synonyms": synonyms, "topics": topics}
+
+
+def guide_topics() -> list[dict[str, Any]]:
+    return guide_terms()["topics"]
+
+
+def guide_topic(slug: str) -> dict[str, Any] | None:
+    return next((t for t in guide_topics() if t["slug"] == slug), None)
+
+
+def guide_expand(q: str) -> list[str]:
+    """The catalog terms a resident's words stand for: ``开饭店`` → 食品经营许可, 小餐饮 …; ``yyzz`` → 营业执照 ….
+
+    A synonym applies when the query is its key, contains its key (``我要开饭店``), is part of it (at least two
+    characters: ``饭店``), or spells it in pinyin (``yyzz``, ``yingyezhizhao``)."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    out: list[str] = []
+    for key, targets in guide_terms()["synonyms"].items():
+        hit = key in q or (len(q) >= 2 and q in key)
+        if not hit and q.isascii():
+            hit = pinyin.match(q, key) == 0 and len(pinyin.normalise(q)) >= 2
+        if hit:
+            out.extend([key, *targets])
+    return [t for t in dict.fromkeys(out) if t and t != q]
+
+
+def _guide_base(*, jurisdiction: str = "", **filters: Any) -> QuerySet[Item]:
+    qs = Item.objects.filter(status=ItemStatus.PUBLISHED, item_type__in=GUIDE_TYPES)
+    return _filter(qs, jurisdiction=jurisdiction, **filters)
+
+
+def _base_name(name: str) -> str:
+    """``个体工商户登记（设立）`` → ``个体工商户登记`` (the variant suffix does not make a name less exact)."""
+    return re.sub(r"[（(][^（()）]*[)）]$", "", name).strip()
+
+
+def _text_score(q: str, name: str, base: str, top: int) -> int:
+    if not q or q not in name:
+        return 0
+    if name == q or base == q:
+        return top
+    if name.startswith(q):
+        return top - 10
+    return top - 20
+
+
+def guide_score(item: Item, q: str, terms: list[str]) -> int:
+    """Relevance of one item to a query (0 = no match). Best signal wins; each further signal adds a little."""
+    name, base = item.name, _base_name(item.name)
+    code = item.implementation_code.upper()
+    result = item.result_name or ""
+    signals = [
+        _text_score(q, name, base, 100),
+        _text_score(q, result, _base_name(result), 80) - 6,
+        _text_score(q, item.main_item or "", item.main_item or "", 60) - 10,
+        100 if q and code == q.upper() else (40 if q and q.upper() in code else 0),
+    ]
+    if q.isascii():
+        at = pinyin.match(q, name)
+        if at is not None:
+            typed = pinyin.normalise(q)
+            spelled = ("".join(pinyin.syllables(name)), "".join(pinyin.syllables(base)), initials(name), initials(base))
+            whole = typed in spelled
+            signals.append(95 if whole else (85 if at == 0 else 75))
+    for term in terms:
+        signals.append(_text_score(term, name, base, 70))
+        signals.append(_text_score(term, result, _base_name(result), 60) - 4)
+    hits = sorted((s for s in signals if s > 0), reverse=True)
+    if not hits:
+        return 0
+    return hits[0] + 2 * min(len(hits) - 1, 5)
+
+
+def _completeness(item: Item) -> int:
+    """Items with a full guide (conditions, legal basis, result) come first among equals."""
+    return int(bool(item.conditions)) + int(bool(item.legal_basis)) + int(bool(item.result_name))
+
+
+def guide_search(
+    *,
+    q: str = "",
+    jurisdiction: str = "",
+    item_type: str = "",
+    department: str = "",
+    channel: str = "",
+    theme: int | None = None,
+    topic: str = "",
+) -> list[Item] | QuerySet[Item]:
+    """Published public service items (``GUIDE_TYPES`` only), best match first.
+
+    ``q`` is matched on the name, the result (``营业执照（个体工商户）``), the main item and the code, in pinyin
+    initials or full pinyin (``yyzz``, ``yingyezhizhao``), and through the synonym list (``开饭店``). Without ``q``
+    a QuerySet in catalog order; with ``q`` a ranked list (at most ``GUIDE_CANDIDATES`` rows are scored).
+    """
+    q = (q or "").strip()[:50]
+    qs = _guide_base(
+        jurisdiction=jurisdiction, item_type=item_type, department=department, channel=channel, theme=theme
+    ).select_related("jurisdiction")
+    chosen = guide_topic(topic) if topic else None
+    if chosen:
+        cond = Q(pk__in=[])
+        for term in chosen["terms"]:
+            cond |= Q(name__contains=term)
+        qs = qs.filter(cond)
+    if not q:
+        return qs.order_by("jurisdiction_id", "item_type", "id")
+    terms = guide_expand(q)
+    cond = Q(implementation_code__contains=q) | Q(implementation_code__contains=q.upper())
+    for term in [q, *terms]:
+        cond |= Q(name__contains=term) | Q(result_name__contains=term) | Q(main_item__contains=term)
+    for key in pinyin.initials_candidates(q):
+        cond |= Q(name_initials__contains=key)
+    fields = ("name", "result_name", "main_item", "implementation_code", "item_type", "department_name")
+    fields += ("conditions", "legal_basis", "jurisdiction__name", "status", *CHANNEL_FIELDS.values())
+    candidates = list(qs.filter(cond).only(*fields).order_by("id")[:GUIDE_CANDIDATES])
+    scored = [(guide_score(item, q, terms), item) for item in candidates]
+    ranked = sorted(
+        ((s, i) for s, i in scored if s > 0),
+        key=lambda row: (-row[0], -_completeness(row[1]), len(row[1].name), row[1].jurisdiction_id, row[1].pk),
+    )
+    return [item for _score, item in ranked]
+
+
+def guide_themes(*, q: str = "", jurisdiction: str = "") -> list[Theme]:
+    """Active 一件事 themes; with ``q``, those whose name matches the query, its synonyms or its pinyin."""
+    themes = list(theme_public_list(jurisdiction=jurisdiction).order_by("jurisdiction_id", "name"))
+    q = (q or "").strip()[:50]
+    if not q:
+        return themes
+    terms = [q, *guide_expand(q)]
+    return [
+        t
+        for t in themes
+        if any(term in t.name for term in terms) or (q.isascii() and pinyin.match(q, t.name) is not None)
+    ]
+
+
+def guide_departments(*, jurisdiction: str = "") -> list[tuple[str, int]]:
+    rows = (
+        _guide_base(jurisdiction=jurisdiction)
+        .values("department_name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "department_name")
+    )
+    return [(r["department_name"], r["n"]) for r in rows if r["department_name"]]
+
+
+def guide_jurisdictions() -> list[tuple[str, str, int]]:
+    """(code, name, public service items) of every jurisdiction with a public guide."""
+    rows = (
+        _guide_base()
+        .values("jurisdiction_id", "jurisdiction__name")
+        .annotate(n=Count("id"))
+        .order_by("jurisdiction_id")
+    )
+    return [(r["jurisdiction_id"], r["jurisdiction__name"], r["n"]) for r in rows]
+
+
+def guide_item_get(*, pk: int | str) -> Item:
+    """A public service item's guide (published or suspended); 处罚/强制/征收/检查 items are not found."""
+    item = item_public_get(pk=pk)
+    if item.item_type not in GUIDE_TYPES:
+        raise NotFound()
+    return item
 
 
 # ---- themes ---------------------------------------------------------------------------------

@@ -477,34 +477,53 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 # ---- public service guides (no login) ------------------------------------------------------
 
 
+# Searches shown under the box (what residents ask the window most).
+GUIDE_HOT = ("营业执照", "开饭店", "社保", "医保", "低保", "残疾证", "结婚", "建房")
+
+
 def guide_index(request: HttpRequest) -> HttpResponse:
-    filters = {
+    """办事指南: search as residents type it (名称、拼音、首字母、群众说法), browse by life event, 一件事 and department.
+
+    Only public service items (``selectors.GUIDE_TYPES``); 处罚/强制/征收/检查 are never listed."""
+    filters: dict[str, Any] = {
         "q": request.GET.get("q", "").strip()[:50],
         "item_type": request.GET.get("type", ""),
-        "department": request.GET.get("department", ""),
+        "department": request.GET.get("department", "")[:100],
         "channel": request.GET.get("channel", ""),
+        "topic": request.GET.get("topic", "")[:10],
     }
+    if filters["item_type"] not in selectors.GUIDE_TYPES:
+        filters["item_type"] = ""
     theme = request.GET.get("theme", "")
     if theme.isdigit():
         filters["theme"] = int(theme)
-    jurisdiction = request.GET.get("j", "")
+    jurisdiction = request.GET.get("j", "")[:12]
     filters = {k: v for k, v in filters.items() if v}
-    qs = selectors.item_public_list(jurisdiction=jurisdiction, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.guide_search(jurisdiction=jurisdiction, **filters)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    q = filters.get("q", "")
+    topic = selectors.guide_topic(filters.get("topic", ""))
+    jurisdictions = selectors.guide_jurisdictions()
+    unit_name = next((name for code, name, _n in jurisdictions if code == jurisdiction), "")
     return render(
         request,
         "catalog/guide_index.html",
         {
             "page": page,
             "query": query.urlencode(),
-            "q": filters.get("q", ""),
-            "types": [(t.value, t.label) for t in ItemType],
+            "q": q,
+            "topic": topic,
+            "filtered": bool(filters) or request.GET.get("all") == "1",
+            "unit_name": unit_name,
+            "hot": GUIDE_HOT,
+            "topics": selectors.guide_topics(),
+            "types": [(t.value, t.label) for t in ItemType if t.value in selectors.GUIDE_TYPES],
             "channels": [(c.value, c.label) for c in Channel],
-            "departments": selectors.public_departments(jurisdiction=jurisdiction)[:40],
-            "themes": selectors.theme_public_list(jurisdiction=jurisdiction),
-            "jurisdictions": selectors.public_jurisdictions(),
+            "departments": selectors.guide_departments(jurisdiction=jurisdiction)[:40],
+            "themes": selectors.guide_themes(q=q, jurisdiction=jurisdiction),
+            "jurisdictions": jurisdictions,
             "current": request.GET,
             "j": jurisdiction,
         },
@@ -516,7 +535,7 @@ def _qr_svg(url: str) -> str:
 
 
 def guide_item(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_or_404(selectors.item_public_get, pk=pk)
+    item = _get_or_404(selectors.guide_item_get, pk=pk)
     snap = item.current_version.snapshot
     url = request.build_absolute_uri(reverse("guide:item", args=[item.pk]))
     unit_labels = {u.value: str(u.label) for u in LimitUnit}
@@ -540,7 +559,7 @@ def guide_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def guide_item_qr(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_or_404(selectors.item_public_get, pk=pk)
+    item = _get_or_404(selectors.guide_item_get, pk=pk)
     url = request.build_absolute_uri(reverse("guide:item", args=[item.pk]))
     return HttpResponse(segno.make(url, error="m").svg_inline(scale=4), content_type="image/svg+xml")
 
@@ -555,7 +574,14 @@ def guide_theme(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def guide_search_json(request: HttpRequest) -> JsonResponse:
-    """Type-ahead for the portal search box."""
+    """Type-ahead for the guide's search box: the ten best items and the matching 一件事."""
     q = request.GET.get("q", "").strip()[:50]
-    rows = selectors.item_public_list(q=q)[:10] if q else []
-    return JsonResponse({"results": [{"id": i.pk, "name": i.name} for i in rows]})
+    jurisdiction = request.GET.get("j", "")[:12]
+    rows = list(selectors.guide_search(q=q, jurisdiction=jurisdiction)[:10]) if q else []
+    themes = selectors.guide_themes(q=q, jurisdiction=jurisdiction)[:5] if q else []
+    return JsonResponse(
+        {
+            "results": [{"id": i.pk, "name": i.name, "unit": i.jurisdiction.name} for i in rows],
+            "themes": [{"id": t.pk, "name": t.name} for t in themes],
+        }
+    )

@@ -221,7 +221,9 @@ class SealedDocument(JurisdictionScoped):
     """A decision letter or notice sealed with the unit's SM2 key (一章审批): its verification code, printed on the
     paper with a QR code, lets anyone check that the text was issued as it stands (SPEC §3.2)."""
 
-    code = models.CharField(_("核验码"), max_length=20, unique=True)
+    # "D", the unit's jurisdiction code, "-", 16 hex digits (core.citus.public_code): unique per jurisdiction is
+    # unique everywhere, and the public check is routed to one shard.
+    code = models.CharField(_("核验码"), max_length=40)
     key = models.ForeignKey(SealKey, verbose_name=_("签章密钥"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("文书类别"), max_length=32)
     title = models.CharField(_("文书名称"), max_length=64)
@@ -242,7 +244,8 @@ class SealedDocument(JurisdictionScoped):
         constraints = [
             models.UniqueConstraint(
                 fields=["jurisdiction", "source_case", "kind", "content_sha256"], name="cert_sealed_doc_once"
-            )
+            ),
+            models.UniqueConstraint(fields=["jurisdiction", "code"], name="cert_sealed_doc_unique_code"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,9 @@ code (segno) is drawn module by module and points to the public verification pag
 from __future__ import annotations
 
 import io
+import logging
 import math
+import re
 from typing import Any
 
 import segno
@@ -23,6 +25,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from township.certificates.models import Certificate
+
+logger = logging.getLogger(__name__)
 
 FONT = "STSong-Light"
 SEAL_RED = colors.Color(0.85, 0.1, 0.1)
@@ -97,10 +101,121 @@ def draw_qr(c: canvas.Canvas, x: float, y: float, size: float, data: str) -> Non
     c.restoreState()
 
 
+# ---- certificate layout: labels per certificate type ---------------------------------------------------------
+
+# Labels of the keys issuers put into ``Certificate.data`` (approval: ``application_issue``). Every ASCII key must be
+# here: an unknown key is left off the paper (and logged) rather than printed raw; the paper test fails on one.
+DATA_LABELS: dict[str, str] = {
+    "item": "许可事项",
+    "item_code": "事项实施编码",
+    "case_number": "办件编号",
+    "holder_address": "住所（经营场所）",
+    "address": "住所",
+    "business_scope": "经营范围",
+    "premises": "经营场所",
+    "category": "主体业态",
+    "activities": "经营项目",
+    "kind": "类型",
+    "remarks": "备注",
+}
+
+# Per certificate type (matched on the start of ``type_name``): the holder's labels and the order of the data rows.
+# Rows not named in ``order`` follow in the order the issuer gave them.
+LAYOUTS: dict[str, dict[str, Any]] = {
+    "营业执照": {
+        "holder": "名称",
+        "identifier_org": "统一社会信用代码",
+        "representative": "经营者（法定代表人）",
+        "order": ["类型", "kind", "经营范围", "business_scope", "item", "item_code", "case_number"],
+        "issuer": "登记机关",
+    },
+    "食品经营许可证": {
+        "holder": "经营者名称",
+        "identifier_org": "社会信用代码",
+        "representative": "法定代表人（负责人）",
+        "order": ["经营场所", "premises", "主体业态", "category", "经营项目", "activities", "item", "case_number"],
+        "issuer": "发证机关",
+    },
+}
+DEFAULT_LAYOUT: dict[str, Any] = {
+    "holder": "持证主体",
+    "identifier_org": "统一社会信用代码",
+    "representative": "法定代表人/经营者",
+    "order": ["item", "item_code", "case_number"],
+    "issuer": "颁发单位",
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
+
+
+def layout_for(cert: Certificate) -> dict[str, Any]:
+    for prefix, layout in LAYOUTS.items():
+        if (cert.type_name or "").startswith(prefix):
+            return layout
+    return DEFAULT_LAYOUT
+
+
+def display_value(value: Any) -> str:
+    """A data value as printed: ISO dates as 2026年03月02日, lists joined with 、, booleans 是/否."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(display_value(v) for v in value if not isinstance(v, dict))
+    if hasattr(value, "strftime"):
+        return f"{value:%Y年%m月%d日}"
+    text = str(value)
+    m = _ISO_DATE.match(text)
+    return f"{m.group(1)}年{m.group(2)}月{m.group(3)}日" if m else text
+
+
+def unlabelled_keys(data: dict[str, Any] | None) -> list[str]:
+    """Keys that would reach paper as raw identifiers (ASCII and not in ``DATA_LABELS``)."""
+    return [str(k) for k in (data or {}) if str(k).isascii() and str(k) not in DATA_LABELS]
+
+
+def certificate_rows(cert: Certificate, fields: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """The labelled rows of a certificate, laid out for its type (holder, data, validity, issuer)."""
+    layout = layout_for(cert)
+    holder = cert.holder
+    rows: list[tuple[str, str]] = [
+        (layout["holder"], holder.name),
+        (layout["identifier_org"] if not holder.is_person else "公民身份号码", holder.masked_identifier),
+    ]
+    if holder.legal_representative:
+        rows.append((layout["representative"], holder.legal_representative))
+    if holder.address:
+        rows.append(("住所", holder.address))
+    data = {str(k): v for k, v in (cert.data or {}).items() if not isinstance(v, dict)}
+    skipped = unlabelled_keys(data)
+    if skipped:
+        logger.warning("certificate %s: data keys without a label left off the paper: %s", cert.pk, skipped)
+    if holder.address and data.get("holder_address") == holder.address:
+        data.pop("holder_address")
+    order = [k for k in layout["order"] if k in data] + [k for k in data if k not in layout["order"]]
+    for label, value in fields or []:
+        rows.append((label, display_value(value)))
+    for key in order:
+        if key in skipped or data[key] in ("", None, []):
+            continue
+        rows.append((DATA_LABELS.get(key, key), display_value(data[key])))
+    rows += [
+        (
+            "有效期",
+            f"{cert.valid_from:%Y年%m月%d日} 至 {cert.valid_until:%Y年%m月%d日}"
+            if cert.valid_until
+            else f"{cert.valid_from:%Y年%m月%d日} 起长期有效",
+        ),
+        (layout["issuer"], cert.issuer_name),
+        ("签发日期", f"{timezone.localtime(cert.issued_at):%Y年%m月%d日}"),
+    ]
+    return rows
+
+
 def render_certificate(
     cert: Certificate, *, base_url: str | None = None, fields: list[tuple[str, str]] | None = None
 ) -> bytes:
-    """The certificate as a one-page A4 PDF."""
+    """The certificate as a one-page A4 PDF, laid out for its type with Chinese labels (``certificate_rows``)."""
     font = _font()
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -111,40 +226,26 @@ def render_certificate(
     c.setStrokeColor(colors.Color(0.7, 0.55, 0.2))
     c.setLineWidth(2)
     c.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
+    c.setLineWidth(0.6)
+    c.rect(17 * mm, 17 * mm, width - 34 * mm, height - 34 * mm)
     c.setFont(font, 26)
     c.drawCentredString(width / 2, height - 45 * mm, cert.type_name)
     c.setFont(font, 9)
     c.drawCentredString(width / 2, height - 53 * mm, f"证照标识：{cert.identifier}")
-
-    holder = cert.holder
-    rows: list[tuple[str, str]] = [
-        ("持证主体", holder.name),
-        ("统一社会信用代码" if not holder.is_person else "身份证号", holder.masked_identifier),
-    ]
-    if holder.legal_representative:
-        rows.append(("法定代表人/经营者", holder.legal_representative))
-    if holder.address:
-        rows.append(("住所", holder.address))
-    for key, value in (fields or []) + [
-        (str(k), str(v)) for k, v in (cert.data or {}).items() if not isinstance(v, (dict, list))
-    ]:
-        rows.append((key, value))
-    rows += [
-        (
-            "有效期",
-            f"{cert.valid_from:%Y年%m月%d日} 至 {cert.valid_until:%Y年%m月%d日}"
-            if cert.valid_until
-            else f"{cert.valid_from:%Y年%m月%d日} 起长期有效",
-        ),
-        ("颁发单位", cert.issuer_name),
-        ("签发日期", f"{timezone.localtime(cert.issued_at):%Y年%m月%d日}"),
-    ]
+    c.setStrokeColor(colors.Color(0.85, 0.8, 0.7))
     y = height - 75 * mm
-    for key, value in rows:
+    label_x, value_x, right = 30 * mm, 72 * mm, width - 30 * mm
+    for key, value in certificate_rows(cert, fields):
+        lines = _wrap(value, font, 12, right - value_x)[:4]
         c.setFont(font, 12)
-        c.drawString(30 * mm, y, f"{key}：")
-        c.drawString(75 * mm, y, value[:60])
-        y -= 10 * mm
+        c.setFillColor(colors.Color(0.35, 0.35, 0.35))
+        c.drawString(label_x, y, f"{key}：")
+        c.setFillColor(colors.black)
+        for n, line in enumerate(lines):
+            c.drawString(value_x, y - n * 6 * mm, line)
+        y -= (len(lines) - 1) * 6 * mm + 9 * mm
+        if y < 105 * mm:
+            break
 
     draw_seal(c, width - 60 * mm, 60 * mm, 22 * mm, cert.issuer_name, "电子证照专用章")
     url = verification_url(cert, base_url)

@@ -141,11 +141,18 @@ def library_offer(
         return []
     day = on or timezone.localdate()
     best: dict[str, LibraryItem] = {}
-    items = (
-        LibraryItem.objects.filter(subject=subject, material_type_code__in=codes, withdrawn_at__isnull=True)
-        .select_related("certificate")
-        .order_by("-created_at", "-id")
+    items = list(
+        LibraryItem.objects.filter(subject=subject, material_type_code__in=codes, withdrawn_at__isnull=True).order_by(
+            "-created_at", "-id"
+        )
     )
+    # The certificates read on their own, not joined: an item and its certificate may lie in different towns
+    # (Citus joins business tables only on the key).
+    wanted = {i.certificate_id for i in items if i.certificate_id}
+    certificates = {c.pk: c for c in Certificate.objects.filter(pk__in=wanted)} if wanted else {}
+    for item in items:
+        if item.certificate_id in certificates:
+            item.certificate = certificates[item.certificate_id]
     for item in items:
         if item.material_type_code not in best and item.is_usable(day):
             best[item.material_type_code] = item
@@ -173,13 +180,19 @@ def sealed_document_verify(code: str) -> dict[str, Any] | None:
     import hashlib as _hashlib
     import json as _json
 
-    from township.certificates.models import SealedDocument
+    from township.certificates.models import SealedDocument, SealKey
     from township.certificates.services import sealed_document_ok
+    from township.core.citus import public_code_jurisdiction
     from township.core.identifiers import mask_name
 
-    doc = SealedDocument.objects.select_related("key").filter(code=(code or "").strip().upper()).first()
+    code = (code or "").strip().upper()
+    jur = public_code_jurisdiction(code, prefix="D")
+    docs = SealedDocument.objects.filter(code=code)
+    doc = (docs if jur is None else docs.filter(jurisdiction_id=jur)).first()
     if doc is None:
         return None
+    # the key of the same jurisdiction, read on its own (Citus: no join off the key)
+    doc.key = SealKey.objects.get(jurisdiction_id=doc.jurisdiction_id, pk=doc.key_id)
     content = _json.loads(doc.content)
     return {
         "code": doc.code,

@@ -28,6 +28,7 @@ from township.certificates.models import (
     SealedDocument,
     SealKey,
 )
+from township.core.citus import public_code
 from township.core.errors import DomainError, PermissionRefused
 from township.org.models import Department, Role
 from township.org.scoping import has_role
@@ -140,7 +141,8 @@ def certificate_issue(
         raise DomainError("invalid_version", _("版本号应为3位数字"), field="version")
     _require_role(actor, department.jurisdiction_id, ISSUER_ROLES)
     key = seal_key_for(department=department)
-    key = SealKey.objects.select_for_update().get(pk=key.pk)  # serialises serial numbers per issuer
+    # serialises serial numbers per issuer; the key in the lock (Citus: FOR UPDATE only with the key)
+    key = SealKey.objects.select_for_update().get(jurisdiction_id=key.jurisdiction_id, pk=key.pk)
     now = timezone.now()
     valid_from = valid_from or timezone.localdate(now)
     if valid_until is not None and valid_until < valid_from:
@@ -223,7 +225,7 @@ def document_seal(
         with transaction.atomic():
             return SealedDocument.objects.create(
                 jurisdiction_id=key.jurisdiction_id,
-                code="D" + secrets.token_hex(8).upper(),
+                code=public_code(key.jurisdiction_id, secrets.token_hex(8).upper(), prefix="D"),
                 key=key,
                 kind=kind,
                 title=title,
@@ -266,7 +268,9 @@ def _change_status(
         raise DomainError("reason_required", _("请填写原因"), field="reason")
     _require_role(actor, certificate.jurisdiction_id, STATUS_ROLES)
     with transaction.atomic():
-        cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        cert = Certificate.objects.select_for_update().get(
+            jurisdiction_id=certificate.jurisdiction_id, pk=certificate.pk
+        )
         allowed = {
             CertificateStatus.SUSPENDED: {CertificateStatus.VALID},
             CertificateStatus.VALID: {CertificateStatus.SUSPENDED},
@@ -430,6 +434,7 @@ def library_record_reuse(*, case: Any, actor: Any, items: Iterable[LibraryItem])
             {
                 "id": item.pk,
                 "material_type_code": item.material_type_code,
+                "title": item.title,
                 "sha256": item.sha256,
                 "certificate": item.certificate.identifier if item.certificate_id else None,
             }

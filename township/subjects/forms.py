@@ -68,9 +68,13 @@ class SubjectRegisterForm(forms.Form):
         set_choices(self, "town", towns)
         if len(towns) == 1:
             self.fields["town"].initial = towns[0][0]
-        set_choices(
-            self, "village", [("", _("（不限村社区）")), *_village_choices(actor, channel, [c for c, _n in towns])]
-        )
+        codes = [c for c, _n in towns]
+        if channel == RegistrationChannel.ONLINE and len(codes) > 1:
+            # Online, every town is offered: the villages are those of the town chosen (a bound form), not a list of
+            # every village of every town (1,000 options, rendered one by one: the page took a third of a second).
+            chosen = self.data.get(self.add_prefix("town")) if self.is_bound else None
+            codes = [chosen] if chosen in codes else []
+        set_choices(self, "village", [("", _("（不限村社区）")), *_village_choices(actor, channel, codes)])
         if channel == RegistrationChannel.VILLAGE_AGENT:
             self.fields["village"].required = True
             set_choices(self, "village", choices_of(self, "village")[1:])

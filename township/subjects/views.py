@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +14,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.core.crypto import blind_index
@@ -36,7 +34,6 @@ from township.subjects.models import RegistrationChannel, Subject, SubjectCorrec
 from township.subjects.registration import default_channel, register_towns, subject_register
 from township.subjects.services import subject_reveal
 
-EXPORT_MAX_ROWS = 20_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,46 +83,13 @@ def subject_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(ws: Any, value: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        cell.data_type = "s"
-    return cell
-
-
 @login_required
 def subject_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as Excel, identifiers and phones masked."""
-    from openpyxl import Workbook
+    """导出 of the filtered list through the 下载中心 (kind "subjects": masked; large lists become a job there)."""
+    from township.downloads.views import export
 
     _staff_or_404(request)
-    _form, qs = _filtered(request)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=str(_("主体库")))
-    header = (_("主体编号"), _("主体类别"), _("名称/姓名"), _("证件号码"), _("法定代表人/经营者"), _("联系电话"))
-    ws.append([str(h) for h in (*header, _("地址/住所"), _("登记所在区划"), _("信用风险分类"), _("登记途径"))])
-    for s in qs[:EXPORT_MAX_ROWS]:
-        values = [
-            s.pk,
-            s.kind_label,
-            s.masked_name,
-            s.masked_identifier,
-            s.legal_representative,
-            s.masked_phone,
-            s.address,
-            s.registered_in.name if s.registered_in else "",
-            s.get_credit_class_display() or "",
-            s.get_registration_channel_display(),
-        ]
-        ws.append([_cell(ws, str(v) if v is not None else "") for v in values])
-    buf = BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response["Content-Disposition"] = f'attachment; filename="subjects-{stamp}.xlsx"'
-    return response
+    return export(request, "subjects")
 
 
 def _corrections(subject: Subject) -> list[SubjectCorrection]:

@@ -133,7 +133,8 @@ def application_submit(
     applicant_user, agent = _check_channel(
         actor=actor, jurisdiction_id=item.jurisdiction_id, applicant=applicant, channel=channel, village=village
     )
-    village = village or applicant.village if applicant.village_id else village
+    if village is None and applicant.village_id:
+        village = applicant.village_id  # the code is enough: no read of the village
     return _open_application(
         actor=actor,
         kind=Kind.SINGLE,
@@ -162,7 +163,7 @@ def _open_application(
     applicant_user: User | None,
     agent: User | None,
     channel: str,
-    village: Jurisdiction | None,
+    village: Jurisdiction | str | None,
     item: Any = None,
     version: Any = None,
     theme: Any = None,
@@ -173,9 +174,11 @@ def _open_application(
     required: list[dict[str, Any]] | None = None,
 ) -> Application:
     now = timezone.now()
+    village_code = village if isinstance(village, str) or village is None else village.pk
+    unit = item.jurisdiction if item is not None and item.jurisdiction_id == jurisdiction_id else jurisdiction_id
     case = case_open(
         case_type=BUNDLE if kind == Kind.BUNDLE else APPLICATION,
-        jurisdiction=jurisdiction_id,
+        jurisdiction=unit,
         actor=actor,
         title=f"{applicant.name} · {title}",
         village=village,
@@ -193,7 +196,7 @@ def _open_application(
     app = Application.objects.create(
         jurisdiction_id=jurisdiction_id,
         case=case,
-        village=village,
+        village_id=village_code,
         kind=kind,
         parent=parent,
         applicant=applicant,
@@ -206,10 +209,12 @@ def _open_application(
         title=title[:200],
         received_at=now,
     )
-    subject_mark_present(subject=applicant, jurisdiction=jurisdiction_id, village=village, source="application")
+    subject_mark_present(subject=applicant, jurisdiction=case.jurisdiction, village=village_code, source="application")
     if kind != Kind.CHILD:
         required = required if required is not None else _required_materials([version.snapshot])
-        reused = _record_materials(app, required, actor=actor, uploads=uploads, paper=paper, use_library=use_library)
+        reused = _record_materials(
+            app, required, actor=actor, uploads=uploads, paper=paper, use_library=use_library, new=True
+        )
         _record_reuse(app, actor, reused)
     if item is not None and getattr(item, "responsible_user_id", None):
         case_assign(case=case, actor=actor, assignee=item.responsible_user, comment=_("按事项责任人分派"))

@@ -157,16 +157,10 @@ def _material_names(app: Application, codes: Iterable[str]) -> list[str]:
 
 
 def _required_materials(snapshots: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merged material list of one or more item versions (one row per material type; essential if any)."""
-    merged: dict[str, dict[str, Any]] = {}
-    for snap in snapshots:
-        for m in snap.get("materials", []):
-            code = m["material_type_code"]
-            row = merged.setdefault(
-                code, {"code": code, "name": m.get("material_type_name") or m["name"], "essential": False}
-            )
-            row["essential"] = row["essential"] or bool(m["essential"])
-    return list(merged.values())
+    """Merged material list of one or more item versions, less what the bundle produces itself."""
+    from township.approval.selectors import bundle_materials
+
+    return bundle_materials(snapshots)
 
 
 def _record_materials(
@@ -177,8 +171,11 @@ def _record_materials(
     uploads: dict[str, Any] | None,
     paper: Iterable[str],
     use_library: bool,
+    new: bool = False,
 ) -> list[Any]:
-    """Fill ApplicationMaterial rows: uploads, then library offers (一库共享), then paper originals."""
+    """Fill ApplicationMaterial rows: uploads, then library offers (一库共享), then paper originals.
+
+    ``new``: the application was just created (no rows yet): the rows are written in one statement."""
     from township.certificates.selectors import library_offer
 
     uploads = uploads or {}
@@ -187,7 +184,8 @@ def _record_materials(
     if use_library:
         offers = {li.material_type_code: li for li in library_offer(app.applicant, [r["code"] for r in required])}
     reused = []
-    existing = {m.material_type_code: m for m in ApplicationMaterial.objects.filter(application=app)}
+    existing = {} if new else {m.material_type_code: m for m in ApplicationMaterial.objects.filter(application=app)}
+    created: list[ApplicationMaterial] = []
     for row in required:
         code = row["code"]
         source, attachment, library_item = MaterialSource.MISSING, None, None
@@ -202,19 +200,22 @@ def _record_materials(
             source = MaterialSource.PAPER
         mat = existing.get(code)
         if mat is None:
-            ApplicationMaterial.objects.create(
-                jurisdiction_id=app.jurisdiction_id,
-                application=app,
-                material_type_code=code,
-                name=row["name"],
-                essential=row["essential"],
-                source=source,
-                attachment=attachment,
-                library_item=library_item,
+            created.append(
+                ApplicationMaterial(
+                    jurisdiction_id=app.jurisdiction_id,
+                    application=app,
+                    material_type_code=code,
+                    name=row["name"],
+                    essential=row["essential"],
+                    source=source,
+                    attachment=attachment,
+                    library_item=library_item,
+                )
             )
         elif not mat.provided and source != MaterialSource.MISSING:
             mat.source, mat.attachment, mat.library_item = source, attachment, library_item
             mat.save(update_fields=["source", "attachment", "library_item", "updated_at"])
+    ApplicationMaterial.objects.bulk_create(created)  # not an audited model: no signal is missed
     return reused
 
 

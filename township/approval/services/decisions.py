@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -170,13 +168,11 @@ def application_deny(
 
 def _certificate_type(app: Application, issuer: Department) -> tuple[str, str, str]:
     """(type code, name, material type code) of the item's result (审批结果)."""
-    from township.catalog.models import MaterialType
+    from township.approval.selectors import result_material_type
 
     snap = app.snapshot
     name = snap.get("result_name") or snap.get("name") or app.title
-    # "营业执照（个体工商户）" satisfies the material type "营业执照"
-    base = re.sub(r"[（(][^（()）]*[)）]$", "", name).strip()
-    mt = MaterialType.objects.filter(name=name).first() or MaterialType.objects.filter(name=base).first()
+    mt = result_material_type({**snap, "result_name": name})
     material_code = mt.code if mt else f"item{app.item_id}"
     seq = (mt.pk if mt else (app.item_id or 0)) % 1000
     return f"{issuer.uscc.upper()}{seq:03d}", name, material_code

@@ -62,7 +62,7 @@ def verification_task_complete(
     Errors: permission_denied, verification_done, note_required, outcome_required, rectify_days, outcome_order."""
     if actor is not None and not has_role(actor, task.jurisdiction_id, VERIFY_ROLES, task.village_id):
         raise NotFound()
-    task = VerificationTask.objects.select_for_update().get(pk=task.pk)
+    task = VerificationTask.objects.select_for_update().get(jurisdiction_id=task.jurisdiction_id, pk=task.pk)
     if task.status not in (VerificationStatus.OPEN, VerificationStatus.RECTIFYING):
         raise error(Code.VERIFICATION_DONE)
     if passed and not outcome:

@@ -29,10 +29,44 @@ def rated(now, luo_user, luo, catalog, approver_a, head_a, upload):
     return apps
 
 
-def test_indicators(rated, town_a):
-    satisfaction, rectified = INDICATORS
+def test_indicators(rated, town_a, approver_a):
+    satisfaction, rectified, _queue = INDICATORS
     assert satisfaction.compute([town_a.code], START, END) == (2, 4)
     assert rectified.compute([town_a.code], START, END) == (1, 2)
+    # by the applications' 承办 person (the item's responsible user the case was assigned to)
+    by_person = satisfaction.grouped([town_a.code], START, END, "person")
+    assert sum(n for n, _d in by_person.values()) == 2 and sum(d for _n, d in by_person.values()) == 4
+
+
+def test_windows_evaluated_by_calling_in_time(town_a, clerk_a):
+    """窗口及时叫号率 by 窗口号 and by clerk: called within 20 minutes of taking the ticket / tickets called."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from township.approval.models import QueueTicket
+
+    queue = INDICATORS[2]
+    now = timezone.now()
+    taken = now - timedelta(hours=2)
+    for window, wait in ((1, 5), (1, 35), (2, 10), (None, 1)):  # the last: never called to a window
+        QueueTicket.objects.create(
+            jurisdiction=town_a,
+            day=timezone.localdate(taken),
+            category="A",
+            seq=QueueTicket.objects.count() + 1,
+            status="done",
+            taken_at=taken,
+            called_at=taken + timedelta(minutes=wait) if window else None,
+            window=window,
+            clerk=clerk_a,
+        )
+    span = (now - timedelta(days=1), now + timedelta(days=1))
+    assert queue.compute([town_a.code], *span) == (2, 3)
+    assert queue.grouped([town_a.code], *span, "window") == {1: (1, 2), 2: (1, 1)}
+    assert queue.grouped([town_a.code], *span, "person") == {clerk_a.pk: (2, 3)}
+    assert queue.groups == ("person", "window") or set(queue.groups) == {"person", "window"}
+    assert queue.group_names is not None and queue.group_names("window", [1]) == {1: "1号窗口"}
 
 
 def test_analysis(rated, town_a):
