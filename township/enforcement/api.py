@@ -42,6 +42,26 @@ class PenaltyCasePage(Schema):
     next_cursor: str | None
 
 
+class RemedyOut(Schema):
+    """A 行政复议 or 行政诉讼 against the decision (recorded by the actions ``penalty_remedy`` / ``…_remedy_result``)."""
+
+    id: int
+    kind: str  # reconsideration (行政复议) / litigation (行政诉讼)
+    kind_label: str
+    body: str
+    number: str
+    received_on: dt.date
+    decided_on: dt.date | None
+    result: str  # "" while pending
+    result_label: str
+    corrected: bool  # 变更、撤销、部分撤销、责令重作、确认违法、确认无效 (counted by 复议诉讼纠错率)
+    note: str
+    attachment: int | None
+    replaces: int | None
+    replaced: bool  # a later record corrected or completed this one (kept as history)
+    recorded_at: dt.datetime
+
+
 class PenaltyCaseDetailOut(PenaltyCaseOut):
     facts: str
     notice: dict[str, Any]
@@ -55,6 +75,7 @@ class PenaltyCaseDetailOut(PenaltyCaseOut):
     defended: bool
     rights_waived: bool
     hearing_waived: bool
+    remedies: list[RemedyOut]
 
 
 class LateFineDayOut(Schema):
@@ -170,6 +191,26 @@ def _detail(pc: PenaltyCase) -> dict[str, Any]:
         "defended": pc.defended,
         "rights_waived": pc.rights_waived,
         "hearing_waived": pc.hearing_waived,
+        "remedies": [
+            {
+                "id": r.pk,
+                "kind": r.kind,
+                "kind_label": str(r.get_kind_display()),
+                "body": r.body,
+                "number": r.number,
+                "received_on": r.received_on,
+                "decided_on": r.decided_on,
+                "result": r.result,
+                "result_label": str(r.get_result_display()) if r.result else "",
+                "corrected": r.result in services.CORRECTED,
+                "note": r.note,
+                "attachment": r.attachment_id,
+                "replaces": r.replaces_id,
+                "replaced": r.replaced,
+                "recorded_at": r.recorded_at,
+            }
+            for r in selectors.remedy_list(penalty_case=pc)
+        ],
     }
 
 

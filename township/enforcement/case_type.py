@@ -8,11 +8,14 @@ fires an edge takes its roles and states from the machine; one that only writes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.indicators import on_time_rate
+from township.cases.indicators import on_time_rate, period_days, record_rate
 from township.cases.types import Action, CaseType, MenuEntry
 from township.core.errors import DomainError
 from township.enforcement import facts as penalty_facts
@@ -20,7 +23,7 @@ from township.enforcement import forms, selectors, services
 from township.enforcement.errors import Code
 from township.enforcement.machine import PENALTY_MACHINE, SUMMARY_MACHINE, SummaryState
 from township.enforcement.machine import PenaltyState as S
-from township.enforcement.models import PenaltyCase
+from township.enforcement.models import PenaltyCase, Remedy
 from township.org.models import Role
 
 STAFF = (Role.ENFORCEMENT_OFFICER, Role.LEGAL_REVIEWER, Role.LEADER)
@@ -62,6 +65,14 @@ def _certificates(case: Any, actor: Any) -> dict[str, Any]:
     return {"certificates": selectors.revocable_certificate_choices(penalty_case=_record(case))}
 
 
+def _remedies(case: Any, actor: Any) -> dict[str, Any]:
+    return {"current": selectors.remedy_choices(penalty_case=_record(case))}
+
+
+def _pending_remedies(case: Any, actor: Any) -> dict[str, Any]:
+    return {"pending": selectors.remedy_choices(penalty_case=_record(case), pending=True)}
+
+
 def _staff(pc: PenaltyCase, pk: int, field: str = "approved_by") -> Any:
     return selectors.staff_user(jurisdiction=pc.jurisdiction_id, pk=pk, field=field)
 
@@ -88,6 +99,10 @@ def _unpublished(pc: PenaltyCase, actor: Any) -> bool:
 def _published(pc: PenaltyCase, actor: Any) -> bool:
     d = services.disclosure_for(pc)
     return d is not None and d.published_at is not None and d.withdrawn_at is None
+
+
+def _has_pending_remedy(pc: PenaltyCase, actor: Any) -> bool:
+    return bool(services.remedies_current(pc).filter(result="").exists())
 
 
 def _cash_to_hand_over(pc: PenaltyCase, actor: Any) -> None:
@@ -298,6 +313,38 @@ def _document(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
     return document_generate(penalty_case=pc, kind=d["kind"], actor=a)
 
 
+def _file(files: Any) -> Any:
+    return files.get("file") if files else None
+
+
+def _remedy(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_remedy_record(
+        penalty_case=pc,
+        actor=a,
+        kind=d["kind"],
+        body=d.get("body", ""),
+        number=d.get("number", ""),
+        received_on=d["received_on"],
+        decided_on=d.get("decided_on"),
+        result=d.get("result", ""),
+        note=d.get("note", ""),
+        file=_file(f),
+        replaces=d.get("replaces"),
+    )
+
+
+def _remedy_result(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
+    return services.penalty_remedy_result(
+        penalty_case=pc,
+        actor=a,
+        remedy=d["remedy"],
+        decided_on=d["decided_on"],
+        result=d["result"],
+        note=d.get("note", ""),
+        file=_file(f),
+    )
+
+
 def _collect(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
     return services.summary_collect_on_spot(
         penalty_case=pc, actor=a, receipt_number=d["receipt_number"], hard_to_enforce=d["hard_to_enforce"]
@@ -316,6 +363,38 @@ def _summary_record(pc: PenaltyCase, a: Any, d: dict[str, Any], f: Any) -> Any:
     return services.summary_record(penalty_case=pc, actor=a)
 
 
+# 行政复议 and 行政诉讼 against the decision: recorded facts of a decided case (行政处罚法第73条: no state change).
+REMEDY_CITE = _("行政处罚法第73条；行政复议法第63条至第69条；行政诉讼法第69条至第77条")
+
+
+def remedy_actions(prefix: str, states: Sequence[str]) -> tuple[Action, Action]:
+    """登记复议/诉讼 and 登记复议/诉讼结果 for a case type (action names are unique across case types)."""
+    return (
+        Action(
+            f"{prefix}_remedy",
+            _("登记行政复议、行政诉讼"),
+            _remedy,
+            form=forms.RemedyForm,
+            roles=STAFF_VALUES,
+            states=tuple(states),
+            form_kwargs=_remedies,
+            cite=REMEDY_CITE,
+            help=_("复议机关、人民法院受理或作出决定、裁判后登记；登记错误的，选择“更正的记录”重新登记，原记录保留。"),
+        ),
+        Action(
+            f"{prefix}_remedy_result",
+            _("登记复议、诉讼结果"),
+            _remedy_result,
+            form=forms.RemedyResultForm,
+            roles=STAFF_VALUES,
+            states=tuple(states),
+            form_kwargs=_pending_remedies,
+            applies=_has_pending_remedy,
+            cite=REMEDY_CITE,
+        ),
+    )
+
+
 # --- the ordinary procedure -------------------------------------------------------------------------------------
 
 PENALTY_ACTIONS = (
@@ -328,7 +407,7 @@ PENALTY_ACTIONS = (
         roles=OFFICER,
         states=INVESTIGATION,
         form_kwargs=_people,
-        cite="行政处罚法第42条、第47条、第55条",
+        cite=_("行政处罚法第42条、第47条、第55条"),
     ),
     Action(
         "penalty_preservation",
@@ -338,7 +417,7 @@ PENALTY_ACTIONS = (
         roles=OFFICER,
         states=INVESTIGATION,
         form_kwargs=_people,
-        cite="行政处罚法第56条",
+        cite=_("行政处罚法第56条"),
     ),
     Action(
         "penalty_preservation_decide",
@@ -349,7 +428,7 @@ PENALTY_ACTIONS = (
         states=OPEN,
         form_kwargs=_pending,
         applies=_has_pending_preservation,
-        cite="行政处罚法第56条",
+        cite=_("行政处罚法第56条"),
     ),
     Action("penalty_notice", _("事先告知"), _notice, form=forms.NoticeForm, transition="notify"),
     Action(
@@ -359,7 +438,7 @@ PENALTY_ACTIONS = (
         form=forms.StatementForm,
         roles=OFFICER,
         states=(S.NOTIFIED, S.HEARD),
-        cite="行政处罚法第45条",
+        cite=_("行政处罚法第45条"),
     ),
     Action(
         "penalty_hearing_request",
@@ -386,7 +465,7 @@ PENALTY_ACTIONS = (
         roles=OFFICER_OR_HEAD,
         states=OPEN,
         form_kwargs=_grounds,
-        cite="行政处罚法第57条、第58条",
+        cite=_("行政处罚法第57条、第58条"),
     ),
     Action(
         "penalty_discussion",
@@ -395,7 +474,7 @@ PENALTY_ACTIONS = (
         form=forms.DiscussionForm,
         roles=HEAD,
         states=(S.NOTIFIED, S.HEARD, S.REVIEWED),
-        cite="行政处罚法第57条",
+        cite=_("行政处罚法第57条"),
     ),
     Action(
         "penalty_extend",
@@ -405,7 +484,7 @@ PENALTY_ACTIONS = (
         roles=OFFICER_OR_HEAD,
         states=OPEN,
         form_kwargs=_people,
-        cite="行政处罚法第60条",
+        cite=_("行政处罚法第60条"),
     ),
     Action(
         "penalty_decide",
@@ -426,7 +505,7 @@ PENALTY_ACTIONS = (
         roles=OFFICER_OR_HEAD,
         states=(S.SERVED, S.OVERDUE),
         form_kwargs=_people,
-        cite="行政处罚法第66条",
+        cite=_("行政处罚法第66条"),
     ),
     Action(
         "penalty_demand",
@@ -435,7 +514,7 @@ PENALTY_ACTIONS = (
         form=forms.DemandForm,
         roles=OFFICER_OR_HEAD,
         states=(S.OVERDUE,),
-        cite="行政强制法第35条、第54条",
+        cite=_("行政强制法第35条、第54条"),
     ),
     Action("penalty_enforce", _("申请法院强制执行"), _enforce, form=forms.EnforceForm, transition="apply_enforcement"),
     Action("penalty_drop", _("撤销立案"), _drop, form=forms.DropForm, transition="drop", danger=True),
@@ -449,7 +528,7 @@ PENALTY_ACTIONS = (
         roles=STAFF_VALUES,
         states=DECIDED,
         applies=_unpublished,
-        cite="行政处罚法第48条",
+        cite=_("行政处罚法第48条"),
     ),
     Action(
         "penalty_disclosure_withdraw",
@@ -460,7 +539,7 @@ PENALTY_ACTIONS = (
         states=DECIDED,
         applies=_published,
         danger=True,
-        cite="行政处罚法第48条",
+        cite=_("行政处罚法第48条"),
     ),
     Action(
         "penalty_document",
@@ -471,6 +550,7 @@ PENALTY_ACTIONS = (
         states=(*OPEN, *DECIDED),
         success=_("文书已生成"),
     ),
+    *remedy_actions("penalty", DECIDED),
 )
 
 # --- the summary procedure (简易程序: on_spot → paid → recorded) ------------------------------------------------
@@ -486,10 +566,54 @@ SUMMARY_ACTIONS = (
         roles=OFFICER_OR_HEAD,
         states=(SummaryState.PAID,),
         precheck=_cash_to_hand_over,
-        cite="行政处罚法第71条",
+        cite=_("行政处罚法第71条"),
     ),
     Action("summary_record", _("报所属行政机关备案"), _summary_record, transition="record"),
+    *remedy_actions("summary", (SummaryState.ON_SPOT, SummaryState.PAID)),
 )
+
+
+def _reviewed(units: Sequence[str], start: datetime, end: datetime) -> QuerySet[PenaltyCase]:
+    first, after = period_days(start, end)
+    return PenaltyCase.objects.filter(
+        jurisdiction_id__in=list(units), reviewed_on__gte=first, reviewed_on__lt=after
+    ).exclude(review_passed__isnull=True)
+
+
+# 法制审核通过率 (行政处罚法 Art 58): cases whose legal review passed / cases reviewed in the period, by the review date.
+LEGAL_REVIEW_PASSED = record_rate(
+    key="legal_review_passed",
+    label=_("法制审核通过率"),
+    base=_reviewed,
+    success=Q(review_passed=True),
+    case_ref="case_id",
+    formula=_("法制审核通过的案件数 / 期间内完成法制审核的案件数"),
+)
+
+
+def _remedies_decided(units: Sequence[str], start: datetime, end: datetime) -> QuerySet[Remedy]:
+    first, after = period_days(start, end)
+    return Remedy.objects.filter(
+        jurisdiction_id__in=list(units),
+        decided_on__gte=first,
+        decided_on__lt=after,
+        replaced_by__isnull=True,
+    ).exclude(result="")
+
+
+# 复议诉讼纠错率: remedies whose result changed, annulled (wholly or partly, with or without an order to redo),
+# confirmed illegal or void the decision / remedies decided in the period (by the decision or judgment date), the rows
+# a correction replaced not counted; both procedures. Lower is better.
+REMEDY_CORRECTED = record_rate(
+    key="remedy_corrected_rate",
+    label=_("复议诉讼纠错率"),
+    base=_remedies_decided,
+    success=Q(result__in=services.CORRECTED),
+    case_ref="penalty_case__case_id",
+    formula=_("被变更、撤销、部分撤销、责令重作、确认违法或确认无效的复议诉讼数 / 期间内审结的复议诉讼数"),
+    higher_is_better=False,
+)
+
 
 PENALTY = CaseType(
     machine=PENALTY_MACHINE,
@@ -503,8 +627,12 @@ PENALTY = CaseType(
         MenuEntry(_("双随机抽查"), "enforcement:plan-list", roles=STAFF, order=42),
         MenuEntry(_("执法队伍"), "enforcement:team-list", roles=STAFF, order=43),
     ),
-    # 考核 (issue 12): 按期结案率 by the engine's formula (docs/evaluation.md).
-    indicators=(on_time_rate(PENALTY_MACHINE.case_type, label=_("按期结案率")),),
+    # 考核 (issue 12): 按期结案率 by the engine's formula, 法制审核通过率, 复议诉讼纠错率 (docs/evaluation.md).
+    indicators=(
+        on_time_rate(PENALTY_MACHINE.case_type, label=_("按期结案率")),
+        LEGAL_REVIEW_PASSED,
+        REMEDY_CORRECTED,
+    ),
 )
 
 SUMMARY = CaseType(

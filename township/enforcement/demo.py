@@ -278,6 +278,7 @@ def _cases(
     services.penalty_statement_record(penalty_case=pc, actor=o1, waived=True)
     services.penalty_decide(penalty_case=pc, actor=leader, types=["fine"], fine=200)
     services.penalty_serve(penalty_case=pc, actor=o1, mode="direct", sent_on=today)
+    _remedies(pc, file, items[0], legal, leader, o1, inv, today, now)
     # 5. summary procedure, recorded
     s = services.summary_case_create(
         jurisdiction=town,
@@ -298,6 +299,87 @@ def _cases(
     services.summary_collect_on_spot(penalty_case=s, actor=o1, receipt_number="渝财罚No.0012345")
     services.summary_cash_hand_over(penalty_case=s, actor=o1, handed_over_on=today)
     services.summary_record(penalty_case=s, actor=o1)
+
+
+# 行政复议 and 行政诉讼 brought against decided cases, so 复议诉讼纠错率 (考核) is not empty: 维持, 驳回, 撤销, 撤诉 and
+# one pending → 1 / 4. The body is the unit's 复议机关 or 管辖法院 (执法设置).
+REMEDIES = [
+    (
+        "周某",
+        "周某在白沙正街人行道摆放广告牌约10平方米。",
+        "reconsideration",
+        "江津府复〔2026〕21号",
+        "rejected",
+        "复议机关认为处罚决定事实清楚、适用依据正确，驳回复议请求。",
+    ),
+    (
+        "吴某",
+        "吴某在滨江路公共场地堆放废旧建材约15平方米。",
+        "litigation",
+        "（2026）渝0116行初58号",
+        "annulled",
+        "法院认为现场检查笔录未经当事人签字确认，主要证据不足，判决撤销。",
+    ),
+    (
+        "郑某",
+        "郑某在东海村公共场地堆放杂物约9平方米。",
+        "litigation",
+        "（2026）渝0116行初61号",
+        "withdrawn",
+        "当事人主动改正后申请撤诉，法院准许。",
+    ),
+    (
+        "冯某",
+        "冯某在白沙正街占道堆放货物约7平方米。",
+        "reconsideration",
+        "江津府复〔2026〕27号",
+        "",
+        "已提交行政复议答复书及证据材料，等待复议决定。",
+    ),
+]
+
+
+def _remedies(
+    first: Any, file: Any, item: Any, legal: User, leader: User, o1: User, inv: list[int], today: Any, now: Any
+) -> None:
+    services.penalty_remedy_record(
+        penalty_case=first,
+        actor=legal,
+        kind="reconsideration",
+        number="江津府复〔2026〕15号",
+        received_on=today,
+        decided_on=today,
+        result="upheld",
+        note="复议机关决定维持原处罚决定。",
+    )
+    for name, facts, kind, number, result, note in REMEDIES:
+        pc = file(name, item, facts)
+        services.penalty_act_record(
+            penalty_case=pc, kind="inspection", at=now, place="白沙镇正街", officers=inv, actor=o1
+        )
+        services.penalty_notice(
+            penalty_case=pc,
+            actor=o1,
+            types=["fine"],
+            fine=300,
+            facts=pc.facts,
+            reasons="违反市容管理规定",
+            basis=item.legal_basis,
+            served_on=today,
+        )
+        services.penalty_statement_record(penalty_case=pc, actor=o1, waived=True)
+        services.penalty_decide(penalty_case=pc, actor=leader, types=["fine"], fine=300)
+        services.penalty_serve(penalty_case=pc, actor=o1, mode="direct", sent_on=today)
+        services.penalty_remedy_record(
+            penalty_case=pc,
+            actor=legal,
+            kind=kind,
+            number=number,
+            received_on=today,
+            decided_on=today if result else None,
+            result=result,
+            note=note,
+        )
 
 
 def _inspection(town: Jurisdiction, enf_dept: Any, safety_dept: Any, leader: User, users: list[User]) -> None:

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from township.enforcement import rules, selectors, services
-from township.enforcement.models import Domain, InvestigativeAct, PartyKind, PenaltyType, ServiceRecord
+from township.enforcement.models import Domain, InvestigativeAct, PartyKind, PenaltyType, Remedy, ServiceRecord
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE: dict[str, Any] = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 NAIVE_IS_BEIJING = _("ISO 8601 格式；不带时区的时间按北京时间（Asia/Shanghai，UTC+8）理解，带时区的按其时区换算")
 
@@ -270,6 +270,52 @@ class DisclosureWithdrawForm(forms.Form):
     varied_on = DayField(
         label=_("决定被变更、撤销或确认违法的日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class RemedyForm(forms.Form):
+    """登记行政复议、行政诉讼 (pending or decided), or correct a record: the corrected record stays as history."""
+
+    kind = forms.ChoiceField(label=_("救济途径"), choices=Remedy.Kind.choices)
+    body = forms.CharField(
+        label=_("复议机关或人民法院"),
+        max_length=128,
+        required=False,
+        help_text=_("不填则取执法设置中的复议机关或管辖法院"),
+    )
+    number = forms.CharField(label=_("案号"), max_length=64, required=False)
+    received_on = DayField(label=_("收到申请或起诉状日期"), **DATE)
+    decided_on = DayField(label=_("决定或裁判日期（尚未审结的不填）"), required=False, **DATE)
+    result = forms.ChoiceField(
+        label=_("结果（尚未审结的不填）"), choices=[("", "—")] + list(Remedy.Result.choices), required=False
+    )
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    file = forms.FileField(label=_("复议决定书或裁判文书（可选）"), required=False)
+    replaces = forms.TypedChoiceField(
+        label=_("更正的记录"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("选择后本条取代所选记录，原记录保留备查"),
+    )
+
+    def __init__(self, *args: Any, current: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["replaces"]).choices = [("", _("（新登记）"))] + list(current or [])
+
+
+class RemedyResultForm(forms.Form):
+    """The result of a pending 复议 or 诉讼 (recorded as a new row replacing the pending one)."""
+
+    remedy = forms.TypedChoiceField(label=_("尚未审结的复议或诉讼"), coerce=int)
+    decided_on = DayField(label=_("决定或裁判日期"), **DATE)
+    result = forms.ChoiceField(label=_("结果"), choices=Remedy.Result.choices)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    file = forms.FileField(label=_("复议决定书或裁判文书（可选）"), required=False)
+
+    def __init__(self, *args: Any, pending: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pending is not None:
+            cast(forms.ChoiceField, self.fields["remedy"]).choices = pending
 
 
 def _document_kinds() -> list[tuple[str, str]]:

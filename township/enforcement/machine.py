@@ -67,7 +67,7 @@ PENALTY_MACHINE = Machine(
     ],
     transitions=[
         # 行政处罚法第54条: investigation after filing; acts are recorded by penalty_act_record (Art 42, 55).
-        Transition("investigate", _("开始调查"), (S.FILED,), S.INVESTIGATING, (OFFICER,), cite="行政处罚法第54条"),
+        Transition("investigate", _("开始调查"), (S.FILED,), S.INVESTIGATING, (OFFICER,), cite=_("行政处罚法第54条")),
         Transition(
             "notify",
             _("事先告知"),
@@ -76,7 +76,7 @@ PENALTY_MACHINE = Machine(
             (OFFICER,),
             guards=(rules.guard_investigated, rules.guard_notice),
             via=Via.SERVICE,
-            cite="行政处罚法第44条、第63条",
+            cite=_("行政处罚法第44条、第63条"),
         ),
         Transition(
             "request_hearing",
@@ -86,7 +86,7 @@ PENALTY_MACHINE = Machine(
             (OFFICER,),
             guards=(rules.guard_hearing_eligible, rules.guard_hearing_request),
             via=Via.SERVICE,
-            cite="行政处罚法第64条",
+            cite=_("行政处罚法第64条"),
         ),
         Transition(
             "schedule_hearing",
@@ -96,7 +96,7 @@ PENALTY_MACHINE = Machine(
             (OFFICER,),
             guards=(rules.guard_hearing_schedule,),
             via=Via.SERVICE,
-            cite="行政处罚法第64条",
+            cite=_("行政处罚法第64条"),
         ),
         Transition(
             "hold_hearing",
@@ -106,7 +106,7 @@ PENALTY_MACHINE = Machine(
             (OFFICER, LEADER),
             guards=(rules.guard_hearing_day, rules.guard_hearing_held),
             via=Via.SERVICE,
-            cite="行政处罚法第64条、第65条",
+            cite=_("行政处罚法第64条、第65条"),
         ),
         Transition(
             "review",
@@ -116,7 +116,7 @@ PENALTY_MACHINE = Machine(
             (REVIEWER,),
             guards=(rules.guard_review_ready, rules.guard_review),
             via=Via.SERVICE,
-            cite="行政处罚法第58条",
+            cite=_("行政处罚法第58条"),
         ),
         Transition(
             "decide",
@@ -127,7 +127,7 @@ PENALTY_MACHINE = Machine(
             guards=(rules.guard_decide_ready, rules.guard_decide),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="行政处罚法第57条至第62条、第65条",
+            cite=_("行政处罚法第57条至第62条、第65条"),
         ),
         Transition(
             "serve",
@@ -137,7 +137,7 @@ PENALTY_MACHINE = Machine(
             (OFFICER,),
             guards=(rules.guard_serve,),
             via=Via.SERVICE,
-            cite="行政处罚法第61条",
+            cite=_("行政处罚法第61条"),
         ),
         Transition(
             "pay",
@@ -147,7 +147,7 @@ PENALTY_MACHINE = Machine(
             (OFFICER,),
             guards=(rules.guard_paid,),
             via=Via.SERVICE,
-            cite="行政处罚法第67条、第72条",
+            cite=_("行政处罚法第67条、第72条"),
         ),
         Transition(
             "mark_overdue",
@@ -157,7 +157,7 @@ PENALTY_MACHINE = Machine(
             (OFFICER, SYSTEM),
             guards=(rules.guard_overdue,),
             via=Via.SERVICE,
-            cite="行政处罚法第72条",
+            cite=_("行政处罚法第72条"),
         ),
         Transition(
             "apply_enforcement",
@@ -167,7 +167,7 @@ PENALTY_MACHINE = Machine(
             (LEADER,),
             guards=(rules.guard_apply_enforcement,),
             via=Via.SERVICE,
-            cite="行政处罚法第72条；行政强制法第53条、第54条",
+            cite=_("行政处罚法第72条；行政强制法第53条、第54条"),
         ),
         Transition(
             "close",
@@ -177,7 +177,7 @@ PENALTY_MACHINE = Machine(
             (LEADER,),
             guards=(rules.guard_close_report,),
             via=Via.SERVICE,
-            cite="行政处罚法第47条",
+            cite=_("行政处罚法第47条"),
         ),
         Transition(
             "close_performed",
@@ -187,7 +187,7 @@ PENALTY_MACHINE = Machine(
             (LEADER,),
             guards=(rules.guard_close_unpaid, rules.guard_close_report),
             via=Via.SERVICE,
-            cite="行政处罚法第47条",
+            cite=_("行政处罚法第47条"),
         ),
         Transition(
             "drop",
@@ -198,9 +198,9 @@ PENALTY_MACHINE = Machine(
             guards=(rules.guard_drop_reason,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="行政处罚法第57条（不予行政处罚、移送）",
+            cite=_("行政处罚法第57条（不予行政处罚、移送）"),
         ),
-        Transition("archive", _("归档"), (S.CLOSED,), S.ARCHIVED, (OFFICER, LEADER), cite="行政处罚法第47条"),
+        Transition("archive", _("归档"), (S.CLOSED,), S.ARCHIVED, (OFFICER, LEADER), cite=_("行政处罚法第47条")),
     ],
 )
 
@@ -232,7 +232,7 @@ SUMMARY_MACHINE = Machine(
             (OFFICER,),
             guards=(rules.guard_summary_collect,),
             via=Via.SERVICE,
-            cite="行政处罚法第68条",
+            cite=_("行政处罚法第68条"),
         ),
         Transition(
             "pay",
@@ -242,7 +242,7 @@ SUMMARY_MACHINE = Machine(
             (OFFICER,),
             guards=(rules.guard_summary_paid,),
             via=Via.SERVICE,
-            cite="行政处罚法第67条",
+            cite=_("行政处罚法第67条"),
         ),
         Transition(
             "record",
@@ -251,7 +251,7 @@ SUMMARY_MACHINE = Machine(
             SS.RECORDED,
             (OFFICER,),
             clock=Clock.STOP,
-            cite="行政处罚法第52条",
+            cite=_("行政处罚法第52条"),
         ),
     ],
 )

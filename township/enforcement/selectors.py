@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from township.cases.models import Case
 from township.core.errors import NotFound
 from township.enforcement.errors import Code
 from township.enforcement.machine import PenaltyState, SummaryState
@@ -42,12 +43,15 @@ def _reach_q(actor: Any, village_field: str | None = "village") -> Q:
 
 
 def penalty_warning(pc: PenaltyCase, today: dt.date | None = None) -> str:
-    """Traffic light on the 90-day decision period (Art 60): normal / yellow (≤ 30 days) / red (≤ 10) / overdue; once
-    decided, ``late`` (超期办结) when the engine recorded the decision after the due time (``Case.finished_late``)."""
+    """The engine's traffic light (``Case.warning``: the same colours as 我的待办 and every case list) on the 90-day
+    decision period (Art 60); ``late`` (超期办结) once decided after the due time. Only when the engine keeps no
+    clock (the holiday table did not reach the deadline at filing) does it fall back to ``decision_due`` in days."""
     if pc.case.finished_late:
         return "late"
     if pc.procedure != PenaltyCase.Procedure.ORDINARY or pc.case.state not in OPEN_STATES:
         return "none"
+    if pc.case.due_at is not None:
+        return pc.case.warning()
     today = today or timezone.localdate()
     left = (pc.decision_due - today).days
     if left < 0:
@@ -82,23 +86,27 @@ def penalty_case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Q
     if f.get("q"):
         qs = qs.filter(Q(party_name__contains=f["q"]) | Q(case__number__contains=f["q"]))
     warning = f.get("warning")
-    if warning:
+    if warning == "late":
+        qs = qs.filter(case__finished_late=True)
+    elif warning in ("overdue", "red", "yellow", "normal", "paused"):
+        from township.cases.selectors import warning_q
+
         today = f.get("today") or timezone.localdate()
-        open_q = Q(procedure=PenaltyCase.Procedure.ORDINARY, case__state__in=OPEN_STATES)
-        if warning == "overdue":
-            qs = qs.filter(open_q, decision_due__lt=today)
-        elif warning == "red":
-            qs = qs.filter(open_q, decision_due__gte=today, decision_due__lte=today + dt.timedelta(days=10))
-        elif warning == "yellow":
-            qs = qs.filter(
-                open_q,
-                decision_due__gt=today + dt.timedelta(days=10),
-                decision_due__lte=today + dt.timedelta(days=30),
-            )
-        elif warning == "normal":
-            qs = qs.filter(open_q, decision_due__gt=today + dt.timedelta(days=30))
-        elif warning == "late":
-            qs = qs.filter(case__finished_late=True)
+        open_q = Q(procedure=PenaltyCase.Procedure.ORDINARY, case__state__in=OPEN_STATES, case__finished_late=False)
+        engine = Case.objects.filter(warning_q(warning, timezone.now())).values("id")
+        fallback = (
+            Q(case__due_at__isnull=True)
+            & {
+                "overdue": Q(decision_due__lt=today),
+                "red": Q(decision_due__gte=today, decision_due__lte=today + dt.timedelta(days=10)),
+                "yellow": Q(
+                    decision_due__gt=today + dt.timedelta(days=10), decision_due__lte=today + dt.timedelta(days=30)
+                ),
+                "normal": Q(decision_due__gt=today + dt.timedelta(days=30)),
+                "paused": Q(pk__in=[]),
+            }[warning]
+        )
+        qs = qs.filter(open_q, Q(case_id__in=engine, case__due_at__isnull=False) | fallback)
     return qs.order_by("-id")
 
 
@@ -343,3 +351,39 @@ def penalty_case_certificates(*, penalty_case: PenaltyCase) -> dict[str, list[An
         "revocable": revocable_certificates(penalty_case=penalty_case),
         "revoked": list(certificates_revoked_by_case(penalty_case.case)),
     }
+
+
+def remedy_list(*, penalty_case: PenaltyCase) -> list[Any]:
+    """Every 行政复议 and 行政诉讼 recorded on the case, oldest first, replaced rows included (``replaced`` set on
+    them): the case page shows the current ones and, struck through, what they corrected."""
+    from township.enforcement.models import Remedy
+
+    rows = list(
+        Remedy.objects.filter(jurisdiction_id=penalty_case.jurisdiction_id, penalty_case=penalty_case)
+        .select_related("recorded_by", "attachment")
+        .order_by("received_on", "id")
+    )
+    replaced = {r.replaces_id for r in rows if r.replaces_id}
+    for r in rows:
+        r.replaced = r.pk in replaced
+    return rows
+
+
+def remedy_choices(*, penalty_case: PenaltyCase, pending: bool = False) -> list[tuple[int, str]]:
+    """(id, "途径 机关 案号 · 收到日期 · 结果") of the case's current remedies (only those without a result when
+    ``pending``)."""
+    from django.utils.translation import gettext as _
+
+    from township.enforcement.services import remedies_current
+
+    rows = remedies_current(penalty_case)
+    if pending:
+        rows = rows.filter(result="")
+    return [
+        (
+            r.pk,
+            f"{r.get_kind_display()} {r.body} {r.number} · {r.received_on:%Y-%m-%d}"
+            f" · {r.get_result_display() if r.result else _('尚未审结')}",
+        )
+        for r in rows
+    ]

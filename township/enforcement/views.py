@@ -132,6 +132,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panel": case_actions.panel(request, pc.case),
             "disclosure": services.disclosure_for(pc),
             "certificates": selectors.penalty_case_certificates(penalty_case=pc),
+            "remedies": (remedies := selectors.remedy_list(penalty_case=pc)),
+            "remedy_corrected": any(r.result in services.CORRECTED and not r.replaced for r in remedies),
+            "corrected_results": [str(c) for c in services.CORRECTED],
         },
     )
 
@@ -154,6 +157,8 @@ def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     initial = {"party_name": clue.party_name, "party_kind": clue.party_kind}
     if clue.party_kind != "person":  # a USCC is public; a resident ID is not put in the page (left blank: the clue's)
         initial["party_id_number"] = clue.party_id_number
+    if action == "file":  # the officer filing is one of the (at least two) investigators, ticked already
+        initial["investigators"] = [request.user.pk]
     people = {"jurisdictions": [clue.jurisdiction_id]} if form_class is forms.FileCaseForm else {}
     form = form_class(request.POST or None, initial=initial, **people)
     error, status = "", 200
@@ -256,24 +261,49 @@ def team_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+CLUE_PAGE = 50
+
+
 @login_required
 def clue_list(request: HttpRequest) -> HttpResponse:
+    """案源管理: tabs by 处理结果, search (来源, 关键字), pages of 50 (keyset), 导出 of what the filter shows."""
+    from township.core.errors import BadInput
+    from township.downloads.views import export_url
+    from township.enforcement.exports import clue_filters, clue_queryset
+
     _staff(request)
-    decision = request.GET.get("decision", "pending")
-    clues = list(selectors.clue_list(actor=request.user, decision=decision, source=request.GET.get("source", ""))[:200])
+    try:
+        f = clue_filters(request.GET)
+    except BadInput as exc:
+        return render(request, "downloads/error.html", {"message": exc.message}, status=400)
+    qs = clue_queryset(request.user, f)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    clues = list(qs[: CLUE_PAGE + 1])
     today = timezone.localdate()
-    rows = [
-        {
-            "clue": c,
-            "warning": services.clue_warning(c, today),
-            "warning_label": WARNING_LABELS.get(services.clue_warning(c, today), ""),
-        }
-        for c in clues
-    ]
+    rows = []
+    for c in clues[:CLUE_PAGE]:
+        level = services.clue_warning(c, today)
+        rows.append({"clue": c, "warning": level, "warning_label": WARNING_LABELS.get(level, "")})
+    next_url = ""
+    if len(clues) > CLUE_PAGE:
+        params = request.GET.copy()
+        params["before"] = str(clues[CLUE_PAGE - 1].pk)
+        next_url = "?" + params.urlencode()
     return render(
         request,
         "enforcement/clue_list.html",
-        {"rows": rows, "decision": decision, "decisions": Clue.Decision.choices, "sources": Clue.Source.choices},
+        {
+            "rows": rows,
+            "decision": f.get("decision", "pending"),
+            "f": f,
+            "decisions": Clue.Decision.choices,
+            "sources": Clue.Source.choices,
+            "next_url": next_url,
+            "paged": bool(before),
+            "export_url": export_url("enforcement-clues", f),
+        },
     )
 
 

@@ -677,3 +677,72 @@ class Disclosure(JurisdictionScoped):
 
     def __str__(self) -> str:
         return str(self.penalty_case_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Remedies against a decision (行政复议、行政诉讼)
+# ---------------------------------------------------------------------------------------------
+
+
+class Remedy(JurisdictionScoped):
+    """A 行政复议 or 行政诉讼 against a penalty decision, and how it ended (行政处罚法第59条、第73条; 行政复议法
+    2023年修订 第63条至第69条; 行政诉讼法 第62条、第69条、第70条、第74条、第75条、第77条).
+
+    A row is never changed or deleted: the result of a pending remedy, a correction of a mistyped one, or a second
+    instance that replaces the first is a new row that ``replaces`` the one before; the replaced row stays as history
+    and only the rows nobody replaces count (``current``)."""
+
+    class Kind(models.TextChoices):
+        RECONSIDERATION = "reconsideration", _("行政复议")
+        LITIGATION = "litigation", _("行政诉讼")
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", _("维持")
+        REJECTED = "rejected", _("驳回复议请求或诉讼请求")
+        CHANGED = "changed", _("变更")
+        ANNULLED = "annulled", _("撤销")
+        PARTLY_ANNULLED = "partly_annulled", _("部分撤销")
+        REDO = "redo", _("撤销并责令重新作出")
+        ILLEGAL = "illegal", _("确认违法")
+        VOID = "void", _("确认无效")
+        MEDIATED = "mediated", _("调解或和解结案")
+        WITHDRAWN = "withdrawn", _("撤回申请或撤诉")
+        DISMISSED = "dismissed", _("不予受理或驳回起诉")
+
+    penalty_case = models.ForeignKey(
+        PenaltyCase, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="remedies"
+    )
+    kind = models.CharField(_("救济途径"), max_length=16, choices=Kind.choices)
+    body = models.CharField(_("复议机关或人民法院"), max_length=128)
+    number = models.CharField(_("案号"), max_length=64, blank=True)
+    received_on = models.DateField(_("收到申请或起诉状日期"))
+    decided_on = models.DateField(_("决定或裁判日期"), null=True, blank=True)
+    result = models.CharField(_("结果"), max_length=16, choices=Result.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    attachment = models.ForeignKey(
+        "cases.Attachment", verbose_name=_("文书"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("更正或取代的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        ordering = ["penalty_case_id", "id"]
+        verbose_name = _("行政复议、行政诉讼")
+        verbose_name_plural = _("行政复议、行政诉讼")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "replaces"], name="enf_remedy_replaced_once"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "decided_on"], name="enf_remedy_decided")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"

@@ -77,6 +77,12 @@ from township.enforcement.services.penalty import (
     preservation_decide,
     preservation_start,
 )
+from township.enforcement.services.remedies import (
+    CORRECTED,
+    penalty_remedy_record,
+    penalty_remedy_result,
+    remedies_current,
+)
 from township.enforcement.services.summary import (
     summary_case_create,
     summary_cash_hand_over,
@@ -96,6 +102,10 @@ from township.enforcement.services.teams import (
 )
 
 __all__ = [
+    "CORRECTED",
+    "penalty_remedy_record",
+    "penalty_remedy_result",
+    "remedies_current",
     "CASE_ROLES",
     "HEAD_ROLES",
     "MANAGER_ROLES",

@@ -38,6 +38,7 @@ NOTE_LABELS = {
     "cash_hand_over": _lazy("罚款交至行政机关"),
     "disclosure_publish": _lazy("执法公示"),
     "disclosure_withdraw": _lazy("撤下公示"),
+    "remedy": _lazy("行政复议、行政诉讼"),
 }
 
 

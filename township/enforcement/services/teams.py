@@ -75,7 +75,9 @@ def team_for_village(*, jurisdiction: str, village: str | None, domain: str | No
     if not village:
         return None
     teams = list(
-        Team.objects.filter(jurisdiction_id=jurisdiction, active=True, zones__village_id=village)
+        Team.objects.filter(
+            jurisdiction_id=jurisdiction, zones__jurisdiction_id=jurisdiction, active=True, zones__village_id=village
+        )
         .distinct()
         .order_by("id")
     )
@@ -172,7 +174,10 @@ def credential_views(jurisdiction: str, user_ids: Sequence[int]) -> list[tuple[i
     """For each user id, the credentials of the officer registered in ``jurisdiction`` (none if not an officer)."""
     by_user: dict[int, list[rules.CredentialView]] = {int(u): [] for u in user_ids}
     rows = Credential.objects.filter(
-        jurisdiction_id=jurisdiction, officer__user_id__in=list(by_user), officer__active=True
+        jurisdiction_id=jurisdiction,
+        officer__jurisdiction_id=jurisdiction,  # Citus: both joined tables on the town's shard
+        officer__user_id__in=list(by_user),
+        officer__active=True,
     ).values_list("officer__user_id", "number", "valid_from", "valid_until", "revoked", "domains")
     for uid, number, vf, vu, revoked, domains in rows:
         by_user[uid].append(rules.CredentialView(number, vf, vu, revoked, tuple(domains or ())))

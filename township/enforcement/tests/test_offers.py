@@ -107,8 +107,9 @@ def test_after_the_decision_the_officer_serves_and_records_payment_and_the_head_
     pc = file_case(world)
     notify(world, pc, types=["fine"], fine=1000)
     decide_waived(world, pc, types=["fine"], fine=1000)
-    # after the decision: the disclosure (published by anyone of the case; nothing to withdraw yet) and the documents
-    after = {"penalty_disclose", "penalty_document"}
+    # after the decision: the disclosure (published by anyone of the case; nothing to withdraw yet), the documents and
+    # the record of a 行政复议 or 行政诉讼 against the decision
+    after = {"penalty_disclose", "penalty_document", "penalty_remedy"}
     assert set(offers(pc, world.o1)) == {"penalty_serve", *after}
     assert set(offers(pc, world.leader)) == after and set(offers(pc, world.reviewer)) == after
     services.penalty_serve(penalty_case=pc, actor=world.o1, mode="direct", sent_on=D(2026, 3, 2))

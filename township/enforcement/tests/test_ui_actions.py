@@ -30,6 +30,8 @@ def test_clue_filed_and_investigated_through_the_forms(world, client):
     url = reverse("enforcement:clue-action", args=[clue.pk, "file"])
     form = client.get(url).content.decode()
     assert "李明（渝执-5001-0001）" in form and "王局长" in form and "用户ID" not in form
+    # the filing officer is ticked as an investigator already (one of the two the law asks)
+    assert client.get(url).context["form"]["investigators"].value() == [world.o1.pk]
     filing = {
         "party_kind": "person",
         "party_name": "孙某",

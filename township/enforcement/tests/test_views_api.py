@@ -191,7 +191,12 @@ def test_summary_procedure_through_the_api(world, client):
     assert created.status_code == 201
     # the steps are the case's actions, found from its engine case id
     steps = f"/api/v1/cases/{created.json()['case_id']}/actions"
-    assert [a["name"] for a in client.get(steps).json()] == ["summary_collect", "summary_pay", "summary_record"]
+    assert [a["name"] for a in client.get(steps).json()] == [
+        "summary_collect",
+        "summary_pay",
+        "summary_record",
+        "summary_remedy",
+    ]
     no_receipt = client.post(f"{steps}/summary_collect", {"receipt_number": " "}, content_type="application/json")
     assert no_receipt.status_code == 422 and no_receipt.json()["field"] == "receipt_number"
     collected = client.post(f"{steps}/summary_collect", {"receipt_number": "No.9"}, content_type="application/json")
