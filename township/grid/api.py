@@ -3,10 +3,12 @@ patrols, handovers. Thin: every endpoint calls a selector or a service."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -200,12 +202,38 @@ def grids(request: HttpRequest, level: int | None = None, jurisdiction: str | No
     return [_grid_out(g) for g in selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)]
 
 
+_GEOJSON_CACHE: dict[str, bytes] = {}  # ETag → serialised body, per process (the grids change rarely)
+_GEOJSON_CACHE_SIZE = 32
+
+
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 @router.get("/grids.geojson", response=dict)
 def grids_geojson(request: HttpRequest, level: int | None = None, jurisdiction: str | None = None) -> Any:
-    """The grids as a GeoJSON FeatureCollection (export; the map draws it)."""
-    return services.grid_export_geojson(
-        grids=selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)
-    )
+    """The grids as a GeoJSON FeatureCollection (export; the map draws it). Served with an ETag (the grids the user
+    reaches, their count and latest update): ``If-None-Match`` answers 304, and the serialised body is cached."""
+    stamp = selectors.grid_geometry_stamp(actor=request.user, level=level, jurisdiction=jurisdiction)
+    etag = '"' + hashlib.sha256(repr(stamp).encode("utf-8")).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=60, must-revalidate"}
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        resp = HttpResponseNotModified()
+    else:
+        body = _GEOJSON_CACHE.get(etag)
+        if body is None:
+            body = _json_bytes(
+                services.grid_export_geojson(
+                    grids=selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)
+                )
+            )
+            if len(_GEOJSON_CACHE) >= _GEOJSON_CACHE_SIZE:
+                _GEOJSON_CACHE.pop(next(iter(_GEOJSON_CACHE)))
+            _GEOJSON_CACHE[etag] = body
+        resp = HttpResponse(body, content_type="application/geo+json")
+    for k, v in headers.items():
+        resp[k] = v
+    return resp
 
 
 @router.get("/grids/{grid_id}", response=GridOut)
@@ -280,7 +308,7 @@ def report(request: HttpRequest, payload: Form[ReportIn], photos: File[list[Uplo
         photos=photos or [],
         link_to=link,
     )
-    return Status(201, _event_out(selectors.event_get(actor=request.user, pk=event.pk)))
+    return Status(201, _event_out(event))  # the service's event, with its grid, town and village loaded
 
 
 @router.get("/duplicates", response=list[DuplicateOut])
@@ -380,15 +408,33 @@ def supervise(request: HttpRequest, escalation_id: int, payload: SuperviseIn) ->
     return _escalation_out(selectors.escalation_get(actor=request.user, pk=x.pk))
 
 
-@router.get("/map", response=list[MapPoint])
+class MapColumns(Schema):
+    """The compact map encoding (``format=columns``): parallel arrays, ``state``/``class`` index the legends."""
+
+    count: int
+    id: list[int]
+    lon: list[float]
+    lat: list[float]
+    state: list[int]
+    states: list[str]
+    number: list[str]
+    class_: list[int]  # as the rows' ``class_`` (``class`` is a keyword in most clients)
+    classes: list[str]
+    overdue: list[int]
+
+
+@router.get("/map", response={200: list[MapPoint] | MapColumns})
 def map_points(
     request: HttpRequest,
     bbox: str | None = None,
     state: str | None = None,
     event_class: str | None = None,
     limit: int = 5000,
+    format: Literal["rows", "columns"] = "rows",
 ) -> Any:
-    """Light points for the map: ``bbox=minlon,minlat,maxlon,maxlat``; open events unless ``state`` given."""
+    """Light points for the map: ``bbox=minlon,minlat,maxlon,maxlat``; open events unless ``state`` given.
+    ``format=columns`` (what the map pages use) answers parallel arrays instead of one object per point.
+    The body is serialised once, without validating each point (docs/grid.md, map)."""
     box = None
     if bbox:
         try:
@@ -397,10 +443,15 @@ def map_points(
         except ValueError:
             box = None
     states = [s for s in (state or "").split(",") if s] or None
-    rows = selectors.event_map_points(actor=request.user, bbox=box, states=states, event_class=event_class, limit=limit)
-    for r in rows:
-        r["class_"] = r.pop("class")
-    return rows
+    args: dict[str, Any] = {"actor": request.user, "bbox": box, "states": states, "event_class": event_class}
+    data: Any
+    if format == "columns":
+        data = selectors.event_map_columns(**args, limit=limit)
+    else:
+        data = selectors.event_map_points(**args, limit=limit)
+        for r in data:
+            r["class_"] = r.pop("class")
+    return HttpResponse(_json_bytes(data), content_type="application/json")
 
 
 @router.get("/evaluation", response=list[EvaluationRow])
@@ -412,7 +463,7 @@ def evaluation_view(
 ) -> Any:
     """Counts and rates (DOMAIN §1.7) by town, village, grid, department, reporter or handler (an unknown
     dimension, the empty one included, is a 422 naming ``by``); without ``by``, the totals."""
-    rows = evaluation.evaluate(selectors.event_queryset(actor=request.user), start=start, end=end, by=by)
+    rows = evaluation.evaluate_for(request.user, start=start, end=end, by=by)
     return [
         {
             **r,
@@ -424,6 +475,36 @@ def evaluation_view(
 
 
 # --- patrols ----------------------------------------------------------------------------------
+
+
+class PatrolStatOut(Schema):
+    key: int | None
+    label: str
+    jurisdiction: str
+    patrols: int
+    finished: int
+    distance_km: float
+    points: int
+    days: int
+
+
+@router.get("/patrols/stats", response=list[PatrolStatOut], summary="巡查统计：按人员或网格的巡查次数、里程、天数")
+def patrol_stats_view(
+    request: HttpRequest,
+    by: Literal["person", "grid"] = "person",
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Any:
+    """Patrols started in [start, end) (default: this month) by person or by grid — the 巡查 figures of the
+    evaluation; scoped to the actor's reach."""
+    from django.utils import timezone
+
+    from township.grid.patrol_stats import patrol_stats
+
+    end = end or timezone.now()
+    start = start or timezone.localtime(end).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    rows = patrol_stats(actor=request.user, start=start, end=end, by=by)
+    return [{**r.__dict__, "distance_km": r.distance_km} for r in rows]
 
 
 @router.post("/patrols", response={201: PatrolOut})

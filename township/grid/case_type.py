@@ -167,12 +167,21 @@ ACTIONS = (
         roles=HANDOVER_ROLES,
         states=OPEN_STATES,
         precheck=_not_handed_over,
-        cite="DOMAIN §1.6 网格与执法联动",
+        cite=_("DOMAIN §1.6 网格与执法联动"),
     ),
 )
 
 
 FIELD = (*GRID_ROLES, Role.DISPATCHER, Role.HANDLER, Role.LEADER)
+
+
+def _grid_names(group: str, codes: Any) -> dict[Any, str]:
+    """Names of the grids an evaluation ranks (by grid code)."""
+    from township.grid.models import Grid
+
+    found = Grid.objects.filter(code__in=[c for c in codes if c]).values_list("code", "name")
+    return {c: f"{n}（{c}）" for c, n in found}
+
 
 EVENT = CaseType(
     machine=MACHINE,
@@ -193,7 +202,14 @@ EVENT = CaseType(
     intake=grid_event_intake,  # 社情民意 and others forward matters here (issue 14)
     # 考核 (issue 12): events closed within their time limit, by the engine's formula (docs/evaluation.md); the
     # GB/T 30428 set stays on the grid's own evaluation page.
-    indicators=(on_time_rate(CASE_TYPE, label=_("事件按期办结率")),),
+    indicators=(
+        on_time_rate(
+            CASE_TYPE,
+            label=_("事件按期办结率"),
+            extra_groups={"grid": "grid_event__grid__code"},
+            group_names=_grid_names,
+        ),
+    ),
     visible=lambda actor: _visible(actor),
 )
 

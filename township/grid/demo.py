@@ -51,3 +51,53 @@ def seed_jiangyin(stdout: Any) -> None:
         root=Jurisdiction.objects.get(pk="320281"), bounds=JIANGYIN_BOUNDS, counts=(17, 271, 1557)
     )
     stdout.write(f"江阴市网格：一级 {counts[1]}，二级 {counts[2]}，三级 {counts[3]}\n")
+
+
+SHANGCUN = "130926103"  # 肃宁县尚村镇: its grids and patrollers come from the cameras app's demo
+PATROLS_TODAY = 40  # of the 162 grid patrollers, those out on patrol today
+TRACK_POINTS = 24
+
+
+def finish(stdout: Any) -> None:
+    """After every app's demo: a day of patrol tracks in 尚村镇."""
+    seed_shangcun_patrols(stdout)
+
+
+def seed_shangcun_patrols(stdout: Any) -> None:
+    """Today's patrols of 40 of 尚村镇's grid patrollers, each a loop of GPS points inside their grid, through the
+    patrol services (distance and counts as the phone app leaves them). Skipped when today's tracks exist."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from township.grid import services
+    from township.grid.models import Grid, GridStaff, Patrol
+    from township.org.models import Role
+
+    now = timezone.now()
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    if Patrol.objects.filter(jurisdiction_id=SHANGCUN, started_at__gte=today - timedelta(hours=6)).exists():
+        return
+    staff = (
+        GridStaff.objects.filter(jurisdiction_id=SHANGCUN, role=Role.GRID_PATROLLER, grid__level=3)
+        .select_related("grid", "user")
+        .order_by("grid__code")[:PATROLS_TODAY]
+    )
+    done = 0
+    for i, s in enumerate(staff):
+        grid: Grid = s.grid
+        start = now - timedelta(hours=3, minutes=i * 3)
+        patrol = services.patrol_start(actor=s.user, jurisdiction=SHANGCUN, grid=grid, at=start)
+        w, h = (grid.max_lon - grid.min_lon) * 0.3, (grid.max_lat - grid.min_lat) * 0.3
+        points = []
+        for k in range(TRACK_POINTS):  # a loop around the grid's centre, a point every 4 minutes
+            side, t = divmod(k * 4, TRACK_POINTS)
+            f = t / TRACK_POINTS
+            dx, dy = ((-1 + 2 * f, -1.0), (1.0, -1 + 2 * f), (1 - 2 * f, 1.0), (-1.0, 1 - 2 * f))[side % 4]
+            at = start + timedelta(minutes=4 * k)
+            points.append({"lon": grid.center_lon + dx * w, "lat": grid.center_lat + dy * h, "at": at.isoformat()})
+        services.patrol_track_add(patrol=patrol, actor=s.user, points=points)
+        services.patrol_end(patrol=patrol, actor=s.user, note="日常巡查，未发现异常")
+        done += 1
+    if done:
+        stdout.write(f"尚村镇今日巡查：{done} 名网格员的巡查轨迹（每条 {TRACK_POINTS} 个定位点）\n")

@@ -87,7 +87,7 @@ MACHINE = Machine(
             DISPATCH + (SYSTEM,),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 核实",
+            cite=_("DOMAIN §1.5 核实"),
         ),
         T(
             "verify",
@@ -97,7 +97,7 @@ MACHINE = Machine(
             GRID_WORKERS,
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 核实",
+            cite=_("DOMAIN §1.5 核实"),
         ),
         T(
             "verify_false",
@@ -108,7 +108,7 @@ MACHINE = Machine(
             guards=(rules.reason_required,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 核实",
+            cite=_("DOMAIN §1.5 核实"),
         ),
         # 立案 / 不予立案
         T(
@@ -120,7 +120,7 @@ MACHINE = Machine(
             guards=(rules.public_report_verified,),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 案卷建立",
+            cite=_("DOMAIN §1.5 案卷建立"),
         ),
         T(
             "reject",
@@ -131,7 +131,7 @@ MACHINE = Machine(
             guards=(rules.reason_required,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 案卷建立",
+            cite=_("DOMAIN §1.5 案卷建立"),
         ),
         # 派遣 / 签收 / 回退
         T(
@@ -143,7 +143,7 @@ MACHINE = Machine(
             guards=(rules.dispatch_target_required,),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 任务派遣",
+            cite=_("DOMAIN §1.5 任务派遣"),
         ),
         T(
             "accept",
@@ -153,7 +153,7 @@ MACHINE = Machine(
             HANDLERS,
             guards=(rules.handler_in_charge,),
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 任务处理",
+            cite=_("DOMAIN §1.5 任务处理"),
         ),
         T(
             "return",
@@ -164,7 +164,7 @@ MACHINE = Machine(
             guards=(rules.handler_in_charge, rules.reason_required),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 回退",
+            cite=_("DOMAIN §1.5 回退"),
         ),
         # 处置 → 反馈 (with photos)
         T(
@@ -176,7 +176,7 @@ MACHINE = Machine(
             guards=(rules.handler_in_charge, rules.feedback_has_photos),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 处理反馈",
+            cite=_("DOMAIN §1.5 处理反馈"),
         ),
         # 延期 with approval, for the working days asked; the clock pauses while postponed (excluded from 应结案,
         # DOMAIN §1.7) and the postponement ends by itself when they have passed (grid.escalations job)
@@ -192,7 +192,7 @@ MACHINE = Machine(
                 rules.postpone_days_given,
             ),
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 延期",
+            cite=_("DOMAIN §1.5 延期"),
         ),
         T(
             "postpone_approve",
@@ -203,7 +203,7 @@ MACHINE = Machine(
             clock=Clock.PAUSE,
             pause_reason="postpone",
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 延期",
+            cite=_("DOMAIN §1.5 延期"),
         ),
         T(
             "postpone_reject",
@@ -212,7 +212,7 @@ MACHINE = Machine(
             S.HANDLING,
             APPROVERS,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 延期",
+            cite=_("DOMAIN §1.5 延期"),
         ),
         T(
             "postpone_end",
@@ -222,7 +222,7 @@ MACHINE = Machine(
             HANDLERS + APPROVERS + (SYSTEM,),
             clock=Clock.RESUME,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 延期",
+            cite=_("DOMAIN §1.5 延期"),
         ),
         # 核查 on site by the grid worker; failure sends it back (返工)
         T(
@@ -233,7 +233,7 @@ MACHINE = Machine(
             GRID_WORKERS,
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 核查结案",
+            cite=_("DOMAIN §1.5 核查结案"),
         ),
         T(
             "rework",
@@ -244,7 +244,7 @@ MACHINE = Machine(
             guards=(rules.reason_required,),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 返工",
+            cite=_("DOMAIN §1.5 返工"),
         ),
         # 结案 and 评价
         T(
@@ -255,7 +255,7 @@ MACHINE = Machine(
             DISPATCH,
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 核查结案",
+            cite=_("DOMAIN §1.5 核查结案"),
         ),
         T(
             "evaluate",
@@ -265,7 +265,7 @@ MACHINE = Machine(
             DISPATCH + (Role.LEADER,),
             guards=(rules.rating_valid,),
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 综合评价",
+            cite=_("DOMAIN §1.5 综合评价"),
         ),
         # 作废
         T(
@@ -277,7 +277,7 @@ MACHINE = Machine(
             guards=(rules.reason_required,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="DOMAIN §1.5 作废",
+            cite=_("DOMAIN §1.5 作废"),
         ),
     ],
 )

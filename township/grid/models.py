@@ -40,8 +40,16 @@ class Grid(JurisdictionScoped):
     scheme = models.CharField(_("编码规则"), max_length=16, choices=CodeScheme.choices, default=CodeScheme.NATIONAL_14)
     name = models.CharField(_("名称"), max_length=64)
     level = models.PositiveSmallIntegerField(_("层级"), choices=GridLevel.choices)
+    # A county's level-1 grid is the parent of a town's level-2 grid: rows of two jurisdictions, so no database
+    # constraint (Citus cannot check it across shards); grid_bulk_save checks the parent exists.
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_constraint=False,
     )
     # The town or village whose division code prefixes the grid code.
     division = models.ForeignKey(
@@ -230,7 +238,8 @@ class Event(JurisdictionScoped):
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)  # SM4 at rest
     contact_email = models.CharField(_("电子邮箱"), max_length=128, blank=True)
-    ticket = models.CharField(_("查询码"), max_length=24, unique=True)
+    # The town's code, "-", 8 random characters (core.citus.public_code): unique per town is unique everywhere.
+    ticket = models.CharField(_("查询码"), max_length=24)
     public = models.BooleanField(_("可公开"), default=True)
     department = models.ForeignKey(
         "org.Department", verbose_name=_("处置部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -266,6 +275,7 @@ class Event(JurisdictionScoped):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "ticket"], name="grid_event_unique_ticket")]
         ordering = ["-id"]
         verbose_name = _("网格事件")
         verbose_name_plural = _("网格事件")
@@ -274,6 +284,12 @@ class Event(JurisdictionScoped):
             models.Index(fields=["jurisdiction", "reported_at"], name="grid_event_reported"),
             models.Index(fields=["jurisdiction", "event_class", "reported_at"], name="grid_event_class"),
             models.Index(fields=["jurisdiction", "department", "id"], name="grid_event_dept"),
+            # 综合评价: the open registered events, counted live against the evaluation's end (docs/grid.md)
+            models.Index(
+                fields=["jurisdiction", "reported_at"],
+                name="grid_event_open_reg",
+                condition=models.Q(closed_at__isnull=True, registered_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -421,3 +437,69 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventDayCount(JurisdictionScoped):
+    """综合评价's counts of the events reported on one day (Beijing time) in one grid, per village, department,
+    reporter and handler — the figures of DOMAIN §1.7 that do not depend on the evaluation's end (the open events
+    past their deadline are counted live, from the open ones only). Kept current by ``township.grid.counts``: a
+    step of an event recounts its (town, grid, day) bucket; ``manage.py recount_grid_events`` rebuilds all."""
+
+    village = models.ForeignKey(
+        "org.Jurisdiction", verbose_name=_("村社区"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("网格"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("处置部门"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处置人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("上报日期"))
+    reported = models.PositiveIntegerField(_("上报数"), default=0)
+    valid = models.PositiveIntegerField(_("有效上报数"), default=0)
+    registered = models.PositiveIntegerField(_("立案数"), default=0)
+    to_handle = models.PositiveIntegerField(_("应处置数"), default=0)
+    handled = models.PositiveIntegerField(_("处置数"), default=0)
+    handled_on_time = models.PositiveIntegerField(_("按期处置数"), default=0)
+    reworked = models.PositiveIntegerField(_("返工数"), default=0)
+    postponed = models.PositiveIntegerField(_("延期数"), default=0)
+    # 应结案 among the closed (registered, live, not postponed now, closed) and of those 按期结案
+    closed = models.PositiveIntegerField(_("结案数"), default=0)
+    closed_on_time = models.PositiveIntegerField(_("按期结案数"), default=0)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "day", "grid_id"]
+        verbose_name = _("事件日统计")
+        verbose_name_plural = _("事件日统计")
+        indexes = [
+            models.Index(fields=["jurisdiction", "day"], name="grid_daycount_day"),
+            models.Index(fields=["jurisdiction", "grid", "day"], name="grid_daycount_bucket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.grid_id} {self.day}"
+
+
+def _connect_counts() -> None:
+    from township.grid import counts
+
+    counts.connect()  # the engine's timeline marks the evaluation buckets to recount (township/grid/counts.py)
+
+
+_connect_counts()

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from township.core.citus import public_code_jurisdiction
 from township.core.errors import DomainError
 from township.grid import selectors, services
 from township.grid.machine import S
@@ -295,7 +296,12 @@ def request_detail(request: HttpRequest, pk: str, *, fmt: str) -> HttpResponse:
 @_open311
 def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     """GET tokens/{token}.{fmt}: the service_request_id behind a token."""
-    event = Event.objects.filter(ticket=token.upper()).only("id", "ticket").first()
+    ticket = token.strip().upper()
+    jur = public_code_jurisdiction(ticket)
+    events = (
+        Event.objects.filter(ticket=ticket) if jur is None else Event.objects.filter(jurisdiction_id=jur, ticket=ticket)
+    )
+    event = events.only("id", "ticket").first()
     if event is None:
         raise Open311Error(404, f"token {token} 不存在")
     return _render(fmt, "service_requests", "request", [{"service_request_id": str(event.pk), "token": event.ticket}])

@@ -15,5 +15,5 @@ urlpatterns = [
     re_path(rf"^services/(?P<code>[0-9A-Za-z_-]+)\.{FMT}$", open311.service_definition, name="service"),
     re_path(rf"^requests\.{FMT}$", open311.request_list, name="requests"),
     re_path(rf"^requests/(?P<pk>[^/.]+)\.{FMT}$", open311.request_detail, name="request"),
-    re_path(rf"^tokens/(?P<token>[0-9A-Za-z]+)\.{FMT}$", open311.token_detail, name="token"),
+    re_path(rf"^tokens/(?P<token>[0-9A-Za-z-]+)\.{FMT}$", open311.token_detail, name="token"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
 from township.grid.machine import OPEN_STATES, TIMED_STATES
 from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff, Handover, Patrol
@@ -134,23 +135,31 @@ def event_assisting_departments(*, event: Event) -> list[str]:
 
 def event_get_by_ticket(*, ticket: str) -> Event:
     """Public tracking by the ticket printed on the receipt (no personal data is shown)."""
-    event = Event.objects.select_related("case", "event_class", "grid").filter(ticket=(ticket or "").upper()).first()
+    ticket = (ticket or "").strip().upper()
+    jur = public_code_jurisdiction(ticket)
+    if jur is None:  # a ticket made before the town's code was embedded: looked up in every town
+        event = Event.objects.select_related("event_class").filter(ticket=ticket).first()
+    else:  # routed to the town (Citus: both joined tables filtered by the key)
+        event = (
+            Event.objects.select_related("case", "event_class")
+            .filter(jurisdiction_id=jur, case__jurisdiction_id=jur, ticket=ticket)
+            .first()
+        )
     if event is None:
         raise NotFound()
     return event
 
 
-def event_map_points(
+def _map_rows(
     *,
     actor: User | None,
-    bbox: tuple[float, float, float, float] | None = None,
-    states: list[str] | None = None,
-    event_class: str | None = None,
-    since: datetime | None = None,
-    limit: int = 5000,
-    jurisdiction: str | None = None,
-) -> list[dict[str, Any]]:
-    """Light rows for the map (one query, no model instances)."""
+    bbox: tuple[float, float, float, float] | None,
+    states: list[str] | None,
+    event_class: str | None,
+    since: datetime | None,
+    limit: int,
+    jurisdiction: str | None,
+) -> list[tuple[Any, ...]]:
     qs = event_queryset(actor=actor)
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
@@ -169,14 +178,40 @@ def event_map_points(
         default=Value(False),
         output_field=BooleanField(),
     )
-    rows = (
+    return list(
         qs.order_by("-id")
         .annotate(overdue=overdue)
         .values_list("id", "lon", "lat", "case__state", "case__number", "event_class_id", "overdue")[
             : max(1, min(limit, 20000))
         ]
     )
-    names = dict(EventClass.objects.values_list("id", "name"))  # ~100 reference rows
+
+
+def _class_names() -> dict[int, str]:
+    return dict(EventClass.objects.values_list("id", "name"))  # ~100 reference rows
+
+
+def event_map_points(
+    *,
+    actor: User | None,
+    bbox: tuple[float, float, float, float] | None = None,
+    states: list[str] | None = None,
+    event_class: str | None = None,
+    since: datetime | None = None,
+    limit: int = 5000,
+    jurisdiction: str | None = None,
+) -> list[dict[str, Any]]:
+    """Light rows for the map (one query, no model instances): one dict per point (the API's ``format=rows``)."""
+    rows = _map_rows(
+        actor=actor,
+        bbox=bbox,
+        states=states,
+        event_class=event_class,
+        since=since,
+        limit=limit,
+        jurisdiction=jurisdiction,
+    )
+    names = _class_names()
     return [
         {
             "id": r[0],
@@ -189,6 +224,68 @@ def event_map_points(
         }
         for r in rows
     ]
+
+
+def event_map_columns(
+    *,
+    actor: User | None,
+    bbox: tuple[float, float, float, float] | None = None,
+    states: list[str] | None = None,
+    event_class: str | None = None,
+    since: datetime | None = None,
+    limit: int = 5000,
+    jurisdiction: str | None = None,
+) -> dict[str, Any]:
+    """The same points as columns (the map's compact encoding, two statements): parallel arrays ``id``, ``lon``,
+    ``lat``, ``number``, ``overdue`` (0/1), and ``state`` / ``class`` as small integers indexing the legends
+    ``states`` / ``classes``. About a third of the rows encoding, and no object per point."""
+    rows = _map_rows(
+        actor=actor,
+        bbox=bbox,
+        states=states,
+        event_class=event_class,
+        since=since,
+        limit=limit,
+        jurisdiction=jurisdiction,
+    )
+    if not rows:
+        return {k: [] for k in ("id", "lon", "lat", "state", "states", "number", "class_", "classes", "overdue")} | {
+            "count": 0
+        }
+    ids, lons, lats, states, numbers, class_ids, overdue = (list(col) for col in zip(*rows, strict=True))
+    state_legend = list(dict.fromkeys(states))
+    class_legend = list(dict.fromkeys(class_ids))
+    state_index = {s: i for i, s in enumerate(state_legend)}
+    class_index = {c: i for i, c in enumerate(class_legend)}
+    names = _class_names()
+    out: dict[str, Any] = {
+        "id": ids,
+        "lon": lons,
+        "lat": lats,
+        "state": [state_index[s] for s in states],
+        "states": state_legend,
+        "number": numbers,
+        "class_": [class_index[c] for c in class_ids],
+        "classes": [names.get(c, "") for c in class_legend],
+        "overdue": [1 if x else 0 for x in overdue],
+    }
+    out["count"] = len(ids)
+    return out
+
+
+def grid_geometry_stamp(
+    *, actor: User | None, level: int | None = None, jurisdiction: str | None = None
+) -> tuple[Any, ...]:
+    """What the grids GeoJSON of this actor and filter depends on, in one aggregate over the (small) grid table:
+    the count, the id sum and maximum, and the latest update. The API derives its ETag from it."""
+    from django.db.models import Count, Max, Sum
+
+    row = (
+        grid_list(actor=actor, level=level, jurisdiction=jurisdiction)
+        .order_by()
+        .aggregate(n=Count("id"), s=Sum("id"), m=Max("id"), u=Max("updated_at"))
+    )
+    return (row["n"], row["s"], row["m"], row["u"].isoformat() if row["u"] else "", level, jurisdiction or "")
 
 
 def grid_list(
@@ -218,6 +315,11 @@ def grid_staff_by_grid(*, grids: list[Grid]) -> dict[int, list[GridStaff]]:
     for row in rows:
         out.setdefault(row.grid_id, []).append(row)
     return out
+
+
+def grid_by_code(*, jurisdiction: str, code: str) -> Grid | None:
+    """The grid of that code in that town, or None (no actor: the caller has checked its scope on the town)."""
+    return Grid.objects.filter(jurisdiction_id=jurisdiction, code=code).first()
 
 
 def grid_get(*, actor: User | None, pk: int) -> Grid:
@@ -357,3 +459,20 @@ def duplicate_candidates(*, event: Event) -> list[tuple[int, str]]:
         exclude=event.pk,
     )
     return [(d.event.pk, f"{d.event.case.number} · {d.event.description[:20]}（{d.distance_m:.0f}米）") for d in found]
+
+
+# ---- the 大屏's grid level (command center drill-down county → town → village → grid) -------------------------
+
+
+def screen_grids(*, town: str, village: str) -> list[tuple[str, str]]:
+    """The active grids of a village as (code, name), for the 大屏's lowest drill-down level."""
+    qs = Grid.objects.filter(jurisdiction_id=town, village_id=village, active=True).order_by("code")
+    return list(qs.values_list("code", "name"))
+
+
+CASE_GRID_FIELD = "grid_event__grid__code"  # on cases.Case: the grid its grid event fell in
+
+
+def case_in_grid_q(code: str) -> Q:
+    """A filter on cases.Case: the grid events that fell in grid ``code``."""
+    return Q(**{CASE_GRID_FIELD: code})

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,13 +94,21 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state") or None
+    """网格事件: search (关键字, 状态), keyset pages, 导出 of what the filter shows (through the 下载中心)."""
+    from township.core.errors import BadInput
+    from township.downloads.views import export_url
+    from township.grid.exports import event_filters
+
+    try:
+        f = event_filters(request.GET)
+    except BadInput as exc:
+        return render(request, "downloads/error.html", {"message": exc.message}, status=400)
     before = request.GET.get("before") or ""
     rows = selectors.event_list(
         actor=request.user,
-        state=state,
+        state=f.get("state") or None,
         before_id=int(before) if before.isdigit() else None,
-        q=request.GET.get("q", ""),
+        q=f.get("q", ""),
         limit=50,
     )
     next_url = None
@@ -113,6 +124,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "states": [(s.value, s.label) for s in S],
             "f": request.GET,
             "next_url": next_url,
+            "export_url": export_url("grid-events", f),
             "scope": scope_labels(request.user if isinstance(request.user, User) else None),
         },
     )
@@ -227,6 +239,9 @@ def report_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+GRID_PAGE = 20
+
+
 @login_required
 def grid_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level") or ""
@@ -248,18 +263,25 @@ def grid_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("grid:grids")
-    listed = list(grids[:500])
+    q = request.GET.get("q", "").strip()[:64]
+    if q:
+        grids = grids.filter(Q(code__contains=q) | Q(name__contains=q))
+    page = Paginator(grids, GRID_PAGE).get_page(request.GET.get("page"))
+    listed = list(page.object_list)
     staff = selectors.grid_staff_by_grid(grids=listed)
     for g in listed:
         g.staff_list = staff.get(g.pk, [])
+    params = {k: v for k, v in (("level", level), ("q", q)) if v}
     return render(
         request,
         "grid/grid_list.html",
         {
             "grids": listed,
-            "total": grids.count(),
+            "page": page,
+            "total": page.paginator.count,
             "levels": GridLevel.choices,
-            "f": {"level": level},
+            "f": {"level": level, "q": q},
+            "query": urlencode(params),
         },
     )
 
@@ -269,8 +291,16 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by") or "grid"
     if by not in evaluation.DIMENSIONS:
         by = "grid"
-    rows = evaluation.evaluate(selectors.event_queryset(actor=request.user), by=by)
-    total = evaluation.evaluate(selectors.event_queryset(actor=request.user))[0]
+    end = timezone.now()
+    rows = evaluation.evaluate_for(request.user, by=by, end=end)
+    total = evaluation.evaluate_for(request.user, end=end)[0]
+    # 巡查 this month, by grid or by person, beside the event figures (issue 15: patrol logs feed the evaluation)
+    patrols = None
+    if by in ("grid", "reporter", "handler"):
+        from township.grid.patrol_stats import BY_GRID, BY_PERSON, patrol_stats
+
+        month = timezone.localtime(end).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        patrols = patrol_stats(actor=request.user, start=month, end=end, by=BY_GRID if by == "grid" else BY_PERSON)
     return render(
         request,
         "grid/evaluation.html",
@@ -288,6 +318,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
             ],
             "count_labels": evaluation.COUNT_LABELS,
             "rate_labels": evaluation.RATE_LABELS,
+            "patrols": patrols,
         },
     )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from township.cases.models import Assignment, EventKind
 from township.cases.services import case_assign, case_attach, case_note, case_open
 from township.cases.types import case_type_for
+from township.core.citus import public_code
 from township.core.errors import DomainError, PermissionRefused
 from township.grid import geo, spatial
 from township.grid.errors import Code
@@ -33,9 +34,11 @@ def _clock(event_class: EventClass, step: str) -> dict[str, Any]:
     return {"unit": unit, "limit": limit}
 
 
-def _new_ticket() -> str:
+def _new_ticket(jurisdiction_id: str) -> str:
+    """The town's code, then 8 random characters: unique per town is unique everywhere, and a lookup by the ticket
+    alone is routed to the town's shard (docs/scaling.md)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _i in range(10))
+    return public_code(jurisdiction_id, "".join(secrets.choice(alphabet) for _i in range(8)))
 
 
 def _event_class(value: EventClass | str) -> EventClass:
@@ -86,6 +89,20 @@ def event_duplicates_find(
     return sorted((d for d in found if d.distance_m <= distance), key=lambda d: d.distance_m)
 
 
+def _grid_at(lon: float, lat: float) -> Grid | None:
+    """The grid of a WGS-84 point with its town and village (one statement; the lookup itself none). A grid the
+    process's index still holds but that was retired meanwhile makes the index reread its version once."""
+    grid_id = spatial.locate(lon, lat)
+    if grid_id is None:
+        return None
+    grids = Grid.objects.select_related("jurisdiction", "village").filter(active=True)
+    grid = grids.filter(pk=grid_id).first()
+    if grid is None:
+        grid_id = spatial.locate(lon, lat, max_age=0)
+        grid = grids.filter(pk=grid_id).first() if grid_id else None
+    return grid
+
+
 def _attach_photos(event: Event, photos: Iterable[Any], stage: str, actor: User | None) -> list[int]:
     ids = []
     for photo in photos or ():
@@ -134,8 +151,7 @@ def event_report(
         raise DomainError(Code.LOCATION_INVALID, _("经纬度超出范围"), field="lat")
     crs_norm = (crs or "wgs84").lower().replace("-", "")
     wlon, wlat = geo.to_wgs84(lon, lat, crs_norm)
-    grid_id = spatial.locate(wlon, wlat)
-    grid = Grid.objects.select_related("jurisdiction").get(pk=grid_id) if grid_id else None
+    grid = _grid_at(wlon, wlat)
     outside = (
         grid is not None
         and jurisdiction
@@ -148,18 +164,20 @@ def event_report(
             _("该位置不在辖区 %(j)s 的网格内，请核对坐标") % {"j": jurisdiction},
             field="lat",
         )
+    village: Jurisdiction | None
     if grid is not None:
         jur = grid.jurisdiction
-        village_id = grid.village_id
+        village = grid.village
     elif jurisdiction:
         # no grid here yet: file it with the named town (or the village's town), without a grid
-        unit = Jurisdiction.objects.filter(pk=jurisdiction).first()
+        unit = Jurisdiction.objects.select_related("parent").filter(pk=jurisdiction).first()
         if unit is None or unit.level not in (Level.TOWN, Level.VILLAGE):
             raise DomainError(Code.LOCATION_OUTSIDE_GRIDS, _("该位置不在任何网格内，请核对坐标"), field="lat")
         jur = unit.parent if unit.level == Level.VILLAGE else unit
-        village_id = unit.pk if unit.level == Level.VILLAGE else None
+        village = unit if unit.level == Level.VILLAGE else None
     else:
         raise DomainError(Code.LOCATION_OUTSIDE_GRIDS, _("该位置不在任何网格内，请核对坐标"), field="lat")
+    village_id = village.pk if village is not None else None
     if not public_source and (actor is None or not has_role(actor, jur.pk, REPORTER_ROLES, village_id)):
         raise PermissionRefused(Code.REPORT_OUT_OF_SCOPE, _("您不是该网格所在单位的网格员，不能上报此处的事件"))
     now = at or timezone.now()
@@ -173,7 +191,7 @@ def event_report(
         jurisdiction=jur,
         actor=actor,
         title=f"{ec.name}：{description[:60]}",
-        village=village_id,
+        village=village,
         owner=actor,
         clock_unit=ec.limit(first_step)[0],
         clock_limit=ec.limit(first_step)[1],
@@ -183,7 +201,7 @@ def event_report(
     event = Event.objects.create(
         case=case,
         jurisdiction=jur,
-        village_id=village_id,
+        village=village,
         grid=grid,
         event_class=ec,
         source=source,
@@ -197,7 +215,7 @@ def event_report(
         contact_name=contact_name[:64],
         contact_phone=contact_phone[:20],
         contact_email=contact_email[:128],
-        ticket=_new_ticket(),
+        ticket=_new_ticket(jur.pk),
         public=ec.public,
         reported_at=now,
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError, NotFound, PermissionRefused
-from township.grid import geo
+from township.grid import geo, spatial
 from township.grid.errors import Code
 from township.grid.models import Grid, Open311Key, Patrol, TrackPoint
 from township.org.models import GRID_ROLES, Jurisdiction, Level, User
@@ -51,14 +51,29 @@ def patrol_track_add(*, patrol: Patrol, actor: User, points: Sequence[dict[str, 
     rows = []
     prev = (last.lon, last.lat) if last else None
     dist = 0.0
+    parsed = []
     for p in points:
         try:
             lon, lat = geo.to_wgs84(float(p["lon"]), float(p["lat"]), str(p.get("crs", "wgs84")))
+            at = p.get("at") or timezone.now()
+            if isinstance(at, str):
+                at = datetime.fromisoformat(at.replace("Z", "+00:00"))
         except (KeyError, TypeError, ValueError) as exc:
             raise DomainError(Code.TRACK_INVALID, _("轨迹点格式错误")) from exc
-        at = p.get("at") or timezone.now()
-        if isinstance(at, str):
-            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        parsed.append((at, lon, lat, p))
+    # A batch resent by a device (its answer was lost) adds nothing twice: a point at the same time and place as
+    # one already stored for this patrol is skipped.
+    known = set(
+        TrackPoint.objects.filter(
+            jurisdiction_id=patrol.jurisdiction_id, patrol=patrol, at__in=[x[0] for x in parsed]
+        ).values_list("at", "lon", "lat")
+    )
+    for at, lon, lat, p in parsed:
+        if (at, lon, lat) in known:
+            continue
+        known.add((at, lon, lat))
         if prev:
             dist += geo.haversine_m(prev[0], prev[1], lon, lat)
         prev = (lon, lat)
@@ -74,7 +89,13 @@ def patrol_track_add(*, patrol: Patrol, actor: User, points: Sequence[dict[str, 
         )
     TrackPoint.objects.bulk_create(rows)
     _p = patrol
-    Patrol.objects.filter(pk=_p.pk).update(distance_m=_p.distance_m + dist, point_count=_p.point_count + len(rows))
+    values: dict[str, Any] = {"distance_m": _p.distance_m + dist, "point_count": _p.point_count + len(rows)}
+    if patrol.grid_id is None and rows:
+        # A patrol started without a grid belongs to the grid of its first point (for the logs per grid).
+        grid_id = spatial.locate(rows[0].lon, rows[0].lat, patrol.jurisdiction_id)
+        if grid_id is not None:
+            values["grid_id"] = patrol.grid_id = grid_id
+    Patrol.objects.filter(pk=_p.pk).update(**values)
     patrol.distance_m += dist
     patrol.point_count += len(rows)
     return patrol

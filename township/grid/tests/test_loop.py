@@ -39,7 +39,7 @@ def test_patrol_report_is_located_numbered_and_timed(report, grids, town_a, vill
     assert "白沙格〔" in event.case.number
     assert event.case.clock_unit == "working_hours" and event.case.clock_limit == 1  # 立案 limit
     assert EventPhoto.objects.filter(event=event, stage="report").count() == 1
-    assert len(event.ticket) == 10
+    assert event.ticket.startswith(f"{event.jurisdiction_id}-") and len(event.ticket.rsplit("-", 1)[1]) == 8
 
 
 def test_gcj02_input_is_converted_before_locating(report, grids):

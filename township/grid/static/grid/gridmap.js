@@ -10,6 +10,11 @@
     closed: ["#67c23a", "已结案"], evaluated: ["#67c23a", "已评价"],
     not_registered: ["#c0c4cc", "不予立案"], cancelled: ["#c0c4cc", "作废"]
   };
+  try {  // the state labels in the page's language, when the page renders {% map_layers_config %}
+    var cfgEl = document.getElementById("township-map-config");
+    var states = cfgEl ? (JSON.parse(cfgEl.textContent).states || {}) : {};
+    Object.keys(states).forEach(function (k) { if (GROUPS[k]) { GROUPS[k][1] = states[k]; } });
+  } catch (e) { /* keep the built-in labels */ }
   var LEVEL_STYLE = {
     1: {color: "#303133", weight: 3, fillOpacity: 0.02},
     2: {color: "#409eff", weight: 2, fillOpacity: 0.04},
@@ -57,7 +62,7 @@
           var p = list[0];
           L.circleMarker([p.lat, p.lon], {radius: 6, color: p.overdue ? "#f56c6c" : "#fff", weight: p.overdue ? 3 : 1,
             fillColor: colour(p.state), fillOpacity: 0.95})
-            .bindPopup('<a href="' + detailBase + p.id + '/">' + p.number + "</a><br>" + (p.class_ || p["class"] || "") +
+            .bindPopup('<a href="' + detailBase + p.id + '/">' + p.number + "</a><br>" + (p.class_ || "") +
                        " · " + ((GROUPS[p.state] || ["", p.state])[1]))
             .addTo(layer);
           return;
@@ -78,7 +83,26 @@
     return layer;
   }
 
+  // The map API answers columns (format=columns: parallel arrays, states and classes as legend indexes);
+  // rows (one object per point) are still understood.
+  function columnsUrl(url) {
+    if (/[?&]format=/.test(url)) { return url; }
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + "format=columns";
+  }
+
+  function decodePoints(data) {
+    if (!data) { return []; }
+    if (Array.isArray(data)) { return data; }
+    var out = new Array(data.id.length);
+    for (var i = 0; i < data.id.length; i++) {
+      out[i] = {id: data.id[i], lon: data.lon[i], lat: data.lat[i], state: data.states[data.state[i]],
+                number: data.number[i], class_: data.classes[data.class_[i]], overdue: data.overdue[i] === 1};
+    }
+    return out;
+  }
+
   var GridMap = {
+    decodePoints: decodePoints,
     groups: GROUPS,
     init: function (id, opts) {
       var map = baseMap(id, opts.center);
@@ -89,8 +113,9 @@
         if (state.pointLayer) { map.removeLayer(state.pointLayer); }
         drawGrids(map, gridsUrl, true).then(function (l) { state.gridLayer = l; });
         if (pointsUrl) {
-          fetch(pointsUrl, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : []; })
-            .then(function (points) {
+          fetch(columnsUrl(pointsUrl), {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : []; })
+            .then(function (data) {
+              var points = decodePoints(data);
               state.pointLayer = clusterLayer(map, points || [], opts.detailBase || "/grid/events/");
               var counter = document.getElementById(id + "-count");
               if (counter) { counter.textContent = String((points || []).length); }

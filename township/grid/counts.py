@@ -1,0 +1,166 @@
+"""综合评价's summary table (``EventDayCount``): kept current per (town, grid, day) bucket, rebuilt on demand.
+
+A bucket is recounted from its events (a few dozen rows, one aggregate) whenever one of them takes a step, so the
+evaluation reads a month of a town from a few thousand summary rows instead of joining every event to its case.
+
+How a step reaches here:
+
+- the services call ``touch(event)`` after writing an event's step facts (``township.grid.services.events``), and
+- meanwhile every timeline entry of a grid event (``cases.CaseEvent``, written by the engine on each transition)
+  marks its case: the marked buckets are recounted when the transaction commits, and before any evaluation read in
+  the same thread (a read inside the writing transaction, as in the tests, sees its own writes).
+
+Recounting is idempotent: touching a bucket twice, or one that did not change, costs an aggregate and rewrites
+the same rows. ``rebuild()`` (``manage.py recount_grid_events``) recounts everything.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+CASE_TYPE = "grid_event"
+GROUP = ("jurisdiction_id", "grid_id", "village_id", "department_id", "reporter_id", "handler_id")
+
+_pending = threading.local()
+
+
+def day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def aggregates() -> dict[str, Any]:
+    """The end-independent counts (DOMAIN §1.7); ``closed`` and ``closed_on_time`` are those of 应结案 events that
+    are closed — the open ones past their deadline are added at read time against the evaluation's end."""
+    live = Q(cancelled=False)
+    registered = Q(registered_at__isnull=False)
+    closed_due = registered & live & Q(postponed=False) & Q(closed_at__isnull=False)
+    # "postponed" and "closed_on_time" are also Event fields: their counts come after every filter reading them
+    return {
+        "reported": Count("id"),
+        "valid": Count("id", filter=Q(duplicate_of__isnull=True)),
+        "registered": Count("id", filter=registered),
+        "to_handle": Count("id", filter=Q(dispatched_at__isnull=False) & live),
+        "handled": Count("id", filter=Q(handled_at__isnull=False)),
+        "closed": Count("id", filter=closed_due),
+        "handled_on_time": Count("id", filter=Q(handled_on_time=True)),
+        "reworked": Count("id", filter=Q(rework_count__gt=0)),
+        "closed_on_time": Count("id", filter=closed_due & Q(closed_on_time=True)),
+        "postponed": Count("id", filter=Q(postpone_count__gt=0) & registered),
+    }
+
+
+def _rows(events: Any, count_model: Any) -> list[Any]:
+    tz = timezone.get_current_timezone()
+    grouped = (
+        events.order_by()
+        .annotate(day=TruncDate("reported_at", tzinfo=tz))
+        .values(*GROUP, "day")
+        .annotate(**aggregates())
+    )
+    return [count_model(**row) for row in grouped]
+
+
+def refresh(buckets: Iterable[tuple[str, int | None, date]]) -> int:
+    """Recount these (town, grid, day) buckets from their events; returns the rows written."""
+    from township.grid.models import Event, EventDayCount
+
+    keys = sorted(set(buckets), key=lambda k: (k[0], k[1] or 0, k[2]))
+    written = 0
+    # In chunks: one OR-ed filter over hundreds of buckets is refused by SQLite ("misuse of aggregate function").
+    for start in range(0, len(keys), REFRESH_CHUNK):
+        which = Q(pk__in=[])
+        events = Q(pk__in=[])
+        for jur, grid, day in keys[start : start + REFRESH_CHUNK]:
+            which |= Q(jurisdiction_id=jur, grid_id=grid, day=day)
+            events |= Q(
+                jurisdiction_id=jur,
+                grid_id=grid,
+                reported_at__gte=day_start(day),
+                reported_at__lt=day_start(day + timedelta(1)),
+            )
+        rows = _rows(Event.objects.filter(events), EventDayCount)
+        with transaction.atomic():
+            EventDayCount.objects.filter(which).delete()
+            EventDayCount.objects.bulk_create(rows, batch_size=2000)
+        written += len(rows)
+    return written
+
+
+REFRESH_CHUNK = 100
+
+
+def buckets_of_cases(case_ids: Iterable[int]) -> set[tuple[str, int | None, date]]:
+    """The buckets of these cases' events (a case whose event is gone — a rolled-back report — has none)."""
+    from township.grid.models import Event
+
+    ids = sorted(set(case_ids))
+    if not ids:
+        return set()
+    rows = Event.objects.filter(case_id__in=ids).values_list("jurisdiction_id", "grid_id", "reported_at")
+    return {(jur, grid, timezone.localdate(at)) for jur, grid, at in rows}
+
+
+def touch(event: Any) -> None:
+    """Recount the bucket of ``event`` (call after writing its step facts, in the same transaction)."""
+    refresh([(event.jurisdiction_id, event.grid_id, timezone.localdate(event.reported_at))])
+
+
+def _marked() -> set[int]:
+    if not hasattr(_pending, "cases"):
+        _pending.cases = set()
+    return _pending.cases
+
+
+def flush() -> int:
+    """Recount the buckets of the grid cases marked by the engine's timeline since the last flush."""
+    marked = _marked()
+    if not marked:
+        return 0
+    ids = set(marked)
+    marked.clear()
+    return refresh(buckets_of_cases(ids))
+
+
+def _timeline_written(sender: Any, instance: Any, created: bool = False, **_kwargs: Any) -> None:
+    if not created:
+        return
+    case = instance._state.fields_cache.get("case")  # the engine passes the case it moves
+    case_type = case.case_type if case is not None else None
+    if case_type is None:
+        from township.cases.models import Case
+
+        case_type = Case.objects.filter(pk=instance.case_id).values_list("case_type", flat=True).first()
+    if case_type != CASE_TYPE:
+        return
+    marked = _marked()
+    first = not marked
+    marked.add(instance.case_id)
+    if first and transaction.get_connection().in_atomic_block:
+        transaction.on_commit(flush)  # else: at the next commit that flushes, or the next evaluation read
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    post_save.connect(_timeline_written, sender="cases.CaseEvent", dispatch_uid="grid.counts.timeline")
+
+
+def rebuild(event_model: Any = None, count_model: Any = None) -> int:
+    """Recount everything from the events (the migration's backfill and ``manage.py recount_grid_events``)."""
+    if event_model is None or count_model is None:
+        from township.grid.models import Event, EventDayCount
+
+        event_model, count_model = Event, EventDayCount
+    rows = _rows(event_model.objects.all(), count_model)
+    with transaction.atomic():
+        count_model.objects.all().delete()
+        count_model.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

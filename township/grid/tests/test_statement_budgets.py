@@ -1,0 +1,72 @@
+"""Statement budgets of the grid's write path (issue 18): a report through the API, and point-to-grid without a
+statement per lookup."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from township.cases.integrity import verify_case_events
+from township.cases.models import CaseDayCount, CaseEvent
+from township.cases.tests.test_statement_budgets import endpoint_statements
+from township.grid import spatial
+from township.grid.models import Event
+
+
+def _report(client, lon=106.021, lat=29.05):
+    data = {"event_class": "200110", "lon": lon, "lat": lat, "description": "API 上报"}
+    return client.post("/api/v1/grid/events", data)
+
+
+def test_a_report_through_the_api_runs_at_most_10_statements(client, patroller_a, grids):
+    client.force_login(patroller_a)
+    assert _report(client, 106.02).status_code == 201  # the index, the counters and the day's row exist
+    with CaptureQueriesContext(connection) as ctx:
+        resp = _report(client)
+    assert resp.status_code == 201, resp.content
+    statements = endpoint_statements(ctx)
+    released = next(i for i, s in enumerate(statements) if s.startswith("RELEASE SAVEPOINT"))
+    # The report itself: its transaction, the class, the grid with its town and village, the grants, the number
+    # (and the case's id), the case, the day count, the first event, the event.
+    assert released + 1 <= 10, "\n".join(statements)
+    # The API answers from the service's event (no read-back): the whole request is the report plus its release.
+    assert len(statements) <= 10, "\n".join(statements)
+    assert not any("grid_gridindexversion" in s for s in statements)  # no version check per lookup
+    assert not any(s.startswith("SAVEPOINT") for s in statements[1:])  # none besides the request's own
+    body = resp.json()
+    assert body["grid"] == "50011610820101" and body["state"] == "reported" and body["village"] == "500116108201"
+    event = Event.objects.select_related("case").get(pk=body["id"])
+    assert event.case.number.endswith("000002") and event.case.village_id == "500116108201"
+    assert verify_case_events(event.case_id, list(CaseEvent.objects.filter(case=event.case))) == []
+    assert CaseDayCount.objects.get(case_type="grid_event").opened == 2
+
+
+def test_lookups_run_no_statement_and_a_grid_change_here_is_seen_at_once(grids, django_assert_num_queries):
+    from shapely.geometry import box, mapping
+
+    from township.grid import services
+
+    assert spatial.locate(106.02, 29.05) == grids["west"].pk
+    with django_assert_num_queries(0):
+        for i in range(200):
+            assert spatial.locate(106.001 + i * 0.0002, 29.05) == grids["west"].pk
+    filler = services.grid_create(
+        actor=None,
+        code="50011610820103",
+        name="石门村第3网格",
+        level=3,
+        geometry=mapping(box(106.07, 29.04, 106.08, 29.05)),
+        division="500116108201",
+        parent=grids["village"].code,
+    )
+    assert spatial.locate(106.075, 29.045) == filler.pk  # bumped in this process: rebuilt at once
+
+
+def test_another_process_change_is_seen_after_the_check_interval(grids, settings):
+    from township.grid.models import Grid, GridIndexVersion
+
+    settings.GRID_INDEX_CHECK_SECONDS = 0.0  # as if the interval had passed
+    assert spatial.locate(106.02, 29.05) == grids["west"].pk
+    Grid.objects.filter(pk=grids["west"].pk).update(active=False)  # another process retires it …
+    GridIndexVersion.objects.filter(key="*").update(version=999)  # … and bumps the version
+    assert spatial.locate(106.02, 29.05) == grids["village"].pk

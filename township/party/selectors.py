@@ -1,0 +1,147 @@
+"""Party reads (issue 15), scoped and masked by role (see ``township.party.services`` for who sees what)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from township.core.errors import NotFound
+from township.org.models import User
+from township.org.scoping import reach
+from township.party.models import MemberLink, PartyOrg, Rating
+from township.party.services import PARTY_ROLES, VIEW_ROLES, mask_name
+
+
+def may_view(actor: User | None) -> bool:
+    r = reach(actor, VIEW_ROLES)
+    return bool(r.codes or r.villages)
+
+
+def full_towns(actor: User | None) -> frozenset[str]:
+    """Towns where the actor sees party data unmasked."""
+    return reach(actor, PARTY_ROLES).codes
+
+
+def org_queryset(*, actor: User | None) -> QuerySet[PartyOrg]:
+    return PartyOrg.objects.for_actor(actor, VIEW_ROLES)
+
+
+def org_list(
+    *, actor: User | None, q: str = "", kind: str = "", village: str = "", non_public: str = ""
+) -> QuerySet[PartyOrg]:
+    qs = (
+        org_queryset(actor=actor)
+        .filter(active=True)
+        .select_related("village", "grid", "secretary", "parent")
+        .annotate(members=Count("links", filter=Q(links__active_to__isnull=True)))
+    )
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q) | Q(enterprise__contains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if village:
+        qs = qs.filter(village_id=village)
+    if non_public in ("0", "1"):
+        qs = qs.filter(non_public=non_public == "1")
+    return qs.order_by("jurisdiction_id", "non_public", "code", "id")
+
+
+def org_get(*, actor: User | None, pk: int) -> PartyOrg:
+    org = org_queryset(actor=actor).select_related("village", "grid", "secretary", "parent").filter(pk=pk).first()
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def current_ratings(*, orgs: list[PartyOrg]) -> dict[int, Rating]:
+    """The latest current rating of each organisation, in one query."""
+    if not orgs:
+        return {}
+    rows = Rating.objects.filter(
+        jurisdiction_id__in=sorted({o.jurisdiction_id for o in orgs}), org_id__in=[o.pk for o in orgs], current=True
+    ).order_by("org_id", "-year")
+    out: dict[int, Rating] = {}
+    for r in rows:
+        out.setdefault(r.org_id, r)
+    return out
+
+
+@dataclass
+class OrgView:
+    """What one actor may see of an organisation."""
+
+    org: PartyOrg
+    full: bool
+    secretary: str
+    members: list[MemberLink] = field(default_factory=list)
+    member_count: int = 0
+    ratings: list[Rating] = field(default_factory=list)
+
+
+def org_view(*, actor: User | None, org: PartyOrg) -> OrgView:
+    full = org.jurisdiction_id in full_towns(actor)
+    links = MemberLink.objects.filter(jurisdiction_id=org.jurisdiction_id, org=org, active_to__isnull=True)
+    ratings = list(Rating.objects.filter(jurisdiction_id=org.jurisdiction_id, org=org).order_by("-year", "-id"))
+    view = OrgView(
+        org=org,
+        full=full,
+        secretary=org.secretary_display if full else mask_name(org.secretary_display),
+        member_count=links.count(),
+        ratings=ratings,
+    )
+    if full:
+        view.members = list(links.select_related("user", "subject", "grid").order_by("role", "id"))
+    return view
+
+
+def party_features(*, actor: User | None) -> dict[str, Any]:
+    """The party layer as GeoJSON: organisations (all viewers; the secretary masked unless full), and the member
+    households (党员中心户 …) at their grid's centre — only for the full viewers of the town."""
+    full = full_towns(actor)
+    orgs = list(org_list(actor=actor).exclude(lon__isnull=True))
+    ratings = current_ratings(orgs=orgs)
+    features: list[dict[str, Any]] = []
+    for o in orgs:
+        r = ratings.get(o.pk)
+        name = o.secretary_display
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
+                "properties": {
+                    "kind": "org",
+                    "id": o.pk,
+                    "name": o.name,
+                    "org_kind": o.get_kind_display(),
+                    "non_public": o.non_public,
+                    "secretary": name if o.jurisdiction_id in full else mask_name(name),
+                    "stars": r.stars if r else None,
+                    "red_flag": bool(r and r.red_flag),
+                    "year": r.year if r else None,
+                },
+            }
+        )
+    if full:
+        links = (
+            MemberLink.objects.filter(jurisdiction_id__in=sorted(full), active_to__isnull=True, grid__isnull=False)
+            .select_related("grid", "user", "org")
+            .order_by("id")[:5000]
+        )
+        for link in links:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [link.grid.center_lon, link.grid.center_lat]},
+                    "properties": {
+                        "kind": "member",
+                        "role": link.get_role_display(),
+                        "name": link.person_name,
+                        "org": link.org.name,
+                        "grid": link.grid.name,
+                        "households": link.households,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
