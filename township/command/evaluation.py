@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from township.cases.types import all_indicators
 from township.command.errors import CommandConflict, CommandError, CommandForbidden
@@ -19,7 +20,19 @@ from township.core.errors import NotFound
 from township.org.models import Department, Jurisdiction, Level, User
 from township.org.scoping import has_role, reach
 
-GROUP_LABELS = {"unit": _("单位"), "department": _("部门"), "person": _("人员")}
+GROUP_LABELS = {
+    "unit": gettext_lazy("单位"),
+    "department": gettext_lazy("部门"),
+    "person": gettext_lazy("人员"),
+    "window": gettext_lazy("窗口"),
+    "grid": gettext_lazy("网格"),
+}
+UNASSIGNED = {
+    "department": gettext_lazy("（未指定部门）"),
+    "person": gettext_lazy("（未指定人员）"),
+    "window": gettext_lazy("（未指定窗口）"),
+    "grid": gettext_lazy("（未落入网格）"),
+}
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -104,17 +117,21 @@ def evaluation_compute(*, actor: User, jurisdiction: Jurisdiction, month: date) 
         )
         if ind.grouped is None:
             continue
-        for by in ("department", "person"):
+        for by in ind.groups:
             grouped = ind.grouped([jurisdiction.code], start, end, by)
             if by == "person":
                 missing = [k for k in grouped if k is not None and k not in people]
                 people.update({u.pk: u.display_name for u in User.objects.filter(pk__in=missing)})
+            names: dict[Any, str] = {}
+            if by == "department":
+                names = departments
+            elif by == "person":
+                names = people
+            elif ind.group_names is not None:
+                names = ind.group_names(by, list(grouped))
             rows = []
             for key, (n, d) in grouped.items():
-                if key is None:
-                    name = _("（未指定部门）") if by == "department" else _("（未指定人员）")
-                else:
-                    name = departments.get(key, str(key)) if by == "department" else people.get(key, str(key))
+                name = UNASSIGNED.get(by, _("（未指定）")) if key is None else names.get(key, str(key))
                 rows.append(
                     EvaluationScore(
                         **common,

@@ -3,11 +3,16 @@ with a handful of aggregate queries (every case type through the registry), for 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from township.cases.models import Case, CaseDayCount
@@ -16,6 +21,7 @@ from township.cases.types import all_indicators, find_case_type
 from township.command.selectors import WarningFilter, warning_breakdown, warning_counts
 from township.command.services import LEADING_ROLES
 from township.core.errors import NotFound
+from township.grid import selectors as grid_selectors
 from township.org.models import Jurisdiction, Level, User
 from township.org.scoping import reach
 
@@ -96,16 +102,37 @@ def theme_case_types(theme: str) -> tuple[str, ...]:
     return tuple(ct.key for ct in all_case_types() if ct.record is not None and ct.record._meta.app_label in apps)
 
 
+def resolve_grid(unit: Jurisdiction, code: str | None) -> tuple[str, str] | None:
+    """The grid ``code`` of village ``unit`` as (code, name) — the 大屏's lowest level; 404 for any other."""
+    if not code:
+        return None
+    if unit.level != Level.VILLAGE:
+        raise NotFound()
+    found = dict(grid_selectors.screen_grids(town=str(unit.parent_id), village=unit.code))
+    if code not in found:
+        raise NotFound()
+    return code, found[code]
+
+
 def screen_data(
-    *, actor: User | None, unit: Jurisdiction, now: datetime | None = None, case_types: tuple[str, ...] = ()
+    *,
+    actor: User | None,
+    unit: Jurisdiction,
+    now: datetime | None = None,
+    case_types: tuple[str, ...] = (),
+    grid: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The figures of ``unit`` (all case types, or only ``case_types`` for a 驾驶舱 theme)."""
+    """The figures of ``unit`` (all case types, or only ``case_types`` for a 驾驶舱 theme); of one grid of a village
+    when ``grid`` is given (see :func:`resolve_grid`)."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     today = timezone.make_aware(datetime.combine(local.date(), time.min))
     month = today.replace(day=1)
     trend_from = today - timedelta(days=TREND_DAYS - 1)
     where, f = _scope(unit)
+    if grid is not None:
+        where &= grid_selectors.case_in_grid_q(grid[0])
+        f = WarningFilter(**{**f.__dict__, "scope": grid_selectors.case_in_grid_q(grid[0])})
     cases = Case.objects.filter(case_visible_q(actor)).filter(where)
     if case_types:
         cases = cases.filter(case_type__in=list(case_types))
@@ -120,7 +147,29 @@ def screen_data(
     per_type: dict[str, dict[str, int]] = {}
     series: dict[str, list[int]] = {}
     late_month = 0
-    for r in counted.values("case_type", "day").annotate(opened=Sum("opened"), late=Sum("closed_late")).order_by():
+    if grid is not None:  # one grid: its few cases directly (the per-day counts stop at the village)
+        day = TruncDate("opened_at", tzinfo=timezone.get_current_timezone())
+        closed_day = TruncDate("closed_at", tzinfo=timezone.get_current_timezone())
+        opened_rows = (
+            cases.filter(opened_at__gte=min(trend_from, month))
+            .annotate(day=day)
+            .values("case_type", "day")
+            .annotate(opened=Count("id"), late=Value(0))
+            .order_by()
+        )
+        late_rows = (
+            cases.filter(closed_at__gte=month, finished_late=True)
+            .annotate(day=closed_day)
+            .values("case_type", "day")
+            .annotate(opened=Value(0), late=Count("id"))
+            .order_by()
+        )
+        day_rows: list[dict[str, Any]] = [*opened_rows, *late_rows]
+    else:
+        day_rows = list(
+            counted.values("case_type", "day").annotate(opened=Sum("opened"), late=Sum("closed_late")).order_by()
+        )
+    for r in day_rows:
         t = per_type.setdefault(r["case_type"], {"today": 0, "month": 0})
         if r["day"] >= month.date():
             t["month"] += r["opened"]
@@ -143,7 +192,9 @@ def screen_data(
 
     kids = children(unit)
     child_rows: list[dict[str, Any]] = []
-    if kids:
+    if unit.level == Level.VILLAGE and grid is None:
+        child_rows = _grid_rows(cases, unit, now, month)
+    elif kids:
         key = "village_id" if unit.level == Level.TOWN else "jurisdiction_id"
         grouped: dict[str, dict[str, int]] = {
             r[key]: r
@@ -165,6 +216,7 @@ def screen_data(
             child_rows.append(
                 {
                     "code": k.code,
+                    "link": "?" + urlencode({"unit": k.code}),
                     "name": k.name,
                     "open": g.get("open", 0),
                     "month": g.get("month", 0),
@@ -188,24 +240,12 @@ def screen_data(
     )
     if unit.level not in (Level.TOWN, Level.VILLAGE):
         town_codes = sorted(c for c in reach(actor, LEADING_ROLES).codes if c.startswith(unit.code) and len(c) == 9)
-    indicators = []
     # Indicators are computed per town: a village's screen shows none rather than its town's figures.
-    for ct, ind in all_indicators() if unit.level != Level.VILLAGE else []:
-        if case_types and ct.key not in case_types:
-            continue
-        num, den = ind.compute(town_codes, month, now)
-        indicators.append(
-            {
-                "key": ind.key,
-                "label": str(ind.label),
-                "type": str(ct.label),
-                "rate": round(100 * num / den, 1) if den else None,
-                "n": den,
-            }
-        )
+    indicators = indicator_figures(town_codes, month, now, case_types) if unit.level != Level.VILLAGE else []
 
     return {
         "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
+        "grid": {"code": grid[0], "name": grid[1]} if grid is not None else None,
         "generated_at": local.strftime("%Y-%m-%d %H:%M:%S"),
         "kpis": [
             {"key": k, "label": _label(k), "today": per_type[k]["today"], "month": per_type[k]["month"]} for k in types
@@ -221,6 +261,83 @@ def screen_data(
         "departments": departments,
         "indicators": indicators,
     }
+
+
+def _grid_rows(cases: Any, village: Jurisdiction, now: datetime, month: datetime) -> list[dict[str, Any]]:
+    """The village's grids with their open, this month's and overdue grid events (the 大屏's grid level)."""
+    grids = grid_selectors.screen_grids(town=str(village.parent_id), village=village.code)
+    if not grids:
+        return []
+    field = grid_selectors.CASE_GRID_FIELD
+    figures: dict[str, dict[str, int]] = {
+        r[field]: r
+        for r in cases.filter(**{f"{field}__in": [c for c, _n in grids]})
+        .filter(Q(closed_at__isnull=True) | Q(opened_at__gte=month))
+        .values(field)
+        .annotate(
+            open=Count("id", filter=Q(closed_at__isnull=True)),
+            month=Count("id", filter=Q(opened_at__gte=month)),
+            overdue=Count(
+                "id",
+                filter=Q(
+                    closed_at__isnull=True,
+                    clock_stopped_at__isnull=True,
+                    clock_paused_at__isnull=True,
+                    due_at__lt=now,
+                ),
+            ),
+        )
+        .order_by()
+    }
+    rows: list[dict[str, Any]] = [
+        {
+            "code": code,
+            "link": "?" + urlencode({"unit": village.code, "grid": code}),
+            "name": name,
+            "open": figures.get(code, {}).get("open", 0),
+            "month": figures.get(code, {}).get("month", 0),
+            "overdue": figures.get(code, {}).get("overdue", 0),
+        }
+        for code, name in grids
+    ]
+    rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["code"]))
+    return rows
+
+
+INDICATOR_TTL = 300  # seconds: monthly rates on a screen polled every 30 s need not be recomputed each time
+
+
+def indicator_figures(
+    town_codes: list[str], month: datetime, now: datetime, case_types: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Every registered indicator of the month for ``town_codes`` (summed over the towns), kept for
+    ``INDICATOR_TTL`` seconds per (towns, month, types): the rates move slowly, the screen polls every 30 s, and
+    a county's month is 30 towns' worth of closed cases. The 考核 page always computes afresh."""
+    key = (
+        "command.indicators:"
+        + hashlib.sha256(
+            repr((sorted(town_codes), month.isoformat(), sorted(case_types), get_language())).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(list[dict[str, Any]], cached)
+    rows = []
+    for ct, ind in all_indicators():
+        if case_types and ct.key not in case_types:
+            continue
+        num, den = ind.compute(town_codes, month, now)
+        rows.append(
+            {
+                "key": ind.key,
+                "label": str(ind.label),
+                "type": str(ct.label),
+                "rate": round(100 * num / den, 1) if den else None,
+                "n": den,
+            }
+        )
+    cache.set(key, rows, INDICATOR_TTL)
+    return rows
 
 
 def breadcrumb(unit: Jurisdiction, actor: User | None) -> list[Jurisdiction]:

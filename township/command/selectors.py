@@ -3,7 +3,7 @@ through the engine (``case_visible_q``: tenant reach, village grants, each case 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ from township.cases.models import Assignment, Case
 from township.command.models import Notice, Supervision, SupervisionStatus
 from township.core.errors import NotFound
 from township.org.models import User
+from township.org.scoping import reach
 
 LEVELS = ("overdue", "red", "yellow", "normal", "paused")
 LATE = "late"  # closed after the due time (超期办结): a fact kept on the case (``Case.finished_late``)
@@ -32,7 +33,7 @@ class WarningFilter:
     q: str = ""
     opened_from: date | None = None
     opened_to: date | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    scope: Q | None = None  # a further filter on the cases (e.g. the 大屏's grid level: the cases of one grid)
 
 
 def _local_start(day: date) -> datetime:
@@ -40,7 +41,12 @@ def _local_start(day: date) -> datetime:
 
 
 def _base(actor: User | None, f: WarningFilter) -> QuerySet[Case]:
-    qs = Case.objects.filter(cs.case_visible_q(actor))
+    # The units the actor leads, as a plain conjunct: the visibility rule (an OR of per-type rules and owned cases)
+    # cannot use an index, this can (the open-case partial indexes lead with the town).
+    from township.command.services import LEADING_ROLES
+
+    towns = sorted(reach(actor, LEADING_ROLES).codes)
+    qs = Case.objects.filter(cs.case_visible_q(actor), jurisdiction_id__in=towns)
     if f.case_type:
         qs = qs.filter(case_type=f.case_type)
     if f.case_types:
@@ -49,6 +55,8 @@ def _base(actor: User | None, f: WarningFilter) -> QuerySet[Case]:
         qs = qs.filter(jurisdiction_id=f.jurisdiction)
     if f.village:
         qs = qs.filter(village_id=f.village)
+    if f.scope is not None:
+        qs = qs.filter(f.scope)
     if f.department is not None or f.person is not None:
         active = Assignment.objects.filter(case_id=OuterRef("pk"), jurisdiction_id=OuterRef("jurisdiction_id"))
         active = active.filter(ended_at__isnull=True)
@@ -66,22 +74,65 @@ def _base(actor: User | None, f: WarningFilter) -> QuerySet[Case]:
     return qs
 
 
-# Only open cases and those finished late can be at a level: the rest (most rows) is never read (two partial indexes).
-_COUNTED = Q(closed_at__isnull=True) | Q(finished_late=True)
+# 超期办结 in the warnings center: cases finished late in the last year (a rolling window, so the counts do not grow
+# with the years of history kept); the fact itself stays on every case for good (``Case.finished_late``).
+LATE_WINDOW = timedelta(days=365)
+
+
+def _counted(now: datetime) -> Q:
+    """Only open cases and those finished late lately can be at a level: the rest (most rows) is never read."""
+    return Q(closed_at__isnull=True) | Q(finished_late=True, closed_at__gte=now - LATE_WINDOW)
 
 
 def _level_q(level: str, now: datetime) -> Q:
     if level == LATE:
-        return Q(finished_late=True)
+        return Q(finished_late=True, closed_at__gte=now - LATE_WINDOW)
     return Q(closed_at__isnull=True) & cs.warning_q(level, now)
 
 
+def _summary_only(f: WarningFilter) -> bool:
+    """Whether the filter is one the per-day counts (town, village, case type) can answer."""
+    return not (f.department is not None or f.person is not None or f.q or f.opened_from or f.opened_to or f.scope)
+
+
+def _late_from_day_counts(actor: User | None, f: WarningFilter, now: datetime) -> int:
+    """超期办结 of the last year from ``CaseDayCount`` (kept current by the engine) instead of the cases."""
+    from django.db.models import Sum
+
+    from township.cases.models import CaseDayCount
+    from township.command.services import LEADING_ROLES
+
+    qs = CaseDayCount.objects.filter(
+        jurisdiction_id__in=sorted(reach(actor, LEADING_ROLES).codes),
+        day__gte=timezone.localdate(now - LATE_WINDOW),
+        closed_late__gt=0,
+    )
+    if f.jurisdiction:
+        qs = qs.filter(jurisdiction_id=f.jurisdiction)
+    if f.village:
+        qs = qs.filter(village_code=f.village)
+    if f.case_type:
+        qs = qs.filter(case_type=f.case_type)
+    if f.case_types:
+        qs = qs.filter(case_type__in=list(f.case_types))
+    return int(qs.aggregate(n=Sum("closed_late"))["n"] or 0)
+
+
 def warning_counts(*, actor: User | None, f: WarningFilter, now: datetime | None = None) -> dict[str, int]:
-    """How many visible cases are at each level now (open cases), and how many were finished late — one query."""
+    """How many visible cases are at each level now (open cases, one query), and how many were finished late in
+    the last year (from the per-day counts when the filter allows, else from the cases)."""
     now = now or timezone.now()
-    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""})).filter(_COUNTED)
+    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""}))
+    if _summary_only(f):
+        counts = dict(
+            base.filter(closed_at__isnull=True).aggregate(
+                **{level: Count("id", filter=_level_q(level, now)) for level in LEVELS}
+            )
+        )
+        counts[LATE] = _late_from_day_counts(actor, f, now)
+        return counts
     aggregates = {level: Count("id", filter=_level_q(level, now)) for level in (*LEVELS, LATE)}
-    return dict(base.aggregate(**aggregates))
+    return dict(base.filter(_counted(now)).aggregate(**aggregates))
 
 
 def warning_breakdown(
@@ -90,7 +141,7 @@ def warning_breakdown(
     """Counts per level grouped by ``by``: "case_type", "unit" (town, village), "department" or "person" (the
     active 承办 assignment). Rows sorted by overdue, red, yellow."""
     now = now or timezone.now()
-    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""})).filter(_COUNTED)
+    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""})).filter(_counted(now))
     aggregates = {level: Count("id", filter=_level_q(level, now), distinct=True) for level in (*LEVELS, LATE)}
     if by == "case_type":
         keys: tuple[str, ...] = ("case_type",)

@@ -295,12 +295,20 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         for s in ev.scores_of(period):
             b = by_key.setdefault(
                 (s.case_type, s.indicator),
-                {"label": s.label, "type": type_label(s.case_type), "unit": None, "department": [], "person": []},
+                {"label": s.label, "type": type_label(s.case_type), "unit": None, "groups": {}},
             )
             if s.group == "unit":
                 b["unit"] = s
             else:
-                b[s.group].append(s)
+                b["groups"].setdefault(s.group, []).append(s)
+        order = list(ev.GROUP_LABELS)  # 部门, 人员, 窗口, 网格 in this order
+        for b in by_key.values():
+            b["breakdowns"] = [
+                {"label": ev.GROUP_LABELS[g], "rows": rows}
+                for g, rows in sorted(
+                    b.pop("groups").items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99
+                )
+            ]
         blocks = list(by_key.values())
     return render(
         request,
@@ -678,18 +686,22 @@ def dispatch(request: HttpRequest) -> HttpResponse:
 
 def _figures(request: HttpRequest, themed: bool) -> tuple[Any, dict[str, Any], str]:
     """(unit, its figures, theme): the unit the actor asked for and watches (403 otherwise)."""
-    from township.command.screen import THEMES, resolve_unit, screen_data, theme_case_types
+    from township.command.screen import THEMES, resolve_grid, resolve_unit, screen_data, theme_case_types
 
     try:
         unit = resolve_unit(user_of(request), request.GET.get("unit"))
     except NotFound:
         raise PermissionDenied from None
+    try:
+        grid = resolve_grid(unit, request.GET.get("grid"))
+    except NotFound:
+        raise Http404 from None  # a grid not of this village
     if not themed:
-        return unit, screen_data(actor=user_of(request), unit=unit), ""
+        return unit, screen_data(actor=user_of(request), unit=unit, grid=grid), ""
     theme = request.GET.get("theme", "approval")
     theme = theme if theme in THEMES else "approval"
     types = theme_case_types(theme) or ("-",)  # a theme whose apps are not installed shows nothing
-    return unit, screen_data(actor=user_of(request), unit=unit, case_types=types), theme
+    return unit, screen_data(actor=user_of(request), unit=unit, case_types=types, grid=grid), theme
 
 
 @login_required
@@ -700,10 +712,15 @@ def screen(request: HttpRequest) -> HttpResponse:
 
     unit, data, _theme = _figures(request, themed=False)
     town = unit.code if unit.level == "town" else (str(unit.parent_id) if unit.level == "village" else "")
+    feed = (
+        reverse("command:screen-data")
+        + "?"
+        + urlencode({"unit": unit.code, **({"grid": data["grid"]["code"]} if data["grid"] else {})})
+    )
     return render(
         request,
         "command/screen.html",
-        {"unit": unit, "data": data, "crumbs": breadcrumb(unit, user_of(request)), "town": town},
+        {"unit": unit, "data": data, "crumbs": breadcrumb(unit, user_of(request)), "town": town, "feed": feed},
     )
 
 
@@ -722,7 +739,11 @@ def cockpit(request: HttpRequest) -> HttpResponse:
             "crumbs": breadcrumb(unit, user_of(request)),
             "theme": theme,
             "themes": [(k, v[0]) for k, v in THEMES.items()],
-            "feed": reverse("command:cockpit-data") + "?" + urlencode({"unit": unit.code, "theme": theme}),
+            "feed": reverse("command:cockpit-data")
+            + "?"
+            + urlencode(
+                {"unit": unit.code, "theme": theme, **({"grid": data["grid"]["code"]} if data["grid"] else {})}
+            ),
         },
     )
 

@@ -44,7 +44,7 @@ LISTING_MACHINE = Machine(
             OFFICERS,
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="行政处罚法第44条（告知）；陈述申辩期按本镇信用管理规则",
+            cite=_("行政处罚法第44条（告知）；陈述申辩期按本镇信用管理规则"),
         ),
         Transition(
             "state_opinion",
@@ -55,7 +55,7 @@ LISTING_MACHINE = Machine(
             guards=(rules.statement_given,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="行政处罚法第45条（陈述申辩）",
+            cite=_("行政处罚法第45条（陈述申辩）"),
         ),
         Transition(
             "statement_lapse",
@@ -66,7 +66,7 @@ LISTING_MACHINE = Machine(
             guards=(rules.statement_period_over,),
             clock=Clock.STOP,
             via=Via.SYSTEM,
-            cite="行政处罚法第45条",
+            cite=_("行政处罚法第45条"),
         ),
         Transition(
             "list",

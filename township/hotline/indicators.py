@@ -17,53 +17,58 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.types import Indicator
+from township.cases.indicators import record_rate
 from township.hotline.machine import S
 from township.hotline.models import Callback, Order, Satisfaction
 
 
-def response_rate(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) -> tuple[int, int]:
-    qs = Order.objects.filter(
+def _dispatched(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) -> QuerySet[Order]:
+    return Order.objects.filter(
         jurisdiction_id__in=list(jurisdiction_ids), first_dispatched_at__gte=start, first_dispatched_at__lt=end
     )
-    return qs.filter(signed_in_time=True).count(), qs.count()
 
 
-def resolution_rate(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) -> tuple[int, int]:
-    qs = Order.objects.filter(
+def _finished(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) -> QuerySet[Order]:
+    return Order.objects.filter(
         jurisdiction_id__in=list(jurisdiction_ids),
         case__state__in=[S.ANSWERED, S.CLOSED],
         case__closed_at__gte=start,
         case__closed_at__lt=end,
     )
-    return qs.filter(resolved=True).count(), qs.count()
 
 
-def satisfaction_rate(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) -> tuple[int, int]:
-    qs = Callback.objects.filter(jurisdiction_id__in=list(jurisdiction_ids), at__gte=start, at__lt=end)
-    good = qs.filter(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC]).count()
-    return good, qs.count()
+def _callbacks(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) -> QuerySet[Callback]:
+    return Callback.objects.filter(jurisdiction_id__in=list(jurisdiction_ids), at__gte=start, at__lt=end)
 
 
+# Grouped by town, by the order's 承办 department / person (the case's lead assignment) like every case indicator.
 INDICATORS = (
-    Indicator(
-        "hotline_response_rate",
-        _("12345响应率"),
-        response_rate,
+    record_rate(
+        key="hotline_response_rate",
+        label=_("12345响应率"),
+        base=_dispatched,
+        success=Q(signed_in_time=True),
+        case_ref="case_id",
         formula=_("按时签收的工单数 / 期间内首次派单的工单数"),
     ),
-    Indicator(
-        "hotline_resolution_rate",
-        _("12345解决率"),
-        resolution_rate,
+    record_rate(
+        key="hotline_resolution_rate",
+        label=_("12345解决率"),
+        base=_finished,
+        success=Q(resolved=True),
+        case_ref="case_id",
         formula=_("已解决的工单数（即时答复或回访确认已解决） / 期间内办结（即时答复、结案）的工单数"),
     ),
-    Indicator(
-        "hotline_satisfaction_rate",
-        _("12345满意率"),
-        satisfaction_rate,
+    record_rate(
+        key="hotline_satisfaction_rate",
+        label=_("12345满意率"),
+        base=_callbacks,
+        success=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC]),
+        case_ref="order__case_id",
         formula=_("回访满意、基本满意的次数 / 期间内回访次数"),
     ),
 )
+response_rate, resolution_rate, satisfaction_rate = (i.compute for i in INDICATORS)

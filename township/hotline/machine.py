@@ -100,7 +100,7 @@ MACHINE = Machine(
             UNITS + CENTRE,
             guards=(rules.unit_in_charge,),
             via=Via.SERVICE,
-            cite="DOMAIN2 §2.3 签收",
+            cite=_("DOMAIN2 §2.3 签收"),
         ),
         T(
             "hl_return",
@@ -121,7 +121,7 @@ MACHINE = Machine(
             UNITS + CENTRE,
             guards=(rules.unit_in_charge, rules.extension_available, rules.reason_required, rules.extension_bounded),
             via=Via.SERVICE,
-            cite="DOMAIN2 §2.3 延期",
+            cite=_("DOMAIN2 §2.3 延期"),
         ),
         T(
             "hl_extend_approve",
@@ -131,7 +131,7 @@ MACHINE = Machine(
             APPROVERS,
             guards=(rules.extension_available,),
             via=Via.SERVICE,
-            cite="DOMAIN2 §2.3 延期",
+            cite=_("DOMAIN2 §2.3 延期"),
         ),
         T(
             "hl_extend_reject",
@@ -140,7 +140,7 @@ MACHINE = Machine(
             S.HANDLING,
             APPROVERS,
             via=Via.SERVICE,
-            cite="DOMAIN2 §2.3 延期",
+            cite=_("DOMAIN2 §2.3 延期"),
         ),
         T(
             "hl_finish",
@@ -172,7 +172,7 @@ MACHINE = Machine(
             guards=(rules.rework_when_unsatisfied, rules.reason_required),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="《济南市12345市民服务热线管理办法》第27条",
+            cite=_("《济南市12345市民服务热线管理办法》第27条"),
         ),
         T(
             "hl_close",

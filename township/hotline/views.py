@@ -92,12 +92,13 @@ def order_export(request: HttpRequest) -> Any:
 
     f = selectors.OrderFilter.from_query(request.GET)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("12345工单")
+    ws = wb.create_sheet(str(_("12345工单")))
     append_row(
         ws,
         [
-            "工单编号", "案件编号", "来电时间", "来电人", "联系电话", "诉求类型", "紧急程度", "事项分类",
-            "诉求内容", "地址", "所属村", "承办单位", "状态", "办理时限", "签收时间", "答复内容", "满意度", "重办次数",
+            _("工单编号"), _("案件编号"), _("来电时间"), _("来电人"), _("联系电话"), _("诉求类型"), _("紧急程度"),
+            _("事项分类"), _("诉求内容"), _("地址"), _("所属村"), _("承办单位"), _("状态"), _("办理时限"),
+            _("签收时间"), _("答复内容"), _("满意度"), _("重办次数"),
         ],
     )  # fmt: skip
     tz = timezone.get_current_timezone()

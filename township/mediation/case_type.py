@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.types import Action, CaseType, Indicator, MenuEntry
+from township.cases.indicators import period_days, record_rate
+from township.cases.types import Action, CaseType, MenuEntry
 from township.mediation import forms
 from township.mediation.machine import MACHINE, S
 from township.mediation.models import Mediation, Outcome, Party
@@ -97,7 +99,7 @@ ACTIONS = (
         roles=M,
         states=(S.APPLIED, S.MEDIATING),
         form_kwargs=_parties_and_mediators,
-        cite="人民调解法第17条",
+        cite=_("人民调解法第17条"),
         help=_("一方当事人明确拒绝调解的，不得调解"),
     ),
     Action(
@@ -108,7 +110,7 @@ ACTIONS = (
         roles=M,
         states=(S.APPLIED, S.MEDIATING),
         form_kwargs=_parties_and_mediators,
-        cite="人民调解法第19条",
+        cite=_("人民调解法第19条"),
     ),
     Action(
         "mediation_recuse",
@@ -127,7 +129,7 @@ ACTIONS = (
         forms.ExtendForm,
         roles=M,
         states=(S.MEDIATING,),
-        cite="最高人民法院关于人民法院特邀调解的规定第27条",
+        cite=_("最高人民法院关于人民法院特邀调解的规定第27条"),
         help=_("经双方当事人同意，可以延长调解期限"),
     ),
     Action(
@@ -137,7 +139,7 @@ ACTIONS = (
         forms.SessionForm,
         roles=M,
         states=(S.MEDIATING,),
-        cite="人民调解法第27条",
+        cite=_("人民调解法第27条"),
     ),
     Action(
         "mediation_agreement",
@@ -170,7 +172,7 @@ ACTIONS = (
         roles=M,
         states=(S.AGREED,),
         form_kwargs=_parties_and_mediators,
-        cite="人民调解法第29条",
+        cite=_("人民调解法第29条"),
     ),
     Action(
         "mediation_seal",
@@ -179,7 +181,7 @@ ACTIONS = (
         forms.SealForm,
         roles=M,
         states=(S.AGREED,),
-        cite="人民调解法第29条",
+        cite=_("人民调解法第29条"),
     ),
     Action(
         "mediation_fail",
@@ -212,7 +214,7 @@ ACTIONS = (
         forms.RulingForm,
         roles=M,
         states=(S.CONFIRMATION_APPLIED,),
-        cite="民事诉讼法第206条",
+        cite=_("民事诉讼法第206条"),
     ),
     Action(
         "mediation_withdraw",
@@ -241,12 +243,23 @@ def _intake(intake: Any) -> Any:
     return mediation_intake(intake)
 
 
-def _success_rate(jurisdiction_ids: Any, start: datetime, end: datetime) -> tuple[int, int]:
-    ended = Mediation.objects.filter(
-        jurisdiction_id__in=list(jurisdiction_ids), ended_on__gte=start.date(), ended_on__lt=end.date()
+def _ended(jurisdiction_ids: Any, start: datetime, end: datetime) -> Any:
+    first, after = period_days(start, end)
+    return Mediation.objects.filter(
+        jurisdiction_id__in=list(jurisdiction_ids), ended_on__gte=first, ended_on__lt=after
     ).exclude(outcome__in=["", Outcome.REFUSED])
-    success = ended.filter(outcome__in=[Outcome.AGREEMENT_WRITTEN, Outcome.AGREEMENT_ORAL]).count()
-    return success, ended.count()
+
+
+# 调解成功率, grouped by town, 承办 department and person (the case's lead assignment) like every case indicator.
+SUCCESS_RATE = record_rate(
+    key="mediation.success_rate",
+    label=_("调解成功率"),
+    base=_ended,
+    success=Q(outcome__in=[Outcome.AGREEMENT_WRITTEN, Outcome.AGREEMENT_ORAL]),
+    case_ref="case_id",
+    formula=_("达成调解协议（书面或口头）数 / 调解终结数（不含当事人拒绝调解）"),
+)
+_success_rate = SUCCESS_RATE.compute
 
 
 MEDIATION_CASE = CaseType(
@@ -262,13 +275,5 @@ MEDIATION_CASE = CaseType(
     ),
     facts=_facts,
     intake=_intake,
-    indicators=(
-        Indicator(
-            "mediation.success_rate",
-            _("调解成功率"),
-            _success_rate,
-            True,
-            _("达成调解协议（书面或口头）数 / 调解终结数（不含当事人拒绝调解）"),
-        ),
-    ),
+    indicators=(SUCCESS_RATE,),
 )

@@ -65,7 +65,7 @@ MACHINE = Machine(
             guards=(rules.both_sides_present, rules.all_parties_consented, rules.mediator_appointed),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="人民调解法第17条、第19条",
+            cite=_("人民调解法第17条、第19条"),
         ),
         Transition(
             "refuse_mediation",
@@ -76,7 +76,7 @@ MACHINE = Machine(
             guards=(rules.a_party_refused,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="人民调解法第17条",
+            cite=_("人民调解法第17条"),
         ),
         Transition(
             "withdraw",
@@ -87,7 +87,7 @@ MACHINE = Machine(
             guards=(rules.reason_required,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="人民调解法第23条",
+            cite=_("人民调解法第23条"),
         ),
         Transition(
             "reach_agreement",
@@ -97,7 +97,7 @@ MACHINE = Machine(
             M,
             guards=(rules.written_agreement_complete,),
             via=Via.SERVICE,
-            cite="人民调解法第28条、第29条",
+            cite=_("人民调解法第28条、第29条"),
         ),
         Transition(
             "record_oral",
@@ -108,7 +108,7 @@ MACHINE = Machine(
             guards=(rules.oral_agreement_recorded,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="人民调解法第28条、第30条",
+            cite=_("人民调解法第28条、第30条"),
         ),
         Transition(
             "take_effect",
@@ -119,7 +119,7 @@ MACHINE = Machine(
             guards=(rules.signatures_and_seal_complete,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="人民调解法第29条",
+            cite=_("人民调解法第29条"),
         ),
         Transition(
             "fail",
@@ -130,7 +130,7 @@ MACHINE = Machine(
             guards=(rules.routes_told,),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="人民调解法第26条",
+            cite=_("人民调解法第26条"),
         ),
         Transition(
             "refer_court",
@@ -140,7 +140,7 @@ MACHINE = Machine(
             M,
             guards=(rules.court_named,),
             via=Via.SERVICE,
-            cite="最高人民法院关于人民法院特邀调解的规定第21条",
+            cite=_("最高人民法院关于人民法院特邀调解的规定第21条"),
         ),
         Transition(
             "apply_confirmation",
@@ -156,7 +156,7 @@ MACHINE = Machine(
                 rules.matter_confirmable,
             ),
             via=Via.SERVICE,
-            cite="民事诉讼法第205条；人民调解法第33条；民诉法解释第351条至第355条",
+            cite=_("民事诉讼法第205条；人民调解法第33条；民诉法解释第351条至第355条"),
         ),
         Transition(
             "ruling_valid",
@@ -166,7 +166,7 @@ MACHINE = Machine(
             M,
             guards=(rules.ruling_recorded,),
             via=Via.SERVICE,
-            cite="民事诉讼法第206条",
+            cite=_("民事诉讼法第206条"),
         ),
         Transition(
             "ruling_rejected",
@@ -176,7 +176,7 @@ MACHINE = Machine(
             M,
             guards=(rules.ruling_recorded,),
             via=Via.SERVICE,
-            cite="民事诉讼法第206条",
+            cite=_("民事诉讼法第206条"),
         ),
         Transition(
             "archive",
@@ -185,7 +185,7 @@ MACHINE = Machine(
             S.ARCHIVED,
             M,
             via=Via.SERVICE,
-            cite="人民调解法第27条",
+            cite=_("人民调解法第27条"),
         ),
     ],
 )

@@ -59,6 +59,8 @@ class CollectForm(forms.Form):
         village = self.fields["village"]
         assert isinstance(village, forms.ChoiceField)
         village.choices = [("", "—"), *(villages or [])]
+        if len(villages or []) == 1:  # a village agent's own village: nothing to pick
+            village.initial = (villages or [])[0][0]
 
 
 class PublicForm(forms.Form):

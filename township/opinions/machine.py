@@ -52,7 +52,7 @@ MACHINE = Machine(
             HANDLERS,
             guards=(rules.category_given,),
             via=Via.SERVICE,
-            cite="DOMAIN2 §3 分类",
+            cite=_("DOMAIN2 §3 分类"),
         ),
         Transition(
             "answer",
@@ -63,7 +63,7 @@ MACHINE = Machine(
             guards=(rules.classified, rules.reply_recorded),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="DOMAIN2 §3 反馈群众",
+            cite=_("DOMAIN2 §3 反馈群众"),
         ),
         Transition(
             "forward",
@@ -74,7 +74,7 @@ MACHINE = Machine(
             guards=(rules.classified, rules.forwarded_case_linked),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="DOMAIN2 §0.1 类型间转办",
+            cite=_("DOMAIN2 §0.1 类型间转办"),
         ),
         Transition(
             "archive",
@@ -85,7 +85,7 @@ MACHINE = Machine(
             guards=(rules.classified, rules.outcome_recorded),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="DOMAIN2 §3 登记存档",
+            cite=_("DOMAIN2 §3 登记存档"),
         ),
     ],
 )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.types import Action, CaseType, Indicator, MenuEntry, TimedJob
+from township.cases.indicators import case_rate
+from township.cases.types import Action, CaseType, MenuEntry, TimedJob
 from township.org.models import Role
 from township.petitions import forms
 from township.petitions.machine import MACHINE, OFFICERS, OPEN_STATES, S
@@ -126,7 +126,7 @@ ACTIONS = (
         _svc("petition_accept", note="note"),
         forms.NoteForm,
         "accept",
-        cite="信访工作条例第23条",
+        cite=_("信访工作条例第23条"),
     ),
     Action(
         "petition_refuse",
@@ -159,7 +159,7 @@ ACTIONS = (
         roles=OFFICERS,
         states=(S.ACCEPTED, S.REVIEW, S.RE_REVIEW),
         form_kwargs=_departments,
-        cite="信访工作条例第22条",
+        cite=_("信访工作条例第22条"),
     ),
     Action(
         "petition_extend",
@@ -169,7 +169,7 @@ ACTIONS = (
         roles=(Role.LEADER,),
         states=(S.ACCEPTED,),
         applies=_not_extended,
-        cite="信访工作条例第34条",
+        cite=_("信访工作条例第34条"),
     ),
     Action(
         "petition_opinion",
@@ -179,7 +179,7 @@ ACTIONS = (
         roles=OFFICERS,
         states=REPLY_STATES,
         applies=_reply_missing,
-        cite="信访工作条例第32条",
+        cite=_("信访工作条例第32条"),
     ),
     Action(
         "petition_deliver",
@@ -189,7 +189,7 @@ ACTIONS = (
         roles=OFFICERS,
         states=REPLY_STATES,
         applies=_reply_undelivered,
-        cite="信访工作条例第35条",
+        cite=_("信访工作条例第35条"),
     ),
     Action("petition_conclude", _("办结"), _svc("petition_conclude", note="note"), forms.NoteForm, "conclude"),
     Action(
@@ -226,7 +226,7 @@ ACTIONS = (
         roles=OFFICERS,
         states=tuple(s.value for s in S),
         form_kwargs=_staff,
-        cite="信访工作条例第46条",
+        cite=_("信访工作条例第46条"),
     ),
 )
 
@@ -249,19 +249,20 @@ def _visible(actor: Any) -> Q:
     return visible_q(actor)
 
 
-def _on_time(jurisdiction_ids: Sequence[str], start: datetime, end: datetime) -> tuple[int, int]:
-    """按期办结率: items concluded in the period without passing their due time / items concluded in the period."""
-    from township.cases.models import Case
-
-    qs = Case.objects.filter(
-        case_type=MACHINE.case_type,
-        jurisdiction_id__in=list(jurisdiction_ids),
-        clock_stopped_at__gte=start,
-        clock_stopped_at__lt=end,
+# 按期办结率: items concluded in the period without passing their due time / items concluded in the period; grouped
+# by town, 承办 department and person like every case indicator.
+ON_TIME = case_rate(
+    key="petition_on_time",
+    label=_("信访按期办结率"),
+    case_type=MACHINE.case_type,
+    period_field="clock_stopped_at",
+    population=Q(
         petition__level=Level.ORIGINAL,
         state__in=(S.CONCLUDED, S.REVIEW, S.REVIEWED, S.RE_REVIEW, S.HEARING, S.FINAL),
-    )
-    return qs.filter(finished_late=False).count(), qs.count()
+    ),
+    success=Q(finished_late=False),
+    formula=_("按期办结数 / 办结数"),
+)
 
 
 def _latest_notice(petition: Any) -> str:
@@ -277,14 +278,15 @@ PETITION = CaseType(
     menu=(
         MenuEntry(_("信访事项"), "petitions:list", roles=(*OFFICERS, Role.AUDITOR), order=60),
         MenuEntry(_("信访登记"), "petitions:register", roles=OFFICERS, order=61),
-        MenuEntry(_("信访查阅记录"), "petitions:access-log", roles=(Role.LEADER, Role.AUDITOR), order=62),
+        # Not the auditor: 三员分立 leaves its grant out of reach(LEADER, AUDITOR), so the page is 404 (issue 16 report).
+        MenuEntry(_("信访查阅记录"), "petitions:access-log", roles=(Role.LEADER,), order=62),
         MenuEntry(_("我的信访回复"), "petitions:notices", roles=(Role.APPLICANT,), order=63),
     ),
     timed=(TimedJob("petitions.finalize", _finalize, every_seconds=3600),),
     facts=petition_facts,
     visible=_visible,
     intake=_intake,
-    indicators=(Indicator("petition_on_time", _("信访按期办结率"), _on_time, formula=_("按期办结数 / 办结数")),),
+    indicators=(ON_TIME,),
     public_reply=_latest_notice,  # what the petitioner was last told (受理 / 转送 / 意见书 …)
 )
 

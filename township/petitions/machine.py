@@ -66,7 +66,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.not_after_re_review, rules.written_notice_issued),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="信访工作条例第23条、第34条、第36条第3款",
+            cite=_("信访工作条例第23条、第34条、第36条第3款"),
         ),
         T(
             "refuse",
@@ -77,7 +77,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.reason_required, rules.written_notice_issued),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="信访工作条例第23条",
+            cite=_("信访工作条例第23条"),
         ),
         T(
             "transfer",
@@ -88,7 +88,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.transfer_target_required, rules.written_notice_issued),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="信访工作条例第22条、第23条",
+            cite=_("信访工作条例第22条、第23条"),
         ),
         T(
             "object",
@@ -104,7 +104,7 @@ MACHINE = Machine(
             ),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="信访工作条例第23条第3款",
+            cite=_("信访工作条例第23条第3款"),
         ),
         T(
             "conclude",
@@ -115,7 +115,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.opinion_delivered),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="信访工作条例第32条、第34条",
+            cite=_("信访工作条例第32条、第34条"),
         ),
         T(
             "request_review",
@@ -126,7 +126,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.review_within_30_days),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="信访工作条例第35条",
+            cite=_("信访工作条例第35条"),
         ),
         T(
             "answer_review",
@@ -137,7 +137,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.opinion_delivered),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="信访工作条例第35条",
+            cite=_("信访工作条例第35条"),
         ),
         T(
             "request_re_review",
@@ -148,7 +148,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.review_within_30_days),
             clock=Clock.START,
             via=Via.SERVICE,
-            cite="信访工作条例第36条",
+            cite=_("信访工作条例第36条"),
         ),
         T(
             "hearing_start",
@@ -160,7 +160,7 @@ MACHINE = Machine(
             clock=Clock.PAUSE,
             pause_reason="hearing",
             via=Via.SERVICE,
-            cite="信访工作条例第36条第2款",
+            cite=_("信访工作条例第36条第2款"),
         ),
         T(
             "hearing_end",
@@ -171,7 +171,7 @@ MACHINE = Machine(
             guards=(rules.not_recused,),
             clock=Clock.RESUME,
             via=Via.SERVICE,
-            cite="信访工作条例第36条第2款",
+            cite=_("信访工作条例第36条第2款"),
         ),
         T(
             "answer_re_review",
@@ -182,7 +182,7 @@ MACHINE = Machine(
             guards=(rules.not_recused, rules.opinion_delivered),
             clock=Clock.STOP,
             via=Via.SERVICE,
-            cite="信访工作条例第36条",
+            cite=_("信访工作条例第36条"),
         ),
         T(
             "finalize",
@@ -192,7 +192,7 @@ MACHINE = Machine(
             (SYSTEM,),
             guards=(rules.review_window_passed,),
             via=Via.SYSTEM,
-            cite="山东省信访条例第46条；浙江省信访条例第25条",
+            cite=_("山东省信访条例第46条；浙江省信访条例第25条"),
         ),
     ],
 )

@@ -11,7 +11,7 @@ from township.cases.indicators import on_time_rate
 from township.cases.models import Case
 from township.cases.services import case_assign, case_open
 from township.cases.tests.machines import TOY_MACHINE
-from township.cases.types import CaseType, register_case_type, unregister_case_type
+from township.cases.types import CaseType, find_case_type, register_case_type, unregister_case_type
 from township.command.errors import CommandError
 from township.command.evaluation import evaluation_compute, evaluation_publish, scores_of
 from township.org.models import Department
@@ -125,3 +125,33 @@ def test_page_export_and_api(client, leader_a, leader_b, town_a, november):
     client.force_login(leader_b)
     assert client.get(f"/api/v1/command/evaluation?unit={town_a.code}&month=2026-11").status_code == 404
     assert client.get(f"/command/evaluation/{body['id']}/export/").status_code == 404
+
+
+def test_windows_and_grids_are_evaluated_objects(leader_a, town_a, clerk_a, client):
+    """窗口 (the hall's 窗口号, from the queue) and 网格 (the event's grid) rank like departments and people."""
+    from township.approval.models import QueueTicket
+
+    taken = timezone.make_aware(datetime(2026, 11, 10, 9, 0))
+    for seq, (window, wait) in enumerate(((1, 5), (1, 40), (2, 3)), start=1):
+        QueueTicket.objects.create(
+            jurisdiction=town_a,
+            day=taken.date(),
+            category="A",
+            seq=seq,
+            status="done",
+            taken_at=taken,
+            called_at=taken + timedelta(minutes=wait),
+            window=window,
+            clerk=clerk_a,
+        )
+    period = evaluation_compute(actor=leader_a, jurisdiction=town_a, month=MONTH)
+    rows = scores_of(period, "window").filter(indicator="queue_called_in_time")
+    assert [(s.group_name, s.numerator, s.denominator, s.rank) for s in rows] == [
+        ("2号窗口", 1, 1, 1),
+        ("1号窗口", 1, 2, 2),
+    ]
+    grid_event = find_case_type("grid_event")
+    assert grid_event is not None and "grid" in grid_event.indicators[0].groups
+    client.force_login(leader_a)
+    html = client.get(f"/command/evaluation/?unit={town_a.code}&month=2026-11").content.decode()
+    assert "窗口排名" in html and "2号窗口" in html

@@ -74,3 +74,30 @@ def test_cockpit_tabs(client, leader_a, at_level):
         assert "驾驶舱" in r.content.decode()
     # The toy case type belongs to no theme: no theme counts it.
     assert client.get("/command/cockpit/data/?theme=grid").json()["warnings"]["overdue"] == 0
+
+
+def test_indicators_are_kept_a_few_minutes_per_towns_and_month(leader_a, at_level, town_a):
+    """The 大屏's monthly indicators are computed once per (towns, month, types) and kept INDICATOR_TTL seconds."""
+    from django.core.cache import cache
+
+    from township.cases.indicators import on_time_rate
+    from township.cases.tests.machines import TOY_MACHINE
+    from township.cases.types import CaseType, register_case_type, unregister_case_type
+
+    unregister_case_type(TOY_MACHINE.case_type)
+    register_case_type(CaseType(machine=TOY_MACHINE, indicators=(on_time_rate("toy"),)))
+    try:
+        at_level("late")
+
+        def toy_rate():
+            d = screen_data(actor=leader_a, unit=town_a)
+            return next((i["rate"], i["n"]) for i in d["indicators"] if i["type"] == "玩具案件")
+
+        assert toy_rate() == (0.0, 1)
+        at_level("late")
+        assert toy_rate() == (0.0, 1)  # kept
+        cache.clear()
+        assert toy_rate() == (0.0, 2)  # recomputed
+    finally:
+        unregister_case_type(TOY_MACHINE.case_type)
+        register_case_type(CaseType(machine=TOY_MACHINE))

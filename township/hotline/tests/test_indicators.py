@@ -53,3 +53,23 @@ def test_rates_match_hand_computed_figures(new_order, operator, handler, dept, t
     # another town and another period see nothing
     assert response_rate(["500116100"], start, end) == (0, 0)
     assert satisfaction_rate(towns, end, end + timedelta(days=1)) == (0, 0)
+
+
+def test_rates_group_by_the_lead_department(new_order, operator, handler, dept, town_a):
+    """The same figures by 承办 department (the case's lead assignment); an order answered at once has none."""
+    ind = {i.key: i for ct, i in all_indicators() if ct.key == "hotline_order"}
+    now = timezone.now()
+    start, end = now - timedelta(days=1), now + timedelta(days=1)
+    services.order_answer(order=new_order(kind="consult"), actor=operator, reply="已答复")
+    o2 = new_order()
+    services.order_dispatch(order=o2, actor=operator, department=dept)
+    services.order_sign(order=o2, actor=handler)
+    services.order_finish(order=o2, actor=handler, reply="已处理")
+    services.order_callback(order=o2, actor=operator, satisfaction="unsatisfied", resolved=False)
+    services.order_dispatch(order=new_order(), actor=operator, department=dept)
+    towns = [town_a.code]
+    assert ind["hotline_response_rate"].grouped(towns, start, end, "department") == {dept.pk: (1, 2)}
+    assert ind["hotline_resolution_rate"].grouped(towns, start, end, "department") == {None: (1, 1)}
+    assert ind["hotline_satisfaction_rate"].grouped(towns, start, end, "department") == {dept.pk: (0, 1)}
+    assert ind["hotline_satisfaction_rate"].grouped(towns, start, end, "unit") == {town_a.code: (0, 1)}
+    assert set(ind["hotline_response_rate"].groups) == {"department", "person"}

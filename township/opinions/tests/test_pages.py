@@ -48,7 +48,10 @@ def test_case_page_and_actions_panel(client, collect, dispatcher_a):
 
 def test_staff_intake_form(client, agent_a, village_a):
     client.force_login(agent_a)
-    assert client.get("/opinions/collect/").status_code == 200
+    page = client.get("/opinions/collect/")
+    assert page.status_code == 200
+    # the agent's one village is chosen already
+    assert page.context["form"]["village"].value() == village_a.code
     r = client.post(
         "/opinions/collect/",
         {"village": village_a.code, "channel": "village_agent", "kind": "report", "content": "水渠堵塞", "title": ""},

@@ -50,7 +50,7 @@
     var kids = document.getElementById("t-children");
     if (kids && d.children.length) {
       kids.innerHTML = d.children.map(function (c) {
-        return "<tr><td><a href=\"?unit=" + esc(c.code) + extra + "\">" + esc(c.name) + "</a></td><td>" + c.open + "</td><td>" + c.month + "</td><td class=\"" + (c.overdue ? "hot" : "") + "\">" + c.overdue + "</td></tr>";
+        return "<tr><td><a href=\"" + esc(c.link) + extra + "\">" + esc(c.name) + "</a></td><td>" + c.open + "</td><td>" + c.month + "</td><td class=\"" + (c.overdue ? "hot" : "") + "\">" + c.overdue + "</td></tr>";
       }).join("");
     }
     var depts = document.getElementById("t-depts");
