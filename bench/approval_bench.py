@@ -59,7 +59,8 @@ def _applicants() -> list[int]:
     from township.core.identifiers import resident_id_check_char
     from township.subjects.models import Subject
 
-    have = list(Subject.objects.filter(resident_id__startswith="5001161990").values_list("id", flat=True))
+    # resident_id is encrypted (no prefix lookup): the bench applicants are known by their name.
+    have = list(Subject.objects.filter(name__startswith="基准申请人").values_list("id", flat=True))
     if len(have) >= APPLICANTS:
         return have[:APPLICANTS]
     rows = []
@@ -68,7 +69,7 @@ def _applicants() -> list[int]:
         rid = body + resident_id_check_char(body)
         rows.append(Subject(kind="person", resident_id=rid, name=f"基准申请人{i}"))
     Subject.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
-    return list(Subject.objects.filter(resident_id__startswith="5001161990").values_list("id", flat=True))
+    return list(Subject.objects.filter(name__startswith="基准申请人").values_list("id", flat=True))
 
 
 def generate(n: int, *, towns: list[str], versions: list[Any], subjects: list[int], out: Any) -> None:

@@ -38,9 +38,9 @@ def bench_machine() -> Any:
             State("done", "已办结", terminal=True),
         ],
         transitions=[
-            Transition("accept", "受理", ("new",), "working", (Role.WINDOW_CLERK,), clock=Clock.START),
+            Transition("bench_accept", "受理", ("new",), "working", (Role.WINDOW_CLERK,), clock=Clock.START),
             Transition(
-                "ask",
+                "bench_ask",
                 "补正",
                 ("working",),
                 "waiting",
@@ -48,8 +48,10 @@ def bench_machine() -> Any:
                 clock=Clock.PAUSE,
                 pause_reason="supplement",
             ),
-            Transition("supply", "已补正", ("waiting",), "working", (Role.WINDOW_CLERK, OWNER), clock=Clock.RESUME),
-            Transition("decide", "办结", ("working",), "done", (Role.APPROVER,), clock=Clock.STOP),
+            Transition(
+                "bench_supply", "已补正", ("waiting",), "working", (Role.WINDOW_CLERK, OWNER), clock=Clock.RESUME
+            ),
+            Transition("bench_decide", "办结", ("working",), "done", (Role.APPROVER,), clock=Clock.STOP),
         ],
     )
 
@@ -86,11 +88,11 @@ def _events_for(case: Any, rng: random.Random) -> list[Any]:
 
     steps = [("open", "open", "", "new")]
     if case.state in ("working", "waiting", "done"):
-        steps.append(("transition", "accept", "new", "working"))
+        steps.append(("transition", "bench_accept", "new", "working"))
     if case.state == "waiting":
-        steps.append(("transition", "ask", "working", "waiting"))
+        steps.append(("transition", "bench_ask", "working", "waiting"))
     if case.state == "done":
-        steps.append(("transition", "decide", "working", "done"))
+        steps.append(("transition", "bench_decide", "working", "done"))
     events = []
     prev = ""
     at = case.opened_at
@@ -281,7 +283,7 @@ def transition_api(ctx: Context) -> Measurement:
 
     def fire(_i: int) -> None:
         response = client.post(
-            f"/api/v1/cases/{next(ids)}/transitions", {"name": "accept"}, content_type="application/json"
+            f"/api/v1/cases/{next(ids)}/transitions", {"name": "bench_accept"}, content_type="application/json"
         )
         assert response.status_code == 200, response.content[:300]
 
@@ -298,7 +300,7 @@ def transition_service(ctx: Context) -> Measurement:
 
     def fire(_i: int) -> None:
         case = Case.objects.get(pk=next(ids))
-        case_transition(case=case, name="accept", actor=clerk)
+        case_transition(case=case, name="bench_accept", actor=clerk)
 
     return measure(fire, ctx.n, note="service call")
 

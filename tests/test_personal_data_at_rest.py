@@ -46,6 +46,7 @@ def _demo_constants() -> set[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_pass  # a subprocess migrates and seeds its own SQLite file, whatever DATABASE_URL says
 def test_no_resident_id_or_phone_in_clear_in_the_sqlite_file_after_seed_demo(tmp_path, settings):
     db = tmp_path / "demo.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

@@ -17,6 +17,8 @@ import pytest
 from config.env import DEV_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
+# Subprocesses and files with their own settings, never the test database: once per CI run, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass
 STRONG_KEY = "k9Vh2-pQ7rT4wX8zB1nM6sD3fG5jL0aE_yU" + "cR8tY2iO4pA6sD9fH1kL"  # 55 characters, test only
 
 

@@ -1,0 +1,1 @@
+"""Benches (docs/performance.md): in-process (run.py) and through the production server (http/run.py)."""
