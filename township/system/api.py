@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 
 from township.core.errors import NotFound, PermissionRefused
 from township.org.models import User
-from township.system import selectors, services
+from township.system import event_classes, holidays, selectors, services
 from township.system.duties import ADMINS, SEC, SYS, SYS_SEC, holds
 from township.system.models import DictType, Parameter
 
@@ -34,6 +34,8 @@ class SystemGrantOut(Schema):
     role: str
     role_label: str
     data_scope: str
+    custom_units: list[str]
+    custom_departments: list[int]
 
 
 class SystemUserOut(Schema):
@@ -72,6 +74,8 @@ def _user_out(u: User) -> dict[str, Any]:
                 "role": g.role,
                 "role_label": str(g.get_role_display()),
                 "data_scope": g.data_scope,
+                "custom_units": [j.code for j in g.custom_units.all()],
+                "custom_departments": [d.pk for d in g.custom_departments.all()],
             }
             for g in getattr(u, "visible_grants", [])
         ],
@@ -166,10 +170,13 @@ class SystemGrantIn(Schema):
     role: str
     department: int | None = None
     data_scope: str = "unit"
+    custom_units: list[str] = []  # 自定: division codes, inside the grant's unit and the administrator's units
+    custom_departments: list[int] = []  # 自定: department ids, likewise
 
 
 @router.post("/users/{user_id}/grants", response={201: SystemUserOut}, summary="授予角色（安全管理员）")
 def user_grant(request: HttpRequest, user_id: int, body: SystemGrantIn) -> Status[Any]:
+    """数据权限 ``custom`` (自定) takes ``custom_units`` and/or ``custom_departments`` (at least one)."""
     actor = _need(request, SEC)
     target = selectors.user_get(actor=actor, pk=user_id, roles=SEC)
     services.user_grant(actor=actor, user=target, **body.dict())
@@ -420,3 +427,209 @@ def jobs(request: HttpRequest) -> list[Any]:
 @router.post("/jobs/{name}/run", response=dict[str, Any], summary="立即执行定时任务（县级系统管理员）")
 def job_run(request: HttpRequest, name: str) -> dict[str, Any]:
     return services.job_run_now(actor=_need(request, SYS), name=name[:64])
+
+
+# --- 节假日 -------------------------------------------------------------------------------------------------------
+
+
+class SystemCalendarYearOut(Schema):
+    year: int
+    source: str
+    holidays: int
+    makeup: int
+    working_days: int | None
+
+
+@router.get("/calendar", response=list[SystemCalendarYearOut], summary="节假日年度（系统管理员）")
+def calendar_years(request: HttpRequest) -> list[Any]:
+    return holidays.year_list(actor=_need(request, SYS))
+
+
+class SystemHolidayOut(Schema):
+    date: date
+    kind: str
+    name: str
+    source: str
+
+
+class SystemCalendarOut(Schema):
+    year: int
+    source: str
+    working_days: int
+    days: list[SystemHolidayOut]
+
+
+@router.get("/calendar/{int:year}", response=SystemCalendarOut, summary="某年度的法定节假日与调休上班日")
+def calendar_year(request: HttpRequest, year: int) -> dict[str, Any]:
+    from township.core import calendar
+
+    actor = _need(request, SYS)
+    entry = holidays.year_get(actor=actor, year=year)
+    return {
+        "year": entry.year,
+        "source": entry.source,
+        "working_days": calendar.year_working_days(entry.year),
+        "days": holidays.year_days(actor=actor, year=year),
+    }
+
+
+class SystemDayIn(Schema):
+    kind: str  # holiday / makeup_workday / normal (恢复为普通日)
+    name: str = ""
+    reason: str  # 依据 (notice, number or reason of the correction)
+
+
+class SystemDayOut(Schema):
+    date: date
+    kind: str
+    name: str
+    source: str
+    warnings: list[str]
+
+
+@router.put("/calendar/days/{day}", response=SystemDayOut, summary="新增或更正某日（县级系统管理员）")
+def calendar_day(request: HttpRequest, day: date, body: SystemDayIn) -> dict[str, Any]:
+    """Changes the due dates computed afterwards (the clocks read the table); recorded in the operation log."""
+    row, warnings = holidays.day_set(actor=_need(request, SYS), day=day, **body.dict())
+    if row is None:
+        return {"date": day, "kind": holidays.NORMAL, "name": "", "source": body.reason.strip(), "warnings": warnings}
+    return {"date": row.date, "kind": row.kind, "name": row.name, "source": row.source, "warnings": warnings}
+
+
+class SystemCalendarImportIn(Schema):
+    year: int
+    source: str = ""
+    text: str | None = None  # CSV "date,kind,name" as for manage.py holidays_import
+    from_package: bool = False
+    dry_run: bool = True  # the preview; false imports
+
+
+class SystemDayChangeOut(Schema):
+    date: date
+    before_kind: str | None
+    before_name: str | None
+    kind: str | None
+    name: str | None
+
+
+class SystemCalendarImportOut(Schema):
+    year: int
+    source: str
+    holidays: int
+    makeup: int
+    new_year: bool
+    applied: bool
+    added: list[SystemDayChangeOut]
+    changed: list[SystemDayChangeOut]
+    removed: list[SystemDayChangeOut]
+    unchanged: int
+    warnings: list[str]
+
+
+def _day_change(before: Any, after: Any) -> dict[str, Any]:
+    day = (after or before)[0]
+    return {
+        "date": day,
+        "before_kind": before[1] if before else None,
+        "before_name": before[2] if before else None,
+        "kind": after[1] if after else None,
+        "name": after[2] if after else None,
+    }
+
+
+@router.post("/calendar/import", response=SystemCalendarImportOut, summary="导入年度节假日（县级系统管理员）")
+def calendar_import(request: HttpRequest, body: SystemCalendarImportIn) -> dict[str, Any]:
+    """``dry_run`` (default) previews the days added, changed and removed; ``dry_run: false`` imports them."""
+    actor = _need(request, SYS)
+    args = body.dict()
+    dry_run = args.pop("dry_run")
+    plan = holidays.import_plan(actor=actor, **args) if dry_run else holidays.import_apply(actor=actor, **args)
+    return {
+        "year": plan.year,
+        "source": plan.source,
+        "holidays": plan.holidays,
+        "makeup": plan.makeup,
+        "new_year": plan.new_year,
+        "applied": not dry_run,
+        "added": [_day_change(None, r) for r in plan.added],
+        "changed": [_day_change(b, a) for b, a in plan.changed],
+        "removed": [_day_change(r, None) for r in plan.removed],
+        "unchanged": plan.unchanged,
+        "warnings": plan.warnings,
+    }
+
+
+# --- 事件分类 -----------------------------------------------------------------------------------------------------
+
+
+class SystemEventClassOut(Schema):
+    code: str
+    kind: str
+    major_code: str
+    major_name: str
+    minor_code: str
+    name: str
+    department_name: str
+    urgency: str
+    handle_limit: int
+    handle_unit: str
+    public: bool
+    active: bool
+
+
+@router.get("/event-classes", response=list[SystemEventClassOut], summary="部件事件类别（系统管理员）")
+def event_class_list(request: HttpRequest, q: str = "", kind: str = "") -> list[Any]:
+    return list(event_classes.class_list(actor=_need(request, SYS), search=q[:64], kind=kind[:16]))
+
+
+class SystemEventClassImportIn(Schema):
+    text: str  # CSV with the columns of grid/data/event-classes.csv
+    dry_run: bool = True
+
+
+class SystemEventClassFieldOut(Schema):
+    field: str
+    before: Any
+    after: Any
+
+
+class SystemEventClassChangeOut(Schema):
+    code: str
+    name: str
+    fields: list[SystemEventClassFieldOut]
+
+
+class SystemEventClassImportOut(Schema):
+    rows: int
+    applied: bool
+    added: list[str]
+    changed: list[SystemEventClassChangeOut]
+    unchanged: int
+    errors: list[str]
+
+
+@router.post("/event-classes/import", response=SystemEventClassImportOut, summary="导入部件事件类别（县级系统管理员）")
+def event_class_import(request: HttpRequest, body: SystemEventClassImportIn) -> dict[str, Any]:
+    """``dry_run`` (default) checks every row and previews the classes added and changed (row errors listed in
+    ``errors``); ``dry_run: false`` imports, refused (422, field ``file``) while a row has an error."""
+    actor = _need(request, SYS)
+    plan = (
+        event_classes.import_plan(actor=actor, text=body.text)
+        if body.dry_run
+        else event_classes.import_apply(actor=actor, text=body.text)
+    )
+    return {
+        "rows": plan.rows,
+        "applied": not body.dry_run,
+        "added": [r["code"] for r in plan.added],
+        "changed": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "fields": [{"field": f, "before": b, "after": a} for f, b, a in c.fields],
+            }
+            for c in plan.changed
+        ],
+        "unchanged": plan.unchanged,
+        "errors": plan.errors,
+    }

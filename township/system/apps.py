@@ -41,5 +41,7 @@ class SystemConfig(AppConfig):
             (_("通知公告"), "system:notices", SYS, 926),
             (_("在线用户"), "system:online", SEC, 927),
             (_("定时任务"), "system:jobs", SYS, 928),
+            (_("节假日"), "system:calendar", SYS, 929),
+            (_("事件分类"), "system:event-classes", SYS, 930),
         ):
             register_menu(label=label, url_name=name, roles=roles, order=order)

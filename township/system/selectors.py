@@ -94,7 +94,14 @@ def user_list(
         qs = qs.filter(Exists(locked))
     if post:
         qs = qs.filter(system_profile__posts__id=post)
-    visible = RoleGrant.objects.filter(units_q(r, "jurisdiction_id")).select_related("jurisdiction", "department")
+    visible = (
+        RoleGrant.objects.filter(units_q(r, "jurisdiction_id"))
+        .select_related("jurisdiction", "department")
+        .prefetch_related(
+            "custom_units",
+            Prefetch("custom_departments", queryset=Department.objects.select_related("jurisdiction")),
+        )
+    )
     return (
         qs.annotate(is_locked=Exists(locked))
         .select_related("system_profile__unit", "system_profile__department")

@@ -19,7 +19,7 @@ from django.utils.translation import override
 from township.core.errors import DomainError, NotFound, PermissionRefused
 from township.org import services as org_services
 from township.org.models import DataScope, Department, Jurisdiction, Role, RoleGrant, User
-from township.org.scoping import clear_cache, has_role
+from township.org.scoping import clear_cache, custom_units_errors, has_role
 from township.system import selectors
 from township.system.duties import SEC, SYS, require, require_global
 from township.system.models import (
@@ -188,6 +188,32 @@ def user_reset_password(*, actor: User, user: User) -> str:
     return password
 
 
+def _custom_ticks(
+    actor: User, jur: Jurisdiction, data_scope: str, unit_codes: Iterable[str], department_ids: Iterable[int]
+) -> tuple[list[Jurisdiction], list[Department]]:
+    """The units and departments ticked for a 自定 grant: each one the administrator manages (fail-closed: an
+    unknown or foreign one refuses the whole grant) and inside the grant's unit (``custom_units_errors``)."""
+    codes = sorted({str(c).strip() for c in unit_codes if str(c).strip()})
+    ids = sorted({int(i) for i in department_ids})
+    units = list(selectors.managed_units(actor, SEC).filter(code__in=codes)) if codes else []
+    if len(units) != len(codes):
+        raise DomainError("invalid_unit", _("自定区划须为您管理的单位"), "custom_units")
+    departments = list(selectors.managed_departments(actor, SEC).filter(pk__in=ids)) if ids else []
+    if len(departments) != len(ids):
+        raise DomainError("invalid_department", _("自定部门须为您管理的单位的部门"), "custom_departments")
+    errors = custom_units_errors(
+        data_scope,
+        jur.code,
+        [(str(d.jurisdiction_id), d.name) for d in departments],
+        [(u.code, u.name) for u in units],
+    )
+    for name in ("data_scope", "custom_departments", "custom_units"):
+        if name in errors:
+            raise DomainError("invalid_scope", errors[name], name)
+    return units, departments
+
+
+@transaction.atomic
 def user_grant(
     *,
     actor: User,
@@ -196,13 +222,17 @@ def user_grant(
     role: str,
     department: int | None = None,
     data_scope: str = DataScope.UNIT,
+    custom_units: Iterable[str] = (),
+    custom_departments: Iterable[int] = (),
 ) -> RoleGrant:
-    """角色授权 with its 数据权限 (security administrator of the unit; 三员分立 checked by org)."""
+    """角色授权 with its 数据权限 (security administrator of the unit; 三员分立 checked by org). 自定 takes the
+    ticked units (``custom_units``, division codes) and departments (``custom_departments``), at least one, all
+    managed by the administrator and inside the grant's unit; the ticks are recorded in the operation log."""
     selectors.user_get(actor=actor, pk=user.pk, roles=SEC)
     if role not in Role.values:
         raise DomainError("invalid_role", _("请选择角色"), "role")
-    if data_scope not in DataScope.values or data_scope == DataScope.CUSTOM:
-        raise DomainError("invalid_scope", _("请选择数据权限（“自定”请在授权后由安全管理员细化）"), "data_scope")
+    if data_scope not in DataScope.values:
+        raise DomainError("invalid_scope", _("请选择数据权限"), "data_scope")
     jur = selectors.managed_units(actor, SEC).filter(code=unit).first()
     if jur is None:
         raise DomainError("invalid_unit", _("请选择您管理的单位"), "unit")
@@ -211,11 +241,16 @@ def user_grant(
         dep = Department.objects.filter(pk=department, jurisdiction=jur).first()
         if dep is None:
             raise DomainError("invalid_department", _("部门不属于所选单位"), "department")
+    ticked_units, ticked_departments = _custom_ticks(actor, jur, data_scope, custom_units, custom_departments)
     if RoleGrant.objects.filter(user=user, jurisdiction=jur, role=role, department=dep).exists():
         raise DomainError("duplicate", _("该用户在此单位已有此角色"), "role")
     grant = org_services.role_grant_create(
         user=user, jurisdiction=jur, role=role, department=dep, data_scope=data_scope, actor=actor
     )
+    if data_scope == DataScope.CUSTOM:
+        grant.custom_units.set(ticked_units)
+        grant.custom_departments.set(ticked_departments)
+        clear_cache(user)
     return grant
 
 

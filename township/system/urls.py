@@ -3,7 +3,7 @@ here start at /system/user/."""
 
 from django.urls import path
 
-from township.system.views import config, users
+from township.system.views import config, reference, users
 
 app_name = "system"
 
@@ -32,4 +32,10 @@ urlpatterns = [
     path("notice/<int:pk>/<slug:action>/", config.notice_action, name="notice-action"),
     path("online/", config.online_list, name="online"),
     path("job/", config.job_list, name="jobs"),
+    path("calendar/", reference.calendar_years, name="calendar"),
+    path("calendar/<int:year>/", reference.calendar_year, name="calendar-year"),
+    path("calendar/day/", reference.calendar_day, name="calendar-day"),
+    path("calendar/import/", reference.calendar_import, name="calendar-import"),
+    path("event-class/", reference.event_class_list, name="event-classes"),
+    path("event-class/import/", reference.event_class_import, name="event-class-import"),
 ]

@@ -29,8 +29,19 @@ def holiday_year_warning(request: HttpRequest) -> dict[str, Any]:
     year = next_year_due(today)
     if year is None:
         return {}
+    # 系统管理 → 节假日: a county administrator imports the year there, a town's reads it; a superuser has the admin
+    from django.utils.translation import gettext as _
+
+    from township.system.duties import is_global
+
+    if is_global(user):
+        name, label = "system:calendar-import", _("在系统管理中导入")
+    elif user.is_superuser:
+        name, label = "admin:core_calendaryear_add", _("在管理后台录入")
+    else:
+        name, label = "system:calendar", _("查看节假日")
     try:
-        form_url = reverse("admin:core_calendaryear_add")
+        form_url = reverse(name)
     except NoReverseMatch:
         form_url = ""
     return {
@@ -38,5 +49,6 @@ def holiday_year_warning(request: HttpRequest) -> dict[str, Any]:
             "year": year,
             "command": f"python manage.py holidays_import --year {year} <节假日.csv>",
             "url": form_url,
+            "label": label,
         }
     }

@@ -640,15 +640,12 @@ CLASS_COLUMNS = [
 ]
 
 
-def event_class_import_csv(*, text: str, actor: User | None) -> tuple[int, list[str]]:
-    """Create or update event classes from CSV (columns as in data/event-classes.csv).
+def event_class_rows(text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read and check event classes from CSV (columns as in data/event-classes.csv), writing nothing.
 
-    All rows are checked first; with any row error nothing is written. Returns (rows saved, errors).
+    Returns (rows, errors): each row is ``{"code": …, <field>: typed value …}`` as it would be saved; with any row
+    error the rows are not to be written. Used by the import below and by its preview (系统管理 → 事件分类导入).
     """
-    if actor is not None and not (
-        actor.is_superuser or RoleGrant.objects.filter(user=actor, role=Role.ADMINISTRATOR).exists()
-    ):
-        raise PermissionRefused(Code.ADMIN_REQUIRED, _("只有系统管理员可以导入部件事件类别"))
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [
         c
@@ -656,7 +653,7 @@ def event_class_import_csv(*, text: str, actor: User | None) -> tuple[int, list[
         if c not in (reader.fieldnames or [])
     ]
     if missing:
-        return 0, [_("缺少列：%(c)s") % {"c": "、".join(missing)}]
+        return [], [_("缺少列：%(c)s") % {"c": "、".join(missing)}]
     units = set(ClockUnit.values)
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -683,19 +680,34 @@ def event_class_import_csv(*, text: str, actor: User | None) -> tuple[int, list[
             problems.append(_("紧急程度须为 normal 或 urgent"))
         if problems:
             errors.append(_("第%(n)d行：") % {"n": n} + "；".join(problems))
-        else:
-            rows.append(row)
+            continue
+        values: dict[str, Any] = dict(row)
+        for step in ("register", "dispatch", "handle", "verify"):
+            values[f"{step}_limit"] = int(row.get(f"{step}_limit") or 1)
+            values[f"{step}_unit"] = row.get(f"{step}_unit") or ClockUnit.WORKING_HOURS
+        values["is_local"] = row.get("is_local") in ("1", "true", "True", "是")
+        values["public"] = row.get("public", "1") in ("1", "true", "True", "是")
+        values["urgency"] = row.get("urgency") or Urgency.NORMAL
+        rows.append(values)
+    return rows, errors
+
+
+def event_class_import_csv(*, text: str, actor: User | None) -> tuple[int, list[str]]:
+    """Create or update event classes from CSV (columns as in data/event-classes.csv).
+
+    All rows are checked first; with any row error nothing is written. Returns (rows saved, errors).
+    Each row is saved on its own (``update_or_create``), so the operation log records it.
+    """
+    if actor is not None and not (
+        actor.is_superuser or RoleGrant.objects.filter(user=actor, role=Role.ADMINISTRATOR).exists()
+    ):
+        raise PermissionRefused(Code.ADMIN_REQUIRED, _("只有系统管理员可以导入部件事件类别"))
+    rows, errors = event_class_rows(text)
     if errors:
         return 0, errors
     with transaction.atomic():
         for row in rows:
             defaults: dict[str, Any] = {k: v for k, v in row.items() if k != "code"}
-            for step in ("register", "dispatch", "handle", "verify"):
-                defaults[f"{step}_limit"] = int(row.get(f"{step}_limit") or 1)
-                defaults[f"{step}_unit"] = row.get(f"{step}_unit") or ClockUnit.WORKING_HOURS
-            defaults["is_local"] = row.get("is_local") in ("1", "true", "True", "是")
-            defaults["public"] = row.get("public", "1") in ("1", "true", "True", "是")
-            defaults["urgency"] = row.get("urgency") or Urgency.NORMAL
             EventClass.objects.update_or_create(code=row["code"], defaults=defaults)
     return len(rows), []
 

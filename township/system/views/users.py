@@ -199,21 +199,29 @@ class GrantForm(forms.Form):
     unit = forms.ChoiceField(label=gettext_lazy("单位"))
     department = forms.TypedChoiceField(label=gettext_lazy("部门"), required=False, coerce=int, empty_value=None)
     role = forms.ChoiceField(label=gettext_lazy("角色"), choices=[("", "—"), *Role.choices])
-    data_scope = forms.ChoiceField(
-        label=gettext_lazy("数据权限"),
-        choices=[c for c in DataScope.choices if c[0] != DataScope.CUSTOM],
-        initial=DataScope.UNIT,
+    data_scope = forms.ChoiceField(label=gettext_lazy("数据权限"), choices=DataScope.choices, initial=DataScope.UNIT)
+    custom_units = forms.MultipleChoiceField(
+        label=gettext_lazy("自定区划"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=gettext_lazy("数据权限为“自定”时选择，须在授权单位之内（可多选）"),
+    )
+    custom_departments = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("自定部门"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=gettext_lazy("数据权限为“自定”时选择，须为授权单位或其下级的部门（可多选）"),
     )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "unit", [("", "—")] + [(u.code, u.name) for u in selectors.managed_units(actor, SEC)])
-        set_choices(
-            self,
-            "department",
-            [("", "—")]
-            + [(d.pk, f"{d.jurisdiction.name} · {d.name}") for d in selectors.managed_departments(actor, SEC)],
-        )
+        units = [(u.code, u.name) for u in selectors.managed_units(actor, SEC)]
+        departments = [(d.pk, f"{d.jurisdiction.name} · {d.name}") for d in selectors.managed_departments(actor, SEC)]
+        set_choices(self, "unit", [("", "—"), *units])
+        set_choices(self, "department", [("", "—"), *departments])
+        set_choices(self, "custom_units", units)
+        set_choices(self, "custom_departments", departments)
 
 
 def _detail(request: HttpRequest, user: User, grant_form: GrantForm | None = None, **extra: Any) -> HttpResponseBase:

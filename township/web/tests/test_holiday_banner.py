@@ -26,8 +26,11 @@ def test_the_banner_shows_from_1_november_to_administrators_only(time_machine, c
     time_machine.move_to(datetime.datetime(2026, 11, 1, 9, 0, tzinfo=SH), tick=False)
     page = _page(client, admin)
     assert "holiday-year-warning" in page and "2027年节假日安排尚未录入" in page
-    assert "holidays_import --year 2027" in page and "/admin/core/calendaryear/add/" in page
-    assert "holiday-year-warning" in _page(client, root)
+    assert "holidays_import --year 2027" in page and 'href="/system/calendar/"' in page  # a town's: reads it
+    county = make_user((town_a.parent, Role.ADMINISTRATOR), username="admin_county")
+    assert 'href="/system/calendar/import/"' in _page(client, county)  # 系统管理 → 节假日 → 导入年度
+    page = _page(client, root)
+    assert "holiday-year-warning" in page and "/admin/core/calendaryear/add/" in page
     assert "holiday-year-warning" not in _page(client, clerk)
 
     time_machine.move_to(datetime.datetime(2026, 12, 2, 9, 0, tzinfo=SH), tick=False)

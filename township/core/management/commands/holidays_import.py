@@ -40,6 +40,12 @@ def rows_from_csv(path: Path, year: int) -> list[tuple[dt.date, str, str]]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise CommandError(_("无法读取文件 %(path)s：%(error)s") % {"path": path, "error": exc}) from exc
+    return rows_from_text(text, year)
+
+
+def rows_from_text(text: str, year: int) -> list[tuple[dt.date, str, str]]:
+    """(date, kind, name) rows of ``year`` from CSV text; ``CommandError`` names the first bad line.
+    Also used by 系统管理 → 节假日 (township.system) for an uploaded file."""
     rows: list[tuple[dt.date, str, str]] = []
     for lineno, record in enumerate(csv.reader(text.splitlines()), start=1):
         if not record or not "".join(record).strip() or record[0].strip().lower() == "date":
@@ -73,6 +79,19 @@ def rows_from_package(year: int) -> list[tuple[dt.date, str, str]]:
     return rows
 
 
+def check_rows(rows: list[tuple[dt.date, str, str]]) -> list[str]:
+    """``CommandError`` for a day listed twice; the warnings (a make-up working day on Monday–Friday)."""
+    seen: set[dt.date] = set()
+    warnings: list[str] = []
+    for day, kind, _name in rows:
+        if day in seen:
+            raise CommandError(_("日期 %(day)s 重复") % {"day": day})
+        seen.add(day)
+        if kind == HolidayKind.MAKEUP_WORKDAY and day.weekday() < 5:
+            warnings.append(_("注意：调休上班日 %(day)s 是周一至周五，请核对") % {"day": day})
+    return warnings
+
+
 class Command(BaseCommand):
     help = "录入某一年度的节假日安排（CSV 文件或已安装的 chinesecalendar），替换该年已有记录并标记该年已录入。"
 
@@ -99,13 +118,8 @@ class Command(BaseCommand):
         if not source:
             raise CommandError(_("请用 --source 写明依据（通知名称或文号）"))
 
-        seen: set[dt.date] = set()
-        for day, kind, _name in rows:
-            if day in seen:
-                raise CommandError(_("日期 %(day)s 重复") % {"day": day})
-            seen.add(day)
-            if kind == HolidayKind.MAKEUP_WORKDAY and day.weekday() < 5:
-                self.stderr.write(_("注意：调休上班日 %(day)s 是周一至周五，请核对") % {"day": day})
+        for warning in check_rows(rows):
+            self.stderr.write(warning)
         holidays = sum(1 for _d, kind, _n in rows if kind == HolidayKind.HOLIDAY)
         summary = _("%(year)s年：法定节假日 %(holidays)s 天，调休上班日 %(makeup)s 天；依据：%(source)s") % {
             "year": year,
