@@ -230,9 +230,7 @@ def import_plan(
 
     require_global(actor)
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DomainError(
-            "invalid_year", _("年份应在%(a)s至%(b)s之间") % {"a": FIRST_YEAR, "b": LAST_YEAR}, "year"
-        )
+        raise DomainError("invalid_year", _("年份应在%(a)s至%(b)s之间") % {"a": FIRST_YEAR, "b": LAST_YEAR}, "year")
     source = (source or "").strip()
     if not source and from_package:
         import importlib.metadata

@@ -199,9 +199,7 @@ def test_calendar_api(client, people):
     bad = {**payload, "text": "2027-13-01,休"}
     res = client.post("/api/v1/system/calendar/import", bad, content_type="application/json")
     assert res.status_code == 422 and res.json()["field"] == "file" and "YYYY-MM-DD" in res.json()["message"]
-    res = client.post(
-        "/api/v1/system/calendar/import", {**payload, "source": ""}, content_type="application/json"
-    )
+    res = client.post("/api/v1/system/calendar/import", {**payload, "source": ""}, content_type="application/json")
     assert res.status_code == 422 and res.json()["field"] == "source"
     res = client.post(
         "/api/v1/system/calendar/import", {"year": 2026, "from_package": True}, content_type="application/json"
@@ -259,8 +257,11 @@ def test_event_class_import_preview_and_confirm(client, people):
     upload = SimpleUploadedFile("classes.xlsx", buf.getvalue())
     page = client.post("/system/event-class/import/", {"file": upload, "action": "preview"}).content.decode()
     assert "修改 1 个" in page and "暴露垃圾（Excel）" in page
-    assert client.get("/system/event-class/import/", {"template": "csv"}).content.decode().lstrip("\ufeff").startswith(
-        "code,kind"
+    assert (
+        client.get("/system/event-class/import/", {"template": "csv"})
+        .content.decode()
+        .lstrip("\ufeff")
+        .startswith("code,kind")
     )
     assert "200199" in client.get("/system/event-class/", {"q": "新增"}).content.decode()
 
@@ -364,7 +365,9 @@ def test_custom_scope_api(client, people, town_a, town_b, village_a):
     url = f"/api/v1/system/users/{target.pk}/grants"
     body = {"unit": town_a.code, "role": Role.HANDLER, "data_scope": "custom"}
     client.force_login(people["sys"])
-    assert client.post(url, {**body, "custom_departments": [dept.pk]}, content_type="application/json").status_code == 403
+    assert (
+        client.post(url, {**body, "custom_departments": [dept.pk]}, content_type="application/json").status_code == 403
+    )
     client.force_login(people["sec"])
     res = client.post(url, body, content_type="application/json")
     assert res.status_code == 422 and res.json()["field"] == "data_scope" and "至少勾选" in res.json()["message"]
@@ -378,7 +381,9 @@ def test_custom_scope_api(client, people, town_a, town_b, village_a):
     assert res.status_code == 422 and res.json()["field"] == "data_scope"
     assert not RoleGrant.objects.filter(user=target, role=Role.HANDLER).exists()
     res = client.post(
-        url, {**body, "custom_departments": [dept.pk], "custom_units": [village_a.code]}, content_type="application/json"
+        url,
+        {**body, "custom_departments": [dept.pk], "custom_units": [village_a.code]},
+        content_type="application/json",
     )
     assert res.status_code == 201
     grant = next(g for g in res.json()["grants"] if g["role"] == Role.HANDLER)
@@ -391,5 +396,7 @@ def test_custom_scope_api(client, people, town_a, town_b, village_a):
     assert s.departments == {(town_a.code, dept.pk)} and s.villages == {(town_a.code, village_a.code)}
     # another town's security administrator cannot even see the user
     client.force_login(people["sec_b"])
-    res = client.post(url, {**body, "unit": town_b.code, "custom_departments": [foreign.pk]}, content_type="application/json")
+    res = client.post(
+        url, {**body, "unit": town_b.code, "custom_departments": [foreign.pk]}, content_type="application/json"
+    )
     assert res.status_code == 404

@@ -56,7 +56,10 @@ def calendar_years(request: HttpRequest) -> HttpResponseBase:
         years = [y for y in years if search in str(y.year)]
     toolbar = []
     if is_global(me(request)):
-        toolbar = [(_("导入年度"), reverse("system:calendar-import")), (_("新增或更正日期"), reverse("system:calendar-day"))]
+        toolbar = [
+            (_("导入年度"), reverse("system:calendar-import")),
+            (_("新增或更正日期"), reverse("system:calendar-day")),
+        ]
     return list_page(
         request,
         title=_("节假日"),
@@ -174,8 +177,9 @@ class CalendarImportForm(forms.Form):
 def _upload_text(request: HttpRequest) -> str | None:
     upload = request.FILES.get("file")
     if upload is None:
-        return request.POST.get("text") or None
-    raw = upload.read(event_classes.MAX_BYTES + 1)
+        text: str = request.POST.get("text", "")
+        return text or None
+    raw: bytes = upload.read(event_classes.MAX_BYTES + 1)
     if len(raw) > event_classes.MAX_BYTES:
         raise DomainError("too_large", _("文件不能超过2MB"), "file")
     for encoding in ("utf-8-sig", "gb18030"):
