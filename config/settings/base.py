@@ -72,7 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "township.web.context_processors.holiday_year_warning",
+                "township.system.context_processors.holiday_year_warning",
             ],
         },
     }

@@ -1,4 +1,5 @@
-"""Template context for every page (``TEMPLATES … context_processors`` in config/settings/base.py)."""
+"""Template context for every page (``TEMPLATES … context_processors`` in config/settings/base.py); here in
+系统管理 because the 节假日 banner links to its pages."""
 
 from __future__ import annotations
 
