@@ -27,6 +27,7 @@ from township.approval.models import Channel, Kind, QueueCategory
 from township.core.errors import DomainError, NotFound
 from township.org.models import Role
 from township.org.scoping import reach
+from township.org.units import chosen_unit
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -276,7 +277,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
     """办件查询: every application the user may see (staff by unit/village; agents their village)."""
     state = request.GET.get("state", "")
     q = request.GET.get("q", "")
-    rows = list(sel.application_list(actor=request.user, state=state, q=q, include_children=True)[:100])
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list
+    apps = sel.application_list(actor=request.user, state=state, q=q, include_children=True)
+    rows = list(apps.filter(unit.q("jurisdiction", "village"))[:100])
     from township.approval.machine import APPLICATION_MACHINE
 
     return render(
@@ -294,7 +297,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    rows = list(sel.approver_queue(actor=request.user)[:100])
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list
+    rows = list(sel.approver_queue(actor=request.user).filter(unit.q("jurisdiction", "village"))[:100])
     now = timezone.now()
     return render(request, "approval/review.html", {"rows": [(a, *_warning(a.case.warning(now))) for a in rows]})
 

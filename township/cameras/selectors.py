@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -11,6 +11,9 @@ from township.cameras.services import CALL_ROLES, MANAGE_ROLES, VIEW_ROLES
 from township.core.errors import NotFound
 from township.org.models import User
 from township.org.scoping import has_role, reach
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 
 def camera_queryset(*, actor: User | None) -> QuerySet[Camera]:
@@ -26,8 +29,12 @@ def camera_list(
     status: str = "",
     network: str = "",
     jurisdiction: str = "",
+    unit: UnitChoice | None = None,
 ) -> QuerySet[Camera]:
+    """Cameras in the actor's scope under the filters; ``unit``: the unit tree's choice (narrows, never widens)."""
     qs = camera_queryset(actor=actor).select_related("village", "grid", "jurisdiction")
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village"))
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(device_id__startswith=q) | Q(address__contains=q))
     if village:

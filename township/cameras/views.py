@@ -23,6 +23,7 @@ from township.cameras.models import CameraNetwork, CameraStatus, SnapshotTarget
 from township.core.errors import DomainError, NotFound
 from township.core.excel import append_row, xlsx_response
 from township.org.models import Jurisdiction, Level, Role, RoleGrant, User
+from township.org.units import UnitChoice, chosen_unit
 
 PAGE_SIZE = 20
 
@@ -40,11 +41,18 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     return {k: request.GET.get(k, "").strip()[:64] for k in ("q", "village", "status", "network")}
 
 
+def _cameras(request: HttpRequest, f: dict[str, str], unit: UnitChoice) -> Any:
+    return selectors.camera_list(
+        actor=_me(request), unit=unit, q=f["q"], village=f["village"], status=f["status"], network=f["network"]
+    )
+
+
 @login_required
 def camera_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     f = _filters(request)
-    qs = selectors.camera_list(actor=_me(request), **f)
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list; the export follows it
+    qs = _cameras(request, f, unit)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     towns = selectors.manage_towns(_me(request))
     villages = Jurisdiction.objects.filter(parent_id__in=sorted({c.jurisdiction_id for c in page}) or towns)
@@ -54,7 +62,7 @@ def camera_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "f": f,
-            "query": urlencode({k: v for k, v in f.items() if v}),
+            "query": urlencode({k: v for k, v in f.items() if v} | unit.params),
             "statuses": CameraStatus.choices,
             "networks": CameraNetwork.choices,
             "villages": villages.filter(level=Level.VILLAGE).order_by("code"),
@@ -94,7 +102,7 @@ def export_response(qs: Any) -> HttpResponseBase:
 @login_required
 def camera_export(request: HttpRequest) -> HttpResponseBase:
     _require_view(request)
-    return export_response(selectors.camera_list(actor=_me(request), **_filters(request)))
+    return export_response(_cameras(request, _filters(request), chosen_unit(request)))
 
 
 @login_required

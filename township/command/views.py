@@ -27,8 +27,9 @@ from township.command.present import LEVEL_LABELS, case_page, named, parse_filte
 from township.command.selectors import LATE, LEVELS
 from township.core.errors import DomainError, NotFound
 from township.core.excel import append_row, xlsx_response
-from township.org.models import Department, Role, RoleGrant
-from township.org.scoping import reach, units_of
+from township.org.models import Department, Level, Role, RoleGrant
+from township.org.scoping import reach
+from township.org.units import chosen_unit
 
 PAGE_SIZE = 20
 EXPORT_MAX_ROWS = 20000
@@ -40,11 +41,33 @@ def _require_leading(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _unit_filter(request: HttpRequest) -> tuple[selectors.WarningFilter, dict[str, str]]:
+    """The page's filter with the unit of the unit tree (组织机构): ``?unit=`` or the session's unit, validated against
+    the user's reach (``chosen_unit``; a code outside it is ignored, never widens). A town or village sets the
+    filter's town/village; a county narrows to its towns when the user reaches towns of another county too."""
+    import dataclasses
+
+    from township.command.services import LEADING_ROLES
+
+    f, params = parse_filter(request.GET)
+    unit = chosen_unit(request)
+    params.pop("unit", None)
+    if not unit:
+        return dataclasses.replace(f, jurisdiction="", village=""), params
+    params["unit"] = unit.code
+    if unit.village or unit.level == Level.TOWN:
+        return dataclasses.replace(f, jurisdiction=unit.town, village=unit.village), params
+    towns = reach(user_of(request), LEADING_ROLES).codes
+    inside = unit.codes(towns)
+    scope = None if len(inside) == len(towns) else unit.q("jurisdiction", "village")
+    return dataclasses.replace(f, jurisdiction="", village="", scope=scope), params
+
+
 @login_required
 def warnings(request: HttpRequest) -> HttpResponse:
     """预警中心: every visible case of every type at its warning level, by unit, department and person."""
     _require_leading(request)
-    f, params = parse_filter(request.GET)
+    f, params = _unit_filter(request)
     now = timezone.now()
     cursor = request.GET.get("cursor") or None
     page = selectors.warning_list(actor=user_of(request), f=f, cursor=cursor, limit=PAGE_SIZE, now=now)
@@ -77,7 +100,6 @@ def warnings(request: HttpRequest) -> HttpResponse:
             "export_url": reverse("command:warnings-export") + "?" + urlencode(params),
             "case_types": [(m.case_type, str(m.label)) for m in all_machines()],
             "levels": [(level, LEVEL_LABELS[level]) for level in (*LEVELS, LATE)],
-            "units": units_of(user_of(request)),
             "departments": Department.objects.filter(
                 jurisdiction_id__in=sorted(reach(user_of(request)).codes)
             ).order_by("jurisdiction_id", "sort", "id"),
@@ -91,7 +113,7 @@ def warnings_export(request: HttpRequest) -> HttpResponseBase:
     from openpyxl import Workbook
 
     _require_leading(request)
-    f, _params = parse_filter(request.GET)
+    f, _params = _unit_filter(request)
     now = timezone.now()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=str(_("预警中心")))
@@ -180,12 +202,15 @@ def supervisions(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue") == "1"
     mine = request.GET.get("mine") == "1"
     qs = selectors.supervision_list(actor=user_of(request), status=status, overdue=overdue, mine=mine)
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list: the case's town / village
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "case__village"))
     from django.core.paginator import Paginator
 
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {
         k: v for k, v in {"status": status, "overdue": "1" if overdue else "", "mine": "1" if mine else ""}.items() if v
-    }
+    } | unit.params
     return render(
         request,
         "command/supervisions.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -16,6 +16,9 @@ __all__ = ["Repair", "record_list", "listing_list", "repair_list", "statistics",
 from township.credit.selectors import READER_ROLES, public_records, records_in_force
 from township.org.models import Role
 from township.subjects.models import Subject
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 CASE_ROLES = (Role.CREDIT_OFFICER, Role.LEADER, Role.ADMINISTRATOR, Role.AUDITOR)
 PAGE = 50
@@ -31,9 +34,13 @@ def record_list(
     status: str = "",
     before_id: int | None = None,
     limit: int | None = PAGE,
+    unit: UnitChoice | None = None,
 ) -> QuerySet[CreditRecord]:
-    """Records written inside the actor's reach, newest first, keyset-paginated (``before_id``)."""
+    """Records written inside the actor's reach, newest first, keyset-paginated (``before_id``); ``unit``: the unit
+    tree's choice (records carry no village: a village narrows to its town)."""
     qs = CreditRecord.objects.for_actor(actor, READER_ROLES).select_related("subject", "jurisdiction", "recorded_by")
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", None))
     if q:
         qs = qs.filter(
             Q(subject__name__icontains=q)
@@ -59,13 +66,17 @@ def record_list(
     return qs[:limit] if limit else qs
 
 
-def listing_list(*, actor: Any, state: str = "") -> QuerySet[Listing]:
+def listing_list(*, actor: Any, state: str = "", unit: UnitChoice | None = None) -> QuerySet[Listing]:
     qs = Listing.objects.for_actor(actor, CASE_ROLES).select_related("case", "subject", "record").order_by("-id")
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", None))
     return qs.filter(case__state=state) if state else qs
 
 
-def repair_list(*, actor: Any, state: str = "") -> QuerySet[Repair]:
+def repair_list(*, actor: Any, state: str = "", unit: UnitChoice | None = None) -> QuerySet[Repair]:
     qs = Repair.objects.for_actor(actor, CASE_ROLES).select_related("case", "subject", "record").order_by("-id")
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", None))
     return qs.filter(case__state=state) if state else qs
 
 

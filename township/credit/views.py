@@ -22,6 +22,7 @@ from township.credit.machine import LISTING_MACHINE, REPAIR_MACHINE
 from township.credit.models import CreditKind, CreditSeverity, CreditSource, OverrideStatus
 from township.org.models import Role, User
 from township.org.scoping import reach
+from township.org.units import chosen_unit
 from township.subjects.selectors import is_staff, subject_find_for, subject_for_user, subject_get
 
 OFFICER = (Role.CREDIT_OFFICER,)
@@ -52,9 +53,11 @@ def workbench(request: HttpRequest) -> HttpResponseBase:
     f = request.GET
     before = f.get("before", "")
     filters: dict[str, Any] = {k: f.get(k, "") for k in ("q", "kind", "severity", "source", "status")}
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list; the export follows it
     if f.get("format") == "xlsx":
-        return _export(request, queries.record_list(actor=request.user, limit=5000, **filters))
-    rows = list(queries.record_list(actor=request.user, before_id=int(before) if before.isdigit() else None, **filters))
+        return _export(request, queries.record_list(actor=request.user, limit=5000, unit=unit, **filters))
+    before_id = int(before) if before.isdigit() else None
+    rows = list(queries.record_list(actor=request.user, before_id=before_id, unit=unit, **filters))
     next_url = None
     if len(rows) == queries.PAGE:
         params = f.copy()
@@ -63,6 +66,8 @@ def workbench(request: HttpRequest) -> HttpResponseBase:
     export = f.copy()
     export.pop("before", None)
     export["format"] = "xlsx"
+    for key, value in unit.params.items():
+        export[key] = value
     return render(
         request,
         "credit/workbench.html",
@@ -166,7 +171,7 @@ def listings(request: HttpRequest) -> HttpResponse:
         request,
         "credit/listings.html",
         {
-            "rows": list(queries.listing_list(actor=request.user, state=state)[:200]),
+            "rows": list(queries.listing_list(actor=request.user, state=state, unit=chosen_unit(request))[:200]),
             "states": [(s.key, s.label) for s in LISTING_MACHINE.states],
             "state": state,
             "form": forms.ProposeListingForm() if _officer_unit(request) else None,
@@ -231,7 +236,7 @@ def repairs(request: HttpRequest) -> HttpResponse:
         request,
         "credit/repairs.html",
         {
-            "rows": list(queries.repair_list(actor=request.user, state=state)[:200]),
+            "rows": list(queries.repair_list(actor=request.user, state=state, unit=chosen_unit(request))[:200]),
             "states": [(s.key, s.label) for s in REPAIR_MACHINE.states],
             "state": state,
             "tab": "repairs",

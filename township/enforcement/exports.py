@@ -16,6 +16,7 @@ from township.enforcement import selectors
 from township.enforcement.models import Clue
 from township.enforcement.models.core import PartyKind
 from township.org.scoping import reach
+from township.org.units import UnitChoice, unit_for
 
 WARNING_LABELS = {w.value: w.label for w in Warning if w not in (Warning.NONE, Warning.PAUSED)}
 
@@ -29,14 +30,19 @@ def clue_filters(params: Any) -> dict[str, Any]:
         "decision": decision,
         "source": choice(params, "source", Clue.Source.values, _("来源")),
         "q": text(params, "q", 100),
+        "unit": text(params, "unit", 12),
     }
     return {k: v for k, v in f.items() if v}
 
 
-def clue_queryset(user: Any, f: dict[str, Any]) -> QuerySet[Clue]:
-    """The clues the list shows under ``f`` (cleaned by ``clue_filters``), newest first, in the user's reach."""
+def clue_queryset(user: Any, f: dict[str, Any], unit: UnitChoice | None = None) -> QuerySet[Clue]:
+    """The clues the list shows under ``f`` (cleaned by ``clue_filters``), newest first, in the user's reach;
+    ``unit`` (else ``f["unit"]`` resolved for ``user``) narrows to the unit tree's choice."""
     decision = f.get("decision", "pending")
     qs = selectors.clue_list(actor=user, decision="" if decision == "all" else decision, source=f.get("source", ""))
+    unit = unit if unit is not None else unit_for(user, f.get("unit"))
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village"))
     if f.get("q"):
         qs = qs.filter(Q(summary__contains=f["q"]) | Q(party_name__contains=f["q"]) | Q(source_ref=f["q"]))
     return qs

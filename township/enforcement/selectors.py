@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -25,6 +25,9 @@ from township.enforcement.models import (
 )
 from township.org.models import Role
 from township.org.scoping import reach
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 STAFF_ROLES = (Role.ENFORCEMENT_OFFICER, Role.LEGAL_REVIEWER, Role.LEADER, Role.ADMINISTRATOR, Role.DISPATCHER)
 OPEN_STATES = [
@@ -69,10 +72,15 @@ class Page:
     next_cursor: str | None
 
 
-def penalty_case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[PenaltyCase]:
-    """Cases visible to the actor, newest first; filters: state, procedure, domain, team, q, warning, jurisdiction."""
+def penalty_case_list(
+    *, actor: Any, filters: dict[str, Any] | None = None, unit: UnitChoice | None = None
+) -> QuerySet[PenaltyCase]:
+    """Cases visible to the actor, newest first; filters: state, procedure, domain, team, q, warning, jurisdiction.
+    ``unit``: the unit tree's choice (narrows inside the reach, never widens)."""
     f = filters or {}
     qs = PenaltyCase.objects.filter(_reach_q(actor)).select_related("case", "team", "village", "item")
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village"))
     if f.get("jurisdiction"):
         qs = qs.filter(jurisdiction_id=f["jurisdiction"])
     if f.get("state"):
@@ -110,17 +118,22 @@ def penalty_case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Q
     return qs.order_by("-id")
 
 
-def penalty_late_count(*, actor: Any, filters: dict[str, Any] | None = None) -> int:
+def penalty_late_count(*, actor: Any, filters: dict[str, Any] | None = None, unit: UnitChoice | None = None) -> int:
     """How many of the actor's cases (under ``filters``, the warning filter aside) were decided late (超期办结)."""
     f = {k: v for k, v in (filters or {}).items() if k != "warning"}
-    return penalty_case_list(actor=actor, filters=f).filter(case__finished_late=True).count()
+    return penalty_case_list(actor=actor, filters=f, unit=unit).filter(case__finished_late=True).count()
 
 
 def penalty_case_page(
-    *, actor: Any, filters: dict[str, Any] | None = None, cursor: str | None = None, limit: int = 50
+    *,
+    actor: Any,
+    filters: dict[str, Any] | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+    unit: UnitChoice | None = None,
 ) -> Page:
     """Keyset page over ``penalty_case_list`` (id descending)."""
-    qs = penalty_case_list(actor=actor, filters=filters)
+    qs = penalty_case_list(actor=actor, filters=filters, unit=unit)
     if cursor and cursor.isdigit():
         qs = qs.filter(id__lt=int(cursor))
     rows = list(qs[: limit + 1])
@@ -178,8 +191,9 @@ def penalty_item_list(*, actor: Any) -> QuerySet[PenaltyItem]:
     return PenaltyItem.objects.filter(_reach_q(actor, None)).prefetch_related("bands").order_by("code")
 
 
-def plan_list(*, actor: Any) -> QuerySet[InspectionPlan]:
-    return InspectionPlan.objects.filter(_reach_q(actor, None)).defer("snapshot").order_by("-id")
+def plan_list(*, actor: Any, unit: UnitChoice | None = None) -> QuerySet[InspectionPlan]:
+    qs = InspectionPlan.objects.filter(_reach_q(actor, None)).defer("snapshot").order_by("-id")
+    return qs.filter(unit.q("jurisdiction", None)) if unit else qs
 
 
 def plan_get(*, actor: Any, pk: int) -> InspectionPlan:

@@ -24,6 +24,7 @@ from township.enforcement.errors import Code
 from township.enforcement.machine import PENALTY_CASE, PenaltyState
 from township.enforcement.models import CaseDocument, Clue, Domain, PenaltyCase
 from township.org.models import Jurisdiction
+from township.org.units import chosen_unit
 
 # The engine's warning levels and their labels (正常, 黄牌预警, 红牌预警, 已超期, 超期办结 …), never a raw code.
 WARNING_LABELS = {w.value: w.label for w in Warning if w not in (Warning.NONE, Warning.PAUSED)}
@@ -67,7 +68,10 @@ def _get_or_404(fn: Any, **kwargs: Any) -> Any:
 def case_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     f = {k: request.GET.get(k, "").strip() for k in ("state", "procedure", "domain", "warning", "q")}
-    page = selectors.penalty_case_page(actor=request.user, filters=f, cursor=request.GET.get("cursor"), limit=50)
+    unit = chosen_unit(request)
+    page = selectors.penalty_case_page(
+        actor=request.user, filters=f, cursor=request.GET.get("cursor"), limit=50, unit=unit
+    )
     today = timezone.localdate()
     machine = machine_for(PENALTY_CASE)
     rows = []
@@ -92,7 +96,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "domains": Domain.choices,
             "procedures": PenaltyCase.Procedure.choices,
             "warnings": list(WARNING_LABELS.items()),
-            "late_count": selectors.penalty_late_count(actor=request.user, filters=f),
+            "late_count": selectors.penalty_late_count(actor=request.user, filters=f, unit=unit),
         },
     )
 
@@ -276,7 +280,9 @@ def clue_list(request: HttpRequest) -> HttpResponse:
         f = clue_filters(request.GET)
     except BadInput as exc:
         return render(request, "downloads/error.html", {"message": exc.message}, status=400)
-    qs = clue_queryset(request.user, f)
+    unit = chosen_unit(request)
+    f.update(unit.params)
+    qs = clue_queryset(request.user, f, unit)
     before = request.GET.get("before", "")
     if before.isdigit():
         qs = qs.filter(pk__lt=int(before))
@@ -310,7 +316,8 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    return render(request, "enforcement/plan_list.html", {"plans": list(selectors.plan_list(actor=request.user)[:200])})
+    plans = selectors.plan_list(actor=request.user, unit=chosen_unit(request))
+    return render(request, "enforcement/plan_list.html", {"plans": list(plans[:200])})
 
 
 @login_required

@@ -13,13 +13,18 @@ from township.core.identifiers import mask_name, mask_phone
 from township.downloads.registry import Column, choice, explicit_reveal, register_export, text
 from township.grid import selectors
 from township.grid.machine import S
+from township.org.units import unit_for
 
 WARNING_LABELS = dict(Warning.choices)
 
 
 def event_filters(params: Any) -> dict[str, Any]:
     """The event list's filter (状态, 关键字) from query parameters; a state that is not one is a 400 on ``state``."""
-    f = {"state": choice(params, "state", [s.value for s in S], _("状态")), "q": text(params, "q", 100)}
+    f = {
+        "state": choice(params, "state", [s.value for s in S], _("状态")),
+        "q": text(params, "q", 100),
+        "unit": text(params, "unit", 12),
+    }
     return {k: v for k, v in f.items() if v}
 
 
@@ -34,6 +39,7 @@ class EventPager:
             actor=self.user,
             state=self.f.get("state") or None,
             q=self.f.get("q", ""),
+            unit=unit_for(self.user, self.f.get("unit")),
             before_id=int(cursor) if cursor and cursor.isdigit() else None,
             limit=limit,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -13,6 +13,9 @@ from township.core.errors import NotFound
 from township.grid.machine import OPEN_STATES, TIMED_STATES
 from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff, Handover, Patrol
 from township.org.models import User
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 EVENT_LIST_RELATED = ("case", "event_class", "grid", "department", "village")
 LEAD, ASSIST = "lead", "assist"  # the engine's Assignment.role: 承办 / 协办
@@ -77,11 +80,15 @@ def event_list(
     before_id: int | None = None,
     limit: int = 50,
     jurisdiction: str | None = None,
+    unit: UnitChoice | None = None,
 ) -> list[Event]:
-    """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes."""
+    """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes. ``unit``: the
+    unit tree's choice (it narrows inside the actor's scope, never widens)."""
     qs = event_queryset(actor=actor).select_related(*EVENT_LIST_RELATED)
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village"))
     if state:
         states = [state] if isinstance(state, str) else list(state)
         qs = qs.filter(case__state__in=states)
@@ -294,12 +301,15 @@ def grid_list(
     level: int | None = None,
     jurisdiction: str | None = None,
     active: bool = True,
+    unit: UnitChoice | None = None,
 ) -> QuerySet[Grid]:
     qs = Grid.objects.for_actor(actor).select_related("parent", "division")
     if level:
         qs = qs.filter(level=level)
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village"))
     if active:
         qs = qs.filter(active=True)
     return qs.order_by("jurisdiction_id", "level", "code")

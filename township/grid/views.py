@@ -27,6 +27,7 @@ from township.grid.machine import OPEN_STATES, S
 from township.grid.models import GridLevel, Source
 from township.org.models import GRID_ROLES, Department, Role, User
 from township.org.scoping import has_role, reach, scope_labels, units_of
+from township.org.units import chosen_unit
 
 INCOMING = [S.REPORTED, S.VERIFYING, S.VERIFIED]
 AWAITING_DISPATCH = [S.REGISTERED]
@@ -103,12 +104,15 @@ def event_list(request: HttpRequest) -> HttpResponse:
         f = event_filters(request.GET)
     except BadInput as exc:
         return render(request, "downloads/error.html", {"message": exc.message}, status=400)
+    unit = chosen_unit(request)
+    f.update(unit.params)
     before = request.GET.get("before") or ""
     rows = selectors.event_list(
         actor=request.user,
         state=f.get("state") or None,
         before_id=int(before) if before.isdigit() else None,
         q=f.get("q", ""),
+        unit=unit,
         limit=50,
     )
     next_url = None
@@ -245,7 +249,8 @@ GRID_PAGE = 20
 @login_required
 def grid_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level") or ""
-    grids = selectors.grid_list(actor=request.user, level=int(level) if level.isdigit() else None)
+    unit = chosen_unit(request)
+    grids = selectors.grid_list(actor=request.user, level=int(level) if level.isdigit() else None, unit=unit)
     if request.GET.get("format") == "geojson":
         data = services.grid_export_geojson(grids=grids)
         resp = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
@@ -272,6 +277,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
     for g in listed:
         g.staff_list = staff.get(g.pk, [])
     params = {k: v for k, v in (("level", level), ("q", q)) if v}
+    params.update(unit.params)
     return render(
         request,
         "grid/grid_list.html",

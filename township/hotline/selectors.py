@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -21,6 +21,9 @@ from township.hotline.models import DutyItem, ImportJob, Order
 from township.hotline.periods import periods_for
 from township.org.models import Role, User
 from township.org.scoping import reach, scope
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 CENTRE_VIEW = (Role.HOTLINE_OPERATOR, Role.DISPATCHER, Role.LEADER)
 
@@ -99,9 +102,13 @@ def _local_start(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time.min))
 
 
-def order_list(*, actor: User | None, f: OrderFilter | None = None) -> QuerySet[Order]:
+def order_list(*, actor: User | None, f: OrderFilter | None = None, unit: UnitChoice | None = None) -> QuerySet[Order]:
+    """Orders in the actor's scope under ``f``; ``unit`` (the unit tree's choice) narrows to a town, or to a village
+    as the 所属村 filter does (the caller's village or the village that handles it)."""
     f = f or OrderFilter()
     qs = order_queryset(actor=actor)
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village") | unit.q("jurisdiction", "lead_village"))
     if f.state == "open":
         qs = qs.filter(case__state__in=OPEN_STATES)
     elif f.state == "done":

@@ -29,6 +29,7 @@ from township.hotline.services.config import settings_towns
 from township.hotline.services.imports import INLINE_ROWS, count_rows
 from township.org.models import Department, Jurisdiction, Level
 from township.org.scoping import reach
+from township.org.units import chosen_unit
 
 PAGE = 50
 
@@ -60,12 +61,15 @@ def _row(o: Order, now: datetime) -> dict[str, Any]:
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
     f = selectors.OrderFilter.from_query(request.GET)
-    qs = selectors.order_list(actor=_me(request), f=f)
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list
+    qs = selectors.order_list(actor=_me(request), f=f, unit=unit)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     towns = sorted(reach(_me(request)).codes)
     params = request.GET.copy()
     params.pop("page", None)
+    for key, value in unit.params.items():  # the export (and the pages) follow the chosen unit
+        params[key] = value
     return render(
         request,
         "hotline/list.html",
@@ -102,7 +106,7 @@ def order_export(request: HttpRequest) -> Any:
         ],
     )  # fmt: skip
     tz = timezone.get_current_timezone()
-    for o in selectors.order_list(actor=_me(request), f=f)[:20000]:
+    for o in selectors.order_list(actor=_me(request), f=f, unit=chosen_unit(request))[:20000]:
         append_row(
             ws,
             [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -24,6 +24,9 @@ from township.mediation.models import (
     Signature,
 )
 from township.org.models import Jurisdiction
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 
 def committee_list(*, actor: Any, village: str | None = None) -> QuerySet[Committee]:
@@ -82,8 +85,12 @@ def mediation_list(
     outcome: str = "",
     start: date | None = None,
     end: date | None = None,
+    unit: UnitChoice | None = None,
 ) -> QuerySet[Mediation]:
+    """Mediations in the actor's scope under the filters; ``unit``: the unit tree's choice (narrows, never widens)."""
     qs = mediation_qs(actor)
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village"))
     if q:
         qs = qs.filter(
             Q(case__number__icontains=q)

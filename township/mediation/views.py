@@ -25,6 +25,7 @@ from township.mediation.machine import MACHINE, S
 from township.mediation.models import DisputeType, Mediation, Outcome, Session, Source
 from township.org.models import Jurisdiction, Level, Role, User
 from township.org.scoping import has_role, reach
+from township.org.units import chosen_unit
 
 PAGE_SIZE = 30
 EXPORT_MAX_ROWS = 20000
@@ -66,6 +67,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "outcome": g.get("outcome", ""),
         "start": _date(g.get("start")),
         "end": _date(g.get("end")),
+        "unit": chosen_unit(request),  # the unit tree (组织机构) beside the list; the export follows it
     }
 
 
@@ -91,7 +93,7 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
         }
         for m in page
     ]
-    query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
+    query = urlencode({k: v for k, v in request.GET.items() if k != "page"} | f["unit"].params)
     return render(
         request,
         "mediation/list.html",

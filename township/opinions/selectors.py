@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -18,6 +18,9 @@ from township.core.errors import NotFound
 from township.opinions.machine import CASE_TYPE, S
 from township.opinions.models import Category, Channel, Notice, Opinion, Outcome
 from township.org.models import User
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 
 def opinion_queryset(*, actor: User | None) -> QuerySet[Opinion]:
@@ -39,10 +42,13 @@ class OpinionFilter:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    unit: UnitChoice | None = None  # the unit tree's choice (narrows inside the scope)
 
 
 def opinion_list(*, actor: User | None, f: OpinionFilter) -> QuerySet[Opinion]:
     qs = opinion_queryset(actor=actor)
+    if f.unit:
+        qs = qs.filter(f.unit.q("jurisdiction", "village"))
     if f.state:
         qs = qs.filter(case__state=f.state)
     if f.category:

@@ -24,6 +24,7 @@ from township.opinions.machine import COLLECTORS, HANDLERS, S
 from township.opinions.models import Category, Channel
 from township.org.models import Jurisdiction, Level, User
 from township.org.scoping import reach
+from township.org.units import chosen_unit
 
 PAGE_SIZE = 20
 EXPORT_MAX_ROWS = 20_000
@@ -46,6 +47,7 @@ def _filter(request: HttpRequest) -> selectors.OpinionFilter:
         date_from=_date(g.get("date_from")),
         date_to=_date(g.get("date_to")),
         q=g.get("q", "")[:100],
+        unit=chosen_unit(request),
     )
 
 
@@ -60,6 +62,8 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.opinion_list(actor=_user(request), f=f), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    for key, value in (f.unit.params if f.unit else {}).items():  # the export follows the chosen unit
+        params[key] = value
     return render(
         request,
         "opinions/list.html",

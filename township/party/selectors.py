@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -12,6 +12,9 @@ from township.org.models import User
 from township.org.scoping import reach
 from township.party.models import MemberLink, PartyOrg, Rating
 from township.party.services import PARTY_ROLES, VIEW_ROLES, mask_name
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 
 def may_view(actor: User | None) -> bool:
@@ -29,14 +32,23 @@ def org_queryset(*, actor: User | None) -> QuerySet[PartyOrg]:
 
 
 def org_list(
-    *, actor: User | None, q: str = "", kind: str = "", village: str = "", non_public: str = ""
+    *,
+    actor: User | None,
+    q: str = "",
+    kind: str = "",
+    village: str = "",
+    non_public: str = "",
+    unit: UnitChoice | None = None,
 ) -> QuerySet[PartyOrg]:
+    """Active organisations in the actor's scope; ``unit``: the unit tree's choice (narrows, never widens)."""
     qs = (
         org_queryset(actor=actor)
         .filter(active=True)
         .select_related("village", "grid", "secretary", "parent")
         .annotate(members=Count("links", filter=Q(links__active_to__isnull=True)))
     )
+    if unit:
+        qs = qs.filter(unit.q("jurisdiction", "village"))
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q) | Q(enterprise__contains=q))
     if kind:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from township.core.errors import DomainError, NotFound
 from township.org.models import User
+from township.org.units import chosen_unit
 from township.party import selectors, services
 from township.party.models import OrgKind
 
@@ -35,7 +36,8 @@ def _require_view(request: HttpRequest) -> None:
 def org_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     f = {k: request.GET.get(k, "").strip()[:64] for k in ("q", "kind", "non_public")}
-    qs = selectors.org_list(actor=_me(request), **f)
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list
+    qs = selectors.org_list(actor=_me(request), unit=unit, **f)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     orgs = list(page)
     full = selectors.full_towns(_me(request))
@@ -57,7 +59,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "f": f,
             "kinds": OrgKind.choices,
-            "query": urlencode({k: v for k, v in f.items() if v}),
+            "query": urlencode({k: v for k, v in f.items() if v} | unit.params),
             "masked": not full,
         },
     )

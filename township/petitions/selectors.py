@@ -4,7 +4,7 @@ recusal filter of the case type), the facts the guards need, the access log."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -15,6 +15,9 @@ from township.org.models import Department, Role, User
 from township.org.scoping import grants_of, has_role, reach
 from township.petitions.machine import CASE_TYPE, OFFICERS
 from township.petitions.models import AccessLog, Category, Petition, PetitionDocument, PetitionNotice, Recusal
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 LOG_READERS = (Role.LEADER, Role.AUDITOR)
 
@@ -64,12 +67,15 @@ class PetitionFilter:
     category: str = ""
     channel: str = ""
     source: str = ""
+    unit: UnitChoice | None = None  # the unit tree's choice (narrows inside the scope)
 
 
 def petition_list(
     *, actor: User | None, f: PetitionFilter, before_id: int | None = None, limit: int | None = 50
 ) -> list[Petition] | QuerySet[Petition]:
     qs = petition_queryset(actor=actor)
+    if f.unit:
+        qs = qs.filter(f.unit.q("jurisdiction", "village"))
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(case__number__icontains=f.q) | Q(description__icontains=f.q))
     if f.state:

@@ -18,6 +18,7 @@ from township.cases.models import Warning
 from township.core.errors import DomainError, NotFound
 from township.org.models import User
 from township.org.scoping import reach
+from township.org.units import chosen_unit
 from township.petitions import selectors, services
 from township.petitions.export import petitions_xlsx
 from township.petitions.forms import RegisterForm
@@ -46,6 +47,7 @@ def _filter(request: HttpRequest) -> selectors.PetitionFilter:
         category=g.get("category", "") if g.get("category", "") in Category.values else "",
         channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
         source=g.get("source", "") if g.get("source", "") in Source.values else "",
+        unit=chosen_unit(request),
     )
 
 
@@ -62,6 +64,8 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         next_url = f"?{params.urlencode()}"
     export = request.GET.copy()
     export.pop("before", None)
+    for key, value in (f.unit.params if f.unit else {}).items():  # the export follows the chosen unit
+        export[key] = value
     return render(
         request,
         "petitions/list.html",

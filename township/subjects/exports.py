@@ -13,6 +13,7 @@ from township.core.errors import BadInput, NotFound
 from township.downloads.registry import Column, register_export
 from township.org.models import Jurisdiction, Level
 from township.org.scoping import reach
+from township.org.units import unit_for
 from township.subjects import selectors
 from township.subjects.forms import SubjectFilterForm, set_choices
 from township.subjects.models import Subject
@@ -45,6 +46,7 @@ def _subjects(user: Any, params: dict[str, Any]) -> QuerySet[Subject]:
         kind=data.get("kind", ""),
         credit_class=data.get("credit_class", ""),
         village=data.get("village", ""),
+        unit=unit_for(user, str(params.get("unit") or "")),
     )
 
 

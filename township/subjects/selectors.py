@@ -13,7 +13,7 @@ the law (an application being filed, a party being registered); views and endpoi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
@@ -23,6 +23,9 @@ from township.core.errors import NotFound
 from township.org.models import Role
 from township.org.scoping import reach
 from township.subjects.models import RevealLog, Subject, SubjectPresence
+
+if TYPE_CHECKING:
+    from township.org.units import UnitChoice
 
 # Roles that need full personal data in their work: the window clerk identifies applicants at the window,
 # the enforcement officer serves documents on parties. Others see masked values only (docs/security.md).
@@ -112,15 +115,19 @@ def subject_list(
     credit_class: str = "",
     village: str = "",
     include_merged: bool = False,
+    unit: UnitChoice | None = None,
 ) -> QuerySet[Subject]:
     """Subjects present inside the actor's reach, optionally filtered by name / exact identifier, kind (``person``,
     ``org``, ``enterprise``, ``individual_business``, ``other_org``), credit class and village (a presence there).
-    Merged duplicates (tombstones) are left out unless ``include_merged``."""
+    ``unit`` (the unit tree's choice): a presence in that town or village. Merged duplicates (tombstones) are left
+    out unless ``include_merged``."""
     qs = subjects_visible(actor).select_related("registered_in", "village")
     if not include_merged:
         qs = qs.filter(merged_into__isnull=True)
     if village:
         qs = qs.filter(pk__in=presences_in_reach(actor).filter(village_id=village).values("subject_id"))
+    if unit:
+        qs = qs.filter(pk__in=presences_in_reach(actor).filter(unit.q("jurisdiction", "village")).values("subject_id"))
     if q:
         q = q.strip()
         by_id = Q(uscc=normalise_identifier(q))

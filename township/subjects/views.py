@@ -20,6 +20,7 @@ from township.core.crypto import blind_index
 from township.core.errors import DomainError, NotFound
 from township.org.models import Jurisdiction, Level
 from township.org.scoping import reach
+from township.org.units import UnitChoice, chosen_unit
 from township.subjects import selectors
 from township.subjects.forms import (
     SubjectFilterForm,
@@ -48,7 +49,7 @@ def _village_choices(actor: Any) -> list[tuple[str, str]]:
     return [(u.code, u.name) for u in Jurisdiction.objects.filter(q, level=Level.VILLAGE).order_by("code")[:1000]]
 
 
-def _filtered(request: HttpRequest) -> tuple[SubjectFilterForm, Any]:
+def _filtered(request: HttpRequest, unit: UnitChoice | None = None) -> tuple[SubjectFilterForm, Any]:
     form = SubjectFilterForm(request.GET or None)
     set_choices(form, "village", [("", _("全部")), *_village_choices(request.user)])
     data = form.cleaned_data if form.is_valid() else {}
@@ -58,6 +59,7 @@ def _filtered(request: HttpRequest) -> tuple[SubjectFilterForm, Any]:
         kind=data.get("kind", ""),
         credit_class=data.get("credit_class", ""),
         village=data.get("village", ""),
+        unit=unit,
     )
     return form, qs
 
@@ -66,9 +68,10 @@ def _filtered(request: HttpRequest) -> tuple[SubjectFilterForm, Any]:
 def subject_list(request: HttpRequest) -> HttpResponse:
     """主体库: subjects present in the user's reach, masked."""
     _staff_or_404(request)
-    form, qs = _filtered(request)
+    unit = chosen_unit(request)  # the unit tree (组织机构) beside the list
+    form, qs = _filtered(request, unit)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    params = {k: v for k, v in request.GET.items() if k != "page" and v} | unit.params
     return render(
         request,
         "subjects/list.html",

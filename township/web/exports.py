@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from township.cases import selectors as case_selectors
 from township.cases.models import Warning
 from township.cases.registry import all_machines
-from township.core.errors import BadInput
 from township.core.identifiers import mask_phone
 from township.downloads.registry import Column, choice, register_export, text
-from township.org.models import Level, Role
-from township.org.scoping import reach, units_of
+from township.org.models import Role
+from township.org.scoping import reach
+from township.org.units import unit_for
 from township.web import selectors as web_selectors
 
 TAB_KEYS = ("todo", "done", "mine")
@@ -62,12 +62,8 @@ def _clean_cases(params: dict[str, Any]) -> dict[str, Any]:
 def _cases(user: Any, params: dict[str, Any]) -> _CasePager:
     f = dict(params)
     if f.get("unit"):
-        unit = next((u for u in units_of(user) if u.code == f["unit"]), None)
-        if unit is None:
-            from django.utils.translation import gettext
-
-            raise BadInput("invalid_filter", gettext("所选单位不在您的权限范围内"), field="unit")
-        f["jurisdiction"] = str(unit.parent_id) if unit.level == Level.VILLAGE and unit.parent_id else unit.code
+        # The list's unit (unit tree or switcher), resolved as the list does; outside the user's reach it is ignored.
+        f["jurisdiction"] = unit_for(user, f["unit"]).town or None
     return _CasePager(user, f)
 
 

@@ -33,15 +33,15 @@ from township.cases.clock import remaining_text
 from township.cases.models import Case, ClockUnit, EventKind, Warning
 from township.cases.registry import all_machines, machine_for
 from township.core.errors import DomainError, NotFound
-from township.org.models import Level, Role, User
+from township.org.models import Role, User
 from township.org.scoping import grants_of, reach, units_of
 from township.org.services import api_token_create, api_token_revoke
+from township.org.units import chosen_unit
 from township.web import security
 from township.web import selectors as web_selectors
 from township.web.forms import AttachmentForm, LoginForm, TokenCreateForm, TransitionForm
 from township.web.links import case_url, domain_case_url
 from township.web.models import LoginLog
-from township.web.units import current_unit, remember_unit
 
 View = Callable[..., HttpResponse]
 
@@ -162,12 +162,10 @@ def _state_label(case_type: str, state: str) -> str:
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
     g = request.GET
-    u = remember_unit(request, g.get("unit", "").strip()) if "unit" in g else current_unit(request)
-    unit = u.code if u is not None else ""
-    jurisdiction = None
-    if u is not None:
-        # Cases are keyed by their town; a village grant narrows further inside the engine's scoping.
-        jurisdiction = str(u.parent_id) if u.level == Level.VILLAGE and u.parent_id else u.code
+    u = chosen_unit(request)
+    unit = u.code
+    # Cases are keyed by their town; a village grant narrows further inside the engine's scoping.
+    jurisdiction = u.town or None
     tab = g.get("tab", "todo")
     return {
         "tab": tab if tab in dict(TABS) else "todo",

@@ -79,7 +79,7 @@ def test_the_unit_tree_narrows_a_county_leader_to_a_town_inside_the_reach(client
     from django.test import RequestFactory
 
     from township.org.models import DataScope, Jurisdiction, Level
-    from township.web.units import current_unit, remember_unit
+    from township.org.units import current_unit, remember_unit
 
     leader = make_user(username="county_leader")
     RoleGrant.objects.create(user=leader, jurisdiction=county, role=Role.LEADER, data_scope=DataScope.UNIT_AND_BELOW)
@@ -227,7 +227,7 @@ def test_remaining_time_in_the_case_clock_unit(clerk_client, open_toy):
 
 
 def test_chosen_unit_is_kept_in_the_session(client, make_user, town_a, town_b, open_toy):
-    from township.web.units import SESSION_KEY
+    from township.org.units import SESSION_KEY
 
     both = make_user((town_a, Role.WINDOW_CLERK), (town_b, Role.WINDOW_CLERK), username="both2")
     in_a = open_toy(jurisdiction=town_a, actor=both)
