@@ -56,6 +56,8 @@ def generate_history(n: int, *, towns: list[str], villages: dict[str, list[str]]
     for i, town in enumerate(others):
         share[town] = rest // len(others) + (1 if i < rest % len(others) else 0)
     with connection.cursor() as cursor, _indexes_rebuilt_after(cursor, "cases_case", n >= 1_000_000):
+        cursor.execute("SELECT array_agg(id ORDER BY id) FROM org_department WHERE jurisdiction_id = %s", [BAISHA])
+        baisha_departments = cursor.fetchone()[0] or []
         cursor.execute("SELECT setseed(0.2026)")
         for town, count in share.items():
             if not count:
@@ -65,14 +67,17 @@ def generate_history(n: int, *, towns: list[str], villages: dict[str, list[str]]
                 INSERT INTO cases_case (jurisdiction_id, case_type, village_id, number, title, state, version,
                     opened_at, closed_at, clock_unit, clock_limit, clock_started_at, clock_paused_at,
                     clock_stopped_at, finished_late, due_provisional, due_at, yellow_at, red_at, warning_sent,
-                    head_seq, head_hash, updated_at)
+                    head_seq, head_hash, updated_at, lead_department_id)
                 SELECT %(town)s, %(type)s, v.village, 'H' || %(tag)s || '-' || lpad(g::text, 9, '0'),
                        '基准案件', CASE WHEN c.closed THEN 'done' WHEN r.r3 < 0.15 THEN 'waiting' ELSE 'working' END, 1,
                        o.opened, CASE WHEN c.closed THEN f.finished END, 'working_days', 20, o.opened,
                        CASE WHEN NOT c.closed AND r.r3 < 0.15 THEN o.opened + interval '2 days' END,
                        CASE WHEN c.closed THEN f.finished END, c.closed AND r.r4 < %(late)s, false,
                        o.opened + interval '28 days', o.opened + interval '20 days', o.opened + interval '25 days',
-                       '', 1, '', now()
+                       '', 1, '', now(),
+                       CASE WHEN cardinality(%(departments)s::bigint[]) > 0
+                            THEN (%(departments)s::bigint[])[1 + (g %% greatest(1,
+                                  cardinality(%(departments)s::bigint[])))] END
                 FROM generate_series(1, %(count)s) AS g
                 CROSS JOIN LATERAL (SELECT random() AS r1, random() AS r2, random() AS r3, random() AS r4,
                                            random() AS r5, g AS k) AS r
@@ -95,19 +100,20 @@ def generate_history(n: int, *, towns: list[str], villages: dict[str, list[str]]
                     "days": HISTORY_DAYS,
                     "open_after": OPEN_AFTER_DAYS,
                     "villages": villages.get(town, []),
+                    "departments": baisha_departments if town == BAISHA else [],
                 },
             )
-        # 白沙镇's cases: a lead assignment to one of its departments (the warnings' and evaluation's breakdowns).
+        # 白沙镇's cases: a lead assignment to one of its departments (the warnings' and evaluation's breakdowns),
+        # kept on the case as the engine's case_assign keeps it (Case.lead_department).
         cursor.execute(
             """
             INSERT INTO cases_assignment (jurisdiction_id, case_id, department_id, role, assigned_at)
-            SELECT c.jurisdiction_id, c.id, d.ids[1 + c.id %% cardinality(d.ids)], 'lead', c.opened_at
+            SELECT c.jurisdiction_id, c.id, c.lead_department_id, 'lead', c.opened_at
             FROM cases_case c
-            CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM org_department
-                        WHERE jurisdiction_id = %s) AS d
-            WHERE c.jurisdiction_id = %s AND c.case_type = %s AND c.number LIKE %s AND d.ids IS NOT NULL
+            WHERE c.jurisdiction_id = %s AND c.case_type = %s AND c.number LIKE %s
+              AND c.lead_department_id IS NOT NULL
             """,
-            [BAISHA, BAISHA, BENCH, f"H{tag}-%"],
+            [BAISHA, BENCH, f"H{tag}-%"],
         )
 
 
@@ -187,6 +193,11 @@ def setup(ctx: Context) -> None:
         ctx.out(f"  {have:,} bench cases present (scale {ctx.scale:,})")
     with timed("analyze", ctx.out):
         _analyze()
+    with timed("vacuum cases (visibility map: index-only scans, as autovacuum keeps it in production)", ctx.out):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM cases_case")
     open_n = Case.objects.filter(case_type=BENCH, closed_at__isnull=True).count()
     ctx.out(f"  open bench cases: {open_n:,} ({100 * open_n / max(1, ctx.scale):.1f} %)")
     leader, _ = User.objects.get_or_create(username="bench_leader", defaults={"full_name": "基准镇长"})

@@ -49,6 +49,11 @@ def database_config() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        # No JIT: compiling a dashboard's grouped read cost 100–200 ms of a 1 s query at 10M cases and never pays
+        # back on the short queries of a web request (docs/performance.md). DB_PG_OPTIONS="" keeps the server's.
+        pg_options = env_str("DB_PG_OPTIONS", "-c jit=off")
+        if pg_options:
+            config.setdefault("OPTIONS", {})["options"] = pg_options
     else:
         config = {
             "ENGINE": "django.db.backends.sqlite3",

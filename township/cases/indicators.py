@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.models import Assignment, Case, ClockPause
+from township.cases.models import Case, ClockPause
 from township.cases.types import Indicator
 
 GROUPS = ("unit", "department", "person")
@@ -34,13 +34,15 @@ def period_days(start: datetime, end: datetime) -> tuple[Any, Any]:
     return timezone.localdate(start), timezone.localdate(end)
 
 
-def _lead(field: str, case_ref: str = "pk") -> Subquery:
-    """The case's latest lead assignment's ``field`` (department_id / assignee_id), for a row whose ``case_ref``
-    is the case's id."""
+def _lead(field: str, case_ref: str = "pk") -> Any:
+    """The case's 承办 (its latest lead assignment, kept on the case as ``Case.lead_department`` / ``lead_assignee``
+    by ``case_assign``): ``field`` is "department_id" or "assignee_id", for a row whose ``case_ref`` is the case's
+    id. On the case itself a column; on another record one primary-key read of its case in the same town."""
+    column = f"lead_{field}"
+    if case_ref == "pk":
+        return F(column)
     return Subquery(
-        Assignment.objects.filter(case_id=OuterRef(case_ref), jurisdiction_id=OuterRef("jurisdiction_id"), role="lead")
-        .order_by("-assigned_at", "-id")
-        .values(field)[:1]
+        Case.objects.filter(pk=OuterRef(case_ref), jurisdiction_id=OuterRef("jurisdiction_id")).values(column)[:1]
     )
 
 

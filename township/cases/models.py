@@ -35,6 +35,10 @@ class Warning(models.TextChoices):
     LATE = "late", _("超期办结")
 
 
+# What the warnings center and the 大屏 group a case by (and the visibility rule reads): the key of their covering indexes.
+_WARNING_COLUMNS = ["jurisdiction", "case_type", "village", "lead_department", "lead_assignee", "owner"]
+
+
 class Case(JurisdictionScoped):
     case_type = models.CharField(_("案件类型"), max_length=40)
     village = models.ForeignKey(
@@ -84,6 +88,28 @@ class Case(JurisdictionScoped):
     head_hash = models.CharField(_("时间线哈希"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # The active 承办 (lead) assignment, kept by ``case_assign``: the warnings center and the 大屏 count open cases by
+    # department and person from the case row alone (no join with every assignment). Not indexed on their own: the
+    # open/late partial indexes below carry them.
+    lead_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("承办部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    lead_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
     class Meta:
         ordering = ["-id"]
         verbose_name = _("案件")
@@ -108,6 +134,28 @@ class Case(JurisdictionScoped):
                 fields=["jurisdiction", "case_type", "id"],
                 name="cases_case_late",
                 condition=models.Q(finished_late=True),
+            ),
+            # The warnings center's one grouped read (command.selectors.warning_summary): every column it groups or
+            # counts by, so that it is an index-only scan of the open cases (a few % of the rows) and of those
+            # finished late, never of the table.
+            models.Index(
+                fields=[
+                    *_WARNING_COLUMNS,
+                    *("state", "due_at", "yellow_at", "red_at", "clock_paused_at", "clock_stopped_at", "id"),
+                ],
+                name="cases_case_open_warn",
+                condition=models.Q(closed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["jurisdiction", "closed_at", *_WARNING_COLUMNS[1:], "id"],
+                name="cases_case_late_warn",
+                condition=models.Q(finished_late=True),
+            ),
+            # The monthly evaluation (cases.indicators.case_rate): one type's cases of a town closed in a month.
+            models.Index(
+                fields=["jurisdiction", "case_type", "closed_at"],
+                name="cases_case_closed",
+                condition=models.Q(closed_at__isnull=False),
             ),
         ]
 

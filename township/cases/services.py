@@ -98,11 +98,13 @@ def _append(
     to_state: str = "",
     data: dict[str, Any] | None = None,
     comment: str = "",
+    also: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Append one hash-chained event; the head moves under an optimistic check (retried).
 
     The head the caller's ``case`` holds is tried first (one conditional UPDATE); only when another event was
-    appended meanwhile is the head read again."""
+    appended meanwhile is the head read again. ``also``: further case columns set by the same UPDATE (and on
+    ``case``), so that a change recorded on the timeline costs no statement of its own."""
     payload = _plain(data)
     head_seq, head_hash = case.head_seq, case.head_hash
     for _attempt in range(20):
@@ -120,13 +122,17 @@ def _append(
             payload=payload,
             comment=comment,
         )
-        moved = Case.objects.filter(pk=case.pk, head_seq=head_seq).update(head_seq=event.seq, head_hash=event.hash)
+        moved = Case.objects.filter(pk=case.pk, head_seq=head_seq).update(
+            head_seq=event.seq, head_hash=event.hash, **(also or {})
+        )
         if not moved:
             head = Case.objects.filter(pk=case.pk).values("head_seq", "head_hash").get()
             head_seq, head_hash = head["head_seq"], head["head_hash"]
             continue
         event.save(force_insert=True)
         case.head_seq, case.head_hash = event.seq, event.hash
+        for field, value in (also or {}).items():
+            setattr(case, field, value)
         return event
     raise ConcurrentTransition()
 
@@ -557,6 +563,8 @@ def case_assign(
             "role": role,
         },
         comment=comment,
+        # The lead (承办) kept on the case: the warnings center groups open cases by it without the assignments.
+        also={"lead_department": department, "lead_assignee": assignee} if role == "lead" else None,
     )
     return assignment
 

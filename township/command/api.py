@@ -88,17 +88,17 @@ _FILTER_DOC = (
 def warnings_summary(request: HttpRequest) -> dict[str, Any]:
     _leading(request)
     f, _params = parse_filter(request.GET)
-    now = timezone.now()
+    summary = selectors.warning_summary(actor=user_of(request), f=f, now=timezone.now())
 
     def rows(by: str) -> list[dict[str, Any]]:
         out = []
-        for r in named(selectors.warning_breakdown(actor=user_of(request), f=f, by=by, now=now), by):
+        for r in named(summary.by[by], by):
             key = next(iter(r["params"].values()), "") if r["params"] else ""
             out.append({**r, "key": str(key)})
         return out
 
     return {
-        "counts": selectors.warning_counts(actor=user_of(request), f=f, now=now),
+        "counts": summary.counts,
         "by_unit": rows("unit"),
         "by_department": rows("department"),
         "by_person": rows("person"),

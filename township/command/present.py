@@ -92,10 +92,10 @@ def named(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
             name = r["village__name"] or r["jurisdiction__name"]
             params = {"unit": r["village_id"] or r["jurisdiction_id"]}
         elif by == "department":
-            name = r["assignments__department__name"] or _("（未指定部门）")
-            params = {"department": r["assignments__department_id"] or ""}
+            name = r["department__name"] or _("（未指定部门）")
+            params = {"department": r["department_id"] or ""}
         else:
-            name = r["assignments__assignee__full_name"] or r["assignments__assignee__username"] or _("（未指定人员）")
-            params = {"person": r["assignments__assignee_id"] or ""}
+            name = r["assignee__full_name"] or r["assignee__username"] or _("（未指定人员）")
+            params = {"person": r["assignee_id"] or ""}
         out.append({**r, "name": name, "params": {k: v for k, v in params.items() if v}})
     return out

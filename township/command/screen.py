@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from township.cases.models import Case, CaseDayCount
 from township.cases.selectors import case_visible_q
 from township.cases.types import all_indicators, find_case_type
-from township.command.selectors import WarningFilter, warning_breakdown, warning_counts
+from township.command.selectors import WarningFilter, warning_summary
 from township.command.services import LEADING_ROLES
 from township.core.errors import NotFound
 from township.grid import selectors as grid_selectors
@@ -67,7 +67,10 @@ def _scope(unit: Jurisdiction) -> tuple[Q, WarningFilter]:
         )
     if unit.level == Level.TOWN:
         return Q(jurisdiction_id=unit.code), WarningFilter(jurisdiction=unit.code)
-    return Q(jurisdiction__code__startswith=unit.code), WarningFilter()
+    # A county (or above): its own code and its towns' as a list (an IN the town-leading partial indexes serve;
+    # a LIKE on the code read the whole table's index at 10M cases).
+    codes = Jurisdiction.objects.filter(code__startswith=unit.code).exclude(level=Level.VILLAGE).values_list("code")
+    return Q(jurisdiction_id__in=sorted(c for (c,) in codes)), WarningFilter()
 
 
 def _count_scope(actor: User | None, unit: Jurisdiction) -> Q:
@@ -179,7 +182,8 @@ def screen_data(
         if r["day"] in days:
             series.setdefault(r["case_type"], [0] * TREND_DAYS)[days.index(r["day"])] += r["opened"]
     types = sorted((k for k in per_type if per_type[k]["month"]), key=lambda k: -per_type[k]["month"])
-    counts = warning_counts(actor=actor, f=f, now=now)
+    summary = warning_summary(actor=actor, f=f, now=now, limit=10, by=("department",))
+    counts = summary.counts
 
     open_by_state = (
         cases.filter(closed_at__isnull=True).values("case_type", "state").annotate(n=Count("id")).order_by("-n")[:40]
@@ -227,12 +231,12 @@ def screen_data(
 
     departments = [
         {
-            "name": r["assignments__department__name"] or str(_("（未指定部门）")),
+            "name": r["department__name"] or str(_("（未指定部门）")),
             "overdue": r["overdue"],
             "red": r["red"],
             "late": r["late"],
         }
-        for r in warning_breakdown(actor=actor, f=f, by="department", now=now, limit=10)
+        for r in summary.by["department"]
     ]
 
     town_codes = (

@@ -135,30 +135,124 @@ def warning_counts(*, actor: User | None, f: WarningFilter, now: datetime | None
     return dict(base.filter(_counted(now)).aggregate(**aggregates))
 
 
+# What a row of the grouped read may be keyed by (those the requested breakdowns need): every breakdown is a roll-up
+# of these (Case.lead_* is the active 承办, kept on the case by the engine), read index-only from
+# cases_case_open_warn / cases_case_late_warn.
+_GROUP_KEYS = ("jurisdiction_id", "case_type", "village_id", "lead_department_id", "lead_assignee_id")  # index order
+BREAKDOWNS = ("unit", "department", "person", "case_type")
+_ALL_LEVELS = (*LEVELS, LATE)
+
+
+@dataclass(frozen=True)
+class WarningSummary:
+    """The levels' counts and the breakdowns by unit, department, person and case type, from one grouped read."""
+
+    counts: dict[str, int]
+    by: dict[str, list[dict[str, Any]]]
+
+
+_KEYS_OF = {
+    "case_type": ("case_type",),
+    "unit": ("jurisdiction_id", "village_id"),
+    "department": ("lead_department_id",),
+    "person": ("lead_assignee_id",),
+}
+
+
+def _grouped(actor: User | None, f: WarningFilter, now: datetime, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows keyed by ``keys`` (in the indexes' order) with a count per level: the open cases and those finished
+    late in the last year as two reads, each an index-only scan of its own partial index (one read with an OR of
+    the two would be a bitmap scan of the table's pages)."""
+    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""}))
+    open_q = base.filter(closed_at__isnull=True)
+    late_q = base.filter(_level_q(LATE, now))
+    open_counts = {level: Count("id", filter=cs.warning_q(level, now)) for level in LEVELS}
+    if keys:
+        reads = [*open_q.values(*keys).annotate(**open_counts).order_by()]
+        reads += [*late_q.values(*keys).annotate(**{LATE: Count("id")}).order_by()]
+    else:
+        reads = [open_q.aggregate(**open_counts), late_q.aggregate(**{LATE: Count("id")})]
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in reads:
+        key = tuple(r[k] for k in keys)
+        row = rows.setdefault(key, {**{k: r[k] for k in keys}, **dict.fromkeys(_ALL_LEVELS, 0)})
+        for level in _ALL_LEVELS:
+            row[level] += r.get(level) or 0
+    return list(rows.values())
+
+
+def _roll_up(rows: list[dict[str, Any]], by: str, limit: int) -> list[dict[str, Any]]:
+    keys = _KEYS_OF[by]
+    sums: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:
+        key = tuple(r[k] for k in keys)
+        out = sums.get(key)
+        if out is None:
+            out = sums[key] = {**{k: r[k] for k in keys}, **dict.fromkeys(_ALL_LEVELS, 0)}
+        for level in _ALL_LEVELS:
+            out[level] += r[level]
+    ranked = sorted(
+        (r for r in sums.values() if any(r[level] for level in _ALL_LEVELS)),
+        key=lambda r: (-r["overdue"], -r["red"], -r["yellow"], tuple(str(r[k] or "") for k in keys)),
+    )
+    return ranked[:limit]
+
+
+def _name(rows_by: dict[str, list[dict[str, Any]]]) -> None:
+    """Names of the units, departments and people of the (limited) rows: one small read each."""
+    from township.org.models import Department, Jurisdiction
+
+    codes = {r[k] for r in rows_by.get("unit", []) for k in ("jurisdiction_id", "village_id") if r[k]}
+    units = dict(Jurisdiction.objects.filter(code__in=sorted(codes)).values_list("code", "name")) if codes else {}
+    for r in rows_by.get("unit", []):
+        r["jurisdiction__name"] = units.get(r["jurisdiction_id"], "")
+        r["village__name"] = units.get(r["village_id"], "") if r["village_id"] else ""
+    ids = sorted({r["lead_department_id"] for r in rows_by.get("department", []) if r["lead_department_id"]})
+    depts = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    for r in rows_by.get("department", []):
+        r["department_id"] = r.pop("lead_department_id")
+        r["department__name"] = depts.get(r["department_id"], "")
+    ids = sorted({r["lead_assignee_id"] for r in rows_by.get("person", []) if r["lead_assignee_id"]})
+    people: dict[int, tuple[str, str]] = (
+        {
+            pk: (full, user)
+            for pk, full, user in User.objects.filter(pk__in=ids).values_list("pk", "full_name", "username")
+        }
+        if ids
+        else {}
+    )
+    for r in rows_by.get("person", []):
+        r["assignee_id"] = r.pop("lead_assignee_id")
+        r["assignee__full_name"], r["assignee__username"] = people.get(r["assignee_id"], ("", ""))
+
+
+def warning_summary(
+    *,
+    actor: User | None,
+    f: WarningFilter,
+    now: datetime | None = None,
+    limit: int = 50,
+    by: tuple[str, ...] = BREAKDOWNS,
+) -> WarningSummary:
+    """Counts per level and the breakdowns ``by`` ("unit" — town, village —, "department", "person" — the active
+    承办 —, "case_type"), rows sorted by overdue, red, yellow. One grouped read of the open cases and those finished
+    late in the last year (index-only), rolled up here, plus one small read per named breakdown."""
+    now = now or timezone.now()
+    needed = {k for name in by for k in _KEYS_OF[name]}
+    rows = _grouped(actor, f, now, tuple(k for k in _GROUP_KEYS if k in needed))
+    counts = {level: sum(r[level] for r in rows) for level in _ALL_LEVELS}
+    rolled = {name: _roll_up(rows, name, limit) for name in by}
+    _name(rolled)
+    return WarningSummary(counts=counts, by=rolled)
+
+
 def warning_breakdown(
     *, actor: User | None, f: WarningFilter, by: str, now: datetime | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Counts per level grouped by ``by``: "case_type", "unit" (town, village), "department" or "person" (the
-    active 承办 assignment). Rows sorted by overdue, red, yellow."""
-    now = now or timezone.now()
-    base = _base(actor, WarningFilter(**{**f.__dict__, "level": ""})).filter(_counted(now))
-    aggregates = {level: Count("id", filter=_level_q(level, now), distinct=True) for level in (*LEVELS, LATE)}
-    if by == "case_type":
-        keys: tuple[str, ...] = ("case_type",)
-    elif by == "unit":
-        keys = ("jurisdiction_id", "jurisdiction__name", "village_id", "village__name")
-    elif by in ("department", "person"):
-        lead = Q(assignments__ended_at__isnull=True, assignments__role="lead")
-        base = base.filter(lead)
-        keys = (
-            ("assignments__department_id", "assignments__department__name")
-            if by == "department"
-            else ("assignments__assignee_id", "assignments__assignee__full_name", "assignments__assignee__username")
-        )
-    else:
+    """One breakdown of ``warning_summary`` (``by``: "case_type", "unit", "department" or "person")."""
+    if by not in BREAKDOWNS:
         raise ValueError(by)
-    rows = list(base.values(*keys).annotate(**aggregates).order_by("-overdue", "-red", "-yellow")[:limit])
-    return [r for r in rows if any(r[level] for level in (*LEVELS, LATE))]
+    return warning_summary(actor=actor, f=f, now=now, limit=limit, by=(by,)).by[by]
 
 
 def warning_list(

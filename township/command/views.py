@@ -71,9 +71,10 @@ def warnings(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cursor = request.GET.get("cursor") or None
     page = selectors.warning_list(actor=user_of(request), f=f, cursor=cursor, limit=PAGE_SIZE, now=now)
-    counts = selectors.warning_counts(actor=user_of(request), f=f, now=now)
+    summary = selectors.warning_summary(actor=user_of(request), f=f, now=now, limit=15)
+    counts = summary.counts
     groups = [
-        (by, label, named(selectors.warning_breakdown(actor=user_of(request), f=f, by=by, now=now, limit=15), by))
+        (by, label, named(summary.by[by], by))
         for by, label in (
             ("unit", _("按单位")),
             ("department", _("按承办部门")),

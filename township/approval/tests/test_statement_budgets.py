@@ -15,7 +15,7 @@ from township.cases.integrity import verify_case_events
 from township.cases.models import CaseEvent
 from township.cases.tests.test_statement_budgets import endpoint_statements
 
-BUDGET = 18  # issue 18 asks for 10: see /tmp/h/perf-D.md for what the rest is and what it takes
+BUDGET = 18  # issue 18 asks for 10: docs/performance.md ("The write path") lists the rest and what it would take
 
 
 def test_an_application_through_the_api_stays_within_its_budget(now, client, clerk_a, catalog, luo):

@@ -40,9 +40,10 @@ def test_breakdown_by_department_and_person(leader_a, clerk_a, handler_a, dept_a
     overdue = one_of_each["overdue"]
     case_assign(case=overdue, actor=clerk_a, assignee=handler_a, department=dept_a)
     by_dept = warning_breakdown(actor=leader_a, f=WarningFilter(), by="department")
-    assert [(r["assignments__department__name"], r["overdue"]) for r in by_dept] == [("规划建设管理局", 1)]
+    # cases without a 承办 form their own row (（未指定部门）), below those with overdue work
+    assert [(r["department__name"], r["overdue"]) for r in by_dept] == [("规划建设管理局", 1), ("", 0)]
     by_person = warning_breakdown(actor=leader_a, f=WarningFilter(), by="person")
-    assert [(r["assignments__assignee__full_name"], r["overdue"]) for r in by_person] == [("冯处置", 1)]
+    assert [(r["assignee__full_name"], r["overdue"]) for r in by_person] == [("冯处置", 1), ("", 0)]
     only = warning_list(actor=leader_a, f=WarningFilter(department=dept_a.pk))
     assert [c.pk for c in only.items] == [overdue.pk]
 
@@ -115,3 +116,59 @@ def test_page_statements_do_not_grow_with_rows(client, leader_a, at_level):
     for level in ("overdue", "red", "yellow", "normal", "paused", "late", "overdue"):
         at_level(level)
     assert count() == few
+
+
+def test_the_lead_is_kept_on_the_case_by_the_engine(clerk_a, handler_a, dept_a, make_user, town_a, one_of_each):
+    from township.cases.models import Case
+    from township.org.models import Role
+
+    case = one_of_each["red"]
+    case_assign(case=case, actor=clerk_a, assignee=handler_a, department=dept_a)
+    row = Case.objects.values("lead_department_id", "lead_assignee_id").get(pk=case.pk)
+    assert row == {"lead_department_id": dept_a.pk, "lead_assignee_id": handler_a.pk}
+    helper = make_user((town_a, Role.GRID_PATROLLER), username="assist_a")
+    case_assign(case=case, actor=clerk_a, assignee=helper, role="assist")  # 协办 leaves the lead alone
+    assert Case.objects.values("lead_assignee_id").get(pk=case.pk)["lead_assignee_id"] == handler_a.pk
+    case_assign(case=case, actor=clerk_a, assignee=helper, department=None)  # a new 承办 replaces it
+    row = Case.objects.values("lead_department_id", "lead_assignee_id").get(pk=case.pk)
+    assert row == {"lead_department_id": None, "lead_assignee_id": helper.pk}
+
+
+def test_summary_is_one_grouped_read_and_agrees_with_the_assignments(
+    leader_a, clerk_a, handler_a, dept_a, at_level, django_assert_max_num_queries
+):
+    from township.cases.models import Assignment
+    from township.command.selectors import warning_summary
+
+    for level in ("overdue", "overdue", "red", "yellow"):
+        case_assign(case=at_level(level), actor=clerk_a, assignee=handler_a, department=dept_a)
+    at_level("overdue")  # nobody assigned
+    at_level("late")
+    with django_assert_max_num_queries(7):  # reach, open and late reads, unit/department/person names
+        summary = warning_summary(actor=leader_a, f=WarningFilter())
+    assert summary.counts["overdue"] == 3 and summary.counts["late"] == 1
+    by_dept = {r["department_id"]: r for r in summary.by["department"]}
+    assert by_dept[dept_a.pk]["overdue"] == 2 and by_dept[None]["overdue"] == 1
+    leads = Assignment.objects.filter(role="lead", ended_at__isnull=True, department=dept_a).count()
+    assert sum(by_dept[dept_a.pk][level] for level in LEVELS) == leads
+    assert [r["assignee__full_name"] for r in summary.by["person"]][0] == "冯处置"
+    assert sum(r["overdue"] for r in summary.by["unit"]) == summary.counts["overdue"]
+    assert sum(r["overdue"] for r in summary.by["case_type"]) == summary.counts["overdue"]
+
+
+def test_the_migration_copies_the_active_lead_onto_existing_cases(clerk_a, handler_a, dept_a, one_of_each):
+    import importlib
+
+    from django.db import connection
+
+    from township.cases.models import Case
+
+    migration = importlib.import_module("township.cases.migrations.0014_case_lead_and_warning_indexes")
+    case = one_of_each["yellow"]
+    case_assign(case=case, actor=clerk_a, assignee=handler_a, department=dept_a)
+    Case.objects.filter(pk=case.pk).update(lead_department=None, lead_assignee=None)  # as before the migration
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    row = Case.objects.values("lead_department_id", "lead_assignee_id").get(pk=case.pk)
+    assert row == {"lead_department_id": dept_a.pk, "lead_assignee_id": handler_a.pk}
+    assert Case.objects.filter(lead_assignee__isnull=False).count() == 1
