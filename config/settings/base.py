@@ -121,6 +121,7 @@ TOWNSHIP_ATTACHMENT_TYPES = [
     "image/png",
     "image/webp",
     "video/mp4",  # short videos as field evidence (issue 15)
+    "video/quicktime",  # the same from an iPhone's camera (.mov, an ISO-BMFF file with the QuickTime brand)
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ]

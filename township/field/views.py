@@ -148,7 +148,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 # What a phone may capture as evidence (photos and short videos) — checked on the phone before it is queued, so that
 # nothing is kept for days only to be refused at sync; the server checks again (case_attach sniffs the bytes).
-EVIDENCE_TYPES = ("image/jpeg", "image/png", "image/webp", "video/mp4")
+EVIDENCE_TYPES = ("image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime")
 
 
 def _evidence_limits() -> dict[str, Any]:

@@ -104,17 +104,47 @@ def test_short_video_is_evidence_with_its_hash(client, world):  # noqa: F811
     assert CaseEvent.objects.filter(case=pc.case, name="field_evidence", data__sha256=ev.sha256).exists()
 
 
+MOV = b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00\x00\x00\x08wide" + b"\x00" * 64
+
+
+def test_an_iphone_video_is_evidence_too(client, world):  # noqa: F811
+    """An iPhone records QuickTime (.mov): accepted as evidence, its type sniffed from the bytes, not the name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pc = PenaltyCaseFactory(world=world)
+    client.force_login(world.o1)
+    video = SimpleUploadedFile("IMG_0042.MOV", MOV, content_type="application/octet-stream")
+    r = _send(client, pc, key="ev-video-mov-1", file=video, sha256=hashlib.sha256(MOV).hexdigest())
+    assert r.status_code == 201, r.content
+    ev = Evidence.objects.get(penalty_case=pc)
+    assert ev.attachment.content_type == "video/quicktime" and ev.sha256 == hashlib.sha256(MOV).hexdigest()
+
+
+def test_a_file_of_another_type_is_refused_with_a_chinese_message(client, world):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pc = PenaltyCaseFactory(world=world)
+    client.force_login(world.o1)
+    avi = b"RIFF\x24\x00\x00\x00AVI LIST" + b"\x00" * 64
+    r = _send(client, pc, key="ev-avi-1", file=SimpleUploadedFile("a.avi", avi), sha256=hashlib.sha256(avi).hexdigest())
+    assert 400 <= r.status_code < 500, r.content
+    body = r.json()
+    assert body["code"] == "attachment_type" and body["field"] == "file" and "不支持的附件类型" in body["message"]
+    assert not Evidence.objects.filter(penalty_case=pc).exists()
+
+
 def test_case_page_checks_type_and_size_before_queueing(client, world, settings):  # noqa: F811
-    """The phone is told at once what the server would refuse at sync (a .mov, a video over the size limit), instead
+    """The phone is told at once what the server would refuse at sync (a PDF, a video over the size limit), instead
     of queueing it to fail later."""
     settings.TOWNSHIP_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
     pc = PenaltyCaseFactory(world=world)
     client.force_login(world.o1)
     r = client.get(f"/field/cases/{pc.case_id}/")
     html = r.content.decode()
-    assert 'accept="image/*,video/mp4"' in html and 'capture="environment"' in html
+    assert 'accept="image/*,video/mp4,video/quicktime"' in html and 'capture="environment"' in html
     config = r.context["field_config"]["evidence"]
     assert config["maxBytes"] == 5 * 1024 * 1024 and config["maxMB"] == 5
     assert "video/mp4" in config["types"] and "image/jpeg" in config["types"]
-    assert not {"application/pdf", "video/quicktime"} & set(config["types"])
+    assert "video/quicktime" in config["types"]  # an iPhone's .mov
+    assert not {"application/pdf", "application/octet-stream"} & set(config["types"])
     assert "fileType" in r.context["field_config"]["text"] and "fileTooLarge" in r.context["field_config"]["text"]
