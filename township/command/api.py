@@ -347,6 +347,22 @@ def positions_track(request: HttpRequest, user_id: int, date: dt.date | None = N
     ]
 
 
+class DayTrackOut(Schema):
+    user_id: int
+    name: str
+    points: list[tuple[float, float]]
+
+
+@router.get("/positions/tracks", response=list[DayTrackOut], summary="外勤人员当日轨迹（大屏地图）")
+def positions_tracks(request: HttpRequest, unit: str | None = None, date: dt.date | None = None) -> list[Any]:
+    """The track of every field worker of the units you watch on a day (Beijing time; default today), each as at
+    most 240 ``[lon, lat]`` points in time order (thinned evenly; ``/positions/track`` gives one person's every
+    point). ``unit``: a town, or a county for its towns. Empty for anyone who watches no unit."""
+    from township.command.positions import day_tracks
+
+    return day_tracks(actor=user_of(request), unit=unit, day=date or timezone.localdate())
+
+
 # --- 考核 -----------------------------------------------------------------------------------------------------------
 
 

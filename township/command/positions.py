@@ -159,6 +159,54 @@ def last_positions(
     return qs.order_by("jurisdiction_id", "user_id")
 
 
+# The 大屏 draws today's track of every field worker it shows: each thinned evenly to at most this many points (the
+# first and last kept), read in one ordered statement of at most TRACKS_MAX_ROWS rows. One person's whole track is
+# ``track`` (GET /api/v1/command/positions/track).
+TRACK_POINTS = 240
+TRACKS_MAX_ROWS = 60_000
+
+
+@dataclass(frozen=True)
+class DayTrack:
+    user_id: int
+    name: str
+    points: list[tuple[float, float]]  # (lon, lat) in time order
+
+
+def _thin(points: list[tuple[float, float]], limit: int) -> list[tuple[float, float]]:
+    if len(points) <= limit:
+        return points
+    step = (len(points) - 1) / (limit - 1)
+    return [points[round(i * step)] for i in range(limit)]
+
+
+def day_tracks(
+    *, actor: User | None, day: date, unit: str | None = None, per_person: int = TRACK_POINTS
+) -> list[DayTrack]:
+    """Every watched field worker's track on ``day`` (Beijing time), thinned for the map; only the units the actor
+    watches (领导, 调度员, 督导员), ``unit`` narrowing to a town or a county's towns (never widening)."""
+    units = _watch_units(actor)
+    if unit:
+        units = [u for u in units if u.startswith(unit)]
+    if not units:
+        return []
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    rows = (
+        Position.objects.filter(jurisdiction_id__in=units, device_time__gte=start, device_time__lt=start + timedelta(1))
+        .order_by("user_id", "device_time", "id")
+        .values_list("user_id", "lon", "lat")[:TRACKS_MAX_ROWS]
+    )
+    by_user: dict[int, list[tuple[float, float]]] = {}
+    for user_id, lon, lat in rows:
+        by_user.setdefault(user_id, []).append((lon, lat))
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in=sorted(by_user))}
+    return [
+        DayTrack(user_id, names.get(user_id, ""), _thin(points, per_person))
+        for user_id, points in by_user.items()
+        if len(points) > 1
+    ]
+
+
 def track(*, actor: User | None, user_id: int, day: date) -> list[Position]:
     """One person's positions on ``day`` (Beijing time), in order; 404 unless the actor watches their unit."""
     units = _watch_units(actor)

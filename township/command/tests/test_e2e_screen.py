@@ -35,7 +35,7 @@ def _browser_session(p, live_server, session):
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium executable for Playwright")
 @pytest.mark.django_db(transaction=True)
-def test_leaders_find_overdue_and_drill_down(live_server, at_level, leader_a, make_user, county, village_a):
+def test_leaders_find_overdue_and_drill_down(live_server, at_level, leader_a, make_user, county, town_a, village_a):
     from playwright.sync_api import sync_playwright
 
     overdue = at_level("overdue", "超期的审批件")
@@ -44,6 +44,22 @@ def test_leaders_find_overdue_and_drill_down(live_server, at_level, leader_a, ma
     county_leader = make_user(username="leader_county", full_name="区领导")
     RoleGrant.objects.create(
         user=county_leader, jurisdiction=county, role=Role.LEADER, data_scope=DataScope.UNIT_AND_BELOW
+    )
+    # a grid worker of the town on patrol: the town's 大屏 draws today's track under the last position
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from township.command.positions import positions_record
+
+    patroller = make_user((town_a, Role.GRID_PATROLLER), full_name="巡查员甲")
+    now = timezone.now()
+    positions_record(
+        actor=patroller,
+        points=[
+            {"client_id": f"e2e-{i}", "at": (now - timedelta(minutes=4 - i)).isoformat(), "lon": lon, "lat": 29.05}
+            for i, lon in enumerate((106.10, 106.11, 106.12))
+        ],
     )
     town_session, county_session = _session_of(leader_a), _session_of(county_leader)
     errors: list[str] = []
@@ -58,6 +74,9 @@ def test_leaders_find_overdue_and_drill_down(live_server, at_level, leader_a, ma
         page.goto(live_server.url + "/command/screen/")
         page.wait_for_load_state("networkidle")
         assert page.inner_text("#k-overdue").strip() == "1"
+        # (the map draws on a canvas: the legend's counts say what was drawn)
+        page.wait_for_function("(document.getElementById('scr-tracks') || {}).textContent === '1'")
+        assert page.inner_text("#scr-people").strip() == "1"
         page.click(f"#t-children a[href*='{village_a.code}']")
         page.wait_for_load_state("networkidle")
         assert village_a.code in page.url and village_a.name in page.inner_text("body")

@@ -107,3 +107,38 @@ def test_api_batch_last_and_track(client, patroller_a, make_user, town_a):
     last = client.get("/api/v1/command/positions/last").json()
     assert [(p["user_id"], p["name"]) for p in last] == [(patroller_a.pk, "张网格")]
     assert len(client.get(f"/api/v1/command/positions/track?user_id={patroller_a.pk}").json()) == 2
+
+
+def test_the_screen_gets_a_days_tracks_thinned_and_scoped(client, patroller_a, leader_a, make_user, town_b):
+    from datetime import datetime, time
+
+    from township.command.positions import day_tracks
+
+    day = timezone.localdate() - timedelta(days=1)  # a whole day behind us, whatever the hour of the run
+    ten = timezone.make_aware(datetime.combine(day, time(10)))
+    batch = [
+        {
+            "client_id": f"dev1-{i}",
+            "at": (ten + timedelta(minutes=i)).isoformat(),
+            "lon": 106.1 + i / 1000,
+            "lat": 29.05,
+        }
+        for i in range(120)
+    ]
+    assert positions_record(actor=patroller_a, points=batch).accepted == 120
+    (t,) = day_tracks(actor=leader_a, day=day)
+    assert (t.user_id, t.name, len(t.points)) == (patroller_a.pk, "张网格", 120)
+    assert t.points[0] == (106.1, 29.05) and t.points[-1][0] == pytest.approx(106.1 + 119 / 1000)
+    thin = day_tracks(actor=leader_a, day=day, per_person=10)[0].points
+    assert len(thin) == 10 and thin[0] == t.points[0] and thin[-1] == t.points[-1]
+    assert [p[0] for p in thin] == sorted(p[0] for p in thin)  # still in time order
+    assert day_tracks(actor=leader_a, day=day - timedelta(days=1)) == []
+    assert day_tracks(actor=patroller_a, day=day) == []  # a patroller watches no one
+    leader_b = make_user((town_b, Role.LEADER), username="leader_tracks_b")
+    assert day_tracks(actor=leader_b, day=day) == []
+    client.force_login(leader_a)
+    body = client.get(f"/api/v1/command/positions/tracks?date={day.isoformat()}").json()
+    assert [(r["name"], len(r["points"])) for r in body] == [("张网格", 120)]
+    assert client.get(f"/api/v1/command/positions/tracks?date={day.isoformat()}&unit={town_b.code}").json() == []
+    bad = client.get("/api/v1/command/positions/tracks?date=not-a-date")
+    assert 400 <= bad.status_code < 500

@@ -1,4 +1,5 @@
-/* 大屏: draws the figures of one unit (ECharts), the live map (grids, open events, field workers' last positions)
+/* 大屏: draws the figures of one unit (ECharts), the live map (grids, open events, field workers' last positions
+   and today's tracks)
    and polls the JSON feed every 30 s to redraw without reloading the page. */
 (function () {
   "use strict";
@@ -61,9 +62,25 @@
     }
   }
 
-  var people = null, mapState = null;
+  var people = null, tracks = null, mapState = null;
+  var TRACK_COLORS = ["#36cbcb", "#fbd437", "#975fe5", "#ff9845", "#5ad8a6", "#3ba0ff"];
+  function drawTracks() {
+    // Today's tracks of the field workers (thinned by the server), under their last positions.
+    var url = "/api/v1/command/positions/tracks" + (town ? "?unit=" + encodeURIComponent(town) : "");
+    fetch(url, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : []; }).then(function (rows) {
+      if (tracks) { mapState.map.removeLayer(tracks); }
+      tracks = L.layerGroup(rows.map(function (t, i) {
+        return L.polyline(t.points.map(function (p) { return [p[1], p[0]]; }),
+          {color: TRACK_COLORS[i % TRACK_COLORS.length], weight: 3, opacity: 0.75, className: "scr-track"})
+          .bindTooltip(esc(t.name) + " · 今日轨迹");
+      })).addTo(mapState.map);
+      if (people) { people.eachLayer(function (m) { m.bringToFront(); }); }
+      text("scr-tracks", rows.length);
+    }).catch(function () {});
+  }
   function drawPeople() {
     if (!mapState || typeof L === "undefined") { return; }
+    drawTracks();
     var url = "/api/v1/command/positions/last" + (town ? "?unit=" + encodeURIComponent(town) : "");
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : []; }).then(function (rows) {
       if (people) { mapState.map.removeLayer(people); }
@@ -79,7 +96,7 @@
     var q = town ? "?jurisdiction=" + encodeURIComponent(town) : "";
     mapState = GridMap.init("scr-map", {center: [29.07, 106.13], gridsUrl: "/api/v1/grid/grids.geojson" + q, pointsUrl: "/api/v1/grid/map?limit=4000", detailBase: "/grid/events/"});
     var legend = document.getElementById("scr-legend");
-    if (legend) { legend.innerHTML = "<span><i class=\"dot people\"></i>外勤人员 <b id=\"scr-people\">0</b></span><span><i class=\"dot events\"></i>在办事件</span>"; }
+    if (legend) { legend.innerHTML = "<span><i class=\"dot people\"></i>外勤人员 <b id=\"scr-people\">0</b></span><span><i class=\"dot tracks\"></i>今日轨迹 <b id=\"scr-tracks\">0</b></span><span><i class=\"dot events\"></i>在办事件</span>"; }
     drawPeople();
   }
 
