@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +19,7 @@ def finish(stdout: Any) -> None:
     seed_evaluation(stdout)
     seed_file_review(stdout)
     seed_positions(stdout)
+    seed_patrol_positions(stdout)
 
 
 def seed_supervisions(stdout: Any) -> None:
@@ -156,3 +157,26 @@ def seed_positions(stdout: Any) -> None:
             positions_record(actor=user, points=points)
         except Exception as e:  # noqa: BLE001 - a demo account without a field role in one town
             stdout.write(f"command: no positions for {username} ({e})\n")
+
+
+def seed_patrol_positions(stdout: Any) -> None:
+    """Today's patrols of the grid demo (尚村镇) also reached the positions API, as the phone app sends each batch to
+    both: the 大屏 shows those patrollers' last positions and today's tracks. Skipped for anyone who has one."""
+    from township.command.models import LastPosition
+    from township.command.positions import positions_record
+    from township.grid.selectors import patrol_points_since
+
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    sent = 0
+    for (user_id, town), points in patrol_points_since(start).items():
+        user = User.objects.filter(pk=user_id).first()
+        if user is None or LastPosition.objects.filter(user=user).exists():
+            continue
+        batch = [
+            {"client_id": f"patrol-point-{pk}", "at": at.isoformat(), "lon": lon, "lat": lat}
+            for pk, at, lon, lat in points
+            if at <= timezone.now()
+        ]
+        if batch:
+            sent += positions_record(actor=user, points=batch[:500], jurisdiction=town).accepted
+    stdout.write(f"command: {sent} patrol positions sent to the 大屏\n")

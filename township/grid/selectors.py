@@ -486,3 +486,19 @@ CASE_GRID_FIELD = "grid_event__grid__code"  # on cases.Case: the grid its grid e
 def case_in_grid_q(code: str) -> Q:
     """A filter on cases.Case: the grid events that fell in grid ``code``."""
     return Q(**{CASE_GRID_FIELD: code})
+
+
+def patrol_points_since(since: datetime) -> dict[tuple[int, str], list[tuple[int, datetime, float, float]]]:
+    """The GPS points of patrols started since ``since``, by (patroller, town): [(point id, time, lon, lat)] in time
+    order. For the command center's demo, which posts them as the phone does to the positions API."""
+    from township.grid.models import TrackPoint
+
+    out: dict[tuple[int, str], list[tuple[int, datetime, float, float]]] = {}
+    rows = (
+        TrackPoint.objects.filter(patrol__started_at__gte=since)
+        .order_by("patrol__patroller_id", "at", "id")
+        .values_list("patrol__patroller_id", "jurisdiction_id", "id", "at", "lon", "lat")
+    )
+    for user_id, town, pk, at, lon, lat in rows:
+        out.setdefault((user_id, town), []).append((pk, at, lon, lat))
+    return out

@@ -142,3 +142,26 @@ def test_the_screen_gets_a_days_tracks_thinned_and_scoped(client, patroller_a, l
     assert client.get(f"/api/v1/command/positions/tracks?date={day.isoformat()}&unit={town_b.code}").json() == []
     bad = client.get("/api/v1/command/positions/tracks?date=not-a-date")
     assert 400 <= bad.status_code < 500
+
+
+def test_the_demo_sends_todays_patrols_to_the_positions_api_once(patroller_a, leader_a, town_a):
+    import io
+
+    from township.command.demo import seed_patrol_positions
+    from township.command.positions import day_tracks
+    from township.grid.services import patrol_start, patrol_track_add
+
+    patrol = patrol_start(actor=patroller_a, jurisdiction=town_a.code)
+    start = timezone.now() - timedelta(minutes=30)
+    points = [
+        {"lon": 106.1 + i / 1000, "lat": 29.05, "at": (start + timedelta(minutes=i)).isoformat()} for i in range(5)
+    ]
+    patrol_track_add(patrol=patrol, actor=patroller_a, points=points)
+    out = io.StringIO()
+    seed_patrol_positions(out)
+    assert "5 patrol positions" in out.getvalue()
+    seed_patrol_positions(out)  # a second seed_demo sends nothing again
+    assert Position.objects.filter(user=patroller_a).count() == 5
+    assert LastPosition.objects.get(user=patroller_a).lon == pytest.approx(106.104)
+    (t,) = day_tracks(actor=leader_a, day=timezone.localdate(start))
+    assert len(t.points) == 5
