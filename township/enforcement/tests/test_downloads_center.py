@@ -234,3 +234,25 @@ def test_api_creates_lists_and_reports_jobs(client, officer_a, clues, monkeypatc
 def test_unauthenticated_gets_no_center(client):
     assert client.get("/downloads/").status_code == 302
     assert client.get("/api/v1/downloads/").status_code == 401
+
+
+def test_a_running_export_without_a_known_total_shows_a_moving_bar(client, officer_a, town_a):
+    """A cursor export (no count up front) is not stuck at 0 %: the bar is indeterminate and the rows count up."""
+    job = ExportJob.objects.create(
+        jurisdiction=town_a,
+        user=officer_a,
+        kind="enforcement.clues",
+        label="案源导出",
+        state=ExportJob.State.RUNNING,
+        rows=1200,
+        total=None,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    client.force_login(officer_a)
+    html = client.get("/downloads/").content.decode()
+    row = html[html.index(f'id="job-{job.pk}"') :].split("</tr>")[0]
+    assert 'data-indeterminate="1"' in row and "总数未知" in row and "1200" in row
+    ExportJob.objects.filter(pk=job.pk).update(total=4800, progress=25)
+    row = client.get("/downloads/").content.decode()
+    row = row[row.index(f'id="job-{job.pk}"') :].split("</tr>")[0]
+    assert 'value="25"' in row and "1200 / 4800" in row and "总数未知" not in row
