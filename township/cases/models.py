@@ -135,9 +135,9 @@ class Case(JurisdictionScoped):
                 name="cases_case_late",
                 condition=models.Q(finished_late=True),
             ),
-            # The warnings center's one grouped read (command.selectors.warning_summary): every column it groups or
-            # counts by, so that it is an index-only scan of the open cases (a few % of the rows) and of those
-            # finished late, never of the table.
+            # The warnings center's and the 大屏's grouped reads (command.selectors.warning_summary, command.screen):
+            # every column they group, filter or count by, so that they are index-only scans of the open cases (a few
+            # % of the rows) and of those finished late, never of the table.
             models.Index(
                 fields=[
                     *_WARNING_COLUMNS,

@@ -90,34 +90,26 @@ def test_review_opinion_on_the_phone(client, world):  # noqa: F811
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" + b"\x00" * 64
 
 
-def test_short_video_is_evidence_with_its_hash(client, world):  # noqa: F811
-    """A short video from the phone (MP4) is evidence like a photo: its SHA-256, time and place, once per key."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    pc = PenaltyCaseFactory(world=world)
-    client.force_login(world.o1)
-    video = SimpleUploadedFile("scene.mp4", MP4, content_type="video/mp4")
-    r = _send(client, pc, key="ev-video-001", file=video, sha256=hashlib.sha256(MP4).hexdigest())
-    assert r.status_code == 201, r.content
-    ev = Evidence.objects.get(penalty_case=pc)
-    assert ev.attachment.content_type == "video/mp4" and ev.sha256 == hashlib.sha256(MP4).hexdigest()
-    assert CaseEvent.objects.filter(case=pc.case, name="field_evidence", data__sha256=ev.sha256).exists()
-
-
 MOV = b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00\x00\x00\x08wide" + b"\x00" * 64
 
 
-def test_an_iphone_video_is_evidence_too(client, world):  # noqa: F811
-    """An iPhone records QuickTime (.mov): accepted as evidence, its type sniffed from the bytes, not the name."""
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [("scene.mp4", MP4, "video/mp4"), ("IMG_0042.MOV", MOV, "video/quicktime")],  # an iPhone records QuickTime
+)
+def test_short_video_is_evidence_with_its_hash(client, world, name, content, mime):  # noqa: F811
+    """A short video from the phone (MP4, or an iPhone's .mov) is evidence like a photo: its type sniffed from the
+    bytes (not the name), its SHA-256, time and place, once per key."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     pc = PenaltyCaseFactory(world=world)
     client.force_login(world.o1)
-    video = SimpleUploadedFile("IMG_0042.MOV", MOV, content_type="application/octet-stream")
-    r = _send(client, pc, key="ev-video-mov-1", file=video, sha256=hashlib.sha256(MOV).hexdigest())
+    video = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    r = _send(client, pc, key=f"ev-video-{mime[6:]}", file=video, sha256=hashlib.sha256(content).hexdigest())
     assert r.status_code == 201, r.content
     ev = Evidence.objects.get(penalty_case=pc)
-    assert ev.attachment.content_type == "video/quicktime" and ev.sha256 == hashlib.sha256(MOV).hexdigest()
+    assert ev.attachment.content_type == mime and ev.sha256 == hashlib.sha256(content).hexdigest()
+    assert CaseEvent.objects.filter(case=pc.case, name="field_evidence", data__sha256=ev.sha256).exists()
 
 
 def test_a_file_of_another_type_is_refused_with_a_chinese_message(client, world):  # noqa: F811
