@@ -145,7 +145,7 @@ _ALL_LEVELS = (*LEVELS, LATE)
 
 @dataclass(frozen=True)
 class WarningSummary:
-    """The levels' counts and the breakdowns by unit, department, person and case type, from one grouped read."""
+    """The levels' counts and the breakdowns by unit, department, person and case type, from two grouped reads."""
 
     counts: dict[str, int]
     by: dict[str, list[dict[str, Any]]]
@@ -172,17 +172,11 @@ def _grouped(actor: User | None, f: WarningFilter, now: datetime, keys: tuple[st
         reads += [*late_q.values(*keys).annotate(**{LATE: Count("id")}).order_by()]
     else:
         reads = [open_q.aggregate(**open_counts), late_q.aggregate(**{LATE: Count("id")})]
-    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for r in reads:
-        key = tuple(r[k] for k in keys)
-        row = rows.setdefault(key, {**{k: r[k] for k in keys}, **dict.fromkeys(_ALL_LEVELS, 0)})
-        for level in _ALL_LEVELS:
-            row[level] += r.get(level) or 0
-    return list(rows.values())
+    return _sum_by(reads, keys)
 
 
-def _roll_up(rows: list[dict[str, Any]], by: str, limit: int) -> list[dict[str, Any]]:
-    keys = _KEYS_OF[by]
+def _sum_by(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``rows`` summed per level for each distinct value of ``keys`` (a level a row lacks counts 0)."""
     sums: dict[tuple[Any, ...], dict[str, Any]] = {}
     for r in rows:
         key = tuple(r[k] for k in keys)
@@ -190,9 +184,14 @@ def _roll_up(rows: list[dict[str, Any]], by: str, limit: int) -> list[dict[str, 
         if out is None:
             out = sums[key] = {**{k: r[k] for k in keys}, **dict.fromkeys(_ALL_LEVELS, 0)}
         for level in _ALL_LEVELS:
-            out[level] += r[level]
+            out[level] += r.get(level) or 0
+    return list(sums.values())
+
+
+def _roll_up(rows: list[dict[str, Any]], by: str, limit: int) -> list[dict[str, Any]]:
+    keys = _KEYS_OF[by]
     ranked = sorted(
-        (r for r in sums.values() if any(r[level] for level in _ALL_LEVELS)),
+        (r for r in _sum_by(rows, keys) if any(r[level] for level in _ALL_LEVELS)),
         key=lambda r: (-r["overdue"], -r["red"], -r["yellow"], tuple(str(r[k] or "") for k in keys)),
     )
     return ranked[:limit]
@@ -235,8 +234,8 @@ def warning_summary(
     by: tuple[str, ...] = BREAKDOWNS,
 ) -> WarningSummary:
     """Counts per level and the breakdowns ``by`` ("unit" — town, village —, "department", "person" — the active
-    承办 —, "case_type"), rows sorted by overdue, red, yellow. One grouped read of the open cases and those finished
-    late in the last year (index-only), rolled up here, plus one small read per named breakdown."""
+    承办 —, "case_type"), rows sorted by overdue, red, yellow. Two grouped reads — the open cases, those finished late
+    in the last year (both index-only) — rolled up here, plus one small read per named breakdown."""
     now = now or timezone.now()
     needed = {k for name in by for k in _KEYS_OF[name]}
     rows = _grouped(actor, f, now, tuple(k for k in _GROUP_KEYS if k in needed))
