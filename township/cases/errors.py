@@ -23,7 +23,7 @@ MESSAGES = {
     "concurrent_transition": _("该案件已被他人处理，请刷新后重试"),
     "case_closed": _("案件已办结，不能再修改"),
     "attachment_too_large": _("附件超过大小限制（{limit}）"),
-    "attachment_type": _("不支持的附件类型：{kind}"),
+    "attachment_type": _("不支持此类文件，可上传：{allowed}"),
     "attachment_empty": _("附件为空"),
     "clock_not_paused": _("计时未暂停，无法恢复"),
     "clock_already_paused": _("计时已暂停"),
@@ -33,6 +33,24 @@ MESSAGES = {
     "link_exists": _("这两个案件已有该关联"),
     "forward_unsupported": _("“{case_type}”不接受转办"),
 }
+
+
+# What an allowed upload type is called on a page (the MIME type itself is a code, not a word a clerk reads).
+FILE_KINDS = {
+    "application/pdf": _("PDF"),
+    "image/jpeg": _("JPG 图片"),
+    "image/png": _("PNG 图片"),
+    "image/webp": _("WebP 图片"),
+    "video/mp4": _("MP4 视频"),
+    "video/quicktime": _("MOV 视频"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _("Word 文档"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _("Excel 表格"),
+}
+
+
+def allowed_kinds(types: list[str]) -> str:
+    """The allowed upload types as a clerk reads them: “PDF、JPG 图片、…”."""
+    return str(_("、")).join(str(FILE_KINDS.get(t, t)) for t in types)
 
 
 class TransitionRefused(DomainError):

@@ -703,8 +703,11 @@ def case_attach(*, case: Case, actor: User | None, uploaded_file: Any, purpose: 
         raise TransitionRefused("attachment_empty", field="file")
     mime = _sniff(content[:8192])
     if mime not in settings.TOWNSHIP_ATTACHMENT_TYPES:
+        from township.cases.errors import allowed_kinds
+
+        allowed = allowed_kinds(list(settings.TOWNSHIP_ATTACHMENT_TYPES))
         raise TransitionRefused(
-            "attachment_type", str(MESSAGES["attachment_type"]).format(kind=mime), field="file", kind=mime
+            "attachment_type", str(MESSAGES["attachment_type"]).format(allowed=allowed), field="file", kind=mime
         )
     sha = digest.hexdigest()
     name = str(getattr(uploaded_file, "name", "") or "upload")[-200:]

@@ -121,7 +121,8 @@ def test_a_file_of_another_type_is_refused_with_a_chinese_message(client, world)
     r = _send(client, pc, key="ev-avi-1", file=SimpleUploadedFile("a.avi", avi), sha256=hashlib.sha256(avi).hexdigest())
     assert 400 <= r.status_code < 500, r.content
     body = r.json()
-    assert body["code"] == "attachment_type" and body["field"] == "file" and "不支持的附件类型" in body["message"]
+    assert body["code"] == "attachment_type" and body["field"] == "file"
+    assert "不支持此类文件" in body["message"] and "MOV 视频" in body["message"] and "/" not in body["message"]
     assert not Evidence.objects.filter(penalty_case=pc).exists()
 
 
