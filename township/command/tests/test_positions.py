@@ -16,6 +16,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def midday():
+    """Noon of today (Beijing time), moving: a point "5 minutes ago" is on today's track whatever the hour of the
+    run (at 00:03 it was yesterday's)."""
+    from datetime import datetime, time
+
+    import time_machine
+
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
+    with time_machine.travel(noon, tick=True):
+        yield
+
+
+@pytest.fixture
 def patroller_a(make_user, town_a):
     return make_user((town_a, Role.GRID_PATROLLER), username="patroller_a", full_name="张网格")
 
@@ -73,6 +86,7 @@ def test_only_field_roles_report(clerk_a):
     assert e.value.code == "position_role_required"
 
 
+@pytest.mark.usefixtures("midday")
 def test_reads_are_scoped_to_people_watching_the_unit(patroller_a, make_user, town_a, town_b, clerk_a):
     positions_record(actor=patroller_a, points=[_pt(1, 5)])
     leader_a = make_user((town_a, Role.LEADER), username="leader_a")
@@ -93,6 +107,7 @@ def test_retention_purges_old_positions(patroller_a, settings):
     assert out == {"positions_purged": 1, "last_positions_purged": 1}
 
 
+@pytest.mark.usefixtures("midday")
 def test_api_batch_last_and_track(client, patroller_a, make_user, town_a):
     client.force_login(patroller_a)
     r = client.post("/api/v1/command/positions", {"points": [_pt(1, 5), _pt(2, 1)]}, content_type="application/json")

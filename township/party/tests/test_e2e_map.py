@@ -43,6 +43,7 @@ def _open_map(p, live_server, client, tiles_seen: list[str]):
     context.route("https://tiles.example/**", tile)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page = context.new_page()
+    page.set_default_timeout(120_000)  # the whole suite may run beside it on two cores
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(live_server.url + "/grid/map/")
@@ -87,7 +88,7 @@ def test_basemap_under_grids_and_party_layer_in_full(live_server, client, settin
         expect(page.locator(".map-cam-icon")).to_have_count(1)
         expect(page.locator(".map-party-icon")).to_have_count(1)
         page.locator(".map-party-icon").click()
-        expect(page.locator(".leaflet-popup-content")).to_contain_text("张建国")
+        expect(page.locator(".leaflet-popup-content")).to_contain_text("张建国", timeout=60_000)
         _overlay(page, "党员中心户")
         expect(page.locator(".map-member-icon")).to_have_count(1)
         browser.close()
