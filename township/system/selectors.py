@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from township.core.errors import NotFound
 from township.org.models import Department, Jurisdiction, Level, Role, RoleGrant, User
 from township.org.scoping import Reach
-from township.system.duties import ADMINS, require
+from township.system.duties import ADMINS, SEC, require
 from township.system.models import DictItem, DictType, Notice, NoticeStatus, Parameter, ParamKind, Post, UserProfile
 
 USER_STATES = (("active", _("正常")), ("disabled", _("停用")), ("locked", _("锁定")))
@@ -117,6 +117,17 @@ def user_get(*, actor: User, pk: int, roles: tuple[str, ...] = ADMINS) -> User:
     if user is None:
         raise NotFound()
     return user
+
+
+def grant_get(*, actor: User, user: User, pk: int, for_update: bool = False) -> RoleGrant:
+    """One of ``user``'s grants in a unit the actor secures (security administrator), else ``NotFound``."""
+    qs = RoleGrant.objects.filter(units_q(require(actor, SEC), "jurisdiction_id"), pk=pk, user=user)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    grant = qs.select_related("jurisdiction").first()
+    if grant is None:
+        raise NotFound()
+    return grant
 
 
 def profile_of(user: User) -> UserProfile | None:

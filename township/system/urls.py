@@ -13,6 +13,7 @@ urlpatterns = [
     path("user/add/", users.user_add, name="user-add"),
     path("user/<int:pk>/", users.user_detail, name="user"),
     path("user/<int:pk>/edit/", users.user_edit, name="user-edit"),
+    path("user/<int:pk>/grants/<int:grant_id>/scope/", users.grant_scope, name="grant-scope"),
     path("role/", users.role_list, name="roles"),
     path("unit/", config.unit_list, name="units"),
     path("unit/<str:code>/department/add/", config.department_add, name="department-add"),

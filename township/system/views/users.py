@@ -195,10 +195,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
-class GrantForm(forms.Form):
-    unit = forms.ChoiceField(label=gettext_lazy("单位"))
-    department = forms.TypedChoiceField(label=gettext_lazy("部门"), required=False, coerce=int, empty_value=None)
-    role = forms.ChoiceField(label=gettext_lazy("角色"), choices=[("", "—"), *Role.choices])
+class GrantScopeForm(forms.Form):
     data_scope = forms.ChoiceField(label=gettext_lazy("数据权限"), choices=DataScope.choices, initial=DataScope.UNIT)
     custom_units = forms.MultipleChoiceField(
         label=gettext_lazy("自定区划"),
@@ -216,12 +213,24 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = [(u.code, u.name) for u in selectors.managed_units(actor, SEC)]
-        departments = [(d.pk, f"{d.jurisdiction.name} · {d.name}") for d in selectors.managed_departments(actor, SEC)]
-        set_choices(self, "unit", [("", "—"), *units])
-        set_choices(self, "department", [("", "—"), *departments])
-        set_choices(self, "custom_units", units)
-        set_choices(self, "custom_departments", departments)
+        self.units = [(u.code, u.name) for u in selectors.managed_units(actor, SEC)]
+        self.departments = [
+            (d.pk, f"{d.jurisdiction.name} · {d.name}") for d in selectors.managed_departments(actor, SEC)
+        ]
+        set_choices(self, "custom_units", self.units)
+        set_choices(self, "custom_departments", self.departments)
+
+
+class GrantForm(GrantScopeForm):
+    unit = forms.ChoiceField(label=gettext_lazy("单位"))
+    department = forms.TypedChoiceField(label=gettext_lazy("部门"), required=False, coerce=int, empty_value=None)
+    role = forms.ChoiceField(label=gettext_lazy("角色"), choices=[("", "—"), *Role.choices])
+    field_order = ("unit", "department", "role", "data_scope", "custom_units", "custom_departments")
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
+        set_choices(self, "unit", [("", "—"), *self.units])
+        set_choices(self, "department", [("", "—"), *self.departments])
 
 
 def _detail(request: HttpRequest, user: User, grant_form: GrantForm | None = None, **extra: Any) -> HttpResponseBase:
@@ -283,6 +292,38 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             raise
         messages.error(request, exc.message)
     return redirect("system:user", pk=user.pk)
+
+
+@admin_page(SEC)
+@require_http_methods(["GET", "POST"])
+def grant_scope(request: HttpRequest, pk: int, grant_id: int) -> HttpResponseBase:
+    """修改数据权限 of one grant (a dialog from the user's page)."""
+    actor = me(request)
+    user = selectors.user_get(actor=actor, pk=pk, roles=SEC)
+    grant = selectors.grant_get(actor=actor, user=user, pk=grant_id)
+    initial = {
+        "data_scope": grant.data_scope,
+        "custom_units": [u.code for u in grant.custom_units.all()],
+        "custom_departments": [d.pk for d in grant.custom_departments.all()],
+    }
+    form = GrantScopeForm(request.POST or None, actor=actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_grant_scope(actor=actor, user=user, grant_id=grant.pk, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status != 422:
+                raise
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("已修改数据权限"))
+            return redirect("system:user", pk=user.pk)
+    who = f"{user.display_name} · {grant.jurisdiction.name} · {grant.get_role_display()}"
+    return form_page(
+        request,
+        title=_("修改数据权限：%(grant)s") % {"grant": who},
+        form=form,
+        parent=(_("用户管理"), reverse("system:users")),
+    )
 
 
 # --- 角色管理 -------------------------------------------------------------------------------------
