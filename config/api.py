@@ -82,6 +82,11 @@ ERROR_STATUSES = {
     422: "输入有误或业务规则不允许",
     429: "请求过于频繁，请稍后再试（公开接口限流）",
 }
+# Only on operations that take files (multipart bodies): the file refused by size or by type.
+FILE_ERROR_STATUSES = {
+    413: "文件超过允许的大小",
+    415: "不支持此类文件",
+}
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -165,6 +170,9 @@ class TownshipAPI(NinjaAPI):
                     if status == 429 and operation.get("security"):  # only the public operations are rate-limited
                         continue
                     responses.setdefault(status, {"description": description, "content": ref})
+                if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                    for status, description in FILE_ERROR_STATUSES.items():
+                        responses.setdefault(status, {"description": description, "content": ref})
         return schema
 
 

@@ -57,11 +57,15 @@ class TransitionRefused(DomainError):
     """A transition refused by state, role or a guard. Guards pass their own code and message."""
 
     status = 409
+    # Refusals that are about the uploaded file, not the case's state: their HTTP statuses (RFC 9110 §15.5.14, 16).
+    FILE_STATUSES = {"attachment_too_large": 413, "attachment_type": 415}
 
     def __init__(self, code: str, message: Any = None, field: str | None = None, **params: Any) -> None:
         if message is None:
             message = str(MESSAGES.get(code, code)).format(**params)
         super().__init__(code, message, field, **params)
+        if code in self.FILE_STATUSES:
+            self.status = self.FILE_STATUSES[code]
 
 
 class ConcurrentTransition(TransitionRefused):

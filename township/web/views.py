@@ -442,7 +442,7 @@ def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         form.add_error("file" if exc.field in (None, "file") else None, exc.message)
-        return _render_case(request, case, attach_form=form, status=409)
+        return _render_case(request, case, attach_form=form, status=exc.status)
     messages.success(request, _("附件已上传"))
     return redirect("case-detail", pk=case.pk)
 

@@ -71,7 +71,7 @@ def test_snapshot_refuses_non_images(client, camera_a, event_a, patroller_a):
         f"/api/v1/cameras/{camera_a.pk}/snapshot",
         {"target": "event", "target_id": event_a.pk, "image": SimpleUploadedFile("x.png", b"<script>")},
     )
-    assert r.status_code == 409 and r.json()["code"] == "attachment_type"  # the engine refuses (TransitionRefused)
+    assert r.status_code == 415 and r.json()["code"] == "attachment_type"  # the engine refuses the file's type
     assert not Snapshot.objects.exists()
 
 

@@ -97,3 +97,28 @@ def test_attachment_download_only_in_scope(client, town_a, clerk_a, clerk_b):
     assert client.get(url).status_code == 200
     client.force_login(clerk_b)
     assert client.get(url).status_code == 404
+
+
+def test_a_refused_upload_answers_415_or_413_and_the_operation_documents_them(client, town_a, clerk_a, settings):
+    """A file of a type not allowed is 415 Unsupported Media Type, one over the limit 413 Content Too Large — not a
+    conflict with the case's state (409) — with the code and the field; both are in the upload operations' document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from config.api import api
+    from township.cases.models import Attachment
+    from township.cases.tests.test_services import PNG
+
+    case = case_open(case_type="toy", jurisdiction=town_a, actor=clerk_a)
+    client.force_login(clerk_a)
+    url = f"/api/v1/cases/{case.pk}/attachments"
+    res = client.post(url, {"file": SimpleUploadedFile("a.png", b"MZ\x90\x00 evil exe")})
+    assert res.status_code == 415 and res.json()["code"] == "attachment_type" and res.json()["field"] == "file"
+    assert "PDF" in res.json()["message"]
+    settings.TOWNSHIP_ATTACHMENT_MAX_BYTES = 10
+    res = client.post(url, {"file": SimpleUploadedFile("big.png", PNG)})
+    assert res.status_code == 413 and res.json()["code"] == "attachment_too_large"
+    assert not Attachment.objects.filter(case=case).exists()
+    operation = api.get_openapi_schema()["paths"]["/api/v1/cases/{case_id}/attachments"]["post"]
+    assert {"413", "415"} <= {str(s) for s in operation["responses"]}
+    listing = api.get_openapi_schema()["paths"]["/api/v1/cases/workbench"]["get"]
+    assert not {"413", "415"} & {str(s) for s in listing["responses"]}

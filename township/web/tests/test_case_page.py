@@ -101,7 +101,7 @@ def test_bad_upload_shows_inline_error(clerk_client, open_toy):
     res = clerk_client.post(
         f"/cases/{case.pk}/attachments/", {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00" + b"\x00" * 40)}
     )
-    assert res.status_code == 409
+    assert res.status_code == 415  # the file is refused, not the case's state
     html = res.content.decode()
     assert "不支持此类文件，可上传：PDF、JPG 图片" in html and "x-msdownload" not in html  # no MIME code on the page
 
