@@ -54,10 +54,13 @@ def test_leaders_find_overdue_and_drill_down(live_server, at_level, leader_a, ma
 
     patroller = make_user((town_a, Role.GRID_PATROLLER), full_name="巡查员甲")
     now = timezone.now()
+    # within the last four minutes but today (Beijing time): just after midnight the points crowd after 00:00
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = max(now - timedelta(minutes=4), midnight)
     positions_record(
         actor=patroller,
         points=[
-            {"client_id": f"e2e-{i}", "at": (now - timedelta(minutes=4 - i)).isoformat(), "lon": lon, "lat": 29.05}
+            {"client_id": f"e2e-{i}", "at": (start + (now - start) * i / 3).isoformat(), "lon": lon, "lat": 29.05}
             for i, lon in enumerate((106.10, 106.11, 106.12))
         ],
     )

@@ -63,6 +63,8 @@
   }
 
   var people = null, tracks = null, mapState = null;
+  var legendEl = document.getElementById("scr-legend");
+  var TRACK_LABEL = (legendEl && legendEl.dataset.trackLabel) || "";
   var TRACK_COLORS = ["#36cbcb", "#fbd437", "#975fe5", "#ff9845", "#5ad8a6", "#3ba0ff"];
   function drawTracks() {
     // Today's tracks of the field workers (thinned by the server), under their last positions.
@@ -72,7 +74,7 @@
       tracks = L.layerGroup(rows.map(function (t, i) {
         return L.polyline(t.points.map(function (p) { return [p[1], p[0]]; }),
           {color: TRACK_COLORS[i % TRACK_COLORS.length], weight: 3, opacity: 0.75, className: "scr-track"})
-          .bindTooltip(esc(t.name) + " · 今日轨迹");
+          .bindTooltip(esc(t.name) + " · " + esc(TRACK_LABEL));
       })).addTo(mapState.map);
       if (people) { people.eachLayer(function (m) { m.bringToFront(); }); }
       text("scr-tracks", rows.length);
@@ -96,7 +98,7 @@
     var q = town ? "?jurisdiction=" + encodeURIComponent(town) : "";
     mapState = GridMap.init("scr-map", {center: [29.07, 106.13], gridsUrl: "/api/v1/grid/grids.geojson" + q, pointsUrl: "/api/v1/grid/map?limit=4000", detailBase: "/grid/events/"});
     var legend = document.getElementById("scr-legend");
-    if (legend) { legend.innerHTML = "<span><i class=\"dot people\"></i>外勤人员 <b id=\"scr-people\">0</b></span><span><i class=\"dot tracks\"></i>今日轨迹 <b id=\"scr-tracks\">0</b></span><span><i class=\"dot events\"></i>在办事件</span>"; }
+    if (legend) { legend.hidden = false; }  /* the legend's words are the page's (translated), shown with the map */
     drawPeople();
   }
 
