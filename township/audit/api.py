@@ -70,15 +70,22 @@ def operations(
 
 
 class RevealLogOut(Schema):
+    kind: str  # "personal" (主体库: resident ID, phone) or "party" (党建数据: member names, the secretary)
     id: int
     at: dt.datetime
     actor_id: int
     actor_username: str
     ip: str | None
     channel: str
-    subject_id: int
-    subject_name: str
-    field: str
+    subject_id: int | None
+    subject_name: str  # the subject's name, or for party rows the organisation (or how many organisations)
+    org_id: int | None
+    field: str  # resident_id, phone; party rows: detail, list, layer, export
+    members: int | None
+
+    @staticmethod
+    def resolve_actor_id(obj: Any) -> int:
+        return int(obj.actor.pk)
 
     @staticmethod
     def resolve_actor_username(obj: Any) -> str:
@@ -86,7 +93,7 @@ class RevealLogOut(Schema):
 
     @staticmethod
     def resolve_subject_name(obj: Any) -> str:
-        return str(obj.subject.name)
+        return str(obj.target_name)
 
 
 class RevealLogPage(Schema):
@@ -104,8 +111,10 @@ def reveals(
     cursor: str | None = None,
     limit: int = 50,
 ) -> dict[str, Any]:
-    """Every showing in full of a resident ID or phone number: who, when, from where, which subject and field.
-    Newest first; ``actor`` matches who looked, ``q`` the subject's name. 403 for anyone but the auditor."""
+    """Every showing in full of a resident ID or phone number (``kind`` personal), and every showing of party data
+    unmasked (``kind`` party: member names and the secretary of ``org_id``, or of a list or the map layer): who,
+    when, from where, what. One stream, newest first; ``actor`` matches who looked, ``q`` the subject's or the
+    organisation's name; ``cursor`` is the previous page's ``next_cursor``. 403 for anyone but the auditor."""
     from township.audit.reveals import reveal_log_list
 
     selectors.require_auditor(request.user)  # type: ignore[arg-type]

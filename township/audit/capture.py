@@ -60,12 +60,19 @@ AUDITED_MODELS: tuple[str, ...] = (
     "system.DictItem",
     "system.Parameter",
     "system.Notice",
+    "party.PartyOrg",
 )
 
 # Bookkeeping fields that change on every use, not by anyone's decision (auto_now fields are skipped as well).
 SKIPPED_FIELDS: dict[str, frozenset[str]] = {
     "org.User": frozenset({"last_login"}),
     "org.ApiToken": frozenset({"last_used_at"}),
+}
+
+# Fields shown in every "update" row of their model beside the changed ones, even when unchanged: the reason of a
+# correction (a second correction with the same reason still names it).
+WITH_EVERY_UPDATE: dict[str, tuple[str, ...]] = {
+    "party.PartyOrg": ("correction_reason",),
 }
 
 _BEFORE = "_audit_before"
@@ -187,6 +194,10 @@ def _on_post_save(sender: type[models.Model], instance: models.Model, created: b
         if _normal(f, old) != _normal(f, new):
             changes[f.name] = [loggable(f.name, old), loggable(f.name, new)]
     if changes:
+        for name in WITH_EVERY_UPDATE.get(_label(sender), ()):
+            if name not in changes and name in before:
+                value = loggable(name, getattr(instance, name))
+                changes[name] = [value, value]
         _write(instance, Action.UPDATE, changes, using)
 
 

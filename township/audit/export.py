@@ -64,7 +64,8 @@ def reveal_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=str(_("个人信息查看记录")))
-    ws.append([str(h) for h in (_("时间"), _("登录名"), _("查看人"), _("IP 地址"), _("途径"), _("主体"), _("字段"))])
+    header = (_("时间"), _("登录名"), _("查看人"), _("IP 地址"), _("途径"), _("查看对象"), _("内容"), _("党员人数"))
+    ws.append([str(h) for h in header])
     cursor: str | None = None
     written = 0
     while written < EXPORT_MAX_ROWS:
@@ -76,8 +77,9 @@ def reveal_log_xlsx(*, actor: User, f: OperationFilter) -> bytes:
                 row.actor.full_name,
                 row.ip or "",
                 channel_label(row.channel),
-                str(row.subject),
-                str(row.get_field_display()),
+                row.target,
+                row.field_label,
+                "" if row.members is None else row.members,
             ]
             append_row(ws, values)
             written += 1

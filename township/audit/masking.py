@@ -33,7 +33,7 @@ _PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 def field_class(name: str) -> str | None:
     """ "secret", "resident_id", "phone" or None (an ordinary field) for a field name."""
-    n = name.lower()
+    n = name.lower().replace("secretary", "")  # a party secretary (书记) is a person, not a secret
     if any(p in n for p in _SECRET_PARTS) or n.endswith(_SECRET_SUFFIXES):
         return "secret"
     if any(p in n for p in _RESIDENT_PARTS):

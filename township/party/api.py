@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from township.core.errors import DomainError, NotFound, PermissionRefused
+from township.core.errors import DomainError, PermissionRefused
 from township.org.models import User
 from township.party import selectors, services
-from township.party.models import MemberLink, PartyOrg
+from township.party.models import RevealScope
 
 router = Router(tags=["party"])
 
@@ -28,6 +28,11 @@ def _actor(request: HttpRequest) -> User:
 def _require_view(request: HttpRequest) -> None:
     if not selectors.may_view(_actor(request)):
         raise PermissionRefused("permission_denied", _("您没有查看党建数据的权限"))
+
+
+def _reveal(request: HttpRequest, **what: Any) -> None:
+    """Party data shown unmasked through the API: one row in the reveal log (DOMAIN2 §7)."""
+    services.reveal_record(actor=_actor(request), channel="api", ip=request.META.get("REMOTE_ADDR") or None, **what)
 
 
 class RatingOut(Schema):
@@ -122,6 +127,8 @@ def org_list(request: HttpRequest, q: str = "", kind: str = "", village: str = "
     orgs = list(selectors.org_list(actor=actor, q=q, kind=kind, village=village, non_public=non_public)[:2000])
     full = selectors.full_towns(actor)
     ratings = selectors.current_ratings(orgs=orgs)
+    for town in sorted({o.jurisdiction_id for o in orgs} & full):  # secretaries in full
+        _reveal(request, town=town, scope=RevealScope.LIST, orgs=sum(1 for o in orgs if o.jurisdiction_id == town))
     return [
         _org(
             o,
@@ -138,7 +145,10 @@ def org_list(request: HttpRequest, q: str = "", kind: str = "", village: str = "
 def party_geojson(request: HttpRequest) -> Any:
     """Organisations (all party viewers) and member households at their grid (full viewers only)."""
     _require_view(request)
-    return selectors.party_features(actor=_actor(request))
+    layer, shown = selectors.party_layer(actor=_actor(request))
+    for town, (orgs, members) in sorted(shown.items()):
+        _reveal(request, town=town, scope=RevealScope.LAYER, orgs=orgs, members=members)
+    return layer
 
 
 def _member(m: Any) -> dict[str, Any]:
@@ -167,12 +177,7 @@ def _grid(town: str, code: str | None) -> Any:
 
 
 def _user(user_id: int | None, field: str) -> User | None:
-    if user_id is None:
-        return None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise DomainError("person_invalid", _("该人员不属于本乡镇"), field=field)
-    return user
+    return selectors.user_ref(user_id, field=field)
 
 
 class OrgIn(Schema):
@@ -199,11 +204,7 @@ def org_create(request: HttpRequest, payload: OrgIn) -> Any:
     person_invalid (422)."""
     data = payload.dict()
     town = data["jurisdiction"]
-    parent = None
-    if data["parent"] is not None:
-        parent = PartyOrg.objects.filter(jurisdiction_id=town, pk=data["parent"]).first()
-        if parent is None:
-            raise DomainError("parent_invalid", _("上级组织不属于该乡镇"), field="parent")
+    parent = selectors.org_ref(town=town, pk=data["parent"])
     org = services.org_create(
         actor=_actor(request),
         **{
@@ -216,9 +217,62 @@ def org_create(request: HttpRequest, payload: OrgIn) -> Any:
     return Status(201, _org(org, full=True, secretary=org.secretary_display, count=0, rating=None))
 
 
+class OrgPatchIn(Schema):
+    """Only the fields sent are changed; ``reason`` is required (记入操作日志)."""
+
+    reason: str
+    name: str | None = None
+    kind: str | None = None
+    parent: int | None = None
+    village: str | None = None
+    grid: str | None = None
+    enterprise: str | None = None
+    non_public: bool | None = None
+    secretary: int | None = None
+    secretary_name: str | None = None
+    term_start: dt.date | None = None
+    term_years: int | None = None
+    lon: float | None = None
+    lat: float | None = None
+    active: bool | None = None
+
+
+@router.patch("/orgs/{org_id}", response=OrgOut, summary="更正党组织（理由必填，记入操作日志）")
+def org_update(request: HttpRequest, org_id: int, payload: OrgPatchIn) -> Any:
+    """For the town's leaders (党委). Only the fields present in the body change (``null`` clears ``parent``,
+    ``village``, ``grid``, ``secretary``, ``term_start`` or the location); ``grid`` is a grid code of the town,
+    ``secretary`` a user id, ``parent`` an organisation id. The values before and after and the ``reason`` go to the
+    operation log. Errors: permission_denied (403), not_found (404), field_invalid (400), reason_required,
+    unchanged, name_required, kind_invalid, parent_invalid, village_invalid, grid_invalid, person_invalid,
+    term_invalid, location_invalid (422)."""
+    _require_view(request)
+    actor = _actor(request)
+    org = selectors.org_get(actor=actor, pk=org_id)
+    data = payload.dict(exclude_unset=True)
+    reason = data.pop("reason")
+    town = org.jurisdiction_id
+    for key in ("name", "kind", "enterprise", "non_public", "secretary_name", "term_years", "active"):
+        if key in data and data[key] is None:
+            raise DomainError("value_required", _("该字段不能为空"), field=key)
+    if "parent" in data:
+        data["parent"] = selectors.org_ref(town=town, pk=data["parent"])
+    if "grid" in data:
+        data["grid"] = _grid(town, data["grid"])
+    if "secretary" in data:
+        data["secretary"] = _user(data["secretary"], "secretary")
+    if "village" in data:
+        data["village"] = data["village"] or ""
+    org = services.org_update(actor=actor, org=org, reason=reason, **data)
+    org = selectors.org_get(actor=actor, pk=org.pk)
+    view = selectors.org_view(actor=actor, org=org)
+    current = next((r for r in view.ratings if r.current), None)
+    return _org(org, full=True, secretary=org.secretary_display, count=view.member_count, rating=current)
+
+
 class MemberIn(Schema):
     role: str
     user: int | None = None
+    subject: str = ""
     name: str = ""
     grid: str | None = None
     household_address: str = ""
@@ -228,12 +282,14 @@ class MemberIn(Schema):
 
 @router.post("/orgs/{org_id}/members", response={201: MemberOut}, summary="关联党员（如党员中心户）到网格")
 def member_link_add(request: HttpRequest, org_id: int, payload: MemberIn) -> Any:
-    """Link a person the platform knows (``user``: an account of the town; a bare ``name`` only when there is none)
-    to the organisation in a grid role — no second member register. Errors: permission_denied (403), not_found
-    (404), role_invalid, person_required, person_invalid, grid_invalid (422)."""
+    """Link a person the platform knows (``user``: an account of the town; ``subject``: the resident ID of a person
+    of the 主体库; a bare ``name`` only when there is neither) to the organisation in a grid role — no second member
+    register. Errors: permission_denied (403), not_found (404), resident_id_invalid (400), role_invalid,
+    person_required, person_invalid, grid_invalid (422)."""
     _require_view(request)
     org = selectors.org_get(actor=_actor(request), pk=org_id)
     data = payload.dict()
+    data["subject"] = selectors.subject_ref(actor=_actor(request), identifier=data["subject"])
     link = services.member_link_add(
         actor=_actor(request),
         org=org,
@@ -251,9 +307,7 @@ def member_link_end(request: HttpRequest, org_id: int, link_id: int, payload: Me
     """The link keeps its end date; nothing is deleted. Errors: permission_denied (403), not_found (404)."""
     _require_view(request)
     org = selectors.org_get(actor=_actor(request), pk=org_id)
-    link = MemberLink.objects.filter(jurisdiction_id=org.jurisdiction_id, org=org, pk=link_id).first()
-    if link is None:
-        raise NotFound()
+    link = selectors.member_get(org=org, pk=link_id)
     return _member(services.member_link_end(actor=_actor(request), link=link, on=payload.on))
 
 
@@ -262,6 +316,8 @@ def org_detail(request: HttpRequest, org_id: int) -> Any:
     _require_view(request)
     org = selectors.org_get(actor=_actor(request), pk=org_id)
     view = selectors.org_view(actor=_actor(request), org=org)
+    if view.full:  # member names and the secretary in full
+        _reveal(request, town=org.jurisdiction_id, scope=RevealScope.DETAIL, org=org, members=len(view.members))
     current = next((r for r in view.ratings if r.current), None)
     body = _org(org, full=view.full, secretary=view.secretary, count=view.member_count, rating=current)
     body["members"] = [_member(m) for m in view.members]

@@ -9,6 +9,7 @@ political detail, only the membership flag implied by the link, the household ad
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -58,6 +59,9 @@ class PartyOrg(JurisdictionScoped):
     term_years = models.PositiveSmallIntegerField(_("任期（年）"), default=5)
     active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # The reason of the last correction (编辑): saved with the change, so the operation log (township.audit, which
+    # captures this model) holds the values before and after and the reason in one row.
+    correction_reason = models.CharField(_("更正理由"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["jurisdiction_id", "code"]
@@ -185,3 +189,52 @@ class Rating(JurisdictionScoped):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.year} {self.stars}★"
+
+
+class RevealChannel(models.TextChoices):
+    WEB = "web", _("网页")
+    API = "api", _("接口")
+
+
+class RevealScope(models.TextChoices):
+    DETAIL = "detail", _("党组织详情（党员联系户）")
+    LIST = "list", _("党组织列表（书记姓名）")
+    LAYER = "layer", _("党建图层（党员中心户）")
+    EXPORT = "export", _("导出")
+
+
+class RevealLog(JurisdictionScoped):
+    """One showing of party data unmasked (member names, the secretary): who, when, through which channel, which
+    organisation (or which list / map layer) and how many member names — one row per page view or API call, never
+    per member (DOMAIN2 §7.2: party membership is sensitive). Append-only; read by the town's auditor on the
+    个人信息查看记录 page (township.audit.reveals)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), db_index=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    channel = models.CharField(_("途径"), max_length=8, choices=RevealChannel.choices, default=RevealChannel.WEB)
+    scope = models.CharField(_("查看内容"), max_length=8, choices=RevealScope.choices)
+    org = models.ForeignKey(
+        PartyOrg, verbose_name=_("党组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    orgs = models.PositiveIntegerField(_("组织数"), default=0)
+    members = models.PositiveIntegerField(_("党员人数"), default=0)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("党建数据查看记录")
+        verbose_name_plural = _("党建数据查看记录")
+        indexes = [models.Index(fields=["jurisdiction", "at"], name="party_reveal_at")]
+        triggers = [pgtrigger.Protect(name="party_reveal_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.scope} {self.org_id or ''} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        """What was seen, for the auditor: the organisation's name, or the list / layer and how many."""
+        if self.org_id:
+            return self.org.name
+        return str(_("%(n)d 个党组织") % {"n": self.orgs})

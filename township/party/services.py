@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from township.core.errors import BadInput, DomainError, PermissionRefused
 from township.org.models import GRID_ROLES, Jurisdiction, Level, Role, User
 from township.org.scoping import has_role
-from township.party.models import MemberLink, MemberRole, OrgKind, PartyOrg, Rating
+from township.party.models import MemberLink, MemberRole, OrgKind, PartyOrg, Rating, RevealLog, RevealScope
 
 PARTY_ROLES = (Role.LEADER,)
 MASKED_ROLES = (Role.DISPATCHER, *GRID_ROLES)
@@ -116,6 +116,155 @@ def org_create(
         secretary_name=(secretary_name or "")[:32],
         term_start=term_start,
         term_years=years,
+    )
+
+
+# The fields a correction (编辑) may change; ``lon``/``lat`` follow a new grid's centre unless given.
+ORG_EDITABLE = (
+    "name",
+    "kind",
+    "parent",
+    "village",
+    "grid",
+    "enterprise",
+    "non_public",
+    "secretary",
+    "secretary_name",
+    "term_start",
+    "term_years",
+    "lon",
+    "lat",
+    "active",
+)
+
+
+def _check_parent(org: PartyOrg, parent: PartyOrg | None) -> None:
+    if parent is None:
+        return
+    if parent.jurisdiction_id != org.jurisdiction_id:
+        raise DomainError("parent_invalid", _("上级组织不属于该乡镇"), field="parent")
+    seen: set[int] = set()
+    node: PartyOrg | None = parent
+    while node is not None and node.pk not in seen:  # no loops: the new parent is not the org or one below it
+        if node.pk == org.pk:
+            raise DomainError("parent_invalid", _("上级组织不能是本组织或其下级组织"), field="parent")
+        seen.add(node.pk)
+        node = PartyOrg.objects.filter(jurisdiction_id=org.jurisdiction_id, pk=node.parent_id).first()
+
+
+def _check_location(lon: Any, lat: Any) -> tuple[float | None, float | None]:
+    if lon in (None, "") and lat in (None, ""):
+        return None, None
+    try:
+        x, y = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise DomainError("location_invalid", _("请同时填写经度和纬度（WGS-84）"), field="lon") from None
+    if not (73.0 <= x <= 136.0 and 3.0 <= y <= 54.0):
+        raise DomainError("location_invalid", _("经纬度不在中国境内（WGS-84）"), field="lon")
+    return x, y
+
+
+def _org_values(org: PartyOrg, changes: dict[str, Any]) -> dict[str, Any]:
+    """The new values of ``changes`` checked against the rules of ``org_create``; raises DomainError(field)."""
+    town = org.jurisdiction_id
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "name":
+            value = (value or "").strip()[:100]
+            if not value:
+                raise DomainError("name_required", _("请填写名称"), field="name")
+        elif key == "kind":
+            if value not in OrgKind.values:
+                raise DomainError("kind_invalid", _("组织类型无效"), field="kind")
+        elif key == "parent":
+            _check_parent(org, value)
+        elif key == "village":
+            code = getattr(value, "pk", value) or ""
+            value = None
+            if code:
+                value = Jurisdiction.objects.filter(pk=code, parent_id=town, level=Level.VILLAGE).first()
+                if value is None:
+                    raise DomainError("village_invalid", _("村（社区）不属于该乡镇"), field="village")
+        elif key == "grid":
+            if value is not None and value.jurisdiction_id != town:
+                raise DomainError("grid_invalid", _("网格不属于该乡镇"), field="grid")
+        elif key == "secretary":
+            _person_of_town(value, town, "secretary")
+        elif key in ("enterprise", "secretary_name"):
+            value = (value or "").strip()[: 100 if key == "enterprise" else 32]
+        elif key in ("non_public", "active"):
+            value = bool(value)
+        elif key == "term_years":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                value = 0
+            if not 1 <= value <= 10:
+                raise DomainError("term_invalid", _("任期应为1至10年"), field="term_years")
+        elif key == "term_start" and value is not None and value > timezone.localdate():
+            raise DomainError("term_invalid", _("任期开始日期不能晚于今天"), field="term_start")
+        out[key] = value
+    if "lon" in out or "lat" in out:
+        out["lon"], out["lat"] = _check_location(out.get("lon", org.lon), out.get("lat", org.lat))
+        grid = out.get("grid", org.grid)
+        if out["lon"] is None and grid is not None:  # cleared: back to the grid's centre
+            out["lon"], out["lat"] = grid.center_lon, grid.center_lat
+    elif "grid" in out and out["grid"] is not None and out["grid"].pk != org.grid_id:
+        out["lon"], out["lat"] = out["grid"].center_lon, out["grid"].center_lat
+    return out
+
+
+@transaction.atomic
+def org_update(*, actor: User | None, org: PartyOrg, reason: str, **changes: Any) -> PartyOrg:
+    """Correct an organisation (编辑): only the fields in ``changes`` (see ``ORG_EDITABLE``), the same checks as
+    ``org_create``. Nothing is silently overwritten: the reason is required and saved with the change, and the
+    operation log (township.audit captures PartyOrg) keeps the values before and after with the reason.
+    Errors: permission_denied (403), field_invalid (400), reason_required, unchanged, name_required, kind_invalid,
+    parent_invalid, village_invalid, grid_invalid, person_invalid, term_invalid, location_invalid (422)."""
+    _require_party(actor, org.jurisdiction_id)
+    unknown = sorted(set(changes) - set(ORG_EDITABLE))
+    if unknown:
+        raise BadInput("field_invalid", _("不能修改该字段：%(f)s") % {"f": unknown[0]}, field=unknown[0])
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", _("请填写更正理由（记入操作日志）"), field="reason")
+    org = PartyOrg.objects.select_for_update().get(jurisdiction_id=org.jurisdiction_id, pk=org.pk)
+    values = _org_values(org, changes)
+    changed = {k: v for k, v in values.items() if getattr(org, k) != v}
+    if not changed:
+        raise DomainError("unchanged", _("没有需要更正的内容"), field=None)
+    for key, value in changed.items():
+        setattr(org, key, value)
+    org.correction_reason = reason[:200]
+    org.save(update_fields=[*changed, "correction_reason"])
+    return org
+
+
+def reveal_record(
+    *,
+    actor: User | None,
+    town: str,
+    scope: str,
+    channel: str = "web",
+    org: PartyOrg | None = None,
+    orgs: int = 0,
+    members: int = 0,
+    ip: str | None = None,
+) -> RevealLog | None:
+    """Record that ``actor`` saw party data of ``town`` unmasked (one row per page view or call, not per member).
+    Called by the pages, the API and the map layer whenever they show member names or a secretary in full."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return RevealLog.objects.create(
+        jurisdiction_id=town,
+        actor=actor,
+        at=timezone.now(),
+        ip=ip or None,
+        channel=channel if channel in ("web", "api") else "web",
+        scope=scope if scope in RevealScope.values else RevealScope.DETAIL,
+        org=org,
+        orgs=orgs or (1 if org is not None else 0),
+        members=members,
     )
 
 
