@@ -13,6 +13,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from township.grid import evaluation, selectors, services, spatial
+from township.grid.features_api import router as features_router
 from township.grid.models import Event, Grid, Source
 
 router = Router(tags=["grid"])
@@ -529,3 +530,6 @@ def patrol_points(request: HttpRequest, patrol_id: int, points: list[PointIn]) -
 def patrol_end(request: HttpRequest, patrol_id: int, note: str = "") -> Any:
     """End a patrol. Error codes: not_found."""
     return services.patrol_end(patrol=_my_patrol(request, patrol_id), actor=request.user, note=note)
+
+
+router.add_router("/features", features_router)  # roads and rivers: township/grid/features_api.py

@@ -59,8 +59,11 @@ TRACK_POINTS = 24
 
 
 def finish(stdout: Any) -> None:
-    """After every app's demo: a day of patrol tracks in 尚村镇."""
+    """After every app's demo: a day of patrol tracks in 尚村镇; generated roads of the demo towns (not surveyed)."""
+    from township.grid.demo_roads import seed_roads
+
     seed_shangcun_patrols(stdout)
+    seed_roads(stdout)
 
 
 def seed_shangcun_patrols(stdout: Any) -> None:

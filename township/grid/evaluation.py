@@ -248,7 +248,7 @@ def evaluate_for(
     if full_start is not None and full_start >= full_end:  # no whole day in the period: a day at most
         return evaluate(events, start=start, end=end, by=by)
     _from_summary(actor, first_day, last_day, by, add)
-    _open_past_due(events, full_start, full_end, end, by, add)
+    _open_past_due(actor, events, full_start, full_end, end, by, add)
     # the partial days at either end, straight from the events (a day at most each, on grid_event_reported)
     edges = []
     if start and full_start and start < full_start:
@@ -289,14 +289,20 @@ def _summary_counts(row: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def _open_past_due(events: QuerySet[Event], since: Any, until: Any, end: datetime, by: str | None, add: Any) -> None:
-    """应结案 among the open: registered, live, not postponed, not closed, past their deadline at ``end``."""
+def _open_past_due(
+    actor: Any, events: QuerySet[Event], since: Any, until: Any, end: datetime, by: str | None, add: Any
+) -> None:
+    """应结案 among the open: registered, live, not postponed, not closed, past their deadline at ``end``. The
+    case side reads only the open cases of the actor's towns due by ``end`` (``selectors.case_side``: an open
+    event's case is open)."""
+    from township.grid.selectors import case_side
+
     qs = events.filter(
+        case_side(actor, closed_at__isnull=True, due_at__lte=end),
         closed_at__isnull=True,
         registered_at__isnull=False,
         cancelled=False,
         postponed=False,
-        case__due_at__lte=end,
         reported_at__lt=until,
     )
     if since:

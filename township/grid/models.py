@@ -496,6 +496,38 @@ class EventDayCount(JurisdictionScoped):
         return f"{self.jurisdiction_id} {self.grid_id} {self.day}"
 
 
+class FeatureKind(models.TextChoices):
+    ROAD = "road", _("道路")
+    RIVER = "river", _("河流")
+
+
+class MapFeature(JurisdictionScoped):
+    """A road or river of the town's own map (issue 15): drawn under the grid polygons, so a map without a basemap
+    (no tile service configured or reachable) stays readable. GeoJSON LineString / MultiLineString, WGS-84,
+    imported from a FeatureCollection (网格管理 → 道路河流, ``import_map_features``); ``generated`` marks lines the
+    demo drew between village centres (not surveyed)."""
+
+    kind = models.CharField(_("类型"), max_length=8, choices=FeatureKind.choices, default=FeatureKind.ROAD)
+    name = models.CharField(_("名称"), max_length=64)
+    geometry = models.JSONField(_("线形（GeoJSON）"))
+    min_lon = models.FloatField(_("最小经度"))
+    min_lat = models.FloatField(_("最小纬度"))
+    max_lon = models.FloatField(_("最大经度"))
+    max_lat = models.FloatField(_("最大纬度"))
+    length_km = models.FloatField(_("长度（公里）"), default=0)
+    generated = models.BooleanField(_("演示生成（非实测）"), default=False)
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction_id", "kind", "name", "id"]
+        verbose_name = _("道路河流")
+        verbose_name_plural = _("道路河流")
+        indexes = [models.Index(fields=["jurisdiction", "kind"], name="grid_feature_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
 def _connect_counts() -> None:
     from township.grid import counts
 

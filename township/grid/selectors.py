@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
-from township.grid.machine import OPEN_STATES, TIMED_STATES
-from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff, Handover, Patrol
+from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES
+from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff, Handover, MapFeature, Patrol
 from township.org.models import User
 
 if TYPE_CHECKING:
@@ -67,6 +67,29 @@ def event_queryset(*, actor: User | None) -> QuerySet[Event]:
     return Event.objects.filter(event_scope_q(actor))
 
 
+def case_side(actor: User | None, **lookups: Any) -> Q:
+    """Events whose case matches ``lookups`` (``state__in=…``, ``due_at__lte=…``), written so that the database
+    reads only those cases — an index range of the case table (``cases_case_work``, ``cases_case_open_due``: tenant,
+    type, state or due time) — instead of hashing every case of every type: the case's tenant is the event's (a row
+    never changes its jurisdiction; the join is co-located for Citus) and among the actor's tenants, its type is the
+    grid event's. Redundant with the scope, never wider (docs/performance.md, "Grid lists and the map")."""
+    from township.org.scoping import reach
+
+    r = reach(actor)
+    tenants = sorted(r.codes | {town for town, _village in r.villages})
+    return Q(
+        case__jurisdiction_id__in=tenants,
+        case__case_type=CASE_TYPE,
+        case__jurisdiction_id=F("jurisdiction_id"),
+        **{f"case__{key}": value for key, value in lookups.items()},
+    )
+
+
+def case_in_states(actor: User | None, states: list[str] | tuple[str, ...]) -> Q:
+    """Events whose case is in one of ``states`` (``case_side``)."""
+    return case_side(actor, state__in=list(states))
+
+
 def event_list(
     *,
     actor: User | None,
@@ -84,14 +107,14 @@ def event_list(
 ) -> list[Event]:
     """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes. ``unit``: the
     unit tree's choice (it narrows inside the actor's scope, never widens)."""
-    qs = event_queryset(actor=actor).select_related(*EVENT_LIST_RELATED)
+    qs = event_queryset(actor=actor)
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
     if unit:
         qs = qs.filter(unit.q("jurisdiction", "village"))
     if state:
         states = [state] if isinstance(state, str) else list(state)
-        qs = qs.filter(case__state__in=states)
+        qs = qs.filter(case_in_states(actor, states))
     if grid:
         qs = qs.filter(grid_id=grid)
     if event_class:
@@ -102,7 +125,7 @@ def event_list(
         qs = qs.filter(source=source)
     if overdue:
         qs = qs.filter(
-            case__state__in=TIMED_STATES,
+            case_in_states(actor, TIMED_STATES),
             case__due_at__lt=timezone.now(),
             case__clock_paused_at__isnull=True,
             case__closed_at__isnull=True,
@@ -111,7 +134,10 @@ def event_list(
         qs = qs.filter(description__contains=q)
     if before_id:
         qs = qs.filter(id__lt=before_id)
-    return list(qs.order_by("-id")[: max(1, min(limit, 500))])
+    # The page's ids first (narrow rows, sorted and cut by the database), then the page's rows with what the list
+    # shows: the related tables are joined for the page only, not for every match (one statement).
+    page = qs.order_by("-id").values("id")[: max(1, min(limit, 500))]
+    return list(Event.objects.filter(id__in=page).select_related(*EVENT_LIST_RELATED).order_by("-id"))
 
 
 def event_get(*, actor: User | None, pk: int) -> Event:
@@ -173,7 +199,7 @@ def _map_rows(
     if bbox:
         minx, miny, maxx, maxy = bbox
         qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
-    qs = qs.filter(case__state__in=states) if states else qs.filter(case__state__in=OPEN_STATES)
+    qs = qs.filter(case_in_states(actor, states or OPEN_STATES))
     if event_class:
         qs = qs.filter(event_class__code=event_class)
     if since:
@@ -502,3 +528,46 @@ def patrol_points_since(since: datetime) -> dict[tuple[int, str], list[tuple[int
     for user_id, town, pk, at, lon, lat in rows:
         out.setdefault((user_id, town), []).append((pk, at, lon, lat))
     return out
+
+
+def map_feature_list(*, actor: User | None, kind: str = "", jurisdiction: str = "") -> QuerySet[MapFeature]:
+    """Roads and rivers of the towns the actor reaches (fail-closed: no grant, no rows)."""
+    qs = MapFeature.objects.for_actor(actor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    return qs.order_by("jurisdiction_id", "kind", "name", "id")
+
+
+MAP_FEATURES_MAX = 20000
+
+
+def _compact(geometry: dict[str, Any]) -> dict[str, Any]:
+    """Coordinates to 5 decimals (about 1 m): what a map needs, a third less to send."""
+
+    def line(points: list[list[float]]) -> list[list[float]]:
+        return [[round(p[0], 5), round(p[1], 5)] for p in points]
+
+    coords = geometry.get("coordinates") or []
+    if geometry.get("type") == "MultiLineString":
+        return {"type": "MultiLineString", "coordinates": [line(part) for part in coords]}
+    return {"type": geometry.get("type"), "coordinates": line(coords)}
+
+
+def map_features_geojson(*, actor: User | None, kind: str = "", jurisdiction: str = "") -> dict[str, Any]:
+    """The roads and rivers as a compact GeoJSON FeatureCollection (one read; no bounding boxes or timestamps)."""
+    rows = map_feature_list(actor=actor, kind=kind, jurisdiction=jurisdiction).values_list(
+        "pk", "kind", "name", "geometry", "generated"
+    )[:MAP_FEATURES_MAX]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": _compact(geometry),
+                "properties": {"id": pk, "kind": k, "name": name, **({"generated": True} if generated else {})},
+            }
+            for pk, k, name, geometry, generated in rows
+        ],
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from township.grid import views
+from township.grid import feature_views, views
 
 app_name = "grid"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("report/", views.report_page, name="report"),
     path("grids/", views.grid_list, name="grids"),
+    path("features/", feature_views.feature_list, name="features"),
     path("evaluation/", views.evaluation_page, name="evaluation"),
     path("handovers/", views.handover_list, name="handovers"),
     path("escalations/", views.escalation_inbox, name="escalations"),

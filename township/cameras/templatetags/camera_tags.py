@@ -37,6 +37,7 @@ def map_config_for(user: Any) -> dict[str, Any]:
         "css": static("cameras/cameras.css"),
         "cameras": None,
         "party": None,
+        "roads": None,
         "texts": {
             "cameras": _("摄像头"),
             "party": _("党组织"),
@@ -46,11 +47,13 @@ def map_config_for(user: Any) -> dict[str, Any]:
             "secretary": _("书记"),
             "redFlag": _("红旗党支部"),
             "villages": _("村（社区）名称"),
+            "roads": _("道路河流"),
             "basemap": _("底图"),
         },
         "states": grid_state_labels(),
     }
     if user is not None and getattr(user, "is_authenticated", False):
+        config["roads"] = {"url": "/api/v1/grid/features"}  # the towns' own roads and rivers (grid.MapFeature)
         if camera_selectors.may_view(user):
             config["cameras"] = {"url": "/api/v1/cameras/geojson", "detail": reverse("cameras:list")}
         if party_selectors.may_view(user):

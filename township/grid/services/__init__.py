@@ -43,6 +43,15 @@ from township.grid.services.events import (
     event_return,
     event_verify,
 )
+from township.grid.services.features import (
+    FeatureImportError,
+    FeaturePreview,
+    feature_import,
+    feature_parse,
+    feature_preview,
+    feature_town,
+    feature_towns,
+)
 from township.grid.services.grids import (
     AREA_TOLERANCE,
     CLASS_COLUMNS,
@@ -70,6 +79,13 @@ from township.grid.services.patrols import (
 )
 
 __all__ = [
+    "FeatureImportError",
+    "FeaturePreview",
+    "feature_import",
+    "feature_parse",
+    "feature_preview",
+    "feature_town",
+    "feature_towns",
     "AREA_TOLERANCE",
     "CLASS_COLUMNS",
     "GRID_ADMIN_ROLES",

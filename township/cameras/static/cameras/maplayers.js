@@ -1,6 +1,7 @@
 /* Map layers for every Leaflet map of the page (issue 15): the configured basemap tiles under the grids, the
    camera layer (click → camera page), the party-building layer (organisations, 党员中心户; the server decides what
-   each user sees) and, without tiles, village names so the map stays readable from the project's own GeoJSON.
+   each user sees) and, without tiles, the town's roads and rivers (township/grid MapFeature, under the grid
+   polygons) and village names, so the map stays readable from the project's own GeoJSON.
 
    Include it AFTER leaflet.js and BEFORE the script that creates the map (grid/gridmap.js): it registers an init
    hook (L.Map.addInitHook), which runs for every map created afterwards. The configuration comes from the JSON
@@ -127,12 +128,35 @@
     });
   }
 
+  function roadLayer(map, overlays, tiles) {
+    /* Roads and rivers (GET /api/v1/grid/features) in their own pane under the grid polygons (overlayPane 400) and
+       over the tiles (200): on by default without tiles; with tiles only where data-layers lists "roads". */
+    var c = config.roads;
+    if (!c || !c.url) { return; }
+    if (!map.getPane("township-roads")) { map.createPane("township-roads").style.zIndex = 350; }
+    var group = L.featureGroup();
+    overlays[t("roads", "道路河流")] = group;
+    if (tiles ? wanted(map, "roads", false) : true) { group.addTo(map); }
+    getJSON(c.url).then(function (data) {
+      if (!data || !data.features || !data.features.length) { return; }
+      L.geoJSON(data, {
+        pane: "township-roads",
+        style: function (f) {
+          return f.properties.kind === "river" ? {color: "#7fb8e6", weight: 4, opacity: 0.9, lineCap: "round"}
+            : {color: "#c49a5a", weight: 3, opacity: 0.95, lineCap: "round"};
+        },
+        onEachFeature: function (f, layer) { layer.bindTooltip(esc(f.properties.name), {sticky: true}); }
+      }).addTo(group);
+    });
+  }
+
   L.Map.addInitHook(function () {
     var map = this;
     if (map.getContainer().dataset.noLayers !== undefined) { return; }
     window.townshipMaps.push(map);
     var overlays = {};
     var tiles = addTiles(map);
+    roadLayer(map, overlays, tiles);
     if (!tiles) { villageLabels(map, overlays); }
     cameraLayer(map, overlays);
     partyLayer(map, overlays);

@@ -1,0 +1,55 @@
+"""The grid lists' and the map's case filters (``selectors.case_side``) read only the events' own cases (tenant,
+type, state) so the database does not hash every case of every type — and never change what an actor sees: the
+state-filtered list, the overdue list and the map equal the unfiltered scoped list filtered by the case's state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from township.cases.models import Case
+from township.grid import selectors
+from township.grid.machine import OPEN_STATES
+from township.org.models import DataScope, Role, RoleGrant
+
+
+@pytest.fixture
+def events(report, patroller_a, village_a, town_b, make_user):
+    made = [report(), report(), report()]
+    # another case type in the same town and state must not appear (the type is part of the filter)
+    Case.objects.filter(pk=made[0].case_id).update(state="handling")
+    return made
+
+
+def _states(actor) -> dict[int, str]:
+    return {e.pk: e.case.state for e in selectors.event_list(actor=actor, limit=500)}
+
+
+@pytest.mark.django_db
+def test_filters_keep_what_each_scope_sees(events, dispatcher_a, patroller_a, dispatcher_b, make_user, county, town_a):
+    county_leader = make_user(username="county_leader")
+    RoleGrant.objects.create(
+        user=county_leader, jurisdiction=county, role=Role.LEADER, data_scope=DataScope.UNIT_AND_BELOW
+    )
+    for actor in (dispatcher_a, patroller_a, county_leader, dispatcher_b):
+        seen = _states(actor)
+        for wanted in (["handling"], [s for s in OPEN_STATES if s != "handling"]):
+            listed = [e.pk for e in selectors.event_list(actor=actor, state=wanted, limit=500)]
+            assert listed == sorted((pk for pk, st in seen.items() if st in wanted), reverse=True)
+        mapped = selectors.event_map_points(actor=actor)
+        assert sorted(p["id"] for p in mapped) == sorted(pk for pk, st in seen.items() if st in OPEN_STATES)
+    assert _states(dispatcher_b) == {} and len(_states(county_leader)) == 3
+
+
+@pytest.mark.django_db
+def test_the_case_side_names_the_tenant_type_and_the_co_located_join(events, dispatcher_a):
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.event_list(actor=dispatcher_a, state=["handling"], limit=10)
+    sql = next(q["sql"] for q in ctx.captured_queries if "grid_event" in q["sql"] and "cases_case" in q["sql"])
+    # the page's ids in a subquery (aliases U0, U2 …), the related tables joined for the page only
+    assert "\"case_type\" = 'grid_event'" in sql
+    assert re.search(r'\."jurisdiction_id" = \(\w+\."jurisdiction_id"\)', sql)  # co-located: tenant = tenant
+    assert re.search(r"\w+\.\"jurisdiction_id\" IN \('500116108'\)", sql)
