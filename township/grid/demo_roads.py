@@ -21,9 +21,13 @@ BAISHA = "500116108"
 
 
 def _short(name: str) -> str:
-    name = re.sub(r"村民委员会(网格)?$", "村", name)
-    name = re.sub(r"居民委员会(网格)?$", "社区", name)
-    return re.sub(r"网格$", "", name)
+    """黑石山村村民委员会网格 → 黑石山村, 胜家庄村民委员会网格 → 胜家庄村, 槽坊社区居民委员会网格 → 槽坊社区."""
+    name = re.sub(r"网格$", "", name)
+    for body, tail in (("村民委员会", "村"), ("居民委员会", "社区")):
+        if name.endswith(body):
+            base = name[: -len(body)]
+            return base if base.endswith(tail) else base + tail
+    return name
 
 
 def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:

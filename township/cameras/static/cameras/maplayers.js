@@ -112,6 +112,15 @@
     });
   }
 
+  function villageName(name) {
+    /* 黑石山村村民委员会网格 → 黑石山村, 胜家庄村民委员会网格 → 胜家庄村, 槽坊社区居民委员会网格 → 槽坊社区 */
+    var n = String(name || "").replace(/网格$/, "");
+    var m = n.match(/^(.*?)(村民委员会|居民委员会)$/);
+    if (!m) { return n; }
+    var tail = m[2] === "村民委员会" ? "村" : "社区";
+    return m[1].slice(-tail.length) === tail ? m[1] : m[1] + tail;
+  }
+
   function villageLabels(map, overlays) {
     /* Without a basemap, name the villages (second-level grids) at their centres. */
     var group = L.layerGroup();
@@ -122,7 +131,7 @@
         var b = L.geoJSON(f).getBounds();
         if (!b.isValid()) { return; }
         L.marker(b.getCenter(), {interactive: false, icon: L.divIcon({className: "", iconSize: null,
-          html: '<span class="map-village-label">' + esc(String(f.properties.name || "").replace(/村民委员会网格$/, "村").replace(/居民委员会网格$/, "").replace(/网格$/, "")) + "</span>"})}).addTo(group);
+          html: '<span class="map-village-label">' + esc(villageName(f.properties.name)) + "</span>"})}).addTo(group);
       });
       group.addTo(map);
     });
