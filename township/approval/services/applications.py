@@ -43,8 +43,7 @@ from township.cases.services import case_assign, case_note, case_open
 from township.cases.types import case_type_for
 from township.org.models import Jurisdiction, Level, Role, User
 from township.org.scoping import has_role
-from township.subjects.models import Subject
-from township.subjects.services import subject_mark_present
+from township.subjects.models import PresenceSource, Subject, SubjectPresence
 
 # ---- submission ----------------------------------------------------------------------------------------
 
@@ -209,8 +208,8 @@ def _open_application(
         title=title[:200],
         received_at=now,
     )
-    subject_mark_present(subject=applicant, jurisdiction=case.jurisdiction, village=village_code, source="application")
-    if kind != Kind.CHILD:
+    if kind != Kind.CHILD:  # a bundle's children share their parent's town, village, applicant and materials
+        _mark_present(applicant, case.jurisdiction, village_code)
         required = required if required is not None else _required_materials([version.snapshot])
         reused = _record_materials(
             app, required, actor=actor, uploads=uploads, paper=paper, use_library=use_library, new=True
@@ -220,6 +219,19 @@ def _open_application(
         case_assign(case=case, actor=actor, assignee=item.responsible_user, comment=_("按事项责任人分派"))
     _notify_applicant(app, _("您的申请已提交：%(title)s") % {"title": title}, _("办件编号 %(n)s") % {"n": case.number})
     return app
+
+
+def _mark_present(applicant: Subject, unit: Jurisdiction, village_code: str | None) -> None:
+    """``subjects.subject_mark_present`` in one statement: the case's unit is already loaded (no re-read of its
+    row), and the row is written with ``INSERT … ON CONFLICT DO NOTHING`` (the model's two unique constraints make
+    it idempotent) instead of a savepoint around get_or_create's SELECT and INSERT."""
+    town = unit.pk
+    if unit.level == Level.VILLAGE and unit.parent_id:
+        town, village_code = str(unit.parent_id), village_code or unit.pk
+    row = SubjectPresence(
+        jurisdiction_id=town, subject=applicant, village_id=village_code, source=PresenceSource.APPLICATION
+    )
+    SubjectPresence.objects.bulk_create([row], ignore_conflicts=True)
 
 
 @transaction.atomic
