@@ -71,6 +71,7 @@ class OrgForm(forms.Form):
         self.org = org
         town = org.jurisdiction_id if org is not None else (self.data.get("jurisdiction") or towns[0][0])
         self.fields["jurisdiction"].choices = towns  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].initial = town
         _set(self, "parent", selectors.org_choices(town=town, exclude=org.pk if org else None))
         _set(self, "village", selectors.village_choices(town=town))
         _set(self, "grid", _grid_choices(town))

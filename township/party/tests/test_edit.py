@@ -87,6 +87,7 @@ def test_pages_add_edit_link_and_end(client, town_a, village_a, grid_a, branch, 
     assert 'id="party-add"' in listing and 'data-dialog="#party-form"' in listing
     form = client.get("/party/add/").content.decode()
     assert 'id="party-form"' in form and "data-search" in form and grid_a.code in form and "王志愿" in form
+    assert f'name="jurisdiction" value="{town_a.code}"' in form  # the town, when the leader keeps only one
     bad = client.post("/party/add/", {"jurisdiction": town_a.code, "code": "SM01", "name": "重复", "kind": "branch"})
     assert bad.status_code == 422 and "组织编码已存在" in bad.content.decode()
     r = client.post(
