@@ -135,8 +135,17 @@ def _events_for(case: Any, rng: random.Random) -> list[Any]:
     return events
 
 
-def generate(n: int, *, towns: list[str], villages: dict[str, list[str]], out: Any, seed: int = 7) -> None:
-    """Create ``n`` more bench cases: 10 % in 白沙镇, the rest evenly over ``towns``."""
+def generate(
+    n: int,
+    *,
+    towns: list[str],
+    villages: dict[str, list[str]],
+    out: Any,
+    seed: int = 7,
+    state_mix: list[tuple[str, int]] | None = None,
+) -> None:
+    """Create ``n`` more bench cases: 10 % in 白沙镇 (when it is one of ``towns``), the rest evenly over the
+    others; states drawn from ``state_mix`` (default ``STATE_MIX``)."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -145,11 +154,11 @@ def generate(n: int, *, towns: list[str], villages: dict[str, list[str]], out: A
     rng = random.Random(seed + n)
     now = timezone.now()
     others = [t for t in towns if t != BAISHA]
-    share = {BAISHA: n // 10}
-    rest = n - share[BAISHA]
+    share = {BAISHA: n // 10} if BAISHA in towns else {}
+    rest = n - share.get(BAISHA, 0)
     for i, town in enumerate(others):
         share[town] = rest // len(others) + (1 if i < rest % len(others) else 0)
-    states = [s for s, w in STATE_MIX for _ in range(w)]
+    states = [s for s, w in (state_mix or STATE_MIX) for _ in range(w)]
     year = timezone.localtime(now).year
     done = 0
     for town, count in share.items():

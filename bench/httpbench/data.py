@@ -21,7 +21,8 @@ from bench.common import Context, ensure_baseline_table, timed
 
 BAISHA = "500116108"
 DRAW_PLANS = 12
-TX_TOWNS = 40  # towns where the transition clerk may accept cases (≈ 2 % of the scale are new cases there)
+NEW_CASES = 30_000  # enough 新建 cases for the transition workload's runs (a few hundred requests a second)
+TX_TOWNS = 40  # towns where the transition clerk may accept cases (their 新建 cases: NEW_CASES)
 
 
 def _quiet_ctx(scale: int, out: Any) -> Context:
@@ -76,6 +77,8 @@ def setup(scale: int, out: Any = print) -> dict[str, Any]:
             cursor.execute("ANALYZE")
     with timed("draw plans", out):
         plans = _draw_plans(DRAW_PLANS)
+    with timed("new cases for the transition workload", out):
+        _new_cases(NEW_CASES, out)
 
     towns = list(Jurisdiction.objects.filter(level=Level.TOWN).order_by("code").values_list("code", flat=True))
     others = [t for t in towns if t != BAISHA]
@@ -104,10 +107,37 @@ def setup(scale: int, out: Any = print) -> dict[str, Any]:
         "small_town": small_town,
         "open_big": open_big,
         "open_small": open_by_town.get(small_town, 0),
-        "tx_towns": [BAISHA, *others[: TX_TOWNS - 1]],
+        "tx_towns": _tx_towns(),
         "licence_item": approval_bench._catalog()["licence"].pk,
         "applicant": _applicant_id(),
     }
+
+
+def _new_cases(wanted: int, out: Any) -> None:
+    """Each transition request takes a different case in state 新建 (the history has none: it is generated as
+    worked, waiting or done); top them up in the clerk's towns to ``wanted`` before every run."""
+    from bench.cases_bench import generate
+    from township.cases.models import Case
+    from township.org.models import Jurisdiction, Level
+
+    towns = _tx_towns()
+    have = Case.objects.filter(case_type="bench", state="new", jurisdiction_id__in=towns).count()
+    if have >= wanted:
+        return
+    villages: dict[str, list[str]] = {}
+    for code, parent in Jurisdiction.objects.filter(level=Level.VILLAGE, parent_id__in=towns).values_list(
+        "code", "parent_id"
+    ):
+        villages.setdefault(parent, []).append(code)
+    out(f"  {wanted - have:,} new cases in {len(towns)} towns ({have:,} left)")
+    generate(wanted - have, towns=towns, villages=villages, out=out, seed=have, state_mix=[("new", 1)])
+
+
+def _tx_towns() -> list[str]:
+    from township.org.models import Jurisdiction, Level
+
+    towns = list(Jurisdiction.objects.filter(level=Level.TOWN).order_by("code").values_list("code", flat=True))
+    return [BAISHA, *[t for t in towns if t != BAISHA][: TX_TOWNS - 1]]
 
 
 def _applicant_id() -> str:

@@ -158,3 +158,26 @@ def test_a_grid_worker_sees_the_events_of_their_grids_and_their_own_reports(grid
     mine = EventFactory(actor=worker, lon=106.16)
     assert _ids(worker) == {west.pk, mine.pk}
     assert len(_ids(patroller_a)) == 3  # a worker whose grant is the whole town (no department) sees all
+
+
+def test_one_case_read_by_its_key_agrees_with_the_list_filter(
+    to_power, grids, planner, lineman, patroller_a, dispatcher_a, dispatcher_b, make_user, town_a
+):
+    """``cases.selectors.case_get`` reads the case by its key and checks it (``case_visible``); the lists filter by
+    ``case_visible_q``. For each actor and case both say the same (a grid event declares ``visible``)."""
+    from township.cases.models import Case
+    from township.cases.selectors import case_get, case_visible_q
+
+    other = EventFactory(actor=patroller_a)
+    resident_case = Case.objects.get(pk=other.case_id)
+    Case.objects.filter(pk=resident_case.pk).update(owner=planner)  # an owner sees their own case
+    for actor in (planner, lineman, patroller_a, dispatcher_a, dispatcher_b):
+        listed = set(Case.objects.filter(case_visible_q(actor)).values_list("pk", flat=True))
+        for case_id in (to_power.case_id, other.case_id):
+            try:
+                case_get(actor=actor, pk=case_id)
+                got = True
+            except NotFound:
+                got = False
+            assert got == (case_id in listed), (actor.username, case_id)
+    assert not Case.objects.filter(case_visible_q(planner), pk=to_power.case_id).exists()

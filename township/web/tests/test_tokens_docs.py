@@ -65,3 +65,28 @@ def test_api_docs_work_offline(client, db):
     for ref in refs:  # every asset is served from our own static files
         assert finders.find(ref.removeprefix("/static/")), ref
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_last_used_is_written_at_most_once_a_minute(client, clerk_a, time_machine):
+    """最近使用 is shown on the tokens page; it is not a write on every API request (issue 18: statements)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from township.org.services import api_token_create
+
+    token, secret = api_token_create(user=clerk_a, name="接口")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    assert client.get("/api/v1/cases/workbench", **auth).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == start
+    time_machine.move_to(start + dt.timedelta(seconds=59), tick=False)
+    assert client.get("/api/v1/cases/workbench", **auth).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == start  # within the minute: no write
+    time_machine.move_to(start + dt.timedelta(minutes=2), tick=False)
+    assert client.get("/api/v1/cases/workbench", **auth).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == start + dt.timedelta(minutes=2)
