@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import JSONField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -248,7 +250,7 @@ def build_snapshot(plan: InspectionPlan, on: dt.date) -> drawing.Snapshot:
     drawable = {o for ids in inspectors.values() for o in ids}
     coverage = {str(o): sorted(c) for o, c in covered.items() if c is not None and o in drawable}
     return drawing.Snapshot(
-        targets=[(int(t), str(c)) for t, c in targets],
+        targets=targets,  # (int, str) pairs as read: no copy of 100,000 tuples
         inspectors=inspectors,
         conflicts=[(int(o), int(t)) for o, t in conflicts],
         params=params,
@@ -261,53 +263,60 @@ def graded_targets(jurisdiction_id: str, on: dt.date) -> list[tuple[int, str]]:
     (``credit.selectors.credit_grade``; the stored class for a target without a subject), leaving out a subject
     checked more recently than its grade's frequency allows (``credit_policy.due_again``).
 
-    Set-based (issue 18: 100,000 subjects): plain tuples, no model instances. Only subjects with a credit record in
-    force or a grade override are graded one by one; every other subject gets the grade the rule gives to no record
-    under its town's scheme, computed once per scheme (``credit_grade_computed`` of one such subject)."""
-    from django.db.models import Max
+    Set-based (issue 18: 100,000 subjects): plain tuples, no model instances, no join. Only subjects with a credit
+    record in force or a grade override are graded one by one; every other subject gets the grade the rule gives to no
+    record under its town's scheme (``registered_in``), computed once per scheme (``credit_grade_computed`` of one such
+    subject). The subject → scheme pairs are read only when the schemes in the pool give different grades."""
+    from django.db.models import Max, Min
 
     from township.credit import selectors as credit
     from township.enforcement import credit_policy
     from township.subjects.models import Subject
 
     pool = InspectionTarget.objects.filter(jurisdiction_id=jurisdiction_id, active=True)
-    checked = dict(  # the last check of each target checked at all (few), not a join of every target's visits
+    checked = dict(  # the last check of each target checked at all (few; index enf_visit_checked)
         InspectionVisit.objects.filter(jurisdiction_id=jurisdiction_id, checked_on__isnull=False)
         .order_by()
         .values("target_id")
         .annotate(last=Max("checked_on"))
         .values_list("target_id", "last")
     )
-    rows = [
-        (tid, sid, reg, stored, checked.get(tid))
-        for tid, sid, reg, stored in pool.order_by("id").values_list(
-            "id", "subject_id", "subject__registered_in_id", "credit_class"
-        )
-    ]
+    rows = list(pool.order_by("id").values_list("id", "subject_id", "credit_class"))
     subjects = pool.filter(subject__isnull=False).values("subject_id")
+    plain: dict[int, str] = {}  # subject → the grade of its scheme with nothing on record (see ``plain_grade``)
+    plain_grade: str | None = None  # … when every scheme in the pool gives the same one
     if getattr(credit.credit_grade, "__module__", "") == credit.__name__:
         special = set(credit.records_in_force(on).filter(subject_id__in=subjects).values_list("subject_id", flat=True))
         special |= set(
             Subject.objects.filter(pk__in=subjects, credit_overrides__isnull=False).values_list("pk", flat=True)
         )
+        ordinary = Subject.objects.filter(pk__in=subjects).exclude(pk__in=special)
+        schemes = {  # scheme → its grade with nothing on record, from one subject of it without records
+            scheme: credit.credit_grade_computed(Subject(pk=one, registered_in_id=scheme), on).grade
+            for scheme, one in ordinary.order_by()
+            .values("registered_in_id")
+            .annotate(one=Min("id"))
+            .values_list("registered_in_id", "one")
+        }
+        if len(set(schemes.values())) == 1:
+            plain_grade = next(iter(schemes.values()))
+        elif schemes:
+            plain = {sid: schemes[reg] for sid, reg in ordinary.values_list("pk", "registered_in_id")}
     else:  # ``credit_grade`` replaced (a test pinning the grades): ask it for every subject
         # TODO(issue 18): a batched credit.selectors.credit_grades(subject_ids, on) would replace this shortcut
         special = set(pool.filter(subject__isnull=False).values_list("subject_id", flat=True))
     by_subject = {s.pk: s for s in Subject.objects.filter(pk__in=special)} if special else {}
-    plain: dict[str | None, str] = {}  # scheme (registered_in) → the grade of a subject with nothing on record
+    due_again = credit_policy.due_again
     out = []
-    for tid, sid, registered_in, stored, last_checked in rows:
+    for tid, sid, stored in rows:
         if sid is None:
             grade = stored or "B"
         elif sid in by_subject:
             grade = credit.credit_grade(by_subject[sid], on=on)
         else:
-            if registered_in not in plain:
-                plain[registered_in] = credit.credit_grade_computed(
-                    Subject(pk=sid, registered_in_id=registered_in), on
-                ).grade
-            grade = plain[registered_in]
-        if credit_policy.due_again(grade, last_checked, on):
+            # (a subject that left the pool between the reads above is graded on its own)
+            grade = plain_grade or plain.get(sid) or credit.credit_grade(Subject.objects.get(pk=sid), on=on)
+        if tid not in checked or due_again(grade, checked[tid], on):
             out.append((tid, grade))
     return out
 
@@ -354,14 +363,19 @@ def inspection_plan_draw(*, plan: InspectionPlan, actor: Any, seed: str | None =
             _("可抽取的执法检查人员不足（排除利害关系后每户需%(n)s人）") % {"n": plan.inspectors_per_check},
         ) from exc
     plan.seed = seed
-    plan.snapshot = drawing.snapshot_json(snapshot)  # canonical JSON: its SHA-256 is ``snapshot.hash``
-    plan.pool_hash = hashlib.sha256(plan.snapshot.encode("utf-8")).hexdigest()
-    plan.result = result
-    plan.result_hash = drawing.result_hash(result)
+    encoded = snapshot.canonical()  # canonical JSON: its SHA-256 is ``snapshot.hash``
+    plan.snapshot = encoded.decode("utf-8")
+    plan.pool_hash = hashlib.sha256(encoded).hexdigest()
+    stored = drawing.canonical(result)  # the result's canonical JSON: hashed, and stored as it is (encoded once)
+    plan.result = Cast(Value(stored.decode("utf-8")), output_field=JSONField())
+    plan.result_hash = hashlib.sha256(stored).hexdigest()  # = drawing.result_hash(result)
     plan.drawn_at = now
     plan.drawn_by = actor
     plan.status = InspectionPlan.Status.DRAWN
-    plan.save()
+    try:
+        plan.save()
+    finally:
+        plan.result = result  # the instance holds the data again, not the expression that stored it
     _store_visits(plan, result["visits"])
     return plan
 
@@ -390,21 +404,45 @@ def _store_visits(plan: InspectionPlan, visits: list[dict[str, Any]]) -> None:
     template = InspectionVisit(jurisdiction_id=plan.jurisdiction_id, plan=plan, target_id=0)
     fields = [f for f in InspectionVisit._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in fields]
-    constant = {  # the same in every row: the plan, the town, the empty result fields
-        f.attname: f.get_db_prep_save(f.pre_save(template, True), connection)
-        for f in fields
+    base = [  # the same in every row: the plan, the town, the empty result fields (the four below are replaced)
+        f.get_db_prep_save(f.pre_save(template, True), connection)
         if f.attname not in ("target_id", "departments", "items", "inspectors")
-    }
+        else None
+        for f in fields
+    ]
+    at_target, at_depts, at_items, at_inspectors = (
+        names.index(n) for n in ("target_id", "departments", "items", "inspectors")
+    )
     table = connection.ops.quote_name(InspectionVisit._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     dumps = json.JSONEncoder(separators=(",", ":")).encode
+    shared: dict[tuple[str, tuple[Any, ...]], str] = {}  # departments and items repeat across visits: encoded once
+
+    def encoded(kind: str, values: list[Any]) -> str:
+        key = (kind, tuple(values))
+        text = shared.get(key)
+        if text is None:
+            text = shared[key] = dumps([int(d) for d in values] if kind == "departments" else values)
+        return text
+
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
             for v in visits:
-                row = per_row(v)
-                values = {**constant, **{k: (x if k == "target_id" else dumps(x)) for k, x in row.items()}}
-                copy.write_row([values[n] for n in names])
+                row = base.copy()
+                row[at_target] = v["target"]
+                row[at_depts] = encoded("departments", v["departments"])
+                row[at_items] = encoded("items", v["items"])
+                row[at_inspectors] = _int_list_json(v["inspectors"]) or dumps(v["inspectors"])
+                copy.write_row(row)
+
+
+def _int_list_json(values: list[Any]) -> str | None:
+    """``[1,2]`` as ``json`` writes it compactly, for a list of plain ints (7,600 lists a draw: a call of the
+    encoder each was most of the rows' time); None for anything else."""
+    if all(type(x) is int for x in values):
+        return "[" + ",".join(map(str, values)) + "]"
+    return None
 
 
 def inspection_plan_verify(plan: InspectionPlan) -> tuple[bool, list[str]]:

@@ -157,6 +157,13 @@ class InspectionVisit(JurisdictionScoped):
         verbose_name = _("检查任务")
         verbose_name_plural = _("检查任务")
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "plan", "target"], name="enf_visit_unique")]
+        indexes = [  # the last check of each checked target, read by every draw (not a scan of all drawn visits)
+            models.Index(
+                fields=["jurisdiction", "target", "checked_on"],
+                name="enf_visit_checked",
+                condition=models.Q(checked_on__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_id}:{self.target_id}"

@@ -219,3 +219,27 @@ def test_subject_pool_is_filled_from_the_subjects_registry_with_credit_class(wor
     assert t.credit_class == "C" and t.kind == "enterprise"
     assert InspectionTarget.objects.get(subject=ind).kind == "individual_business"
     assert not InspectionTarget.objects.filter(name="龙华镇企业").exists()
+
+
+@pytest.mark.parametrize("coverage", [None, {"7": ["food", "安全"], "3": ["market"]}])
+def test_the_snapshot_text_is_the_canonical_json_of_its_data(coverage):
+    """``Snapshot.canonical`` (tuples handed to ``json`` as they are) writes the bytes ``canonical(as_json())`` does:
+    the hashes of draws stored before stay verifiable."""
+    snap = drawing.Snapshot(
+        targets=[(1, "A"), (5, "B"), (9, "")],
+        inspectors={"12": [3, 7], "2": [1]},
+        conflicts=[(3, 5)],
+        params={"plan": "抽查〔2026〕1号", "ratios": {"A": 0.01, "B": 1e-05}, "departments": ["12", "2"], "x": None},
+        coverage=coverage,
+    )
+    assert snap.canonical() == drawing.canonical(snap.as_json())
+    assert drawing.snapshot_json(snap).encode() == snap.canonical()
+    assert snap.hash == drawing.sha256(snap.as_json())
+    again = drawing.Snapshot.from_json(json.loads(snap.canonical()))
+    assert again.canonical() == snap.canonical()
+
+
+def test_visit_inspectors_are_written_as_json_writes_them():
+    for values in ([], [1], [3, 17, 1200]):
+        assert inspection._int_list_json(values) == json.dumps(values, separators=(",", ":"))
+    assert inspection._int_list_json([1, True]) is None and inspection._int_list_json(["1"]) is None

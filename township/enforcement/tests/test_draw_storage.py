@@ -82,3 +82,26 @@ def test_the_pool_is_graded_as_the_credit_core_grades_it(world, pool):  # noqa: 
     for t in pool["targets"][:12]:
         assert got[t.pk] == credit.credit_grade(t.subject, on=today)
     assert {got[t.pk] for t in pool["targets"][:3]} == {"D"}
+
+
+def test_subjects_of_schemes_with_different_no_record_grades_each_get_their_own(world, pool, monkeypatch):  # noqa: F811
+    """The no-record grade is computed once per scheme (``registered_in``); when the schemes of the pool disagree,
+    each subject gets its own scheme's grade."""
+    from township.credit import selectors as credit
+    from township.subjects.services import subject_get_or_create_org
+
+    class Computed:
+        def __init__(self, grade: str) -> None:
+            self.grade = grade
+
+    by_scheme = {world.town.pk: "A", world.other_town.pk: "C"}
+    monkeypatch.setattr(credit, "credit_grade_computed", lambda s, on=None: Computed(by_scheme[s.registered_in_id]))
+    targets = pool["targets"][:6]
+    for i, t in enumerate(targets):
+        t.subject = subject_get_or_create_org(
+            uscc=t.uscc, name=t.name, registered_in=world.town if i % 2 else world.other_town
+        )
+        t.save(update_fields=["subject"])
+    got = dict(inspection.graded_targets(world.town.code, timezone.localdate()))
+    assert [got[t.pk] for t in targets] == ["C", "A", "C", "A", "C", "A"]
+    assert got[pool["targets"][6].pk] == pool["targets"][6].credit_class  # no subject: the stored class
