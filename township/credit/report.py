@@ -88,7 +88,7 @@ def report_pdf(subject: Subject, *, jurisdiction_id: str, verify_url: Any) -> by
         doc_number=content["number"],
         addressee=content["addressee"],
         date=content["date"],
-        seal_label="信用报告专用章",
+        seal_label=_("信用报告专用章"),
         verify=verify_url(sealed.code),
         footer=_("电子签章核验码：%(c)s（扫描二维码核验）") % {"c": sealed.code},
     )

@@ -315,7 +315,10 @@ def confirmation_pack(request: HttpRequest, case_id: int, matter: str = "civil",
     if agreement is None:
         raise DomainError("agreement_incomplete", "尚未制作调解协议")
     pdf = documents.render(
-        "司法确认申请书及材料", m, documents.confirmation_pack_paragraphs(m, agreement, court), number=agreement.number
+        documents.title("pack"),
+        m,
+        documents.confirmation_pack_paragraphs(m, agreement, court),
+        number=agreement.number,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="confirmation-pack.pdf"'

@@ -22,7 +22,7 @@ from township.core.errors import DomainError, NotFound
 from township.core.identifiers import mask_phone, mask_resident_id
 from township.mediation import documents, forms, selectors, services
 from township.mediation.machine import MACHINE, S
-from township.mediation.models import DisputeType, Mediation, Outcome, Session, Source
+from township.mediation.models import DisputeType, Mediation, Outcome, Source
 from township.org.models import Jurisdiction, Level, Role, User
 from township.org.scoping import has_role, reach
 from township.org.units import chosen_unit
@@ -222,24 +222,13 @@ def document_pdf(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
     m = _mediation_by_case(request, case_id)
     agreement = selectors.agreement_of(m)
     if key == "registration":
-        paras = [documents.party_line(p, full=False) for p in m.parties.all()]
-        paras += [
-            f"纠纷类型：{m.get_dispute_type_display()}；来源：{m.get_source_display()}"
-            + (f"（{m.court_name}）" if m.court_name else ""),
-            f"纠纷简要情况：{m.summary}",
-            f"当事人请求：{m.claims or '—'}",
-            f"申请日期：{m.received_on:%Y年%m月%d日}；调解员：{m.mediator.get_full_name() if m.mediator else '—'}（{m.mediator_chosen_by or '—'}）",
-        ]
-        paras += [f"{p.name}：{p.get_consent_display()}（{p.consent_on or '—'}）" for p in m.parties.all()]
-        return _pdf(documents.render("人民调解申请登记表", m, paras, number=m.case.number), "registration")
+        paras = documents.registration_paragraphs(m)
+        return _pdf(documents.render(documents.title(key), m, paras, number=m.case.number), "registration")
     if key == "sessions":
-        paras = [
-            f"{s.held_on:%Y年%m月%d日}，{s.place}；参加人员：{s.present}；调解情况：{s.summary}"
-            for s in Session.objects.filter(jurisdiction_id=m.jurisdiction_id, mediation=m)
-        ]
-        return _pdf(documents.render("人民调解记录", m, paras, number=m.case.number), "sessions")
+        paras = documents.session_paragraphs(m)
+        return _pdf(documents.render(documents.title(key), m, paras, number=m.case.number), "sessions")
     if key == "agreement" and agreement is not None:
-        title = "人民调解协议书" if agreement.form == "written" else "口头调解协议登记表"
+        title = documents.title(key, agreement)
         verify = ""
         if agreement.sealed_document is not None:
             verify = request.build_absolute_uri(
@@ -248,11 +237,7 @@ def document_pdf(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
         paras = (
             documents.agreement_paragraphs(agreement, full=False)
             if agreement.form == "written"
-            else [
-                f"口头协议内容：{agreement.content}",
-                f"履行方式和期限：{agreement.performance}",
-                f"达成日期（即生效日期）：{agreement.reached_on:%Y年%m月%d日}（人民调解法第28条、第30条）",
-            ]
+            else documents.oral_agreement_paragraphs(agreement)
         )
         return _pdf(
             documents.render(
@@ -261,12 +246,15 @@ def document_pdf(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
                 paras,
                 number=agreement.number,
                 verify=verify,
-                seal_label="人民调解委员会印章" if agreement.sealed_on else "",
+                seal_label=_("人民调解委员会印章") if agreement.sealed_on else "",
             ),
             "agreement",
         )
     if key == "routes" and m.routes_notice:
-        return _pdf(documents.render("终止调解告知书", m, [m.routes_notice], number=m.case.number), "routes")
+        return _pdf(
+            documents.render(documents.title(key), m, documents.routes_notice_paragraphs(m), number=m.case.number),
+            "routes",
+        )
     raise Http404
 
 
@@ -289,7 +277,7 @@ def confirmation_pack(request: HttpRequest, case_id: int) -> HttpResponse:
 
     case_note(case=m.case, actor=_user(request), name="pack", label=_("生成司法确认申请材料"))
     paras = documents.confirmation_pack_paragraphs(m, agreement, court=request.GET.get("court", ""))
-    return _pdf(documents.render("司法确认申请书及材料", m, paras, number=agreement.number), "confirmation-pack")
+    return _pdf(documents.render(documents.title("pack"), m, paras, number=agreement.number), "confirmation-pack")
 
 
 @login_required

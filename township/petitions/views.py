@@ -176,7 +176,7 @@ def document_pdf_bytes(request: HttpRequest, doc: Any) -> bytes:
         doc_number=doc.number,
         addressee=doc.addressee,
         date=doc.issued_on,
-        seal_label="信访专用章",
+        seal_label=_("信访专用章"),
         verify=request.build_absolute_uri(reverse("certificates:verify-document", args=[sealed.code])),
         footer=_("电子签章核验码：%(c)s（扫描二维码核验）") % {"c": sealed.code},
     )

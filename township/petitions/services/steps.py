@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from township.cases.services import case_assign, case_extend, case_note
 from township.cases.types import case_type_for
@@ -31,9 +32,15 @@ from township.petitions.models import (
 
 REPLY_KIND = {Level.ORIGINAL: DocKind.OPINION, Level.REVIEW: DocKind.REVIEW, Level.RE_REVIEW: DocKind.RE_REVIEW}
 REMEDY = {
-    Level.ORIGINAL: "如不服本处理意见，可以自收到本意见书之日起30日内请求原办理机关的上一级机关复查（信访工作条例第35条）。",
-    Level.REVIEW: "如不服本复查意见，可以自收到本意见书之日起30日内向复查机关的上一级机关请求复核（信访工作条例第36条）。",
-    Level.RE_REVIEW: "本复核意见为最终意见；信访人以同一事实和理由提出的信访事项，不再受理（信访工作条例第36条第3款）。",
+    Level.ORIGINAL: gettext_lazy(
+        "如不服本处理意见，可以自收到本意见书之日起30日内请求原办理机关的上一级机关复查（信访工作条例第35条）。"
+    ),
+    Level.REVIEW: gettext_lazy(
+        "如不服本复查意见，可以自收到本意见书之日起30日内向复查机关的上一级机关请求复核（信访工作条例第36条）。"
+    ),
+    Level.RE_REVIEW: gettext_lazy(
+        "本复核意见为最终意见；信访人以同一事实和理由提出的信访事项，不再受理（信访工作条例第36条第3款）。"
+    ),
 }
 
 
@@ -120,8 +127,14 @@ def _seal(
     )
 
 
+def _date(day: Any) -> str:
+    from township.certificates.pdf import display_date
+
+    return display_date(day)
+
+
 def _received(petition: Petition) -> str:
-    return f"{timezone.localtime(petition.received_at):%Y年%m月%d日}"
+    return _date(timezone.localtime(petition.received_at))
 
 
 # ---- 受理 / 不予受理 / 转送 / 异议 ----------------------------------------------------------------------------------
@@ -138,10 +151,14 @@ def petition_accept(*, petition: Petition, actor: User, note: str = "") -> Petit
             petition,
             DocKind.ACCEPT,
             [
-                f"你（们）于{_received(petition)}提出的信访事项“{petition.title}”，本机关已依法受理。",
-                f"本机关将自受理之日起60日内办结，并出具书面处理意见（预计{due:%Y年%m月%d日}前）；"
-                "情况复杂的，经本机关负责人批准可以适当延长，延长期限不超过30日，并告知延期理由（信访工作条例第34条）。",
-                f"你可以凭查询码 {petition.follow_code} 查询办理进展和结果。",
+                _("你（们）于%(received)s提出的信访事项“%(title)s”，本机关已依法受理。")
+                % {"received": _received(petition), "title": petition.title},
+                _(
+                    "本机关将自受理之日起60日内办结，并出具书面处理意见（预计%(due)s前）；"
+                    "情况复杂的，经本机关负责人批准可以适当延长，延长期限不超过30日，并告知延期理由（信访工作条例第34条）。"
+                )
+                % {"due": _date(due)},
+                _("你可以凭查询码 %(code)s 查询办理进展和结果。") % {"code": petition.follow_code},
             ],
             actor,
         )
@@ -166,8 +183,9 @@ def petition_refuse(*, petition: Petition, actor: User, reason: str) -> Petition
             petition,
             DocKind.REFUSE,
             [
-                f"你（们）于{_received(petition)}提出的信访事项“{petition.title}”，经审查，本机关不予受理。",
-                f"理由：{reason.strip()}",
+                _("你（们）于%(received)s提出的信访事项“%(title)s”，经审查，本机关不予受理。")
+                % {"received": _received(petition), "title": petition.title},
+                _("理由：%(reason)s") % {"reason": reason.strip()},
             ],
             actor,
         )
@@ -188,9 +206,12 @@ def petition_transfer(*, petition: Petition, actor: User, transfer_to: str, reas
             petition,
             DocKind.TRANSFER,
             [
-                f"你（们）于{_received(petition)}提出的信访事项“{petition.title}”，依照“属地管理、分级负责，谁主管、谁负责”的原则，"
-                f"本机关已转送{target}处理，请向其查询办理情况。",
-                *([f"说明：{reason.strip()}"] if reason.strip() else []),
+                _(
+                    "你（们）于%(received)s提出的信访事项“%(title)s”，依照“属地管理、分级负责，谁主管、谁负责”的原则，"
+                    "本机关已转送%(target)s处理，请向其查询办理情况。"
+                )
+                % {"received": _received(petition), "title": petition.title, "target": target},
+                *([_("说明：%(note)s") % {"note": reason.strip()}] if reason.strip() else []),
             ],
             actor,
         )
@@ -213,9 +234,10 @@ def petition_object(*, petition: Petition, actor: User, reason: str, today: dt.d
         petition,
         DocKind.OBJECTION,
         [
-            f"贵机关转送（交办）的信访事项“{petition.title}”（本机关{_received(petition)}收到），经审查不属于本机关职责范围。",
-            f"理由：{reason.strip()}",
-            "依照《信访工作条例》第二十三条第三款，特提出异议，请予重新确定处理机关。",
+            _("贵机关转送（交办）的信访事项“%(title)s”（本机关%(received)s收到），经审查不属于本机关职责范围。")
+            % {"title": petition.title, "received": _received(petition)},
+            _("理由：%(reason)s") % {"reason": reason.strip()},
+            _("依照《信访工作条例》第二十三条第三款，特提出异议，请予重新确定处理机关。"),
         ],
         actor,
         addressee=petition.sender_body,
@@ -256,8 +278,16 @@ def petition_extend(*, petition: Petition, actor: User, days: int, reason: str) 
             petition,
             DocKind.EXTENSION,
             [
-                f"你（们）提出的信访事项“{petition.title}”，因{reason.strip()}，经本机关负责人批准，办理期限延长{int(days)}日"
-                f"（至{timezone.localtime(petition.case.due_at):%Y年%m月%d日}）（信访工作条例第34条）。",
+                _(
+                    "你（们）提出的信访事项“%(title)s”，因%(reason)s，经本机关负责人批准，办理期限延长%(days)s日"
+                    "（至%(due)s）（信访工作条例第34条）。"
+                )
+                % {
+                    "title": petition.title,
+                    "reason": reason.strip(),
+                    "days": int(days),
+                    "due": _date(timezone.localtime(petition.case.due_at)),
+                },
             ],
             actor,
         )
@@ -284,11 +314,12 @@ def petition_opinion(*, petition: Petition, actor: User, outcome: str, facts: st
         petition,
         kind,
         [
-            f"信访请求：{request}",
-            f"事实和理由：{facts.strip()}",
-            f"处理意见：{Outcome(outcome).label}。{decision.strip()}",
-            f"依据：{basis.strip()}",
-            REMEDY[Level(petition.level)],
+            _("信访请求：%(request)s") % {"request": request},
+            _("事实和理由：%(facts)s") % {"facts": facts.strip()},
+            _("处理意见：%(outcome)s。%(decision)s")
+            % {"outcome": Outcome(outcome).label, "decision": decision.strip()},
+            _("依据：%(basis)s") % {"basis": basis.strip()},
+            str(REMEDY[Level(petition.level)]),
         ],
         actor,
     )
