@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +26,16 @@ class AccountRefused(DomainError):
 # Account checks of the sign-in policy that live above org (the lock, password expiry: township.web.security);
 # installed by that app's config. Each raises AccountRefused.
 _token_checks: list[Callable[[User], None]] = []
+# What those checks read, as expressions on the token's row (``OuterRef("user__username")`` …), built per request:
+# fetched with the token in one statement and set on the user (attribute = the name) for the checks to use.
+_token_reads: list[Callable[[], dict[str, Any]]] = []
 
 
-def register_token_check(check: Callable[[User], None]) -> None:
+def register_token_check(check: Callable[[User], None], reads: Callable[[], dict[str, Any]] | None = None) -> None:
     if check not in _token_checks:
         _token_checks.append(check)
+    if reads is not None and reads not in _token_reads:
+        _token_reads.append(reads)
 
 
 def _digest(secret: str) -> str:
@@ -55,14 +61,20 @@ def api_token_authenticate(secret: str) -> User | None:
     """
     if not secret:
         return None
+    reads: dict[str, Any] = {}
+    for build in _token_reads:
+        reads.update(build())
     token = (
         ApiToken.objects.select_related("user")
+        .annotate(**reads)
         .filter(key_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
     user = token.user
+    for name in reads:
+        setattr(user, name, getattr(token, name))
     if user.must_change_password:
         raise AccountRefused("password_change_required", _("须修改初始密码：请先登录网页端修改密码，再使用 API 令牌"))
     for check in _token_checks:

@@ -11,9 +11,10 @@ class WebConfig(AppConfig):
         from township.core.navigation import register_menu
         from township.org.models import Role
         from township.org.services import register_token_check
-        from township.web.security import token_refusal
+        from township.web.security import token_reads, token_refusal
 
-        register_token_check(token_refusal)  # the sign-in policy gates personal API tokens too
+        # the sign-in policy gates personal API tokens too, read with the token in one statement
+        register_token_check(token_refusal, token_reads)
 
         register_menu(label=_("我的待办"), url_name="workbench", order=10)
         register_menu(label=_("API 令牌"), url_name="api-tokens", order=900)

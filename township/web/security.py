@@ -128,7 +128,10 @@ class HistoryValidator:
 
 
 def password_changed_at(user: Any) -> datetime | None:
-    latest = PasswordHistory.objects.filter(user_id=user.pk).values_list("changed_at", flat=True).first()
+    if hasattr(user, TOKEN_PASSWORD_CHANGED):  # read with the API token (token_reads)
+        latest = getattr(user, TOKEN_PASSWORD_CHANGED)
+    else:
+        latest = PasswordHistory.objects.filter(user_id=user.pk).values_list("changed_at", flat=True).first()
     return latest or getattr(user, "date_joined", None)
 
 
@@ -298,6 +301,25 @@ def sign_in(request: HttpRequest, username: str, password: str) -> SignIn:
 # --- API tokens --------------------------------------------------------------------------------
 
 
+TOKEN_LOCKED = "_token_account_locked"  # noqa: S105  (an attribute name, not a secret)
+TOKEN_PASSWORD_CHANGED = "_token_password_changed_at"  # noqa: S105  (an attribute name)
+
+
+def token_reads() -> dict[str, Any]:
+    """What ``token_refusal`` reads, fetched with the token's row (one statement for the token and its checks)."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    locked = LoginThrottle.objects.filter(username=OuterRef("user__username"), locked_until__gt=timezone.now())
+    return {
+        TOKEN_LOCKED: Exists(locked),
+        TOKEN_PASSWORD_CHANGED: Subquery(
+            PasswordHistory.objects.filter(user_id=OuterRef("user_id"))
+            .order_by("-changed_at", "-id")
+            .values("changed_at")[:1]
+        ),
+    }
+
+
 def token_refusal(user: Any) -> None:
     """Refuse a personal API token whose account is locked or whose password has expired.
 
@@ -306,7 +328,8 @@ def token_refusal(user: Any) -> None:
     """
     from township.org.services import AccountRefused
 
-    if is_locked(user.get_username()):
+    locked = getattr(user, TOKEN_LOCKED) if hasattr(user, TOKEN_LOCKED) else is_locked(user.get_username())
+    if locked:
         raise AccountRefused("account_locked", _("账户已被临时锁定，请稍后再试或联系安全管理员解锁"))
     if password_expired(user):
         raise AccountRefused("password_change_required", _("密码已过期：请先登录网页端修改密码，再使用 API 令牌"))

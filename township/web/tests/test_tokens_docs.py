@@ -90,3 +90,27 @@ def test_last_used_is_written_at_most_once_a_minute(client, clerk_a, time_machin
     assert client.get("/api/v1/cases/workbench", **auth).status_code == 200
     token.refresh_from_db()
     assert token.last_used_at == start + dt.timedelta(minutes=2)
+
+
+def test_a_token_and_its_sign_in_checks_are_read_in_one_statement(client, clerk_a):
+    """The lock and the password's age are read with the token (``token_reads``), not one statement each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from township.org.services import api_token_create
+    from township.web.models import LoginThrottle
+
+    _token, secret = api_token_create(user=clerk_a, name="接口")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/v1/cases/workbench", **auth).status_code == 200  # first use writes 最近使用
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/cases/workbench", **auth).status_code == 200
+    tables = ("org_apitoken", "web_loginthrottle", "web_passwordhistory")
+    reads = [q["sql"] for q in ctx.captured_queries if any(f'"{t}"' in q["sql"] for t in tables)]
+    assert len(reads) == 1 and all(f'"{t}"' in reads[0] for t in tables), reads
+    # and the checks still refuse: a locked name answers 403 with its code
+    from django.utils import timezone
+
+    LoginThrottle.objects.create(username=clerk_a.username, locked_until=timezone.now() + timezone.timedelta(minutes=5))
+    res = client.get("/api/v1/cases/workbench", **auth)
+    assert res.status_code == 403 and res.json()["code"] == "account_locked"
