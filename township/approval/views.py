@@ -245,19 +245,24 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """A decision letter or notice as PDF with the approval bureau's seal (一章审批)."""
     from township.certificates.pdf import render_document
+    from township.certificates.services import is_official_language, official_language
 
     app = _app_or_404(request.user, pk)
     try:
-        content = sel.document_content(app, kind)
+        with official_language():  # the sealed letter is the Chinese one, whatever this page's language
+            official = sel.document_content(app, kind)
+        content = official if is_official_language() else sel.document_content(app, kind)
     except NotFound:
         raise Http404 from None
-    unit_name, verify, footer = app.jurisdiction.name, "", ""
-    sealed = svc.document_seal_if_possible(app, kind, content)
+    unit_name, verify, footer, translation_of = app.jurisdiction.name, "", "", ""
+    sealed = svc.document_seal_if_possible(app, kind, official)
     if sealed is not None:
         unit_name = sealed.key.unit_name
         verify = request.build_absolute_uri(reverse("certificates:verify-document", args=[sealed.code]))
         footer = _("电子签章核验码：%(c)s（扫描二维码核验）") % {"c": sealed.code}
+        translation_of = "" if content is official else sealed.code
     body = render_document(
+        translation_of=translation_of,
         verify=verify,
         footer=footer,
         title=content["title"],

@@ -277,7 +277,12 @@ def render_certificate(
         if y < 105 * mm:
             break
 
-    draw_seal(c, width - 60 * mm, 60 * mm, 22 * mm, cert.issuer_name, _("电子证照专用章"))
+    if (translation.get_language() or settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE:
+        draw_seal(c, width - 60 * mm, 60 * mm, 22 * mm, cert.issuer_name, _("电子证照专用章"))
+    else:  # a translation for reference: the certificate in force is the Chinese one (国家通用语言文字法第九条)
+        c.setFont(font, 9)
+        for n, line in enumerate(_wrap(translation_note(cert.identifier), font, 9, 80 * mm)[:5]):
+            c.drawString(width - 100 * mm, 70 * mm - n * 5 * mm, line)
     url = verification_url(cert, base_url)
     draw_qr(c, 25 * mm, 30 * mm, 32 * mm, url)
     c.setFont(font, 8)
@@ -334,6 +339,10 @@ def _fit_label(text: str, font: str, size: float, width: float, smallest: float 
     return _wrap(text, font, smallest, width), smallest
 
 
+def translation_note(code: str) -> str:
+    return _("译文，仅供参考，不加盖印章；具有效力的是中文原件（电子签章核验码：%(code)s）。") % {"code": code}
+
+
 def render_document(
     *,
     title: str,
@@ -345,6 +354,7 @@ def render_document(
     seal_label: str | None = None,
     verify: str = "",
     footer: str = "",
+    translation_of: str = "",
 ) -> bytes:
     """A decision letter / notice (受理通知书, 准予许可决定书, 一次性告知书 …) as an A4 PDF.
 
@@ -386,7 +396,13 @@ def render_document(
     day = date or timezone.localdate()
     c.drawRightString(right - 10 * mm, y, unit_name)
     c.drawRightString(right - 10 * mm, y - leading, display_date(day))
-    draw_seal(c, right - 35 * mm, y, 21 * mm, unit_name, seal_label)
+    if translation_of:
+        # a translation for reference (certificates.services.official_language): no seal; the sealed original's code
+        c.setFont(font, 9)
+        for n, line in enumerate(_wrap(translation_note(translation_of), font, 9, right - left)[:3]):
+            c.drawString(left, y - 2 * leading - n * 5 * mm, line)
+    else:
+        draw_seal(c, right - 35 * mm, y, 21 * mm, unit_name, seal_label)
     if verify:
         draw_qr(c, left, 22 * mm, 28 * mm, verify)
         c.setFont(font, 8)

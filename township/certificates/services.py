@@ -7,16 +7,18 @@ post-approval verification revoke them. Everything is keyword-only and raises ``
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from township.certificates import crypto, identifier
@@ -34,6 +36,9 @@ from township.org.models import Department, Role
 from township.org.scoping import has_role
 from township.subjects.models import Subject
 from township.subjects.services import subject_mark_present
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ISSUER_ROLES = (Role.APPROVER, Role.APPROVAL_HEAD, Role.WINDOW_CLERK, Role.ADMINISTRATOR)
 STATUS_ROLES = (Role.APPROVER, Role.APPROVAL_HEAD, Role.ENFORCEMENT_OFFICER, Role.ADMINISTRATOR)
@@ -187,6 +192,30 @@ def certificate_issue(
         valid_until=valid_until,
     )
     return cert
+
+
+def official_language() -> translation.override:
+    """The language of what is sealed and sent to the public: the official one (``settings.LANGUAGE_CODE``,
+    简体中文), whatever the clerk's page is in — 《中华人民共和国国家通用语言文字法》第九条: 国家机关以普通话和规范汉字为
+    公务用语用字. A context manager and a decorator. A paper printed in another language is a translation for reference
+    (``render_document(translation_of=…)``): not sealed, pointing to the sealed original."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def in_official_language(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: ``func`` runs in the official language (a new ``override`` per call: one shared instance would
+    mix up the saved language of concurrent requests)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with official_language():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def is_official_language() -> bool:
+    return (translation.get_language() or settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE
 
 
 def document_seal(

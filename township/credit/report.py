@@ -69,19 +69,24 @@ def report_content(subject: Subject, *, on: datetime.date | None = None) -> dict
 def report_pdf(subject: Subject, *, jurisdiction_id: str, verify_url: Any) -> bytes:
     """The PDF sealed with the town's SM2 document seal; ``verify_url(code)`` gives the public check's address."""
     from township.certificates.pdf import render_document
-    from township.certificates.services import document_seal
+    from township.certificates.services import document_seal, is_official_language, official_language
 
-    content = report_content(subject)
+    with official_language():  # the sealed report is the Chinese one (国家通用语言文字法第九条)
+        official = report_content(subject)
+        official_paragraphs = [str(p) for p in official["paragraphs"]]
+        official_title = str(official["title"])
     sealed = document_seal(
         department=issuer_department(jurisdiction_id),
         kind=KIND,
-        title=str(content["title"]),
-        number=content["number"],
-        addressee=content["addressee"],
-        issued_on=content["date"],
-        paragraphs=[str(p) for p in content["paragraphs"]],
+        title=official_title,
+        number=official["number"],
+        addressee=official["addressee"],
+        issued_on=official["date"],
+        paragraphs=official_paragraphs,
     )
+    content = official if is_official_language() else report_content(subject)
     return render_document(
+        translation_of="" if content is official else sealed.code,
         title=str(content["title"]),
         unit_name=sealed.key.unit_name,
         paragraphs=[str(p) for p in content["paragraphs"]],

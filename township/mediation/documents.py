@@ -201,8 +201,16 @@ def title(key: str, agreement: Agreement | None = None) -> str:
 
 
 def render(
-    title: str, mediation: Mediation, paragraphs: list[str], *, number: str = "", verify: str = "", seal_label: str = ""
+    title: str,
+    mediation: Mediation,
+    paragraphs: list[str],
+    *,
+    number: str = "",
+    verify: str = "",
+    seal_label: str = "",
+    translation_of: str = "",
 ) -> bytes:
+    """``translation_of``: the sealed original's code when this print is a translation of it (not sealed)."""
     from township.certificates.pdf import render_document
 
     return render_document(
@@ -213,6 +221,7 @@ def render(
         date=timezone.localdate(),
         seal_label=seal_label,
         verify=verify,
+        translation_of=translation_of,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.cases.models import Warning
+from township.certificates.services import is_official_language
 from township.core.errors import DomainError, NotFound
 from township.core.identifiers import mask_phone, mask_resident_id
 from township.mediation import documents, forms, selectors, services
@@ -247,6 +248,10 @@ def document_pdf(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
                 number=agreement.number,
                 verify=verify,
                 seal_label=_("人民调解委员会印章") if agreement.sealed_on else "",
+                # printed in another language than the sealed Chinese original: a translation, not sealed
+                translation_of=""
+                if agreement.sealed_document is None or is_official_language()
+                else agreement.sealed_document.code,
             ),
             "agreement",
         )

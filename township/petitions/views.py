@@ -166,8 +166,15 @@ def case_redirect(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def document_pdf_bytes(request: HttpRequest, doc: Any) -> bytes:
+    """The letter as issued and sealed: in the official language, whatever this page is in (the petitioner's copy)."""
     from township.certificates.pdf import render_document
+    from township.certificates.services import official_language
 
+    with official_language():
+        return _document_pdf(request, doc, render_document)
+
+
+def _document_pdf(request: HttpRequest, doc: Any, render_document: Any) -> bytes:
     sealed = doc.sealed
     return render_document(
         title=doc.title,

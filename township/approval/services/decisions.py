@@ -92,7 +92,15 @@ EXTENSION_CHANNEL_LABELS = {
 
 def _tell_extension(application: Application, actor: User | None, *, days: int, reason: str) -> None:
     """行政许可法 Art 42: the extension is told to the applicant — a sealed 延期告知书 among the application's documents
-    (downloadable, printable for the agent or the window) and a recorded 告知 on the timeline with its channel."""
+    (downloadable, printable for the agent or the window) and a recorded 告知 on the timeline with its channel; all in
+    the official language (``certificates.services.official_language``), whatever the approver's page is in."""
+    from township.certificates.services import official_language
+
+    with official_language():
+        _tell_extension_now(application, actor, days=days, reason=reason)
+
+
+def _tell_extension_now(application: Application, actor: User | None, *, days: int, reason: str) -> None:
     from township.approval.selectors import document_content
     from township.approval.services.common import document_seal_if_possible
     from township.cases.services import case_note

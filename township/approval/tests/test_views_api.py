@@ -167,6 +167,13 @@ def test_supplement_notice_and_denial_letters_are_sealed_pdfs(
     assert sealed.code in text.replace(" ", "")
     client.get(reverse("approval:document", args=[app.pk, "denial"]))
     assert SealedDocument.objects.filter(kind="approval.denial").count() == 1
+    # printed from an English page: a translation for reference, unsealed, naming the Chinese original; no English
+    # letter is ever sealed (国家通用语言文字法第九条)
+    client.cookies["django_language"] = "en"
+    english = " ".join(_pdf_text(client.get(reverse("approval:document", args=[app.pk, "denial"])).content).split())
+    del client.cookies["django_language"]
+    assert "Translation for reference only, not sealed" in english and sealed.code in english.replace(" ", "")
+    assert SealedDocument.objects.filter(kind="approval.denial").count() == 1
     client.logout()
     page = client.get(reverse("certificates:verify-document", args=[sealed.code])).content.decode()
     assert "签章有效" in page and luo.name[0] + "*" in page and luo.name not in page

@@ -22,6 +22,13 @@ def test_a_credit_report_prints_in_english(town_a):
         # a label of the report; it is taken out here as data until grading translates it.
         reason = credit_grade_reason(luo)
     unit = f"{town_a.name}{office.name}"
-    assert "Credit report seal" in text and "Credit report" in text and "Scan to verify" in text
+    # printed in English: a translation, unsealed, naming the sealed Chinese original (国家通用语言文字法第九条)
+    flat = " ".join(text.split())
+    assert "Credit report seal" not in text and "Credit report" in text and "Scan to verify" in text
+    assert "Translation for reference only, not sealed" in flat
+    from township.certificates.models import SealedDocument
+
+    sealed = SealedDocument.objects.get(kind="credit.report")
+    assert sealed.code in flat and "信用" in sealed.content  # the sealed record is the Chinese report
     assert cjk_labels(text, [luo.masked_name]) == [], text
     assert cjk_left(text, [luo.masked_name, unit, reason], seal=[unit]) == [], text

@@ -180,9 +180,17 @@ def committee_seal_document(mediation: Mediation, agreement: Agreement, day: dt.
         number=agreement.number,
         addressee=first,
         issued_on=day,
-        paragraphs=documents.agreement_paragraphs(agreement),
+        paragraphs=_official_paragraphs(agreement),
         source_case=mediation.case,
     )
+
+
+def _official_paragraphs(agreement: Agreement) -> list[str]:
+    """The agreement's text as sealed: in the official language, whatever the mediator's page is in."""
+    from township.certificates.services import official_language
+
+    with official_language():
+        return [str(p) for p in documents.agreement_paragraphs(agreement)]
 
 
 @transaction.atomic

@@ -49,7 +49,10 @@ def test_every_mediation_paper_is_english_when_asked_in_english(client, mediator
         assert cjk_labels(text, data) == [], (url, text)
         assert cjk_left(text, data, seal=seal) == [], (url, text)
     agreement = _get(client, urls[keys.index("agreement")], "en")
-    assert "People's mediation agreement" in agreement and "Seal of the people's mediation committee" in agreement
+    # the sealed agreement printed in English is a translation: unsealed, naming the Chinese original's code
+    assert "People's mediation agreement" in agreement and "Seal of the people's mediation committee" not in agreement
+    assert "Translation for reference only, not sealed" in " ".join(agreement.split())
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in effective.agreement.sealed_document.content)  # sealed in Chinese
     assert "Time limit for performance: by " in agreement
     pack = " ".join(_get(client, urls[-1], "en").split())
     assert "Article 205 of the Civil Procedure Law of the PRC" in pack

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from township.cases.services import case_assign, case_extend, case_note
 from township.cases.types import case_type_for
+from township.certificates.services import in_official_language
 from township.core.errors import BadInput, DomainError
 from township.core.identifiers import is_valid_uscc
 from township.org.models import Department, Role, User
@@ -141,6 +142,7 @@ def _received(petition: Petition) -> str:
 
 
 @transaction.atomic
+@in_official_language  # the letter and the notice go to the petitioner in Chinese (sealed)
 def petition_accept(*, petition: Petition, actor: User, note: str = "") -> Petition:
     """受理: the written 受理告知书 (none when the name/address is unclear), clock 60 natural days (Art 23, 34).
     Errors: matter_finalized, notice_required, recused, issuer_missing and the engine's."""
@@ -175,6 +177,7 @@ def petition_accept(*, petition: Petition, actor: User, note: str = "") -> Petit
 
 
 @transaction.atomic
+@in_official_language  # the letter and the notice go to the petitioner in Chinese (sealed)
 def petition_refuse(*, petition: Petition, actor: User, reason: str) -> Petition:
     """不予受理 with the reasons, in writing (Art 23). Errors: reason_required, notice_required, recused."""
     doc = None
@@ -196,6 +199,7 @@ def petition_refuse(*, petition: Petition, actor: User, reason: str) -> Petition
 
 
 @transaction.atomic
+@in_official_language  # the letter and the notice go to the petitioner in Chinese (sealed)
 def petition_transfer(*, petition: Petition, actor: User, transfer_to: str, reason: str = "") -> Petition:
     """转送 to the body competent for it, telling the petitioner in writing (Art 22, 23).
     Errors: transfer_target_required, notice_required, recused."""
@@ -224,6 +228,7 @@ def petition_transfer(*, petition: Petition, actor: User, transfer_to: str, reas
 
 
 @transaction.atomic
+@in_official_language  # the letter and the notice go to the petitioner in Chinese (sealed)
 def petition_object(*, petition: Petition, actor: User, reason: str, today: dt.date | None = None) -> Petition:
     """Not ours: the objection to the sending body within 5 working days of receipt, with reasons (Art 23 ¶3).
     Errors: objection_direct, objection_late, reason_required, recused."""
@@ -264,6 +269,7 @@ def petition_assign(*, petition: Petition, actor: User, department: Any, comment
 
 
 @transaction.atomic
+@in_official_language  # the letter and the notice go to the petitioner in Chinese (sealed)
 def petition_extend(*, petition: Petition, actor: User, days: int, reason: str) -> Petition:
     """One extension of at most 30 days, approved by the head (领导), the reason told in writing (Art 34).
     Errors: extension_head_only, extension_twice, extension_too_long, reason_required."""
@@ -299,6 +305,7 @@ def petition_extend(*, petition: Petition, actor: User, days: int, reason: str) 
 
 
 @transaction.atomic
+@in_official_language  # the letter and the notice go to the petitioner in Chinese (sealed)
 def petition_opinion(*, petition: Petition, actor: User, outcome: str, facts: str, basis: str, decision: str) -> Any:
     """The written 信访处理意见书 (复查/复核意见书 at those levels): the request, facts and reasons, the decision and
     its legal basis, and the remedy (Art 32; 山东 Art 41). Errors: opinion_exists, invalid_input."""
