@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from township.core.citus import public_code_jurisdiction
@@ -90,6 +90,20 @@ def case_in_states(actor: User | None, states: list[str] | tuple[str, ...]) -> Q
     return case_side(actor, state__in=list(states))
 
 
+def _own_case(**lookups: Any) -> Subquery:
+    """The id of the event's own case when it matches ``lookups``, as a scalar subquery: the database evaluates it
+    per event (it cannot turn it into a join), so a list walks the events newest first by the primary key and stops
+    at its page — a few hundred key lookups whatever the volume, where a join hashes every matching case first
+    (1M bench: 132 ms → 3 ms). Worst case (a rare state) it walks the unit's events: no worse than the hash."""
+    from township.cases.models import Case as CaseRow
+
+    return Subquery(
+        CaseRow.objects.filter(pk=OuterRef("case_id"), jurisdiction_id=OuterRef("jurisdiction_id"), **lookups)
+        .order_by()
+        .values("pk")[:1]
+    )
+
+
 def event_list(
     *,
     actor: User | None,
@@ -114,7 +128,7 @@ def event_list(
         qs = qs.filter(unit.q("jurisdiction", "village"))
     if state:
         states = [state] if isinstance(state, str) else list(state)
-        qs = qs.filter(case_in_states(actor, states))
+        qs = qs.alias(own_case=_own_case(state__in=states)).filter(own_case__isnull=False)
     if grid:
         qs = qs.filter(grid_id=grid)
     if event_class:
@@ -124,12 +138,10 @@ def event_list(
     if source:
         qs = qs.filter(source=source)
     if overdue:
-        qs = qs.filter(
-            case_in_states(actor, TIMED_STATES),
-            case__due_at__lt=timezone.now(),
-            case__clock_paused_at__isnull=True,
-            case__closed_at__isnull=True,
+        late = _own_case(
+            state__in=TIMED_STATES, due_at__lt=timezone.now(), clock_paused_at__isnull=True, closed_at__isnull=True
         )
+        qs = qs.alias(late_case=late).filter(late_case__isnull=False)
     if q:
         qs = qs.filter(description__contains=q)
     if before_id:
