@@ -61,7 +61,7 @@ def feature_list(request: HttpRequest) -> HttpResponse:
             data = upload.read(MAX_BYTES + 1) if upload else b""
             preview = services.feature_preview(
                 actor=request.user,  # type: ignore[arg-type]
-                jurisdiction=chosen["jurisdiction"],
+                jurisdiction=str(chosen["jurisdiction"]),
                 data=data,
                 default_kind=str(chosen["kind"]),
             )

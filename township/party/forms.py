@@ -95,7 +95,7 @@ class OrgForm(forms.Form):
             "kind": org.kind,
             "parent": org.parent_id,
             "village": org.village_id or "",
-            "grid": org.grid.code if org.grid_id else "",
+            "grid": org.grid.code if org.grid is not None else "",
             "non_public": org.non_public,
             "enterprise": org.enterprise,
             "secretary": org.secretary_id,
@@ -141,5 +141,5 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         _set(self, "user", selectors.people_choices(town=org.jurisdiction_id))
         _set(self, "grid", _grid_choices(org.jurisdiction_id))
-        if org.grid_id and not self.is_bound:
+        if org.grid is not None and not self.is_bound:
             self.initial.setdefault("grid", org.grid.code)

@@ -235,6 +235,6 @@ class RevealLog(JurisdictionScoped):
     @property
     def label(self) -> str:
         """What was seen, for the auditor: the organisation's name, or the list / layer and how many."""
-        if self.org_id:
+        if self.org is not None:
             return self.org.name
         return str(_("%(n)d 个党组织") % {"n": self.orgs})

@@ -204,7 +204,7 @@ def people_choices(*, town: str) -> list[tuple[int, str]]:
 
 
 def member_get(*, org: PartyOrg, pk: int) -> MemberLink:
-    link = MemberLink.objects.filter(jurisdiction_id=org.jurisdiction_id, org=org, pk=pk).first()
+    link: MemberLink | None = MemberLink.objects.filter(jurisdiction_id=org.jurisdiction_id, org=org, pk=pk).first()
     if link is None:
         raise NotFound()
     return link
@@ -225,7 +225,7 @@ def org_ref(*, town: str, pk: int | None) -> PartyOrg | None:
 
     if pk is None:
         return None
-    org = PartyOrg.objects.filter(jurisdiction_id=town, pk=pk).first()
+    org: PartyOrg | None = PartyOrg.objects.filter(jurisdiction_id=town, pk=pk).first()
     if org is None:
         raise DomainError("parent_invalid", _("上级组织不属于该乡镇"), field="parent")
     return org

@@ -149,6 +149,8 @@ def _check_parent(org: PartyOrg, parent: PartyOrg | None) -> None:
         if node.pk == org.pk:
             raise DomainError("parent_invalid", _("上级组织不能是本组织或其下级组织"), field="parent")
         seen.add(node.pk)
+        if node.parent_id is None:
+            break
         node = PartyOrg.objects.filter(jurisdiction_id=org.jurisdiction_id, pk=node.parent_id).first()
 
 

@@ -4,6 +4,7 @@ documents), document download (sealed PDF), the access log, the petitioner's mes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -174,7 +175,7 @@ def document_pdf_bytes(request: HttpRequest, doc: Any) -> bytes:
         return _document_pdf(request, doc, render_document)
 
 
-def _document_pdf(request: HttpRequest, doc: Any, render_document: Any) -> bytes:
+def _document_pdf(request: HttpRequest, doc: Any, render_document: Callable[..., bytes]) -> bytes:
     sealed = doc.sealed
     return render_document(
         title=doc.title,

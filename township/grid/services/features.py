@@ -127,7 +127,7 @@ def _feature(raw: Any, index: int, default_kind: str) -> FeatureRow:
             (where, _("几何类型应为 LineString 或 MultiLineString（实际为 %(t)s）") % {"t": gtype or _("空")})
         )
         return row
-    coords = geom.get("coordinates")
+    coords = geom.get("coordinates") if isinstance(geom, dict) else None
     parts = [coords] if gtype == "LineString" else (coords if isinstance(coords, list) and coords else [None])
     lines = [_line(part, row, where) for part in parts]
     if row.errors or not all(lines):
