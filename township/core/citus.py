@@ -87,6 +87,7 @@ BUSINESS: tuple[str, ...] = (
     "grid_handover",
     "grid_patrol",
     "grid_trackpoint",
+    "grid_mapfeature",
     # cameras
     "cameras_camera",
     "cameras_snapshot",
@@ -139,6 +140,7 @@ BUSINESS: tuple[str, ...] = (
     "party_partyorg",
     "party_memberlink",
     "party_rating",
+    "party_reveallog",
     # subjects (presence per town; the subject itself is shared)
     "subjects_subjectpresence",
     "subjects_subjectcorrection",
