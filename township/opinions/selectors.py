@@ -105,7 +105,8 @@ class Stats:
 
 
 def opinion_stats(*, actor: User | None, f: OpinionFilter | None = None) -> Stats:
-    qs = opinion_list(actor=actor, f=f or OpinionFilter())
+    # no ordering: a grouped count under the list's ORDER BY would group by each row
+    qs = opinion_list(actor=actor, f=f or OpinionFilter()).order_by()
     cat = dict(Category.choices)
     chan = dict(Channel.choices)
     st = Stats(total=qs.count())
@@ -201,7 +202,7 @@ def opinion_track(*, code: str) -> TrackView:
         raise NotFound("查询码不存在")
     links = CaseLink.objects.filter(
         jurisdiction_id=o.jurisdiction_id, source_id=o.case_id, kind=LinkKind.FORWARDED
-    ).select_related("target")
+    ).prefetch_related("target")  # forwarded to another unit's case: read by id, not joined (Citus)
     forwarded = [
         ForwardedStatus(
             type_label=_type_label(link.target.case_type),

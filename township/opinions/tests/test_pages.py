@@ -124,3 +124,14 @@ def test_api_list_detail_create_and_action(client, agent_a, dispatcher_a, villag
         f"/api/v1/cases/{item['case_id']}/actions/opinion_archive", {"outcome": "x"}, content_type="application/json"
     )
     assert r.status_code in (404, 409, 422)
+
+
+def test_stats_count_every_opinion_of_an_outcome(collect, dispatcher_a):
+    """The grouped counts ignore the list's ordering (under it each row would be its own group, counted once)."""
+    from township.opinions.selectors import opinion_stats
+
+    for title in ("路灯一", "路灯二", "路灯三"):
+        services.opinion_answer(opinion=collect(title=title, category="safety"), actor=dispatcher_a, reply="已修复")
+    collect(title="未办")
+    st = opinion_stats(actor=dispatcher_a)
+    assert (st.total, st.answered, st.open) == (4, 3, 1)
