@@ -29,6 +29,59 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(alone)
 
 
+# TOWNSHIP_QUERY_SHAPE=fail (the PostgreSQL pass of .ci/run) checks every statement of every test for the joins
+# and locks a Citus cluster cannot route to one town's shard (township/core/query_shape.py); =log:PATH appends
+# them to PATH as JSON lines instead of failing (to survey a change).
+QUERY_SHAPE = os.environ.get("TOWNSHIP_QUERY_SHAPE", "")
+
+
+def _origin() -> str:
+    import traceback
+
+    frames = [
+        f
+        for f in traceback.extract_stack()[:-3]
+        if "/township/" in f.filename and "/core/query_shape" not in f.filename
+    ]
+    return " < ".join(f"{f.filename.split('/township/', 1)[1]}:{f.lineno}" for f in reversed(frames[-3:]))
+
+
+@pytest.fixture(autouse=True)
+def _query_shape(request):
+    if not QUERY_SHAPE or not os.environ.get("DATABASE_URL") or request.node.get_closest_marker("sqlite_pass"):
+        yield
+        return
+    from django.db import connection
+
+    from township.core.query_shape import offenders_cached
+
+    seen: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def capture(execute, sql, params, many, context):
+        if " JOIN " in sql or " FOR UPDATE" in sql:
+            for found in offenders_cached(sql):
+                seen.setdefault(found, (_origin(), sql[:600]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        yield
+    if not seen:
+        return
+    if QUERY_SHAPE.startswith("log:"):
+        import json
+
+        with open(QUERY_SHAPE[4:], "a", encoding="utf-8") as out:
+            for found, (origin, sql) in seen.items():
+                out.write(json.dumps({"test": request.node.nodeid, "offender": found, "origin": origin, "sql": sql}))
+                out.write("\n")
+        return
+    pytest.fail(
+        "SQL a Citus cluster cannot route to one town's shard (township/core/query_shape.py):\n"
+        + "\n".join(f"{found} at {origin}: {sql}" for found, (origin, sql) in seen.items()),
+        pytrace=False,
+    )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Every test starts with an empty cache (figures cached by one test's data must not leak into the next)."""

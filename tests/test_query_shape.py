@@ -1,7 +1,9 @@
 """Query shape for Citus (issue 19, docs/scaling.md "Queries on the cluster"), checked on plain PostgreSQL.
 
-The SQL of representative requests (every menu page of the demo roles that see most of the product, the public
-lookups) is captured with ``connection.execute_wrapper``. The test fails on
+The checker is ``township/core/query_shape.py``; over the whole suite it runs in the PostgreSQL pass of .ci/run
+(``TOWNSHIP_QUERY_SHAPE=fail``, conftest.py). Here the checker itself is tested, and the SQL of representative
+requests (every menu page of the demo roles that see most of the product, the public lookups) is captured with
+``connection.execute_wrapper``. The test fails on
 
 - a join between two business tables (``township.core.citus.BUSINESS``) whose ON clause does not equate their
   ``jurisdiction_id`` columns and where the WHERE clause does not filter both by the key (Citus: "complex joins are
@@ -15,12 +17,11 @@ test fails on a new offender and on a listed one that is gone).
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from django.db import connection, transaction
 
-from township.core import citus
+from township.core.query_shape import offenders
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the SQL shape Citus routes is PostgreSQL's (SQLite's differs)"
@@ -28,48 +29,6 @@ on_postgresql = pytest.mark.skipif(
 
 # (left table, right table, join column): reason — TODO(issue 19) each; shrink only.
 KNOWN: dict[tuple[str, str, str], str] = {}
-
-_JOIN = re.compile(
-    r'(?:INNER|LEFT OUTER|RIGHT OUTER|FULL OUTER) JOIN "(?P<table>\w+)"(?: (?P<alias>[A-Z]\d+))? ON (?P<on>.*?)'
-    r"(?= (?:INNER|LEFT OUTER|RIGHT OUTER|FULL OUTER) JOIN | WHERE | GROUP BY | ORDER BY | LIMIT |\)? ?$)"
-)
-_FROM = re.compile(r'FROM "(?P<table>\w+)"(?: (?P<alias>[A-Z]\d+))?')
-_EQ = re.compile(r'"?(\w+)"?\."(\w+)" = \(?"?(\w+)"?\."(\w+)"')
-
-
-def _aliases(sql: str) -> dict[str, str]:
-    out = {}
-    for m in list(_FROM.finditer(sql)) + list(_JOIN.finditer(sql)):
-        out[m.group("alias") or m.group("table")] = m.group("table")
-    return out
-
-
-def _key_filtered(sql: str, alias: str) -> bool:
-    return re.search(rf'"?\b{alias}"?\."{citus.KEY}" (=|IN) ', sql) is not None
-
-
-def offenders(sql: str) -> set[tuple[str, str, str]]:
-    """The joins of ``sql`` that Citus cannot route, as (left table, right table, column); FOR UPDATE as (table,
-    "FOR UPDATE", "")."""
-    business = set(citus.BUSINESS)
-    names = _aliases(sql)
-    out = set()
-    for m in _JOIN.finditer(sql):
-        on = m.group("on")
-        for a1, c1, a2, _c2 in _EQ.findall(on):
-            t1, t2 = names.get(a1, a1), names.get(a2, a2)
-            if t1 not in business or t2 not in business or c1 == citus.KEY:
-                continue
-            keyed = any(
-                {(x1, x2), (x2, x1)} & {(a1, a2)} and k1 == k2 == citus.KEY for x1, k1, x2, k2 in _EQ.findall(on)
-            )
-            if not keyed and not (_key_filtered(sql, a1) and _key_filtered(sql, a2)):
-                out.add((t1, t2, c1))
-    if " FOR UPDATE" in sql or " FOR NO KEY UPDATE" in sql:
-        for alias, table in names.items():
-            if table in business and not _key_filtered(sql, alias):
-                out.add((table, "FOR UPDATE", ""))
-    return out
 
 
 def test_the_checker_sees_what_citus_refuses():
@@ -86,15 +45,41 @@ def test_the_checker_sees_what_citus_refuses():
         '("grid_event"."jurisdiction_id" = (T3."jurisdiction_id"))) WHERE "grid_event"."id" = %s'
     )
     aliased = (
-        'SELECT 1 FROM "grid_event" LEFT OUTER JOIN "grid_grid" T4 ON ("grid_event"."grid_id" = T4."id") '
+        'SELECT 1 FROM "grid_event" LEFT OUTER JOIN "cases_case" T4 ON ("grid_event"."case_id" = T4."id") '
         'WHERE "grid_event"."jurisdiction_id" = %s ORDER BY 1'
     )
     lock = 'SELECT 1 FROM "certificates_sealkey" WHERE "certificates_sealkey"."id" = %s FOR UPDATE'
     assert offenders(bad) == {("grid_event", "cases_case", "case_id")}
     assert offenders(good) == set()
     assert offenders(keyed) == set()
-    assert offenders(aliased) == {("grid_event", "grid_grid", "grid_id")}
+    assert offenders(aliased) == {("grid_event", "cases_case", "case_id")}
+    subquery = (
+        'SELECT 1 FROM "cases_case" WHERE NOT EXISTS(SELECT 1 AS "a" FROM "cases_caseseal" U0 WHERE '
+        '(U0."case_id_sealed" = ("cases_case"."id") AND U0."seq" = ("cases_case"."head_seq")) LIMIT 1)'
+    )
+    assert offenders(subquery) == {
+        ("cases_caseseal", "cases_case", "case_id_sealed"),
+        ("cases_caseseal", "cases_case", "seq"),
+    }
+    keyed_subquery = subquery.replace(
+        'WHERE (U0."case', 'WHERE (U0."jurisdiction_id" = ("cases_case"."jurisdiction_id") AND U0."case'
+    )
+    assert offenders(keyed_subquery) == set()
+    to_reference = 'SELECT 1 FROM "grid_event" INNER JOIN "grid_grid" ON ("grid_event"."grid_id" = "grid_grid"."id")'
+    assert offenders(to_reference) == set()  # a reference table joins anything
     assert offenders(lock) == {("certificates_sealkey", "FOR UPDATE", "")}
+    joined_lock = (
+        'SELECT 1 FROM "enforcement_remedy" LEFT OUTER JOIN "enforcement_remedy" T4 ON ("enforcement_remedy"."id" = '
+        'T4."replaces_id" AND ("enforcement_remedy"."jurisdiction_id" = T4."jurisdiction_id")) WHERE '
+        '("enforcement_remedy"."jurisdiction_id" = %s AND T4."id" IS NULL) FOR UPDATE OF "enforcement_remedy"'
+    )
+    assert offenders(joined_lock) == set()
+    assert offenders(
+        joined_lock.replace(' AND ("enforcement_remedy"."jurisdiction_id" = T4."jurisdiction_id")', "")
+    ) == {
+        ("enforcement_remedy", "FOR UPDATE", ""),
+        ("enforcement_remedy", "enforcement_remedy", "id"),
+    }
     assert offenders('SELECT 1 FROM "org_user" INNER JOIN "org_rolegrant" ON ("org_user"."id" = "x"."y")') == set()
 
 

@@ -46,9 +46,10 @@ def visible_q(actor: User | None) -> Q:
 
 
 def _base() -> QuerySet[Application]:
+    # the certificate may be kept by the county: read by id, not joined (Citus)
     return Application.objects.select_related(
-        "case", "applicant", "item_version", "jurisdiction", "village", "agent", "certificate"
-    )
+        "case", "applicant", "item_version", "jurisdiction", "village", "agent"
+    ).prefetch_related("certificate")
 
 
 def application_list(
@@ -59,8 +60,11 @@ def application_list(
     mine: bool = False,
     include_children: bool = True,
 ) -> QuerySet[Application]:
-    qs = Application.objects.select_related("case", "applicant", "village", "agent", "certificate").filter(
-        visible_q(actor)
+    # the certificate may be kept by the county: read by id, not joined (Citus)
+    qs = (
+        Application.objects.select_related("case", "applicant", "village", "agent")
+        .prefetch_related("certificate")
+        .filter(visible_q(actor))
     )
     if mine and actor is not None:
         qs = qs.filter(applicant_user_id=actor.pk)
@@ -393,7 +397,8 @@ def application_materials(app: Application) -> list[ApplicationMaterial]:
     """The materials of an application (bundle children: the parent's shared set), essential first."""
     return list(
         ApplicationMaterial.objects.filter(jurisdiction_id=app.jurisdiction_id, application_id=app.material_owner_id)
-        .select_related("attachment", "library_item")
+        .select_related("attachment")
+        .prefetch_related("library_item")  # 材料库 items of other towns: read by id, not joined (Citus)
         .order_by("-essential", "id")
     )
 

@@ -134,7 +134,9 @@ def checkpoint_create() -> Checkpoint:
 
 def heads_unsealed() -> bool:
     """True when a case's head has moved past its seal (or was never sealed), or no checkpoint exists yet."""
-    sealed = CaseSeal.objects.filter(case_id_sealed=OuterRef("pk"), seq=OuterRef("head_seq"))
+    sealed = CaseSeal.objects.filter(
+        jurisdiction_id=OuterRef("jurisdiction_id"), case_id_sealed=OuterRef("pk"), seq=OuterRef("head_seq")
+    )
     moved = Case.objects.filter(head_seq__gt=0).exclude(Exists(sealed)).exists()
     return moved or not Checkpoint.objects.exists()
 

@@ -306,7 +306,8 @@ def case_links(*, actor: User | None, case: Case) -> list[LinkView]:
     links = list(
         CaseLink.objects.filter(jurisdiction_id=case.jurisdiction_id)
         .filter(Q(source_id=case.pk) | Q(target_id=case.pk))
-        .select_related("source", "target")
+        .select_related("source")
+        .prefetch_related("target")  # may lie in another town (transfer): read by id, not joined (Citus)
         .order_by("id")
     )
     if not links:

@@ -122,11 +122,15 @@ def _append(
             payload=payload,
             comment=comment,
         )
-        moved = Case.objects.filter(pk=case.pk, head_seq=head_seq).update(
+        moved = Case.objects.filter(jurisdiction_id=case.jurisdiction_id, pk=case.pk, head_seq=head_seq).update(
             head_seq=event.seq, head_hash=event.hash, **(also or {})
         )
         if not moved:
-            head = Case.objects.filter(pk=case.pk).values("head_seq", "head_hash").get()
+            head = (
+                Case.objects.filter(jurisdiction_id=case.jurisdiction_id, pk=case.pk)
+                .values("head_seq", "head_hash")
+                .get()
+            )
             head_seq, head_hash = head["head_seq"], head["head_hash"]
             continue
         event.save(force_insert=True)
@@ -225,7 +229,9 @@ def case_open(
             case.save(force_insert=True)
             event = first_event()
             # Nobody else can see the new case yet: the head moves without the optimistic check.
-            Case.objects.filter(pk=case.pk).update(head_seq=1, head_hash=event.hash)
+            Case.objects.filter(jurisdiction_id=case.jurisdiction_id, pk=case.pk).update(
+                head_seq=1, head_hash=event.hash
+            )
             case.head_seq, case.head_hash = 1, event.hash
         counts.bump(case, now, opened=1)
         event.save(force_insert=True)
@@ -404,15 +410,19 @@ def case_transition(
                 payload=payload,
                 comment=comment,
             )
-            updated = Case.objects.filter(pk=case.pk, version=case.version, head_seq=head_seq).update(
-                **changes, head_seq=candidate.seq, head_hash=candidate.hash
-            )
+            updated = Case.objects.filter(
+                jurisdiction_id=case.jurisdiction_id, pk=case.pk, version=case.version, head_seq=head_seq
+            ).update(**changes, head_seq=candidate.seq, head_hash=candidate.hash)
             if updated == 1:
                 event = candidate
                 break
             # Either someone moved the case (its version changed: we lose) or only noted something on its
             # timeline meanwhile (same version, the head moved: chain after it).
-            fresh = Case.objects.filter(pk=case.pk).values("version", "head_seq", "head_hash").first()
+            fresh = (
+                Case.objects.filter(jurisdiction_id=case.jurisdiction_id, pk=case.pk)
+                .values("version", "head_seq", "head_hash")
+                .first()
+            )
             if fresh is None or fresh["version"] != case.version:
                 break
             head_seq, head_hash = fresh["head_seq"], fresh["head_hash"]

@@ -35,7 +35,8 @@ def certificate_find_public(identifier: str) -> Certificate | None:
     if parts is None:
         return None
     return (
-        Certificate.objects.filter(identifier=identifier.strip().upper()).select_related("holder", "seal_key").first()
+        # the issuing unit's key may be the county's: read by id, not joined (Citus)
+        Certificate.objects.filter(identifier=identifier.strip().upper()).select_related("holder").first()
     )
 
 
@@ -107,14 +108,15 @@ def _holder_or_staff(actor: Any, obj: Certificate | LibraryItem, subject_id: int
 
 def certificate_get_for_download(*, actor: Any, pk: int) -> Certificate:
     """Only the holder's own account or staff in the certificate's jurisdiction. Else ``NotFound``."""
-    cert = Certificate.objects.filter(pk=pk).select_related("holder", "seal_key").first()
+    # the issuing unit's key may be the county's: read by id, not joined (Citus)
+    cert = Certificate.objects.filter(pk=pk).select_related("holder").first()
     if cert is None or not _holder_or_staff(actor, cert, cert.holder_id):
         raise NotFound()
     return cert
 
 
 def library_item_get_for_download(*, actor: Any, pk: int) -> LibraryItem:
-    item = LibraryItem.objects.filter(pk=pk).select_related("certificate").first()
+    item = LibraryItem.objects.filter(pk=pk).first()  # its certificate may be another unit's: read by id (Citus)
     if item is None or not _holder_or_staff(actor, item, item.subject_id):
         raise NotFound()
     return item
@@ -123,7 +125,8 @@ def library_item_get_for_download(*, actor: Any, pk: int) -> LibraryItem:
 def library_items_for(subject: Subject) -> QuerySet[LibraryItem]:
     return (
         LibraryItem.objects.filter(subject=subject)
-        .select_related("certificate", "jurisdiction")
+        .select_related("jurisdiction")
+        .prefetch_related("certificate")  # may be another unit's: read by id, not joined (Citus)
         .order_by("material_type_code", "-created_at", "-id")
     )
 

@@ -523,7 +523,7 @@ def _review_item_out(item: Any) -> dict[str, Any]:
 def _review_out(plan: Any) -> dict[str, Any]:
     from township.command.review import review_verify
 
-    items = plan.items.select_related("case").prefetch_related("reviewers").order_by("id")
+    items = plan.items.prefetch_related("case", "reviewers").order_by("id")  # the towns' cases: by id (Citus)
     return {
         "id": plan.pk,
         "unit": plan.jurisdiction_id,

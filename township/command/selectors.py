@@ -283,7 +283,8 @@ def supervision_list(
     *, actor: User | None, status: str = "", overdue: bool = False, mine: bool = False, now: datetime | None = None
 ) -> QuerySet[Supervision]:
     now = now or timezone.now()
-    qs = supervisions_visible(actor).select_related("case", "issued_by", "answered_by")
+    # the county supervises a town's case: read by id, not joined (Citus)
+    qs = supervisions_visible(actor).select_related("issued_by", "answered_by").prefetch_related("case")
     if status in SupervisionStatus.values:
         qs = qs.filter(status=status)
     if overdue:

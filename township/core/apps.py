@@ -16,3 +16,8 @@ class CoreConfig(AppConfig):
 
         # Every save: text within its max_length and without NUL, on SQLite as on PostgreSQL (core/limits.py).
         pre_save.connect(on_pre_save, dispatch_uid="township.core.limits")
+
+        # Every join between two rows of the same town also matches the town's key (Citus; core/town_joins.py).
+        from township.core.town_joins import key_same_town_joins
+
+        key_same_town_joins()

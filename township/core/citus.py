@@ -39,14 +39,6 @@ BUSINESS: tuple[str, ...] = (
     "approval_rectificationtask",
     "approval_supplementnotice",
     "approval_verificationtask",
-    # catalog (owned by the county or the town that exercises the power)
-    "catalog_item",
-    "catalog_itemversion",
-    "catalog_material",
-    "catalog_delegation",
-    "catalog_theme",
-    "catalog_themeitem",
-    "catalog_importjob",
     # certificates
     "certificates_sealkey",
     "certificates_certificate",
@@ -78,7 +70,6 @@ BUSINESS: tuple[str, ...] = (
     "enforcement_enforcementconfig",
     "enforcement_inspectionitem",
     # grid
-    "grid_grid",
     "grid_gridstaff",
     "grid_event",
     "grid_eventphoto",
@@ -102,7 +93,6 @@ BUSINESS: tuple[str, ...] = (
     "command_responsibility",
     "command_supervision",
     # credit
-    "credit_creditrecord",
     "credit_creditgradescheme",
     "credit_creditgradeoverride",
     "credit_creditgradehistory",
@@ -137,7 +127,6 @@ BUSINESS: tuple[str, ...] = (
     "petitions_recusal",
     "petitions_accesslog",
     # party building
-    "party_partyorg",
     "party_memberlink",
     "party_rating",
     "party_reveallog",
@@ -170,7 +159,24 @@ REFERENCE: tuple[str, ...] = (
     "core_calendaryear",
     "subjects_subject",
     "catalog_materialtype",
+    # the catalog of powers and services: the county's standard list (a few thousand rows, changed by the county's
+    # editors, read by every town's window and case); a town's application joins its item on any shard
+    "catalog_item",
+    "catalog_itemversion",
+    "catalog_material",
+    "catalog_delegation",
+    "catalog_theme",
+    "catalog_themeitem",
+    "catalog_importjob",
     "grid_eventclass",
+    # the grids (a county's few thousand polygons, drawn by the county and its towns; a level-1 grid of the county
+    # is the parent of a town's level-2 grids) and the party organisations on them (a town's committee under the
+    # county's): structure that every town's events, orders, cameras and members point at
+    "grid_grid",
+    "party_partyorg",
+    # the county's credit register (信用记录): read by every town's window and case across the county (联合奖惩),
+    # written once per decision; a town's listing or repair case points at it
+    "credit_creditrecord",
     "grid_gridindexversion",
     "grid_open311key",
     "web_loginlog",
@@ -198,19 +204,11 @@ LOCAL: tuple[str, ...] = (
 # Foreign keys whose two rows may belong to different jurisdictions: no database constraint in the profile,
 # the services check them. (table, column) -> why.
 CROSS_JURISDICTION_FKS: dict[tuple[str, str], str] = {
-    ("grid_grid", "parent_id"): "a county's level-1 grid is the parent of a town's level-2 grid",
-    ("approval_application", "item_id"): "a town applies a county's catalog item",
-    ("approval_application", "item_version_id"): "the version of a county's catalog item",
-    ("approval_application", "theme_id"): "a county's 一件事 theme",
     ("approval_application", "certificate_id"): "the certificate may be kept by the county",
     ("approval_applicationmaterial", "library_item_id"): "材料库 items reused across towns",
-    ("catalog_delegation", "item_id"): "a county delegates its item to a town",
     ("cases_case", "parent_id"): "a transferred case's parent lies in the other town",
     ("cases_caselink", "target_id"): "links cross towns (transfer, merge)",
     ("credit_creditrecord", "source_case_id"): "the county keeps the record of a town's case",
-    ("credit_listing", "basis_record_id"): "the county's record behind a town's listing",
-    ("credit_listing", "record_id"): "the county's record behind a town's listing",
-    ("credit_repair", "record_id"): "the county's record repaired on a town's case",
     ("certificates_certificate", "source_case_id"): "the county keeps the certificate of a town's case",
     ("certificates_certificate", "seal_key_id"): "the issuing unit's key",
     ("certificates_certificatestatuschange", "source_case_id"): "the county keeps the record of a town's case",
@@ -221,10 +219,6 @@ CROSS_JURISDICTION_FKS: dict[tuple[str, str], str] = {
     ("petitions_petitiondocument", "sealed_id"): "sealed by the unit that holds the key",
     ("enforcement_clue", "source_case_id"): "a clue from a case of another unit (grid event, hotline order)",
     ("grid_escalation", "case_id"): "the escalated case may be opened at the county",
-    ("cameras_camera", "grid_id"): "a camera of the town on a county grid",
-    ("party_partyorg", "grid_id"): "a party organisation on a county grid",
-    ("party_partyorg", "parent_id"): "the parent organisation belongs to the county",
-    ("party_memberlink", "grid_id"): "a member on a county grid",
     ("command_filereviewitem", "case_id"): "the county reviews the files of its towns' cases",
     ("command_supervision", "case_id"): "the county supervises a town's case",
 }

@@ -61,3 +61,13 @@ class JurisdictionScoped(models.Model):
 
     class Meta:
         abstract = True
+
+    def _do_update(self, base_qs: Any, using: Any, pk_val: Any, values: Any, *args: Any) -> Any:
+        # ``save()`` updates the row by its town's key and id, and never rewrites the key: on Citus the key routes
+        # the UPDATE to the town's shard (by id alone it is a multi-shard write, and setting the distribution
+        # column is refused: "modifying the partition value of rows is not allowed"). A changed key matches no
+        # row, so the save fails rather than moving a row between towns.
+        if self.jurisdiction_id is not None:
+            base_qs = base_qs.filter(jurisdiction_id=self.jurisdiction_id)
+            values = [v for v in values if v[0].attname != "jurisdiction_id"]
+        return super()._do_update(base_qs, using, pk_val, values, *args)

@@ -23,7 +23,8 @@ def _listings(now: datetime) -> dict[str, Any]:
 
 def _listing_facts(case: Any) -> dict[str, Any]:
     listing = (
-        getattr(case, "_case_type_record", None) or Listing.objects.select_related("record").filter(case=case).first()
+        getattr(case, "_case_type_record", None)
+        or Listing.objects.filter(jurisdiction_id=case.jurisdiction_id, case=case).first()
     )
     if listing is None:  # a bare case without its record (engine tests): no facts
         return {}
@@ -37,7 +38,8 @@ def _listing_facts(case: Any) -> dict[str, Any]:
 
 def _repair_facts(case: Any) -> dict[str, Any]:
     repair = (
-        getattr(case, "_case_type_record", None) or Repair.objects.select_related("record").filter(case=case).first()
+        getattr(case, "_case_type_record", None)
+        or Repair.objects.filter(jurisdiction_id=case.jurisdiction_id, case=case).first()
     )
     if repair is None:
         return {}

@@ -83,7 +83,10 @@ def credit_records_for(subject: Subject, *, actor: Any = None) -> QuerySet[Credi
     qs = CreditRecord.objects.filter(subject=subject)
     if actor is not None:
         qs = qs.for_actor(actor, READER_ROLES)
-    return qs.select_related("recorded_by", "source_case", "jurisdiction").order_by("-recorded_at", "-id")
+    # the source case may lie in a town while the county keeps the record: read by id, not joined (Citus)
+    return (
+        qs.select_related("recorded_by", "jurisdiction").prefetch_related("source_case").order_by("-recorded_at", "-id")
+    )
 
 
 def credit_summary(subject: Subject, *, on: datetime.date | None = None) -> dict[str, Any]:

@@ -426,7 +426,8 @@ def escalation_inbox(
     qs = (
         Escalation.objects.for_actor(actor)
         .filter(escalation_addressee_q(actor))
-        .select_related("case", "event__event_class", "event__grid", "to_jurisdiction", "supervised_by")
+        .select_related("event__event_class", "event__grid", "to_jurisdiction", "supervised_by")
+        .prefetch_related("case")  # may be opened at the county: read by id, not joined (Citus)
     )
     if status == "open":
         qs = qs.filter(supervised_at__isnull=True)
@@ -460,7 +461,7 @@ def escalation_get(*, actor: User | None, pk: int) -> Escalation:
     found = (
         Escalation.objects.for_actor(actor)
         .filter(escalation_addressee_q(actor), pk=pk)
-        .select_related("case", "event")
+        .select_related("event")  # the case may be opened at the county: read by id, not joined (Citus)
         .first()
     )
     if found is None:

@@ -93,12 +93,13 @@ def petition_list(
 
 
 def documents(*, petition: Petition) -> list[PetitionDocument]:
-    return list(petition.documents.select_related("sealed").order_by("id"))
+    # sealed by the unit that holds the key, possibly the county: read by id, not joined (Citus)
+    return list(petition.documents.prefetch_related("sealed").order_by("id"))
 
 
 def document_get(*, actor: User | None, petition_id: int, doc_id: int) -> PetitionDocument:
     petition = petition_get(actor=actor, pk=petition_id)
-    doc: PetitionDocument | None = petition.documents.select_related("sealed", "sealed__key").filter(pk=doc_id).first()
+    doc: PetitionDocument | None = petition.documents.filter(pk=doc_id).first()
     if doc is None:
         raise NotFound()
     return doc

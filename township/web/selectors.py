@@ -48,7 +48,12 @@ def case_history_list(
     """已办 (``tab="done"``: cases where the actor fired a transition) or 我发起 (``tab="mine"``), newest first."""
     qs: QuerySet[Case] = Case.objects.filter(case_visible_q(actor))
     if tab == "done":
-        fired = CaseEvent.objects.filter(case_id=OuterRef("pk"), actor_id=actor.pk, kind=EventKind.TRANSITION)
+        fired = CaseEvent.objects.filter(
+            jurisdiction_id=OuterRef("jurisdiction_id"),
+            case_id=OuterRef("pk"),
+            actor_id=actor.pk,
+            kind=EventKind.TRANSITION,
+        )
         qs = qs.filter(Exists(fired))
     else:
         qs = qs.filter(created_by_id=actor.pk)

@@ -10,6 +10,7 @@ year is entered (``post_save`` of ``core.CalendarYear``, connected in ``apps.py`
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -48,6 +49,18 @@ def approval_provisional_dates_refresh(year: int | None = None) -> int:
     tasks = VerificationTask.objects.filter(
         due_provisional=True, status__in=[VerificationStatus.OPEN, VerificationStatus.RECTIFYING]
     )
+    rectifications = RectificationTask.objects.filter(dates_provisional=True)
+    # town by town: each lock names the town's key, so a cluster routes it to the town's shard (Citus)
+    towns = set(tasks.values_list("jurisdiction_id", flat=True)) | set(
+        rectifications.values_list("jurisdiction_id", flat=True)
+    )
+    for town in sorted(towns):
+        changed += _refresh_town(tasks.filter(jurisdiction_id=town), rectifications.filter(jurisdiction_id=town))
+    return changed
+
+
+def _refresh_town(tasks: Any, rectifications: Any) -> int:
+    changed = 0
     for task in tasks.select_related("application").select_for_update(of=("self",)):
         start = timezone.localdate(task.application.decided_at or task.created_at)
         if task.due_working_days:
@@ -60,11 +73,7 @@ def approval_provisional_dates_refresh(year: int | None = None) -> int:
             task.due_date, task.due_provisional = due, provisional
             task.save(update_fields=["due_date", "due_provisional"])
             changed += 1
-    for rt in (
-        RectificationTask.objects.filter(dates_provisional=True)
-        .select_related("rating")
-        .select_for_update(of=("self",))
-    ):
+    for rt in rectifications.select_related("rating").select_for_update(of=("self",)):
         due, callback, provisional = rectification_dues(timezone.localdate(rt.rating.created_at))
         if (due, callback, provisional) != (rt.due_date, rt.callback_due, rt.dates_provisional):
             rt.due_date, rt.callback_due, rt.dates_provisional = due, callback, provisional

@@ -35,7 +35,8 @@ def verification_tasks_open(*, actor: User | None, jurisdiction: str | Jurisdict
     return (
         VerificationTask.objects.for_actor(actor, VERIFY_ROLES)
         .filter(jurisdiction_id=code, status__in=[VerificationStatus.OPEN, VerificationStatus.RECTIFYING])
-        .select_related("application__case", "subject", "application__certificate")
+        .select_related("application__case", "subject")
+        .prefetch_related("application__certificate")  # may be the county's: read by id, not joined (Citus)
         .order_by("due_date", "id")
     )
 
@@ -81,7 +82,9 @@ def verification_task_complete(
     ):
         raise error(Code.OUTCOME_PURPOSE, field="outcome")
     now = timezone.now()
-    app = Application.objects.select_related("case", "certificate", "applicant").get(pk=task.application_id)
+    app = Application.objects.select_related("case", "applicant").get(
+        jurisdiction_id=task.jurisdiction_id, pk=task.application_id
+    )
     task.outcome = outcome
     task.note = note
     if outcome == VerificationOutcome.RECTIFY:

@@ -13,7 +13,7 @@ from township.approval.models import Application
 from township.approval.tests.conftest import LUO_ID
 from township.cases.integrity import verify_case_events
 from township.cases.models import CaseEvent
-from township.cases.tests.test_statement_budgets import endpoint_statements
+from township.cases.tests.test_statement_budgets import citus_extra, endpoint_statements
 from township.subjects.models import SubjectPresence
 
 BUDGET = 15  # issue 18 asks for 10: docs/performance.md ("The write path") lists the rest and what it would take
@@ -28,7 +28,7 @@ def test_an_application_through_the_api_stays_within_its_budget(now, client, cle
     assert resp.status_code == 201, resp.content
     statements = endpoint_statements(ctx)
     print("\n".join(s[:150] for s in statements))
-    assert len(statements) <= BUDGET, "\n".join(statements)
+    assert len(statements) <= BUDGET + citus_extra(), "\n".join(statements)
     assert sum(s.startswith('INSERT INTO "approval_applicationmaterial"') for s in statements) == 1
     assert not any(s.startswith('SELECT "org_jurisdiction"') for s in statements)  # the unit came with the item
     assert sum('"subjects_subjectpresence"' in s for s in statements) == 1

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from township.cases.integrity import checkpoint_create, verify_all
 from township.cases.services import case_note, case_open, case_transition
+
+# Tampering goes past the append-only triggers with ``session_replication_role``, which a Citus coordinator does
+# not pass on to the workers' shards: on the cluster these tests cannot tamper (scripts/citus_ci.sh).
+pytestmark = pytest.mark.skipif(
+    os.environ.get("DB_CITUS") == "1", reason="tampering past the triggers does not reach a Citus shard"
+)
 
 
 def _raw(sql: str, params: list, *, bypass_triggers: bool = True) -> None:

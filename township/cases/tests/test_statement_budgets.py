@@ -18,6 +18,14 @@ from township.org.services import api_token_create
 AUTH_TABLES = ("django_session", "org_apitoken", "org_user", "web_loginthrottle", "web_passwordhistory")
 
 
+def citus_extra() -> int:
+    """On a Citus coordinator (scripts/citus_ci.sh) a new case's id is not drawn with its number (Citus refuses
+    ``nextval`` in RETURNING): its timeline head is set by one UPDATE more."""
+    from township.core.citus import on_citus
+
+    return 1 if on_citus(connection) else 0
+
+
 def endpoint_statements(ctx: CaptureQueriesContext) -> list[str]:
     """The statements a request ran beyond authenticating it — the session or token lookup and the user before
     the view, the session saved after it (the same for every endpoint, not the endpoint's own). Savepoints count."""
@@ -81,7 +89,7 @@ def test_opening_a_case_runs_4_statements(town_a, village_a, clerk_a):
     statements = [q["sql"] for q in ctx.captured_queries]
     # the number (and the new id), the case with the head of its timeline, the day count, the first event; no
     # savepoint inside the caller's transaction
-    assert len(statements) == 4, "\n".join(statements)
+    assert len(statements) == 4 + citus_extra(), "\n".join(statements)
     assert case.pk > first.pk and Case.objects.get(pk=case.pk).head_hash == case.head_hash
     assert case.number.endswith("000002")
     assert CaseDayCount.objects.get(village_code=village_a.code).opened == 2

@@ -293,12 +293,12 @@ class _Progress:
     """Writes a job's counters where the polling page can read them while the import runs."""
 
     def __init__(self, job: ImportJob) -> None:
-        self.job_id = job.pk
+        self.job_id, self.jurisdiction_id = job.pk, job.jurisdiction_id
         self.side: Any = None
 
     def update(self, **fields: Any) -> None:
         if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+            ImportJob.objects.filter(jurisdiction_id=self.jurisdiction_id, pk=self.job_id).update(**fields)
             return
         if connection.vendor != "postgresql":
             return  # SQLite: one writer at a time; the count appears at the commit
@@ -306,7 +306,12 @@ class _Progress:
             self.side = connections.create_connection(DEFAULT_DB_ALIAS)
         sets = ", ".join(f"{name} = %s" for name in fields)
         with self.side.cursor() as cur:
-            cur.execute(f"UPDATE hotline_importjob SET {sets} WHERE id = %s", [*fields.values(), self.job_id])  # noqa: S608 - column names are ours
+            # The town's key routes the update to one shard on Citus (by id alone it would wait for the shard
+            # lock our own transaction holds).
+            cur.execute(
+                f"UPDATE hotline_importjob SET {sets} WHERE jurisdiction_id = %s AND id = %s",  # noqa: S608 - our columns
+                [*fields.values(), self.jurisdiction_id, self.job_id],
+            )
 
     def close(self) -> None:
         if self.side is not None:
@@ -318,7 +323,9 @@ def job_run(job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None =
     """Run a queued job: validate every row (progress committed per chunk), then write in one transaction."""
     progress = _Progress(job)
     now = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, started_at=now)
+    ImportJob.objects.filter(jurisdiction_id=job.jurisdiction_id, pk=job.pk).update(
+        status=ImportJob.Status.VALIDATING, started_at=now
+    )
     try:
         header, rows = read_rows(bytes(job.content))
         data = list(rows)
@@ -389,7 +396,7 @@ def _write(
 def _finish(
     job: ImportJob, *, status: str, message: str, errors: list[dict[str, Any]], total: int, created: int = 0
 ) -> ImportJob:
-    ImportJob.objects.filter(pk=job.pk).update(
+    ImportJob.objects.filter(jurisdiction_id=job.jurisdiction_id, pk=job.pk).update(
         status=status,
         message=message[:500],
         errors=errors[:1000],
@@ -407,14 +414,13 @@ def _finish(
 def run_queued_jobs(now: datetime) -> dict[str, Any]:
     """The worker's job (``hotline.imports``): claim each queued import (one worker wins) and run it."""
     done = 0
-    for pk in list(
-        ImportJob.objects.filter(status=ImportJob.Status.QUEUED).order_by("id").values_list("pk", flat=True)[:5]
-    ):
-        claimed = ImportJob.objects.filter(pk=pk, status=ImportJob.Status.QUEUED).update(
+    queued = ImportJob.objects.filter(status=ImportJob.Status.QUEUED).order_by("id")
+    for town, pk in list(queued.values_list("jurisdiction_id", "pk")[:5]):
+        claimed = ImportJob.objects.filter(jurisdiction_id=town, pk=pk, status=ImportJob.Status.QUEUED).update(
             status=ImportJob.Status.VALIDATING, started_at=now
         )
         if claimed:
-            job_run(ImportJob.objects.get(pk=pk))
+            job_run(ImportJob.objects.get(jurisdiction_id=town, pk=pk))
             done += 1
     return {"imports": done}
 

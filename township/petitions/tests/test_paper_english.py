@@ -21,7 +21,7 @@ def test_letters_are_issued_sealed_and_printed_in_chinese_from_an_english_page(r
         services.petition_opinion(
             petition=p, actor=officer, outcome="support", facts="越界约三平方米", decision="恢复原状", basis="民法典"
         )
-    docs = list(PetitionDocument.objects.filter(petition=p).select_related("sealed"))
+    docs = list(PetitionDocument.objects.filter(petition=p).prefetch_related("sealed"))
     assert len(docs) == 2
     request = RequestFactory().get("/")
     for doc in docs:
