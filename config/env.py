@@ -52,6 +52,11 @@ def database_config() -> dict[str, Any]:
         # No JIT: compiling a dashboard's grouped read cost 100–200 ms of a 1 s query at 10M cases and never pays
         # back on the short queries of a web request (docs/performance.md). DB_PG_OPTIONS="" keeps the server's.
         pg_options = env_str("DB_PG_OPTIONS", "-c jit=off")
+        if env_str("DB_CITUS", "") == "1":
+            # A Citus coordinator (docs/scaling.md): group by every selected column (composite primary keys), and
+            # write multi-shard changes one shard at a time so a transaction may still write a reference table.
+            config["ENGINE"] = "township.core.db_citus"
+            pg_options = f"{pg_options} -c citus.multi_shard_modify_mode=sequential".strip()
         if pg_options:
             config.setdefault("OPTIONS", {})["options"] = pg_options
     else:
