@@ -22,11 +22,18 @@
 #   - skipped on the cluster by the tests themselves: test_integrity.py (tampering past the append-only triggers
 #     with session_replication_role does not reach the workers' shards) and the live-catalog plan comparison
 #     (the catalog carries the profile's composite keys).
-# Variables: CITUS_DIR [../shared/citus]  KEEP_CLUSTER=1 (do not destroy at the end)  CITUS_TESTS (pytest args)
+# Variables: CITUS_DIR [../shared/citus beside the checkout or its origin]  KEEP_CLUSTER=1 (do not destroy at the end)  CITUS_TESTS (pytest args)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-CITUS_DIR="${CITUS_DIR:-$ROOT/../shared/citus}"
+# ../shared/citus beside the checkout, or beside the repository it was cloned from (a CI clone elsewhere)
+origin="$(git config --get remote.origin.url 2>/dev/null || true)"
+if [ -z "${CITUS_DIR:-}" ]; then
+  CITUS_DIR="$ROOT/../shared/citus"
+  if [ ! -d "$CITUS_DIR" ] && [ -n "$origin" ] && [ -d "$origin/../shared/citus" ]; then
+    CITUS_DIR="$(cd "$origin/../shared/citus" && pwd)"
+  fi
+fi
 PY="$ROOT/.venv/bin/python"
 COORD="postgresql://postgres@127.0.0.1:55432"
 # The Citus backend (township/core/db_citus: GROUP BY every selected column; multi-shard writes one shard at a
