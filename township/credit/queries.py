@@ -134,8 +134,9 @@ def statistics(*, actor: Any) -> dict[str, Any]:
         "positive": positive,
         "months": sorted(months.items()),
         "grades": {g: grades.get(g, 0) for g in "ABCD"},
-        "listings": dict(listing_list(actor=actor).values_list("case__state").annotate(n=Count("id"))),
-        "repairs": dict(repair_list(actor=actor).values_list("case__state").annotate(n=Count("id"))),
+        # no ordering: a grouped count under the lists' ORDER BY would group by each row
+        "listings": dict(listing_list(actor=actor).order_by().values_list("case__state").annotate(n=Count("id"))),
+        "repairs": dict(repair_list(actor=actor).order_by().values_list("case__state").annotate(n=Count("id"))),
         "in_force": records.filter(pk__in=records_in_force().values("pk")).count(),
     }
 

@@ -226,3 +226,12 @@ def test_online_application_only_for_ones_own_record(shop, town_a, officer, make
     with pytest.raises(DomainError) as exc:
         repair_apply(record=record, actor=owner, performance="x", pledge="y")
     assert exc.value.code == "repair_pending"
+
+
+def test_statistics_count_every_listing_of_a_state(shop, town_a, officer):
+    """Listings by state ignore the list's ordering (under it each listing would be its own group, counted once)."""
+    from township.credit.queries import statistics
+
+    for facts in ("拒不履行行政处罚决定", "虚假承诺", "拒不执行调解协议"):
+        listing_propose(subject=shop, facts=facts, basis="SAMR令第44号", actor=officer, jurisdiction=town_a)
+    assert statistics(actor=officer)["listings"] == {"proposed": 3}
