@@ -52,6 +52,24 @@ def test_hmac_sm3_known_answer() -> None:
     assert crypto.hmac_sm3(key, message).hex() == "be190a66f210be0df56c243d5c1a53e9301fd3f0313244a412f6ae97ab7fe407"
 
 
+@pytest.mark.parametrize("key_len", [0, 1, 32, 63, 64, 65, 200])
+@pytest.mark.parametrize("message", [b"", b"abc", "公民身份号码 110101199003077777".encode(), bytes(range(256)) * 3])
+def test_openssl_hmac_sm3_equals_the_pure_python_one(key_len: int, message: bytes) -> None:
+    """The fast path (OpenSSL's SM3) and gmssl's give the same HMAC for every key length around the block size:
+    blind indexes stored before the switch still match."""
+    if not crypto.OPENSSL_SM3:
+        pytest.skip("this OpenSSL has no SM3: the pure-Python path is the only one")
+    key = bytes((7 * i + 3) % 256 for i in range(key_len))
+    assert crypto.hmac_sm3(key, message) == crypto.hmac_sm3_python(key, message)
+
+
+def test_without_openssl_sm3_the_pure_python_path_answers(monkeypatch) -> None:
+    monkeypatch.setattr(crypto, "OPENSSL_SM3", False)
+    key = bytes(range(1, 33))
+    message = b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+    assert crypto.hmac_sm3(key, message).hex() == "be190a66f210be0df56c243d5c1a53e9301fd3f0313244a412f6ae97ab7fe407"
+
+
 def test_blind_index_is_keyed_and_normalised(settings) -> None:
     settings.TOWNSHIP_PERSONAL_DATA_KEY = "k1"
     a = crypto.blind_index("50011619650506001x")
