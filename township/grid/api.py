@@ -4,7 +4,6 @@ patrols, handovers. Thin: every endpoint calls a selector or a service."""
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Any, Literal
 
@@ -12,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from township.core import jsonout
 from township.grid import evaluation, selectors, services, spatial
 from township.grid.features_api import router as features_router
 from township.grid.models import Event, Grid, Source
@@ -207,10 +207,6 @@ _GEOJSON_CACHE: dict[str, bytes] = {}  # ETag → serialised body, per process (
 _GEOJSON_CACHE_SIZE = 32
 
 
-def _json_bytes(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 @router.get("/grids.geojson", response=dict)
 def grids_geojson(request: HttpRequest, level: int | None = None, jurisdiction: str | None = None) -> Any:
     """The grids as a GeoJSON FeatureCollection (export; the map draws it). Served with an ETag (the grids the user
@@ -223,7 +219,7 @@ def grids_geojson(request: HttpRequest, level: int | None = None, jurisdiction: 
     else:
         body = _GEOJSON_CACHE.get(etag)
         if body is None:
-            body = _json_bytes(
+            body = jsonout.dumps(
                 services.grid_export_geojson(
                     grids=selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)
                 )
@@ -286,7 +282,10 @@ def events(
         before_id=before_id,
         limit=limit,
     )
-    return {"items": [_event_out(e) for e in rows], "next_before_id": rows[-1].pk if len(rows) == limit else None}
+    # Serialised once (township.core.jsonout): the same JSON as the schema's, without ninja's per-item getters.
+    return jsonout.json_response(
+        {"items": [_event_out(e) for e in rows], "next_before_id": rows[-1].pk if len(rows) == limit else None}
+    )
 
 
 @router.post("/events", response={201: GridEventOut})
@@ -452,7 +451,7 @@ def map_points(
         data = selectors.event_map_points(**args, limit=limit)
         for r in data:
             r["class_"] = r.pop("class")
-    return HttpResponse(_json_bytes(data), content_type="application/json")
+    return HttpResponse(jsonout.dumps(data), content_type="application/json")
 
 
 @router.get("/evaluation", response=list[EvaluationRow])

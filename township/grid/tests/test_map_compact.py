@@ -81,3 +81,16 @@ def test_grid_geojson_is_scoped_per_user(client, dispatcher_a, make_user, town_b
     theirs = client.get("/api/v1/grid/grids.geojson")
     assert mine.json()["features"] and theirs.json()["features"] == []
     assert mine["ETag"] != theirs["ETag"]
+
+
+def test_map_body_is_compact_utf8_json(client, dispatcher_a, report):
+    """The body is written by orjson: UTF-8 (no \\u escapes), no spaces, and standard JSON a client reads back."""
+    import json
+
+    report(event_class="200201")
+    client.force_login(dispatcher_a)
+    body = client.get("/api/v1/grid/map?format=columns").content
+    data = json.loads(body.decode("utf-8"))
+    assert data["count"] == 1 and data["classes"][0]
+    assert data["classes"][0].encode("utf-8") in body and b"\\u" not in body
+    assert b", " not in body and b": " not in body
