@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
+from township.core.lookups import InPage
 from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES
 from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff, Handover, MapFeature, Patrol
 from township.org.models import User
@@ -147,9 +148,15 @@ def event_list(
     if before_id:
         qs = qs.filter(id__lt=before_id)
     # The page's ids first (narrow rows, sorted and cut by the database), then the page's rows with what the list
-    # shows: the related tables are joined for the page only, not for every match (one statement).
+    # shows: the related tables are joined for the page only, not for every match (one statement; InPage: read by
+    # the primary key, not by scanning every event). The grid's outline is not shown in a list.
     page = qs.order_by("-id").values("id")[: max(1, min(limit, 500))]
-    return list(Event.objects.filter(id__in=page).select_related(*EVENT_LIST_RELATED).order_by("-id"))
+    return list(
+        Event.objects.filter(InPage(F("id"), page))
+        .select_related(*EVENT_LIST_RELATED)
+        .defer("grid__geometry")
+        .order_by("-id")
+    )
 
 
 def event_get(*, actor: User | None, pk: int) -> Event:
