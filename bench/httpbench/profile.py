@@ -4,6 +4,7 @@ baseline view in the same process, then once more under cProfile.
 
     .venv/bin/python -m bench.httpbench.profile --only transition --requests 300
     .venv/bin/python -m bench.httpbench.profile --only list_100 --top 40 --sort tottime
+    .venv/bin/python -m bench.httpbench.profile --only transition --top 0 --callees _compute_reach
 
 Uses the database of ``bench.httpbench.run`` (``--pg-url``; run ``--setup-only`` first). Each request takes the next
 row of the workload's id file, after the rows earlier runs took (``bench/results/http/<name>.offset``), so a
@@ -110,6 +111,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests timed and profiled (default 200)")
     parser.add_argument("--top", type=int, default=30, help="functions printed (default 30)")
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime … (default cumulative)")
+    parser.add_argument("--callees", help="also print what the functions matching this pattern call (pstats)")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/township_bench_http")
     parser.add_argument("--scale", type=int, default=100_000)
     args = parser.parse_args()
@@ -139,7 +141,10 @@ def main() -> int:
             send()
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+        stats.print_stats(args.top)
+        if args.callees:
+            stats.print_callees(args.callees)
         print(out.getvalue())
     return 0
 
