@@ -106,6 +106,18 @@ class GridEventOut(Schema):
     duplicate_of: int | None
 
 
+# What _event_out reads, and nothing more (township.grid.selectors.event_list ``columns``): the page decodes these
+# columns only — not the case's other dates, the reporter's encrypted phone, the grid's outline. warning_level reads
+# the case's clock columns. A field missing here would cost a statement per row: the statement-budget test catches it.
+EVENT_API_COLUMNS = (
+    *("id", "case", "jurisdiction", "village", "grid", "event_class", "source", "description", "address"),
+    *("lon", "lat", "urgency", "department", "reported_at", "ticket", "duplicate_of"),
+    *("case__number", "case__state", "case__case_type", "case__due_at", "case__finished_late"),
+    *("case__clock_stopped_at", "case__closed_at", "case__clock_paused_at", "case__red_at", "case__yellow_at"),
+    *("grid__code", "event_class__code", "event_class__name", "department__name", "village__code"),
+)
+
+
 def _event_out(e: Event) -> dict[str, Any]:
     return {
         "id": e.pk,
@@ -281,6 +293,7 @@ def events(
         overdue=overdue,
         before_id=before_id,
         limit=limit,
+        columns=EVENT_API_COLUMNS,
     )
     # Serialised once (township.core.jsonout): the same JSON as the schema's, without ninja's per-item getters.
     return jsonout.json_response(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -119,9 +120,12 @@ def event_list(
     limit: int = 50,
     jurisdiction: str | None = None,
     unit: UnitChoice | None = None,
+    columns: Sequence[str] | None = None,
 ) -> list[Event]:
     """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes. ``unit``: the
-    unit tree's choice (it narrows inside the actor's scope, never widens)."""
+    unit tree's choice (it narrows inside the actor's scope, never widens). ``columns``: read only these (``only()``
+    paths, each related table of ``EVENT_LIST_RELATED`` included) — for a consumer that shows a fixed set, so that
+    no other column is decoded (the API: ``township.grid.api.EVENT_API_COLUMNS``)."""
     qs = event_queryset(actor=actor)
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
@@ -151,12 +155,8 @@ def event_list(
     # shows: the related tables are joined for the page only, not for every match (one statement; InPage: read by
     # the primary key, not by scanning every event). The grid's outline is not shown in a list.
     page = qs.order_by("-id").values("id")[: max(1, min(limit, 500))]
-    return list(
-        Event.objects.filter(InPage(F("id"), page))
-        .select_related(*EVENT_LIST_RELATED)
-        .defer("grid__geometry")
-        .order_by("-id")
-    )
+    rows = Event.objects.filter(InPage(F("id"), page)).select_related(*EVENT_LIST_RELATED).order_by("-id")
+    return list(rows.only(*columns) if columns else rows.defer("grid__geometry"))
 
 
 def event_get(*, actor: User | None, pk: int) -> Event:
