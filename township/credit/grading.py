@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 DEFAULT_SCHEME: dict[str, int] = {
     "base": 100,
     "weight_minor": 5,
@@ -31,7 +33,6 @@ DEFAULT_SCHEME: dict[str, int] = {
 }
 SCHEME_FIELDS = tuple(DEFAULT_SCHEME)
 DEFAULT_GRADE = "B"
-SEVERITY_LABEL = {"minor": "轻微", "general": "一般", "serious": "严重"}
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,25 @@ def compute_grade(counts: Counts, scheme: dict[str, int] | None = None) -> Grade
 
 
 def reason_text(grade: str, score: int, counts: Counts) -> str:
-    """The Chinese sentence shown to clerks."""
+    """The sentence shown to clerks (in the request's language)."""
     if counts.listed:
-        return f"列入严重失信主体名单且未移出，信用等级为D类（信用分{score}）。"
-    parts = [
-        f"{SEVERITY_LABEL[key]}失信记录{n}条"
-        for key, n in (("serious", counts.serious), ("general", counts.general), ("minor", counts.minor))
-        if n
-    ]
+        return _("列入严重失信主体名单且未移出，信用等级为D类（信用分%(score)s）。") % {"score": score}
+    parts = []
+    if counts.serious:
+        parts.append(_("严重失信记录%(n)s条") % {"n": counts.serious})
+    if counts.general:
+        parts.append(_("一般失信记录%(n)s条") % {"n": counts.general})
+    if counts.minor:
+        parts.append(_("轻微失信记录%(n)s条") % {"n": counts.minor})
     if counts.positive:
-        parts.append(f"守信记录{counts.positive}条")
+        parts.append(_("守信记录%(n)s条") % {"n": counts.positive})
     if not parts:
-        return f"暂无在公示期内的信用记录，按默认规则为{grade}类（信用分{score}）。"
-    return f"在公示期内有{'、'.join(parts)}，信用分{score}，评为{grade}类。"
+        return _("暂无在公示期内的信用记录，按默认规则为%(grade)s类（信用分%(score)s）。") % {
+            "grade": grade,
+            "score": score,
+        }
+    return _("在公示期内有%(parts)s，信用分%(score)s，评为%(grade)s类。") % {
+        "parts": _("、").join(parts),
+        "score": score,
+        "grade": grade,
+    }

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from township.credit import grading
 from township.credit.models import CreditGradeOverride, CreditGradeScheme, CreditKind, CreditRecord, OverrideStatus
@@ -105,14 +106,15 @@ def credit_summary(subject: Subject, *, on: datetime.date | None = None) -> dict
         "credit_class": subject.credit_class,
         "listed": CreditKind.BLACKLIST in kinds,
         "grade": override.grade if override is not None else computed.grade,
-        "grade_reason": _override_reason(override) if override is not None else computed.reason,
+        "grade_reason": override_reason(override) if override is not None else computed.reason,
         "score": computed.score,
         "total": CreditRecord.objects.filter(subject=subject).count(),
     }
 
 
-def _override_reason(override: CreditGradeOverride) -> str:
-    return f"经人工调整为{override.grade}类（理由：{override.reason}；已经审批）。"
+def override_reason(override: CreditGradeOverride) -> str:
+    """The grade's reason when a hand-set grade is in force (approved by a second person)."""
+    return _("经人工调整为%(g)s类（理由：%(r)s；已经审批）。") % {"g": override.grade, "r": override.reason}
 
 
 def credit_is_listed(subject: Subject | None, on: datetime.date | None = None) -> bool:
@@ -179,5 +181,5 @@ def credit_grade_reason(subject: Subject | None, on: datetime.date | None = None
         return f"无主体信息，按默认规则为{grading.DEFAULT_GRADE}类。"
     override = credit_override_in_force(subject, on)
     if override is not None:
-        return _override_reason(override)
+        return override_reason(override)
     return credit_grade_computed(subject, on).reason

@@ -197,16 +197,12 @@ def credit_publications_expire(now: datetime.datetime | None = None) -> int:
 def credit_grade_recompute(*, subject: Subject, jurisdiction: Any = None, cause: str = "") -> str:
     """Recompute the subject's grade (override first, else the rule) and, when it changed, close the current history
     row, open a new one and write ``Subject.credit_class``. Returns the grade."""
-    from township.credit.selectors import credit_grade_computed, credit_override_in_force
+    from township.credit.selectors import credit_grade_computed, credit_override_in_force, override_reason
 
     override = credit_override_in_force(subject)
     computed = credit_grade_computed(subject)
     grade = override.grade if override is not None else computed.grade
-    reason = (
-        _("经人工调整为%(g)s类（理由：%(r)s；已经审批）。") % {"g": override.grade, "r": override.reason}
-        if override is not None
-        else computed.reason
-    )
+    reason = override_reason(override) if override is not None else computed.reason
     if cause:
         reason = f"{reason}（{cause}）"
     now = timezone.now()

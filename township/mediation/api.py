@@ -8,11 +8,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from township.core.errors import DomainError
 from township.core.identifiers import mask_phone, mask_resident_id
 from township.mediation import documents, selectors, services
+from township.mediation.errors import Code
 from township.mediation.models import Committee, Mediation
 
 router = Router(tags=["mediation"])
@@ -313,7 +315,7 @@ def confirmation_pack(request: HttpRequest, case_id: int, matter: str = "civil",
     services.confirmation_precheck(m, matter=matter)
     agreement = selectors.agreement_of(m)
     if agreement is None:
-        raise DomainError("agreement_incomplete", "尚未制作调解协议")
+        raise DomainError(Code.AGREEMENT_INCOMPLETE, _("尚未制作调解协议"))
     pdf = documents.render(
         documents.title("pack"),
         m,

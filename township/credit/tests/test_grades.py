@@ -83,6 +83,27 @@ def test_grade_rule_defaults():
     assert grading.compute_grade(grading.Counts(positive=5, listed=True)).grade == "D"
 
 
+def test_grade_reason_in_the_request_language():
+    """The reason is one sentence per language (gettext), not Chinese fragments glued together."""
+    from django.utils import translation
+
+    counts = grading.Counts(serious=1, minor=2, positive=1)
+    with translation.override("zh-hans"):
+        zh = grading.compute_grade(counts)
+        assert (
+            zh.reason
+            == f"在公示期内有严重失信记录1条、轻微失信记录2条、守信记录1条，信用分{zh.score}，评为{zh.grade}类。"
+        )
+        assert grading.compute_grade(grading.Counts(listed=True)).reason.startswith("列入严重失信主体名单且未移出")
+    with translation.override("en"):
+        en = grading.compute_grade(counts)
+        assert en.reason == (
+            "Within their publication period: 1 serious untrustworthy record(s), 2 minor untrustworthy record(s), "
+            f"1 trustworthy record(s); credit score {en.score}, grade {en.grade}."
+        )
+        assert "信用" not in grading.compute_grade(grading.Counts()).reason
+
+
 def test_grade_is_configurable_per_town(shop, town_a, officer):
     from township.credit.models import CreditGradeScheme
 
