@@ -3,12 +3,11 @@
 A bucket is recounted from its events (a few dozen rows, one aggregate) whenever one of them takes a step, so the
 evaluation reads a month of a town from a few thousand summary rows instead of joining every event to its case.
 
-How a step reaches here:
-
-- the services call ``touch(event)`` after writing an event's step facts (``township.grid.services.events``), and
-- meanwhile every timeline entry of a grid event (``cases.CaseEvent``, written by the engine on each transition)
-  marks its case: the marked buckets are recounted when the transaction commits, and before any evaluation read in
-  the same thread (a read inside the writing transaction, as in the tests, sees its own writes).
+How a step reaches here: every change of an event's step facts (``township.grid.services.events``) comes with a
+timeline entry of its case (``cases.CaseEvent``: the engine writes one on each transition, the services a note
+otherwise), and each entry of a grid case marks it. The marked buckets are recounted when the transaction commits,
+and before any evaluation read in the same thread (a read inside the writing transaction, as in the tests, sees its
+own writes).
 
 Recounting is idempotent: touching a bucket twice, or one that did not change, costs an aggregate and rewrites
 the same rows. ``rebuild()`` (``manage.py recount_grid_events``) recounts everything.
@@ -106,11 +105,6 @@ def buckets_of_cases(case_ids: Iterable[int]) -> set[tuple[str, int | None, date
         return set()
     rows = Event.objects.filter(case_id__in=ids).values_list("jurisdiction_id", "grid_id", "reported_at")
     return {(jur, grid, timezone.localdate(at)) for jur, grid, at in rows}
-
-
-def touch(event: Any) -> None:
-    """Recount the bucket of ``event`` (call after writing its step facts, in the same transaction)."""
-    refresh([(event.jurisdiction_id, event.grid_id, timezone.localdate(event.reported_at))])
 
 
 def _marked() -> set[int]:
