@@ -103,8 +103,20 @@ def buckets_of_cases(case_ids: Iterable[int]) -> set[tuple[str, int | None, date
     ids = sorted(set(case_ids))
     if not ids:
         return set()
-    rows = Event.objects.filter(case_id__in=ids).values_list("jurisdiction_id", "grid_id", "reported_at")
+    rows = Event.objects.filter(case_id__in=ids).order_by().values_list("jurisdiction_id", "grid_id", "reported_at")
     return {(jur, grid, timezone.localdate(at)) for jur, grid, at in rows}
+
+
+def _known() -> dict[int, tuple[str, int | None, date]]:
+    if not hasattr(_pending, "buckets"):
+        _pending.buckets = {}
+    return _pending.buckets
+
+
+def note_bucket(event: Any) -> None:
+    """The bucket of an event just created (``event_report``): the flush then recounts it without looking it up.
+    A bucket is where the event was reported (town, grid, day), which no later step changes."""
+    _known()[event.case_id] = (event.jurisdiction_id, event.grid_id, timezone.localdate(event.reported_at))
 
 
 def _marked() -> set[int]:
@@ -120,7 +132,10 @@ def flush() -> int:
         return 0
     ids = set(marked)
     marked.clear()
-    return refresh(buckets_of_cases(ids))
+    known = _known()
+    noted = {i: known[i] for i in ids if i in known}
+    known.clear()  # a noted bucket serves only the flush of its own transaction
+    return refresh(set(noted.values()) | buckets_of_cases(ids - noted.keys()))
 
 
 def _timeline_written(sender: Any, instance: Any, created: bool = False, **_kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from township.cases.services import case_assign, case_attach, case_note, case_op
 from township.cases.types import case_type_for
 from township.core.citus import public_code
 from township.core.errors import DomainError, PermissionRefused
-from township.grid import geo, spatial
+from township.grid import counts, geo, spatial
 from township.grid.errors import Code
 from township.grid.machine import CASE_TYPE, OPEN_STATES
 from township.grid.models import Event, EventClass, EventPhoto, Grid, Source
@@ -219,6 +219,7 @@ def event_report(
         public=ec.public,
         reported_at=now,
     )
+    counts.note_bucket(event)  # the summary's recount after commit need not look the bucket up
     _attach_photos(event, photos, EventPhoto.Stage.REPORT, actor)
     if public_source:
         case_type_for(CASE_TYPE).fire(case, "request_verification", None, {"clock": _clock(ec, "verify")}, at=now)

@@ -70,3 +70,25 @@ def test_another_process_change_is_seen_after_the_check_interval(grids, settings
     Grid.objects.filter(pk=grids["west"].pk).update(active=False)  # another process retires it …
     GridIndexVersion.objects.filter(key="*").update(version=999)  # … and bumps the version
     assert spatial.locate(106.02, 29.05) == grids["village"].pk
+
+
+def test_the_summary_recount_after_a_report_needs_no_lookup_of_its_bucket(client, patroller_a, grids):
+    """After commit the report's (town, grid, day) bucket is recounted (grid.counts.flush): the report says which
+    bucket, so the recount is the aggregate, the delete and the insert — no query for the marked case's event."""
+    from township.grid import counts
+    from township.grid.models import EventDayCount
+
+    client.force_login(patroller_a)
+    counts.flush()
+    assert _report(client, 106.02).status_code == 201
+    assert _report(client).status_code == 201
+    with CaptureQueriesContext(connection) as ctx:
+        assert counts.flush() == 1  # both reports are in one bucket: one row (same reporter, no handler yet)
+    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 3, "\n".join(statements)  # aggregate, delete, insert
+    assert not any('"grid_event"."case_id" IN' in s for s in statements)
+    row = EventDayCount.objects.get(grid=grids["west"])
+    assert (row.reported, row.valid, row.registered) == (2, 2, 0)
+    with CaptureQueriesContext(connection) as again:
+        assert counts.flush() == 0  # nothing marked since
+    assert again.captured_queries == []
