@@ -110,7 +110,8 @@ def buckets_of_cases(case_ids: Iterable[int]) -> set[tuple[str, int | None, date
 def _known() -> dict[int, tuple[str, int | None, date]]:
     if not hasattr(_pending, "buckets"):
         _pending.buckets = {}
-    return _pending.buckets
+    known: dict[int, tuple[str, int | None, date]] = _pending.buckets
+    return known
 
 
 def note_bucket(event: Any) -> None:
