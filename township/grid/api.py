@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from township.cases.clock import warning_level
+from township.cases.registry import machine_for
 from township.core import jsonout
 from township.grid import evaluation, selectors, services, spatial
 from township.grid.features_api import router as features_router
@@ -106,16 +110,45 @@ class GridEventOut(Schema):
     duplicate_of: int | None
 
 
-# What _event_out reads, and nothing more (township.grid.selectors.event_list ``columns``): the page decodes these
-# columns only — not the case's other dates, the reporter's encrypted phone, the grid's outline. warning_level reads
-# the case's clock columns. A field missing here would cost a statement per row: the statement-budget test catches it.
-EVENT_API_COLUMNS = (
-    *("id", "case", "jurisdiction", "village", "grid", "event_class", "source", "description", "address"),
-    *("lon", "lat", "urgency", "department", "reported_at", "ticket", "duplicate_of"),
-    *("case__number", "case__state", "case__case_type", "case__due_at", "case__finished_late"),
-    *("case__clock_stopped_at", "case__closed_at", "case__clock_paused_at", "case__red_at", "case__yellow_at"),
-    *("grid__code", "event_class__code", "event_class__name", "department__name", "village__code"),
+# The case's clock columns, as warning_level reads them.
+_CLOCK = ("due_at", "finished_late", "clock_stopped_at", "closed_at", "clock_paused_at", "red_at", "yellow_at")
+# What the list answers with, and nothing more (township.grid.selectors.event_list_values): the page decodes these
+# columns only, as plain values — no model instance per row.
+EVENT_API_FIELDS = (
+    *("id", "case_id", "case__number", "case__state", "case__case_type", "jurisdiction_id", "village_id"),
+    *("grid__code", "event_class__code", "event_class__name", "source", "description", "address", "lon", "lat"),
+    *("urgency", "department__name", "reported_at", "ticket", "duplicate_of_id"),
+    *(f"case__{c}" for c in _CLOCK),
 )
+
+
+def _event_row_out(r: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """``_event_out`` of a row of ``EVENT_API_FIELDS`` (the same keys and values; a test compares the two)."""
+    clock: Any = SimpleNamespace(**{c: r[f"case__{c}"] for c in _CLOCK})
+    return {
+        "id": r["id"],
+        "case_id": r["case_id"],
+        "number": r["case__number"],
+        "state": r["case__state"],
+        "state_label": machine_for(r["case__case_type"]).state_label(r["case__state"]),
+        "jurisdiction": r["jurisdiction_id"],
+        "village": r["village_id"],
+        "grid": r["grid__code"],
+        "event_class": r["event_class__code"],
+        "class_name": r["event_class__name"],
+        "source": r["source"],
+        "description": r["description"],
+        "address": r["address"],
+        "lon": r["lon"],
+        "lat": r["lat"],
+        "urgency": r["urgency"],
+        "department": r["department__name"],
+        "reported_at": r["reported_at"],
+        "due_at": r["case__due_at"],
+        "warning": warning_level(clock, now),
+        "ticket": r["ticket"],
+        "duplicate_of": r["duplicate_of_id"],
+    }
 
 
 def _event_out(e: Event) -> dict[str, Any]:
@@ -284,7 +317,8 @@ def events(
 ) -> Any:
     """Events in the user's units, newest first (keyset: ``before_id``). ``state`` may be comma-separated."""
     states = [s for s in (state or "").split(",") if s] or None
-    rows = selectors.event_list(
+    rows = selectors.event_list_values(
+        fields=EVENT_API_FIELDS,
         actor=request.user,
         state=states,
         grid=grid,
@@ -293,11 +327,14 @@ def events(
         overdue=overdue,
         before_id=before_id,
         limit=limit,
-        columns=EVENT_API_COLUMNS,
     )
+    now = timezone.now()
     # Serialised once (township.core.jsonout): the same JSON as the schema's, without ninja's per-item getters.
     return jsonout.json_response(
-        {"items": [_event_out(e) for e in rows], "next_before_id": rows[-1].pk if len(rows) == limit else None}
+        {
+            "items": [_event_row_out(r, now) for r in rows],
+            "next_before_id": rows[-1]["id"] if len(rows) == limit else None,
+        }
     )
 
 
@@ -510,8 +547,6 @@ def patrol_stats_view(
 ) -> Any:
     """Patrols started in [start, end) (default: this month) by person or by grid — the 巡查 figures of the
     evaluation; scoped to the actor's reach."""
-    from django.utils import timezone
-
     from township.grid.patrol_stats import patrol_stats
 
     end = end or timezone.now()

@@ -106,7 +106,7 @@ def _own_case(**lookups: Any) -> Subquery:
     )
 
 
-def event_list(
+def _event_page(
     *,
     actor: User | None,
     state: str | list[str] | None = None,
@@ -120,12 +120,9 @@ def event_list(
     limit: int = 50,
     jurisdiction: str | None = None,
     unit: UnitChoice | None = None,
-    columns: Sequence[str] | None = None,
-) -> list[Event]:
-    """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes. ``unit``: the
-    unit tree's choice (it narrows inside the actor's scope, never widens). ``columns``: read only these (``only()``
-    paths, each related table of ``EVENT_LIST_RELATED`` included) — for a consumer that shows a fixed set, so that
-    no other column is decoded (the API: ``township.grid.api.EVENT_API_COLUMNS``)."""
+) -> InPage:
+    """The page's events as a filter: its ids (narrow rows, sorted and cut by the database) read by the primary key
+    (``InPage``: not by scanning every event). The related tables are then joined for the page only."""
     qs = event_queryset(actor=actor)
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
@@ -151,12 +148,48 @@ def event_list(
         qs = qs.filter(description__contains=q)
     if before_id:
         qs = qs.filter(id__lt=before_id)
-    # The page's ids first (narrow rows, sorted and cut by the database), then the page's rows with what the list
-    # shows: the related tables are joined for the page only, not for every match (one statement; InPage: read by
-    # the primary key, not by scanning every event). The grid's outline is not shown in a list.
-    page = qs.order_by("-id").values("id")[: max(1, min(limit, 500))]
-    rows = Event.objects.filter(InPage(F("id"), page)).select_related(*EVENT_LIST_RELATED).order_by("-id")
-    return list(rows.only(*columns) if columns else rows.defer("grid__geometry"))
+    return InPage(F("id"), qs.order_by("-id").values("id")[: max(1, min(limit, 500))])
+
+
+def event_list(
+    *,
+    actor: User | None,
+    state: str | list[str] | None = None,
+    grid: int | None = None,
+    event_class: str | None = None,
+    department: int | None = None,
+    source: str | None = None,
+    overdue: bool = False,
+    q: str = "",
+    before_id: int | None = None,
+    limit: int = 50,
+    jurisdiction: str | None = None,
+    unit: UnitChoice | None = None,
+) -> list[Event]:
+    """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes. ``unit``: the
+    unit tree's choice (it narrows inside the actor's scope, never widens). The grid's outline is not read."""
+    page = _event_page(
+        actor=actor,
+        state=state,
+        grid=grid,
+        event_class=event_class,
+        department=department,
+        source=source,
+        overdue=overdue,
+        q=q,
+        before_id=before_id,
+        limit=limit,
+        jurisdiction=jurisdiction,
+        unit=unit,
+    )
+    return list(Event.objects.filter(page).select_related(*EVENT_LIST_RELATED).defer("grid__geometry").order_by("-id"))
+
+
+def event_list_values(*, fields: Sequence[str], **filters: Any) -> list[dict[str, Any]]:
+    """The page of ``event_list(**filters)`` as plain dicts of ``fields`` (value paths such as ``case__number``):
+    for a consumer that shows a fixed set of columns (the API), no model instance per row and no other column
+    decoded — not the case's other dates, the reporter's encrypted phone, the grid's outline."""
+    return list(Event.objects.filter(_event_page(**filters)).order_by("-id").values(*fields))
 
 
 def event_get(*, actor: User | None, pk: int) -> Event:

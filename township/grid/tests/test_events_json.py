@@ -41,7 +41,7 @@ def test_event_page_is_the_json_ninja_would_give(client, dispatcher_a, report, d
 def test_event_page_reads_only_the_columns_it_shows(
     client, dispatcher_a, report, dept_a, django_assert_max_num_queries
 ):
-    """The API's rows are read with ``EVENT_API_COLUMNS`` (no column it does not show is decoded), and nothing the
+    """The API's rows are read as values of ``EVENT_API_FIELDS`` (no column it does not show is decoded), and nothing the
     answer needs is deferred: the statements stay the same from 1 event to 6, whatever state each is in."""
     report()
     client.force_login(dispatcher_a)
