@@ -121,8 +121,10 @@ def _event_page(
     jurisdiction: str | None = None,
     unit: UnitChoice | None = None,
 ) -> InPage:
-    """The page's events as a filter: its ids (narrow rows, sorted and cut by the database) read by the primary key
-    (``InPage``: not by scanning every event). The related tables are then joined for the page only."""
+    """The page's events as a filter, newest first, keyset-paged by id (``before_id``); the filters match the
+    (jurisdiction, …) indexes; ``unit``: the unit tree's choice (it narrows inside the actor's scope, never widens).
+    Its ids (narrow rows, sorted and cut by the database) are read by the primary key (``InPage``: not by scanning
+    every event); the related tables are then joined for the page only."""
     qs = event_queryset(actor=actor)
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
@@ -151,38 +153,11 @@ def _event_page(
     return InPage(F("id"), qs.order_by("-id").values("id")[: max(1, min(limit, 500))])
 
 
-def event_list(
-    *,
-    actor: User | None,
-    state: str | list[str] | None = None,
-    grid: int | None = None,
-    event_class: str | None = None,
-    department: int | None = None,
-    source: str | None = None,
-    overdue: bool = False,
-    q: str = "",
-    before_id: int | None = None,
-    limit: int = 50,
-    jurisdiction: str | None = None,
-    unit: UnitChoice | None = None,
-) -> list[Event]:
-    """Newest first, keyset-paged by id (``before_id``); filters match the (jurisdiction, …) indexes. ``unit``: the
-    unit tree's choice (it narrows inside the actor's scope, never widens). The grid's outline is not read."""
-    page = _event_page(
-        actor=actor,
-        state=state,
-        grid=grid,
-        event_class=event_class,
-        department=department,
-        source=source,
-        overdue=overdue,
-        q=q,
-        before_id=before_id,
-        limit=limit,
-        jurisdiction=jurisdiction,
-        unit=unit,
-    )
-    return list(Event.objects.filter(page).select_related(*EVENT_LIST_RELATED).defer("grid__geometry").order_by("-id"))
+def event_list(**filters: Any) -> list[Event]:
+    """The page of events as instances with what a list shows (``EVENT_LIST_RELATED``; the grid's outline is not
+    read). ``filters``: those of ``_event_page``."""
+    rows = Event.objects.filter(_event_page(**filters)).select_related(*EVENT_LIST_RELATED).defer("grid__geometry")
+    return list(rows.order_by("-id"))
 
 
 def event_list_values(*, fields: Sequence[str], **filters: Any) -> list[dict[str, Any]]:
