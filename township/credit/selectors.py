@@ -178,7 +178,7 @@ def credit_grade(subject: Subject | None, on: datetime.date | None = None) -> st
 def credit_grade_reason(subject: Subject | None, on: datetime.date | None = None) -> str:
     """Why the subject has its grade, in one Chinese sentence shown to clerks."""
     if subject is None:
-        return f"无主体信息，按默认规则为{grading.DEFAULT_GRADE}类。"
+        return _("无主体信息，按默认规则为%(g)s类。") % {"g": grading.DEFAULT_GRADE}
     override = credit_override_in_force(subject, on)
     if override is not None:
         return override_reason(override)

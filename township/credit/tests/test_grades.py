@@ -102,6 +102,8 @@ def test_grade_reason_in_the_request_language():
             f"1 trustworthy record(s); credit score {en.score}, grade {en.grade}."
         )
         assert "信用" not in grading.compute_grade(grading.Counts()).reason
+        assert credit_grade_reason(None) == "No subject on record: grade B by the default rule."
+    assert credit_grade_reason(None) == "无主体信息，按默认规则为B类。"
 
 
 def test_grade_is_configurable_per_town(shop, town_a, officer):
