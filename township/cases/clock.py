@@ -6,7 +6,10 @@ The calendar arithmetic lives in ``township.core.calendar``; this module only ap
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -82,6 +85,17 @@ def extend(case: Case, amount: int) -> None:
     case.due_provisional = case.due_provisional or provisional
     if case.clock_limit is not None:
         case.clock_limit += amount
+
+
+# The case columns warning_level reads: a consumer that reads cases as plain values (a list's rows) selects these
+# and asks warning_of_values.
+WARNING_FIELDS = ("due_at", "finished_late", "clock_stopped_at", "closed_at", "clock_paused_at", "red_at", "yellow_at")
+
+
+def warning_of_values(values: Mapping[str, Any], now: datetime | None = None, prefix: str = "") -> str:
+    """``warning_level`` of a case read as values (``prefix`` + each of ``WARNING_FIELDS``, e.g. ``case__due_at``)."""
+    case: Any = SimpleNamespace(**{f: values[prefix + f] for f in WARNING_FIELDS})
+    return warning_level(case, now)
 
 
 def warning_level(case: Case, now: datetime | None = None) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -13,7 +12,7 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from township.cases.clock import warning_level
+from township.cases.clock import WARNING_FIELDS, warning_of_values
 from township.cases.registry import machine_for
 from township.core import jsonout
 from township.grid import evaluation, selectors, services, spatial
@@ -110,21 +109,18 @@ class GridEventOut(Schema):
     duplicate_of: int | None
 
 
-# The case's clock columns, as warning_level reads them.
-_CLOCK = ("due_at", "finished_late", "clock_stopped_at", "closed_at", "clock_paused_at", "red_at", "yellow_at")
 # What the list answers with, and nothing more (township.grid.selectors.event_list_values): the page decodes these
 # columns only, as plain values — no model instance per row.
 EVENT_API_FIELDS = (
     *("id", "case_id", "case__number", "case__state", "case__case_type", "jurisdiction_id", "village_id"),
     *("grid__code", "event_class__code", "event_class__name", "source", "description", "address", "lon", "lat"),
     *("urgency", "department__name", "reported_at", "ticket", "duplicate_of_id"),
-    *(f"case__{c}" for c in _CLOCK),
+    *(f"case__{c}" for c in WARNING_FIELDS),
 )
 
 
 def _event_row_out(r: dict[str, Any], now: datetime) -> dict[str, Any]:
     """``_event_out`` of a row of ``EVENT_API_FIELDS`` (the same keys and values; a test compares the two)."""
-    clock: Any = SimpleNamespace(**{c: r[f"case__{c}"] for c in _CLOCK})
     return {
         "id": r["id"],
         "case_id": r["case_id"],
@@ -145,7 +141,7 @@ def _event_row_out(r: dict[str, Any], now: datetime) -> dict[str, Any]:
         "department": r["department__name"],
         "reported_at": r["reported_at"],
         "due_at": r["case__due_at"],
-        "warning": warning_level(clock, now),
+        "warning": warning_of_values(r, now, prefix="case__"),
         "ticket": r["ticket"],
         "duplicate_of": r["duplicate_of_id"],
     }

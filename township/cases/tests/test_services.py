@@ -183,6 +183,13 @@ def test_warning_levels_follow_the_clock(town_a, clerk_a, time_machine):
     assert case.warning() in {"yellow", "red"}
     time_machine.move_to("2026-11-20 12:00:00+08:00", tick=False)
     assert case.warning() == "overdue"
+    # The same level from the case read as values (a list's rows), by the engine's own field list.
+    from township.cases.clock import WARNING_FIELDS, warning_of_values
+
+    row = Case.objects.filter(pk=case.pk).values(*WARNING_FIELDS).get()
+    assert warning_of_values(row) == "overdue"
+    time_machine.move_to("2026-11-02 09:00:00+08:00", tick=False)
+    assert warning_of_values({f"case__{k}": v for k, v in row.items()}, prefix="case__") == "normal"
 
 
 def test_pause_resume_and_extension_outside_transitions(town_a, clerk_a, approver_a, time_machine):
