@@ -10,6 +10,17 @@ from township.org.models import Jurisdiction, Level, Role, User
 from township.org.testing import user_with_roles
 
 
+def pytest_configure(config):
+    """Browser assertions wait up to 30 s, not Playwright's 5 s: the suite runs them beside busy workers on two
+    cores, where a map popup or a layer may take longer than 5 s to appear (a wait, not a slower page: the timed
+    checks run alone, marker ``serial``)."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # pragma: no cover - Playwright is a test requirement
+        return
+    expect.set_options(timeout=30_000)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``slow`` run first. tests/ is collected after township/, so on two xdist workers its long
     demo-wide checks (the tenancy matrix alone runs minutes) would otherwise start last and run alone at the end."""
