@@ -61,7 +61,7 @@ def grants_of(actor: User | None) -> list[RoleGrant]:
 
 
 def clear_cache(actor: User) -> None:
-    for attr in ("_township_grants", "_township_reach", "_township_scope", "_township_custom"):
+    for attr in ("_township_grants", "_township_reach", "_township_scope", "_township_custom", "_township_below"):
         if hasattr(actor, attr):
             delattr(actor, attr)
 
@@ -95,12 +95,28 @@ def _compute_reach(actor: User, roles: frozenset[str] | None) -> Reach:
         codes.add(jur.code)
         if grant.data_scope in (DataScope.UNIT_AND_BELOW, DataScope.ALL):
             below_prefixes.append(jur.code)
-    if below_prefixes:
-        q = Q()
-        for prefix in below_prefixes:
-            q |= Q(code__startswith=prefix)
-        codes.update(Jurisdiction.objects.filter(q).exclude(level=Level.VILLAGE).values_list("code", flat=True))
+    below = _units_below(actor, below_prefixes)
+    for prefix in below_prefixes:
+        codes.update(below[prefix])
     return Reach(frozenset(codes), frozenset(villages))
+
+
+def _units_below(actor: User, prefixes: Iterable[str]) -> dict[str, list[str]]:
+    """The units (towns, counties …, not villages) at or below each of these units, by its code: one query for
+    the prefixes not yet read in this request, remembered on the actor (reach and scope both need them)."""
+    memo: dict[str, list[str]] | None = getattr(actor, "_township_below", None)
+    if memo is None:
+        memo = {}
+        actor._township_below = memo  # type: ignore[attr-defined]  # per-request cache on the instance
+    missing = sorted(set(prefixes) - memo.keys())
+    if missing:
+        q = Q()
+        for prefix in missing:
+            q |= Q(code__startswith=prefix)
+        found = list(Jurisdiction.objects.filter(q).exclude(level=Level.VILLAGE).values_list("code", flat=True))
+        for prefix in missing:
+            memo[prefix] = [code for code in found if code.startswith(prefix)]
+    return {prefix: memo[prefix] for prefix in prefixes}
 
 
 def has_role(actor: User | None, code: str, roles: Iterable[str], village: str | None = None) -> bool:
@@ -284,14 +300,13 @@ def _spec(grant: RoleGrant, custom: dict[int, tuple[list[tuple[str, int]], list[
     )
 
 
-def _below(code: str) -> list[str]:
-    return [
-        code,
-        *Jurisdiction.objects.filter(code__startswith=code)
-        .exclude(level=Level.VILLAGE)
-        .exclude(code=code)
-        .values_list("code", flat=True),
-    ]
+def _below_of(actor: User) -> Callable[[str], list[str]]:
+    """``resolve_scope``'s lookup of the units below a unit (the unit first), through the request's memo."""
+
+    def below(code: str) -> list[str]:
+        return [code, *(c for c in _units_below(actor, [code])[code] if c != code)]
+
+    return below
 
 
 def scope(actor: User | None, roles: Iterable[str] | None = None) -> Scope:
@@ -306,7 +321,7 @@ def scope(actor: User | None, roles: Iterable[str] | None = None) -> Scope:
     if key not in cache:
         grants = [g for g in counted_grants(actor, _grants(actor), key) if key is None or g.role in key]
         custom = _custom_units(actor, grants)
-        cache[key] = resolve_scope([_spec(g, custom) for g in grants], _below)
+        cache[key] = resolve_scope([_spec(g, custom) for g in grants], _below_of(actor))
     return cache[key]
 
 
