@@ -98,7 +98,10 @@ def _fresh_cache():
     """Every test starts with an empty cache (figures cached by one test's data must not leak into the next)."""
     from django.core.cache import cache
 
+    from township.core import jsonout
+
     cache.clear()
+    jsonout.clear_caches()  # the per-process bodies by ETag (a rolled-back database repeats its versions)
     yield
 
 

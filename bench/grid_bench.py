@@ -153,6 +153,9 @@ def setup_events(total: int, *, batch: int = 5000, seed: int = 5) -> int:
                 )
             Event.objects.bulk_create(events, batch_size=1000)
         made += n
+    from township.grid import points
+
+    points.rebuild()  # bulk-inserted events take no step: the map's open points from them (as recount_grid_events)
     _analyze()
     return made
 
@@ -163,7 +166,7 @@ def _analyze() -> None:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("cases_case", "grid_event", "grid_grid"):
+            for table in ("cases_case", "grid_event", "grid_eventpoint", "grid_grid"):
                 cursor.execute(f"ANALYZE {table}")
 
 

@@ -74,6 +74,8 @@ BUSINESS: tuple[str, ...] = (
     "grid_event",
     "grid_eventphoto",
     "grid_eventdaycount",
+    "grid_eventpoint",
+    "grid_mapversion",
     "grid_escalation",
     "grid_handover",
     "grid_patrol",

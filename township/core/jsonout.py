@@ -10,11 +10,13 @@ operation for the OpenAPI document, and a test compares the two encodings for ea
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 _DJANGO = DjangoJSONEncoder()
 
@@ -30,3 +32,61 @@ def dumps(data: Any) -> bytes:
 
 def json_response(data: Any, *, status: int = 200, content_type: str = "application/json") -> HttpResponse:
     return HttpResponse(dumps(data), status=status, content_type=content_type)
+
+
+class BodyCache:
+    """Serialised bodies by ETag, per process, the oldest dropped past ``size`` entries: for answers whose ETag
+    comes from a cheap stamp of what they show (the grids' outlines, the map's open points)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._bodies: dict[str, bytes] = {}
+        _CACHES.append(self)
+
+    def get_or_build(self, etag: str, build: Callable[[], bytes]) -> bytes:
+        body = self._bodies.get(etag)
+        if body is None:
+            body = build()
+            if len(self._bodies) >= self.size:
+                self._bodies.pop(next(iter(self._bodies)))
+            self._bodies[etag] = body
+        return body
+
+    def clear(self) -> None:
+        self._bodies.clear()
+
+
+_CACHES: list[BodyCache] = []
+
+
+def clear_caches() -> None:
+    """Empty every body cache of this process (the tests: a rolled-back database repeats its versions)."""
+    for cache in _CACHES:
+        cache.clear()
+
+
+def etag_of(stamp: Any) -> str:
+    """A strong ETag from a stamp's ``repr`` (SHA-256, 32 hex digits)."""
+    return '"' + hashlib.sha256(repr(stamp).encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def etag_response(
+    request: HttpRequest,
+    stamp: Any,
+    build: Callable[[], bytes],
+    *,
+    cache: BodyCache,
+    content_type: str = "application/json",
+    cache_control: str = "private, no-cache",
+) -> HttpResponse:
+    """The body ``build`` makes, served under the ETag of ``stamp``: ``If-None-Match`` with it answers 304, and the
+    body is built once per stamp in this process."""
+    etag = etag_of(stamp)
+    resp: HttpResponse
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        resp = HttpResponseNotModified()
+    else:
+        resp = HttpResponse(cache.get_or_build(etag, build), content_type=content_type)
+    resp["ETag"] = etag
+    resp["Cache-Control"] = cache_control
+    return resp

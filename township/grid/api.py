@@ -3,11 +3,10 @@ patrols, handovers. Thin: every endpoint calls a selector or a service."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -244,34 +243,26 @@ def grids(request: HttpRequest, level: int | None = None, jurisdiction: str | No
     return [_grid_out(g) for g in selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)]
 
 
-_GEOJSON_CACHE: dict[str, bytes] = {}  # ETag → serialised body, per process (the grids change rarely)
-_GEOJSON_CACHE_SIZE = 32
+_GEOJSON_CACHE = jsonout.BodyCache(32)  # per process (the grids change rarely)
 
 
 @router.get("/grids.geojson", response=dict)
 def grids_geojson(request: HttpRequest, level: int | None = None, jurisdiction: str | None = None) -> Any:
     """The grids as a GeoJSON FeatureCollection (export; the map draws it). Served with an ETag (the grids the user
     reaches, their count and latest update): ``If-None-Match`` answers 304, and the serialised body is cached."""
-    stamp = selectors.grid_geometry_stamp(actor=request.user, level=level, jurisdiction=jurisdiction)
-    etag = '"' + hashlib.sha256(repr(stamp).encode("utf-8")).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=60, must-revalidate"}
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        resp = HttpResponseNotModified()
-    else:
-        body = _GEOJSON_CACHE.get(etag)
-        if body is None:
-            body = jsonout.dumps(
-                services.grid_export_geojson(
-                    grids=selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)
-                )
-            )
-            if len(_GEOJSON_CACHE) >= _GEOJSON_CACHE_SIZE:
-                _GEOJSON_CACHE.pop(next(iter(_GEOJSON_CACHE)))
-            _GEOJSON_CACHE[etag] = body
-        resp = HttpResponse(body, content_type="application/geo+json")
-    for k, v in headers.items():
-        resp[k] = v
-    return resp
+
+    def build() -> bytes:
+        grids = selectors.grid_list(actor=request.user, level=level, jurisdiction=jurisdiction)
+        return jsonout.dumps(services.grid_export_geojson(grids=grids))
+
+    return jsonout.etag_response(
+        request,
+        selectors.grid_geometry_stamp(actor=request.user, level=level, jurisdiction=jurisdiction),
+        build,
+        cache=_GEOJSON_CACHE,
+        content_type="application/geo+json",
+        cache_control="private, max-age=60, must-revalidate",
+    )
 
 
 @router.get("/grids/{grid_id}", response=GridOut)
@@ -469,6 +460,9 @@ class MapColumns(Schema):
     overdue: list[int]
 
 
+_MAP_CACHE = jsonout.BodyCache(32)  # per process: a 大屏 or a dispatcher's map polls the same answer
+
+
 @router.get("/map", response={200: list[MapPoint] | MapColumns})
 def map_points(
     request: HttpRequest,
@@ -480,7 +474,9 @@ def map_points(
 ) -> Any:
     """Light points for the map: ``bbox=minlon,minlat,maxlon,maxlat``; open events unless ``state`` given.
     ``format=columns`` (what the map pages use) answers parallel arrays instead of one object per point.
-    The body is serialised once, without validating each point (docs/grid.md, map)."""
+    The body is serialised once, without validating each point. For a whole-unit scope the answer carries an ETag
+    (the open points' version of the user's towns, the parameters, a 30-second window for 超期): ``If-None-Match``
+    answers 304, and the body is built once per ETag in each server process (docs/grid.md, map)."""
     box = None
     if bbox:
         try:
@@ -490,14 +486,21 @@ def map_points(
             box = None
     states = [s for s in (state or "").split(",") if s] or None
     args: dict[str, Any] = {"actor": request.user, "bbox": box, "states": states, "event_class": event_class}
-    data: Any
-    if format == "columns":
-        data = selectors.event_map_columns(**args, limit=limit)
-    else:
-        data = selectors.event_map_points(**args, limit=limit)
-        for r in data:
-            r["class_"] = r.pop("class")
-    return HttpResponse(jsonout.dumps(data), content_type="application/json")
+
+    def build() -> bytes:
+        data: Any
+        if format == "columns":
+            data = selectors.event_map_columns(**args, limit=limit)
+        else:
+            data = selectors.event_map_points(**args, limit=limit)
+            for r in data:
+                r["class_"] = r.pop("class")
+        return jsonout.dumps(data)
+
+    stamp = selectors.event_map_stamp(**args, limit=limit, encoding=format)
+    if stamp is None:  # a scope by department or by grid: built every time
+        return HttpResponse(build(), content_type="application/json")
+    return jsonout.etag_response(request, stamp, build, cache=_MAP_CACHE)
 
 
 @router.get("/evaluation", response=list[EvaluationRow])

@@ -10,7 +10,8 @@ and before any evaluation read in the same thread (a read inside the writing tra
 own writes).
 
 Recounting is idempotent: touching a bucket twice, or one that did not change, costs an aggregate and rewrites
-the same rows. ``rebuild()`` (``manage.py recount_grid_events``) recounts everything.
+the same rows. ``rebuild()`` (``manage.py recount_grid_events``) recounts everything. The same marks keep the map's
+open points current (``township.grid.points``).
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def refresh(buckets: Iterable[tuple[str, int | None, date]]) -> int:
                 reported_at__lt=day_start(day + timedelta(1)),
             )
         rows = _rows(Event.objects.filter(events), EventDayCount)
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # inside flush's transaction: no savepoint of its own
             EventDayCount.objects.filter(which).delete()
             EventDayCount.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
@@ -127,7 +128,8 @@ def _marked() -> set[int]:
 
 
 def flush() -> int:
-    """Recount the buckets of the grid cases marked by the engine's timeline since the last flush."""
+    """Recount the buckets of the grid cases marked by the engine's timeline since the last flush, and refresh their
+    map points."""
     marked = _marked()
     if not marked:
         return 0
@@ -136,7 +138,13 @@ def flush() -> int:
     known = _known()
     noted = {i: known[i] for i in ids if i in known}
     known.clear()  # a noted bucket serves only the flush of its own transaction
-    return refresh(set(noted.values()) | buckets_of_cases(ids - noted.keys()))
+    from township.grid import points
+
+    with transaction.atomic():  # one transaction for both summaries (one commit after the request's)
+        written = refresh(set(noted.values()) | buckets_of_cases(ids - noted.keys()))
+        # the map's open points (township/grid/points.py) last: the town's version row stays locked until commit
+        points.refresh(ids)
+        return written
 
 
 def _timeline_written(sender: Any, instance: Any, created: bool = False, **_kwargs: Any) -> None:

@@ -496,6 +496,94 @@ class EventDayCount(JurisdictionScoped):
         return f"{self.jurisdiction_id} {self.grid_id} {self.day}"
 
 
+class EventPoint(JurisdictionScoped):
+    """The map's summary of the open events (地图点位): one row per event whose case is open, with what the map shows
+    and what the event scope filters on, so the map reads one table by the town's key and newest first — a few
+    thousand rows whatever the volume — instead of joining every open event to its case and sorting them. Kept
+    current by ``township.grid.points`` from the engine's timeline (every step of an event writes one), after
+    commit; ``manage.py recount_grid_events`` rebuilds it (docs/grid.md, map)."""
+
+    # indexed alone too: a county's map walks its points newest first across its towns and stops at its limit
+    event = models.ForeignKey(Event, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # the columns the event scope reads (selectors.event_scope_q), without their own indexes: a town's open events
+    village = models.ForeignKey(
+        "org.Jurisdiction",
+        verbose_name=_("村社区"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("网格"), null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("处置部门"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处置人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    event_class = models.ForeignKey(
+        EventClass, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    lon = models.FloatField(_("经度（WGS-84）"))
+    lat = models.FloatField(_("纬度（WGS-84）"))
+    state = models.CharField(_("状态"), max_length=40)
+    number = models.CharField(_("案件编号"), max_length=64)
+    due_at = models.DateTimeField(_("办理期限"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("上报时间"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "event"], name="grid_point_once")]
+        ordering = ["-event_id"]
+        verbose_name = _("地图点位")
+        verbose_name_plural = _("地图点位")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.event_id}"
+
+
+class MapVersion(JurisdictionScoped):
+    """How many times a town's open points changed (``township.grid.points``: one more with every refresh, in its
+    transaction): the map's ETag and per-process cache read the sum over the towns a user reaches — one indexed
+    aggregate over a few rows — to know whether its answer changed (docs/grid.md, map)."""
+
+    version = models.BigIntegerField(_("版本"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["jurisdiction"], name="grid_mapversion_once")]
+        verbose_name = _("地图点位版本")
+        verbose_name_plural = _("地图点位版本")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.version}"
+
+
 class FeatureKind(models.TextChoices):
     ROAD = "road", _("道路")
     RIVER = "river", _("河流")

@@ -13,7 +13,17 @@ from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
 from township.core.lookups import InPage
 from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES
-from township.grid.models import Escalation, Event, EventClass, Grid, GridStaff, Handover, MapFeature, Patrol
+from township.grid.models import (
+    Escalation,
+    Event,
+    EventClass,
+    EventPoint,
+    Grid,
+    GridStaff,
+    Handover,
+    MapFeature,
+    Patrol,
+)
 from township.org.models import User
 
 if TYPE_CHECKING:
@@ -220,13 +230,26 @@ def _map_rows(
     limit: int,
     jurisdiction: str | None,
 ) -> list[tuple[Any, ...]]:
-    qs = event_queryset(actor=actor)
+    """The map's points, newest first. Open states (the map's default) come from the open points' summary
+    (``EventPoint``, township/grid/points.py): one table, the event scope applied to its copied columns. Any other
+    state (已结案 …) joins the events to their cases."""
+    wanted = list(states or OPEN_STATES)
+    summary = set(wanted) <= set(OPEN_STATES)
+    qs: QuerySet[Any]
+    if summary:
+        from township.grid import counts
+
+        counts.flush()  # marks of this thread not yet flushed (a read inside the writing transaction)
+        qs = EventPoint.objects.filter(event_scope_q(actor), state__in=wanted)
+        prefix, columns = "", ("event_id", "lon", "lat", "state", "number", "event_class_id")
+    else:
+        qs = event_queryset(actor=actor).filter(case_in_states(actor, wanted))
+        prefix, columns = "case__", ("id", "lon", "lat", "case__state", "case__number", "event_class_id")
     if jurisdiction:
         qs = qs.filter(jurisdiction_id=jurisdiction)
     if bbox:
         minx, miny, maxx, maxy = bbox
         qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
-    qs = qs.filter(case_in_states(actor, states or OPEN_STATES))
     if event_class:
         qs = qs.filter(event_class__code=event_class)
     if since:
@@ -234,16 +257,59 @@ def _map_rows(
     # "overdue" is computed by the database: converting thousands of timestamps into Python datetimes took
     # about as long as the query itself (docs/performance.md, grid).
     overdue = Case(
-        When(Q(case__due_at__lt=timezone.now(), case__state__in=TIMED_STATES), then=Value(True)),
+        When(Q(**{f"{prefix}due_at__lt": timezone.now(), f"{prefix}state__in": TIMED_STATES}), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
     return list(
-        qs.order_by("-id")
+        qs.order_by(f"-{columns[0]}")
         .annotate(overdue=overdue)
-        .values_list("id", "lon", "lat", "case__state", "case__number", "event_class_id", "overdue")[
-            : max(1, min(limit, 20000))
-        ]
+        .values_list(*columns, "overdue")[: max(1, min(limit, 20000))]
+    )
+
+
+MAP_FRESH_SECONDS = 30  # a cached map answer's 超期 flags are at most this old
+
+
+def event_map_stamp(
+    *,
+    actor: User | None,
+    bbox: tuple[float, float, float, float] | None = None,
+    states: list[str] | None = None,
+    event_class: str | None = None,
+    since: datetime | None = None,
+    limit: int = 5000,
+    jurisdiction: str | None = None,
+    encoding: str = "",
+) -> tuple[Any, ...] | None:
+    """Everything an answer of the map depends on, when it may be cached, else None: a whole-unit scope (its codes
+    and villages are the whole event scope: no department, no grid of one's own) reading open states. The
+    parameters, the version of the open points of the scope's towns (``points.stamp``: one aggregate over a few
+    rows) and the current 30-second window (超期 is computed against the clock)."""
+    import time
+
+    from township.grid import counts, points
+    from township.org.scoping import scope
+
+    if states and not set(states) <= set(OPEN_STATES):
+        return None
+    s = scope(actor)
+    if s.departments or not (s.codes or s.villages) or not covers_reach(actor):
+        return None
+    counts.flush()  # marks of this thread not yet flushed (a read inside the writing transaction)
+    towns = s.codes | {town for town, _village in s.villages}
+    return (
+        sorted(s.codes),
+        sorted(s.villages),
+        bbox,
+        sorted(states or OPEN_STATES),
+        event_class,
+        since,
+        limit,
+        jurisdiction,
+        encoding,
+        points.stamp(towns),
+        int(time.time() // MAP_FRESH_SECONDS),
     )
 
 

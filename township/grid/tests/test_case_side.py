@@ -55,8 +55,20 @@ def test_the_list_walks_its_events_and_the_map_reads_only_their_cases(events, di
         assert re.search(r'\w+\."jurisdiction_id" = \(\w+\."jurisdiction_id"\)', sql)
         assert re.search(r'\w+\."id" = \(\w+\."case_id"\)', sql)
     with CaptureQueriesContext(connection) as ctx:
-        selectors.event_map_columns(actor=dispatcher_a)
+        selectors.event_map_columns(actor=dispatcher_a, states=["closed"])  # a closed state: events joined to cases
     sql = next(q["sql"] for q in ctx.captured_queries if "grid_event" in q["sql"] and "cases_case" in q["sql"])
     assert "\"case_type\" = 'grid_event'" in sql
     assert re.search(r'\."jurisdiction_id" = \("?\w+"?\."jurisdiction_id"\)', sql)  # co-located: tenant = tenant
+    assert re.search(r"\"?\w+\"?\.\"jurisdiction_id\" IN \('500116108'\)", sql)
+
+
+@pytest.mark.django_db
+def test_the_open_map_reads_its_summary_alone(events, dispatcher_a):
+    """The map's default (open events) reads the open points' summary: one table by the town's key, no case."""
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.event_map_columns(actor=dispatcher_a)
+    sql = next(
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT") and "grid_eventpoint" in q["sql"]
+    )
+    assert "cases_case" not in sql and '"grid_event"' not in sql.replace('"grid_eventpoint"', "")
     assert re.search(r"\"?\w+\"?\.\"jurisdiction_id\" IN \('500116108'\)", sql)

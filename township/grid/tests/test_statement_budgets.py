@@ -74,7 +74,8 @@ def test_another_process_change_is_seen_after_the_check_interval(grids, settings
 
 def test_the_summary_recount_after_a_report_needs_no_lookup_of_its_bucket(client, patroller_a, grids):
     """After commit the report's (town, grid, day) bucket is recounted (grid.counts.flush): the report says which
-    bucket, so the recount is the aggregate, the delete and the insert — no query for the marked case's event."""
+    bucket, so the recount is the aggregate, the delete and the insert — no query for the marked case's event; the
+    map's open points and their town's version take two more (grid.points)."""
     from township.grid import counts
     from township.grid.models import EventDayCount
 
@@ -84,7 +85,10 @@ def test_the_summary_recount_after_a_report_needs_no_lookup_of_its_bucket(client
     assert _report(client).status_code == 201
     with CaptureQueriesContext(connection) as ctx:
         assert counts.flush() == 1  # both reports are in one bucket: one row (same reporter, no handler yet)
-    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    sent = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    points = [s for s in sent if "grid_eventpoint" in s or "grid_mapversion" in s]
+    statements = [s for s in sent if s not in points]
+    assert len(points) == 2 and points[0].startswith("INSERT INTO")  # the map's open points and their version
     assert len(statements) == 3, "\n".join(statements)  # aggregate, delete, insert
     assert not any('"grid_event"."case_id" IN' in s for s in statements)
     row = EventDayCount.objects.get(grid=grids["west"])

@@ -1,0 +1,134 @@
+"""The map's summary of the open events (``EventPoint``): one row per open event, kept current from the engine's
+timeline, rebuilt on demand.
+
+How a step reaches here: the same marks as the evaluation's day counts (``township.grid.counts``): every step of an
+event writes a timeline entry of its case, each entry of a grid case marks the case, and the marked cases are
+refreshed when the transaction commits (``counts.flush``). Refreshing a case is one statement when its event is
+still open — an ``INSERT … SELECT`` of the event joined to its case, updating the point if it is there — and one more
+``DELETE`` when it closed (or was never registered, or was cancelled); then one more change of the town's
+``MapVersion``, in the same transaction. Idempotent: refreshing twice, or a case that did not change, rewrites the
+same row (and counts one change more, which only costs a cached map its entry).
+
+The map (``selectors.event_map_columns`` / ``event_map_points``) reads the open points here — one table, the town's
+key, newest first, the event scope applied to the copied columns — instead of joining every open event in its box
+to its case and sorting them (docs/grid.md, map; docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from township.grid.machine import OPEN_STATES
+
+# point column → the event's field it copies (through its case for the last three)
+COLUMNS: dict[str, str] = {
+    "jurisdiction_id": "jurisdiction_id",
+    "event_id": "id",
+    "case_id": "case_id",
+    "village_id": "village_id",
+    "grid_id": "grid_id",
+    "department_id": "department_id",
+    "reporter_id": "reporter_id",
+    "handler_id": "handler_id",
+    "event_class_id": "event_class_id",
+    "lon": "lon",
+    "lat": "lat",
+    "reported_at": "reported_at",
+    "state": "case__state",
+    "number": "case__number",
+    "due_at": "case__due_at",
+}
+KEY = ("jurisdiction_id", "event_id")
+
+
+def _upsert(events: Any, point_model: Any) -> list[tuple[int, str]]:
+    """Insert or update the points of ``events`` (a queryset of Event) that are open; returns their (case id,
+    town)."""
+    select = events.filter(case__jurisdiction_id=F("jurisdiction_id"), case__state__in=list(OPEN_STATES)).order_by()
+    # annotations under names of their own (a name may not repeat a model field), selected in this order
+    select = select.values(**{f"p_{column}": F(source) for column, source in COLUMNS.items()})
+    sql, params = select.query.sql_with_params()
+    qn = connection.ops.quote_name
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in COLUMNS if c not in KEY)
+    statement = (
+        f"INSERT INTO {qn(point_model._meta.db_table)} ({', '.join(qn(c) for c in COLUMNS)}) {sql} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(qn(c) for c in KEY)}) DO UPDATE SET {updates} "
+        f"RETURNING {qn('case_id')}, {qn('jurisdiction_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _delete(case_ids: list[int]) -> set[str]:
+    """Remove the points of these cases; returns the towns that had one."""
+    from township.grid.models import EventPoint
+
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(case_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {qn(EventPoint._meta.db_table)} WHERE {qn('case_id')} IN ({marks}) "  # noqa: S608
+            f"RETURNING {qn('jurisdiction_id')}",
+            case_ids,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _bump(towns: Iterable[str]) -> None:
+    """One more change of these towns' points (``MapVersion``), in the refreshing transaction, town by town in
+    order (two refreshes lock the same rows in the same order)."""
+    from township.cases.counts import increment
+    from township.grid.models import MapVersion
+
+    for town in sorted(set(towns)):
+        increment(MapVersion._meta.db_table, {"jurisdiction_id": town}, {"version": 1})
+
+
+def refresh(case_ids: Iterable[int]) -> int:
+    """Bring the points of these grid cases up to date; returns how many are open."""
+    from township.grid.models import Event, EventPoint
+
+    ids = sorted(set(case_ids))
+    if not ids:
+        return 0
+    with transaction.atomic(savepoint=False):  # inside counts.flush's transaction: no savepoint of its own
+        opened = _upsert(Event.objects.filter(case_id__in=ids), EventPoint)
+        towns = {town for _case, town in opened}
+        gone = set(ids) - {case for case, _town in opened}
+        if gone:  # closed, not registered, cancelled, or no event (a rolled-back report)
+            towns |= _delete(sorted(gone))
+        _bump(towns)
+    return len(opened)
+
+
+def rebuild(event_model: Any = None, point_model: Any = None, version_model: Any = None) -> int:
+    """Every open event's point again (the migration's backfill and ``manage.py recount_grid_events``)."""
+    if event_model is None or point_model is None or version_model is None:
+        from township.grid.models import Event, EventPoint, MapVersion
+
+        event_model, point_model, version_model = Event, EventPoint, MapVersion
+    with transaction.atomic():
+        before = set(point_model.objects.values_list("jurisdiction_id", flat=True).distinct())
+        point_model.objects.all().delete()
+        opened = _upsert(event_model.objects.all(), point_model)
+        towns = before | {town for _case, town in opened}
+        towns |= set(version_model.objects.values_list("jurisdiction_id", flat=True))
+        for town in sorted(towns):  # every cached map of these towns is stale
+            version_model.objects.get_or_create(jurisdiction_id=town)  # never reset: a sum must not come back
+            version_model.objects.filter(jurisdiction_id=town).update(version=F("version") + 1)
+        return len(opened)
+
+
+def stamp(tenants: Iterable[str]) -> int:
+    """The sum of the towns' versions: it changes whenever one of their points does (each refresh adds one)."""
+    from django.db.models import Sum
+
+    from township.grid.models import MapVersion
+
+    total = MapVersion.objects.filter(jurisdiction_id__in=sorted(set(tenants))).aggregate(n=Sum("version"))["n"]
+    return int(total or 0)
