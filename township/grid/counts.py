@@ -5,9 +5,10 @@ evaluation reads a month of a town from a few thousand summary rows instead of j
 
 How a step reaches here: every change of an event's step facts (``township.grid.services.events``) comes with a
 timeline entry of its case (``cases.CaseEvent``: the engine writes one on each transition, the services a note
-otherwise), and each entry of a grid case marks it. The marked buckets are recounted when the transaction commits,
-and before any evaluation read in the same thread (a read inside the writing transaction, as in the tests, sees its
-own writes).
+otherwise), and each entry of a grid case marks it. The marked buckets are recounted when the transaction commits
+(at once for an entry written outside a transaction), and before any evaluation or map read in the same thread (a
+read inside the writing transaction, as in the tests, sees its own writes). Marks of a transaction that rolled back
+are recounted with the next commit's (a recount of an unchanged bucket rewrites the same rows).
 
 Recounting is idempotent: touching a bucket twice, or one that did not change, costs an aggregate and rewrites
 the same rows. ``rebuild()`` (``manage.py recount_grid_events``) recounts everything. The same marks keep the map's
@@ -140,11 +141,12 @@ def flush() -> int:
     known.clear()  # a noted bucket serves only the flush of its own transaction
     from township.grid import points
 
+    buckets = set(noted.values()) | buckets_of_cases(ids - noted.keys())
     with transaction.atomic():  # one transaction for both summaries (one commit after the request's)
-        written = refresh(set(noted.values()) | buckets_of_cases(ids - noted.keys()))
-        # the map's open points (township/grid/points.py) last: the town's version row stays locked until commit
-        points.refresh(ids)
-        return written
+        # the map's open points (township/grid/points.py) first: bumping the towns' versions locks them until the
+        # commit, so the recount below never runs beside another of the same town (no bucket counted twice)
+        points.refresh(ids, towns={town for town, _grid, _day in buckets})
+        return refresh(buckets)
 
 
 def _timeline_written(sender: Any, instance: Any, created: bool = False, **_kwargs: Any) -> None:
@@ -158,11 +160,14 @@ def _timeline_written(sender: Any, instance: Any, created: bool = False, **_kwar
         case_type = Case.objects.filter(pk=instance.case_id).values_list("case_type", flat=True).first()
     if case_type != CASE_TYPE:
         return
-    marked = _marked()
-    first = not marked
-    marked.add(instance.case_id)
-    if first and transaction.get_connection().in_atomic_block:
-        transaction.on_commit(flush)  # else: at the next commit that flushes, or the next evaluation read
+    _marked().add(instance.case_id)
+    if transaction.get_connection().in_atomic_block:
+        # Registered with every mark, not only the first of a thread's set: marks left by a transaction that rolled
+        # back (its callbacks discarded) must not keep the next one's commit from flushing. A flush after the
+        # first finds nothing marked and returns at once.
+        transaction.on_commit(flush)
+    else:  # autocommit: the entry is committed already
+        flush()
 
 
 def connect() -> None:

@@ -5,8 +5,8 @@ How a step reaches here: the same marks as the evaluation's day counts (``townsh
 event writes a timeline entry of its case, each entry of a grid case marks the case, and the marked cases are
 refreshed when the transaction commits (``counts.flush``). Refreshing a case is one statement when its event is
 still open — an ``INSERT … SELECT`` of the event joined to its case, updating the point if it is there — and one more
-``DELETE`` when it closed (or was never registered, or was cancelled); then one more change of the town's
-``MapVersion``, in the same transaction. Idempotent: refreshing twice, or a case that did not change, rewrites the
+``DELETE`` when it closed (or was never registered, or was cancelled); first, one more change of the town's
+``MapVersion`` (``bump``: it also makes a town's refreshes run one at a time). Idempotent: refreshing twice, or a case that did not change, rewrites the
 same row (and counts one change more, which only costs a cached map its entry).
 
 The map (``selectors.event_map_columns`` / ``event_map_points``) reads the open points here — one table, the town's
@@ -64,24 +64,11 @@ def _upsert(events: Any, point_model: Any) -> list[tuple[int, str]]:
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _delete(case_ids: list[int]) -> set[str]:
-    """Remove the points of these cases; returns the towns that had one."""
-    from township.grid.models import EventPoint
-
-    qn = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(case_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {qn(EventPoint._meta.db_table)} WHERE {qn('case_id')} IN ({marks}) "  # noqa: S608
-            f"RETURNING {qn('jurisdiction_id')}",
-            case_ids,
-        )
-        return {row[0] for row in cursor.fetchall()}
-
-
-def _bump(towns: Iterable[str]) -> None:
-    """One more change of these towns' points (``MapVersion``), in the refreshing transaction, town by town in
-    order (two refreshes lock the same rows in the same order)."""
+def bump(towns: Iterable[str]) -> None:
+    """One more change of these towns' summaries (``MapVersion``), first thing in the refreshing transaction, town
+    by town in order. The towns' version rows then stay locked until it commits, so two refreshes of one town run
+    one after the other, and each reads what the other wrote: no evaluation bucket is counted twice by two
+    concurrent recounts (each deleting the rows it saw, then inserting its own), no point is left behind."""
     from township.cases.counts import increment
     from township.grid.models import MapVersion
 
@@ -89,20 +76,22 @@ def _bump(towns: Iterable[str]) -> None:
         increment(MapVersion._meta.db_table, {"jurisdiction_id": town}, {"version": 1})
 
 
-def refresh(case_ids: Iterable[int]) -> int:
-    """Bring the points of these grid cases up to date; returns how many are open."""
+def refresh(case_ids: Iterable[int], towns: Iterable[str] | None = None) -> int:
+    """Bring the points of these grid cases up to date; returns how many are open. ``towns``: the towns of their
+    events when the caller knows them (``counts.flush`` does), else looked up."""
     from township.grid.models import Event, EventPoint
 
     ids = sorted(set(case_ids))
     if not ids:
         return 0
     with transaction.atomic(savepoint=False):  # inside counts.flush's transaction: no savepoint of its own
+        if towns is None:
+            towns = Event.objects.filter(case_id__in=ids).order_by().values_list("jurisdiction_id", flat=True)
+        bump(towns)
         opened = _upsert(Event.objects.filter(case_id__in=ids), EventPoint)
-        towns = {town for _case, town in opened}
         gone = set(ids) - {case for case, _town in opened}
         if gone:  # closed, not registered, cancelled, or no event (a rolled-back report)
-            towns |= _delete(sorted(gone))
-        _bump(towns)
+            EventPoint.objects.filter(case_id__in=sorted(gone)).delete()
     return len(opened)
 
 

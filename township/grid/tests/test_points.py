@@ -88,18 +88,20 @@ def test_steps_keep_the_points_and_a_rebuild_agrees(report, dispatcher_a, handle
 def test_refresh_is_two_statements_for_an_open_case_and_three_when_it_closed(report, dispatcher_a):
     event = report()
     counts.flush()
-    version = points.stamp([event.jurisdiction_id])
+    town = event.jurisdiction_id
+    version = points.stamp([town])
     with CaptureQueriesContext(connection) as ctx:
-        assert points.refresh([event.case_id]) == 1
+        assert points.refresh([event.case_id], towns=[town]) == 1
     writes = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(writes) == 2 and writes[0].startswith("INSERT INTO") and "ON CONFLICT" in writes[0]
-    assert "grid_mapversion" in writes[1] and points.stamp([event.jurisdiction_id]) == version + 1
+    assert len(writes) == 2 and "grid_mapversion" in writes[0]  # the town's version first: it locks the town
+    assert writes[1].startswith("INSERT INTO") and "ON CONFLICT" in writes[1]
+    assert points.stamp([town]) == version + 1
     Case.objects.filter(pk=event.case_id).update(state="closed")
     with CaptureQueriesContext(connection) as ctx:
-        assert points.refresh([event.case_id]) == 0
+        assert points.refresh([event.case_id]) == 0  # towns not given: looked up
     writes = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(writes) == 3 and writes[1].startswith("DELETE")
-    assert not EventPoint.objects.exists() and points.stamp([event.jurisdiction_id]) == version + 2
+    assert len(writes) == 4 and writes[0].startswith("SELECT") and writes[3].startswith("DELETE")
+    assert not EventPoint.objects.exists() and points.stamp([town]) == version + 2
     assert points.refresh([]) == 0
 
 
@@ -185,3 +187,71 @@ def test_a_department_or_own_scope_is_not_cached(client, report, handler_a, make
         answer = client.get("/api/v1/grid/map")
         assert answer.status_code == 200 and not answer.has_header("ETag")
         assert selectors.event_map_stamp(actor=actor) is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_recounts_of_one_bucket_at_once_count_it_once(report, monkeypatch):
+    """Two steps of events of one (town, grid, day) bucket commit at once: their recounts run one after the other
+    (the town's version row, locked first by ``points.bump``), so the bucket has one set of rows. Each recount is
+    slowed between its aggregate and its delete, where two recounts side by side would each insert their own."""
+    import threading
+    import time
+
+    from township.grid.models import EventDayCount
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    first, second = report(), report(lon=106.0201)
+    assert (first.grid_id, first.jurisdiction_id) == (second.grid_id, second.jurisdiction_id)
+    real_rows = counts._rows
+
+    def slow_rows(*args, **kwargs):
+        rows = real_rows(*args, **kwargs)
+        time.sleep(0.3)
+        return rows
+
+    monkeypatch.setattr(counts, "_rows", slow_rows)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def recount(event):
+        from django.db import connection as conn
+
+        try:
+            counts._marked().add(event.case_id)
+            barrier.wait()
+            counts.flush()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=recount, args=(e,)) for e in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    rows = EventDayCount.objects.filter(jurisdiction_id=first.jurisdiction_id, grid_id=first.grid_id)
+    assert sum(r.reported for r in rows) == 2 and rows.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_step_does_not_keep_the_next_commit_from_refreshing(report, dispatcher_a):
+    """Marks left by a transaction that rolled back (its commit callbacks discarded) are flushed with the next
+    commit's: the next step's point and day counts are current without any read flushing them."""
+    from django.db import transaction
+
+    from township.grid.models import EventDayCount
+
+    first, second = report(), report(lon=106.0201)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.event_register(event=first, actor=dispatcher_a)
+        raise RuntimeError("rolled back")
+    assert counts._marked()  # the rolled-back step's mark is still there
+    services.event_register(event=Event.objects.get(pk=second.pk), actor=dispatcher_a)
+    assert not counts._marked()
+    states = dict(EventPoint.objects.values_list("event_id", "state"))
+    assert states == {first.pk: "reported", second.pk: "registered"}
+    assert sum(EventDayCount.objects.values_list("registered", flat=True)) == 1
