@@ -255,3 +255,14 @@ def test_a_rolled_back_step_does_not_keep_the_next_commit_from_refreshing(report
     states = dict(EventPoint.objects.values_list("event_id", "state"))
     assert states == {first.pk: "reported", second.pk: "registered"}
     assert sum(EventDayCount.objects.values_list("registered", flat=True)) == 1
+
+
+def test_a_cached_map_is_never_served_to_another_scope(client, report, dispatcher_a, dispatcher_b):
+    report()
+    url = "/api/v1/grid/map?format=columns"
+    client.force_login(dispatcher_a)
+    mine = client.get(url)
+    assert mine.json()["count"] == 1
+    client.force_login(dispatcher_b)  # town B: same parameters, same versions, another scope
+    theirs = client.get(url, HTTP_IF_NONE_MATCH=mine["ETag"])
+    assert theirs.status_code == 200 and theirs["ETag"] != mine["ETag"] and theirs.json()["count"] == 0
