@@ -3,11 +3,12 @@ timeline, rebuilt on demand.
 
 How a step reaches here: the same marks as the evaluation's day counts (``township.grid.counts``): every step of an
 event writes a timeline entry of its case, each entry of a grid case marks the case, and the marked cases are
-refreshed when the transaction commits (``counts.flush``). Refreshing a case is one statement when its event is
-still open — an ``INSERT … SELECT`` of the event joined to its case, updating the point if it is there — and one more
-``DELETE`` when it closed (or was never registered, or was cancelled); first, one more change of the town's
-``MapVersion`` (``bump``: it also makes a town's refreshes run one at a time). Idempotent: refreshing twice, or a case that did not change, rewrites the
-same row (and counts one change more, which only costs a cached map its entry).
+refreshed when the transaction commits (``counts.flush``). Refreshing first counts one more change of the town's
+``MapVersion`` (``bump``: it also makes a town's refreshes run one at a time); then a case is one statement when its
+event is still open — an ``INSERT … SELECT`` of the event joined to its case, updating the point if it is there —
+and one more ``DELETE`` when it closed (or was never registered, or was cancelled). Idempotent: refreshing twice, or
+a case that did not change, rewrites the same row (and counts one change more, which only costs a cached map its
+entry).
 
 The map (``selectors.event_map_columns`` / ``event_map_points``) reads the open points here — one table, the town's
 key, newest first, the event scope applied to the copied columns — instead of joining every open event in its box
