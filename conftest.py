@@ -99,9 +99,11 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from township.core import jsonout
+    from township.grid import counts
 
     cache.clear()
     jsonout.clear_caches()  # the per-process bodies by ETag (a rolled-back database repeats its versions)
+    counts.forget()  # the grid summaries' marks of the previous test, whose transaction rolled back
     yield
 
 

@@ -128,6 +128,13 @@ def _marked() -> set[int]:
     return _pending.cases
 
 
+def forget() -> None:
+    """Drop this thread's marks and noted buckets without recounting (the tests: a rolled-back test's marks are not
+    the next test's; in production they are recounted with the next commit's, which is harmless)."""
+    _marked().clear()
+    _known().clear()
+
+
 def flush() -> int:
     """Recount the buckets of the grid cases marked by the engine's timeline since the last flush, and refresh their
     map points."""

@@ -66,15 +66,29 @@ def _upsert(events: Any, point_model: Any) -> list[tuple[int, str]]:
 
 
 def bump(towns: Iterable[str]) -> None:
-    """One more change of these towns' summaries (``MapVersion``), first thing in the refreshing transaction, town
-    by town in order. The towns' version rows then stay locked until it commits, so two refreshes of one town run
-    one after the other, and each reads what the other wrote: no evaluation bucket is counted twice by two
-    concurrent recounts (each deleting the rows it saw, then inserting its own), no point is left behind."""
-    from township.cases.counts import increment
+    """One more change of these towns' summaries (``MapVersion``), first thing in the refreshing transaction, in one
+    statement, town by town in code order. The towns' version rows then stay locked until it commits, so two
+    refreshes of one town run one after the other, and each reads what the other wrote: no evaluation bucket is
+    counted twice by two concurrent recounts (each deleting the rows it saw, then inserting its own), no point is
+    left behind. Only towns that exist are counted: a mark left by a rolled-back transaction may name a town that
+    went with it."""
     from township.grid.models import MapVersion
+    from township.org.models import Jurisdiction
 
-    for town in sorted(set(towns)):
-        increment(MapVersion._meta.db_table, {"jurisdiction_id": town}, {"version": 1})
+    codes = sorted(set(towns))
+    if not codes:
+        return
+    qn = connection.ops.quote_name
+    table, version = qn(MapVersion._meta.db_table), qn("version")
+    marks = ", ".join(["%s"] * len(codes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({qn('jurisdiction_id')}, {version}) "  # noqa: S608 - names are ours
+            f"SELECT {qn('code')}, 1 FROM {qn(Jurisdiction._meta.db_table)} WHERE {qn('code')} IN ({marks}) "
+            f"ORDER BY {qn('code')} "
+            f"ON CONFLICT ({qn('jurisdiction_id')}) DO UPDATE SET {version} = {table}.{version} + 1",
+            codes,
+        )
 
 
 def refresh(case_ids: Iterable[int], towns: Iterable[str] | None = None) -> int:
@@ -88,8 +102,12 @@ def refresh(case_ids: Iterable[int], towns: Iterable[str] | None = None) -> int:
     with transaction.atomic(savepoint=False):  # inside counts.flush's transaction: no savepoint of its own
         if towns is None:
             towns = Event.objects.filter(case_id__in=ids).order_by().values_list("jurisdiction_id", flat=True)
+        towns = set(towns)
         bump(towns)
         opened = _upsert(Event.objects.filter(case_id__in=ids), EventPoint)
+        missed = {town for _case, town in opened} - towns
+        if missed:  # the caller's towns were stale (a case id used again after a rollback): count these too
+            bump(missed)
         gone = set(ids) - {case for case, _town in opened}
         if gone:  # closed, not registered, cancelled, or no event (a rolled-back report)
             EventPoint.objects.filter(case_id__in=sorted(gone)).delete()

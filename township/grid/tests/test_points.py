@@ -266,3 +266,16 @@ def test_a_cached_map_is_never_served_to_another_scope(client, report, dispatche
     client.force_login(dispatcher_b)  # town B: same parameters, same versions, another scope
     theirs = client.get(url, HTTP_IF_NONE_MATCH=mine["ETag"])
     assert theirs.status_code == 200 and theirs["ETag"] != mine["ETag"] and theirs.json()["count"] == 0
+
+
+def test_a_stale_mark_naming_a_town_that_is_gone_counts_nothing(report):
+    """A mark left by a rolled-back transaction may name a town created in it: the version of a town that does
+    not exist is not written (the commit's foreign-key check would refuse it), the existing town's is."""
+    from township.grid.models import MapVersion
+
+    event = report()
+    counts.flush()
+    before = points.stamp([event.jurisdiction_id])
+    points.bump(["999999999", event.jurisdiction_id])
+    assert not MapVersion.objects.filter(jurisdiction_id="999999999").exists()
+    assert points.stamp([event.jurisdiction_id]) == before + 1
