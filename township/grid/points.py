@@ -123,7 +123,11 @@ def rebuild(event_model: Any = None, point_model: Any = None, version_model: Any
     with transaction.atomic():
         before = set(point_model.objects.values_list("jurisdiction_id", flat=True).distinct())
         point_model.objects.all().delete()
-        opened = _upsert(event_model.objects.all(), point_model)
+        opened: list[tuple[int, str]] = []
+        # town by town, both joined tables filtered by the town's key (Citus routes each to its shard)
+        for town in sorted(set(event_model.objects.order_by().values_list("jurisdiction_id", flat=True).distinct())):
+            events = event_model.objects.filter(jurisdiction_id=town, case__jurisdiction_id=town)
+            opened += _upsert(events, point_model)
         towns = before | {town for _case, town in opened}
         towns |= set(version_model.objects.values_list("jurisdiction_id", flat=True))
         for town in sorted(towns):  # every cached map of these towns is stale
