@@ -12,7 +12,7 @@ from django.utils import timezone
 from township.core.citus import on_citus
 
 
-def increment(table: str, key: dict[str, Any], increments: dict[str, int], returning: str = "") -> Any:
+def _upsert(table: str, key: dict[str, Any], increments: dict[str, int], returning: str = "") -> Any:
     """``INSERT … ON CONFLICT (key) DO UPDATE SET f = f + excluded.f`` — one statement, no savepoint, on
     PostgreSQL and SQLite (≥ 3.35 with ``RETURNING``) alike. The row stays locked until the transaction ends."""
     qn = connection.ops.quote_name
@@ -52,7 +52,7 @@ def next_value(*, jurisdiction_id: str, case_type: str, year: int) -> tuple[int,
     key = {"jurisdiction_id": jurisdiction_id, "case_type": case_type, "year": year}
     next_id = _next_id_sql(Case._meta.db_table)
     returning = connection.ops.quote_name("last") + (f", {next_id}" if next_id else "")
-    row = increment(CaseCounter._meta.db_table, key, {"last": 1}, returning=returning)
+    row = _upsert(CaseCounter._meta.db_table, key, {"last": 1}, returning=returning)
     return int(row[0]), (int(row[1]) if next_id else None)
 
 
@@ -71,7 +71,7 @@ def bump(case: Any, at: datetime, **increments: int) -> None:
         "day": connection.ops.adapt_datefield_value(timezone.localdate(at)),
     }
     fields = {"opened": 0, "closed": 0, "closed_late": 0, **changes}
-    increment(CaseDayCount._meta.db_table, key, fields)
+    _upsert(CaseDayCount._meta.db_table, key, fields)
 
 
 def rebuild(case_model: Any, count_model: Any) -> int:
