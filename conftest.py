@@ -100,8 +100,10 @@ def _fresh_cache():
 
     from township.core import jsonout
     from township.grid import counts
+    from township.org import scoping
 
     cache.clear()
+    scoping.forget_kept()  # the users' grants kept by the process (a flushed database repeats user ids)
     jsonout.clear_caches()  # the per-process bodies by ETag (a rolled-back database repeats its versions)
     counts.forget()  # the grid summaries' marks of the previous test, whose transaction rolled back
     yield

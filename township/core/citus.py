@@ -148,6 +148,7 @@ REFERENCE: tuple[str, ...] = (
     "org_rolegrant",
     "org_rolegrant_custom_departments",
     "org_rolegrant_custom_units",
+    "org_authzversion",
     "org_apitoken",
     "org_user_groups",
     "org_user_user_permissions",

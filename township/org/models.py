@@ -224,3 +224,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AuthzVersion(models.Model):
+    """One row: a value replaced by every change of a grant, its ticked units, a unit or a department.
+
+    Database triggers write it (migration ``0006_authz_version``), so no write path can miss it: the admin, the
+    services, bulk updates and raw SQL alike. Each value is new (a sequence on PostgreSQL, a 64-bit random value
+    on SQLite): a rolled-back change's value is never seen again. ``township.org.scoping`` keeps each user's
+    grants across requests while the value read with the request's user is the one they were read under.
+    """
+
+    value = models.BigIntegerField(_("版本"))
+
+    class Meta:
+        verbose_name = _("授权版本")
+        verbose_name_plural = _("授权版本")
+
+    def __str__(self) -> str:
+        return str(self.value)

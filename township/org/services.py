@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError, PermissionRefused
+from township.org import scoping
 from township.org.duties import check_grant
 from township.org.models import ApiToken, DataScope, Department, Jurisdiction, Role, RoleGrant, User
 from township.org.scoping import clear_cache, has_role
@@ -61,7 +62,7 @@ def api_token_authenticate(secret: str) -> User | None:
     """
     if not secret:
         return None
-    reads: dict[str, Any] = {}
+    reads: dict[str, Any] = {scoping.VERSION_ATTR: scoping.version_read()}  # the grants kept across requests
     for build in _token_reads:
         reads.update(build())
     token = (
@@ -82,6 +83,7 @@ def api_token_authenticate(secret: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    scoping.attach(user)
     return user
 
 

@@ -272,6 +272,21 @@ class PolicyBackend(ModelBackend):
             request, name, lambda: super(PolicyBackend, self).authenticate(request, name, password, **kwargs)
         )
 
+    def get_user(self, user_id: Any) -> Any | None:
+        """The session's user, read with the authorisation version: its grants come from the process's copy
+        while the version holds (``township.org.scoping.attach``)."""
+        from township.org import scoping
+
+        model = get_user_model()
+        try:
+            found = model._default_manager.annotate(**{scoping.VERSION_ATTR: scoping.version_read()}).get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(found):
+            return None
+        scoping.attach(found)
+        return found
+
 
 @dataclass
 class SignIn:
