@@ -117,6 +117,23 @@ def test_plan_from_the_live_postgresql_catalog_matches_the_models():
     assert not cmd.unjustified_uniques(live)
     statements = cmd.plan(live)
     assert sum("create_distributed_table" in s for s in statements) == len(citus.BUSINESS)
+    assert live.authz_triggers == citus.AUTHZ_TRIGGER_TABLES  # migration org/0006 put them where the profile says
+
+
+def test_plan_drops_the_authorisation_triggers_before_the_reference_tables():
+    """Citus refuses to make a table with triggers a reference table (docs/scaling.md): the profile drops the
+    authorisation version's triggers first, and the grants are then read on every request (org.scoping)."""
+    from importlib import import_module
+
+    migration = import_module("township.org.migrations.0006_authz_version")
+    assert tuple(sorted(migration.TABLES)) == citus.AUTHZ_TRIGGER_TABLES
+    statements = cmd.plan(cmd.model_catalog())
+    first_ref = statements.index(f"SELECT create_reference_table('{citus.REFERENCE[0]}')")
+    drops = [i for i, s in enumerate(statements) if s.startswith(f'DROP TRIGGER "{citus.AUTHZ_TRIGGER}"')]
+    assert len(drops) == len(citus.AUTHZ_TRIGGER_TABLES)
+    assert max(drops) < first_ref
+    done = cmd.Catalog([], {}, [], {}, "a catalog without the triggers")
+    assert not any("DROP TRIGGER" in s for s in cmd.plan(done))
 
 
 def test_joins_between_rows_of_one_town_match_the_key():

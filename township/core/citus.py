@@ -140,6 +140,17 @@ BUSINESS: tuple[str, ...] = (
     "system_notice",
 )
 
+# The authorisation version's trigger (migration org/0006) and the tables carrying it. The profile drops it
+# before creating the reference tables; on a cluster the grants are read on every request (org.scoping).
+AUTHZ_TRIGGER = "org_authz_bump"
+AUTHZ_TRIGGER_TABLES: tuple[str, ...] = (
+    "org_department",
+    "org_jurisdiction",
+    "org_rolegrant",
+    "org_rolegrant_custom_departments",
+    "org_rolegrant_custom_units",
+)
+
 # Copied to every node. None of them has a foreign key to a business table in the profile.
 REFERENCE: tuple[str, ...] = (
     "org_jurisdiction",

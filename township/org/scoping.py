@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q, Subquery
 
+from township.core.citus import on_citus
 from township.org.duties import counted_grants
 from township.org.models import AuthzVersion, DataScope, Jurisdiction, Level, RoleGrant, User
 
@@ -86,7 +87,8 @@ def clear_cache(actor: User) -> None:
 #
 # A revoked grant therefore stops applying to every request authenticated after the revoking commit, as it did
 # without the cache; ``tests/test_grant_cache.py`` shows each path. A kept entry is read again after
-# ``_KEPT_SECONDS`` whatever the version says (defence in depth: a database restored without the triggers).
+# ``_KEPT_SECONDS`` whatever the version says (defence in depth: a database restored without the triggers). On a
+# Citus coordinator nothing is kept: the profile drops the triggers (docs/scaling.md).
 
 VERSION_ATTR = "_township_authz_version"
 _KEPT_USERS = 4096  # entries of the process (the oldest goes first)
@@ -128,7 +130,7 @@ def attach(actor: User) -> None:
 
 
 def _keep(actor: User, version: int) -> _Kept | None:
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or on_citus(connection):  # a cluster has no triggers (core.citus)
         return None
     read_at = time.monotonic()
     grants = list(

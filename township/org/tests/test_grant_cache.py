@@ -156,3 +156,11 @@ def test_a_kept_entry_is_read_again_after_its_time_whatever_the_version(clerk_a,
     with CaptureQueriesContext(connection) as queries:
         assert api_token_authenticate(secret) is not None
     assert len(_grant_statements(queries)) == 1
+
+
+def test_nothing_is_kept_on_a_citus_cluster(clerk_a, town_a, secret, monkeypatch):
+    """The Citus profile drops the version's triggers (core.citus): there the grants are read on every request."""
+    monkeypatch.setattr(scoping, "on_citus", lambda _connection: True)
+    user = api_token_authenticate(secret)
+    assert user is not None and scoping.reach(user).covers(town_a.code)
+    assert scoping._kept.get(clerk_a.pk) is None

@@ -51,6 +51,7 @@ class Catalog:
     uniques: list[Unique]
     placed: dict[str, str]  # table -> "business" | "reference" | "citus-local"
     source: str
+    authz_triggers: tuple[str, ...] = ()  # tables still carrying the authorisation version's trigger
 
 
 def _q(name: str) -> str:
@@ -116,7 +117,13 @@ def read_catalog() -> Catalog:
             )
             for table, method, repmodel in cur.fetchall():
                 placed[table] = "business" if method == "h" else "reference" if repmodel == "t" else "citus-local"
-    return Catalog(fks, pks, uniques, placed, "pg_catalog of " + connection.settings_dict["NAME"])
+        cur.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgname = %s AND c.relnamespace = 'public'::regnamespace ORDER BY 1",
+            [citus.AUTHZ_TRIGGER],
+        )
+        triggers = tuple(row[0] for row in cur.fetchall())
+    return Catalog(fks, pks, uniques, placed, "pg_catalog of " + connection.settings_dict["NAME"], triggers)
 
 
 def _pg_name(table: str, columns: list[str], suffix: str) -> str:
@@ -191,7 +198,9 @@ def model_catalog() -> Catalog:
                     f"CREATE UNIQUE INDEX {name} ON public.{table} USING btree ({', '.join(columns)})",
                 )
             )
-    return Catalog(fks, pks, uniques, {}, "the models (names as on a fresh PostgreSQL database)")
+    return Catalog(
+        fks, pks, uniques, {}, "the models (names as on a fresh PostgreSQL database)", citus.AUTHZ_TRIGGER_TABLES
+    )
 
 
 def desired_fk(fk: FK) -> FK | None:
@@ -285,7 +294,9 @@ def plan(catalog: Catalog, model: Catalog | None = None) -> list[str]:
         else:
             out.append(f"DROP INDEX {_q(u.name)}")
         out.append(re.sub(r"USING (\w+) \(", rf"USING \1 ({_q(key)}, ", u.indexdef, count=1))
-    out.append("-- 3. reference tables")
+    out.append("-- 3. reference tables (without the authorisation version's triggers: Citus refuses a table with")
+    out.append("--    triggers, and on the workers' placements they would write a reference table from a shard)")
+    out += [f"DROP TRIGGER {_q(citus.AUTHZ_TRIGGER)} ON {_q(t)}" for t in catalog.authz_triggers]
     out += [f"SELECT create_reference_table('{t}')" for t in todo_ref]
     out.append(f"-- 4. business tables, co-located with {citus.ANCHOR}")
     if todo_dist:
