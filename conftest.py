@@ -95,13 +95,19 @@ def _query_shape(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Every test starts with an empty cache (figures cached by one test's data must not leak into the next)."""
+    """Every test starts with an empty cache (figures cached by one test's data must not leak into the next) and in
+    the default language."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     from township.core import jsonout
     from township.grid import counts
     from township.org import scoping
 
+    # A request in English (LocaleMiddleware) leaves English active in the worker's thread: the next test's
+    # messages would come out in English (a PostgreSQL CI pass failed on a guard's reason that way).
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     scoping.forget_kept()  # the users' grants kept by the process (a flushed database repeats user ids)
     jsonout.clear_caches()  # the per-process bodies by ETag (a rolled-back database repeats its versions)
