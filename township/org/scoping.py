@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 
 from township.core.citus import on_citus
 from township.org.duties import counted_grants
@@ -50,10 +50,15 @@ class Reach:
         return village is not None and (code, village) in self.villages
 
 
+def _grant_rows(actor: User) -> QuerySet[RoleGrant]:
+    """The actor's grants with their units and departments (what every resolution below reads)."""
+    return RoleGrant.objects.filter(user=actor).select_related("jurisdiction", "department")
+
+
 def _grants(actor: User) -> list[RoleGrant]:
     cached = getattr(actor, "_township_grants", None)
     if cached is None:
-        cached = list(RoleGrant.objects.filter(user=actor).select_related("jurisdiction", "department"))
+        cached = list(_grant_rows(actor))
         actor._township_grants = cached  # type: ignore[attr-defined]  # per-request cache on the instance
     return cached
 
@@ -133,11 +138,7 @@ def _keep(actor: User, version: int) -> _Kept | None:
     if connection.in_atomic_block or on_citus(connection):  # a cluster has no triggers (core.citus)
         return None
     read_at = time.monotonic()
-    grants = list(
-        RoleGrant.objects.filter(user=actor)
-        .select_related("jurisdiction", "department")
-        .annotate(**{VERSION_ATTR: version_read()})
-    )
+    grants = list(_grant_rows(actor).annotate(**{VERSION_ATTR: version_read()}))
     actor._township_grants = grants  # type: ignore[attr-defined]  # per-request cache on the instance
     if not grants or any(getattr(g, VERSION_ATTR) != version for g in grants):
         return None
