@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.core.errors import DomainError, PermissionRefused
+from township.core.frozen import FrozenQuery
 from township.org import scoping
 from township.org.duties import check_grant
 from township.org.models import ApiToken, DataScope, Department, Jurisdiction, Role, RoleGrant, User
@@ -27,8 +28,8 @@ class AccountRefused(DomainError):
 # Account checks of the sign-in policy that live above org (the lock, password expiry: township.web.security);
 # installed by that app's config. Each raises AccountRefused.
 _token_checks: list[Callable[[User], None]] = []
-# What those checks read, as expressions on the token's row (``OuterRef("user__username")`` …), built per request:
-# fetched with the token in one statement and set on the user (attribute = the name) for the checks to use.
+# What those checks read, as expressions on the token's row (``OuterRef("user__username")`` …, the moment as
+# ``Now()``): fetched with the token in one statement and set on the user (attribute = the name) for the checks.
 _token_reads: list[Callable[[], dict[str, Any]]] = []
 
 
@@ -37,6 +38,7 @@ def register_token_check(check: Callable[[User], None], reads: Callable[[], dict
         _token_checks.append(check)
     if reads is not None and reads not in _token_reads:
         _token_reads.append(reads)
+    _token_statement.forget()
 
 
 def _digest(secret: str) -> str:
@@ -54,6 +56,25 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
+def _token_reads_now() -> dict[str, Any]:
+    reads: dict[str, Any] = {scoping.VERSION_ATTR: scoping.version_read()}  # the grants kept across requests
+    for build in _token_reads:
+        reads.update(build())
+    return reads
+
+
+def _token_query(key_hash: str) -> Any:
+    return (
+        ApiToken.objects.select_related("user")
+        .annotate(**_token_reads_now())
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+    )
+
+
+# compiled once per thread (township.core.frozen): building and compiling it cost more than running it
+_token_statement: FrozenQuery[ApiToken] = FrozenQuery(_token_query)
+
+
 def api_token_authenticate(secret: str) -> User | None:
     """The token's user, or None (unknown, revoked, inactive account: the API answers 401).
 
@@ -62,19 +83,11 @@ def api_token_authenticate(secret: str) -> User | None:
     """
     if not secret:
         return None
-    reads: dict[str, Any] = {scoping.VERSION_ATTR: scoping.version_read()}  # the grants kept across requests
-    for build in _token_reads:
-        reads.update(build())
-    token = (
-        ApiToken.objects.select_related("user")
-        .annotate(**reads)
-        .filter(key_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    token = _token_statement.first(_digest(secret))
     if token is None:
         return None
-    user = token.user
-    for name in reads:
+    user: User = token.user
+    for name in _token_statement.annotations():
         setattr(user, name, getattr(token, name))
     if user.must_change_password:
         raise AccountRefused("password_change_required", _("须修改初始密码：请先登录网页端修改密码，再使用 API 令牌"))

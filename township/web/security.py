@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from township.core import params
+from township.core.frozen import INT_MARKER, FrozenQuery
 from township.web.models import LoginLog, LoginThrottle, PasswordHistory
 
 log = logging.getLogger(__name__)
@@ -252,6 +253,16 @@ def check_credentials(request: HttpRequest | None, username: str, verify: Callab
     return user
 
 
+def _session_user_query(pk: Any) -> Any:
+    from township.org import scoping
+
+    return get_user_model()._default_manager.annotate(**{scoping.VERSION_ATTR: scoping.version_read()}).filter(pk=pk)
+
+
+# the session's user with the authorisation version, compiled once per thread (township.core.frozen)
+_session_user: FrozenQuery[Any] = FrozenQuery(_session_user_query, marker=INT_MARKER)
+
+
 class PolicyBackend(ModelBackend):
     """Django's model backend under the sign-in policy (the one backend in ``AUTHENTICATION_BACKENDS``).
 
@@ -277,12 +288,12 @@ class PolicyBackend(ModelBackend):
         while the version holds (``township.org.scoping.attach``)."""
         from township.org import scoping
 
-        model = get_user_model()
         try:
-            found = model._default_manager.annotate(**{scoping.VERSION_ATTR: scoping.version_read()}).get(pk=user_id)
-        except model.DoesNotExist:
+            key = int(user_id)
+        except (TypeError, ValueError):
             return None
-        if not self.user_can_authenticate(found):
+        found = _session_user.first(key)
+        if found is None or not self.user_can_authenticate(found):
             return None
         scoping.attach(found)
         return found
@@ -323,8 +334,10 @@ TOKEN_PASSWORD_CHANGED = "_token_password_changed_at"  # noqa: S105  (an attribu
 def token_reads() -> dict[str, Any]:
     """What ``token_refusal`` reads, fetched with the token's row (one statement for the token and its checks)."""
     from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import Now
 
-    locked = LoginThrottle.objects.filter(username=OuterRef("user__username"), locked_until__gt=timezone.now())
+    # the database's clock: the statement is compiled once (township.core.frozen), it carries no moment of its own
+    locked = LoginThrottle.objects.filter(username=OuterRef("user__username"), locked_until__gt=Now())
     return {
         TOKEN_LOCKED: Exists(locked),
         TOKEN_PASSWORD_CHANGED: Subquery(

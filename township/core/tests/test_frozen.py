@@ -1,0 +1,105 @@
+"""``FrozenQuery`` (township/core/frozen.py): compiled once per thread, the same answer as the queryset."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, connections
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext
+
+from township.core.frozen import FrozenQuery
+from township.core.models import Holiday, HolidayKind
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2093  # core may not import the apps above it (lint-imports): core's own holiday calendar
+
+
+@pytest.fixture
+def days():
+    return [
+        Holiday.objects.create(date=datetime.date(YEAR, 1, n), kind=HolidayKind.HOLIDAY, name=f"冻结{n}")
+        for n in range(1, 4)
+    ]
+
+
+def _by_name(builds: list[str]):
+    def build(value: str):
+        builds.append(value)
+        return Holiday.objects.annotate(label=Concat(F("name"), Value("·"))).filter(
+            name=value, date__year=YEAR, kind=HolidayKind.HOLIDAY
+        )
+
+    return build
+
+
+def test_it_answers_what_the_queryset_answers_with_its_annotations(days):
+    frozen = FrozenQuery(_by_name([]))
+    for day in days:
+        got = frozen.first(day.name)
+        assert got is not None and got.pk == day.pk and got.date == day.date and got.label == day.name + "·"
+    assert frozen.first("没有这一天") is None
+    assert frozen.annotations() == ("label",)
+
+
+def test_it_is_built_once_and_runs_one_statement_of_the_same_text(days):
+    builds: list[str] = []
+    frozen = FrozenQuery(_by_name(builds))
+    frozen.first(days[0].name)
+    with CaptureQueriesContext(connection) as ctx:
+        assert frozen.first(days[1].name).pk == days[1].pk
+        assert frozen.first(days[2].name).pk == days[2].pk
+    assert len(builds) == 1 and len(ctx.captured_queries) == 2
+    with CaptureQueriesContext(connection) as plain:  # the queryset itself, as ``first`` runs it
+        list(_by_name([])(days[1].name)[:1])
+    assert ctx.captured_queries[0]["sql"] == plain.captured_queries[0]["sql"]
+
+
+def test_the_value_is_bound_not_written_into_the_statement(days):
+    frozen = FrozenQuery(_by_name([]))
+    assert frozen.first("x' OR '1'='1") is None
+    Holiday.objects.filter(pk=days[0].pk).update(name="引号'与%s")
+    assert frozen.first("引号'与%s").pk == days[0].pk
+
+
+def test_a_value_that_is_not_exactly_one_parameter_is_refused(days):
+    twice = FrozenQuery(lambda v: Holiday.objects.filter(Q(name=v) | Q(kind=v)))
+    with pytest.raises(ImproperlyConfigured):
+        twice.first("x")
+    absent = FrozenQuery(lambda v: Holiday.objects.filter(date__year=YEAR))
+    with pytest.raises(ImproperlyConfigured):
+        absent.first("x")
+
+
+def test_each_thread_compiles_its_own(days):
+    builds: list[str] = []
+    frozen = FrozenQuery(_by_name(builds))
+    assert frozen.first(days[0].name).pk == days[0].pk
+    compiled = frozen._local.compiled
+    seen: list[object] = []
+
+    def other() -> None:
+        try:
+            frozen._compiled()
+            seen.append(frozen._local.compiled)
+        finally:
+            connections.close_all()  # this thread's own connection, if compiling opened it
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert len(builds) == 2 and seen[0] is not compiled
+    assert frozen._local.compiled is compiled  # this thread's stays
+
+
+def test_forget_compiles_again(days):
+    builds: list[str] = []
+    frozen = FrozenQuery(_by_name(builds))
+    frozen.first(days[0].name)
+    frozen.forget()
+    assert frozen.first(days[1].name).pk == days[1].pk and len(builds) == 2
