@@ -14,6 +14,7 @@ from township.cases.machine import OWNER, SYSTEM, Via
 from township.cases.models import Case, CaseEvent
 from township.cases.types import all_case_types, find_case_type
 from township.core.errors import NotFound
+from township.core.frozen import INT_MARKER, FrozenQuery
 from township.org.models import User
 from township.org.scoping import reach
 
@@ -56,11 +57,17 @@ def case_visible(actor: User | None, case: Case) -> bool:
     return Case.objects.filter(case_type.visible(actor), pk=case.pk, jurisdiction_id=case.jurisdiction_id).exists()
 
 
+# a case by its key with its units: compiled once per thread (township.core.frozen), it runs on every case action
+_case_by_key: FrozenQuery[Case] = FrozenQuery(
+    lambda pk: Case.objects.select_related("jurisdiction", "village").filter(pk=pk).order_by(), marker=INT_MARKER
+)
+
+
 def case_get(*, actor: User | None, pk: int, for_update: bool = False) -> Case:
     """One case the actor may see, else ``NotFound`` (a foreign and a missing case read the same). Read by its key,
     then checked (``case_visible``): the visibility filter of every case type at once (``case_visible_q``) is for
     lists — for one row it cost more to plan than to run. ``for_update`` locks the row once it is known visible."""
-    case: Case | None = Case.objects.select_related("jurisdiction", "village").filter(pk=pk).first()
+    case = _case_by_key.first(int(pk))
     if case is None or not case_visible(actor, case):
         raise NotFound()
     if for_update:

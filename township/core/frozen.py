@@ -78,6 +78,8 @@ class FrozenQuery(Generic[M]):
         return compiled
 
     def first(self, value: Any) -> M | None:
+        if isinstance(self._marker, int) and not -(2**63) <= value < 2**63:
+            return None  # as the ORM answers a key beyond a 64-bit column: no row (the database would refuse it)
         compiled = self._compiled()
         params = list(compiled.params)
         params[compiled.position] = value

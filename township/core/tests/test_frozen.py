@@ -103,3 +103,12 @@ def test_forget_compiles_again(days):
     frozen.first(days[0].name)
     frozen.forget()
     assert frozen.first(days[1].name).pk == days[1].pk and len(builds) == 2
+
+
+def test_an_integer_key_beyond_64_bits_finds_nothing(days):
+    from township.core.frozen import INT_MARKER
+
+    frozen = FrozenQuery(lambda pk: Holiday.objects.filter(pk=pk), marker=INT_MARKER)
+    assert frozen.first(days[0].pk).date == days[0].date
+    assert frozen.first(2**63) is None and frozen.first(-(2**63) - 1) is None
+    assert frozen.first(days[0].pk + 1000) is None
