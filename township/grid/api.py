@@ -118,14 +118,23 @@ EVENT_API_FIELDS = (
 )
 
 
-def _event_row_out(r: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """``_event_out`` of a row of ``EVENT_API_FIELDS`` (the same keys and values; a test compares the two)."""
+def _event_row_out(
+    r: dict[str, Any], now: datetime, labels: dict[tuple[str, str], str] | None = None
+) -> dict[str, Any]:
+    """``_event_out`` of a row of ``EVENT_API_FIELDS`` (the same keys and values; a test compares the two).
+    ``labels``: the state labels already translated for this answer (a page translates each state once)."""
+    key = (r["case__case_type"], r["case__state"])
+    label = labels.get(key) if labels is not None else None
+    if label is None:
+        label = machine_for(key[0]).state_label(key[1])
+        if labels is not None:
+            labels[key] = label
     return {
         "id": r["id"],
         "case_id": r["case_id"],
         "number": r["case__number"],
         "state": r["case__state"],
-        "state_label": machine_for(r["case__case_type"]).state_label(r["case__state"]),
+        "state_label": label,
         "jurisdiction": r["jurisdiction_id"],
         "village": r["village_id"],
         "grid": r["grid__code"],
@@ -316,10 +325,11 @@ def events(
         limit=limit,
     )
     now = timezone.now()
+    labels: dict[tuple[str, str], str] = {}
     # Serialised once (township.core.jsonout): the same JSON as the schema's, without ninja's per-item getters.
     return jsonout.json_response(
         {
-            "items": [_event_row_out(r, now) for r in rows],
+            "items": [_event_row_out(r, now, labels) for r in rows],
             "next_before_id": rows[-1]["id"] if len(rows) == limit else None,
         }
     )
