@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from township.cases.models import Case
 from township.cases.services import case_note
 from township.core.errors import BadInput, DomainError, PermissionRefused
+from township.core.frozen import FrozenQuery
 from township.enforcement.errors import Code
 from township.enforcement.models import (
     Disclosure,
@@ -81,16 +82,23 @@ def beijing(moment: dt.datetime) -> dt.datetime:
     return moment
 
 
+# read on every clue, case and deadline: compiled once per thread (township.core.frozen)
+_config_of: FrozenQuery[EnforcementConfig] = FrozenQuery(
+    lambda code: EnforcementConfig.objects.filter(jurisdiction_id=code).order_by("pk")
+)
+_unit_of: FrozenQuery[Jurisdiction] = FrozenQuery(lambda code: Jurisdiction.objects.filter(pk=code).order_by())
+
+
 def config_for(jurisdiction: Jurisdiction | str) -> EnforcementConfig:
     code = _code(jurisdiction)
-    return EnforcementConfig.objects.filter(jurisdiction_id=code).first() or EnforcementConfig(jurisdiction_id=code)
+    return _config_of.first(code) or EnforcementConfig(jurisdiction_id=code)
 
 
 def _jurisdiction(code: Jurisdiction | str, field: str) -> Jurisdiction:
     """The jurisdiction an input names; an empty or unknown code is bad input naming the field (400)."""
     if isinstance(code, Jurisdiction):
         return code
-    jur = Jurisdiction.objects.filter(pk=code).first() if code else None
+    jur = _unit_of.first(str(code)) if code else None
     if jur is None:
         raise BadInput(
             Code.JURISDICTION_INVALID,

@@ -18,6 +18,7 @@ from township.cases.services import case_assign, case_attach, case_note, case_op
 from township.cases.types import case_type_for
 from township.core.citus import public_code
 from township.core.errors import DomainError, PermissionRefused
+from township.core.frozen import INT_MARKER, FrozenQuery
 from township.grid import counts, geo, spatial
 from township.grid.errors import Code
 from township.grid.machine import CASE_TYPE, OPEN_STATES
@@ -41,10 +42,20 @@ def _new_ticket(jurisdiction_id: str) -> str:
     return public_code(jurisdiction_id, "".join(secrets.choice(alphabet) for _i in range(8)))
 
 
+# read on every report: compiled once per thread (township.core.frozen)
+_active_class: FrozenQuery[EventClass] = FrozenQuery(
+    lambda code: EventClass.objects.filter(code=code, active=True).order_by("pk")
+)
+_active_grid: FrozenQuery[Grid] = FrozenQuery(
+    lambda pk: Grid.objects.select_related("jurisdiction", "village").filter(active=True, pk=pk).order_by(),
+    marker=INT_MARKER,
+)
+
+
 def _event_class(value: EventClass | str) -> EventClass:
     if isinstance(value, EventClass):
         return value
-    ec = EventClass.objects.filter(code=str(value), active=True).first()
+    ec = _active_class.first(str(value))
     if ec is None:
         raise DomainError(Code.EVENT_CLASS_UNKNOWN, _("部件事件类别 %(c)s 不存在") % {"c": value}, field="event_class")
     return ec
@@ -95,11 +106,10 @@ def _grid_at(lon: float, lat: float) -> Grid | None:
     grid_id = spatial.locate(lon, lat)
     if grid_id is None:
         return None
-    grids = Grid.objects.select_related("jurisdiction", "village").filter(active=True)
-    grid = grids.filter(pk=grid_id).first()
+    grid = _active_grid.first(grid_id)
     if grid is None:
         grid_id = spatial.locate(lon, lat, max_age=0)
-        grid = grids.filter(pk=grid_id).first() if grid_id else None
+        grid = _active_grid.first(grid_id) if grid_id else None
     return grid
 
 
