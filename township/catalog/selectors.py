@@ -51,6 +51,7 @@ from township.catalog.models import (
 )
 from township.catalog.pinyin import initials
 from township.core.errors import DomainError, NotFound
+from township.core.frozen import INT_MARKER, FrozenQuery
 from township.org.models import Department, User
 from township.org.scoping import reach
 
@@ -64,14 +65,19 @@ def _county_of(code: str) -> str | None:
     return code[:6] if len(code) == 9 else None
 
 
+def _visible_units(actor: Any) -> tuple[frozenset[str], list[str]]:
+    """(own units, counties whose items shown to their towns the actor sees)."""
+    r = reach(actor)
+    towns = set(r.codes) | {town for town, _village in r.villages}
+    return r.codes, sorted({c for c in (_county_of(t) for t in towns) if c} - set(r.codes))
+
+
 def visible_q(actor: Any) -> Q:
     """Own jurisdictions' items, plus county items the county made visible to its towns."""
-    r = reach(actor)
+    codes, counties = _visible_units(actor)
     q = Q(pk__in=[])
-    if r.codes:
-        q |= Q(jurisdiction_id__in=sorted(r.codes))
-    towns = set(r.codes) | {town for town, _village in r.villages}
-    counties = sorted({c for c in (_county_of(t) for t in towns) if c} - set(r.codes))
+    if codes:
+        q |= Q(jurisdiction_id__in=sorted(codes))
     if counties:
         q |= Q(jurisdiction_id__in=counties, visible_to_towns=True, status__in=LIVE_STATUSES)
     return q
@@ -148,13 +154,38 @@ def item_list(*, actor: Any, **filters: Any) -> QuerySet[Item]:
     return _filter(qs, **filters).order_by("jurisdiction_id", "item_type", "id")
 
 
-def item_get(*, actor: Any, pk: int | str) -> Item:
-    try:
-        return Item.objects.select_related(
+def item_visible(actor: Any, item: Item) -> bool:
+    """``visible_q`` for one item already read."""
+    codes, counties = _visible_units(actor)
+    return item.jurisdiction_id in codes or (
+        item.jurisdiction_id in counties and item.visible_to_towns and item.status in LIVE_STATUSES
+    )
+
+
+# an item by its key with what a submission reads of it: compiled once per thread (township.core.frozen)
+_item_by_key: FrozenQuery[Item] = FrozenQuery(
+    lambda pk: (
+        Item.objects.select_related(
             "jurisdiction", "department", "responsible_department", "responsible_user", "current_version"
-        ).get(visible_q(actor), pk=int(pk))
-    except (Item.DoesNotExist, ValueError, TypeError):
+        )
+        .filter(pk=pk)
+        .order_by()
+    ),
+    marker=INT_MARKER,
+)
+
+
+def item_get(*, actor: Any, pk: int | str) -> Item:
+    """One item the actor may see, else ``NotFound`` (a foreign and a missing item read the same): read by its key,
+    then checked (``item_visible``)."""
+    try:
+        key = int(pk)
+    except (ValueError, TypeError):
         raise NotFound() from None
+    item = _item_by_key.first(key)
+    if item is None or not item_visible(actor, item):
+        raise NotFound()
+    return item
 
 
 def item_get_for_edit(*, actor: Any, pk: int | str) -> Item:

@@ -151,3 +151,32 @@ def test_delegation_statistics(make_item, editor, cat_town, cat_county):
     assert stats["by_type"] == {"01": 1, "02": 2}
     assert stats["unassigned"] == 3
     assert d.from_jurisdiction_id == cat_county.code
+
+
+def test_one_item_s_visibility_is_the_list_s(make_item, county_admin, cat_county, editor, town_clerk, cat_far_town):
+    """``item_get`` reads by the key, then checks ``item_visible``: the same answer as ``visible_q`` for every
+    item and actor (own unit, a county's item shown or not, a draft, another county's town)."""
+    from township.core.errors import NotFound
+    from township.org.models import Role, RoleGrant, User
+
+    shown = make_item("区级可见", jurisdiction=cat_county.code, actor=county_admin, visible_to_towns=True)
+    hidden = make_item("区级内部", jurisdiction=cat_county.code, actor=county_admin)
+    draft = make_item("区级草稿", jurisdiction=cat_county.code, actor=county_admin, visible_to_towns=True)
+    own = make_item("本镇事项")
+    for item in (shown, hidden):
+        services.item_publish(item=item, actor=county_admin, reason="发布")
+    far = User.objects.create_user(username="far_v", password="x-Test-123")
+    RoleGrant.objects.create(user=far, jurisdiction=cat_far_town, role=Role.APPROVAL_HEAD)
+    for actor in (editor, town_clerk, county_admin, far):
+        listed = set(selectors.Item.objects.filter(selectors.visible_q(actor)).values_list("pk", flat=True))
+        for item in (shown, hidden, draft, own):
+            item.refresh_from_db()
+            assert selectors.item_visible(actor, item) == (item.pk in listed), (actor.username, item.name)
+            if item.pk in listed:
+                assert selectors.item_get(actor=actor, pk=str(item.pk)).pk == item.pk
+            else:
+                with pytest.raises(NotFound):
+                    selectors.item_get(actor=actor, pk=item.pk)
+    for bad in ("x", None, 2**63, -1):
+        with pytest.raises(NotFound):
+            selectors.item_get(actor=editor, pk=bad)
