@@ -8,9 +8,10 @@ build — its SQL, its parameters and what it selects — and answers the same m
 and annotations as the queryset would, through the ORM's own iterable. The statement is the same text each time,
 so the query-count tests and the query-shape check see it as before.
 
-The queryset is built with a marker in place of the value (a string or an integer nobody passes); it must appear exactly
-once among the compiled parameters, and every other parameter must not depend on the moment (use ``Now()``, not
-``timezone.now()``). One compiler per thread and database connection: Django's connections are per thread.
+The queryset is built with a marker in place of each value (a string or an integer nobody passes); each must
+appear exactly once among the compiled parameters, and every other parameter must not depend on the moment (use
+``Now()``, not ``timezone.now()``). One compiler per thread and database connection: Django's connections are per
+thread.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.db.models.query import ModelIterable
 M = TypeVar("M", bound=Model)
 
 MARKER = "\x1ffrozen-query-value\x1f"  # in place of a text value
+MARKER_2 = "\x1ffrozen-query-second-value\x1f"  # in place of a second text value
 INT_MARKER = -7_318_553_091_337  # in place of an integer key (no row has it, and it equals no other parameter)
 
 
@@ -45,21 +47,29 @@ class _Source:
 
 
 class _Compiled:
-    def __init__(self, connection: Any, compiler: Any, sql: str, params: list[Any], position: int) -> None:
+    def __init__(self, connection: Any, compiler: Any, sql: str, params: list[Any], positions: list[int]) -> None:
         self.connection = connection
         self.compiler = compiler
         self.sql = sql
         self.params = params
-        self.position = position
+        self.positions = positions  # where each value goes, in the order of the markers
 
 
 class FrozenQuery(Generic[M]):
-    """``build(value)`` returns the queryset for ``value``; ``first(value)`` runs it (compiled once per thread and
-    connection) and answers its first row as a model instance, or None."""
+    """``build(value, …)`` returns the queryset for the values; ``first(value, …)`` runs it (compiled once per
+    thread and connection) and answers its first row as a model instance, or None. ``markers`` stand for the values
+    when it is compiled (one text value by default)."""
 
-    def __init__(self, build: Callable[[Any], QuerySet[M]], *, marker: Any = MARKER, using: str = "default") -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        *,
+        marker: Any = MARKER,
+        markers: tuple[Any, ...] | None = None,
+        using: str = "default",
+    ) -> None:
         self._build = build
-        self._marker = marker
+        self._markers = markers or (marker,)
         self._using = using
         self._local = threading.local()
 
@@ -68,21 +78,28 @@ class FrozenQuery(Generic[M]):
         compiled: _Compiled | None = getattr(self._local, "compiled", None)
         if compiled is not None and compiled.connection is connection:
             return compiled
-        compiler = self._build(self._marker)[:1].query.get_compiler(using=self._using)
+        compiler = self._build(*self._markers)[:1].query.get_compiler(using=self._using)
         sql, params = compiler.as_sql()
-        positions = [i for i, p in enumerate(params) if type(p) is type(self._marker) and p == self._marker]
-        if len(positions) != 1:
-            raise ImproperlyConfigured(f"FrozenQuery: the value must appear once among the parameters: {params!r}")
-        compiled = _Compiled(connection, compiler, sql, list(params), positions[0])
+        positions = []
+        for marker in self._markers:
+            found = [i for i, p in enumerate(params) if type(p) is type(marker) and p == marker]
+            if len(found) != 1:
+                raise ImproperlyConfigured(f"FrozenQuery: each value must appear once among the parameters: {params!r}")
+            positions.append(found[0])
+        compiled = _Compiled(connection, compiler, sql, list(params), positions)
         self._local.compiled = compiled
         return compiled
 
-    def first(self, value: Any) -> M | None:
-        if isinstance(self._marker, int) and not -(2**63) <= value < 2**63:
-            return None  # as the ORM answers a key beyond a 64-bit column: no row (the database would refuse it)
+    def first(self, *values: Any) -> M | None:
+        if len(values) != len(self._markers):
+            raise TypeError(f"FrozenQuery.first takes {len(self._markers)} value(s), not {len(values)}")
+        for marker, value in zip(self._markers, values, strict=True):
+            if isinstance(marker, int) and not -(2**63) <= value < 2**63:
+                return None  # as the ORM answers a key beyond a 64-bit column: no row (the database would refuse it)
         compiled = self._compiled()
         params = list(compiled.params)
-        params[compiled.position] = value
+        for position, value in zip(compiled.positions, values, strict=True):
+            params[position] = value
         statement = (compiled.sql, tuple(params))
         compiled.compiler.as_sql = lambda *_a, **_k: statement  # what execute_sql runs; the rest stays compiled
         rows: Any = ModelIterable(_Source(compiled.compiler))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 
 from township.core.crypto import blind_index
 from township.core.errors import NotFound
+from township.core.frozen import MARKER, MARKER_2, FrozenQuery
 from township.org.models import Role
 from township.org.scoping import reach
 from township.subjects.models import RevealLog, Subject, SubjectPresence
@@ -37,12 +38,19 @@ def normalise_identifier(identifier: str) -> str:
     return "".join((identifier or "").split()).upper()
 
 
+# read on every application, clue and registration by an identifier: compiled once per thread (township.core.frozen)
+_by_identifier: FrozenQuery[Subject] = FrozenQuery(
+    lambda index, uscc: Subject.objects.filter(Q(resident_id_index=index) | Q(uscc=uscc)).order_by("id"),
+    markers=(MARKER, MARKER_2),
+)
+
+
 def subject_find(identifier: str) -> Subject | None:
     """The person (resident ID) or organisation (USCC) with this identifier, or None. Unscoped: services only."""
     identifier = normalise_identifier(identifier)
     if len(identifier) != 18:
         return None
-    found = Subject.objects.filter(Q(resident_id_index=blind_index(identifier)) | Q(uscc=identifier)).first()
+    found = _by_identifier.first(blind_index(identifier), identifier)
     if found is not None and found.merged_into_id is not None:
         from township.subjects.services import surviving
 

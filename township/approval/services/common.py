@@ -25,6 +25,7 @@ from township.cases.models import Case
 from township.cases.services import case_attach
 from township.cases.types import case_type_for
 from township.core.errors import DomainError
+from township.core.frozen import FrozenQuery
 from township.org.models import Department, Role, User
 from township.org.scoping import has_role
 from township.subjects.models import Subject
@@ -91,14 +92,22 @@ def _item_clock_spec(app: Application) -> dict[str, Any] | None:
     return {"unit": unit, "limit": int(limit)}
 
 
+# the applicant's account, read on every application: compiled once per thread (township.core.frozen)
+_org_account: FrozenQuery[User] = FrozenQuery(
+    lambda uscc: get_user_model().objects.filter(uscc=uscc, is_active=True).order_by("id")
+)
+_person_account: FrozenQuery[User] = FrozenQuery(
+    lambda index: get_user_model().objects.filter(resident_id_index=index, uscc="", is_active=True).order_by("id")
+)
+
+
 def user_for_subject(subject: Subject) -> User | None:
     """The applicant account of a subject (by USCC for organisations, resident ID for persons)."""
-    users = get_user_model().objects
     if subject.kind == "org":
-        return users.filter(uscc=subject.uscc, is_active=True).order_by("id").first()
+        return _org_account.first(subject.uscc)
     if not subject.resident_id_index:
         return None
-    return users.filter(resident_id_index=subject.resident_id_index, uscc="", is_active=True).order_by("id").first()
+    return _person_account.first(subject.resident_id_index)
 
 
 def _notify_applicant(app: Application, title: str, body: str = "") -> None:

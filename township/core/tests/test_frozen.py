@@ -112,3 +112,17 @@ def test_an_integer_key_beyond_64_bits_finds_nothing(days):
     assert frozen.first(days[0].pk).date == days[0].date
     assert frozen.first(2**63) is None and frozen.first(-(2**63) - 1) is None
     assert frozen.first(days[0].pk + 1000) is None
+
+
+def test_two_values_each_in_its_place(days):
+    from township.core.frozen import MARKER, MARKER_2
+
+    frozen = FrozenQuery(
+        lambda name, kind: Holiday.objects.filter(Q(name=name) | Q(kind=kind), date__year=YEAR).order_by("date"),
+        markers=(MARKER, MARKER_2),
+    )
+    assert frozen.first(days[2].name, "没有这一类").pk == days[2].pk
+    assert frozen.first("没有这一天", HolidayKind.HOLIDAY).pk == days[0].pk  # the earliest of the kind
+    assert frozen.first("没有这一天", "没有这一类") is None
+    with pytest.raises(TypeError):
+        frozen.first(days[0].name)
