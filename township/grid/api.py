@@ -118,17 +118,13 @@ EVENT_API_FIELDS = (
 )
 
 
-def _event_row_out(
-    r: dict[str, Any], now: datetime, labels: dict[tuple[str, str], str] | None = None
-) -> dict[str, Any]:
+def _event_row_out(r: dict[str, Any], now: datetime, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
     """``_event_out`` of a row of ``EVENT_API_FIELDS`` (the same keys and values; a test compares the two).
-    ``labels``: the state labels already translated for this answer (a page translates each state once)."""
+    ``labels``: the state labels this answer has translated so far (a page translates each state once)."""
     key = (r["case__case_type"], r["case__state"])
-    label = labels.get(key) if labels is not None else None
+    label = labels.get(key)
     if label is None:
-        label = machine_for(key[0]).state_label(key[1])
-        if labels is not None:
-            labels[key] = label
+        label = labels[key] = machine_for(key[0]).state_label(key[1])
     return {
         "id": r["id"],
         "case_id": r["case_id"],
