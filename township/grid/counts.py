@@ -22,10 +22,19 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from township.core.frozen import (
+    DATETIME_MARKER,
+    DATETIME_MARKER_2,
+    INT_MARKER,
+    MARKER,
+    FrozenStatement,
+    compiled_select,
+)
 
 CASE_TYPE = "grid_event"
 GROUP = ("jurisdiction_id", "grid_id", "village_id", "department_id", "reporter_id", "handler_id")
@@ -58,40 +67,89 @@ def aggregates() -> dict[str, Any]:
     }
 
 
-def _rows(events: Any, count_model: Any) -> list[Any]:
+def _grouped(events: Any) -> Any:
+    """The counts of ``events`` (a queryset of Event) per bucket and group, as a values queryset."""
     tz = timezone.get_current_timezone()
-    grouped = (
+    return (
         events.order_by()
         .annotate(day=TruncDate("reported_at", tzinfo=tz))
         .values(*GROUP, "day")
         .annotate(**aggregates())
     )
-    return [count_model(**row) for row in grouped]
+
+
+def _rows(events: Any, count_model: Any) -> list[Any]:
+    return [count_model(**row) for row in _grouped(events)]
+
+
+def _bucket(jur: Any, grid: Any, start: Any, end: Any) -> Q:
+    return Q(jurisdiction_id=jur, grid_id=grid, reported_at__gte=start, reported_at__lt=end)
+
+
+def _one_bucket(with_grid: bool) -> FrozenStatement:
+    """One bucket's recount (a report or a step touches one), compiled once per thread: with a grid, or without
+    (``grid_id IS NULL`` has no value to put in)."""
+
+    def build(jur: str, *rest: Any) -> Any:
+        from township.grid.models import Event
+
+        grid, start, end = rest if with_grid else (None, *rest)
+        return _grouped(Event.objects.filter(_bucket(jur, grid, start, end)))
+
+    grid_marker = (INT_MARKER,) if with_grid else ()
+    return FrozenStatement(build, markers=(MARKER, *grid_marker, DATETIME_MARKER, DATETIME_MARKER_2))
+
+
+# per time zone (the day's bounds and the day of a report are local) and whether the bucket has a grid
+_ONE_BUCKET: dict[tuple[str, bool], FrozenStatement] = {}
+
+
+def _recount_select(chunk: list[tuple[str, int | None, date]]) -> tuple[str, list[Any], list[str]]:
+    """The SELECT counting these buckets' rows: its SQL, parameters and column names."""
+    if len(chunk) == 1:
+        jur, grid, day = chunk[0]
+        key = (timezone.get_current_timezone_name(), grid is not None)
+        if key not in _ONE_BUCKET:
+            _ONE_BUCKET[key] = _one_bucket(grid is not None)
+        values = (jur, *(() if grid is None else (grid,)), day_start(day), day_start(day + timedelta(1)))
+        return _ONE_BUCKET[key].bind(*values)
+    from township.grid.models import Event
+
+    events = Q(pk__in=[])
+    for jur, grid, day in chunk:
+        events |= _bucket(jur, grid, day_start(day), day_start(day + timedelta(1)))
+    return compiled_select(_grouped(Event.objects.filter(events)))
+
+
+def _recount(chunk: list[tuple[str, int | None, date]]) -> int:
+    """Delete these buckets' rows and write them again from their events (``INSERT … SELECT``): two statements."""
+    from township.grid.models import EventDayCount
+
+    qn = connection.ops.quote_name
+    table = qn(EventDayCount._meta.db_table)
+    which, params = [], []
+    for jur, grid, day in chunk:
+        grid_sql = f"{qn('grid_id')} IS NULL" if grid is None else f"{qn('grid_id')} = %s"
+        which.append(f"({qn('jurisdiction_id')} = %s AND {grid_sql} AND {qn('day')} = %s)")
+        params += [jur, *(() if grid is None else (grid,)), connection.ops.adapt_datefield_value(day)]
+    select, select_params, columns = _recount_select(chunk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {' OR '.join(which)}", params)  # noqa: S608 - names are ours
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) {select}",  # noqa: S608 - names are ours
+            select_params,
+        )
+        return max(cursor.rowcount, 0)
 
 
 def refresh(buckets: Iterable[tuple[str, int | None, date]]) -> int:
     """Recount these (town, grid, day) buckets from their events; returns the rows written."""
-    from township.grid.models import Event, EventDayCount
-
     keys = sorted(set(buckets), key=lambda k: (k[0], k[1] or 0, k[2]))
     written = 0
     # In chunks: one OR-ed filter over hundreds of buckets is refused by SQLite ("misuse of aggregate function").
     for start in range(0, len(keys), REFRESH_CHUNK):
-        which = Q(pk__in=[])
-        events = Q(pk__in=[])
-        for jur, grid, day in keys[start : start + REFRESH_CHUNK]:
-            which |= Q(jurisdiction_id=jur, grid_id=grid, day=day)
-            events |= Q(
-                jurisdiction_id=jur,
-                grid_id=grid,
-                reported_at__gte=day_start(day),
-                reported_at__lt=day_start(day + timedelta(1)),
-            )
-        rows = _rows(Event.objects.filter(events), EventDayCount)
         with transaction.atomic(savepoint=False):  # inside flush's transaction: no savepoint of its own
-            EventDayCount.objects.filter(which).delete()
-            EventDayCount.objects.bulk_create(rows, batch_size=2000)
-        written += len(rows)
+            written += _recount(keys[start : start + REFRESH_CHUNK])
     return written
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
+from township.core.frozen import INT_MARKER, FrozenStatement, compiled_select
 from township.grid.machine import OPEN_STATES
 
 # point column → the event's field it copies (through its case for the last three)
@@ -46,17 +47,36 @@ COLUMNS: dict[str, str] = {
 KEY = ("jurisdiction_id", "event_id")
 
 
-def _upsert(events: Any, point_model: Any) -> list[tuple[int, str]]:
-    """Insert or update the points of ``events`` (a queryset of Event) that are open; returns their (case id,
-    town)."""
+def _open(events: Any) -> Any:
+    """The point columns of the open ones among ``events`` (a queryset of Event), as a values queryset."""
     select = events.filter(case__jurisdiction_id=F("jurisdiction_id"), case__state__in=list(OPEN_STATES)).order_by()
     # annotations under names of their own (a name may not repeat a model field), selected in this order
-    select = select.values(**{f"p_{column}": F(source) for column, source in COLUMNS.items()})
-    sql, params = select.query.sql_with_params()
+    return select.values(**{f"p_{column}": F(source) for column, source in COLUMNS.items()})
+
+
+def _one_case() -> FrozenStatement:
+    """One case's point (a report or a step moves one), compiled once per thread."""
+
+    def build(case_id: int) -> Any:
+        from township.grid.models import Event
+
+        return _open(Event.objects.filter(case_id=case_id))
+
+    return FrozenStatement(build, markers=(INT_MARKER,))
+
+
+_ONE_CASE = _one_case()
+
+
+def _upsert(select: tuple[str, list[Any], list[str]], point_model: Any) -> list[tuple[int, str]]:
+    """Insert or update the points that ``select`` (from ``_open``: its SQL, parameters and columns) answers;
+    returns their (case id, town)."""
+    sql, params, selected = select
+    columns = [name.removeprefix("p_") for name in selected]
     qn = connection.ops.quote_name
-    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in COLUMNS if c not in KEY)
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in columns if c not in KEY)
     statement = (
-        f"INSERT INTO {qn(point_model._meta.db_table)} ({', '.join(qn(c) for c in COLUMNS)}) {sql} "  # noqa: S608
+        f"INSERT INTO {qn(point_model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) {sql} "  # noqa: S608
         f"ON CONFLICT ({', '.join(qn(c) for c in KEY)}) DO UPDATE SET {updates} "
         f"RETURNING {qn('case_id')}, {qn('jurisdiction_id')}"
     )
@@ -104,7 +124,9 @@ def refresh(case_ids: Iterable[int], towns: Iterable[str] | None = None) -> int:
             towns = Event.objects.filter(case_id__in=ids).order_by().values_list("jurisdiction_id", flat=True)
         towns = set(towns)
         bump(towns)
-        opened = _upsert(Event.objects.filter(case_id__in=ids), EventPoint)
+        one = len(ids) == 1  # a report or a step: the statement compiled once
+        select = _ONE_CASE.bind(ids[0]) if one else compiled_select(_open(Event.objects.filter(case_id__in=ids)))
+        opened = _upsert(select, EventPoint)
         missed = {town for _case, town in opened} - towns
         if missed:  # the caller's towns were stale (a case id used again after a rollback): count these too
             bump(missed)
@@ -127,7 +149,7 @@ def rebuild(event_model: Any = None, point_model: Any = None, version_model: Any
         # town by town, both joined tables filtered by the town's key (Citus routes each to its shard)
         for town in sorted(set(event_model.objects.order_by().values_list("jurisdiction_id", flat=True).distinct())):
             events = event_model.objects.filter(jurisdiction_id=town, case__jurisdiction_id=town)
-            opened += _upsert(events, point_model)
+            opened += _upsert(compiled_select(_open(events)), point_model)
         towns = before | {town for _case, town in opened}
         towns |= set(version_model.objects.values_list("jurisdiction_id", flat=True))
         for town in sorted(towns):  # every cached map of these towns is stale

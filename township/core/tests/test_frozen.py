@@ -126,3 +126,37 @@ def test_two_values_each_in_its_place(days):
     assert frozen.first("没有这一天", "没有这一类") is None
     with pytest.raises(TypeError):
         frozen.first(days[0].name)
+
+
+def test_a_frozen_statement_binds_moments_as_the_backend_passes_them():
+    """``FrozenStatement``: its SQL and parameters run in a statement of one's own answer what the queryset answers;
+    datetime values are adapted as the ORM adapts them (SQLite: text), and the columns come in the SELECT's order."""
+    from django.utils import timezone
+
+    from township.core.frozen import DATETIME_MARKER, DATETIME_MARKER_2, FrozenStatement
+    from township.core.models import CalendarYear
+
+    noon = timezone.make_aware(datetime.datetime(YEAR, 3, 1, 12))
+    for n in range(4):
+        CalendarYear.objects.create(year=YEAR + n, source=f"依据{n}")
+        CalendarYear.objects.filter(year=YEAR + n).update(created_at=noon + datetime.timedelta(days=n))
+
+    def build(start, end):
+        return (
+            CalendarYear.objects.filter(created_at__gte=start, created_at__lt=end)
+            .order_by("year")
+            .values("year", label=Concat(F("source"), Value("·")))
+        )
+
+    frozen = FrozenStatement(build, markers=(DATETIME_MARKER, DATETIME_MARKER_2))
+    day = datetime.timedelta(days=1)
+    for start, end in ((noon, noon + 2 * day), (noon + day / 24, noon + 3 * day + day / 24)):
+        sql, params, columns = frozen.bind(start, end)
+        assert columns == ["year", "label"]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            got = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        assert got == list(build(start, end))
+        assert got  # the bounds select some rows, not none
+    with pytest.raises(ImproperlyConfigured):  # a marker the queryset does not carry
+        FrozenStatement(lambda start: CalendarYear.objects.filter(year=YEAR), markers=(DATETIME_MARKER,)).bind(noon)
