@@ -5,6 +5,7 @@ baseline view in the same process, then once more under cProfile.
     .venv/bin/python -m bench.httpbench.profile --only transition --requests 300
     .venv/bin/python -m bench.httpbench.profile --only list_100 --top 40 --sort tottime
     .venv/bin/python -m bench.httpbench.profile --only transition --top 0 --callees _compute_reach
+    .venv/bin/python -m bench.httpbench.profile --only create_application --top 0 --sql
 
 Uses the database of ``bench.httpbench.run`` (``--pg-url``; run ``--setup-only`` first). Each request takes the next
 row of the workload's id file, after the rows earlier runs took (``bench/results/http/<name>.offset``), so a
@@ -105,6 +106,22 @@ def timed(send: Callable[[], int], n: int) -> float:
     return (time.perf_counter() - start) * 1000 / n
 
 
+def print_statements(send: Callable[[], int]) -> None:
+    """The statements of one request, in order, each on one line (cut at 160 characters)."""
+    from django.db import connection
+
+    sent: list[str] = []
+
+    def keep(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append(" ".join(sql.split()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        send()
+    for n, sql in enumerate(sent, start=1):
+        print(f"  {n:2d}. {sql[:160]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", action="append", required=True, choices=WORKLOAD_NAMES)
@@ -112,6 +129,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30, help="functions printed (default 30)")
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime … (default cumulative)")
     parser.add_argument("--callees", help="also print what the functions matching this pattern call (pstats)")
+    parser.add_argument("--sql", action="store_true", help="also print the statements of one request, in order")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/township_bench_http")
     parser.add_argument("--scale", type=int, default=100_000)
     args = parser.parse_args()
@@ -135,6 +153,8 @@ def main() -> int:
         send = requester(app, workloads[name])
         ms = timed(send, args.requests)
         print(f"{name}: {ms:.2f} ms per request in-process (× {ms / base_ms:.1f} the baseline)")
+        if args.sql:
+            print_statements(send)
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.requests):
