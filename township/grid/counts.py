@@ -139,7 +139,7 @@ def _recount(chunk: list[tuple[str, int | None, date]]) -> int:
             f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) {select}",  # noqa: S608 - names are ours
             select_params,
         )
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def refresh(buckets: Iterable[tuple[str, int | None, date]]) -> int:
