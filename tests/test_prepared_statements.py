@@ -1,5 +1,6 @@
 """PostgreSQL binds the parameters and prepares the statements a connection runs again and again
-(config/env.py, ``DB_PREPARED_STATEMENTS``; docs/performance.md, "Prepared statements")."""
+(config/env.py, ``DB_PREPARED_STATEMENTS``; docs/performance.md, "The grid summaries in two statements; prepared
+statements")."""
 
 from __future__ import annotations
 

@@ -124,8 +124,10 @@ def refresh(case_ids: Iterable[int], towns: Iterable[str] | None = None) -> int:
             towns = Event.objects.filter(case_id__in=ids).order_by().values_list("jurisdiction_id", flat=True)
         towns = set(towns)
         bump(towns)
-        one = len(ids) == 1  # a report or a step: the statement compiled once
-        select = _ONE_CASE.bind(ids[0]) if one else compiled_select(_open(Event.objects.filter(case_id__in=ids)))
+        if len(ids) == 1:  # a report or a step: the statement compiled once
+            select = _ONE_CASE.bind(ids[0])
+        else:
+            select = compiled_select(_open(Event.objects.filter(case_id__in=ids)))
         opened = _upsert(select, EventPoint)
         missed = {town for _case, town in opened} - towns
         if missed:  # the caller's towns were stale (a case id used again after a rollback): count these too
