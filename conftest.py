@@ -102,7 +102,7 @@ def _fresh_cache():
     from django.utils import translation
 
     from township.core import jsonout
-    from township.grid import counts
+    from township.grid import classes, counts
     from township.org import scoping
 
     # A request in English (LocaleMiddleware) leaves English active in the worker's thread: the next test's
@@ -112,6 +112,7 @@ def _fresh_cache():
     scoping.forget_kept()  # the users' grants kept by the process (a flushed database repeats user ids)
     jsonout.clear_caches()  # the per-process bodies by ETag (a rolled-back database repeats its versions)
     counts.forget()  # the grid summaries' marks of the previous test, whose transaction rolled back
+    classes.forget()  # the event classes kept by the process (a rolled-back database repeats their versions)
     yield
 
 

@@ -5,9 +5,10 @@ evaluation reads a month of a town from a few thousand summary rows instead of j
 
 How a step reaches here: every change of an event's step facts (``township.grid.services.events``) comes with a
 timeline entry of its case (``cases.CaseEvent``: the engine writes one on each transition, the services a note
-otherwise), and each entry of a grid case marks it. The marked buckets are recounted when the transaction commits
-(at once for an entry written outside a transaction), and before any evaluation or map read in the same thread (a
-read inside the writing transaction, as in the tests, sees its own writes). Marks of a transaction that rolled back
+otherwise), and each entry of a grid case marks it. The marked buckets are recounted at the end of the grid
+service's transaction when it is the outermost one (``summarised``: they commit with the step), else when the
+transaction commits (at once for an entry written outside a transaction), and before any evaluation or map read in
+the same thread (a read inside the writing transaction sees its own writes). Marks of a transaction that rolled back
 are recounted with the next commit's (a recount of an unchanged bucket rewrites the same rows).
 
 Recounting is idempotent: touching a bucket twice, or one that did not change, costs an aggregate and rewrites
@@ -17,10 +18,11 @@ open points current (``township.grid.points``).
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -40,6 +42,8 @@ CASE_TYPE = "grid_event"
 GROUP = ("jurisdiction_id", "grid_id", "village_id", "department_id", "reporter_id", "handler_id")
 
 _pending = threading.local()
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def day_start(day: date) -> datetime:
@@ -207,11 +211,36 @@ def flush() -> int:
     from township.grid import points
 
     buckets = set(noted.values()) | buckets_of_cases(ids - noted.keys())
-    with transaction.atomic():  # one transaction for both summaries (one commit after the request's)
+    # one transaction for both summaries: the request's own (``flush_in_place``: no savepoint), or one of their own
+    with transaction.atomic(savepoint=False):
         # the map's open points (township/grid/points.py) first: bumping the towns' versions locks them until the
         # commit, so the recount below never runs beside another of the same town (no bucket counted twice)
         points.refresh(ids, towns={town for town, _grid, _day in buckets})
         return refresh(buckets)
+
+
+def summarised(func: Callable[P, R]) -> Callable[P, R]:
+    """``transaction.atomic`` for a service whose steps change the summaries: they are recounted at its end, before
+    the same commit (``flush_in_place``)."""
+
+    @functools.wraps(func)
+    def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic():
+            result = func(*args, **kwargs)
+            flush_in_place()
+            return result
+
+    return inner
+
+
+def flush_in_place() -> None:
+    """Recount now, inside the caller's transaction, when it is the outermost one (a request's: the test case's own
+    blocks do not count, as for Django's ``durable``). The summaries then commit with the step that changed them —
+    one commit, not two, and the towns' map versions stay locked only for the commit itself. Inside a longer
+    transaction (an import, the demo's year) the marks wait for its commit as before, recounted together."""
+    blocks = connection.atomic_blocks
+    if blocks and all(getattr(b, "_from_testcase", False) for b in blocks[:-1]):
+        flush()
 
 
 def _timeline_written(sender: Any, instance: Any, created: bool = False, **_kwargs: Any) -> None:

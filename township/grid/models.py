@@ -617,9 +617,10 @@ class MapFeature(JurisdictionScoped):
 
 
 def _connect_counts() -> None:
-    from township.grid import counts
+    from township.grid import classes, counts
 
     counts.connect()  # the engine's timeline marks the evaluation buckets to recount (township/grid/counts.py)
+    classes.connect()  # a class saved or deleted: the processes' kept copies are read again (township/grid/classes.py)
 
 
 _connect_counts()

@@ -70,7 +70,7 @@ _cache: dict[str, _Index] = {}
 _lock = threading.Lock()
 
 
-def _check_seconds() -> float:
+def check_seconds() -> float:
     return float(getattr(settings, "GRID_INDEX_CHECK_SECONDS", 5.0))
 
 
@@ -183,7 +183,7 @@ def _build(key: str, version: int) -> _Index:
 def _index(key: str, max_age: float | None = None) -> _Index:
     idx = _cache.get(key)
     now = time.monotonic()
-    age = _check_seconds() if max_age is None else max_age
+    age = check_seconds() if max_age is None else max_age
     if idx is not None and age and now - idx.checked_at < age:
         return idx
     version = current_version(key)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from township.cases.types import case_type_for
 from township.core.citus import public_code
 from township.core.errors import DomainError, PermissionRefused
 from township.core.frozen import INT_MARKER, FrozenQuery
-from township.grid import counts, geo, spatial
+from township.grid import classes, counts, geo, spatial
 from township.grid.errors import Code
 from township.grid.machine import CASE_TYPE, OPEN_STATES
 from township.grid.models import Event, EventClass, EventPhoto, Grid, Source
@@ -42,10 +41,6 @@ def _new_ticket(jurisdiction_id: str) -> str:
     return public_code(jurisdiction_id, "".join(secrets.choice(alphabet) for _i in range(8)))
 
 
-# read on every report: compiled once per thread (township.core.frozen)
-_active_class: FrozenQuery[EventClass] = FrozenQuery(
-    lambda code: EventClass.objects.filter(code=code, active=True).order_by("pk")
-)
 _active_grid: FrozenQuery[Grid] = FrozenQuery(
     lambda pk: Grid.objects.select_related("jurisdiction", "village").filter(active=True, pk=pk).order_by(),
     marker=INT_MARKER,
@@ -55,7 +50,7 @@ _active_grid: FrozenQuery[Grid] = FrozenQuery(
 def _event_class(value: EventClass | str) -> EventClass:
     if isinstance(value, EventClass):
         return value
-    ec = _active_class.first(str(value))
+    ec = classes.active(str(value))  # kept per process (township/grid/classes.py): no statement
     if ec is None:
         raise DomainError(Code.EVENT_CLASS_UNKNOWN, _("部件事件类别 %(c)s 不存在") % {"c": value}, field="event_class")
     return ec
@@ -122,7 +117,7 @@ def _attach_photos(event: Event, photos: Iterable[Any], stage: str, actor: User 
     return ids
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_report(
     *,
     actor: User | None,
@@ -260,7 +255,7 @@ def _link_duplicate(event: Event, original: Event, actor: User | None) -> None:
     )
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_link_duplicate(*, event: Event, original: Event, actor: User) -> Event:
     """A dispatcher marks an incoming report as a duplicate of an open event (作废, linked)."""
     if event.pk == original.pk or original.jurisdiction_id != event.jurisdiction_id:
@@ -281,7 +276,7 @@ def _save(event: Event, **values: Any) -> Event:
     return event
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_verify(*, event: Event, actor: User, genuine: bool, reason: str = "", photos: Iterable[Any] = ()) -> Event:
     """核实 on site by a grid worker: genuine → ready for 立案; not genuine → closed as not registered."""
     if genuine:
@@ -294,7 +289,7 @@ def event_verify(*, event: Event, actor: User, genuine: bool, reason: str = "", 
     return _save(event, not_registered=True, status_notes=reason[:255])
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_register(*, event: Event, actor: User, comment: str = "", at: datetime | None = None) -> Event:
     now = at or timezone.now()
     case_type_for(CASE_TYPE).fire(
@@ -303,7 +298,7 @@ def event_register(*, event: Event, actor: User, comment: str = "", at: datetime
     return _save(event, registered_at=now)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_reject(*, event: Event, actor: User, reason: str) -> Event:
     case_type_for(CASE_TYPE).fire(event.case, "reject", actor, {"reason": reason}, comment=reason)
     return _save(event, not_registered=True, status_notes=reason[:255])
@@ -318,7 +313,7 @@ def department_suggest(*, event: Event) -> Department | None:
     return qs.filter(name=name).first() or qs.filter(name__contains=name[:4]).first()
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_dispatch(
     *,
     event: Event,
@@ -378,7 +373,7 @@ def _end_assisting(event: Event) -> None:
     ).update(ended_at=timezone.now())
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_accept(*, event: Event, actor: User) -> Event:
     case_type_for(CASE_TYPE).fire(event.case, "accept", actor)
     if event.handler_id is None:
@@ -386,7 +381,7 @@ def event_accept(*, event: Event, actor: User) -> Event:
     return event
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_return(*, event: Event, actor: User, reason: str) -> Event:
     """回退: the department sends the event back to the dispatcher (wrong department, not ours…)."""
     case_type_for(CASE_TYPE).fire(
@@ -396,7 +391,7 @@ def event_return(*, event: Event, actor: User, reason: str) -> Event:
     return _save(event, department=None, handler=None, return_count=event.return_count + 1)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_feedback(
     *, event: Event, actor: User, photos: Sequence[Any], note: str = "", at: datetime | None = None
 ) -> Event:
@@ -420,7 +415,7 @@ def event_feedback(
     return _save(event, handled_at=now, handled_on_time=on_time, status_notes=note[:255])
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_postpone_request(*, event: Event, actor: User, reason: str, days: int | None = None) -> Event:
     """申请延期 for ``days`` working days (1–30); the handling clock keeps running until it is approved.
     Errors: reason_required, postpone_days."""
@@ -430,7 +425,7 @@ def event_postpone_request(*, event: Event, actor: User, reason: str, days: int 
     return _save(event, postpone_days=days or 0)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_postpone_approve(*, event: Event, actor: User, comment: str = "") -> Event:
     """批准延期: the clock pauses (reason 延期) for the working days asked; the event leaves 应结案 while postponed and
     the postponement ends by itself afterwards (``grid_postponements_end``)."""
@@ -451,19 +446,19 @@ def event_postpone_approve(*, event: Event, actor: User, comment: str = "") -> E
     return _save(event, postponed=True, postponed_until=until, postpone_count=event.postpone_count + 1)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_postpone_reject(*, event: Event, actor: User, comment: str = "") -> Event:
     case_type_for(CASE_TYPE).fire(event.case, "postpone_reject", actor, comment=comment)
     return event
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_postpone_end(*, event: Event, actor: User | None, comment: str = "") -> Event:
     case_type_for(CASE_TYPE).fire(event.case, "postpone_end", actor, comment=comment)
     return _save(event, postponed=False, postponed_until=None)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_check(
     *, event: Event, actor: User, ok: bool, reason: str = "", photos: Iterable[Any] = (), at: datetime | None = None
 ) -> Event:
@@ -490,7 +485,7 @@ def event_check(
     return _save(event, rework_count=event.rework_count + 1, handled_on_time=None)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_close(*, event: Event, actor: User, comment: str = "", at: datetime | None = None) -> Event:
     """结案; 按期结案 when the disposal was fed back on time and the close step is within its limit."""
     now = at or timezone.now()
@@ -500,13 +495,13 @@ def event_close(*, event: Event, actor: User, comment: str = "", at: datetime | 
     return _save(event, closed_at=now, closed_on_time=bool(event.handled_on_time) and close_in_time)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_evaluate(*, event: Event, actor: User, rating: int, comment: str = "") -> Event:
     case_type_for(CASE_TYPE).fire(event.case, "evaluate", actor, {"rating": rating}, comment=comment)
     return _save(event, rating=rating)
 
 
-@transaction.atomic
+@counts.summarised  # atomic; the summaries recounted before its commit
 def event_cancel(*, event: Event, actor: User, reason: str) -> Event:
     """作废 (e.g. a false or test report)."""
     case_type_for(CASE_TYPE).fire(event.case, "cancel", actor, {"reason": reason}, comment=reason)

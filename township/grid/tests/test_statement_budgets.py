@@ -18,19 +18,22 @@ def _report(client, lon=106.021, lat=29.05):
     return client.post("/api/v1/grid/events", data)
 
 
-def test_a_report_through_the_api_runs_at_most_10_statements(client, patroller_a, grids):
+def test_a_report_and_its_summaries_run_in_one_transaction_of_at_most_13_statements(client, patroller_a, grids):
     client.force_login(patroller_a)
-    assert _report(client, 106.02).status_code == 201  # the index, the counters and the day's row exist
+    assert _report(client, 106.02).status_code == 201  # the index, the counters, the day's row, the classes kept
     with CaptureQueriesContext(connection) as ctx:
         resp = _report(client)
     assert resp.status_code == 201, resp.content
     statements = endpoint_statements(ctx)
     released = next(i for i, s in enumerate(statements) if s.startswith("RELEASE SAVEPOINT"))
-    # The report itself: its transaction, the class, the grid with its town and village, the grants, the number
-    # (and the case's id), the case, the day count, the first event, the event.
-    assert released + 1 <= 10 + citus_extra(), "\n".join(statements)
-    # The API answers from the service's event (no read-back): the whole request is the report plus its release.
-    assert len(statements) <= 10 + citus_extra(), "\n".join(statements)
+    # The report: its transaction, the grid with its town and village, the grants (a session: not kept across
+    # requests, as a token's are), the number (and the case's id), the case, the day count, the first event, the
+    # event. Then, before the same commit, the summaries (township/grid/counts.py): the town's map version, the
+    # event's open point, and the bucket's delete and INSERT … SELECT. The event class is kept by the process.
+    assert released + 1 == len(statements) <= 13 + citus_extra(), "\n".join(statements)
+    summaries = [s for s in statements if "grid_mapversion" in s or "grid_eventpoint" in s or "eventdaycount" in s]
+    assert len(summaries) == 4 and statements.index(summaries[0]) < released, "\n".join(statements)
+    assert not any("grid_eventclass" in s for s in statements)  # the classes are kept (township/grid/classes.py)
     assert not any("grid_gridindexversion" in s for s in statements)  # no version check per lookup
     assert not any(s.startswith("SAVEPOINT") for s in statements[1:])  # none besides the request's own
     body = resp.json()
@@ -72,21 +75,25 @@ def test_another_process_change_is_seen_after_the_check_interval(grids, settings
     assert spatial.locate(106.02, 29.05) == grids["village"].pk
 
 
-def test_the_summary_recount_after_a_report_needs_no_lookup_of_its_bucket(client, patroller_a, grids):
-    """After commit the report's (town, grid, day) bucket is recounted (grid.counts.flush): the report says which
-    bucket, so the recount is the delete and one ``INSERT … SELECT`` of the aggregate (compiled once per thread) —
-    no query for the marked case's event; the map's open points and their town's version take two more
-    (grid.points)."""
+def test_the_summary_recount_of_a_report_needs_no_lookup_of_its_bucket(client, patroller_a, grids):
+    """At the end of its transaction a report's (town, grid, day) bucket is recounted (grid.counts.flush_in_place):
+    the report says which bucket, so the recount is the delete and one ``INSERT … SELECT`` of the aggregate
+    (compiled once per thread) — no query for the marked case's event; the map's open points and their town's
+    version take two more (grid.points)."""
     from township.grid import counts
     from township.grid.models import EventDayCount
 
     client.force_login(patroller_a)
     counts.flush()
     assert _report(client, 106.02).status_code == 201
-    assert _report(client).status_code == 201
     with CaptureQueriesContext(connection) as ctx:
-        assert counts.flush() == 1  # both reports are in one bucket: one row (same reporter, no handler yet)
-    sent = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+        assert _report(client).status_code == 201
+    sent = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE")) and "django_session" not in q["sql"]
+    ]
+    sent = sent[next(i for i, s in enumerate(sent) if s.startswith('INSERT INTO "grid_event"')) + 1 :]
     points = [s for s in sent if "grid_eventpoint" in s or "grid_mapversion" in s]
     statements = [s for s in sent if s not in points]
     assert len(points) == 2 and points[0].startswith("INSERT INTO")  # the map's open points and their version
@@ -94,8 +101,25 @@ def test_the_summary_recount_after_a_report_needs_no_lookup_of_its_bucket(client
     assert statements[0].startswith("DELETE FROM") and statements[1].startswith("INSERT INTO")
     assert "SELECT" in statements[1] and "COUNT(" in statements[1]
     assert not any('"grid_event"."case_id" IN' in s for s in statements)
-    row = EventDayCount.objects.get(grid=grids["west"])
+    row = EventDayCount.objects.get(grid=grids["west"])  # both reports are in one bucket: one row
     assert (row.reported, row.valid, row.registered) == (2, 2, 0)
     with CaptureQueriesContext(connection) as again:
-        assert counts.flush() == 0  # nothing marked since
+        assert counts.flush() == 0  # recounted in the request: nothing left for its commit
     assert again.captured_queries == []
+
+
+def test_inside_a_longer_transaction_the_summaries_wait_for_its_commit(
+    patroller_a, grids, django_capture_on_commit_callbacks
+):
+    """An import or the demo's year reports many events in one transaction: their buckets are recounted once, at
+    its commit, not after each report."""
+    from django.db import transaction
+
+    from township.grid import services
+    from township.grid.models import EventDayCount
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for lon in (106.02, 106.021):
+            services.event_report(actor=patroller_a, event_class="200110", lon=lon, lat=29.05, description="批量上报")
+        assert not EventDayCount.objects.exists()  # not yet: the transaction is still open
+    assert EventDayCount.objects.get(grid=grids["west"]).reported == 2
