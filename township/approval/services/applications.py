@@ -36,6 +36,7 @@ from township.approval.services.common import (
     _required_materials,
     _store_verified_uploads,
     green_lane_note,
+    library_offers,
     user_for_subject,
 )
 from township.approval.services.decisions import application_issue
@@ -175,6 +176,11 @@ def _open_application(
     now = timezone.now()
     village_code = village if isinstance(village, str) or village is None else village.pk
     unit = item.jurisdiction if item is not None and item.jurisdiction_id == jurisdiction_id else jurisdiction_id
+    offers: dict[str, Any] = {}
+    if kind != Kind.CHILD:  # a bundle's children share their parent's town, village, applicant and materials
+        required = required if required is not None else _required_materials([version.snapshot])
+        if use_library:  # read before case_open: the town's case counter it takes stays locked until the commit
+            offers = library_offers(applicant, required)
     case = case_open(
         case_type=BUNDLE if kind == Kind.BUNDLE else APPLICATION,
         jurisdiction=unit,
@@ -210,9 +216,15 @@ def _open_application(
     )
     if kind != Kind.CHILD:  # a bundle's children share their parent's town, village, applicant and materials
         _mark_present(applicant, case.jurisdiction, village_code)
-        required = required if required is not None else _required_materials([version.snapshot])
         reused = _record_materials(
-            app, required, actor=actor, uploads=uploads, paper=paper, use_library=use_library, new=True
+            app,
+            required or [],
+            actor=actor,
+            uploads=uploads,
+            paper=paper,
+            use_library=use_library,
+            new=True,
+            offers=offers,
         )
         _record_reuse(app, actor, reused)
     if item is not None and getattr(item, "responsible_user_id", None):

@@ -181,17 +181,16 @@ def _record_materials(
     paper: Iterable[str],
     use_library: bool,
     new: bool = False,
+    offers: dict[str, Any] | None = None,
 ) -> list[Any]:
     """Fill ApplicationMaterial rows: uploads, then library offers (一库共享), then paper originals.
 
-    ``new``: the application was just created (no rows yet): the rows are written in one statement."""
-    from township.certificates.selectors import library_offer
-
+    ``new``: the application was just created (no rows yet): the rows are written in one statement. ``offers``: the
+    library's offers read already (``library_offers``), else read here when ``use_library``."""
     uploads = uploads or {}
     paper = set(paper or ())
-    offers = {}
-    if use_library:
-        offers = {li.material_type_code: li for li in library_offer(app.applicant, [r["code"] for r in required])}
+    if offers is None:
+        offers = library_offers(app.applicant, required) if use_library else {}
     reused = []
     existing = {} if new else {m.material_type_code: m for m in ApplicationMaterial.objects.filter(application=app)}
     created: list[ApplicationMaterial] = []
@@ -226,6 +225,13 @@ def _record_materials(
             mat.save(update_fields=["source", "attachment", "library_item", "updated_at"])
     ApplicationMaterial.objects.bulk_create(created)  # not an audited model: no signal is missed
     return reused
+
+
+def library_offers(applicant: Any, required: list[dict[str, Any]]) -> dict[str, Any]:
+    """The library's newest usable item of the applicant for each required material type, by type (一库共享)."""
+    from township.certificates.selectors import library_offer
+
+    return {li.material_type_code: li for li in library_offer(applicant, [r["code"] for r in required])}
 
 
 def _record_reuse(app: Application, actor: User | None, items: list[Any]) -> None:

@@ -32,6 +32,11 @@ def test_an_application_through_the_api_stays_within_its_budget(now, client, cle
     assert sum(s.startswith('INSERT INTO "approval_applicationmaterial"') for s in statements) == 1
     assert not any(s.startswith('SELECT "org_jurisdiction"') for s in statements)  # the unit came with the item
     assert sum('"subjects_subjectpresence"' in s for s in statements) == 1
+    # the library is read before the town's case counter is taken: the counter's row stays locked until the commit,
+    # and every application of the town waits for it (docs/performance.md, 2026-12-07, second session)
+    library = next(i for i, s in enumerate(statements) if '"certificates_libraryitem"' in s)
+    counter = next(i for i, s in enumerate(statements) if s.startswith('INSERT INTO "cases_casecounter"'))
+    assert library < counter, "\n".join(statements)
     app = Application.objects.select_related("case").get(pk=resp.json()["id"])
     assert app.case.village_id == luo.village_id and app.village_id == luo.village_id
     assert app.materials.count() == len(app.item_version.snapshot["materials"])
