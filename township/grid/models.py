@@ -560,7 +560,7 @@ class EventPoint(JurisdictionScoped):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "event"], name="grid_point_once")]
-        # the event lists filtered by open states (selectors._open_page): a town's events in those states, by id
+        # the event lists filtered by open states (selectors._event_page): a town's events in those states, by id
         indexes = [models.Index(fields=["jurisdiction", "state", "event"], name="grid_point_state")]
         ordering = ["-event_id"]
         verbose_name = _("地图点位")

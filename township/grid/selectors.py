@@ -136,31 +136,37 @@ def _event_page(
     Its ids (narrow rows, sorted and cut by the database) are read by the primary key (``InPage``: not by scanning
     every event); the related tables are then joined for the page only."""
     states = ([state] if isinstance(state, str) else list(state)) if state else []
+    size = max(1, min(limit, 500))
+
+    def narrowed(rows: QuerySet[Any], key: str) -> QuerySet[Any]:
+        """The filters an event and its open point share (the same column names; ``key``: the event's id)."""
+        if jurisdiction:
+            rows = rows.filter(jurisdiction_id=jurisdiction)
+        if unit:
+            rows = rows.filter(unit.q("jurisdiction", "village"))
+        if grid:
+            rows = rows.filter(grid_id=grid)
+        if event_class:
+            rows = rows.filter(event_class__code=event_class)
+        if department:
+            rows = rows.filter(department_id=department)
+        if before_id:
+            rows = rows.filter(**{f"{key}__lt": before_id})
+        return rows
+
     if states and set(states) <= set(OPEN_STATES) and not (source or overdue or q):
-        return _open_page(
-            actor=actor,
-            states=states,
-            grid=grid,
-            event_class=event_class,
-            department=department,
-            before_id=before_id,
-            limit=limit,
-            jurisdiction=jurisdiction,
-            unit=unit,
-        )
-    qs = event_queryset(actor=actor)
-    if jurisdiction:
-        qs = qs.filter(jurisdiction_id=jurisdiction)
-    if unit:
-        qs = qs.filter(unit.q("jurisdiction", "village"))
+        # open states only, no filter of the event's own: the page's ids come from the open points' summary
+        # (EventPoint, township/grid/points.py) by its index on (town, state, event), with each open event's case
+        # state — no look at the case of every newer event in another state (a town's fresh reports no longer push
+        # the 待处置 list's cost up; docs/performance.md)
+        from township.grid import counts
+
+        counts.flush()  # marks of this thread not yet flushed (a read inside the writing transaction)
+        points = narrowed(EventPoint.objects.filter(event_scope_q(actor), state__in=states), "event_id")
+        return InPage(F("id"), points.order_by("-event_id").values("event_id")[:size])
+    qs = narrowed(event_queryset(actor=actor), "id")
     if states:
         qs = qs.alias(own_case=_own_case(state__in=states)).filter(own_case__isnull=False)
-    if grid:
-        qs = qs.filter(grid_id=grid)
-    if event_class:
-        qs = qs.filter(event_class__code=event_class)
-    if department:
-        qs = qs.filter(department_id=department)
     if source:
         qs = qs.filter(source=source)
     if overdue:
@@ -170,44 +176,7 @@ def _event_page(
         qs = qs.alias(late_case=late).filter(late_case__isnull=False)
     if q:
         qs = qs.filter(description__contains=q)
-    if before_id:
-        qs = qs.filter(id__lt=before_id)
-    return InPage(F("id"), qs.order_by("-id").values("id")[: max(1, min(limit, 500))])
-
-
-def _open_page(
-    *,
-    actor: User | None,
-    states: list[str],
-    grid: int | None,
-    event_class: str | None,
-    department: int | None,
-    before_id: int | None,
-    limit: int,
-    jurisdiction: str | None,
-    unit: UnitChoice | None,
-) -> InPage:
-    """``_event_page`` of open states, from the open points' summary (``EventPoint``, township/grid/points.py): it
-    carries each open event's case state and the columns the scope and these filters read, so the page's ids come
-    from the index on (town, state, event) — no look at the case of every newer event in another state (a town's
-    fresh reports no longer push the 待处置 list's cost up; docs/performance.md)."""
-    from township.grid import counts
-
-    counts.flush()  # marks of this thread not yet flushed (a read inside the writing transaction)
-    points = EventPoint.objects.filter(event_scope_q(actor), state__in=states)
-    if jurisdiction:
-        points = points.filter(jurisdiction_id=jurisdiction)
-    if unit:
-        points = points.filter(unit.q("jurisdiction", "village"))
-    if grid:
-        points = points.filter(grid_id=grid)
-    if event_class:
-        points = points.filter(event_class__code=event_class)
-    if department:
-        points = points.filter(department_id=department)
-    if before_id:
-        points = points.filter(event_id__lt=before_id)
-    return InPage(F("id"), points.order_by("-event_id").values("event_id")[: max(1, min(limit, 500))])
+    return InPage(F("id"), qs.order_by("-id").values("id")[:size])
 
 
 def event_list(**filters: Any) -> list[Event]:
