@@ -56,6 +56,51 @@ def next_value(*, jurisdiction_id: str, case_type: str, year: int) -> tuple[int,
     return int(row[0]), (int(row[1]) if next_id else None)
 
 
+def numbered_in_one_statement() -> bool:
+    """Whether a new case's number, its day count and the number's write go in one statement at the end
+    (``township/cases/numbering.py``): PostgreSQL, where openings run side by side; not SQLite (one writer at a
+    time) nor a Citus coordinator (a data-modifying CTE over two distributed tables)."""
+    return connection.vendor == "postgresql" and not on_citus(connection)
+
+
+def draw_id(table: str) -> int:
+    """The id of a row about to be inserted into ``table``, drawn from its sequence (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [connection.ops.quote_name(table)])
+        return int(cursor.fetchone()[0])
+
+
+def number_and_count(case: Any, *, prefix: str, year: int, at: datetime) -> int | None:
+    """PostgreSQL, one statement: the next value of the counter of ``case``'s town, type and year, one more opened
+    on its day count, and the number ``prefix`` + the value (six digits at least) written on the case. Nothing is
+    counted when the case is not there (written in a savepoint that rolled back): no gap. Returns the value, or
+    None for no case."""
+    from township.cases.models import Case, CaseCounter, CaseDayCount
+
+    qn = connection.ops.quote_name
+    cases, counter, days = (qn(m._meta.db_table) for m in (Case, CaseCounter, CaseDayCount))
+    sql = (
+        f"WITH c AS (INSERT INTO {counter} (jurisdiction_id, case_type, year, last) "  # noqa: S608 - names are ours
+        f"SELECT %s, %s, %s, 1 WHERE EXISTS (SELECT 1 FROM {cases} WHERE jurisdiction_id = %s AND id = %s) "
+        f"ON CONFLICT (jurisdiction_id, case_type, year) DO UPDATE SET last = {counter}.last + 1 RETURNING last), "
+        f"d AS (INSERT INTO {days} (jurisdiction_id, village_code, case_type, day, opened, closed, closed_late) "
+        "SELECT %s, %s, %s, %s, 1, 0, 0 WHERE EXISTS (SELECT 1 FROM c) "  # after the counter: one lock order
+        f"ON CONFLICT (jurisdiction_id, village_code, case_type, day) DO UPDATE SET opened = {days}.opened + 1) "
+        f"UPDATE {cases} SET number = %s || lpad(c.last::text, greatest(6, length(c.last::text)), '0') FROM c "
+        f"WHERE {cases}.jurisdiction_id = %s AND {cases}.id = %s RETURNING c.last"
+    )
+    jurisdiction_id, day = case.jurisdiction_id, connection.ops.adapt_datefield_value(timezone.localdate(at))
+    params = [
+        *(jurisdiction_id, case.case_type, year, jurisdiction_id, case.pk),
+        *(jurisdiction_id, case.village_id or "", case.case_type, day),
+        *(prefix, jurisdiction_id, case.pk),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 def bump(case: Any, at: datetime, **increments: int) -> None:
     """Add ``increments`` (opened / closed / closed_late) to the row of ``case``'s town, village, type and day:
     one statement, the row created on first use."""

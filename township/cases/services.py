@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from township.cases import clock, counts
+from township.cases import clock, counts, numbering
 from township.cases.errors import ConcurrentTransition, TransitionRefused
 from township.cases.hashing import canonical, chain_hash, event_content
 from township.cases.machine import OWNER, SYSTEM, Clock, Machine, Transition, Via, is_input_guard
@@ -174,8 +175,10 @@ def case_open(
     """Open a case of ``case_type`` in its machine's initial state and write the first timeline event.
 
     The clock starts here when a limit is given; otherwise a transition with ``Clock.START`` starts it.
-    Everything is checked and computed first; the writes (number, case, day count, head, first event: five
-    statements) run in one transaction — inside a caller's transaction without a savepoint of their own.
+    Everything is checked and computed first; the writes (number, case with its head, day count, first event:
+    four statements) run in one transaction — inside a caller's transaction without a savepoint of their own. On
+    PostgreSQL the number is taken last (``_open_numbered_last``; inside ``numbering.numbers_last`` at the scope's
+    end): ``case.number`` is provisional until then.
     """
     machine = machine_for(case_type)
     if isinstance(jurisdiction, str):
@@ -219,6 +222,9 @@ def case_open(
             comment="",
         )
 
+    if counts.numbered_in_one_statement():
+        _open_numbered_last(case, first_event, jurisdiction=jurisdiction, machine=machine, at=now)
+        return case
     with transaction.atomic(savepoint=False):
         case.number, case.pk = _numbered(jurisdiction=jurisdiction, machine=machine, at=now)
         if case.pk is not None:  # the id is known: the case is inserted with the head of its timeline
@@ -236,6 +242,31 @@ def case_open(
         counts.bump(case, now, opened=1)
         event.save(force_insert=True)
     return case
+
+
+def _open_numbered_last(
+    case: Case, first_event: Callable[[], CaseEvent], *, jurisdiction: Jurisdiction, machine: Machine, at: datetime
+) -> None:
+    """PostgreSQL: the case with the head of its timeline under a provisional number (its id drawn first), its
+    first event, then — now, or at the end of the open ``numbering.numbers_last`` scope — its number and day count
+    in one statement. Four statements, as the other way; the town's counter is locked by the last one only."""
+    year = timezone.localtime(at).year
+    prefix = f"{jurisdiction.display_short()}{machine.number_prefix}〔{year}〕"
+
+    def take_number() -> None:
+        last = counts.number_and_count(case, prefix=prefix, year=year, at=at)
+        if last is not None:  # else the case was rolled back with a savepoint: nothing taken
+            case.number = f"{prefix}{last:06d}"
+
+    with transaction.atomic(savepoint=False):
+        case.pk = counts.draw_id(Case._meta.db_table)
+        case.number = numbering.provisional()
+        event = first_event()
+        case.head_seq, case.head_hash = 1, event.hash
+        case.save(force_insert=True)
+        event.save(force_insert=True)
+        if not numbering.later(take_number):
+            take_number()
 
 
 def _may_fire(case: Case, transition: Transition, actor: User | None) -> bool:

@@ -29,6 +29,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from township.cases import numbering
 from township.core.frozen import (
     DATETIME_MARKER,
     DATETIME_MARKER_2,
@@ -226,7 +227,8 @@ def summarised(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def inner(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction.atomic():
-            result = func(*args, **kwargs)
+            with numbering.numbers_last():  # a report's case takes the town's number at the end, before the flush
+                result = func(*args, **kwargs)
             flush_in_place()
             return result
 

@@ -40,6 +40,7 @@ from township.approval.services.common import (
     user_for_subject,
 )
 from township.approval.services.decisions import application_issue
+from township.cases import numbering
 from township.cases.services import case_assign, case_note, case_open
 from township.cases.types import case_type_for
 from township.org.models import Jurisdiction, Level, Role, User
@@ -109,6 +110,7 @@ def _village_of(actor: User | None, channel: str, village: Jurisdiction | str | 
 
 
 @transaction.atomic
+@numbering.numbers_last()  # the town's case counter locked only for the submission's last statements
 def application_submit(
     *,
     actor: User | None,
@@ -229,7 +231,11 @@ def _open_application(
         _record_reuse(app, actor, reused)
     if item is not None and getattr(item, "responsible_user_id", None):
         case_assign(case=case, actor=actor, assignee=item.responsible_user, comment=_("按事项责任人分派"))
-    _notify_applicant(app, _("您的申请已提交：%(title)s") % {"title": title}, _("办件编号 %(n)s") % {"n": case.number})
+    numbering.when_numbered(  # the case takes its number at the end of the submission (numbers_last)
+        lambda: _notify_applicant(
+            app, _("您的申请已提交：%(title)s") % {"title": title}, _("办件编号 %(n)s") % {"n": case.number}
+        )
+    )
     return app
 
 
@@ -247,6 +253,7 @@ def _mark_present(applicant: Subject, unit: Jurisdiction, village_code: str | No
 
 
 @transaction.atomic
+@numbering.numbers_last()  # the town's case counter locked only for the submission's last statements
 def application_bundle_submit(
     *,
     actor: User | None,

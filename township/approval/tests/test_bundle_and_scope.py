@@ -9,7 +9,7 @@ import pytest
 from township.approval import selectors as sel
 from township.approval import services as svc
 from township.approval.machine import S
-from township.approval.models import Channel, Kind, RectificationTask
+from township.approval.models import Channel, Kind, Notification, RectificationTask
 from township.approval.tests.conftest import SH
 from township.cases.errors import TransitionRefused
 from township.core.errors import DomainError, NotFound, PermissionRefused
@@ -31,6 +31,8 @@ def test_bundle_creates_one_parent_and_a_child_per_item_sharing_materials(now, c
     assert parent.kind == Kind.BUNDLE and parent.case.case_type == "approval_bundle"
     assert [c.title for c in children] == ["食品经营许可", "社会保险登记"]
     assert all(c.case.parent_id == parent.case_id for c in children)
+    numbers = [parent.case.number] + [c.case.number for c in children]  # consecutive, in the order of filing
+    assert [int(n[-6:]) for n in numbers] == [1, 1, 2] and not any(n.startswith("~") for n in numbers)
     # one upload of the licence serves both items
     assert parent.case.attachments.filter(purpose="yyzz").count() == 1
     assert {m.material_type_code for m in svc.application_materials(children[1])} >= {"yyzz", "sfz"}
@@ -81,6 +83,9 @@ def test_village_agent_files_for_a_resident_who_sees_it_too(now, agent_a, luo, l
         actor=agent_a, item=catalog["licence"], applicant=luo, channel=Channel.VILLAGE_AGENT, uploads={"sfz": upload()}
     )
     assert app.agent == agent_a and app.village_id == "500116108201"
+    # the resident's notice names the case's own number (taken at the submission's end: cases/numbering.py)
+    notice = Notification.objects.get(user=luo_user, application=app)
+    assert notice.body == f"办件编号 {app.case.number}" and "〔" in app.case.number
     assert [a.pk for a in sel.application_list(actor=agent_a)] == [app.pk]
     assert [a.pk for a in sel.my_applications(actor=luo_user)] == [app.pk]
     with pytest.raises(NotFound):

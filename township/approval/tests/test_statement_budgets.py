@@ -1,5 +1,5 @@
-"""Statement budget of filing an application through the API (issue 18). The engine's part (number, case, day
-count, head, first event) is five statements; the rest is the application's own record: materials in one
+"""Statement budget of filing an application through the API (issue 18). The engine's part (number, case with its
+head, day count, first event) is four statements; the rest is the application's own record: materials in one
 statement, the applicant's notice, the subject's presence in the town (one ``INSERT … ON CONFLICT DO NOTHING``)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from township.approval.models import Application
 from township.approval.tests.conftest import LUO_ID
+from township.cases.counts import numbered_in_one_statement
 from township.cases.integrity import verify_case_events
 from township.cases.models import CaseEvent
 from township.cases.tests.test_statement_budgets import citus_extra, endpoint_statements
@@ -35,8 +36,11 @@ def test_an_application_through_the_api_stays_within_its_budget(now, client, cle
     # the library is read before the town's case counter is taken: the counter's row stays locked until the commit,
     # and every application of the town waits for it (docs/performance.md, 2026-12-07, second session)
     library = next(i for i, s in enumerate(statements) if '"certificates_libraryitem"' in s)
-    counter = next(i for i, s in enumerate(statements) if s.startswith('INSERT INTO "cases_casecounter"'))
+    counter = next(i for i, s in enumerate(statements) if 'INSERT INTO "cases_casecounter"' in s)
     assert library < counter, "\n".join(statements)
+    if numbered_in_one_statement():  # taken last (numbering.numbers_last): after the application's own rows
+        materials = next(i for i, s in enumerate(statements) if '"approval_applicationmaterial"' in s)
+        assert materials < counter and statements[counter].startswith("WITH c AS"), "\n".join(statements)
     app = Application.objects.select_related("case").get(pk=resp.json()["id"])
     assert app.case.village_id == luo.village_id and app.village_id == luo.village_id
     assert app.materials.count() == len(app.item_version.snapshot["materials"])

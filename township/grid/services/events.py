@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from township.cases import numbering
 from township.cases.models import Assignment, EventKind
 from township.cases.services import case_assign, case_attach, case_note, case_open
 from township.cases.types import case_type_for
@@ -228,8 +229,9 @@ def event_report(
     _attach_photos(event, photos, EventPhoto.Stage.REPORT, actor)
     if public_source:
         case_type_for(CASE_TYPE).fire(case, "request_verification", None, {"clock": _clock(ec, "verify")}, at=now)
-    if link_to is not None:
-        _link_duplicate(event, link_to, actor)
+    if link_to is not None:  # the original's timeline names the new case's number: taken at the report's end
+        original: Event = link_to
+        numbering.when_numbered(lambda: _link_duplicate(event, original, actor))
     return event
 
 

@@ -250,6 +250,10 @@ def test_a_report_linked_as_duplicate_is_cancelled_and_noted(report):
     assert second.duplicate_of_id == first.pk
     assert state(second) == S.CANCELLED
     assert "duplicate_linked" in timeline(first)
+    # the note names the new case's own number (taken at the end of the report: cases/numbering.py)
+    note = first.case.events.get(name="duplicate_linked")
+    second.case.refresh_from_db()
+    assert note.data["number"] == second.case.number and not second.case.number.startswith("~")
 
 
 def test_dispatcher_links_an_incoming_duplicate(report, dispatcher_a):
