@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from township.cases import numbering
 from township.cases.models import Assignment, Case
 from township.cases.services import case_assign, case_extend, case_note, case_open
 from township.cases.types import case_type_for
@@ -59,6 +60,7 @@ def village_of(town: str, value: Jurisdiction | str | None) -> Jurisdiction | No
 
 
 @transaction.atomic
+@numbering.numbers_last()  # the town's case counter locked only for the last statement and the commit
 def order_create(
     *,
     jurisdiction: Jurisdiction | str,

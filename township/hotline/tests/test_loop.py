@@ -39,6 +39,25 @@ def test_intake_opens_a_numbered_case_with_the_dispatch_clock_and_encrypted_phon
     assert Order.objects.get(pk=order.pk).caller_phone == "13800138000"
 
 
+def test_an_order_takes_the_towns_number_after_its_own_row(new_order):
+    """The town's case counter is locked from the statement taking a number to the commit: on PostgreSQL it comes
+    after the order's row (cases/numbering.py), and the stored number is the real one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from township.cases.counts import numbered_in_one_statement
+
+    new_order()
+    with CaptureQueriesContext(connection) as ctx:
+        order = new_order()
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    counter = next(i for i, s in enumerate(sqls) if 'INSERT INTO "cases_casecounter"' in s)
+    row = next(i for i, s in enumerate(sqls) if s.startswith('INSERT INTO "hotline_order"'))
+    assert (counter > row) == numbered_in_one_statement(), "\n".join(sqls)
+    order.case.refresh_from_db()
+    assert order.case.number.endswith("000002") and "〔" in order.case.number
+
+
 def test_intake_refuses_duplicates_strangers_and_villages_of_other_towns(new_order, make_user, town_a, town_b):
     new_order(external_no="X-1")
     with pytest.raises(DomainError) as exc:
