@@ -56,11 +56,16 @@ def next_value(*, jurisdiction_id: str, case_type: str, year: int) -> tuple[int,
     return int(row[0]), (int(row[1]) if next_id else None)
 
 
+def writes_in_with() -> bool:
+    """Whether two writes may go in one statement (a data-modifying ``WITH``): PostgreSQL; not SQLite (no writes in
+    ``WITH``) nor a Citus coordinator (such a statement over distributed tables)."""
+    return connection.vendor == "postgresql" and not on_citus(connection)
+
+
 def numbered_in_one_statement() -> bool:
     """Whether a new case's number, its day count and the number's write go in one statement at the end
-    (``township/cases/numbering.py``): PostgreSQL, where openings run side by side; not SQLite (one writer at a
-    time) nor a Citus coordinator (a data-modifying CTE over two distributed tables)."""
-    return connection.vendor == "postgresql" and not on_citus(connection)
+    (``township/cases/numbering.py``): where openings run side by side and the database allows it (PostgreSQL)."""
+    return writes_in_with()
 
 
 def draw_id(table: str) -> int:

@@ -3,9 +3,9 @@ timeline, rebuilt on demand.
 
 How a step reaches here: the same marks as the evaluation's day counts (``township.grid.counts``): every step of an
 event writes a timeline entry of its case, each entry of a grid case marks the case, and the marked cases are
-refreshed when the transaction commits (``counts.flush``). Refreshing first counts one more change of the town's
-``MapVersion`` (``bump``: it also makes a town's refreshes run one at a time); then a case is one statement when its
-event is still open — an ``INSERT … SELECT`` of the event joined to its case, updating the point if it is there —
+refreshed when the transaction commits (``counts.flush``). Refreshing counts one more change of the town's
+``MapVersion`` (``bump``: it also makes a town's refreshes run one at a time; on PostgreSQL in the points' own
+statement, before the recount); a case is one statement when its event is still open — an ``INSERT … SELECT`` of the event joined to its case, updating the point if it is there —
 and one more ``DELETE`` when it closed (or was never registered, or was cancelled). Idempotent: refreshing twice, or
 a case that did not change, rewrites the same row (and counts one change more, which only costs a cached map its
 entry).
@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
+from township.cases.counts import writes_in_with
 from township.core.frozen import INT_MARKER, FrozenStatement, compiled_select
 from township.grid.machine import OPEN_STATES
 
@@ -68,9 +69,13 @@ def _one_case() -> FrozenStatement:
 _ONE_CASE = _one_case()
 
 
-def _upsert(select: tuple[str, list[Any], list[str]], point_model: Any) -> list[tuple[int, str]]:
+def _upsert(
+    select: tuple[str, list[Any], list[str]], point_model: Any, towns: Iterable[str] = ()
+) -> list[tuple[int, str]]:
     """Insert or update the points that ``select`` (from ``_open``: its SQL, parameters and columns) answers;
-    returns their (case id, town)."""
+    returns their (case id, town). ``towns``: bumped first (``bump``) — on PostgreSQL in the same statement, as a
+    data-modifying ``WITH`` (its order inside the statement does not matter: a point is one case's, written only
+    under that case's own row lock, and the statement ends before the recount that the version lock guards)."""
     sql, params, selected = select
     columns = [name.removeprefix("p_") for name in selected]
     qn = connection.ops.quote_name
@@ -80,9 +85,34 @@ def _upsert(select: tuple[str, list[Any], list[str]], point_model: Any) -> list[
         f"ON CONFLICT ({', '.join(qn(c) for c in KEY)}) DO UPDATE SET {updates} "
         f"RETURNING {qn('case_id')}, {qn('jurisdiction_id')}"
     )
+    bumped = _bump_statement(towns)
+    if bumped is not None and writes_in_with():
+        statement, params = f"WITH bumped AS ({bumped[0]}) {statement}", [*bumped[1], *params]
+    elif bumped is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*bumped)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _bump_statement(towns: Iterable[str]) -> tuple[str, list[str]] | None:
+    from township.grid.models import MapVersion
+    from township.org.models import Jurisdiction
+
+    codes = sorted(set(towns))
+    if not codes:
+        return None
+    qn = connection.ops.quote_name
+    table, version = qn(MapVersion._meta.db_table), qn("version")
+    marks = ", ".join(["%s"] * len(codes))
+    sql = (
+        f"INSERT INTO {table} ({qn('jurisdiction_id')}, {version}) "  # noqa: S608 - names are ours
+        f"SELECT {qn('code')}, 1 FROM {qn(Jurisdiction._meta.db_table)} WHERE {qn('code')} IN ({marks}) "
+        f"ORDER BY {qn('code')} "
+        f"ON CONFLICT ({qn('jurisdiction_id')}) DO UPDATE SET {version} = {table}.{version} + 1"
+    )
+    return sql, codes
 
 
 def bump(towns: Iterable[str]) -> None:
@@ -92,23 +122,10 @@ def bump(towns: Iterable[str]) -> None:
     counted twice by two concurrent recounts (each deleting the rows it saw, then inserting its own), no point is
     left behind. Only towns that exist are counted: a mark left by a rolled-back transaction may name a town that
     went with it."""
-    from township.grid.models import MapVersion
-    from township.org.models import Jurisdiction
-
-    codes = sorted(set(towns))
-    if not codes:
-        return
-    qn = connection.ops.quote_name
-    table, version = qn(MapVersion._meta.db_table), qn("version")
-    marks = ", ".join(["%s"] * len(codes))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({qn('jurisdiction_id')}, {version}) "  # noqa: S608 - names are ours
-            f"SELECT {qn('code')}, 1 FROM {qn(Jurisdiction._meta.db_table)} WHERE {qn('code')} IN ({marks}) "
-            f"ORDER BY {qn('code')} "
-            f"ON CONFLICT ({qn('jurisdiction_id')}) DO UPDATE SET {version} = {table}.{version} + 1",
-            codes,
-        )
+    bumped = _bump_statement(towns)
+    if bumped is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*bumped)
 
 
 def refresh(case_ids: Iterable[int], towns: Iterable[str] | None = None) -> int:
@@ -123,12 +140,11 @@ def refresh(case_ids: Iterable[int], towns: Iterable[str] | None = None) -> int:
         if towns is None:
             towns = Event.objects.filter(case_id__in=ids).order_by().values_list("jurisdiction_id", flat=True)
         towns = set(towns)
-        bump(towns)
         if len(ids) == 1:  # a report or a step: the statement compiled once
             select = _ONE_CASE.bind(ids[0])
         else:
             select = compiled_select(_open(Event.objects.filter(case_id__in=ids)))
-        opened = _upsert(select, EventPoint)
+        opened = _upsert(select, EventPoint, towns)  # the towns bumped first, or in the same statement
         missed = {town for _case, town in opened} - towns
         if missed:  # the caller's towns were stale (a case id used again after a rollback): count these too
             bump(missed)
