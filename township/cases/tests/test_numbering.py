@@ -44,12 +44,9 @@ def test_numbers_come_at_the_scope_end_in_order_and_what_waits_sees_them(town_a,
 def test_a_case_rolled_back_inside_the_scope_takes_no_number(town_a, clerk_a):
     with numbers_last():
         kept = _open(town_a, clerk_a)
-        try:
-            with transaction.atomic():
-                _open(town_a, clerk_a)
-                raise RuntimeError("审批表单校验失败")
-        except RuntimeError:
-            pass
+        with pytest.raises(RuntimeError), transaction.atomic():  # the savepoint rolls back, the scope goes on
+            _open(town_a, clerk_a)
+            raise RuntimeError("审批表单校验失败")
         later = _open(town_a, clerk_a)
     assert [kept.number[-6:], later.number[-6:]] == ["000001", "000002"]  # no gap for the rolled-back one
     assert CaseCounter.objects.get(jurisdiction=town_a, case_type="toy").last == 2
@@ -60,13 +57,10 @@ def test_an_inner_scope_that_fails_drops_its_steps_and_the_outer_one_goes_on(tow
     ran: list[str] = []
     with numbers_last():
         outer = _open(town_a, clerk_a)
-        try:
-            with transaction.atomic(), numbers_last():
-                _open(town_a, clerk_a)
-                when_numbered(lambda: ran.append("inner"))
-                raise ValueError("材料不齐")
-        except ValueError:
-            pass
+        with pytest.raises(ValueError), transaction.atomic(), numbers_last():
+            _open(town_a, clerk_a)
+            when_numbered(lambda: ran.append("inner"))
+            raise ValueError("材料不齐")
         when_numbered(lambda: ran.append("outer"))
     assert ran == ["outer"] and outer.number.endswith("000001")
 
