@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from township.core.citus import on_citus
+from township.core.inserts import writes_in_with
 
 
 def _upsert(table: str, key: dict[str, Any], increments: dict[str, int], returning: str = "") -> Any:
@@ -56,23 +57,10 @@ def next_value(*, jurisdiction_id: str, case_type: str, year: int) -> tuple[int,
     return int(row[0]), (int(row[1]) if next_id else None)
 
 
-def writes_in_with() -> bool:
-    """Whether two writes may go in one statement (a data-modifying ``WITH``): PostgreSQL; not SQLite (no writes in
-    ``WITH``) nor a Citus coordinator (such a statement over distributed tables)."""
-    return connection.vendor == "postgresql" and not on_citus(connection)
-
-
 def numbered_in_one_statement() -> bool:
     """Whether a new case's number, its day count and the number's write go in one statement at the end
     (``township/cases/numbering.py``): where openings run side by side and the database allows it (PostgreSQL)."""
     return writes_in_with()
-
-
-def draw_id(table: str) -> int:
-    """The id of a row about to be inserted into ``table``, drawn from its sequence (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [connection.ops.quote_name(table)])
-        return int(cursor.fetchone()[0])
 
 
 def number_and_count(case: Any, *, prefix: str, year: int, at: datetime) -> int | None:

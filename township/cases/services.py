@@ -30,6 +30,7 @@ from township.cases.models import (
 )
 from township.cases.registry import machine_for
 from township.cases.types import CaseType, Intake, find_case_type
+from township.core.inserts import draw_id, insert_together
 from township.org.models import Department, Jurisdiction, User
 from township.org.scoping import has_role
 
@@ -249,7 +250,8 @@ def _open_numbered_last(
 ) -> None:
     """PostgreSQL: the case with the head of its timeline under a provisional number (its id drawn first), its
     first event, then — now, or at the end of the open ``numbering.numbers_last`` scope — its number and day count
-    in one statement. Four statements, as the other way; the town's counter is locked by the last one only."""
+    in one statement. Three statements (the id, the two rows together, the number); the town's counter is locked by
+    the last one only."""
     year = timezone.localtime(at).year
     prefix = f"{jurisdiction.display_short()}{machine.number_prefix}〔{year}〕"
 
@@ -259,12 +261,11 @@ def _open_numbered_last(
             case.number = f"{prefix}{last:06d}"
 
     with transaction.atomic(savepoint=False):
-        case.pk = counts.draw_id(Case._meta.db_table)
+        case.pk = draw_id(Case)  # one drawn ahead by the caller if it did (core.inserts.draw_ids_ahead)
         case.number = numbering.provisional()
         event = first_event()
         case.head_seq, case.head_hash = 1, event.hash
-        case.save(force_insert=True)
-        event.save(force_insert=True)
+        insert_together([case], [event])  # one statement: the case with the head of its timeline and the entry
         if not numbering.later(take_number):
             take_number()
 

@@ -41,8 +41,10 @@ from township.approval.services.common import (
 )
 from township.approval.services.decisions import application_issue
 from township.cases import numbering
+from township.cases.models import Case
 from township.cases.services import case_assign, case_note, case_open
 from township.cases.types import case_type_for
+from township.core.inserts import draw_ids_ahead, insert_together
 from township.org.models import Jurisdiction, Level, Role, User
 from township.org.scoping import has_role
 from township.subjects.models import PresenceSource, Subject, SubjectPresence
@@ -183,6 +185,7 @@ def _open_application(
         required = required if required is not None else _required_materials([version.snapshot])
         if use_library:  # read before case_open: the town's case counter it takes stays locked until the commit
             offers = library_offers(applicant, required)
+    draw_ids_ahead(Case, Application)  # the case's id and the application's: one statement (PostgreSQL)
     case = case_open(
         case_type=BUNDLE if kind == Kind.BUNDLE else APPLICATION,
         jurisdiction=unit,
@@ -200,7 +203,7 @@ def _open_application(
         },
         opened_at=now,
     )
-    app = Application.objects.create(
+    app = Application(
         jurisdiction_id=jurisdiction_id,
         case=case,
         village_id=village_code,
@@ -216,8 +219,12 @@ def _open_application(
         title=title[:200],
         received_at=now,
     )
+    # the application, the subject's presence in the town and the materials: one statement on PostgreSQL
+    presence: list[SubjectPresence] = []
+    materials: list[ApplicationMaterial] = []
+    reused: list[Any] = []
     if kind != Kind.CHILD:  # a bundle's children share their parent's town, village, applicant and materials
-        _mark_present(applicant, case.jurisdiction, village_code)
+        presence.append(_presence(applicant, case.jurisdiction, village_code))
         reused = _record_materials(
             app,
             required or [],
@@ -225,10 +232,11 @@ def _open_application(
             uploads=uploads,
             paper=paper,
             use_library=use_library,
-            new=True,
+            batch=materials,
             offers=offers,
         )
-        _record_reuse(app, actor, reused)
+    insert_together([app], presence, materials, ignore_conflicts=[SubjectPresence], ids_of=[app])
+    _record_reuse(app, actor, reused)
     if item is not None and getattr(item, "responsible_user_id", None):
         case_assign(case=case, actor=actor, assignee=item.responsible_user, comment=_("按事项责任人分派"))
     numbering.when_numbered(  # the case takes its number at the end of the submission (numbers_last)
@@ -239,17 +247,16 @@ def _open_application(
     return app
 
 
-def _mark_present(applicant: Subject, unit: Jurisdiction, village_code: str | None) -> None:
-    """``subjects.subject_mark_present`` in one statement: the case's unit is already loaded (no re-read of its
-    row), and the row is written with ``INSERT … ON CONFLICT DO NOTHING`` (the model's two unique constraints make
+def _presence(applicant: Subject, unit: Jurisdiction, village_code: str | None) -> SubjectPresence:
+    """``subjects.subject_mark_present``'s row, written with the application: the case's unit is already loaded (no
+    re-read of its row), and the row goes in with ``ON CONFLICT DO NOTHING`` (the model's two unique constraints make
     it idempotent) instead of a savepoint around get_or_create's SELECT and INSERT."""
     town = unit.pk
     if unit.level == Level.VILLAGE and unit.parent_id:
         town, village_code = str(unit.parent_id), village_code or unit.pk
-    row = SubjectPresence(
+    return SubjectPresence(
         jurisdiction_id=town, subject=applicant, village_id=village_code, source=PresenceSource.APPLICATION
     )
-    SubjectPresence.objects.bulk_create([row], ignore_conflicts=True)
 
 
 @transaction.atomic

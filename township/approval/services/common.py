@@ -180,20 +180,22 @@ def _record_materials(
     uploads: dict[str, Any] | None,
     paper: Iterable[str],
     use_library: bool,
-    new: bool = False,
+    batch: list[ApplicationMaterial] | None = None,
     offers: dict[str, Any] | None = None,
 ) -> list[Any]:
     """Fill ApplicationMaterial rows: uploads, then library offers (一库共享), then paper originals.
 
-    ``new``: the application was just created (no rows yet): the rows are written in one statement. ``offers``: the
-    library's offers read already (``library_offers``), else read here when ``use_library``."""
+    ``batch``: the application is new and not written yet (no rows): its rows are added to ``batch``, and the
+    caller writes them with it (``core.inserts.insert_together``). ``offers``: the library's offers read already
+    (``library_offers``), else read here when ``use_library``."""
     uploads = uploads or {}
     paper = set(paper or ())
     if offers is None:
         offers = library_offers(app.applicant, required) if use_library else {}
     reused = []
+    new = batch is not None
     existing = {} if new else {m.material_type_code: m for m in ApplicationMaterial.objects.filter(application=app)}
-    created: list[ApplicationMaterial] = []
+    created: list[ApplicationMaterial] = batch if batch is not None else []
     for row in required:
         code = row["code"]
         source, attachment, library_item = MaterialSource.MISSING, None, None
@@ -223,7 +225,8 @@ def _record_materials(
         elif not mat.provided and source != MaterialSource.MISSING:
             mat.source, mat.attachment, mat.library_item = source, attachment, library_item
             mat.save(update_fields=["source", "attachment", "library_item", "updated_at"])
-    ApplicationMaterial.objects.bulk_create(created)  # not an audited model: no signal is missed
+    if not new:
+        ApplicationMaterial.objects.bulk_create(created)  # not an audited model: no signal is missed
     return reused
 
 

@@ -1,0 +1,137 @@
+"""New rows of several tables written in one statement where the database allows it (issue 18, the write path).
+
+``insert_together(batch, batch, …)`` writes each batch (instances of one model) as ``save()`` would — the fields'
+``pre_save`` (``auto_now_add``), the ``pre_save`` and ``post_save`` signals with ``created=True`` — but on PostgreSQL
+as one data-modifying ``WITH`` statement: one round trip instead of one per table. A row that another row of the call
+points to (an application and its materials) gets its id drawn first from its sequence, all such ids in one
+``SELECT nextval(…), …``; the other rows take theirs in the insert and are not read back (their ``pk`` stays unset).
+Foreign keys are checked at the end of the statement (Django's are deferred to the commit besides), so the order of
+the batches inside it does not matter to the database. SQLite (no writes in ``WITH``) and a Citus coordinator (such
+a statement over distributed tables) write the batches one after the other with ``bulk_create``, in order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Sequence
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.constants import OnConflict
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql.subqueries import InsertQuery
+
+from township.core.citus import on_citus
+
+
+def writes_in_with() -> bool:
+    """Whether two writes may go in one statement (a data-modifying ``WITH``): PostgreSQL; not SQLite (no writes in
+    ``WITH``) nor a Citus coordinator (such a statement over distributed tables)."""
+    return connection.vendor == "postgresql" and not on_citus(connection)
+
+
+def insert_together(
+    *batches: Sequence[Model], ignore_conflicts: Collection[type[Model]] = (), ids_of: Sequence[Model] = ()
+) -> None:
+    """Insert every batch (a list of new instances of one model, empty lists allowed): one statement on PostgreSQL.
+    ``ignore_conflicts``: the models whose rows may be there already (``ON CONFLICT DO NOTHING``; not read back).
+    ``ids_of``: rows whose ids the caller needs besides those another row points to."""
+    batches = tuple(list(b) for b in batches if b)
+    for batch in batches:
+        model = type(batch[0])
+        if any(type(obj) is not model for obj in batch) or model._meta.parents:
+            raise TypeError("insert_together: a batch holds instances of one model without parents")
+    for batch in batches:
+        for obj in batch:
+            pre_save.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None)
+    if writes_in_with():
+        _draw_ids(batches, ids_of)
+        parts = [_compiled(batch, type(batch[0]) in ignore_conflicts) for batch in batches]
+        *withs, (last_sql, last_params) = parts
+        sql = "".join(f"{'WITH' if i == 0 else ','} w{i} AS ({s}) " for i, (s, _p) in enumerate(withs)) + last_sql
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _s, params in parts for p in params])
+        for batch in batches:
+            for obj in batch:
+                obj._state.adding, obj._state.db = False, connection.alias
+    else:
+        for batch in batches:
+            model = type(batch[0])
+            model._default_manager.bulk_create(batch, ignore_conflicts=model in ignore_conflicts)
+    for batch in batches:
+        for obj in batch:
+            post_save.send(
+                sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=connection.alias
+            )
+
+
+_drawn = threading.local()  # ids drawn ahead (``draw_ids_ahead``), by table
+
+
+def draw_ids_ahead(*models: type[Model]) -> None:
+    """PostgreSQL (not Citus): one id of each model's table, drawn now in one statement and handed out by the next
+    ``draw_id`` or ``insert_together`` that needs one — for a write that draws ids at several places (a case, then
+    its application). An id never used is only a gap in a sequence, which ids may have (not the case numbers)."""
+    if writes_in_with():
+        _draw([m._meta.db_table for m in models], keep=True)
+
+
+def draw_id(model: type[Model]) -> int:
+    """The id of a row about to be inserted into ``model``'s table (PostgreSQL): one drawn ahead, else a new one."""
+    return _draw([model._meta.db_table])[0]
+
+
+def _draw(tables: list[str], *, keep: bool = False) -> list[int]:
+    ahead: dict[str, list[int]] = _drawn.__dict__.setdefault("ids", {})
+    ids: list[int | None] = [None if keep or not ahead.get(t) else ahead[t].pop() for t in tables]
+    missing = [t for t, i in zip(tables, ids, strict=True) if i is None]
+    if missing:
+        draws = ", ".join(["nextval(pg_get_serial_sequence(%s, 'id'))"] * len(missing))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {draws}", [connection.ops.quote_name(t) for t in missing])  # noqa: S608
+            new = iter(int(v) for v in cursor.fetchone())
+        ids = [next(new) if i is None else i for i in ids]
+    if keep:
+        for table, value in zip(tables, ids, strict=True):
+            ahead.setdefault(table, []).append(value)
+    return [int(i) for i in ids if i is not None]
+
+
+def _draw_ids(batches: Sequence[list[Model]], ids_of: Sequence[Model]) -> None:
+    """Ids for the rows without one that a row of the call points to or the caller asks for, from their sequences:
+    one statement."""
+    waiting = {id(obj): obj for batch in batches for obj in batch if obj.pk is None}
+    wanted = {id(obj): obj for obj in ids_of if id(obj) in waiting}
+    for batch in batches:
+        for field in batch[0]._meta.concrete_fields:
+            if not field.many_to_one and not field.one_to_one:
+                continue
+            for obj in batch:
+                target = obj._state.fields_cache.get(field.name)
+                if target is not None and id(target) in waiting and getattr(obj, field.attname) is None:
+                    wanted[id(target)] = target
+    if not wanted:
+        return
+    targets = list(wanted.values())
+    for target, value in zip(targets, _draw([t._meta.db_table for t in targets]), strict=True):
+        target.pk = value
+
+
+def _compiled(batch: list[Model], ignore: bool) -> tuple[str, list[object]]:
+    """The ``INSERT`` of one batch (``bulk_create``'s own statement, without ``RETURNING``)."""
+    opts = batch[0]._meta
+    fields = [f for f in opts.concrete_fields if not f.generated]
+    with_pk = [obj.pk is not None for obj in batch]
+    if not all(with_pk):
+        if any(with_pk):
+            raise ValueError("insert_together: a batch's rows all have their id or none has")
+        fields = [f for f in fields if f is not opts.auto_field]
+    for obj in batch:
+        obj._prepare_related_fields_for_save(operation_name="insert_together")
+    query = InsertQuery(batch[0].__class__, on_conflict=OnConflict.IGNORE if ignore else None)
+    query.insert_values(fields, batch, raw=False)
+    statements = query.get_compiler(connection=connection).as_sql()
+    if len(statements) != 1:
+        raise ValueError("insert_together: a batch compiled to several statements")
+    sql, params = statements[0]
+    return sql, list(params)
