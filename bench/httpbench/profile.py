@@ -110,20 +110,29 @@ def timed(send: Callable[[], int], n: int) -> float:
     return (time.perf_counter() - start) * 1000 / n
 
 
-def print_statements(send: Callable[[], int]) -> None:
-    """The statements of one request, in order, each on one line (cut at 160 characters)."""
+def print_statements(send: Callable[[], int], n: int) -> None:
+    """The statements of a request, in order, each on one line (cut at 150 characters) after its mean time in
+    milliseconds over ``n`` requests (the round trip as the worker sees it: the database, the wire, psycopg)."""
     from django.db import connection
 
     sent: list[str] = []
+    took: dict[int, list[float]] = {}
 
     def keep(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
-        sent.append(" ".join(sql.split()))
-        return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took.setdefault(len(sent), []).append((time.perf_counter() - start) * 1000)
+            sent.append(" ".join(sql.split()))
 
     with connection.execute_wrapper(keep):
-        send()
-    for n, sql in enumerate(sent, start=1):
-        print(f"  {n:2d}. {sql[:160]}")
+        for _ in range(n):
+            sent.clear()
+            send()
+    for i, sql in enumerate(sent):
+        times = took.get(i, [])
+        print(f"  {i + 1:2d}. {sum(times) / max(len(times), 1):6.2f} ms  {sql[:150]}")
 
 
 def main() -> int:
@@ -133,7 +142,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30, help="functions printed (default 30)")
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime … (default cumulative)")
     parser.add_argument("--callees", help="also print what the functions matching this pattern call (pstats)")
-    parser.add_argument("--sql", action="store_true", help="also print the statements of one request, in order")
+    parser.add_argument("--sql", action="store_true", help="also print the statements of a request, in order, with their mean time over --requests requests")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/township_bench_http")
     parser.add_argument("--scale", type=int, default=100_000)
     args = parser.parse_args()
@@ -158,7 +167,7 @@ def main() -> int:
         ms = timed(send, args.requests)
         print(f"{name}: {ms:.2f} ms per request in-process (× {ms / base_ms:.1f} the baseline)")
         if args.sql:
-            print_statements(send)
+            print_statements(send, args.requests)
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.requests):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from township.cases.models import (
 )
 from township.cases.registry import machine_for
 from township.cases.types import CaseType, Intake, find_case_type
-from township.core.inserts import draw_id, insert_together
+from township.core.inserts import draw_id, insert_if_updated, insert_together, writes_in_with
 from township.org.models import Department, Jurisdiction, User
 from township.org.scoping import has_role
 
@@ -426,7 +427,11 @@ def case_transition(
 
     head_seq, head_hash = case.head_seq, case.head_hash
     event: CaseEvent | None = None
-    with transaction.atomic(savepoint=False):
+    # PostgreSQL: the case's UPDATE and the event's INSERT are one statement (core/inserts.insert_if_updated); a
+    # step that writes nothing else, fired outside a transaction (the API's button step), then needs none.
+    together = writes_in_with()
+    alone = together and not transaction.get_connection().in_atomic_block and not (pause or resumed or terminal)
+    with contextlib.nullcontext() if alone else transaction.atomic(savepoint=False):
         for _attempt in range(20):
             candidate = _event_row(
                 case,
@@ -442,10 +447,15 @@ def case_transition(
                 payload=payload,
                 comment=comment,
             )
-            updated = Case.objects.filter(
+            moving = Case.objects.filter(
                 jurisdiction_id=case.jurisdiction_id, pk=case.pk, version=case.version, head_seq=head_seq
-            ).update(**changes, head_seq=candidate.seq, head_hash=candidate.hash)
-            if updated == 1:
+            )
+            head = {"head_seq": candidate.seq, "head_hash": candidate.hash}
+            if together:  # the event written in the same statement, when the update matched
+                moved = insert_if_updated(moving, changes | head, candidate)
+            else:
+                moved = moving.update(**changes, **head) == 1
+            if moved:
                 event = candidate
                 break
             # Either someone moved the case (its version changed: we lose) or only noted something on its
@@ -465,7 +475,8 @@ def case_transition(
                 pause.save(force_insert=True)
             if terminal:
                 counts.bump(case, now, closed=1, closed_late=1 if case.finished_late else 0)
-            event.save(force_insert=True)
+            if not together:
+                event.save(force_insert=True)
     if event is None:
         for field, value in before.items():  # the caller's instance as it was read
             setattr(case, field, value)

@@ -12,14 +12,16 @@ a statement over distributed tables) write the batches one after the other with 
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Collection, Sequence
+from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
-from django.db.models.sql.subqueries import InsertQuery
+from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 
 from township.core.citus import on_citus
 
@@ -135,3 +137,44 @@ def _compiled(batch: list[Model], ignore: bool) -> tuple[str, list[object]]:
         raise ValueError("insert_together: a batch compiled to several statements")
     sql, params = statements[0]
     return sql, list(params)
+
+
+def insert_if_updated(queryset: QuerySet[Any], values: dict[str, Any], row: Model) -> bool:
+    """PostgreSQL (``writes_in_with``), one statement: ``queryset.update(**values)`` and, only when that changed a
+    row, the insert of the new ``row`` (its id read back; ``save()``'s signals). Atomic on its own, so outside a
+    transaction it needs none (no ``BEGIN`` and ``COMMIT`` round trips). Returns whether the update matched."""
+    update = queryset.query.chain(UpdateQuery)
+    update.add_update_values(values)
+    update.annotations = {}
+    update_sql, update_params = update.get_compiler(connection=connection).as_sql()
+    if row.pk is not None:
+        raise ValueError("insert_if_updated: the new row takes its id in the insert")
+    fields, insert = _insert_select(type(row))
+    row._prepare_related_fields_for_save(operation_name="insert_if_updated")
+    pre_save.send(sender=type(row), instance=row, raw=False, using=connection.alias, update_fields=None)
+    sql = f"WITH moved AS ({update_sql} RETURNING 1) {insert}"
+    params = [*update_params, *(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.fetchone()
+    if written is None:
+        return False
+    row.pk = written[0]
+    row._state.adding, row._state.db = False, connection.alias
+    post_save.send(sender=type(row), instance=row, created=True, update_fields=None, raw=False, using=connection.alias)
+    return True
+
+
+@functools.cache
+def _insert_select(model: type[Model]) -> tuple[list[Any], str]:
+    """The fields and the ``INSERT … SELECT`` of a new ``model`` row after a ``moved`` CTE (PostgreSQL): typed
+    placeholders, as the values are a SELECT list here, not a VALUES row the INSERT would type."""
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.generated and f is not opts.auto_field]
+    qn = connection.ops.quote_name
+    selected = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
+    sql = (
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - names are ours
+        f"SELECT {selected} WHERE EXISTS (SELECT 1 FROM moved) RETURNING {qn(opts.pk.column)}"
+    )
+    return fields, sql

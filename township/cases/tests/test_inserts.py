@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from township.cases.models import Case, CaseCounter, CaseEvent
-from township.core.inserts import draw_id, draw_ids_ahead, insert_together, writes_in_with
+from township.core.inserts import draw_id, draw_ids_ahead, insert_if_updated, insert_together, writes_in_with
 
 
 def _rows(town, clerk, title: str) -> tuple[Case, CaseEvent]:
@@ -101,3 +101,21 @@ def test_ids_drawn_ahead_are_handed_out_by_the_next_draw(town_a, clerk_a):
     else:
         assert ahead.captured_queries == [] and len(statements) == 2
     assert Case.objects.get(pk=case.pk).title == "七"
+
+
+def test_a_row_goes_in_only_when_the_update_matched(town_a, clerk_a):
+    if not writes_in_with():
+        pytest.skip("one statement of UPDATE and INSERT: PostgreSQL")
+    case, _event = _rows(town_a, clerk_a, "八")
+    insert_together([case], ids_of=[case])
+    stale = Case.objects.filter(pk=case.pk, version=case.version + 1)  # matches nothing
+    _c, missed = _rows(town_a, clerk_a, "八")
+    missed.case = case
+    assert insert_if_updated(stale, {"state": "gone"}, missed) is False
+    assert missed.pk is None and not CaseEvent.objects.filter(case_id=case.pk).exists()
+    _c, written = _rows(town_a, clerk_a, "八")
+    written.case = case
+    with CaptureQueriesContext(connection) as ctx:
+        assert insert_if_updated(Case.objects.filter(pk=case.pk, version=case.version), {"state": "on"}, written)
+    assert len(ctx.captured_queries) == 1 and written.pk is not None
+    assert Case.objects.get(pk=case.pk).state == "on" and CaseEvent.objects.get(case_id=case.pk).pk == written.pk

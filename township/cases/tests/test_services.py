@@ -8,8 +8,10 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from township.cases.errors import ConcurrentTransition, TransitionRefused
+from township.cases.integrity import verify_case_events
 from township.cases.models import Case, CaseEvent, ClockPause
 from township.cases.services import (
     case_assign,
@@ -149,6 +151,33 @@ def test_two_threads_one_case_exactly_one_wins(town_a, clerk_a, make_user):
     case.refresh_from_db()
     assert case.version == 2
     assert case.events.filter(kind="transition").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_plain_step_outside_a_transaction_is_one_statement_and_committed(town_a, clerk_a):
+    """PostgreSQL: the move and its event are one statement (``core.inserts.insert_if_updated``); a step writing
+    nothing else, fired outside a transaction, runs in autocommit — no BEGIN and COMMIT round trips."""
+    from psycopg.pq import TransactionStatus
+
+    from township.core.inserts import writes_in_with
+
+    if not writes_in_with():
+        pytest.skip("one statement of UPDATE and INSERT: PostgreSQL")
+    case = case_open(case_type="toy", jurisdiction=town_a, actor=clerk_a)
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as ctx:
+        event = case_transition(case=case, name="accept", actor=clerk_a)
+    writes = [q["sql"][:30] for q in ctx.captured_queries if not q["sql"].startswith("SELECT")]  # the grants read
+    assert writes == ['WITH moved AS (UPDATE "cases_c'], writes
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE  # nothing left open
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.state, stored.version, stored.head_seq, stored.head_hash) == ("working", 2, 2, event.hash)
+    assert verify_case_events(case.pk, list(case.events.order_by("seq"))) == []
+    # a step that also writes a pause row keeps its transaction around the two writes
+    case_transition(case=stored, name="ask", actor=clerk_a)
+    assert ClockPause.objects.filter(case_id=case.pk, ended_at__isnull=True).count() == 1
+    assert Case.objects.get(pk=case.pk).clock_paused_at is not None
 
 
 def test_clock_starts_pauses_and_resumes_with_reason(town_a, clerk_a, time_machine):
