@@ -447,14 +447,17 @@ def case_transition(
                 payload=payload,
                 comment=comment,
             )
-            moving = Case.objects.filter(
-                jurisdiction_id=case.jurisdiction_id, pk=case.pk, version=case.version, head_seq=head_seq
-            )
+            key = {
+                "jurisdiction_id": case.jurisdiction_id,
+                "pk": case.pk,
+                "version": case.version,
+                "head_seq": head_seq,
+            }
             head = {"head_seq": candidate.seq, "head_hash": candidate.hash}
             if together:  # the event written in the same statement, when the update matched
-                moved = insert_if_updated(moving, changes | head, candidate)
+                moved = insert_if_updated(Case, key, changes | head, candidate)
             else:
-                moved = moving.update(**changes, **head) == 1
+                moved = Case.objects.filter(**key).update(**changes, **head) == 1
             if moved:
                 event = candidate
                 break

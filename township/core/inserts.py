@@ -18,10 +18,10 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
-from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
+from django.db.models.sql.subqueries import InsertQuery
 
 from township.core.citus import on_citus
 
@@ -139,20 +139,23 @@ def _compiled(batch: list[Model], ignore: bool) -> tuple[str, list[object]]:
     return sql, list(params)
 
 
-def insert_if_updated(queryset: QuerySet[Any], values: dict[str, Any], row: Model) -> bool:
-    """PostgreSQL (``writes_in_with``), one statement: ``queryset.update(**values)`` and, only when that changed a
-    row, the insert of the new ``row`` (its id read back; ``save()``'s signals). Atomic on its own, so outside a
-    transaction it needs none (no ``BEGIN`` and ``COMMIT`` round trips). Returns whether the update matched."""
-    update = queryset.query.chain(UpdateQuery)
-    update.add_update_values(values)
-    update.annotations = {}
-    update_sql, update_params = update.get_compiler(connection=connection).as_sql()
+def insert_if_updated(model: type[Model], where: dict[str, Any], values: dict[str, Any], row: Model) -> bool:
+    """PostgreSQL (``writes_in_with``), one statement: ``model.objects.filter(**where).update(**values)`` (fields
+    by name or attname, ``pk``; equality only) and, only when that changed a row, the insert of the new ``row`` (its
+    id read back; ``save()``'s signals). Atomic on its own, so outside a transaction it needs none (no ``BEGIN`` and
+    ``COMMIT`` round trips). Returns whether the update matched. The statement's text is built once per shape: no
+    query is compiled per call (for the case engine's transition, ≈ 0.3 ms of a 3 ms request)."""
+    setting, keyed, update_sql = _update(model, tuple(values), tuple(where))
+    update_params = [
+        *(f.get_db_prep_save(v, connection) for f, v in zip(setting, values.values(), strict=True)),
+        *(f.get_db_prep_value(v, connection) for f, v in zip(keyed, where.values(), strict=True)),
+    ]
     if row.pk is not None:
         raise ValueError("insert_if_updated: the new row takes its id in the insert")
     fields, insert = _insert_select(type(row))
     row._prepare_related_fields_for_save(operation_name="insert_if_updated")
     pre_save.send(sender=type(row), instance=row, raw=False, using=connection.alias, update_fields=None)
-    sql = f"WITH moved AS ({update_sql} RETURNING 1) {insert}"
+    sql = f"WITH moved AS ({update_sql}) {insert}"
     params = [*update_params, *(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -178,3 +181,20 @@ def _insert_select(model: type[Model]) -> tuple[list[Any], str]:
         f"SELECT {selected} WHERE EXISTS (SELECT 1 FROM moved) RETURNING {qn(opts.pk.column)}"
     )
     return fields, sql
+
+
+@functools.cache
+def _update(model: type[Model], setting: tuple[str, ...], keyed: tuple[str, ...]) -> tuple[list[Any], list[Any], str]:
+    """The fields set, the key fields and the ``UPDATE … RETURNING 1`` of ``insert_if_updated`` (PostgreSQL)."""
+    opts = model._meta
+    qn = connection.ops.quote_name
+
+    def field(name: str) -> Any:
+        return opts.pk if name == "pk" else opts.get_field(name)
+
+    sets, keys = [field(n) for n in setting], [field(n) for n in keyed]
+    sql = (
+        f"UPDATE {qn(opts.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in sets)} "  # noqa: S608
+        f"WHERE {' AND '.join(f'{qn(f.column)} = %s' for f in keys)} RETURNING 1"
+    )
+    return sets, keys, sql

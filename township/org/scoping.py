@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
@@ -107,6 +107,8 @@ class _Kept:
     grants: tuple[RoleGrant, ...]  # shared by the requests of the process: read, never changed
     custom: dict[int, tuple[list[tuple[str, int]], list[Jurisdiction]]]
     below: dict[str, list[str]]
+    # the reaches computed from these grants (``reach``), by superuser flag and roles: shared by the requests
+    reaches: dict[bool, dict[frozenset[str] | None, Reach]] = field(default_factory=dict)
 
 
 _kept: dict[int, _Kept] = {}
@@ -132,6 +134,8 @@ def attach(actor: User) -> None:
     actor._township_grants = list(kept.grants)  # type: ignore[attr-defined]  # per-request cache on the instance
     actor._township_custom = kept.custom  # type: ignore[attr-defined]
     actor._township_below = dict(kept.below)  # type: ignore[attr-defined]  # the request may add units
+    # a reach is a function of the grants, the units below them and the superuser flag: computed once per entry
+    actor._township_reach = kept.reaches.setdefault(actor.is_superuser, {})  # type: ignore[attr-defined]
 
 
 def _keep(actor: User, version: int) -> _Kept | None:

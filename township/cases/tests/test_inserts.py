@@ -108,14 +108,14 @@ def test_a_row_goes_in_only_when_the_update_matched(town_a, clerk_a):
         pytest.skip("one statement of UPDATE and INSERT: PostgreSQL")
     case, _event = _rows(town_a, clerk_a, "八")
     insert_together([case], ids_of=[case])
-    stale = Case.objects.filter(pk=case.pk, version=case.version + 1)  # matches nothing
+    stale = {"pk": case.pk, "version": case.version + 1}  # matches nothing
     _c, missed = _rows(town_a, clerk_a, "八")
     missed.case = case
-    assert insert_if_updated(stale, {"state": "gone"}, missed) is False
+    assert insert_if_updated(Case, stale, {"state": "gone"}, missed) is False
     assert missed.pk is None and not CaseEvent.objects.filter(case_id=case.pk).exists()
     _c, written = _rows(town_a, clerk_a, "八")
     written.case = case
     with CaptureQueriesContext(connection) as ctx:
-        assert insert_if_updated(Case.objects.filter(pk=case.pk, version=case.version), {"state": "on"}, written)
+        assert insert_if_updated(Case, {"pk": case.pk, "version": case.version}, {"state": "on"}, written)
     assert len(ctx.captured_queries) == 1 and written.pk is not None
     assert Case.objects.get(pk=case.pk).state == "on" and CaseEvent.objects.get(case_id=case.pk).pk == written.pk

@@ -80,6 +80,21 @@ def test_the_second_request_reads_no_grant(clerk_a, town_a, secret):
     assert len(queries) == 1  # the token's statement, which reads the version too
 
 
+def test_a_reach_is_computed_once_per_kept_entry_and_superuser_flag(clerk_a, town_a, secret, monkeypatch):
+    computed: list[object] = []
+    compute = scoping._compute_reach
+    monkeypatch.setattr(scoping, "_compute_reach", lambda actor, roles: computed.append(roles) or compute(actor, roles))
+    for _request in range(3):
+        user = api_token_authenticate(secret)
+        assert user is not None and scoping.has_role(user, town_a.code, [Role.WINDOW_CLERK])
+    assert computed == [frozenset({Role.WINDOW_CLERK})]  # the later requests took the kept entry's
+    type(clerk_a).objects.filter(pk=clerk_a.pk).update(is_superuser=True)  # no grant changed: same version
+    user = api_token_authenticate(secret)
+    assert user is not None and user.is_superuser
+    assert not scoping.has_role(user, town_a.code, [Role.WINDOW_CLERK])  # a superuser has no business reach
+    assert len(computed) == 2
+
+
 def test_a_revoked_grant_stops_at_the_revoking_commit(clerk_a, town_a, town_b, secret):
     RoleGrant.objects.create(user=clerk_a, jurisdiction=town_b, role=Role.WINDOW_CLERK)
     user = api_token_authenticate(secret)
