@@ -142,7 +142,11 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30, help="functions printed (default 30)")
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime … (default cumulative)")
     parser.add_argument("--callees", help="also print what the functions matching this pattern call (pstats)")
-    parser.add_argument("--sql", action="store_true", help="also print the statements of a request, in order, with their mean time over --requests requests")
+    parser.add_argument(
+        "--sql",
+        action="store_true",
+        help="also print the statements of a request, in order, with their mean time over --requests requests",
+    )
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/township_bench_http")
     parser.add_argument("--scale", type=int, default=100_000)
     args = parser.parse_args()

@@ -38,29 +38,29 @@ def insert_together(
     """Insert every batch (a list of new instances of one model, empty lists allowed): one statement on PostgreSQL.
     ``ignore_conflicts``: the models whose rows may be there already (``ON CONFLICT DO NOTHING``; not read back).
     ``ids_of``: rows whose ids the caller needs besides those another row points to."""
-    batches = tuple(list(b) for b in batches if b)
-    for batch in batches:
+    rows: list[list[Model]] = [list(b) for b in batches if b]
+    for batch in rows:
         model = type(batch[0])
         if any(type(obj) is not model for obj in batch) or model._meta.parents:
             raise TypeError("insert_together: a batch holds instances of one model without parents")
-    for batch in batches:
+    for batch in rows:
         for obj in batch:
             pre_save.send(sender=type(obj), instance=obj, raw=False, using=connection.alias, update_fields=None)
     if writes_in_with():
-        _draw_ids(batches, ids_of)
-        parts = [_compiled(batch, type(batch[0]) in ignore_conflicts) for batch in batches]
+        _draw_ids(rows, ids_of)
+        parts = [_compiled(batch, type(batch[0]) in ignore_conflicts) for batch in rows]
         *withs, (last_sql, last_params) = parts
         sql = "".join(f"{'WITH' if i == 0 else ','} w{i} AS ({s}) " for i, (s, _p) in enumerate(withs)) + last_sql
         with connection.cursor() as cursor:
-            cursor.execute(sql, [p for _s, params in parts for p in params])
-        for batch in batches:
+            cursor.execute(sql, [p for _s, params in parts for p in params])  # type: ignore[misc]
+        for batch in rows:
             for obj in batch:
                 obj._state.adding, obj._state.db = False, connection.alias
     else:
-        for batch in batches:
+        for batch in rows:
             model = type(batch[0])
             model._default_manager.bulk_create(batch, ignore_conflicts=model in ignore_conflicts)
-    for batch in batches:
+    for batch in rows:
         for obj in batch:
             post_save.send(
                 sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=connection.alias
@@ -95,7 +95,7 @@ def _draw(tables: list[str], *, keep: bool = False) -> list[int]:
         ids = [next(new) if i is None else i for i in ids]
     if keep:
         for table, value in zip(tables, ids, strict=True):
-            ahead.setdefault(table, []).append(value)
+            ahead.setdefault(table, []).append(int(value))  # type: ignore[arg-type]  # filled above
     return [int(i) for i in ids if i is not None]
 
 
@@ -129,7 +129,7 @@ def _compiled(batch: list[Model], ignore: bool) -> tuple[str, list[object]]:
             raise ValueError("insert_together: a batch's rows all have their id or none has")
         fields = [f for f in fields if f is not opts.auto_field]
     for obj in batch:
-        obj._prepare_related_fields_for_save(operation_name="insert_together")
+        obj._prepare_related_fields_for_save(operation_name="insert_together")  # type: ignore[attr-defined]
     query = InsertQuery(batch[0].__class__, on_conflict=OnConflict.IGNORE if ignore else None)
     query.insert_values(fields, batch, raw=False)
     statements = query.get_compiler(connection=connection).as_sql()
@@ -153,7 +153,7 @@ def insert_if_updated(model: type[Model], where: dict[str, Any], values: dict[st
     if row.pk is not None:
         raise ValueError("insert_if_updated: the new row takes its id in the insert")
     fields, insert = _insert_select(type(row))
-    row._prepare_related_fields_for_save(operation_name="insert_if_updated")
+    row._prepare_related_fields_for_save(operation_name="insert_if_updated")  # type: ignore[attr-defined]
     pre_save.send(sender=type(row), instance=row, raw=False, using=connection.alias, update_fields=None)
     sql = f"WITH moved AS ({update_sql}) {insert}"
     params = [*update_params, *(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields)]
@@ -174,11 +174,11 @@ def _insert_select(model: type[Model]) -> tuple[list[Any], str]:
     placeholders, as the values are a SELECT list here, not a VALUES row the INSERT would type."""
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.generated and f is not opts.auto_field]
-    qn = connection.ops.quote_name
+    qn, table, pk = connection.ops.quote_name, str(opts.db_table), str(opts.pk.column)
     selected = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields)
     sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - names are ours
-        f"SELECT {selected} WHERE EXISTS (SELECT 1 FROM moved) RETURNING {qn(opts.pk.column)}"
+        f"INSERT INTO {qn(table)} ({', '.join(qn(str(f.column)) for f in fields)}) "  # noqa: S608 - names are ours
+        f"SELECT {selected} WHERE EXISTS (SELECT 1 FROM moved) RETURNING {qn(pk)}"
     )
     return fields, sql
 

@@ -23,8 +23,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 
-from township.cases.counts import writes_in_with
 from township.core.frozen import INT_MARKER, FrozenStatement, compiled_select
+from township.core.inserts import writes_in_with
 from township.grid.machine import OPEN_STATES
 
 # point column → the event's field it copies (through its case for the last three)

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from township.cases.counts import writes_in_with
 from township.cases.models import Case
+from township.core.inserts import writes_in_with
 from township.grid import counts, points, selectors, services
 from township.grid.machine import OPEN_STATES
 from township.grid.models import Event, EventPoint

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from township.cases.counts import numbered_in_one_statement, writes_in_with
+from township.cases.counts import numbered_in_one_statement
 from township.cases.integrity import verify_case_events
 from township.cases.models import CaseDayCount, CaseEvent
 from township.cases.tests.test_statement_budgets import citus_extra, endpoint_statements
+from township.core.inserts import writes_in_with
 from township.grid import spatial
 from township.grid.models import Event
 
@@ -31,7 +32,7 @@ def test_a_report_and_its_summaries_run_in_one_transaction_of_at_most_13_stateme
     # requests, as a token's are), the number (and the case's id), the case, the day count, the first event, the
     # event. Then, before the same commit, the summaries (township/grid/counts.py): the town's map version, the
     # event's open point, and the bucket's delete and INSERT … SELECT. The event class is kept by the process.
-    # On PostgreSQL the version and the point are one statement (cases/counts.writes_in_with): 12.
+    # On PostgreSQL the version and the point are one statement (core/inserts.writes_in_with): 12.
     assert released + 1 == len(statements) <= 13 - writes_in_with() + citus_extra(), "\n".join(statements)
     summaries = [s for s in statements if "grid_mapversion" in s or "grid_eventpoint" in s or "eventdaycount" in s]
     assert len(summaries) == 4 - writes_in_with() and statements.index(summaries[0]) < released, "\n".join(statements)
