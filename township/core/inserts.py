@@ -39,6 +39,8 @@ def insert_together(
     ``ignore_conflicts``: the models whose rows may be there already (``ON CONFLICT DO NOTHING``; not read back).
     ``ids_of``: rows whose ids the caller needs besides those another row points to."""
     rows: list[list[Model]] = [list(b) for b in batches if b]
+    if not rows:
+        return
     for batch in rows:
         model = type(batch[0])
         if any(type(obj) is not model for obj in batch) or model._meta.parents:
@@ -49,7 +51,7 @@ def insert_together(
     if writes_in_with():
         _draw_ids(rows, ids_of)
         parts = [_compiled(batch, type(batch[0]) in ignore_conflicts) for batch in rows]
-        *withs, (last_sql, last_params) = parts
+        *withs, (last_sql, _last_params) = parts
         sql = "".join(f"{'WITH' if i == 0 else ','} w{i} AS ({s}) " for i, (s, _p) in enumerate(withs)) + last_sql
         with connection.cursor() as cursor:
             cursor.execute(sql, [p for _s, params in parts for p in params])  # type: ignore[misc]

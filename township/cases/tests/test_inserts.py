@@ -119,3 +119,9 @@ def test_a_row_goes_in_only_when_the_update_matched(town_a, clerk_a):
         assert insert_if_updated(Case, {"pk": case.pk, "version": case.version}, {"state": "on"}, written)
     assert len(ctx.captured_queries) == 1 and written.pk is not None
     assert Case.objects.get(pk=case.pk).state == "on" and CaseEvent.objects.get(case_id=case.pk).pk == written.pk
+
+
+def test_nothing_to_insert_sends_nothing(db):
+    with CaptureQueriesContext(connection) as ctx:
+        insert_together([], [])
+    assert ctx.captured_queries == []
