@@ -69,36 +69,46 @@ def insert_together(
             )
 
 
-_drawn = threading.local()  # ids drawn ahead (``draw_ids_ahead``), by table
+_drawn = threading.local()  # ids drawn ahead (``draw_ids_ahead``), by table; ``ids`` on first use
+
+
+def _ahead() -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = _drawn.__dict__.setdefault("ids", {})
+    return ids
 
 
 def draw_ids_ahead(*models: type[Model]) -> None:
     """PostgreSQL (not Citus): one id of each model's table, drawn now in one statement and handed out by the next
     ``draw_id`` or ``insert_together`` that needs one — for a write that draws ids at several places (a case, then
-    its application). An id never used is only a gap in a sequence, which ids may have (not the case numbers)."""
+    its application). An id drawn and not used (the write failed between) is handed out by the thread's next draw
+    for that table: a sequence never gives a value twice, so it is still free; ids may have gaps (case numbers not)."""
     if writes_in_with():
-        _draw([m._meta.db_table for m in models], keep=True)
+        tables = [str(m._meta.db_table) for m in models]
+        for table, value in zip(tables, _nextvals(tables), strict=True):
+            _ahead().setdefault(table, []).append(value)
 
 
 def draw_id(model: type[Model]) -> int:
     """The id of a row about to be inserted into ``model``'s table (PostgreSQL): one drawn ahead, else a new one."""
-    return _draw([model._meta.db_table])[0]
+    return _take([str(model._meta.db_table)])[0]
 
 
-def _draw(tables: list[str], *, keep: bool = False) -> list[int]:
-    ahead: dict[str, list[int]] = _drawn.__dict__.setdefault("ids", {})
-    ids: list[int | None] = [None if keep or not ahead.get(t) else ahead[t].pop() for t in tables]
-    missing = [t for t, i in zip(tables, ids, strict=True) if i is None]
+def _take(tables: list[str]) -> list[int]:
+    """An id for each table: drawn ahead where there is one, the others from their sequences in one statement."""
+    ahead = _ahead()
+    taken = {i: ahead[t].pop() for i, t in enumerate(tables) if ahead.get(t)}
+    missing = [i for i in range(len(tables)) if i not in taken]
     if missing:
-        draws = ", ".join(["nextval(pg_get_serial_sequence(%s, 'id'))"] * len(missing))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {draws}", [connection.ops.quote_name(t) for t in missing])  # noqa: S608
-            new = iter(int(v) for v in cursor.fetchone())
-        ids = [next(new) if i is None else i for i in ids]
-    if keep:
-        for table, value in zip(tables, ids, strict=True):
-            ahead.setdefault(table, []).append(int(value))  # type: ignore[arg-type]  # filled above
-    return [int(i) for i in ids if i is not None]
+        taken.update(zip(missing, _nextvals([tables[i] for i in missing]), strict=True))
+    return [taken[i] for i in range(len(tables))]
+
+
+def _nextvals(tables: list[str]) -> list[int]:
+    """The next value of each table's id sequence: one statement."""
+    draws = ", ".join(["nextval(pg_get_serial_sequence(%s, 'id'))"] * len(tables))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {draws}", [connection.ops.quote_name(t) for t in tables])  # noqa: S608
+        return [int(v) for v in cursor.fetchone()]
 
 
 def _draw_ids(batches: Sequence[list[Model]], ids_of: Sequence[Model]) -> None:
@@ -117,7 +127,7 @@ def _draw_ids(batches: Sequence[list[Model]], ids_of: Sequence[Model]) -> None:
     if not wanted:
         return
     targets = list(wanted.values())
-    for target, value in zip(targets, _draw([t._meta.db_table for t in targets]), strict=True):
+    for target, value in zip(targets, _take([str(t._meta.db_table) for t in targets]), strict=True):
         target.pk = value
 
 
@@ -187,7 +197,9 @@ def _insert_select(model: type[Model]) -> tuple[list[Any], str]:
 
 @functools.cache
 def _update(model: type[Model], setting: tuple[str, ...], keyed: tuple[str, ...]) -> tuple[list[Any], list[Any], str]:
-    """The fields set, the key fields and the ``UPDATE … RETURNING 1`` of ``insert_if_updated`` (PostgreSQL)."""
+    """The fields set, the key fields and the ``UPDATE … RETURNING 1`` of ``insert_if_updated`` (PostgreSQL). Built
+    from the fields, not frozen from a queryset (``core/frozen``: a SELECT with one or two variable values): here
+    every value varies."""
     opts = model._meta
     qn = connection.ops.quote_name
 
