@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from township.core import fetch
 from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
 from township.core.lookups import InPage
@@ -189,8 +190,9 @@ def event_list(**filters: Any) -> list[Event]:
 def event_list_values(*, fields: Sequence[str], **filters: Any) -> list[dict[str, Any]]:
     """The page of ``event_list(**filters)`` as plain dicts of ``fields`` (value paths such as ``case__number``):
     for a consumer that shows a fixed set of columns (the API), no model instance per row and no other column
-    decoded — not the case's other dates, the reporter's encrypted phone, the grid's outline."""
-    return list(Event.objects.filter(_event_page(**filters)).order_by("-id").values(*fields))
+    decoded — not the case's other dates, the reporter's encrypted phone, the grid's outline — and on PostgreSQL
+    fetched in binary (township/core/fetch.py)."""
+    return fetch.rows(Event.objects.filter(_event_page(**filters)).order_by("-id").values(*fields))
 
 
 def event_get(*, actor: User | None, pk: int) -> Event:
@@ -277,7 +279,7 @@ def _map_rows(
         default=Value(False),
         output_field=BooleanField(),
     )
-    return list(
+    return fetch.rows(  # binary on PostgreSQL: a third of the time of the text rows (township/core/fetch.py)
         qs.order_by(f"-{columns[0]}")
         .annotate(overdue=overdue)
         .values_list(*columns, "overdue")[: max(1, min(limit, 20000))]
