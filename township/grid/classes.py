@@ -1,4 +1,5 @@
-"""The active event classes, kept per process: about a hundred reference rows that every report reads.
+"""The event classes, kept per process: about a hundred reference rows that every report reads (the active ones, by
+code) and every map answer names (all of them, retired too, by id).
 
 Kept like the spatial index (``township.grid.spatial``): under a ``GridIndexVersion`` key of their own
 (``classes``), bumped by every save or delete of a class (the signals below: the administrators' page, the CSV
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +34,8 @@ KEY = "classes"  # jurisdiction codes are digits and ``*`` is all grids: no clas
 class _Kept:
     version: int
     checked_at: float
-    by_code: dict[str, EventClass] = field(default_factory=dict)
+    by_code: dict[str, EventClass] = field(default_factory=dict)  # the active classes
+    names: dict[int, str] = field(default_factory=dict)  # every class's name, retired ones too
 
 
 _state: dict[str, _Kept] = {}
@@ -52,7 +55,8 @@ def _current(max_age: float | None) -> _Kept:
     from township.grid.models import EventClass  # noqa: F811 - the model at run time
 
     with _lock:
-        kept = _Kept(version, now, {c.code: c for c in EventClass.objects.filter(active=True).order_by("pk")})
+        every = list(EventClass.objects.order_by("pk"))
+        kept = _Kept(version, now, {c.code: c for c in every if c.active}, {c.pk: c.name for c in every})
         _state[KEY] = kept
     return kept
 
@@ -63,6 +67,15 @@ def active(code: str) -> EventClass | None:
     if found is None:
         found = _current(0).by_code.get(code)  # added meanwhile in another process?
     return found
+
+
+def names(ids: Iterable[int]) -> dict[int, str]:
+    """The names of the classes of these ids (retired ones too); an id the copy lacks (a class added in another
+    process) reads the version at once. An id of no class has no entry."""
+    kept = _current(None)
+    if any(i not in kept.names for i in ids):
+        kept = _current(0)
+    return kept.names
 
 
 def forget() -> None:

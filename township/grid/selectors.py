@@ -13,6 +13,7 @@ from township.core import fetch
 from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
 from township.core.lookups import InPage
+from township.grid import classes
 from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES
 from township.grid.models import (
     Escalation,
@@ -331,10 +332,6 @@ def event_map_stamp(
     )
 
 
-def _class_names() -> dict[int, str]:
-    return dict(EventClass.objects.values_list("id", "name"))  # ~100 reference rows
-
-
 def event_map_points(
     *,
     actor: User | None,
@@ -355,7 +352,7 @@ def event_map_points(
         limit=limit,
         jurisdiction=jurisdiction,
     )
-    names = _class_names()
+    names = classes.names({r[5] for r in rows})  # kept per process (township/grid/classes.py)
     return [
         {
             "id": r[0],
@@ -401,7 +398,7 @@ def event_map_columns(
     class_legend = list(dict.fromkeys(class_ids))
     state_index = {s: i for i, s in enumerate(state_legend)}
     class_index = {c: i for i, c in enumerate(class_legend)}
-    names = _class_names()
+    names = classes.names(class_legend)  # kept per process (township/grid/classes.py)
     out: dict[str, Any] = {
         "id": ids,
         "lon": lons,

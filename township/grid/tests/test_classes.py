@@ -52,3 +52,25 @@ def test_a_class_retired_in_another_process_is_refused_after_the_check_interval(
     settings.GRID_INDEX_CHECK_SECONDS = 0.0  # as if the interval had passed
     with pytest.raises(DomainError):
         _event_class("200110")
+
+
+def test_the_map_names_every_class_without_a_statement_retired_ones_too(db, django_assert_num_queries):
+    retired = EventClass.objects.get(code="200110")
+    retired.active = False
+    retired.save()  # an old event of a retired class stays on the map with its name
+    kept = classes.names([retired.pk])
+    assert kept[retired.pk] == retired.name
+    with django_assert_num_queries(0):
+        assert classes.names([retired.pk])[retired.pk] == retired.name
+    renamed = EventClass.objects.get(code="200201")
+    renamed.name = "更名后的类别"
+    renamed.save()  # seen at once in this process
+    assert classes.names([renamed.pk])[renamed.pk] == "更名后的类别"
+
+
+def test_a_class_id_added_in_another_process_is_named_at_once(db):
+    assert classes.names([])  # the copy is read
+    EventClass.objects.bulk_create([_copy("219903")])  # no signal: as seen from another process …
+    GridIndexVersion.objects.update_or_create(key=classes.KEY, defaults={"version": 43})  # … which bumped
+    added = EventClass.objects.get(code="219903")
+    assert classes.names([added.pk])[added.pk] == "测试类别219903"
