@@ -2,7 +2,7 @@
 
 A ``values_list`` query with thousands of rows spends most of its time in the client turning each value's text
 into a Python object: the map's 4,000 points (28,000 values) took ≈ 8 ms to run and fetch as text and ≈ 4 ms in
-binary, where an integer or a float arrives as its bytes (docs/performance.md, "The map fetched in binary").
+binary, where an integer or a float arrives as its bytes (docs/performance.md, "Reads fetched in binary").
 Times load in binary without Django's text loader for time zones (a Python function per value): a page of 100
 events with two moments each spent ≈ 1.2 ms loading them as text. ``rows(qs)`` runs such a query on a binary cursor
 of the same Django connection — Django's cursor wrapper, so the query log, the execute wrappers (statement counts,

@@ -48,11 +48,13 @@ def test_binary_on_postgresql(make_user, town_a):
         formats.append(context["cursor"].cursor.format)
         return execute(sql, params, many, context)
 
+    counted = Jurisdiction.objects.annotate(n=Count("children")).order_by("code").values_list("code", "n")
     with connection.execute_wrapper(spy):
         fetch.rows(qs)
         fetch.rows(qs.values("id", "date_joined"))
         list(qs)
-    assert formats == [Format.BINARY, Format.BINARY, Format.TEXT]
+        fetch.rows(counted)  # a Count's integer converter: through the ORM, as text
+    assert formats == [Format.BINARY, Format.BINARY, Format.TEXT, Format.TEXT]
 
 
 def test_what_needs_a_converter_or_is_no_tuple_list_goes_through_the_orm(make_user, town_a):
