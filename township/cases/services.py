@@ -31,7 +31,7 @@ from township.cases.models import (
 )
 from township.cases.registry import machine_for
 from township.cases.types import CaseType, Intake, find_case_type
-from township.core.inserts import draw_id, insert_if_updated, insert_together, writes_in_with
+from township.core.inserts import Rows, draw_id, insert_if_updated, insert_together, writes_in_with
 from township.org.models import Department, Jurisdiction, User
 from township.org.scoping import has_role
 
@@ -173,6 +173,7 @@ def case_open(
     clock_limit: int | None = None,
     data: dict[str, Any] | None = None,
     opened_at: datetime | None = None,
+    record: Callable[[Case], Rows] | None = None,
 ) -> Case:
     """Open a case of ``case_type`` in its machine's initial state and write the first timeline event.
 
@@ -181,6 +182,11 @@ def case_open(
     four statements) run in one transaction — inside a caller's transaction without a savepoint of their own. On
     PostgreSQL the number is taken last (``_open_numbered_last``; inside ``numbering.numbers_last`` at the scope's
     end): ``case.number`` is provisional until then.
+
+    ``record``: the case type's own rows (its record pointing at the case, and what goes with it), given the new
+    case (its id set, its number provisional on PostgreSQL) and written with it — in the statement of the case and
+    its first event on PostgreSQL (``core.inserts.insert_together``), after them elsewhere. A row whose id the
+    caller needs is in ``Rows.ids_of``; ``draw_ids_ahead`` draws it with the case's.
     """
     machine = machine_for(case_type)
     if isinstance(jurisdiction, str):
@@ -225,7 +231,7 @@ def case_open(
         )
 
     if counts.numbered_in_one_statement():
-        _open_numbered_last(case, first_event, jurisdiction=jurisdiction, machine=machine, at=now)
+        _open_numbered_last(case, first_event, jurisdiction=jurisdiction, machine=machine, at=now, record=record)
         return case
     with transaction.atomic(savepoint=False):
         case.number, case.pk = _numbered(jurisdiction=jurisdiction, machine=machine, at=now)
@@ -243,11 +249,20 @@ def case_open(
             case.head_seq, case.head_hash = 1, event.hash
         counts.bump(case, now, opened=1)
         event.save(force_insert=True)
+        if record is not None:
+            rows = record(case)
+            insert_together(*rows.batches, ignore_conflicts=rows.ignore_conflicts, ids_of=rows.ids_of)
     return case
 
 
 def _open_numbered_last(
-    case: Case, first_event: Callable[[], CaseEvent], *, jurisdiction: Jurisdiction, machine: Machine, at: datetime
+    case: Case,
+    first_event: Callable[[], CaseEvent],
+    *,
+    jurisdiction: Jurisdiction,
+    machine: Machine,
+    at: datetime,
+    record: Callable[[Case], Rows] | None,
 ) -> None:
     """PostgreSQL: the case with the head of its timeline under a provisional number (its id drawn first), its
     first event, then — now, or at the end of the open ``numbering.numbers_last`` scope — its number and day count
@@ -266,7 +281,9 @@ def _open_numbered_last(
         case.number = numbering.provisional()
         event = first_event()
         case.head_seq, case.head_hash = 1, event.hash
-        insert_together([case], [event])  # one statement: the case with the head of its timeline and the entry
+        rows = record(case) if record is not None else Rows(())
+        # one statement: the case with the head of its timeline, the entry, and the case type's record
+        insert_together([case], [event], *rows.batches, ignore_conflicts=rows.ignore_conflicts, ids_of=rows.ids_of)
         if not numbering.later(take_number):
             take_number()
 

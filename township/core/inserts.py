@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -30,6 +31,16 @@ def writes_in_with() -> bool:
     """Whether two writes may go in one statement (a data-modifying ``WITH``): PostgreSQL; not SQLite (no writes in
     ``WITH``) nor a Citus coordinator (such a statement over distributed tables)."""
     return connection.vendor == "postgresql" and not on_citus(connection)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Batches for ``insert_together`` with its options, handed to a write that inserts rows of its own with them
+    (``cases.services.case_open``'s ``record``: a case type's record written in the statement of its case)."""
+
+    batches: Sequence[Sequence[Model]]
+    ignore_conflicts: Collection[type[Model]] = ()
+    ids_of: Sequence[Model] = ()
 
 
 def insert_together(

@@ -44,6 +44,37 @@ def test_open_numbers_cases_per_jurisdiction_type_and_year(town_a, town_b, clerk
     assert first.events.get().kind == "open"
 
 
+def test_a_case_types_record_is_written_with_its_case(town_a, clerk_a):
+    """``case_open(record=…)``: the case type's rows, given the new case, go in the statement of the case and its
+    first event on PostgreSQL (after them elsewhere), pointing at the case, with the ids the caller asks for."""
+    from django.utils import timezone
+
+    from township.cases.models import Assignment
+    from township.core.inserts import Rows, draw_ids_ahead, writes_in_with
+
+    made: list[Assignment] = []
+
+    def record(case: Case) -> Rows:
+        assert case.pk is not None  # its id is known (drawn, or the row already written)
+        row = Assignment(jurisdiction_id=case.jurisdiction_id, case=case, assignee=clerk_a, assigned_at=timezone.now())
+        made.append(row)
+        return Rows([[row]], ids_of=[row])
+
+    draw_ids_ahead(Case, Assignment)
+    with CaptureQueriesContext(connection) as ctx:
+        case = case_open(case_type="toy", jurisdiction=town_a, actor=clerk_a, record=record)
+    (row,) = made
+    assert row.pk is not None and Assignment.objects.get(pk=row.pk).case_id == case.pk
+    assert verify_case_events(case.pk, list(CaseEvent.objects.filter(case=case))) == []
+    inserts = [q["sql"] for q in ctx.captured_queries if 'INSERT INTO "cases_assignment"' in q["sql"]]
+    assert len(inserts) == 1
+    if writes_in_with():  # with the case and its first event, and no id drawn in the call (both drawn ahead)
+        assert 'INSERT INTO "cases_case"' in inserts[0] and 'INSERT INTO "cases_caseevent"' in inserts[0]
+        assert not any(q["sql"].startswith("SELECT nextval(") for q in ctx.captured_queries)
+    else:
+        assert inserts[0].startswith('INSERT INTO "cases_assignment"')
+
+
 def test_transition_moves_state_and_appends_timeline(toy_case, clerk_a):
     event = case_transition(case=toy_case, name="accept", actor=clerk_a, comment="材料齐全")
     toy_case.refresh_from_db()

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from township.cases import numbering
-from township.cases.models import Assignment, EventKind
+from township.cases.models import Assignment, Case, EventKind
 from township.cases.services import case_assign, case_attach, case_note, case_open
 from township.cases.types import case_type_for
 from township.core.citus import public_code
 from township.core.errors import DomainError, PermissionRefused
 from township.core.frozen import INT_MARKER, FrozenQuery
+from township.core.inserts import Rows, draw_ids_ahead
 from township.grid import classes, counts, geo, spatial
 from township.grid.errors import Code
 from township.grid.machine import CASE_TYPE, OPEN_STATES
@@ -192,20 +193,7 @@ def event_report(
         if link_to.pk not in candidates:
             raise DomainError(Code.DUPLICATE_INVALID, _("所选事件不是本次上报的重复候选"), field="link_to")
     first_step = "verify" if public_source else "register"
-    case = case_open(
-        case_type=CASE_TYPE,
-        jurisdiction=jur,
-        actor=actor,
-        title=f"{ec.name}：{description[:60]}",
-        village=village,
-        owner=actor,
-        clock_unit=ec.limit(first_step)[0],
-        clock_limit=ec.limit(first_step)[1],
-        data={"class": ec.code, "source": source, "grid": grid.code if grid else None, "lon": wlon, "lat": wlat},
-        opened_at=now,
-    )
-    event = Event.objects.create(
-        case=case,
+    event = Event(
         jurisdiction=jur,
         village=village,
         grid=grid,
@@ -224,6 +212,25 @@ def event_report(
         ticket=_new_ticket(jur.pk),
         public=ec.public,
         reported_at=now,
+    )
+
+    def record(case: Case) -> Rows:
+        event.case = case
+        return Rows([[event]], ids_of=[event])
+
+    draw_ids_ahead(Case, Event)  # the case's id and the event's: one statement (PostgreSQL)
+    case = case_open(
+        case_type=CASE_TYPE,
+        jurisdiction=jur,
+        actor=actor,
+        title=f"{ec.name}：{description[:60]}",
+        village=village,
+        owner=actor,
+        clock_unit=ec.limit(first_step)[0],
+        clock_limit=ec.limit(first_step)[1],
+        data={"class": ec.code, "source": source, "grid": grid.code if grid else None, "lon": wlon, "lat": wlat},
+        opened_at=now,
+        record=record,  # the event written in the statement of its case (PostgreSQL)
     )
     counts.note_bucket(event)  # the summary's recount after commit need not look the bucket up
     _attach_photos(event, photos, EventPhoto.Stage.REPORT, actor)
