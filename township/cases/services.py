@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +29,7 @@ from township.cases.models import (
 )
 from township.cases.registry import machine_for
 from township.cases.types import CaseType, Intake, find_case_type
+from township.cases.uploads import read_upload
 from township.core.inserts import Rows, draw_id, insert_if_updated, insert_together, writes_in_with
 from township.org.models import Department, Jurisdiction, User
 from township.org.scoping import has_role
@@ -745,45 +744,13 @@ def case_extend(*, case: Case, actor: User | None, amount: int, reason: str, app
     return case
 
 
-def _sniff(head: bytes) -> str:
-    import filetype
-
-    kind = filetype.guess(head)
-    return kind.mime if kind else "application/octet-stream"
-
-
 @transaction.atomic
 def case_attach(*, case: Case, actor: User | None, uploaded_file: Any, purpose: str = "") -> Attachment:
-    """Store an upload: size limit, content type sniffed from the bytes (not the name), SHA-256 recorded."""
-    from township.cases.errors import MESSAGES
-
+    """Store an upload: size limit, content type sniffed from the bytes (not the name), SHA-256 recorded
+    (``cases.uploads``)."""
     _ensure_open(case)
-    limit = int(settings.TOWNSHIP_ATTACHMENT_MAX_BYTES)
-    size = getattr(uploaded_file, "size", None)
-    if size is not None and size > limit:
-        raise TransitionRefused("attachment_too_large", field="file", limit=f"{limit // (1024 * 1024)}MB")
-    digest = hashlib.sha256()
-    chunks = []
-    total = 0
-    for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]:
-        total += len(chunk)
-        if total > limit:
-            raise TransitionRefused("attachment_too_large", field="file", limit=f"{limit // (1024 * 1024)}MB")
-        digest.update(chunk)
-        chunks.append(chunk)
-    content = b"".join(chunks)
-    if not content:
-        raise TransitionRefused("attachment_empty", field="file")
-    mime = _sniff(content[:8192])
-    if mime not in settings.TOWNSHIP_ATTACHMENT_TYPES:
-        from township.cases.errors import allowed_kinds
-
-        allowed = allowed_kinds(list(settings.TOWNSHIP_ATTACHMENT_TYPES))
-        raise TransitionRefused(
-            "attachment_type", str(MESSAGES["attachment_type"]).format(allowed=allowed), field="file", kind=mime
-        )
-    sha = digest.hexdigest()
-    name = str(getattr(uploaded_file, "name", "") or "upload")[-200:]
+    upload = read_upload(uploaded_file)
+    name, mime, sha, total = upload.name, upload.content_type, upload.sha256, upload.size
     attachment = Attachment(
         case=case,
         jurisdiction_id=case.jurisdiction_id,
@@ -795,7 +762,7 @@ def case_attach(*, case: Case, actor: User | None, uploaded_file: Any, purpose: 
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
-    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.file.save(name, ContentFile(upload.content), save=False)
     attachment.save()
     _append(
         case,
