@@ -41,10 +41,10 @@ def rows(qs: QuerySet[Any]) -> list[Any]:
     with connection.wrap_database_errors:
         raw = connection.connection.cursor(binary=True)
     # Django's own wrapping of a new cursor (the debug wrapper while queries are logged), as ``connection.cursor()``.
-    with connection._prepare_cursor(raw) as cursor:
+    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # (not in the stubs)
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    if qs._iterable_class is ValuesListIterable:
+    if issubclass(qs._iterable_class, ValuesListIterable):
         return fetched  # type: ignore[no-any-return]
     query = compiler.query  # the names as ValuesIterable gives them
     names = (
