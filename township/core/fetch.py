@@ -16,6 +16,9 @@ anything else, and every other database, is ``list(qs)``.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -24,32 +27,103 @@ from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable, ValuesListIterable
 
 
-def rows(qs: QuerySet[Any]) -> list[Any]:
-    """The rows of the ``values_list`` or ``values`` query ``qs``: tuples or dicts (fetched in binary on
-    PostgreSQL)."""
+@dataclass(frozen=True)
+class Compiled:
+    """A read compiled for the binary cursor: its SQL (None: it can match nothing), its parameters, and the names of
+    its columns for a ``values`` query (None: a ``values_list``, answered as tuples)."""
+
+    using: str
+    sql: str | None
+    params: tuple[Any, ...]
+    names: tuple[str, ...] | None
+
+
+def compiled(qs: QuerySet[Any]) -> Compiled | None:
+    """``qs`` compiled for ``run``, or None when it must go through the ORM (see the module's text)."""
     connection = connections[qs.db]
     if connection.vendor != "postgresql" or qs._iterable_class not in (ValuesListIterable, ValuesIterable):
-        return list(qs)
+        return None
     compiler = qs.query.get_compiler(qs.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return []
+        return Compiled(qs.db, None, (), None)
     if compiler.get_converters([col for col, _alias, _ann in compiler.select]):
-        return list(qs)
+        return None
+    names = None
+    if not issubclass(qs._iterable_class, ValuesListIterable):
+        query = compiler.query  # the names as ValuesIterable gives them
+        names = tuple(
+            query.selected if query.selected else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+    return Compiled(qs.db, sql, tuple(params), names)
+
+
+def run(read: Compiled) -> list[Any]:
+    """The rows of a compiled read, fetched in binary: tuples, or dicts of its names."""
+    if read.sql is None:
+        return []
+    connection = connections[read.using]
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = connection.connection.cursor(binary=True)
     # Django's own wrapping of a new cursor (the debug wrapper while queries are logged), as ``connection.cursor()``.
     with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # (not in the stubs)
-        cursor.execute(sql, params)
+        cursor.execute(read.sql, read.params)
         fetched = cursor.fetchall()
-    if issubclass(qs._iterable_class, ValuesListIterable):
+    if read.names is None:
         return fetched  # type: ignore[no-any-return]
-    query = compiler.query  # the names as ValuesIterable gives them
-    names = (
-        list(query.selected)
-        if query.selected
-        else [*query.extra_select, *query.values_select, *query.annotation_select]
-    )
-    return [dict(zip(names, row, strict=True)) for row in fetched]
+    return [dict(zip(read.names, row, strict=True)) for row in fetched]
+
+
+def rows(qs: QuerySet[Any]) -> list[Any]:
+    """The rows of the ``values_list`` or ``values`` query ``qs``: tuples or dicts (fetched in binary on
+    PostgreSQL)."""
+    read = compiled(qs)
+    return list(qs) if read is None else run(read)
+
+
+class CompiledReads:
+    """Reads compiled once per process and run again, by a key that fixes their SQL and parameters completely
+    (``core.keys.plain_key`` of every input the query is built from, the actor's data scope included): building and
+    compiling a list's filter cost more than running it (docs/performance.md). ``rows(key, build)`` answers
+    ``rows(build())``; with a key it builds and compiles only the first time. A key of None (an input with no exact
+    equality) and a read the ORM must take (another database, a converter) are built and run each time. At most
+    ``size`` reads are kept, the oldest dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._reads: dict[Hashable, Compiled] = {}
+        self._lock = threading.Lock()
+        _CACHES.append(self)
+
+    def rows(self, key: Hashable | None, build: Callable[[], QuerySet[Any]]) -> list[Any]:
+        if key is None:
+            return rows(build())
+        read = self._reads.get(key)
+        if read is None:
+            qs = build()
+            read = compiled(qs)
+            if read is None:
+                return list(qs)
+            with self._lock:
+                while len(self._reads) >= self.size:
+                    self._reads.pop(next(iter(self._reads)))
+                self._reads[key] = read
+        return run(read)
+
+    def __len__(self) -> int:
+        return len(self._reads)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._reads.clear()
+
+
+_CACHES: list[CompiledReads] = []
+
+
+def clear_caches() -> None:
+    """Forget every compiled read of this process (a test that changes what a read is built from)."""
+    for cache in _CACHES:
+        cache.clear()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from township.core import fetch
 from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
+from township.core.keys import plain_key
 from township.core.lookups import InPage
 from township.grid import classes
 from township.grid.machine import CASE_TYPE, OPEN_STATES, TIMED_STATES
@@ -45,26 +46,47 @@ def event_scope_q(actor: User | None) -> Q:
     - taking part, inside the units where the actor holds a grant: events they reported or handle, and events in
       the grids they staff (and in the grids below those).
     """
-    from township.cases.models import Assignment
+    return _scope_of(*_scope_inputs(actor))
+
+
+def _scope_inputs(actor: User | None) -> tuple[Q, Q, bool, tuple[int, list[str], Q] | None]:
+    """Everything ``event_scope_q`` reads of the actor, as plain values (``Q`` of codes and ids): the whole-tenant
+    part, the departments' part, whether the actor has departments, and — when taking part widens the scope — the
+    actor's id, tenants and units. ``_scope_of`` builds the scope from these alone, so they are a complete key of it
+    (``keys.plain_key``: the API's list keeps its statement by them)."""
     from township.org.scoping import reach, scope
 
     s = scope(actor)
-    q = s.tenant_q("jurisdiction", "village") | s.department_q("department", "jurisdiction")
-    if s.departments:
-        assisting = Assignment.objects.filter(
-            s.department_q("department", "jurisdiction"), role=ASSIST, ended_at__isnull=True
-        ).values("case_id")
-        q |= Q(case_id__in=assisting)
     units = reach(actor)
+    part = None
     if actor is not None and actor.pk is not None and (units.codes or units.villages) and not covers_reach(actor):
         tenants = sorted(units.codes | {town for town, _village in units.villages})  # the tenant key (Citus)
-        staffed = GridStaff.objects.filter(jurisdiction_id__in=tenants, user_id=actor.pk).values("grid_id")
+        part = (actor.pk, tenants, units.q("jurisdiction", "village"))
+    return (
+        s.tenant_q("jurisdiction", "village"),
+        s.department_q("department", "jurisdiction"),
+        bool(s.departments),
+        part,
+    )
+
+
+def _scope_of(tenant: Q, departments: Q, has_departments: bool, part: tuple[int, list[str], Q] | None) -> Q:
+    """``event_scope_q`` from ``_scope_inputs``: reads nothing else."""
+    from township.cases.models import Assignment
+
+    q = tenant | departments
+    if has_departments:
+        assisting = Assignment.objects.filter(departments, role=ASSIST, ended_at__isnull=True).values("case_id")
+        q |= Q(case_id__in=assisting)
+    if part is not None:
+        user_id, tenants, units = part
+        staffed = GridStaff.objects.filter(jurisdiction_id__in=tenants, user_id=user_id).values("grid_id")
         grids = Grid.objects.filter(
             Q(pk__in=staffed) | Q(parent_id__in=staffed) | Q(parent__parent_id__in=staffed),
             jurisdiction_id__in=tenants,
         ).values("pk")
-        mine = Q(reporter_id=actor.pk) | Q(handler_id=actor.pk) | Q(grid_id__in=grids)
-        q |= units.q("jurisdiction", "village") & mine
+        mine = Q(reporter_id=user_id) | Q(handler_id=user_id) | Q(grid_id__in=grids)
+        q |= units & mine
     return q
 
 
@@ -121,7 +143,7 @@ def _own_case(**lookups: Any) -> Subquery:
 
 def _event_page(
     *,
-    actor: User | None,
+    scope: Q,
     state: str | list[str] | None = None,
     grid: int | None = None,
     event_class: str | None = None,
@@ -134,11 +156,11 @@ def _event_page(
     jurisdiction: str | None = None,
     unit: UnitChoice | None = None,
 ) -> InPage:
-    """The page's events as a filter, newest first, keyset-paged by id (``before_id``); the filters match the
-    (jurisdiction, …) indexes; ``unit``: the unit tree's choice (it narrows inside the actor's scope, never widens).
+    """The page's events as a filter, newest first, keyset-paged by id (``before_id``); ``scope``: the actor's
+    events (``event_scope_q``), the only part of the actor it reads; the filters match the (jurisdiction, …) indexes; ``unit``: the unit tree's choice (it narrows inside the actor's scope, never widens).
     Its ids (narrow rows, sorted and cut by the database) are read by the primary key (``InPage``: not by scanning
     every event); the related tables are then joined for the page only."""
-    states = ([state] if isinstance(state, str) else list(state)) if state else []
+    states = _states(state)
     size = max(1, min(limit, 500))
 
     def narrowed(rows: QuerySet[Any], key: str) -> QuerySet[Any]:
@@ -157,7 +179,7 @@ def _event_page(
             rows = rows.filter(**{f"{key}__lt": before_id})
         return rows
 
-    if states and set(states) <= set(OPEN_STATES) and not (source or overdue or q):
+    if _from_points(states, source, overdue, q):
         # open states only, no filter of the event's own: the page's ids come from the open points' summary
         # (EventPoint, township/grid/points.py) by its index on (town, state, event), with each open event's case
         # state — no look at the case of every newer event in another state (a town's fresh reports no longer push
@@ -165,9 +187,9 @@ def _event_page(
         from township.grid import counts
 
         counts.flush()  # marks of this thread not yet flushed (a read inside the writing transaction)
-        points = narrowed(EventPoint.objects.filter(event_scope_q(actor), state__in=states), "event_id")
+        points = narrowed(EventPoint.objects.filter(scope, state__in=states), "event_id")
         return InPage(F("id"), points.order_by("-event_id").values("event_id")[:size])
-    qs = narrowed(event_queryset(actor=actor), "id")
+    qs = narrowed(Event.objects.filter(scope), "id")
     if states:
         qs = qs.alias(own_case=_own_case(state__in=states)).filter(own_case__isnull=False)
     if source:
@@ -182,19 +204,57 @@ def _event_page(
     return InPage(F("id"), qs.order_by("-id").values("id")[:size])
 
 
-def event_list(**filters: Any) -> list[Event]:
+def _from_points(states: Sequence[str], source: str | None, overdue: bool, q: str) -> bool:
+    """Whether ``_event_page`` reads the page's ids from the open points (open states, no filter of the event's own)."""
+    return bool(states) and set(states) <= set(OPEN_STATES) and not (source or overdue or q)
+
+
+def event_list(*, actor: Any, **filters: Any) -> list[Event]:
     """The page of events as instances with what a list shows (``EVENT_LIST_RELATED``; the grid's outline is not
     read). ``filters``: those of ``_event_page``."""
-    rows = Event.objects.filter(_event_page(**filters)).select_related(*EVENT_LIST_RELATED).defer("grid__geometry")
+    page = _event_page(scope=event_scope_q(actor), **filters)
+    rows = Event.objects.filter(page).select_related(*EVENT_LIST_RELATED).defer("grid__geometry")
     return list(rows.order_by("-id"))
 
 
-def event_list_values(*, fields: Sequence[str], **filters: Any) -> list[dict[str, Any]]:
+# The API's pages, compiled once per process by a key of everything their SQL is built from (township/core/keys.py).
+_PAGES = fetch.CompiledReads(size=512)
+
+
+def event_list_values(*, fields: Sequence[str], actor: Any, **filters: Any) -> list[dict[str, Any]]:
     """The page of ``event_list(**filters)`` as plain dicts of ``fields`` (value paths such as ``case__number``):
     for a consumer that shows a fixed set of columns (the API), no model instance per row and no other column
     decoded — not the case's other dates, the reporter's encrypted phone, the grid's outline — and on PostgreSQL
-    fetched in binary (township/core/fetch.py)."""
-    return fetch.rows(_values_of(tuple(fields)).filter(_event_page(**filters)))
+    fetched in binary (township/core/fetch.py).
+
+    The page's statement is compiled once per process for each key of what it is built from: the columns, the
+    inputs of the actor's data scope (``_scope_inputs``: every grant, department and unit, by value) and the filters
+    (building and compiling it cost more than running it). The overdue filter (it reads the time) and the pages after
+    the first are compiled each time."""
+    inputs = _scope_inputs(actor)
+    scope = _scope_of(*inputs)
+    unit = filters.get("unit")
+    variable = filters.get("overdue") or filters.get("before_id")  # the time; a page after the first (not kept)
+    key = (
+        None
+        if variable
+        else plain_key("grid.event_list", tuple(fields), inputs, unit and unit.q(), _but(filters, "unit"))
+    )
+    if key is not None and _from_points(
+        _states(filters.get("state")), filters.get("source"), False, filters.get("q", "")
+    ):
+        from township.grid import counts
+
+        counts.flush()  # as _event_page does (a read inside the writing transaction)
+    return _PAGES.rows(key, lambda: _values_of(tuple(fields)).filter(_event_page(scope=scope, **filters)))
+
+
+def _states(state: str | list[str] | None) -> list[str]:
+    return ([state] if isinstance(state, str) else list(state)) if state else []
+
+
+def _but(filters: dict[str, Any], name: str) -> dict[str, Any]:
+    return {k: v for k, v in filters.items() if k != name}
 
 
 @functools.cache
