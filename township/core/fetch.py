@@ -26,6 +26,8 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable, ValuesListIterable
 
+from township.core import frozen
+
 
 @dataclass(frozen=True)
 class Compiled:
@@ -36,10 +38,12 @@ class Compiled:
     sql: str | None
     params: tuple[Any, ...]
     names: tuple[str, ...] | None
+    positions: tuple[tuple[int, Any], ...] = ()  # where the values of a read built with markers go (core.frozen)
 
 
-def compiled(qs: QuerySet[Any]) -> Compiled | None:
-    """``qs`` compiled for ``run``, or None when it must go through the ORM (see the module's text)."""
+def compiled(qs: QuerySet[Any], markers: tuple[Any, ...] = ()) -> Compiled | None:
+    """``qs`` compiled for ``run``, or None when it must go through the ORM (see the module's text). ``markers``: the
+    values ``qs`` was built with in place of those ``run`` will be given (``core.frozen``'s markers)."""
     connection = connections[qs.db]
     if connection.vendor != "postgresql" or qs._iterable_class not in (ValuesListIterable, ValuesIterable):
         return None
@@ -47,6 +51,8 @@ def compiled(qs: QuerySet[Any]) -> Compiled | None:
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
+        if markers:
+            return None  # nothing to bind: the ORM decides again with the real values
         return Compiled(qs.db, None, (), None)
     if compiler.get_converters([col for col, _alias, _ann in compiler.select]):
         return None
@@ -56,20 +62,23 @@ def compiled(qs: QuerySet[Any]) -> Compiled | None:
         names = tuple(
             query.selected if query.selected else [*query.extra_select, *query.values_select, *query.annotation_select]
         )
-    return Compiled(qs.db, sql, tuple(params), names)
+    positions = tuple(frozen.marker_positions(connection, params, markers))
+    return Compiled(qs.db, sql, tuple(params), names, positions)
 
 
-def run(read: Compiled) -> list[Any]:
-    """The rows of a compiled read, fetched in binary: tuples, or dicts of its names."""
+def run(read: Compiled, values: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of a compiled read, fetched in binary: tuples, or dicts of its names; ``values`` in the places of
+    the markers it was built with."""
     if read.sql is None:
         return []
+    params = frozen.bind(read.params, read.positions, values) if read.positions else read.params
     connection = connections[read.using]
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = connection.connection.cursor(binary=True)
     # Django's own wrapping of a new cursor (the debug wrapper while queries are logged), as ``connection.cursor()``.
     with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]  # (not in the stubs)
-        cursor.execute(read.sql, read.params)
+        cursor.execute(read.sql, params)
         fetched = cursor.fetchall()
     if read.names is None:
         return fetched  # type: ignore[no-any-return]
@@ -97,20 +106,30 @@ class CompiledReads:
         self._lock = threading.Lock()
         _CACHES.append(self)
 
-    def rows(self, key: Hashable | None, build: Callable[[], QuerySet[Any]]) -> list[Any]:
+    def rows(
+        self,
+        key: Hashable | None,
+        build: Callable[..., QuerySet[Any]],
+        values: tuple[Any, ...] = (),
+        markers: tuple[Any, ...] = (),
+    ) -> list[Any]:
+        """``rows(build(*values))``. With ``values``, the read kept is built once as ``build(*markers)`` (one marker
+        of ``core.frozen`` per value, each appearing once among its parameters) and run with each call's values: the
+        key then covers every input but those values."""
+        if len(values) != len(markers):
+            raise TypeError(f"{len(values)} value(s) for {len(markers)} marker(s)")
         if key is None:
-            return rows(build())
+            return rows(build(*values))
         read = self._reads.get(key)
         if read is None:
-            qs = build()
-            read = compiled(qs)
+            read = compiled(build(*markers), markers)
             if read is None:
-                return list(qs)
+                return rows(build(*values))
             with self._lock:
                 while len(self._reads) >= self.size:
                     self._reads.pop(next(iter(self._reads)))
                 self._reads[key] = read
-        return run(read)
+        return run(read, values)
 
     def __len__(self) -> int:
         return len(self._reads)

@@ -39,6 +39,8 @@ INT_MARKER = -7_318_553_091_337  # in place of an integer key (no row has it, an
 # in place of moments (aware, at odd microseconds no caller passes)
 DATETIME_MARKER = datetime(1901, 2, 3, 4, 5, 6, 789_013, tzinfo=UTC)
 DATETIME_MARKER_2 = datetime(1901, 2, 3, 4, 5, 6, 789_017, tzinfo=UTC)
+# in place of floats (coordinates: far outside any range a caller passes, and distinct)
+FLOAT_MARKERS = (-7.318553091337e-291, -7.318553091339e-291, -7.318553091341e-291, -7.318553091343e-291)
 
 
 class _Source:
@@ -66,23 +68,17 @@ class _Compiled:
         self.positions = positions  # (index, adapter) of each value, in the order of the markers
 
     def bind(self, values: tuple[Any, ...]) -> list[Any]:
-        params = list(self.params)
-        for (position, adapt), value in zip(self.positions, values, strict=True):
-            params[position] = value if adapt is None else adapt(value)
-        return params
+        return bind(self.params, self.positions, values)
 
 
 def _same(param: Any, marker: Any) -> bool:
     return type(param) is type(marker) and bool(param == marker)
 
 
-def _compile(queryset: QuerySet[Any], markers: tuple[Any, ...], using: str) -> _Compiled:
-    """Compile ``queryset`` (built with ``markers`` for its values) and find where each marker went. A datetime is
-    passed to the database as the backend adapts it (SQLite: text), so a datetime marker is also looked for in that
-    form, and its values are adapted the same way."""
-    connection = connections[using]
-    compiler = queryset.query.get_compiler(using=using)
-    sql, params = compiler.as_sql()
+def marker_positions(connection: Any, params: Any, markers: tuple[Any, ...]) -> list[tuple[int, Any]]:
+    """Where each marker went among a compiled statement's ``params``: (index, adapter) in the order of the markers.
+    A datetime is passed to the database as the backend adapts it (SQLite: text), so a datetime marker is also looked
+    for in that form, and its values must be adapted the same way (the adapter; None: the value as it is)."""
     positions: list[tuple[int, Any]] = []
     for marker in markers:
         adapt = None
@@ -95,7 +91,23 @@ def _compile(queryset: QuerySet[Any], markers: tuple[Any, ...], using: str) -> _
                 f"Frozen statement: each value must appear once among the parameters: {params!r}"
             )
         positions.append((found[0], adapt))
-    return _Compiled(connection, compiler, sql, list(params), positions)
+    return positions
+
+
+def bind(params: Any, positions: Any, values: tuple[Any, ...]) -> list[Any]:
+    """``params`` with ``values`` in the places ``marker_positions`` found for their markers."""
+    bound = list(params)
+    for (position, adapt), value in zip(positions, values, strict=True):
+        bound[position] = value if adapt is None else adapt(value)
+    return bound
+
+
+def _compile(queryset: QuerySet[Any], markers: tuple[Any, ...], using: str) -> _Compiled:
+    """Compile ``queryset`` (built with ``markers`` for its values) and find where each marker went."""
+    connection = connections[using]
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    return _Compiled(connection, compiler, sql, list(params), marker_positions(connection, params, markers))
 
 
 class _Frozen:

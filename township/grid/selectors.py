@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from township.core import fetch
+from township.core import fetch, frozen
 from township.core.citus import public_code_jurisdiction
 from township.core.errors import NotFound
 from township.core.keys import plain_key
@@ -323,37 +323,49 @@ def _map_rows(
     state (已结案 …) joins the events to their cases."""
     wanted = list(states or OPEN_STATES)
     summary = set(wanted) <= set(OPEN_STATES)
-    qs: QuerySet[Any]
+    inputs = _scope_inputs(actor)
+    side = None if summary else case_in_states(actor, wanted)
     if summary:
         from township.grid import counts
 
         counts.flush()  # marks of this thread not yet flushed (a read inside the writing transaction)
-        qs = EventPoint.objects.filter(event_scope_q(actor), state__in=wanted)
-        prefix, columns = "", ("event_id", "lon", "lat", "state", "number", "event_class_id")
-    else:
-        qs = event_queryset(actor=actor).filter(case_in_states(actor, wanted))
-        prefix, columns = "case__", ("id", "lon", "lat", "case__state", "case__number", "event_class_id")
-    if jurisdiction:
-        qs = qs.filter(jurisdiction_id=jurisdiction)
-    if bbox:
-        minx, miny, maxx, maxy = bbox
-        qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
-    if event_class:
-        qs = qs.filter(event_class__code=event_class)
-    if since:
-        qs = qs.filter(reported_at__gte=since)
-    # "overdue" is computed by the database: converting thousands of timestamps into Python datetimes took
-    # about as long as the query itself (docs/performance.md, grid).
-    overdue = Case(
-        When(Q(**{f"{prefix}due_at__lt": timezone.now(), f"{prefix}state__in": TIMED_STATES}), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    return fetch.rows(  # binary on PostgreSQL: a third of the time of the text rows (township/core/fetch.py)
-        qs.order_by(f"-{columns[0]}")
-        .annotate(overdue=overdue)
-        .values_list(*columns, "overdue")[: max(1, min(limit, 20000))]
-    )
+
+    def build(moment: datetime, *box: float) -> QuerySet[Any]:
+        qs: QuerySet[Any]
+        if side is None:
+            qs = EventPoint.objects.filter(_scope_of(*inputs), state__in=wanted)
+            prefix, columns = "", ("event_id", "lon", "lat", "state", "number", "event_class_id")
+        else:
+            qs = Event.objects.filter(_scope_of(*inputs)).filter(side)
+            prefix, columns = "case__", ("id", "lon", "lat", "case__state", "case__number", "event_class_id")
+        if jurisdiction:
+            qs = qs.filter(jurisdiction_id=jurisdiction)
+        if box:
+            minx, miny, maxx, maxy = box
+            qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
+        if event_class:
+            qs = qs.filter(event_class__code=event_class)
+        if since:
+            qs = qs.filter(reported_at__gte=since)
+        # "overdue" is computed by the database: converting thousands of timestamps into Python datetimes took
+        # about as long as the query itself (docs/performance.md, grid).
+        overdue = Case(
+            When(Q(**{f"{prefix}due_at__lt": moment, f"{prefix}state__in": TIMED_STATES}), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        page: QuerySet[Any] = qs.order_by(f"-{columns[0]}").annotate(overdue=overdue).values_list(*columns, "overdue")
+        return page[: max(1, min(limit, 20000))]
+
+    # Compiled once per key of everything but the moment and the box (township/core/fetch.py, CompiledReads), and
+    # fetched in binary on PostgreSQL (a third of the time of the text rows).
+    box = tuple(float(v) for v in bbox) if bbox else ()
+    key = plain_key("grid.map", inputs, side, wanted, jurisdiction, len(box), event_class, since, limit)
+    markers = (frozen.DATETIME_MARKER, *frozen.FLOAT_MARKERS[: len(box)])
+    return _MAPS.rows(key, build, (timezone.now(), *box), markers)
+
+
+_MAPS = fetch.CompiledReads(size=256)
 
 
 MAP_FRESH_SECONDS = 30  # a cached map answer's 超期 flags are at most this old

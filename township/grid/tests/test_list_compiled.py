@@ -4,11 +4,16 @@ another key; the overdue list and later pages are compiled each time. What each 
 
 from __future__ import annotations
 
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from township.cases.models import Case
 from township.core import fetch
-from township.grid import selectors
+from township.grid import points, selectors
 from township.grid.machine import OPEN_STATES
 from township.grid.models import Event
 from township.org.models import DataScope, Role, RoleGrant
@@ -24,12 +29,12 @@ def compiles(monkeypatch):
     made: list[object] = []
     real = fetch.compiled
 
-    def spy(qs):
+    def spy(qs, markers=()):
         made.append(qs)
-        return real(qs)
+        return real(qs, markers)
 
     monkeypatch.setattr(fetch, "compiled", spy)
-    selectors._PAGES.clear()
+    fetch.clear_caches()
     return made
 
 
@@ -94,3 +99,33 @@ def test_overdue_and_later_pages_are_not_kept(report, dispatcher_a, compiles):
     assert _ids(dispatcher_a, overdue=True) == _expected(dispatcher_a, overdue=True)
     assert _ids(dispatcher_a, before_id=made[-1].pk) == sorted((e.pk for e in made[:-1]), reverse=True)
     assert len(selectors._PAGES) == 0
+
+
+def test_the_map_binds_its_box_and_moment_into_the_kept_statement(report, dispatcher_a, compiles):
+    """The map's statement is kept per key of everything but the moment and the box, which are bound per call."""
+    late, fresh = report(), report(lon=106.09, lat=29.09)
+    Case.objects.filter(pk=late.case_id).update(due_at=timezone.now() + timedelta(minutes=30))
+    Case.objects.filter(pk=fresh.case_id).update(due_at=timezone.now() + timedelta(hours=2))
+    points.refresh([late.case_id, fresh.case_id])  # a direct update takes no step: refreshed by hand
+
+    def shown(bbox, moment=None):
+        if moment is not None:
+            with mock.patch("django.utils.timezone.now", return_value=moment):
+                return _map(bbox)
+        return _map(bbox)
+
+    def _map(bbox):
+        got = selectors.event_map_columns(actor=dispatcher_a, bbox=bbox)
+        return dict(zip(got["id"], got["overdue"], strict=True))
+
+    everywhere = (100.0, 20.0, 110.0, 40.0)
+    assert shown(everywhere) == {late.pk: 0, fresh.pk: 0}
+    assert shown((106.08, 29.08, 106.10, 29.10)) == {fresh.pk: 0}  # another box: only the point inside it
+    assert shown((0.0, 0.0, 1.0, 1.0)) == {}
+    in_an_hour = timezone.now() + timedelta(hours=1)
+    assert shown(everywhere, in_an_hour) == {late.pk: 1, fresh.pk: 0}  # the moment bound, not the first one's
+    assert selectors.event_map_columns(actor=dispatcher_a)["count"] == 2  # no box: another key
+    if connection.vendor == "postgresql":
+        assert len(compiles) == 2 and len(selectors._MAPS) == 2
+    else:
+        assert len(selectors._MAPS) == 0
