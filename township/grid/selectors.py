@@ -157,8 +157,8 @@ def _event_page(
     unit: UnitChoice | None = None,
 ) -> InPage:
     """The page's events as a filter, newest first, keyset-paged by id (``before_id``); ``scope``: the actor's
-    events (``event_scope_q``), the only part of the actor it reads; the filters match the (jurisdiction, …) indexes; ``unit``: the unit tree's choice (it narrows inside the actor's scope, never widens).
-    Its ids (narrow rows, sorted and cut by the database) are read by the primary key (``InPage``: not by scanning
+    events (``event_scope_q``), the only part of the actor it reads; the filters match the (jurisdiction, …)
+    indexes; ``unit``: the unit tree's choice (it narrows inside the actor's scope, never widens). Its ids (narrow rows, sorted and cut by the database) are read by the primary key (``InPage``: not by scanning
     every event); the related tables are then joined for the page only."""
     states = _states(state)
     size = max(1, min(limit, 500))
@@ -232,7 +232,6 @@ def event_list_values(*, fields: Sequence[str], actor: Any, **filters: Any) -> l
     (building and compiling it cost more than running it). The overdue filter (it reads the time) and the pages after
     the first are compiled each time."""
     inputs = _scope_inputs(actor)
-    scope = _scope_of(*inputs)
     unit = filters.get("unit")
     variable = filters.get("overdue") or filters.get("before_id")  # the time; a page after the first (not kept)
     key = (
@@ -246,7 +245,7 @@ def event_list_values(*, fields: Sequence[str], actor: Any, **filters: Any) -> l
         from township.grid import counts
 
         counts.flush()  # as _event_page does (a read inside the writing transaction)
-    return _PAGES.rows(key, lambda: _values_of(tuple(fields)).filter(_event_page(scope=scope, **filters)))
+    return _PAGES.rows(key, lambda: _values_of(tuple(fields)).filter(_event_page(scope=_scope_of(*inputs), **filters)))
 
 
 def _states(state: str | list[str] | None) -> list[str]:
