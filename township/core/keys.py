@@ -27,7 +27,7 @@ _SCALARS = (str, int, bool, float, type(None), date, datetime, time, timedelta)
 
 
 class _NotPlain(Exception):
-    pass
+    """A part without exact equality: the key is None."""
 
 
 def _plain(value: Any) -> Hashable:

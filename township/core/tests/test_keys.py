@@ -39,7 +39,7 @@ def test_every_part_of_a_q_counts():
 
 def test_no_key_for_what_has_no_exact_equality():
     class Thing:
-        pass
+        """Equal only to itself, as a queryset."""
 
     assert plain_key(Q(pk__in=Thing())) is None  # e.g. a queryset: equal only to itself
     assert plain_key("a", [Thing()]) is None
