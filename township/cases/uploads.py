@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
-from township.cases.errors import TransitionRefused
+from township.cases.errors import MESSAGES, TransitionRefused, allowed_kinds
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,6 @@ def sniff(head: bytes) -> str:
 def read_upload(uploaded_file: Any) -> Upload:
     """The file's bytes, read up to the limit, with their type and digest; a refusal (``attachment_too_large``,
     ``attachment_empty``, ``attachment_type``) names the field ``file``."""
-    from township.cases.errors import MESSAGES, allowed_kinds
-
     limit = int(settings.TOWNSHIP_ATTACHMENT_MAX_BYTES)
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > limit:
