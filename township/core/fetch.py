@@ -16,7 +16,6 @@ anything else, and every other database, is ``list(qs)``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable, ValuesListIterable
 
 from township.core import frozen
+from township.core.kept import Kept
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,7 @@ class CompiledReads:
     ``size`` reads are kept, the oldest dropped first."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._reads: dict[Hashable, Compiled] = {}
-        self._lock = threading.Lock()
-        _CACHES.append(self)
+        self._reads: Kept[Hashable, Compiled] = Kept(size)
 
     def rows(
         self,
@@ -125,24 +122,11 @@ class CompiledReads:
             read = compiled(build(*markers), markers)
             if read is None:
                 return rows(build(*values))
-            with self._lock:
-                while len(self._reads) >= self.size:
-                    self._reads.pop(next(iter(self._reads)))
-                self._reads[key] = read
+            self._reads.put(key, read)
         return run(read, values)
 
     def __len__(self) -> int:
         return len(self._reads)
 
     def clear(self) -> None:
-        with self._lock:
-            self._reads.clear()
-
-
-_CACHES: list[CompiledReads] = []
-
-
-def clear_caches() -> None:
-    """Forget every compiled read of this process (a test that changes what a read is built from)."""
-    for cache in _CACHES:
-        cache.clear()
+        self._reads.clear()

@@ -18,6 +18,8 @@ import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
+from township.core.kept import Kept, clear_all
+
 _DJANGO = DjangoJSONEncoder()
 
 
@@ -34,35 +36,15 @@ def json_response(data: Any, *, status: int = 200, content_type: str = "applicat
     return HttpResponse(dumps(data), status=status, content_type=content_type)
 
 
-class BodyCache:
+class BodyCache(Kept[str, bytes]):
     """Serialised bodies by ETag, per process, the oldest dropped past ``size`` entries: for answers whose ETag
     comes from a cheap stamp of what they show (the grids' outlines, the map's open points)."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._bodies: dict[str, bytes] = {}
-        _CACHES.append(self)
-
-    def get_or_build(self, etag: str, build: Callable[[], bytes]) -> bytes:
-        body = self._bodies.get(etag)
-        if body is None:
-            body = build()
-            if len(self._bodies) >= self.size:
-                self._bodies.pop(next(iter(self._bodies)))
-            self._bodies[etag] = body
-        return body
-
-    def clear(self) -> None:
-        self._bodies.clear()
-
-
-_CACHES: list[BodyCache] = []
-
 
 def clear_caches() -> None:
-    """Empty every body cache of this process (the tests: a rolled-back database repeats its versions)."""
-    for cache in _CACHES:
-        cache.clear()
+    """Empty every body cache of this process (the tests: a rolled-back database repeats its versions), and every
+    other value kept per process (``core.kept``)."""
+    clear_all()
 
 
 def etag_of(stamp: Any) -> str:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from township.cases.models import Case
-from township.core import fetch
+from township.core import fetch, kept
 from township.grid import points, selectors
 from township.grid.machine import OPEN_STATES
 from township.grid.models import Event
@@ -34,7 +34,7 @@ def compiles(monkeypatch):
         return real(qs, markers)
 
     monkeypatch.setattr(fetch, "compiled", spy)
-    fetch.clear_caches()
+    kept.clear_all()
     return made
 
 
