@@ -10,11 +10,12 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from township.cases.machine import OWNER, SYSTEM, Via
 from township.cases.models import Case, CaseEvent
-from township.cases.types import all_case_types, find_case_type
+from township.cases.types import CaseType, Visible, all_case_types, find_case_type
 from township.core.errors import NotFound
+from township.core.fetch import CompiledInstances
 from township.core.frozen import INT_MARKER, FrozenQuery
+from township.core.keys import plain_key
 from township.org.models import User
 from township.org.scoping import reach
 
@@ -84,40 +85,41 @@ class Arm:
     q: Q
 
 
+def _arm_parts(actor: User | None) -> tuple[list[tuple[CaseType, str, Q]], Q]:
+    """(case type, state, filter) of each staff arm without the type's own ``visible`` filter, and the owner part:
+    the machines' roles by state (``CaseType.roles_by_state``) and the units the actor reaches with them — plain
+    values (``Q`` of codes), a key of the arms with the types' ``Visible`` inputs."""
+    parts: list[tuple[CaseType, str, Q]] = []
+    owner_q = Q(pk__in=[])
+    if actor is None or not actor.is_authenticated:
+        return parts, owner_q
+    for ct in all_case_types():
+        for state_key, (roles, owner) in ct.roles_by_state().items():
+            if roles:
+                scope = reach(actor, roles)
+                if scope.codes or scope.villages:
+                    parts.append(
+                        (ct, state_key, Q(case_type=ct.key, state=state_key) & scope.q("jurisdiction", "village"))
+                    )
+            if owner:
+                owner_q |= Q(case_type=ct.key, state=state_key)
+    return parts, owner_q & Q(owner_id=actor.pk)
+
+
+def _arms_of(parts: list[tuple[CaseType, str, Q]], scoped: dict[str, Q]) -> list[Arm]:
+    return [Arm(ct.key, st, q & scoped[ct.key] if ct.key in scoped else q) for ct, st, q in parts]
+
+
 def actionable_arms(actor: User | None) -> tuple[list[Arm], Q]:
     """(staff arms, owner part) of the cases the actor may act on.
 
     Staff arms: one per (case_type, state) pair where the actor holds a role for some transition, in the reached
     jurisdictions — each one walks the ``cases_case_work`` index (jurisdiction, case_type, state, due_at, id) in
-    due order. Owner part: pairs with an OWNER transition, on the actor's own cases. Built once per request from
-    the machines (small) and the actor's grants (small): set-based filters.
+    due order — and narrowed by the type's ``visible`` filter. Owner part: pairs with an OWNER transition, on the
+    actor's own cases. Built from the machines (small) and the actor's grants (small): set-based filters.
     """
-    arms: list[Arm] = []
-    owner_q = Q(pk__in=[])
-    if actor is None or not actor.is_authenticated:
-        return arms, owner_q
-    scoped = _type_scopes(actor)
-    for ct in all_case_types():
-        machine = ct.machine
-        by_state: dict[str, set[str]] = {st.key: set() for st in machine.states}
-        # Every action counts (its roles in its states), and every edge a person fires from a domain page.
-        for action in ct.all_actions():
-            for st in ct.states_of(action):
-                by_state.setdefault(st, set()).update(ct.roles_of(action))
-        for t in machine.transitions:
-            if t.via is not Via.SYSTEM:
-                for st in t.sources:
-                    by_state.setdefault(st, set()).update(t.roles)
-        for state_key, held in by_state.items():
-            roles = {r for r in held if r not in (OWNER, SYSTEM)}
-            if roles:
-                scope = reach(actor, roles)
-                if scope.codes or scope.villages:
-                    part = Q(case_type=machine.case_type, state=state_key) & scope.q("jurisdiction", "village")
-                    arms.append(Arm(machine.case_type, state_key, part & scoped[ct.key] if ct.key in scoped else part))
-            if OWNER in held:
-                owner_q |= Q(case_type=machine.case_type, state=state_key)
-    return arms, owner_q & Q(owner_id=actor.pk)
+    parts, owner_q = _arm_parts(actor)
+    return _arms_of(parts, _type_scopes(actor)), owner_q
 
 
 def actionable_parts(actor: User | None) -> tuple[Q, Q]:
@@ -226,10 +228,23 @@ def workbench_list(
         qs = qs.filter(Q(number__icontains=search) | Q(title__icontains=search))
     order = (F("due_at").asc(nulls_last=True), "id")
     qs = _after_due_cursor(qs, cursor)
-    arms, owner_q = actionable_arms(actor)
-    arms = [a for a in arms if (not case_type or a.case_type == case_type) and (not state or a.state == state)]
-    rows = _first_by_due(qs, arms, limit + 1, order)
-    if actor is not None and actor.is_authenticated and Case.objects.filter(owner_id=actor.pk).exists():
+    parts, owner_q = _arm_parts(actor)
+    parts = [p for p in parts if (not case_type or p[0].key == case_type) and (not state or p[1] == state)]
+    typed = _visible_inputs(actor, {ct.key: ct for ct, _st, _q in parts})
+    if typed is None:
+        rows = list(_first_by_due(qs, _arms_of(parts, _type_scopes(actor)), limit + 1, order))
+    else:
+        key = None
+        if not (warning or search or cursor):
+            key = plain_key([(ct.key, st, q) for ct, st, q in parts], typed, case_type, state, jurisdiction, limit)
+        builds = {ct.key: ct.visible.build for ct, _st, _q in parts if isinstance(ct.visible, Visible)}
+
+        def first_page() -> QuerySet[Case]:
+            scoped = {k: builds[k](*inputs) for k, inputs in typed}  # from the inputs in the key alone
+            return _first_by_due(qs, _arms_of(parts, scoped), limit + 1, order)
+
+        rows = _FIRST_PAGES.list(key, first_page)
+    if actor is not None and actor.is_authenticated and _owns_a_case.first(actor.pk) is not None:
         seen = {c.pk for c in rows}
         owned = qs.filter(owner_q).select_related("jurisdiction").order_by(*order)[: limit + 1]
         rows += [c for c in owned if c.pk not in seen]
@@ -243,22 +258,44 @@ def workbench_list(
 MAX_ARMS = 400  # beyond this many (case type, state) pairs one ORed filter is cheaper to plan than a UNION
 
 
-def _first_by_due(qs: QuerySet[Case], arms: list[Arm], n: int, order: tuple[Any, ...]) -> list[Case]:
+def _first_by_due(qs: QuerySet[Case], arms: list[Arm], n: int, order: tuple[Any, ...]) -> QuerySet[Case]:
     """The first ``n`` rows of ``qs`` in any of ``arms``, by due time: each arm is its own ``ORDER BY … LIMIT n``
     (an index walk of at most n rows on ``cases_case_work``), UNION ALL of their ids, and the n first of those
     read with their jurisdiction — one statement whatever the open caseload (issue 18: the ORed filter made
     PostgreSQL fetch and sort every actionable row of the town)."""
     if not arms:
-        return []
+        return Case.objects.none()
     if len(arms) > MAX_ARMS or connection.vendor != "postgresql":
         # SQLite cannot order and limit the members of a compound query; it plans the OR on one index anyway
         staff = Q(pk__in=[])
         for arm in arms:
             staff |= arm.q
-        return list(qs.filter(staff).select_related("jurisdiction").order_by(*order)[:n])
+        return qs.filter(staff).select_related("jurisdiction").order_by(*order)[:n]
     parts = [qs.filter(arm.q).order_by(*order).values("id")[:n] for arm in arms]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return list(Case.objects.filter(pk__in=union).select_related("jurisdiction").order_by(*order)[:n])
+    return Case.objects.filter(pk__in=union).select_related("jurisdiction").order_by(*order)[:n]
+
+
+def _visible_inputs(actor: User | None, types: dict[str, CaseType]) -> list[tuple[str, tuple[Any, ...]]] | None:
+    """The inputs of the ``visible`` filter of each of ``types`` that declares one, by type; None when one of them
+    is not declared by its inputs (``Visible``): the statement then has no key."""
+    typed = []
+    for _key, ct in sorted(types.items()):
+        if ct.visible is None:
+            continue
+        if not isinstance(ct.visible, Visible):
+            return None
+        typed.append((ct.key, ct.visible.inputs(actor)))
+    return typed
+
+
+# 我的待办's first page (the page most opened), compiled once per key of its inputs: the arms' units, the types'
+# ``Visible`` inputs and the filters (building and compiling its union cost more than running it).
+_FIRST_PAGES = CompiledInstances(512)
+# whether the actor owns any case (a resident's or an enterprise's own applications in their 待办)
+_owns_a_case: FrozenQuery[Case] = FrozenQuery(
+    lambda pk: Case.objects.filter(owner_id=pk).only("pk").order_by(), marker=INT_MARKER
+)
 
 
 def case_list(*, actor: User | None, filters: dict[str, Any] | None = None) -> QuerySet[Case]:

@@ -10,7 +10,7 @@ A capability app declares its case type in ``<app>/case_type.py``::
         timed=(TimedJob("grid.escalations", escalate, 300),),
         menu=(MenuEntry(_("调度台"), "grid:desk", roles=(Role.DISPATCHER,), order=30),),
         facts=lambda case: {"source": …},      # what the guards need to know, as data
-        visible=lambda actor: Q(...),          # optional: its cases the actor may see (数据权限 of its records)
+        visible=Visible(inputs, build),        # optional: its cases the actor may see (数据权限 of its records)
     )
 
 and registers it in ``AppConfig.ready`` with :func:`register_case_type`. From it the engine derives, for every case
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
-from township.cases.machine import Machine, Transition, Via
+from township.cases.machine import OWNER, SYSTEM, Machine, Transition, Via
 
 if TYPE_CHECKING:
     from django import forms
@@ -131,6 +131,21 @@ class MenuEntry:
     group: str | None = None  # the menu group (township.core.navigation); None: placed by the URL name
 
 
+@dataclass(frozen=True)
+class Visible:
+    """A case type's ``visible`` filter declared by its inputs: ``inputs(actor)`` answers everything of the actor the
+    filter reads, as plain values (``core.keys.plain_key``: codes, ids, ``Q`` of them), and ``build(*inputs)`` the
+    filter from those alone. Called with an actor it is the filter. Because the inputs are a complete key of the
+    filter, the engine keeps the statements built with it per key (the workbench: ``cases.selectors``); a plain
+    callable there instead gives no key, and the statement is built each time."""
+
+    inputs: Callable[[Any], tuple[Any, ...]]
+    build: Callable[..., Q]
+
+    def __call__(self, actor: Any) -> Q:
+        return self.build(*self.inputs(actor))
+
+
 @dataclass
 class CaseType:
     machine: Machine
@@ -142,8 +157,9 @@ class CaseType:
     facts: Callable[[Any], dict[str, Any]] | None = None
     # The cases of this type ``actor`` may see, as a ``Q`` on Case (e.g. by the department its records are
     # dispatched to); the engine ANDs it with the tenant scope in every case list, page and the workbench.
-    # None: every case of the type in the actor's reach.
-    visible: Callable[[Any], Q] | None = None
+    # None: every case of the type in the actor's reach. Declared as ``Visible(inputs, build)``, the statements
+    # that read it are kept per key of its inputs.
+    visible: Visible | Callable[[Any], Q] | None = None
     # Accepts a matter forwarded from another case type: ``intake(Intake) -> Case`` (None: not a forward target).
     intake: Callable[[Intake], Case] | None = None
     # The reply this case type owes the public once given, from its record ("" before): shown on the follow-up
@@ -154,6 +170,7 @@ class CaseType:
     record_case_field: str = "case"
     declared_at_startup: bool = field(default=False, init=False)
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False)
+    _held: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         declared = {a.name: a for a in self.actions}
@@ -165,6 +182,28 @@ class CaseType:
             if t.via is Via.BUTTON and t.name not in covered and t.name not in declared:
                 declared[t.name] = _button_action(t)
         self._actions = declared
+        self._held = self._roles_by_state()
+
+    def _roles_by_state(self) -> dict[str, tuple[frozenset[str], bool]]:
+        """State → (the staff roles that may act in it, whether its owner may): every action (its roles in its
+        states), and every edge a person fires from a domain page."""
+        by_state: dict[str, set[str]] = {st.key: set() for st in self.machine.states}
+        for action in self.all_actions():
+            for st in self.states_of(action):
+                by_state.setdefault(st, set()).update(self.roles_of(action))
+        for t in self.machine.transitions:
+            if t.via is not Via.SYSTEM:
+                for st in t.sources:
+                    by_state.setdefault(st, set()).update(t.roles)
+        # the states as plain text (a TextChoices or StrEnum member is its value): they go into cache keys
+        return {
+            str(st): (frozenset(str(r) for r in held if r not in (OWNER, SYSTEM)), OWNER in held)
+            for st, held in by_state.items()
+        }
+
+    def roles_by_state(self) -> dict[str, tuple[frozenset[str], bool]]:
+        """State → (the staff roles that may act on a case in it, whether its owner may): what 我的待办 reads."""
+        return self._held
 
     # --- identity --------------------------------------------------------------------------------------------
     @property

@@ -12,10 +12,14 @@ the query-shape check) and the error translation apply as to any query — and a
 It applies to a ``values_list`` (not flat, not named) or a ``values`` query whose columns need no converter from the
 backend (integers, floats, text, booleans, dates and times: what PostgreSQL's binary loaders give as Django would);
 anything else, and every other database, is ``list(qs)``.
+
+``CompiledReads`` and ``CompiledInstances`` keep such reads compiled, per key of their inputs (``core.keys``): the
+first for value rows (in binary), the second for model instances on every database (我的待办's first page).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -130,3 +134,42 @@ class CompiledReads:
 
     def clear(self) -> None:
         self._reads.clear()
+
+
+@dataclass(frozen=True)
+class _Kept:
+    using: str
+    compiler: Any
+    sql: str | None  # None: it can match nothing
+    params: tuple[Any, ...]
+
+
+class CompiledInstances:
+    """Reads of model instances compiled once per process by key, as ``CompiledReads`` (the same rule for the key):
+    ``list(key, build)`` answers ``list(build())``, building and compiling only the first time a key is seen. The
+    compiler kept is copied for each call onto this thread's connection and run through the ORM's own iterable
+    (``core.frozen.instances``): the same instances, select_related objects and statement text as the queryset."""
+
+    def __init__(self, size: int) -> None:
+        self._reads: Kept[Hashable, _Kept] = Kept(size)
+
+    def list(self, key: Hashable | None, build: Callable[[], QuerySet[Any]]) -> list[Any]:
+        if key is None:
+            return list(build())
+        kept = self._reads.get(key)
+        if kept is None:
+            qs = build()
+            compiler = qs.query.get_compiler(qs.db)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                sql, params = None, ()
+            kept = self._reads.put(key, _Kept(qs.db, compiler, sql, tuple(params)))
+        if kept.sql is None:
+            return []
+        mine = copy.copy(kept.compiler)
+        mine.connection = connections[kept.using]  # Django's connections are per thread
+        return list(frozen.instances(mine, kept.sql, kept.params))
+
+    def __len__(self) -> int:
+        return len(self._reads)

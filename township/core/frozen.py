@@ -22,7 +22,7 @@ put in its place are adapted the same way.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -55,6 +55,15 @@ class _Source:
 
     def get_compiler(self, using: str | None = None, **_kwargs: Any) -> Any:
         return self._compiler
+
+
+def instances(compiler: Any, sql: str, params: Any) -> Iterator[Any]:
+    """The model instances (with their select_related objects and annotations) of ``compiler``'s statement run
+    with ``params``, through the ORM's own iterable: the compiler stays as compiled, only its SQL is given."""
+    statement = (sql, tuple(params))
+    compiler.as_sql = lambda *_a, **_k: statement  # what execute_sql runs; the rest stays compiled
+    rows: Any = ModelIterable(_Source(compiler))  # type: ignore[arg-type]
+    return iter(rows)
 
 
 class _Compiled:
@@ -165,10 +174,7 @@ class FrozenQuery(_Frozen, Generic[M]):
         if not self._check(values):
             return None
         compiled = self._compiled()
-        statement = (compiled.sql, tuple(compiled.bind(values)))
-        compiled.compiler.as_sql = lambda *_a, **_k: statement  # what execute_sql runs; the rest stays compiled
-        rows: Any = ModelIterable(_Source(compiled.compiler))  # type: ignore[arg-type]
-        return next(iter(rows), None)
+        return next(instances(compiled.compiler, compiled.sql, compiled.bind(values)), None)
 
     def annotations(self) -> tuple[str, ...]:
         """The names of the queryset's annotations (set on each answered instance)."""

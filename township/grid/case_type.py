@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from township.cases.indicators import on_time_rate
-from township.cases.types import Action, CaseType, MenuEntry, TimedJob
+from township.cases.types import Action, CaseType, MenuEntry, TimedJob, Visible
 from township.core.errors import DomainError
 from township.grid import forms
 from township.grid.errors import Code
@@ -210,7 +210,7 @@ EVENT = CaseType(
             group_names=_grid_names,
         ),
     ),
-    visible=lambda actor: _visible(actor),
+    visible=Visible(lambda actor: _visible_inputs(actor), lambda inputs: _visible_of(inputs)),
 )
 
 
@@ -240,12 +240,20 @@ def _facts(case: Any) -> dict[str, Any]:
     }
 
 
-def _visible(actor: Any) -> Any:
+def _visible_inputs(actor: Any) -> tuple[Any]:
+    """What the grid's case filter reads of the actor: None when the whole-unit part of their scope covers every
+    unit they reach, else the event scope's inputs (``grid.selectors._scope_inputs``)."""
+    from township.grid.selectors import _scope_inputs, covers_reach
+
+    return (None if covers_reach(actor) else _scope_inputs(actor),)
+
+
+def _visible_of(inputs: Any) -> Any:
     """Cases of grid events the actor may see: those of the events in their data scope (承办/协办, own grids…)."""
     from django.db.models import Q
 
-    from township.grid.selectors import covers_reach, event_scope_q
+    from township.grid.selectors import _scope_of
 
-    if covers_reach(actor):
+    if inputs is None:
         return Q()  # all the events of the units they reach: the engine's tenant filter is enough
-    return Q(pk__in=Event.objects.filter(event_scope_q(actor)).values("case_id"))
+    return Q(pk__in=Event.objects.filter(_scope_of(*inputs)).values("case_id"))

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from township.cases.types import Action, CaseType, Intake, MenuEntry, TimedJob
+from township.cases.types import Action, CaseType, Intake, MenuEntry, TimedJob, Visible
 from township.core.errors import DomainError
 from township.hotline import forms
 from township.hotline.errors import Code
@@ -121,12 +121,19 @@ def _facts(case: Any) -> dict[str, Any]:
     return order_facts(record)
 
 
-def _visible(actor: Any) -> Any:
+def _visible_inputs(actor: Any) -> tuple[Any, ...]:
+    from township.hotline.selectors import order_scope_inputs
+
+    return order_scope_inputs(actor)
+
+
+def _visible_of(*inputs: Any) -> Any:
+    """Cases of the orders the actor may see (``hotline.selectors.order_scope_q``)."""
     from django.db.models import Q
 
-    from township.hotline.selectors import order_scope_q
+    from township.hotline.selectors import order_scope_of
 
-    return Q(pk__in=Order.objects.filter(order_scope_q(actor)).values("case_id"))
+    return Q(pk__in=Order.objects.filter(order_scope_of(*inputs)).values("case_id"))
 
 
 def _intake(intake: Intake) -> Any:
@@ -175,7 +182,7 @@ HOTLINE = CaseType(
     ),
     timed=(TimedJob("hotline.imports", _run_imports, every_seconds=10),),
     facts=_facts,
-    visible=_visible,
+    visible=Visible(_visible_inputs, _visible_of),
     intake=_intake,
     indicators=INDICATORS,
     public_reply=lambda order: order.reply,  # 即时答复 / 办结 reply to the caller

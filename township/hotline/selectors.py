@@ -30,16 +30,30 @@ CENTRE_VIEW = (Role.HOTLINE_OPERATOR, Role.DISPATCHER, Role.LEADER)
 
 def order_scope_q(actor: User | None) -> Q:
     """Orders the actor may see (fail-closed)."""
-    q = reach(actor, CENTRE_VIEW).q("jurisdiction", "village")
+    return order_scope_of(*order_scope_inputs(actor))
+
+
+def order_scope_inputs(actor: User | None) -> tuple[Q, Q, Q, Q | None, list[tuple[str, str]]]:
+    """Everything ``order_scope_q`` reads of the actor, as plain values (``Q`` of codes and ids; the villages): the
+    centre's reach, the whole-unit part, the 承办 departments' part, the departments' part for 协办 (None without
+    departments) and the villages (a village's own orders). ``order_scope_of`` builds the scope from these alone."""
     s = scope(actor)
-    q |= s.tenant_q("jurisdiction", "village")
-    q |= s.department_q("lead_department", "jurisdiction")
-    if s.departments:
-        assisting = Assignment.objects.filter(
-            s.department_q("department", "jurisdiction"), role="assist", ended_at__isnull=True
-        ).values("case_id")
+    return (
+        reach(actor, CENTRE_VIEW).q("jurisdiction", "village"),
+        s.tenant_q("jurisdiction", "village"),
+        s.department_q("lead_department", "jurisdiction"),
+        s.department_q("department", "jurisdiction") if s.departments else None,
+        sorted(s.villages),
+    )
+
+
+def order_scope_of(centre: Q, tenant: Q, leading: Q, departments: Q | None, villages: list[tuple[str, str]]) -> Q:
+    """``order_scope_q`` from ``order_scope_inputs``: reads nothing else."""
+    q = centre | tenant | leading
+    if departments is not None:
+        assisting = Assignment.objects.filter(departments, role="assist", ended_at__isnull=True).values("case_id")
         q |= Q(case_id__in=assisting)
-    for town, village in sorted(s.villages):
+    for town, village in villages:
         q |= Q(jurisdiction_id=town, lead_village_id=village)
     return q
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from township.cases.indicators import case_rate
-from township.cases.types import Action, CaseType, MenuEntry, TimedJob
+from township.cases.types import Action, CaseType, MenuEntry, TimedJob, Visible
 from township.org.models import Role
 from township.petitions import forms
 from township.petitions.machine import MACHINE, OFFICERS, OPEN_STATES, S
@@ -243,10 +243,16 @@ def _intake(intake: Any) -> Any:
     return petition_intake(intake)
 
 
-def _visible(actor: Any) -> Q:
-    from township.petitions.selectors import visible_q
+def _visible_inputs(actor: Any) -> tuple[Any, ...]:
+    from township.petitions.selectors import hidden_inputs
 
-    return visible_q(actor)
+    return hidden_inputs(actor)
+
+
+def _visible_of(*inputs: Any) -> Q:
+    from township.petitions.selectors import visible_of
+
+    return visible_of(*inputs)
 
 
 # 按期办结率: items concluded in the period without passing their due time / items concluded in the period; grouped
@@ -284,7 +290,7 @@ PETITION = CaseType(
     ),
     timed=(TimedJob("petitions.finalize", _finalize, every_seconds=3600),),
     facts=petition_facts,
-    visible=_visible,
+    visible=Visible(_visible_inputs, _visible_of),
     intake=_intake,
     indicators=(ON_TIME,),
     public_reply=_latest_notice,  # what the petitioner was last told (受理 / 转送 / 意见书 …)

@@ -22,23 +22,31 @@ if TYPE_CHECKING:
 LOG_READERS = (Role.LEADER, Role.AUDITOR)
 
 
-def hidden_q(actor: Any) -> Q:
-    """The items an actor must not see, as a ``Q`` on Case: 检举揭发 items against them or their department
-    (Art 30: material never passed to the accused) and items they are recused from (Art 46)."""
+def hidden_inputs(actor: Any) -> tuple[int | None, list[int]]:
+    """What the hidden items depend on (``hidden_of``): the actor's id (None: not signed in) and their departments'
+    ids."""
     if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, []
+    return actor.pk, sorted({g.department_id for g in grants_of(actor) if g.department_id})
+
+
+def hidden_of(user_id: int | None, departments: list[int]) -> Q:
+    """The items an actor must not see, as a ``Q`` on Case, from ``hidden_inputs`` alone: 检举揭发 items against them
+    or their department (Art 30: material never passed to the accused) and items they are recused from (Art 46). No
+    user: nothing (the tenant scope already refuses them)."""
+    if user_id is None:
         return Q(pk__in=[])
-    departments = sorted({g.department_id for g in grants_of(actor) if g.department_id})
-    accused = Q(accused_user_id=actor.pk)
+    accused = Q(accused_user_id=user_id)
     if departments:
         accused |= Q(accused_department_id__in=departments)
     against = Petition.objects.filter(Q(category=Category.ACCUSATION) & accused).values("case_id")
-    recused = Recusal.objects.filter(user_id=actor.pk).values("case_id")
+    recused = Recusal.objects.filter(user_id=user_id).values("case_id")
     return Q(pk__in=against) | Q(pk__in=recused)
 
 
-def visible_q(actor: Any) -> Q:
-    """``CaseType.visible``: every item of the units reached, except the hidden ones."""
-    return ~hidden_q(actor)
+def visible_of(user_id: int | None, departments: list[int]) -> Q:
+    """``CaseType.visible`` from ``hidden_inputs``: every item of the units reached, except the hidden ones."""
+    return ~hidden_of(user_id, departments)
 
 
 def petition_queryset(*, actor: User | None) -> QuerySet[Petition]:

@@ -134,3 +134,30 @@ def test_other_town_gets_404(client, register, officer_b):
     assert client.get(f"/petitions/{p.pk}/").status_code == 404
     assert client.get(f"/api/v1/petitions/items/{p.pk}").status_code == 404
     assert client.get("/api/v1/petitions/items").json()["items"] == []
+
+
+def test_the_kept_workbench_statement_hides_what_a_recusal_hides(client, register, head):
+    """我的待办's first page is kept per key of its inputs (the actor's id and departments for 信访): a recusal
+    declared after it was compiled hides the item at once, through the same statement."""
+    from township.cases import selectors as cases
+    from township.core import kept
+    from township.org import scoping
+    from township.org.models import Role, RoleGrant, User
+
+    p = register()
+    other = register(title="其他事项")
+    colleague = User.objects.create_user(username="col2", full_name="同事乙")
+    RoleGrant.objects.create(user=colleague, jurisdiction=p.jurisdiction, role=Role.PETITION_OFFICER)
+    kept.clear_all()
+    assert {p.case_id, other.case_id} <= {c.pk for c in cases.workbench_list(actor=colleague).items}
+    client.force_login(head)
+    resp = client.post(
+        f"/api/v1/cases/{p.case_id}/actions/petition_recuse",
+        {"user": colleague.pk, "reason": "信访人系其近亲属"},
+        content_type=J,
+    )
+    assert resp.status_code in (200, 201), resp.content
+    scoping.clear_cache(colleague)
+    listed = {c.pk for c in cases.workbench_list(actor=colleague).items}
+    assert p.case_id not in listed and other.case_id in listed
+    assert len(cases._FIRST_PAGES) == 1  # the same key, the same kept statement
