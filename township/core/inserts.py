@@ -153,13 +153,27 @@ def _compiled(batch: list[Model], ignore: bool) -> tuple[str, list[object]]:
         fields = [f for f in fields if f is not opts.auto_field]
     for obj in batch:
         obj._prepare_related_fields_for_save(operation_name="insert_together")  # type: ignore[attr-defined]
+    shape = (type(batch[0]), tuple(f.attname for f in fields), ignore)
+    if len(batch) == 1 and shape in _ONE_ROW:
+        values = [f.pre_save(batch[0], True) for f in fields]
+        if not any(hasattr(v, "resolve_expression") for v in values):
+            return _ONE_ROW[shape], [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
     query = InsertQuery(batch[0].__class__, on_conflict=OnConflict.IGNORE if ignore else None)
     query.insert_values(fields, batch, raw=False)
     statements = query.get_compiler(connection=connection).as_sql()
     if len(statements) != 1:
         raise ValueError("insert_together: a batch compiled to several statements")
     sql, params = statements[0]
+    if len(batch) == 1 and sql.count("%s") == len(fields) and not any(hasattr(f, "get_placeholder") for f in fields):
+        _ONE_ROW[shape] = sql  # one plain placeholder a field: the text does not depend on the values
     return sql, list(params)
+
+
+# The INSERT of one row of a model, by (model, fields, ignore conflicts): the text the ORM compiled the first time,
+# kept when each field took a plain placeholder (no expression value, no field with its own placeholder). Later rows
+# of that shape take their values as the ORM does (``pre_save``, then ``get_db_prep_save``) without compiling again:
+# it was ≈ 0.5 ms of a report's three inserts.
+_ONE_ROW: dict[tuple[type[Model], tuple[str, ...], bool], str] = {}
 
 
 def insert_if_updated(model: type[Model], where: dict[str, Any], values: dict[str, Any], row: Model) -> bool:

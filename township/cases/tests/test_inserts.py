@@ -125,3 +125,37 @@ def test_nothing_to_insert_sends_nothing(db):
     with CaptureQueriesContext(connection) as ctx:
         insert_together([], [])
     assert ctx.captured_queries == []
+
+
+def test_a_rows_insert_is_compiled_once_per_shape_with_the_orms_values(town_a, clerk_a, monkeypatch):
+    """``_compiled`` keeps the text of a one-row INSERT by (model, fields, conflicts) and takes the values as the ORM
+    does: the kept text and the values equal the ORM's own compile of the same row; rows stored the same."""
+    from township.core import inserts
+    from township.core.inserts import _compiled
+
+    inserts._ONE_ROW.clear()
+    compiles: list[object] = []
+    real = inserts.InsertQuery.get_compiler
+
+    def spy(self, *args, **kwargs):
+        compiles.append(self.model)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(inserts.InsertQuery, "get_compiler", spy)
+    first, _event = _rows(town_a, clerk_a, "三")
+    second, _event = _rows(town_a, clerk_a, "四")
+    at = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: at)  # auto_now fields: the same moment both ways
+    sql_1, params_1 = _compiled([first], False)
+    sql_2, params_2 = _compiled([second], False)
+    assert compiles == [Case] and sql_2 == sql_1  # the second row of the shape is not compiled
+    inserts._ONE_ROW.clear()
+    sql_orm, params_orm = _compiled([second], False)  # the ORM's own compile of the same row
+    assert sql_orm == sql_2 and params_orm == params_2 and params_1 != params_2
+    assert len(compiles) == 2
+    _compiled([first], True)  # another shape (conflicts skipped): compiled
+    assert len(compiles) == 3
+    insert_together([_rows(town_a, clerk_a, "五")[0]])
+    insert_together([_rows(town_a, clerk_a, "六")[0]])
+    stored = Case.objects.filter(number__in=["试-五", "试-六"])
+    assert sorted(stored.values_list("title", "created_by_id")) == [("五", clerk_a.pk), ("六", clerk_a.pk)]
