@@ -63,21 +63,31 @@ def test_the_links_panel_keeps_the_accusation_opaque(client, accusation, registe
     assert accusation.case.number not in links and accusation.title not in links
 
 
-def test_recused_user_sees_nothing_and_acts_on_nothing(client, register, officer, head):
-    p = register()
-    other = register(title="其他事项")
+def _colleague(petition, username: str):
+    """Another 信访 officer of the petition's unit."""
     from township.org.models import Role, RoleGrant, User
 
-    colleague = User.objects.create_user(username="col", full_name="同事")
+    colleague = User.objects.create_user(username=username, full_name="同事")
+    RoleGrant.objects.create(user=colleague, jurisdiction=petition.jurisdiction, role=Role.PETITION_OFFICER)
+    return colleague
 
-    RoleGrant.objects.create(user=colleague, jurisdiction=p.jurisdiction, role=Role.PETITION_OFFICER)
+
+def _recuse(client, head, petition, user) -> None:
+    """The head declares ``user`` recused from ``petition`` (Art 46), through the API."""
     client.force_login(head)
     resp = client.post(
-        f"/api/v1/cases/{p.case_id}/actions/petition_recuse",
-        {"user": colleague.pk, "reason": "信访人系其近亲属"},
+        f"/api/v1/cases/{petition.case_id}/actions/petition_recuse",
+        {"user": user.pk, "reason": "信访人系其近亲属"},
         content_type=J,
     )
     assert resp.status_code in (200, 201), resp.content
+
+
+def test_recused_user_sees_nothing_and_acts_on_nothing(client, register, officer, head):
+    p = register()
+    other = register(title="其他事项")
+    colleague = _colleague(p, "col")
+    _recuse(client, head, p, colleague)
     client.force_login(colleague)
     assert client.get(f"/petitions/{p.pk}/").status_code == 404
     assert client.get(f"/api/v1/petitions/items/{p.pk}").status_code == 404
@@ -142,21 +152,13 @@ def test_the_kept_workbench_statement_hides_what_a_recusal_hides(client, registe
     from township.cases import selectors as cases
     from township.core import kept
     from township.org import scoping
-    from township.org.models import Role, RoleGrant, User
 
     p = register()
     other = register(title="其他事项")
-    colleague = User.objects.create_user(username="col2", full_name="同事乙")
-    RoleGrant.objects.create(user=colleague, jurisdiction=p.jurisdiction, role=Role.PETITION_OFFICER)
+    colleague = _colleague(p, "col2")
     kept.clear_all()
     assert {p.case_id, other.case_id} <= {c.pk for c in cases.workbench_list(actor=colleague).items}
-    client.force_login(head)
-    resp = client.post(
-        f"/api/v1/cases/{p.case_id}/actions/petition_recuse",
-        {"user": colleague.pk, "reason": "信访人系其近亲属"},
-        content_type=J,
-    )
-    assert resp.status_code in (200, 201), resp.content
+    _recuse(client, head, p, colleague)
     scoping.clear_cache(colleague)
     listed = {c.pk for c in cases.workbench_list(actor=colleague).items}
     assert p.case_id not in listed and other.case_id in listed
