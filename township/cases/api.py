@@ -14,6 +14,7 @@ from township.cases import actions, selectors, services
 from township.cases.models import Case, CaseEvent
 from township.cases.services import available_transitions
 from township.cases.types import Action, all_case_types
+from township.core import jsonout
 from township.org.models import User
 
 router = Router(tags=["cases"])
@@ -176,7 +177,7 @@ def workbench(
     jurisdiction: str | None = None,
     cursor: str | None = None,
     limit: int = 20,
-) -> dict[str, Any]:
+) -> Any:
     """Cases the user may act on, across all case types, sorted by due time; keyset pages via ``cursor``."""
     page = selectors.workbench_list(
         actor=_user(request),
@@ -188,7 +189,8 @@ def workbench(
         cursor=cursor,
         limit=max(1, min(limit, 100)),
     )
-    return {"items": [case_out(c) for c in page.items], "next_cursor": page.next_cursor}
+    # Serialised once (township.core.jsonout): the same JSON as the schema's, without ninja's per-item getters.
+    return jsonout.json_response({"items": [case_out(c) for c in page.items], "next_cursor": page.next_cursor})
 
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="案件详情（含时间线）")

@@ -117,3 +117,28 @@ def test_a_visible_hook_without_inputs_gives_no_key(grids, patroller_a, dispatch
     kept.clear_all()
     assert _page(handler_a) == [event.case_id] == _built(handler_a)
     assert len(cases._FIRST_PAGES) == 0
+
+
+def test_the_api_page_is_the_json_ninja_would_give(client, grids, patroller_a, dispatcher_a, dept_a):
+    """``GET /api/v1/cases/workbench`` is serialised once (``core.jsonout``): the same JSON value as ninja's
+    schema-validated answer, times as Django's encoder writes them."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from township.cases.api import PageOut, case_out
+
+    for i in range(3):
+        e = EventFactory(actor=patroller_a, state=S.REGISTERED, dispatcher=dispatcher_a, address=f"老街 “{i}” 号\n二楼")
+        Case.objects.filter(pk=e.case_id).update(due_at=timezone.now() + timedelta(hours=i - 1))
+    client.force_login(dispatcher_a)
+    resp = client.get("/api/v1/cases/workbench?limit=2")
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/json"
+    page = cases.workbench_list(actor=dispatcher_a, limit=2)
+    data = {"items": [case_out(c) for c in page.items], "next_cursor": page.next_cursor}
+    expected = json.loads(json.dumps(PageOut.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
+    assert resp.json() == expected
+    assert len(expected["items"]) == 2 and expected["next_cursor"] and expected["items"][0]["warning"] == "overdue"
+    assert all(item["opened_at"].endswith("Z") for item in resp.json()["items"])
+    rest = client.get("/api/v1/cases/workbench", {"limit": 2, "cursor": expected["next_cursor"]}).json()
+    assert len(rest["items"]) == 1 and rest["next_cursor"] is None
