@@ -290,8 +290,8 @@ def _visible_inputs(actor: User | None, types: dict[str, CaseType]) -> list[tupl
 
 
 # 我的待办's first page (the page most opened), compiled once per key of its inputs: the arms' units, the types'
-# ``Visible`` inputs and the filters (building and compiling its union cost more than running it).
-_FIRST_PAGES = CompiledInstances(512)
+# ``Visible`` inputs and the filters (building and compiling its union cost more than running it). ≈ 53 KB a page.
+_FIRST_PAGES = CompiledInstances(256)
 # whether the actor owns any case (a resident's or an enterprise's own applications in their 待办)
 _owns_a_case: FrozenQuery[Case] = FrozenQuery(
     lambda pk: Case.objects.filter(owner_id=pk).only("pk").order_by(), marker=INT_MARKER

@@ -28,6 +28,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable, ValuesListIterable
+from django.db.models.sql.where import WhereNode
 
 from township.core import frozen
 from township.core.kept import Kept
@@ -164,7 +165,7 @@ class CompiledInstances:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:
                 sql, params = None, ()
-            kept = self._reads.put(key, _Kept(qs.db, compiler, sql, tuple(params)))
+            kept = self._reads.put(key, _Kept(qs.db, _light(compiler), sql, tuple(params)))
         if kept.sql is None:
             return []
         mine = copy.copy(kept.compiler)
@@ -173,3 +174,15 @@ class CompiledInstances:
 
     def __len__(self) -> int:
         return len(self._reads)
+
+
+def _light(compiler: Any) -> Any:
+    """A compiler that reads the rows of ``compiler``'s statement as it would, without its filter: the query's
+    ``WHERE`` (a union of a dozen subqueries for 我的待办) is most of what a kept read holds in memory, and only the SQL
+    text, already made, needs it. The same compiler when the columns read differ (they do not depend on the filter)."""
+    query = compiler.query.chain()
+    query.where = WhereNode()
+    light = query.get_compiler(compiler.using)
+    light.pre_sql_setup()
+    same = [(str(e), a) for e, _s, a in light.select] == [(str(e), a) for e, _s, a in compiler.select]
+    return light if same and light.has_extra_select == compiler.has_extra_select else compiler

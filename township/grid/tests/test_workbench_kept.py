@@ -70,6 +70,23 @@ def test_the_kept_page_answers_what_building_it_would(grids, patroller_a, dispat
     assert len(builds) == 3 and len(cases._FIRST_PAGES) == 3  # one build per actor's key
 
 
+def test_the_kept_read_holds_no_filter_and_reads_the_units_with_the_cases(
+    grids, patroller_a, dispatcher_a, builds, django_assert_num_queries
+):
+    """What is kept is the SQL and a compiler without the statement's filter (the union of the arms: most of its
+    memory); the cases still come with their unit, as ``select_related`` reads it."""
+    for _ in range(2):
+        EventFactory(actor=patroller_a, state=S.REGISTERED, dispatcher=dispatcher_a)
+    first = cases.workbench_list(actor=dispatcher_a).items
+    (kept_read,) = cases._FIRST_PAGES._reads._values.values()
+    assert not kept_read.compiler.query.where.children  # the kept compiler has no filter
+    assert '"state" = ' in kept_read.sql.split("WHERE", 1)[1]  # the SQL kept has the arms' filter
+    again = cases.workbench_list(actor=dispatcher_a).items
+    assert [c.pk for c in again] == [c.pk for c in first] and len(again) == 2
+    with django_assert_num_queries(0):
+        assert {c.jurisdiction.name for c in again} == {first[0].jurisdiction.name}
+
+
 def test_the_kept_statement_sees_new_cases_and_changed_dispatches(
     grids, patroller_a, dispatcher_a, handler_a, dept_a, builds
 ):
