@@ -171,7 +171,8 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime | None, int] | None:
         return None
     try:
         due_raw, pk_raw = cursor.split("_", 1)
-        due = datetime.fromisoformat(due_raw) if due_raw != "none" else None
+        # a "+" of the offset arrives as a space when a client put the cursor into the URL unencoded
+        due = datetime.fromisoformat(due_raw.replace(" ", "+")) if due_raw != "none" else None
         return due, int(pk_raw)
     except ValueError:
         return None

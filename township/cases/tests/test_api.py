@@ -41,6 +41,17 @@ def test_workbench_query_count_does_not_grow_with_rows(api_client, town_a, clerk
     assert len(ids) == 25
 
 
+def test_a_cursor_written_into_the_url_unencoded_still_pages(api_client, town_a, clerk_a):
+    """The cursor holds the due time with its offset (``+00:00``); a client that puts it into the query string
+    without encoding sends a space for the ``+``: the next page still follows, not the first one again."""
+    for limit in (3, 5, 10):
+        case_open(case_type="toy", jurisdiction=town_a, actor=clerk_a, clock_unit="working_days", clock_limit=limit)
+    body = api_client.get("/api/v1/cases/workbench?limit=2").json()
+    assert "+" in body["next_cursor"]
+    rest = api_client.get(f"/api/v1/cases/workbench?limit=2&cursor={body['next_cursor']}").json()
+    assert len(rest["items"]) == 1 and rest["items"][0]["id"] not in {i["id"] for i in body["items"]}
+
+
 def test_other_town_cannot_see_or_act(client, town_a, clerk_a, clerk_b):
     case = case_open(case_type="toy", jurisdiction=town_a, actor=clerk_a)
     client.force_login(clerk_b)
